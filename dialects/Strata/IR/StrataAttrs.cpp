@@ -1,0 +1,110 @@
+//===- StrataAttrs.cpp - Target and tier attributes -----------------------===//
+//
+// Parsing helpers and verifiers of `#strata.tier`, `#strata.unit` and
+// `#strata.target`. These verifiers are the single definition of a valid
+// target: the JSON loader in lib/Target builds attributes and so runs them too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Strata/IR/StrataAttrs.h"
+
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+FailureOr<Real> mlir::strata::detail::parseDouble(AsmParser &parser) {
+  double value;
+  if (parser.parseFloat(value))
+    return failure();
+  return Real(value);
+}
+
+void mlir::strata::detail::printDouble(AsmPrinter &printer, Real value) {
+  printer.printFloat(llvm::APFloat(value.value));
+}
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Strata/IR/StrataAttrs.cpp.inc"
+
+void StrataDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/Strata/IR/StrataAttrs.cpp.inc"
+      >();
+}
+
+static bool isPositiveFinite(double v) { return std::isfinite(v) && v > 0; }
+
+LogicalResult TierAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               StringRef name, uint64_t capacity,
+                               Real bandwidth, Real latency) {
+  if (name.empty())
+    return emitError() << "tier name must not be empty";
+  if (capacity == 0)
+    return emitError() << "tier '" << name
+                       << "' must have a positive capacity";
+  if (!isPositiveFinite(bandwidth))
+    return emitError() << "tier '" << name
+                       << "' must have a positive, finite bandwidth";
+  if (!std::isfinite(latency) || latency < 0)
+    return emitError() << "tier '" << name
+                       << "' must have a non-negative, finite latency";
+  return success();
+}
+
+LogicalResult
+ComputeUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        StringRef name, uint64_t count, Real matrixFlops,
+                        Real vectorFlops) {
+  if (name.empty())
+    return emitError() << "compute unit name must not be empty";
+  if (count == 0)
+    return emitError() << "compute unit '" << name
+                       << "' must have a positive count";
+  if (!isPositiveFinite(matrixFlops) || !isPositiveFinite(vectorFlops))
+    return emitError() << "compute unit '" << name
+                       << "' must have positive, finite peak FLOP/s";
+  return success();
+}
+
+LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef name,
+                                 ArrayRef<ComputeUnitAttr> units,
+                                 ArrayRef<TierAttr> tiers) {
+  if (name.empty())
+    return emitError() << "target name must not be empty";
+  if (units.empty())
+    return emitError() << "target '" << name
+                       << "' must have at least one compute unit";
+  if (tiers.empty())
+    return emitError() << "target '" << name
+                       << "' must have at least one memory tier";
+  llvm::StringSet<> unitNames;
+  for (ComputeUnitAttr unit : units)
+    if (!unitNames.insert(unit.getName()).second)
+      return emitError() << "target '" << name
+                         << "' has two compute units named '"
+                         << unit.getName() << "'";
+  llvm::StringSet<> tierNames;
+  for (TierAttr tier : tiers)
+    if (!tierNames.insert(tier.getName()).second)
+      return emitError() << "target '" << name << "' has two tiers named '"
+                         << tier.getName() << "'";
+  // Planning passes treat tiers[0] as the fastest and tiers.back() as the
+  // backing store; an unordered list would silently invert their decisions.
+  for (size_t i = 1; i < tiers.size(); ++i)
+    if (tiers[i].getBandwidth() > tiers[i - 1].getBandwidth())
+      return emitError() << "target '" << name
+                         << "' must list tiers fastest first, but tier '"
+                         << tiers[i].getName()
+                         << "' has a higher bandwidth than tier '"
+                         << tiers[i - 1].getName() << "'";
+  return success();
+}

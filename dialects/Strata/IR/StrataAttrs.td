@@ -1,0 +1,108 @@
+//===- StrataAttrs.td - Target and tier attributes ---------*- tablegen -*-===//
+//
+// Attributes that describe a machine: its compute units and memory tiers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_DIALECT_STRATA_IR_STRATAATTRS_TD
+#define STRATA_DIALECT_STRATA_IR_STRATAATTRS_TD
+
+include "dialects/Strata/IR/StrataDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+
+/// A `double` parameter printed in MLIR's round-trippable float form.
+class Strata_DoubleParameter<string desc>
+    : AttrOrTypeParameter<"::mlir::strata::Real", desc> {
+  let parser = [{ ::mlir::strata::detail::parseDouble($_parser) }];
+  let printer = [{ ::mlir::strata::detail::printDouble($_printer, $_self) }];
+}
+
+/// A `double` parameter that may be left out (and is then `value`).
+class Strata_DefaultDoubleParameter<string value, string desc>
+    : Strata_DoubleParameter<desc> {
+  let defaultValue = "::mlir::strata::Real(" # value # ")";
+}
+
+/// A bracketed list of fully spelled attributes, `[#strata.x<...>, ...]`.
+class Strata_AttrListParameter<string attrT, string desc>
+    : ArrayRefParameter<attrT, desc> {
+  let parser = [{ ::mlir::strata::detail::parseAttrList<}] # attrT #
+               [{>($_parser) }];
+  let printer = [{ ::mlir::strata::detail::printAttrList($_printer, $_self) }];
+}
+
+class Strata_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Strata_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def Strata_TierAttr : Strata_Attr<"Tier", "tier"> {
+  let summary = "A memory tier: name, capacity, bandwidth, latency";
+  let description = [{
+    One level of a target's memory hierarchy. `capacity` is in bytes,
+    `bandwidth` in bytes per second (between this tier and the compute units)
+    and `latency` in seconds per transfer (optional, default 0).
+
+    ```mlir
+    #strata.tier<name = "sram", capacity = 1048576, bandwidth = 1.0e+12>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"tier name">:$name,
+    "uint64_t":$capacity,
+    Strata_DoubleParameter<"bytes per second">:$bandwidth,
+    Strata_DefaultDoubleParameter<"0.0", "latency in seconds">:$latency
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Strata_UnitAttr : Strata_Attr<"ComputeUnit", "unit"> {
+  let summary = "A class of compute units and their peak throughput";
+  let description = [{
+    `count` identical compute units (cores, SMs, NPU engines). `matrix_flops`
+    is the peak FLOP/s of all of them together on dense contractions (matmul,
+    convolution); `vector_flops` on everything else (elementwise, reductions).
+
+    ```mlir
+    #strata.unit<name = "core", count = 2, matrix_flops = 1.0e+11,
+                 vector_flops = 5.0e+10>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"unit name">:$name,
+    "uint64_t":$count,
+    Strata_DoubleParameter<"FLOP/s on contractions">:$matrix_flops,
+    Strata_DoubleParameter<"FLOP/s on other ops">:$vector_flops
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Strata_TargetAttr : Strata_Attr<"Target", "target"> {
+  let summary = "A target machine: compute units and memory tiers";
+  let description = [{
+    A machine Strata plans for. `tiers` run from the fastest (closest to the
+    compute units) to the slowest; the last tier is the backing store that
+    holds inputs, weights and outputs. Attach it to a module as
+    `strata.target`:
+
+    ```mlir
+    module attributes {strata.target = #strata.target<name = "npu-sram",
+        units = [#strata.unit<name = "engine", count = 1,
+                              matrix_flops = 4.0e+12, vector_flops = 2.5e+11>],
+        tiers = [#strata.tier<name = "sram", capacity = 1048576, bandwidth = 1.0e+12>,
+                 #strata.tier<name = "dram", capacity = 4294967296, bandwidth = 2.5e+10>]>} {
+    }
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"target name">:$name,
+    Strata_AttrListParameter<"ComputeUnitAttr", "compute units">:$units,
+    Strata_AttrListParameter<"TierAttr", "memory tiers, fastest first">:$tiers
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // STRATA_DIALECT_STRATA_IR_STRATAATTRS_TD

@@ -1,0 +1,49 @@
+//===- StrataDialect.cpp - The strata dialect -----------------------------===//
+//
+// Registers the strata ops and attributes and verifies the dialect's
+// discardable attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Strata/IR/StrataDialect.h"
+
+#include "dialects/Strata/IR/StrataAttrs.h"
+#include "dialects/Strata/IR/StrataOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::strata;
+
+#include "dialects/Strata/IR/StrataDialect.cpp.inc"
+
+void StrataDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/Strata/IR/StrataOps.cpp.inc"
+      >();
+  registerAttributes();
+}
+
+LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
+                                                      NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == getTargetAttrName()) {
+    if (!isa<ModuleOp>(op))
+      return op->emitError() << "'" << name
+                             << "' may only be attached to a builtin.module";
+    if (!isa<TargetAttr>(attr.getValue()))
+      return op->emitError() << "'" << name
+                             << "' must be a #strata.target attribute";
+    return success();
+  }
+  if (name == getKernelAttrName()) {
+    if (!isa<FunctionOpInterface>(op))
+      return op->emitError() << "'" << name
+                             << "' may only be attached to a function";
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a unit attribute";
+    return success();
+  }
+  return op->emitError() << "unknown strata attribute '" << name << "'";
+}

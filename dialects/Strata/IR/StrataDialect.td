@@ -1,0 +1,46 @@
+//===- StrataDialect.td - The strata dialect ---------------*- tablegen -*-===//
+//
+// The core Strata dialect: kernel groups and target descriptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_DIALECT_STRATA_IR_STRATADIALECT_TD
+#define STRATA_DIALECT_STRATA_IR_STRATADIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def Strata_Dialect : Dialect {
+  let name = "strata";
+  let cppNamespace = "::mlir::strata";
+  let summary = "Kernel groups, memory tiers and targets of the Strata compiler";
+  let description = [{
+    The `strata` dialect holds the kernel-graph level of Strata. A
+    `strata.group` is one future kernel: a region, isolated from above, that
+    takes tensors and yields tensors. The order of groups in a block is the
+    schedule. Targets (`#strata.target`) describe the compute units and the
+    memory tiers (`#strata.tier`) that the planning passes and the cost model
+    reason about; a module carries its target in the `strata.target`
+    attribute.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Adds the attributes (defined in StrataAttrs.cpp).
+    void registerAttributes();
+
+    /// Name of the module attribute that holds a `#strata.target`.
+    static constexpr ::llvm::StringLiteral getTargetAttrName() {
+      return ::llvm::StringLiteral("strata.target");
+    }
+    /// Name of the unit attribute that marks a function outlined from a
+    /// `strata.group`.
+    static constexpr ::llvm::StringLiteral getKernelAttrName() {
+      return ::llvm::StringLiteral("strata.kernel");
+    }
+  }];
+}
+
+class Strata_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Strata_Dialect, mnemonic, traits>;
+
+#endif // STRATA_DIALECT_STRATA_IR_STRATADIALECT_TD

@@ -1,0 +1,124 @@
+//===- StrataOps.cpp - Operations of the strata dialect -------------------===//
+//
+// Assembly format, builders and verifiers of `strata.group` / `strata.yield`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Strata/IR/StrataOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::strata;
+
+#define GET_OP_CLASSES
+#include "dialects/Strata/IR/StrataOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// GroupOp
+//===----------------------------------------------------------------------===//
+
+void GroupOp::build(OpBuilder &builder, OperationState &state,
+                    TypeRange resultTypes, ValueRange inputs,
+                    StringAttr name) {
+  state.addOperands(inputs);
+  state.addTypes(resultTypes);
+  if (name)
+    state.addAttribute(getNameAttrName(state.name), name);
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  for (Value input : inputs)
+    block->addArgument(input.getType(), input.getLoc());
+}
+
+YieldOp GroupOp::getYield() {
+  return cast<YieldOp>(getBodyBlock().getTerminator());
+}
+
+// Custom form:
+//   strata.group(%arg = %operand, ...) : (types) -> types
+//       (attributes {...})? { body }
+ParseResult GroupOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::Argument> regionArgs;
+  SmallVector<OpAsmParser::UnresolvedOperand> operands;
+  SMLoc operandsLoc = parser.getCurrentLocation();
+  if (parser.parseAssignmentList(regionArgs, operands))
+    return failure();
+  FunctionType fnType;
+  SMLoc typeLoc = parser.getCurrentLocation();
+  if (parser.parseColonType(fnType))
+    return failure();
+  if (fnType.getNumInputs() != operands.size())
+    return parser.emitError(typeLoc)
+           << "group has " << operands.size() << " inputs but its type lists "
+           << fnType.getNumInputs();
+  if (parser.resolveOperands(operands, fnType.getInputs(), operandsLoc,
+                             result.operands))
+    return failure();
+  for (auto [arg, type] : llvm::zip_equal(regionArgs, fnType.getInputs()))
+    arg.type = type;
+  result.addTypes(fnType.getResults());
+  if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body, regionArgs, /*enableNameShadowing=*/false))
+    return failure();
+  OpBuilder builder(parser.getContext());
+  GroupOp::ensureTerminator(*body, builder, result.location);
+  return success();
+}
+
+void GroupOp::print(OpAsmPrinter &p) {
+  p << '(';
+  llvm::interleaveComma(
+      llvm::zip_equal(getBodyBlock().getArguments(), getInputs()), p,
+      [&](auto pair) {
+        p.printRegionArgument(std::get<0>(pair), /*argAttrs=*/{},
+                              /*omitType=*/true);
+        p << " = " << std::get<1>(pair);
+      });
+  p << ") : ";
+  p.printFunctionalType(getInputs().getTypes(), getResults().getTypes());
+  p.printOptionalAttrDictWithKeyword((*this)->getAttrs());
+  p << ' ';
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
+                /*printBlockTerminators=*/true);
+}
+
+LogicalResult GroupOp::verify() {
+  if (std::optional<StringRef> name = getName(); name && name->empty())
+    return emitOpError("name must not be empty");
+  return success();
+}
+
+LogicalResult GroupOp::verifyRegions() {
+  Block &block = getBodyBlock();
+  if (block.getNumArguments() != getInputs().size())
+    return emitOpError("body has ")
+           << block.getNumArguments() << " arguments but the group has "
+           << getInputs().size() << " inputs";
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip_equal(block.getArguments(), getInputs()))) {
+    auto [arg, input] = pair;
+    if (arg.getType() != input.getType())
+      return emitOpError("body argument #")
+             << index << " has type " << arg.getType() << " but input #"
+             << index << " has type " << input.getType();
+  }
+  YieldOp yield = getYield();
+  if (yield.getValues().size() != getResults().size())
+    return yield.emitOpError("yields ")
+           << yield.getValues().size() << " values but the group has "
+           << getResults().size() << " results";
+  for (auto [index, pair] : llvm::enumerate(
+           llvm::zip_equal(yield.getValues().getTypes(), getResultTypes()))) {
+    auto [yielded, expected] = pair;
+    if (yielded != expected)
+      return yield.emitOpError("value #")
+             << index << " has type " << yielded << " but group result #"
+             << index << " has type " << expected;
+  }
+  return success();
+}

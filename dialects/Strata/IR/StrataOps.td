@@ -1,0 +1,76 @@
+//===- StrataOps.td - Operations of the strata dialect -----*- tablegen -*-===//
+//
+// Kernel groups: `strata.group` and its terminator `strata.yield`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_DIALECT_STRATA_IR_STRATAOPS_TD
+#define STRATA_DIALECT_STRATA_IR_STRATAOPS_TD
+
+include "dialects/Strata/IR/StrataDialect.td"
+include "dialects/Strata/IR/StrataAttrs.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Strata_GroupOp : Strata_Op<"group", [
+    IsolatedFromAbove,
+    RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"YieldOp">
+  ]> {
+  let summary = "A kernel group: tensors in, tensors out, one future kernel";
+  let description = [{
+    `strata.group` holds the ops of one future kernel. Its region is isolated
+    from above: every tensor the body reads enters through an operand, bound
+    to the block argument written before `=`; every tensor it produces leaves
+    through `strata.yield`. Intermediate values inside a group are never
+    materialized in the memory tiers the planner manages. The optional `name`
+    names the kernel the group is outlined to.
+
+    ```mlir
+    %r = strata.group(%a = %x, %b = %bias)
+        : (tensor<4x16xf32>, tensor<1x16xf32>) -> tensor<4x16xf32>
+        attributes {name = "dense_relu"} {
+      %s = tosa.add %a, %b : (tensor<4x16xf32>, tensor<1x16xf32>) -> tensor<4x16xf32>
+      strata.yield %s : tensor<4x16xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [
+    /// Builds a group with an empty body block whose arguments mirror
+    /// `inputs`; the caller fills it and adds the `strata.yield`.
+    OpBuilder<(ins "::mlir::TypeRange":$resultTypes,
+                   "::mlir::ValueRange":$inputs,
+                   CArg<"::mlir::StringAttr", "{}">:$name)>
+  ];
+  let extraClassDeclaration = [{
+    /// The body block.
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+    /// The terminator of the body.
+    YieldOp getYield();
+  }];
+}
+
+def Strata_YieldOp : Strata_Op<"yield", [
+    Pure, ReturnLike, Terminator, HasParent<"GroupOp">
+  ]> {
+  let summary = "Yields the results of a strata.group";
+  let description = [{
+    Terminates the body of a `strata.group`; its operands become the group's
+    results, in order.
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+  let builders = [OpBuilder<(ins), [{ /* empty yield */ }]>];
+}
+
+#endif // STRATA_DIALECT_STRATA_IR_STRATAOPS_TD

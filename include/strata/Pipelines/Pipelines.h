@@ -1,0 +1,75 @@
+//===- Pipelines.h - Strata's lowering pipelines ----------------*- C++ -*-===//
+//
+// The pipelines that take TOSA / linalg-on-tensors (with or without
+// strata.group kernels) to the LLVM dialect (CPU) or to PTX (CUDA). Both
+// are registered with their options, so `strata-opt -p
+// 'builtin.module(strata-cpu-pipeline{...})'` reproduces what strata-run
+// does.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_PIPELINES_PIPELINES_H
+#define STRATA_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir::strata {
+
+/// Options of `strata-cpu-pipeline`.
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  Option<bool> groupOps{
+      *this, "group-ops",
+      llvm::cl::desc("First wrap every ungrouped compute op in its own "
+                     "strata.group (strata-group-ops)"),
+      llvm::cl::init(false)};
+};
+
+/// Options of `strata-cuda-pipeline`.
+struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
+  Option<bool> groupOps{
+      *this, "group-ops",
+      llvm::cl::desc("First wrap every ungrouped compute op in its own "
+                     "strata.group (strata-group-ops)"),
+      llvm::cl::init(false)};
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("GPU architecture, e.g. sm_90"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features, e.g. +ptx80; empty picks the lowest PTX "
+                     "version that supports the chip"),
+      llvm::cl::init("")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu.binary holds: isa (PTX text), bin (cubin, "
+                     "needs ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  Option<int> optLevel{*this, "opt-level",
+                       llvm::cl::desc("LLVM optimization level for kernels"),
+                       llvm::cl::init(3)};
+  ListOption<int64_t> tileSizes{
+      *this, "tile-sizes",
+      llvm::cl::desc("Threads per block along the leading parallel loop "
+                     "dimensions (tile loops map to blocks)"),
+      llvm::cl::list_init<int64_t>({8, 32})};
+};
+
+/// Appends the CPU pipeline to `pm` (anchored on builtin.module).
+void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Appends the CUDA pipeline to `pm` (anchored on builtin.module).
+void buildCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options);
+
+/// The lowest PTX ISA version (as an LLVM feature, e.g. "+ptx78") that
+/// supports `chip`, or failure for a chip name not of the form sm_NN[a].
+FailureOr<std::string> getDefaultPTXFeatures(StringRef chip);
+
+/// Registers both pipelines with the global pass registry.
+void registerStrataPipelines();
+
+} // namespace mlir::strata
+
+#endif // STRATA_PIPELINES_PIPELINES_H

@@ -1,0 +1,73 @@
+//===- Runner.h - Compile and execute an entry function on the CPU -*- C++ -*-===//
+//
+// The CPU execution path of strata-run: check an entry function's
+// signature, lower the module with strata-cpu-pipeline, JIT it with MLIR's
+// ExecutionEngine and call the entry on host tensors. Entry results are
+// caller-allocated out-parameters after lowering (see Pipelines.cpp), so
+// the runner owns every buffer it passes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_RUNTIME_RUNNER_H
+#define STRATA_RUNTIME_RUNNER_H
+
+#include "strata/Runtime/HostTensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace mlir::strata {
+
+/// A runnable entry: its name and static tensor signature.
+struct EntrySignature {
+  std::string name;
+  SmallVector<RankedTensorType> inputs;
+  SmallVector<RankedTensorType> results;
+  SmallVector<DType> inputDTypes;
+  SmallVector<DType> resultDTypes;
+};
+
+/// Finds the entry function `name` (or, if empty, the only public function
+/// that is not a kernel, else `main`) and checks that every argument and
+/// result is a statically shaped tensor of a supported element type.
+/// Emits located errors and fails otherwise.
+FailureOr<EntrySignature> getEntrySignature(ModuleOp module, StringRef name);
+
+/// A module lowered to the LLVM dialect and compiled to native code.
+class CompiledModule {
+public:
+  /// JIT-compiles `llvmModule` (already lowered by strata-cpu-pipeline) at
+  /// LLVM -O`optLevel`. `sharedLibs` are loaded for runtime symbols.
+  static llvm::Expected<std::unique_ptr<CompiledModule>>
+  create(ModuleOp llvmModule, EntrySignature signature, unsigned optLevel,
+         ArrayRef<StringRef> sharedLibs);
+  ~CompiledModule();
+
+  /// Calls the entry on `inputs`, writing into `outputs`, which must already
+  /// have the result shapes and dtypes (see makeOutputs).
+  llvm::Error run(ArrayRef<HostTensor> inputs,
+                  MutableArrayRef<HostTensor> outputs);
+
+  /// Zero-filled tensors of the entry's result types.
+  SmallVector<HostTensor> makeOutputs() const;
+
+  const EntrySignature &getSignature() const { return signature; }
+
+private:
+  CompiledModule(std::unique_ptr<ExecutionEngine> engine,
+                 EntrySignature signature);
+  std::unique_ptr<ExecutionEngine> engine;
+  EntrySignature signature;
+};
+
+} // namespace mlir::strata
+
+#endif // STRATA_RUNTIME_RUNNER_H

@@ -1,0 +1,149 @@
+//===- KernelGraph.cpp - Kernel graph and liveness ------------------------===//
+
+#include "strata/Analysis/KernelGraph.h"
+
+#include "strata/CostModel/CostModel.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+/// Ops whose tensor result is a view of their first operand's buffer.
+static bool isAliasingView(Operation *op) {
+  return isa<tosa::ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+             ViewLikeOpInterface>(op) &&
+         op->getNumOperands() > 0 && op->getNumResults() == 1 &&
+         isa<ShapedType>(op->getOperand(0).getType());
+}
+
+FailureOr<KernelGraph> mlir::strata::buildKernelGraph(Block &block) {
+  KernelGraph graph;
+  DenseMap<Value, int> valueIds;
+
+  auto addValue = [&](Value v, ValueKind kind, int producer,
+                      Operation *where) -> FailureOr<int> {
+    FailureOr<int64_t> bytes = getStaticByteSize(v.getType());
+    if (failed(bytes))
+      return where->emitError("kernel graph needs static shapes, but value "
+                              "has type ")
+             << v.getType();
+    int id = graph.values.size();
+    graph.values.push_back({*bytes, kind, producer, {}, false});
+    valueIds[v] = id;
+    return id;
+  };
+
+  for (BlockArgument arg : block.getArguments())
+    if (isa<ShapedType>(arg.getType()))
+      if (failed(addValue(arg, ValueKind::Argument, -1,
+                          block.getParentOp())))
+        return failure();
+
+  for (Operation &op : block) {
+    if (op.hasTrait<OpTrait::IsTerminator>()) {
+      for (Value v : op.getOperands())
+        if (auto it = valueIds.find(v); it != valueIds.end())
+          graph.values[it->second].isOutput = true;
+      continue;
+    }
+    if (op.hasTrait<OpTrait::ConstantLike>()) {
+      for (Value v : op.getResults())
+        if (isa<ShapedType>(v.getType()))
+          if (failed(addValue(v, ValueKind::Constant, -1, &op)))
+            return failure();
+      continue;
+    }
+    if (isAliasingView(&op)) {
+      if (auto it = valueIds.find(op.getOperand(0)); it != valueIds.end()) {
+        valueIds[op.getResult(0)] = it->second;
+        continue;
+      }
+    }
+    bool hasShapedResult = llvm::any_of(op.getResultTypes(), [](Type t) {
+      return isa<ShapedType>(t);
+    });
+    if (!hasShapedResult || isa<tensor::EmptyOp>(op))
+      continue;
+    int nodeId = graph.nodes.size();
+    graph.nodes.push_back({&op, {}, {}});
+    for (Value v : op.getOperands()) {
+      auto it = valueIds.find(v);
+      if (it == valueIds.end())
+        continue;
+      KGNode &node = graph.nodes[nodeId];
+      if (!llvm::is_contained(node.inputs, it->second)) {
+        node.inputs.push_back(it->second);
+        graph.values[it->second].users.push_back(nodeId);
+      }
+    }
+    for (Value v : op.getResults()) {
+      if (!isa<ShapedType>(v.getType()))
+        continue;
+      FailureOr<int> id = addValue(v, ValueKind::Activation, nodeId, &op);
+      if (failed(id))
+        return failure();
+      graph.nodes[nodeId].outputs.push_back(*id);
+    }
+  }
+  return graph;
+}
+
+MemoryProfile mlir::strata::computeMemoryProfile(const KernelGraph &graph,
+                                                 ArrayRef<int> order,
+                                                 const LivenessOptions &opts) {
+  int steps = order.size();
+  SmallVector<int> stepOf(graph.nodes.size(), -1);
+  for (auto [step, node] : llvm::enumerate(order))
+    stepOf[node] = step;
+
+  // Each counted value is live over [first, last]; a difference array turns
+  // the intervals into per-step sums in O(V + steps).
+  SmallVector<int64_t> delta(steps + 1, 0);
+  SmallVector<std::pair<int, int>> intervals(graph.values.size(), {-1, -1});
+  for (auto [id, value] : llvm::enumerate(graph.values)) {
+    bool counted = value.kind == ValueKind::Activation ||
+                   (value.kind == ValueKind::Argument && opts.countArguments) ||
+                   (value.kind == ValueKind::Constant && opts.countConstants);
+    if (!counted || steps == 0)
+      continue;
+    int first = value.producer >= 0 ? stepOf[value.producer] : 0;
+    int last = first;
+    for (int user : value.users)
+      last = std::max(last, stepOf[user]);
+    if (value.isOutput)
+      last = steps - 1;
+    intervals[id] = {first, last};
+    delta[first] += value.bytes;
+    delta[last + 1] -= value.bytes;
+  }
+
+  MemoryProfile profile;
+  int64_t live = 0;
+  for (int step = 0; step < steps; ++step) {
+    live += delta[step];
+    profile.liveBytes.push_back(live);
+    if (profile.peakStep < 0 || live > profile.peakBytes) {
+      profile.peakBytes = live;
+      profile.peakStep = step;
+    }
+  }
+  for (auto [id, interval] : llvm::enumerate(intervals))
+    if (interval.first >= 0 && interval.first <= profile.peakStep &&
+        profile.peakStep <= interval.second)
+      profile.liveAtPeak.push_back(id);
+  return profile;
+}
+
+MemoryProfile mlir::strata::computeMemoryProfile(const KernelGraph &graph,
+                                                 const LivenessOptions &opts) {
+  SmallVector<int> order(graph.nodes.size());
+  std::iota(order.begin(), order.end(), 0);
+  return computeMemoryProfile(graph, order, opts);
+}

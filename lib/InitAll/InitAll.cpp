@@ -1,0 +1,35 @@
+//===- InitAll.cpp - Register everything Strata provides ------------------===//
+
+#include "strata/InitAll.h"
+
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "passes/Analysis/Passes.h"
+#include "passes/Conversion/Passes.h"
+#include "passes/Fusion/Passes.h"
+#include "strata/Pipelines/Pipelines.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+using namespace mlir;
+
+void mlir::strata::registerStrataDialects(DialectRegistry &registry) {
+  registry.insert<StrataDialect>();
+}
+
+void mlir::strata::registerStrataPasses() {
+  registerFusionPasses();
+  registerAnalysisPasses();
+  registerConversionPasses();
+  registerStrataPipelines();
+}
+
+void mlir::strata::registerAllDialectsForStrata(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  // gpu-module-to-binary translates kernels to LLVM IR for the NVPTX backend.
+  registerAllGPUToLLVMIRTranslations(registry);
+  registerStrataDialects(registry);
+}

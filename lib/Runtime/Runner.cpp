@@ -1,0 +1,165 @@
+//===- Runner.cpp - Compile and execute an entry function on the CPU ------===//
+
+#include "strata/Runtime/Runner.h"
+
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <deque>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+FailureOr<EntrySignature> mlir::strata::getEntrySignature(ModuleOp module,
+                                                          StringRef name) {
+  func::FuncOp entry;
+  SmallVector<func::FuncOp> candidates;
+  for (func::FuncOp func : module.getOps<func::FuncOp>())
+    if (!func.isDeclaration() && func.isPublic() &&
+        !func->hasAttr(StrataDialect::getKernelAttrName()))
+      candidates.push_back(func);
+  if (!name.empty()) {
+    entry = module.lookupSymbol<func::FuncOp>(name);
+    if (!entry || entry.isDeclaration()) {
+      InFlightDiagnostic diag = module.emitError()
+                                << "no function named '" << name << "'";
+      if (!candidates.empty()) {
+        diag << "; candidates:";
+        for (func::FuncOp f : candidates)
+          diag << " '" << f.getSymName() << "'";
+      }
+      return failure();
+    }
+  } else if (candidates.size() == 1) {
+    entry = candidates.front();
+  } else {
+    entry = module.lookupSymbol<func::FuncOp>("main");
+    if (!entry || entry.isDeclaration()) {
+      InFlightDiagnostic diag = module.emitError();
+      if (candidates.empty()) {
+        diag << "no public function to run";
+      } else {
+        diag << "several public functions; choose one with --entry:";
+        for (func::FuncOp f : candidates)
+          diag << " '" << f.getSymName() << "'";
+      }
+      return failure();
+    }
+  }
+
+  EntrySignature sig;
+  sig.name = entry.getSymName().str();
+  auto check = [&](Type type, StringRef what, unsigned index,
+                   SmallVectorImpl<RankedTensorType> &types,
+                   SmallVectorImpl<DType> &dtypes) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor)
+      return entry.emitError()
+             << what << " #" << index << " of '" << sig.name << "' has type "
+             << type << "; strata-run passes and returns ranked tensors only";
+    if (!tensor.hasStaticShape())
+      return entry.emitError()
+             << what << " #" << index << " of '" << sig.name
+             << "' has the dynamic type " << type
+             << "; strata-run needs static shapes";
+    FailureOr<DType> dtype = getDTypeFor(tensor.getElementType());
+    if (failed(dtype))
+      return entry.emitError()
+             << what << " #" << index << " of '" << sig.name
+             << "' has the unsupported element type "
+             << tensor.getElementType()
+             << "; supported: f16, f32, f64, i1, i8, i16, i32, i64, ui8";
+    types.push_back(tensor);
+    dtypes.push_back(*dtype);
+    return success();
+  };
+  for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes()))
+    if (failed(check(type, "argument", i, sig.inputs, sig.inputDTypes)))
+      return failure();
+  for (auto [i, type] : llvm::enumerate(entry.getResultTypes()))
+    if (failed(check(type, "result", i, sig.results, sig.resultDTypes)))
+      return failure();
+  return sig;
+}
+
+CompiledModule::CompiledModule(std::unique_ptr<ExecutionEngine> engine,
+                               EntrySignature signature)
+    : engine(std::move(engine)), signature(std::move(signature)) {}
+
+CompiledModule::~CompiledModule() = default;
+
+llvm::Expected<std::unique_ptr<CompiledModule>>
+CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
+                       unsigned optLevel, ArrayRef<StringRef> sharedLibs) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  ExecutionEngineOptions options;
+  options.transformer = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
+                                                  /*targetMachine=*/nullptr);
+  options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
+  options.sharedLibPaths = sharedLibs;
+  auto engine = ExecutionEngine::create(llvmModule, options);
+  if (!engine)
+    return engine.takeError();
+  return std::unique_ptr<CompiledModule>(
+      new CompiledModule(std::move(*engine), std::move(signature)));
+}
+
+SmallVector<HostTensor> CompiledModule::makeOutputs() const {
+  SmallVector<HostTensor> outputs;
+  for (auto [type, dtype] :
+       llvm::zip_equal(signature.results, signature.resultDTypes))
+    outputs.emplace_back(dtype, type.getShape());
+  return outputs;
+}
+
+namespace {
+/// The fields of one expanded memref descriptor, as the LLVM lowering of a
+/// function argument of type memref<...> takes them.
+struct Descriptor {
+  void *allocated;
+  void *aligned;
+  int64_t offset = 0;
+  SmallVector<int64_t> sizes;
+  SmallVector<int64_t> strides;
+
+  explicit Descriptor(uint8_t *data, ArrayRef<int64_t> shape)
+      : allocated(data), aligned(data), sizes(shape.begin(), shape.end()),
+        strides(shape.size(), 1) {
+    for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
+  }
+
+  void appendArgs(SmallVectorImpl<void *> &args) {
+    args.push_back(&allocated);
+    args.push_back(&aligned);
+    args.push_back(&offset);
+    for (int64_t &size : sizes)
+      args.push_back(&size);
+    for (int64_t &stride : strides)
+      args.push_back(&stride);
+  }
+};
+} // namespace
+
+llvm::Error CompiledModule::run(ArrayRef<HostTensor> inputs,
+                                MutableArrayRef<HostTensor> outputs) {
+  if (inputs.size() != signature.inputs.size() ||
+      outputs.size() != signature.results.size())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "wrong number of inputs or outputs");
+  // Descriptors must stay at fixed addresses while `args` points at them.
+  std::deque<Descriptor> descriptors;
+  SmallVector<void *> args;
+  for (const HostTensor &input : inputs)
+    descriptors.emplace_back(const_cast<uint8_t *>(input.getData()),
+                             input.getShape());
+  for (HostTensor &output : outputs)
+    descriptors.emplace_back(output.getData(), output.getShape());
+  for (Descriptor &d : descriptors)
+    d.appendArgs(args);
+  return engine->invokePacked(signature.name, args);
+}

@@ -1,0 +1,23 @@
+//===- Passes.h - Conversion passes -----------------------------*- C++ -*-===//
+//
+// Passes that lower Strata's kernel graph towards CPU and CUDA code. The
+// pipelines built from them are declared in strata/Pipelines/Pipelines.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_PASSES_CONVERSION_PASSES_H
+#define STRATA_PASSES_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::strata {
+#define GEN_PASS_DECL
+#include "passes/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Conversion/Passes.h.inc"
+} // namespace mlir::strata
+
+#endif // STRATA_PASSES_CONVERSION_PASSES_H

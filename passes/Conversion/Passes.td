@@ -1,0 +1,47 @@
+//===- Passes.td - Conversion passes -----------------------*- tablegen -*-===//
+
+#ifndef STRATA_PASSES_CONVERSION_PASSES_TD
+#define STRATA_PASSES_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def StrataOutlineGroups : Pass<"strata-outline-groups", "ModuleOp"> {
+  let summary = "Outline every strata.group into a kernel function";
+  let description = [{
+    Each `strata.group` becomes a private `func.func` marked `strata.kernel`,
+    named `<caller>_<group name>` (`<caller>_group` for unnamed groups,
+    uniqued with a numeric suffix), placed after its caller; the group is
+    replaced by a `func.call`. Runs on tensors, before bufferization, so that
+    bufferization sees kernels as ordinary function boundaries.
+
+    Before:
+    ```mlir
+    func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+      %0 = strata.group(%x = %a) : (tensor<4xf32>) -> tensor<4xf32>
+          attributes {name = "exp"} {
+        %1 = tosa.exp %x : (tensor<4xf32>) -> tensor<4xf32>
+        strata.yield %1 : tensor<4xf32>
+      }
+      return %0 : tensor<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+      %0 = call @f_exp(%a) : (tensor<4xf32>) -> tensor<4xf32>
+      return %0 : tensor<4xf32>
+    }
+    func.func private @f_exp(%x: tensor<4xf32>) -> tensor<4xf32>
+        attributes {strata.kernel} {
+      %1 = tosa.exp %x : (tensor<4xf32>) -> tensor<4xf32>
+      return %1 : tensor<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Number of kernel functions created">
+  ];
+}
+
+#endif // STRATA_PASSES_CONVERSION_PASSES_TD

@@ -1,0 +1,171 @@
+//===- Pipelines.cpp - strata-cpu-pipeline and strata-cuda-pipeline -------===//
+//
+// Both pipelines share one front half: TOSA to linalg on tensors, groups
+// outlined to kernel functions, then bufferization, once, for the whole
+// module (function boundaries included), with results turned into
+// caller-allocated out-parameters. The back halves differ: loops and the
+// LLVM dialect for the CPU; parallel loops mapped to GPU blocks and threads,
+// NVVM and PTX for CUDA.
+//
+//===----------------------------------------------------------------------===//
+
+#include "strata/Pipelines/Pipelines.h"
+
+#include "passes/Conversion/Passes.h"
+#include "passes/Fusion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+/// Stands in for a pipeline whose options are invalid: fails with `message`
+/// instead of letting a backend abort later.
+struct InvalidOptionsPass final
+    : PassWrapper<InvalidOptionsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InvalidOptionsPass)
+  explicit InvalidOptionsPass(std::string message)
+      : message(std::move(message)) {}
+  StringRef getArgument() const override { return "strata-invalid-options"; }
+  void runOnOperation() override {
+    getOperation().emitError(message);
+    signalPassFailure();
+  }
+  std::string message;
+};
+} // namespace
+
+/// TOSA → linalg on tensors, groups → kernel functions, one bufferization.
+static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
+  if (groupOps)
+    pm.addNestedPass<func::FuncOp>(createStrataGroupOps());
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                              TosaToLinalgNamedOptions());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  pm.addPass(createStrataOutlineGroups());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Callers allocate results: the runtime owns output buffers and a kernel's
+  // outputs are visible as buffers in its caller.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::strata::buildCPUPipeline(OpPassManager &pm,
+                                    const CPUPipelineOptions &options) {
+  buildTensorToBufferPipeline(pm, options.groupOps);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+FailureOr<std::string> mlir::strata::getDefaultPTXFeatures(StringRef chip) {
+  StringRef digits = chip;
+  if (!digits.consume_front("sm_"))
+    return failure();
+  bool archSpecific = digits.consume_back("a");
+  unsigned sm;
+  if (digits.getAsInteger(10, sm) || sm < 50)
+    return failure();
+  // Minimum PTX ISA version of each architecture (PTX ISA notes).
+  unsigned ptx = sm >= 120   ? 87
+                 : sm >= 100 ? 86
+                 : sm >= 90  ? (archSpecific ? 80 : 78)
+                 : sm >= 89  ? 78
+                 : sm >= 87  ? 74
+                 : sm >= 86  ? 71
+                 : sm >= 80  ? 70
+                 : sm >= 75  ? 63
+                 : sm >= 72  ? 61
+                             : 60;
+  return "+ptx" + std::to_string(ptx);
+}
+
+void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
+                                     const CUDAPipelineOptions &options) {
+  FailureOr<std::string> defaultFeatures = getDefaultPTXFeatures(options.chip);
+  if (failed(defaultFeatures)) {
+    pm.addPass(std::make_unique<InvalidOptionsPass>(
+        "strata-cuda-pipeline: invalid chip '" + options.chip +
+        "'; expected sm_NN or sm_NNa with NN >= 50, e.g. sm_90"));
+    return;
+  }
+  StringRef format = options.format;
+  if (format != "isa" && format != "bin" && format != "fatbin") {
+    pm.addPass(std::make_unique<InvalidOptionsPass>(
+        "strata-cuda-pipeline: invalid format '" + options.format +
+        "'; expected isa, bin or fatbin"));
+    return;
+  }
+  if (llvm::any_of(options.tileSizes, [](int64_t s) { return s <= 0; })) {
+    pm.addPass(std::make_unique<InvalidOptionsPass>(
+        "strata-cuda-pipeline: tile sizes must be positive"));
+    return;
+  }
+
+  buildTensorToBufferPipeline(pm, options.groupOps);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  SmallVector<int64_t> tiles(options.tileSizes.begin(),
+                             options.tileSizes.end());
+  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass(tiles));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  nvvm.cubinFeatures = options.features.empty()
+                           ? *defaultFeatures
+                           : std::string(options.features);
+  nvvm.cubinFormat = options.format;
+  nvvm.optLevel = options.optLevel;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}
+
+void mlir::strata::registerStrataPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "strata-cpu-pipeline",
+      "Lower TOSA / linalg-on-tensors with strata.group kernels to the LLVM "
+      "dialect for the host CPU",
+      buildCPUPipeline);
+  PassPipelineRegistration<CUDAPipelineOptions>(
+      "strata-cuda-pipeline",
+      "Lower TOSA / linalg-on-tensors with strata.group kernels to GPU "
+      "kernels, NVVM and PTX (gpu.binary)",
+      buildCUDAPipeline);
+}

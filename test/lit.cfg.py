@@ -1,0 +1,47 @@
+# -*- Python -*-
+# lit configuration of Strata's regression suite.
+
+import os
+
+import lit.formats
+import lit.util
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "Strata"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+                   "Unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.strata_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%strata_src", config.strata_src_root))
+config.substitutions.append(("%strata_obj", config.strata_obj_root))
+config.substitutions.append(
+    ("%strata_plugin",
+     os.path.join(config.strata_lib_dir, "StrataPlugin" + config.llvm_shlib_ext)))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# Strata's tools first, then LLVM's (FileCheck, not, count, stock mlir-opt).
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+tools = [
+    "strata-opt",
+    "strata-translate",
+    "strata-run",
+    ToolSubst("mlir-opt-stock", os.path.join(config.llvm_tools_dir, "mlir-opt"),
+              unresolved="fatal"),
+]
+llvm_config.add_tool_substitutions(tools, [config.strata_tools_dir,
+                                           config.llvm_tools_dir])
+
+# Optional parts of the machine.
+if config.ptxas and os.path.exists(config.ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.ptxas))
+if lit.util.which("nvidia-smi") and os.path.exists("/dev/nvidiactl"):
+    config.available_features.add("cuda-device")

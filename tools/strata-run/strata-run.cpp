@@ -1,0 +1,394 @@
+//===- strata-run.cpp - Compile, run, check and time a model on the CPU ---===//
+//
+//   strata-run FILE.mlir [--entry=NAME] [--input=A.npy ...]
+//              [--random-inputs [--seed=N]] [--output=OUT.npy ...]
+//              [--check=REF.npy ... [--rtol=R] [--atol=A]]
+//              [--benchmark=N] [--report]
+//
+// The module goes through strata-group-ops (every ungrouped compute op
+// becomes a kernel) and strata-cpu-pipeline, is JIT-compiled and its entry
+// is called on the given or seeded-random inputs. Exit status: 0 on
+// success, 1 on any error (diagnostic on stderr), 2 when --check finds a
+// mismatch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Strata/IR/StrataOps.h"
+#include "passes/Fusion/Passes.h"
+#include "strata/Analysis/KernelGraph.h"
+#include "strata/CostModel/CostModel.h"
+#include "strata/InitAll.h"
+#include "strata/Pipelines/Pipelines.h"
+#include "strata/Runtime/HostTensor.h"
+#include "strata/Runtime/Runner.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::strata;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory runCategory("strata-run options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+                                      cl::Required, cl::cat(runCategory));
+static cl::opt<std::string> entryName(
+    "entry",
+    cl::desc("Function to run (default: the only public function, or main)"),
+    cl::init(""), cl::cat(runCategory));
+static cl::list<std::string>
+    inputFiles("input", cl::desc("Input .npy file, one per argument, in order"),
+               cl::cat(runCategory));
+static cl::opt<bool>
+    randomInputs("random-inputs",
+                 cl::desc("Feed seeded pseudo-random inputs (see --seed)"),
+                 cl::cat(runCategory));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed for --random-inputs"),
+                              cl::init(0), cl::cat(runCategory));
+static cl::list<std::string>
+    outputFiles("output", cl::desc("Write result #i to this .npy file"),
+                cl::cat(runCategory));
+static cl::list<std::string>
+    checkFiles("check", cl::desc("Compare result #i with this .npy file"),
+               cl::cat(runCategory));
+static cl::opt<double> rtol("rtol", cl::desc("Relative tolerance of --check"),
+                            cl::init(1e-5), cl::cat(runCategory));
+static cl::opt<double> atol("atol", cl::desc("Absolute tolerance of --check"),
+                            cl::init(1e-6), cl::cat(runCategory));
+static cl::opt<unsigned>
+    benchmarkRuns("benchmark",
+                  cl::desc("Time N runs after warm-up; print median and p90"),
+                  cl::init(0), cl::cat(runCategory));
+static cl::opt<bool> printReport(
+    "report",
+    cl::desc("Print kernel groups, peak memory and estimated latency"),
+    cl::cat(runCategory));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
+                                  cl::init(3), cl::Prefix,
+                                  cl::cat(runCategory));
+static cl::list<std::string>
+    sharedLibs("shared-libs",
+               cl::desc("Extra shared libraries for the JIT to load"),
+               cl::CommaSeparated, cl::cat(runCategory));
+static cl::opt<unsigned> printLimit(
+    "print-limit", cl::desc("Print at most this many elements per output"),
+    cl::init(16), cl::cat(runCategory));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "strata-run") << message << "\n";
+  return 1;
+}
+
+static std::string formatValue(double v) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.6g", v);
+  return text;
+}
+
+/// Prints "output #i: 1x4xf32 = [a, b, ...]".
+static void printTensor(llvm::raw_ostream &os, unsigned index,
+                        const HostTensor &t) {
+  os << "output #" << index << ": " << t.describe() << " = [";
+  int64_t n = t.getNumElements();
+  int64_t shown = std::min<int64_t>(n, printLimit);
+  for (int64_t i = 0; i < shown; ++i)
+    os << (i ? ", " : "") << formatValue(t.getAsDouble(i));
+  if (shown < n)
+    os << ", ... (" << n - shown << " more)";
+  os << "]\n";
+}
+
+/// Loads input #i and checks it against the entry's argument type.
+static llvm::Expected<HostTensor> loadInput(const EntrySignature &sig,
+                                            unsigned i, StringRef path) {
+  llvm::Expected<HostTensor> t = HostTensor::readNpy(path);
+  if (!t)
+    return t.takeError();
+  RankedTensorType expected = sig.inputs[i];
+  if (t->getDType() != sig.inputDTypes[i])
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "input #" + llvm::Twine(i) + " ('" + path + "') has element type " +
+            getDTypeName(t->getDType()) + " but argument #" + llvm::Twine(i) +
+            " of '" + sig.name + "' is " +
+            getDTypeName(sig.inputDTypes[i]));
+  if (t->getShape() != expected.getShape()) {
+    HostTensor want(sig.inputDTypes[i], expected.getShape());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "input #" + llvm::Twine(i) + " ('" + path + "') has shape " +
+            t->describe() + " but argument #" + llvm::Twine(i) + " of '" +
+            sig.name + "' is " + want.describe());
+  }
+  return t;
+}
+
+namespace {
+/// What --report prints about the kernel graph, gathered before lowering.
+struct GraphReport {
+  SmallVector<std::string> groups;
+  int64_t peakBytes = 0;
+  SmallVector<std::string> peakKernels;
+  int64_t numSteps = 0;
+  double estimatedSeconds = 0;
+  std::string costModelName, targetName;
+};
+} // namespace
+
+static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry) {
+  GraphReport report;
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
+  if (failed(graph))
+    return failure();
+  MemoryProfile profile = computeMemoryProfile(*graph);
+  report.peakBytes = profile.peakBytes;
+  report.numSteps = graph->nodes.size();
+  auto kernelName = [](Operation *op) {
+    if (auto group = dyn_cast<GroupOp>(op))
+      return group.getName().value_or("group").str();
+    return op->getName().getStringRef().str();
+  };
+  if (profile.peakStep >= 0)
+    report.peakKernels.push_back(
+        kernelName(graph->nodes[profile.peakStep].op));
+  FailureOr<std::unique_ptr<CostModel>> model =
+      createCostModel("roofline", "", module);
+  if (failed(model))
+    return failure();
+  report.costModelName = (*model)->getName().str();
+  report.targetName = (*model)->getTarget().name;
+  for (const KGNode &node : graph->nodes) {
+    if (isa<GroupOp>(node.op))
+      report.groups.push_back(kernelName(node.op));
+    FailureOr<CostEstimate> est = (*model)->estimate(node.op);
+    if (failed(est))
+      return node.op->emitError("cannot estimate the cost of this kernel");
+    report.estimatedSeconds += est->seconds;
+  }
+  return report;
+}
+
+static std::string formatBytes(int64_t bytes) {
+  std::string text = std::to_string(bytes) + " B";
+  if (bytes >= (1 << 20))
+    text += " (" + formatValue(bytes / double(1 << 20)) + " MiB)";
+  else if (bytes >= (1 << 10))
+    text += " (" + formatValue(bytes / double(1 << 10)) + " KiB)";
+  return text;
+}
+
+static std::string formatSeconds(double s) {
+  if (s < 1e-3)
+    return formatValue(s * 1e6) + " us";
+  if (s < 1)
+    return formatValue(s * 1e3) + " ms";
+  return formatValue(s) + " s";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerPassManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  cl::HideUnrelatedOptions(runCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "strata-run: compile an MLIR module with Strata's CPU pipeline and run, "
+      "check or time its entry function\n");
+
+  DialectRegistry registry;
+  registerAllDialectsForStrata(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+
+  std::string errorMessage;
+  auto file = openInputFile(inputFile, &errorMessage);
+  if (!file)
+    return fail(errorMessage);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return fail("cannot parse '" + inputFile + "'");
+
+  FailureOr<EntrySignature> sig = getEntrySignature(*module, entryName);
+  if (failed(sig))
+    return 1;
+
+  // Validate every file argument before spending time on compilation.
+  size_t numInputs = sig->inputs.size(), numResults = sig->results.size();
+  if (!inputFiles.empty() && randomInputs)
+    return fail("--input and --random-inputs exclude each other");
+  if (!randomInputs && inputFiles.size() != numInputs) {
+    if (inputFiles.empty())
+      return fail("'" + sig->name + "' takes " + llvm::Twine(numInputs) +
+                  " input(s): pass --input=FILE.npy for each, or "
+                  "--random-inputs");
+    return fail("'" + sig->name + "' takes " + llvm::Twine(numInputs) +
+                " input(s) but " + llvm::Twine(inputFiles.size()) +
+                " --input file(s) were given");
+  }
+  if (!outputFiles.empty() && outputFiles.size() != numResults)
+    return fail("'" + sig->name + "' returns " + llvm::Twine(numResults) +
+                " result(s) but " + llvm::Twine(outputFiles.size()) +
+                " --output file(s) were given");
+  if (!checkFiles.empty() && checkFiles.size() != numResults)
+    return fail("'" + sig->name + "' returns " + llvm::Twine(numResults) +
+                " result(s) but " + llvm::Twine(checkFiles.size()) +
+                " --check file(s) were given");
+  if (rtol < 0 || atol < 0)
+    return fail("--rtol and --atol must not be negative");
+
+  SmallVector<HostTensor> inputs;
+  for (unsigned i = 0; i < numInputs; ++i) {
+    if (randomInputs) {
+      inputs.emplace_back(sig->inputDTypes[i], sig->inputs[i].getShape());
+      // One stream per argument, so adding an argument keeps the others.
+      inputs.back().fillRandom(seed * 1000003u + i);
+      continue;
+    }
+    llvm::Expected<HostTensor> t = loadInput(*sig, i, inputFiles[i]);
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    inputs.push_back(std::move(*t));
+  }
+  SmallVector<HostTensor> references;
+  for (auto [i, path] : llvm::enumerate(checkFiles)) {
+    llvm::Expected<HostTensor> t = HostTensor::readNpy(path);
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    HostTensor want(sig->resultDTypes[i], sig->results[i].getShape());
+    if (t->getDType() != want.getDType() || t->getShape() != want.getShape())
+      return fail("reference #" + llvm::Twine(i) + " ('" + path + "') is " +
+                  t->describe() + " but result #" + llvm::Twine(i) + " of '" +
+                  sig->name + "' is " + want.describe());
+    references.push_back(std::move(*t));
+  }
+
+  // Kernel partition, then the report on the kernel graph.
+  PassManager groupPM(&context);
+  if (failed(applyPassManagerCLOptions(groupPM)))
+    return 1;
+  groupPM.addNestedPass<func::FuncOp>(createStrataGroupOps());
+  if (failed(groupPM.run(*module)))
+    return fail("grouping failed");
+  FailureOr<GraphReport> report = analyzeEntry(*module, sig->name);
+  if (failed(report))
+    return 1;
+
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  buildCPUPipeline(pm, CPUPipelineOptions());
+  auto compileStart = std::chrono::steady_clock::now();
+  if (failed(pm.run(*module)))
+    return fail("lowering '" + inputFile + "' with strata-cpu-pipeline failed");
+
+  SmallVector<StringRef> libs = {STRATA_C_RUNNER_UTILS};
+  for (const std::string &lib : sharedLibs)
+    libs.push_back(lib);
+  auto compiled =
+      CompiledModule::create(*module, *sig, optLevel, libs);
+  if (!compiled)
+    return fail("JIT compilation failed: " +
+                llvm::toString(compiled.takeError()));
+  double compileSeconds = std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - compileStart)
+                              .count();
+
+  SmallVector<HostTensor> outputs = (*compiled)->makeOutputs();
+  if (llvm::Error err = (*compiled)->run(inputs, outputs))
+    return fail("running '" + sig->name + "' failed: " +
+                llvm::toString(std::move(err)));
+
+  llvm::outs() << "entry @" << sig->name << ": " << numInputs << " input(s), "
+               << numResults << " result(s)\n";
+  for (auto [i, t] : llvm::enumerate(outputs))
+    printTensor(llvm::outs(), i, t);
+
+  int status = 0;
+  for (auto [i, pair] : llvm::enumerate(llvm::zip_equal(outputs, references))) {
+    auto &[actual, expected] = pair;
+    Comparison c = compareTensors(actual, expected, rtol, atol);
+    llvm::outs() << "check #" << i << ": max abs error "
+                 << formatValue(c.maxAbsError) << ", max rel error "
+                 << formatValue(c.maxRelError) << " (rtol " << formatValue(rtol)
+                 << ", atol " << formatValue(atol) << "): ";
+    if (c.mismatches == 0) {
+      llvm::outs() << "ok\n";
+      continue;
+    }
+    llvm::outs() << "MISMATCH in " << c.mismatches << " of "
+                 << expected.getNumElements() << " elements; first at "
+                 << c.firstMismatch << ": got "
+                 << formatValue(actual.getAsDouble(c.firstMismatch))
+                 << ", expected "
+                 << formatValue(expected.getAsDouble(c.firstMismatch)) << "\n";
+    status = 2;
+  }
+
+  for (auto [t, path] : llvm::zip_equal(outputs, outputFiles))
+    if (llvm::Error err = t.writeNpy(path))
+      return fail(llvm::toString(std::move(err)));
+
+  SmallVector<double> times;
+  if (benchmarkRuns > 0) {
+    for (unsigned i = 0, warmup = std::min(3u, benchmarkRuns.getValue());
+         i < warmup; ++i)
+      cantFail((*compiled)->run(inputs, outputs));
+    for (unsigned i = 0; i < benchmarkRuns; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      cantFail((*compiled)->run(inputs, outputs));
+      times.push_back(std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+    std::sort(times.begin(), times.end());
+    auto percentile = [&](double p) {
+      size_t rank = static_cast<size_t>(p * (times.size() - 1) + 0.5);
+      return times[rank];
+    };
+    llvm::outs() << "benchmark: " << benchmarkRuns << " runs, median "
+                 << formatSeconds(percentile(0.5)) << ", p90 "
+                 << formatSeconds(percentile(0.9)) << "\n";
+  }
+
+  if (printReport) {
+    llvm::outs() << "report:\n  kernel groups: " << report->groups.size();
+    if (!report->groups.empty()) {
+      llvm::outs() << " (";
+      llvm::interleaveComma(report->groups, llvm::outs());
+      llvm::outs() << ")";
+    }
+    llvm::outs() << "\n  peak memory:   " << formatBytes(report->peakBytes)
+                 << " of activations";
+    if (!report->peakKernels.empty())
+      llvm::outs() << ", reached at kernel '" << report->peakKernels.front()
+                   << "'";
+    llvm::outs() << "\n  estimated:     "
+                 << formatSeconds(report->estimatedSeconds) << " ("
+                 << report->costModelName << " on " << report->targetName
+                 << ")\n  compile time:  " << formatSeconds(compileSeconds)
+                 << "\n";
+    if (!times.empty())
+      llvm::outs() << "  latency:       median "
+                   << formatSeconds(times[times.size() / 2]) << " over "
+                   << times.size() << " runs\n";
+  }
+  return status;
+}

@@ -1,0 +1,63 @@
+//===- strata-translate.cpp - Strata's translation tool -------------------===//
+//
+// Translations out of (and, later, into) MLIR. Today:
+//   --strata-extract-ptx [--binary=NAME]   print the PTX that
+//       strata-cuda-pipeline{format=isa} left in gpu.binary ops, ready for
+//       ptxas.
+//
+//===----------------------------------------------------------------------===//
+
+#include "strata/InitAll.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/CommandLine.h"
+
+using namespace mlir;
+
+static llvm::cl::opt<std::string>
+    binaryName("binary",
+               llvm::cl::desc("With --strata-extract-ptx: print only the "
+                              "gpu.binary with this symbol name"),
+               llvm::cl::init(""));
+
+/// Prints the PTX of every (or the selected) gpu.binary in `op`.
+static LogicalResult extractPTX(Operation *op, raw_ostream &os) {
+  SmallVector<gpu::BinaryOp> binaries;
+  op->walk([&](gpu::BinaryOp binary) {
+    if (binaryName.empty() || binary.getSymName() == binaryName)
+      binaries.push_back(binary);
+  });
+  if (binaries.empty()) {
+    if (!binaryName.empty())
+      return op->emitError() << "no gpu.binary named '" << binaryName << "'";
+    return op->emitError("no gpu.binary in the input; run "
+                         "strata-cuda-pipeline first");
+  }
+  for (gpu::BinaryOp binary : binaries) {
+    for (Attribute attr : binary.getObjects()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      if (object.getFormat() != gpu::CompilationTarget::Assembly)
+        return binary.emitError()
+               << "gpu.binary @" << binary.getSymName() << " holds a '"
+               << gpu::stringifyCompilationTarget(object.getFormat())
+               << "' object, not PTX; use strata-cuda-pipeline{format=isa}";
+      if (binaries.size() > 1)
+        os << "// gpu.binary @" << binary.getSymName() << "\n";
+      os << object.getObject().getValue();
+    }
+  }
+  return success();
+}
+
+int main(int argc, char **argv) {
+  TranslateFromMLIRRegistration extractPTXRegistration(
+      "strata-extract-ptx", "Print the PTX held by gpu.binary ops",
+      extractPTX, [](DialectRegistry &registry) {
+        strata::registerAllDialectsForStrata(registry);
+      });
+  return failed(mlirTranslateMain(argc, argv, "Strata translation tool"));
+}
