@@ -44,4 +44,31 @@ def StrataOutlineGroups : Pass<"strata-outline-groups", "ModuleOp"> {
   ];
 }
 
+def StrataDecomposeAggregates
+    : Pass<"strata-decompose-aggregates", "func::FuncOp"> {
+  let summary = "Decompose aggregate linalg ops (linalg.softmax) into "
+                "structured ops";
+  let description = [{
+    Rewrites every op that implements `linalg::AggregatedOpInterface`, such as
+    `linalg.softmax`, into the linalg structured ops it stands for (reductions
+    and elementwise generics), so that the rest of the pipeline lowers only
+    structured ops. Works inside `strata.group` bodies too.
+
+    Before:
+    ```mlir
+    %1 = linalg.softmax dimension(1) ins(%x : tensor<2x8xf32>)
+                                     outs(%0 : tensor<2x8xf32>) -> tensor<2x8xf32>
+    ```
+    After: a max reduction, a subtract-and-exp generic, a sum reduction and a
+    divide generic.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let statistics = [
+    Statistic<"numDecomposed", "decomposed", "Number of ops decomposed">
+  ];
+}
+
 #endif // STRATA_PASSES_CONVERSION_PASSES_TD

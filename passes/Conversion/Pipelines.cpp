@@ -56,6 +56,7 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
                               TosaToLinalgNamedOptions());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addNestedPass<func::FuncOp>(createStrataDecomposeAggregates());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addPass(createStrataOutlineGroups());
 
@@ -140,7 +141,9 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   SmallVector<int64_t> tiles(options.tileSizes.begin(),
                              options.tileSizes.end());
-  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass(tiles));
+  // Constant inner bounds (with a guard) let the launch size be static.
+  pm.addNestedPass<func::FuncOp>(
+      createParallelLoopTilingPass(tiles, /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createGpuKernelOutliningPass());

@@ -28,6 +28,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -64,9 +65,9 @@ static cl::list<std::string>
 static cl::list<std::string>
     checkFiles("check", cl::desc("Compare result #i with this .npy file"),
                cl::cat(runCategory));
-static cl::opt<double> rtol("rtol", cl::desc("Relative tolerance of --check"),
+static cl::opt<double> rtolOpt("rtol", cl::desc("Relative tolerance of --check"),
                             cl::init(1e-5), cl::cat(runCategory));
-static cl::opt<double> atol("atol", cl::desc("Absolute tolerance of --check"),
+static cl::opt<double> atolOpt("atol", cl::desc("Absolute tolerance of --check"),
                             cl::init(1e-6), cl::cat(runCategory));
 static cl::opt<unsigned>
     benchmarkRuns("benchmark",
@@ -251,7 +252,7 @@ int main(int argc, char **argv) {
     return fail("'" + sig->name + "' returns " + llvm::Twine(numResults) +
                 " result(s) but " + llvm::Twine(checkFiles.size()) +
                 " --check file(s) were given");
-  if (rtol < 0 || atol < 0)
+  if (rtolOpt < 0 || atolOpt < 0)
     return fail("--rtol and --atol must not be negative");
 
   SmallVector<HostTensor> inputs;
@@ -322,13 +323,14 @@ int main(int argc, char **argv) {
     printTensor(llvm::outs(), i, t);
 
   int status = 0;
-  for (auto [i, pair] : llvm::enumerate(llvm::zip_equal(outputs, references))) {
-    auto &[actual, expected] = pair;
-    Comparison c = compareTensors(actual, expected, rtol, atol);
+  for (auto [i, expected] : llvm::enumerate(references)) {
+    const HostTensor &actual = outputs[i];
+    Comparison c = compareTensors(actual, expected, rtolOpt, atolOpt);
     llvm::outs() << "check #" << i << ": max abs error "
                  << formatValue(c.maxAbsError) << ", max rel error "
-                 << formatValue(c.maxRelError) << " (rtol " << formatValue(rtol)
-                 << ", atol " << formatValue(atol) << "): ";
+                 << formatValue(c.maxRelError) << " (rtol "
+                 << formatValue(rtolOpt) << ", atol " << formatValue(atolOpt)
+                 << "): ";
     if (c.mismatches == 0) {
       llvm::outs() << "ok\n";
       continue;
@@ -342,8 +344,8 @@ int main(int argc, char **argv) {
     status = 2;
   }
 
-  for (auto [t, path] : llvm::zip_equal(outputs, outputFiles))
-    if (llvm::Error err = t.writeNpy(path))
+  for (auto [i, path] : llvm::enumerate(outputFiles))
+    if (llvm::Error err = outputs[i].writeNpy(path))
       return fail(llvm::toString(std::move(err)));
 
   SmallVector<double> times;

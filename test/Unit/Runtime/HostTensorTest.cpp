@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -17,7 +18,7 @@ using namespace mlir::strata;
 static std::string numpyArange() {
   std::string header =
       "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
-  header.append(64 - 10 - header.size() - 1, ' ');
+  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
   header += '\n';
   std::string bytes("\x93NUMPY\x01\x00", 8);
   bytes += static_cast<char>(header.size());

@@ -7,6 +7,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
@@ -102,7 +103,7 @@ TEST_F(TargetTest, AttrRoundTrip) {
   // The printed attribute parses back to the same (uniqued) attribute.
   std::string text;
   llvm::raw_string_ostream os(text);
-  attr.print(os);
+  os << Attribute(attr);
   EXPECT_EQ(parseAttribute(text, &context), attr);
 }
 
