@@ -42,7 +42,10 @@ TargetDescription TargetDescription::fromAttr(TargetAttr attr) {
 static TargetAttr buildCheckedAttr(const TargetDescription &desc,
                                    Location loc) {
   MLIRContext *ctx = loc.getContext();
-  ctx->getOrLoadDialect<StrataDialect>();
+  // Passes that resolve targets declare the dialect as dependent, so this
+  // only loads it outside a pass pipeline (tools, tests).
+  if (!ctx->getLoadedDialect<StrataDialect>())
+    ctx->getOrLoadDialect<StrataDialect>();
   auto emitError = [&]() { return mlir::emitError(loc); };
   SmallVector<ComputeUnitAttr> units;
   for (const ComputeUnit &unit : desc.units) {

@@ -25,6 +25,8 @@ def StrataEstimateCosts : Pass<"strata-estimate-costs", "func::FuncOp"> {
     Option<"costModel", "cost-model", "std::string",
            /*default=*/"\"roofline\"", "Cost model implementation">
   ];
+  // Target descriptions are built as #strata.target attributes.
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
   let statistics = [
     Statistic<"numKernels", "kernels", "Number of kernels estimated">
   ];

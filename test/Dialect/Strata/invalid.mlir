@@ -1,0 +1,200 @@
+// RUN: strata-opt %s --split-input-file --verify-diagnostics --allow-unregistered-dialect
+
+func.func @body_arity(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.group' op body has 0 arguments but the group has 1 inputs}}
+  %0 = "strata.group"(%a) ({
+    %c = arith.constant dense<1.0> : tensor<4xf32>
+    "strata.yield"(%c) : (tensor<4xf32>) -> ()
+  }) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @body_type(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.group' op body argument #0 has type 'tensor<4xi32>' but input #0 has type 'tensor<4xf32>'}}
+  %0 = "strata.group"(%a) ({
+  ^bb0(%x: tensor<4xi32>):
+    %c = arith.constant dense<1.0> : tensor<4xf32>
+    "strata.yield"(%c) : (tensor<4xf32>) -> ()
+  }) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @yield_arity(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = strata.group(%x = %a) : (tensor<4xf32>) -> tensor<4xf32> {
+    // expected-error @+1 {{'strata.yield' op yields 2 values but the group has 1 results}}
+    strata.yield %x, %x : tensor<4xf32>, tensor<4xf32>
+  }
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @yield_type(%a: tensor<4xf32>) -> tensor<8xf32> {
+  %0 = strata.group(%x = %a) : (tensor<4xf32>) -> tensor<8xf32> {
+    // expected-error @+1 {{'strata.yield' op value #0 has type 'tensor<4xf32>' but group result #0 has type 'tensor<8xf32>'}}
+    strata.yield %x : tensor<4xf32>
+  }
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @empty_name(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.group' op name must not be empty}}
+  %0 = strata.group(%x = %a) : (tensor<4xf32>) -> tensor<4xf32> attributes {name = ""} {
+    strata.yield %x : tensor<4xf32>
+  }
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @isolated(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-note @+1 {{required by region isolation constraints}}
+  %0 = strata.group() : () -> tensor<4xf32> {
+    // expected-error @+1 {{'tosa.exp' op using value defined outside the region}}
+    %e = tosa.exp %a : (tensor<4xf32>) -> tensor<4xf32>
+    strata.yield %e : tensor<4xf32>
+  }
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @not_a_tensor(%a: f32) -> f32 {
+  // expected-error @+1 {{'strata.group' op operand #0 must be variadic of ranked tensor of any type values, but got 'f32'}}
+  %0 = "strata.group"(%a) ({
+  ^bb0(%x: f32):
+    "strata.yield"(%x) : (f32) -> ()
+  }) : (f32) -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @yield_outside(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'strata.yield' op expects parent op 'strata.group'}}
+  strata.yield %a : tensor<4xf32>
+}
+
+// -----
+
+func.func @type_count(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{group has 1 inputs but its type lists 2}}
+  %0 = strata.group(%x = %a) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> {
+    strata.yield %x : tensor<4xf32>
+  }
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{tier name must not be empty}}
+"test.tier"() {t = #strata.tier<name = "", capacity = 1, bandwidth = 1.0>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{tier 'sram' must have a positive capacity}}
+"test.tier"() {t = #strata.tier<name = "sram", capacity = 0, bandwidth = 1.0>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{tier 'sram' must have a positive, finite bandwidth}}
+"test.tier"() {t = #strata.tier<name = "sram", capacity = 8, bandwidth = 0.0>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{tier 'sram' must have a non-negative, finite latency}}
+"test.tier"() {t = #strata.tier<name = "sram", capacity = 8, bandwidth = 1.0, latency = -1.0>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{compute unit name must not be empty}}
+"test.unit"() {u = #strata.unit<name = "", count = 1, matrix_flops = 1.0, vector_flops = 1.0>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{compute unit 'core' must have a positive count}}
+"test.unit"() {u = #strata.unit<name = "core", count = 0, matrix_flops = 1.0, vector_flops = 1.0>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{compute unit 'core' must have positive, finite peak FLOP/s}}
+"test.unit"() {u = #strata.unit<name = "core", count = 1, matrix_flops = 1.0, vector_flops = -1.0>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{target name must not be empty}}
+"test.target"() {t = #strata.target<name = "",
+    units = [#strata.unit<name = "u", count = 1, matrix_flops = 1.0, vector_flops = 1.0>],
+    tiers = [#strata.tier<name = "m", capacity = 8, bandwidth = 1.0>]>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{target 't' must have at least one compute unit}}
+"test.target"() {t = #strata.target<name = "t", units = [],
+    tiers = [#strata.tier<name = "m", capacity = 8, bandwidth = 1.0>]>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{target 't' must have at least one memory tier}}
+"test.target"() {t = #strata.target<name = "t",
+    units = [#strata.unit<name = "u", count = 1, matrix_flops = 1.0, vector_flops = 1.0>],
+    tiers = []>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{target 't' has two compute units named 'u'}}
+"test.target"() {t = #strata.target<name = "t",
+    units = [#strata.unit<name = "u", count = 1, matrix_flops = 1.0, vector_flops = 1.0>,
+             #strata.unit<name = "u", count = 2, matrix_flops = 1.0, vector_flops = 1.0>],
+    tiers = [#strata.tier<name = "m", capacity = 8, bandwidth = 1.0>]>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{target 't' has two tiers named 'm'}}
+"test.target"() {t = #strata.target<name = "t",
+    units = [#strata.unit<name = "u", count = 1, matrix_flops = 1.0, vector_flops = 1.0>],
+    tiers = [#strata.tier<name = "m", capacity = 8, bandwidth = 2.0>,
+             #strata.tier<name = "m", capacity = 8, bandwidth = 1.0>]>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{target 't' must list tiers fastest first, but tier 'sram' has a higher bandwidth than tier 'dram'}}
+"test.target"() {t = #strata.target<name = "t",
+    units = [#strata.unit<name = "u", count = 1, matrix_flops = 1.0, vector_flops = 1.0>],
+    tiers = [#strata.tier<name = "dram", capacity = 64, bandwidth = 1.0>,
+             #strata.tier<name = "sram", capacity = 8, bandwidth = 9.0>]>} : () -> ()
+
+// -----
+
+// expected-error @+1 {{'strata.target' may only be attached to a builtin.module}}
+func.func @target_on_func() attributes {strata.target = #strata.target<name = "t",
+    units = [#strata.unit<name = "u", count = 1, matrix_flops = 1.0, vector_flops = 1.0>],
+    tiers = [#strata.tier<name = "m", capacity = 8, bandwidth = 1.0>]>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'strata.target' must be a #strata.target attribute}}
+module attributes {strata.target = "npu-sram"} {}
+
+// -----
+
+// expected-error @+1 {{'strata.kernel' may only be attached to a function}}
+module attributes {strata.kernel} {}
+
+// -----
+
+// expected-error @+1 {{'strata.kernel' must be a unit attribute}}
+func.func private @k() attributes {strata.kernel = 1 : i32}
+
+// -----
+
+// expected-error @+1 {{unknown strata attribute 'strata.schedule'}}
+func.func private @k() attributes {strata.schedule = 1 : i32}

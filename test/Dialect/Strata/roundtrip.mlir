@@ -1,0 +1,55 @@
+// RUN: strata-opt %s | strata-opt | FileCheck %s
+// RUN: strata-opt %s --mlir-print-op-generic | strata-opt | FileCheck %s
+
+// CHECK: module attributes {strata.target = #strata.target<name = "npu",
+// CHECK-SAME: units = [#strata.unit<name = "engine", count = 2, matrix_flops = 4.000000e+12, vector_flops = 2.500000e+11>],
+// CHECK-SAME: tiers = [#strata.tier<name = "sram", capacity = 1048576, bandwidth = 1.000000e+12>,
+// CHECK-SAME: #strata.tier<name = "dram", capacity = 4294967296, bandwidth = 2.500000e+10, latency = 9.9999999999999995E-8>]>}
+module attributes {strata.target = #strata.target<name = "npu",
+    units = [#strata.unit<name = "engine", count = 2, matrix_flops = 4.0e12,
+                          vector_flops = 2.5e11>],
+    tiers = [#strata.tier<name = "sram", capacity = 1048576, bandwidth = 1.0e12>,
+             #strata.tier<name = "dram", capacity = 4294967296,
+                          bandwidth = 2.5e10, latency = 1.0e-7>]>} {
+
+// CHECK-LABEL: func.func @two_groups
+// CHECK-SAME: (%[[A:.*]]: tensor<4x8xf32>, %[[B:.*]]: tensor<4x8xf32>)
+func.func @two_groups(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // CHECK: %[[G:.*]] = strata.group(%[[X:.*]] = %[[A]], %[[Y:.*]] = %[[B]]) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32> attributes {name = "add"} {
+  // CHECK-NEXT: %[[S:.*]] = tosa.add %[[X]], %[[Y]]
+  // CHECK-NEXT: strata.yield %[[S]] : tensor<4x8xf32>
+  // CHECK-NEXT: }
+  %0 = strata.group(%x = %a, %y = %b) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32> attributes {name = "add"} {
+    %s = tosa.add %x, %y : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    strata.yield %s : tensor<4x8xf32>
+  }
+  // CHECK: strata.group(%[[Z:.*]] = %[[G]]) : (tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %1 = strata.group(%z = %0) : (tensor<4x8xf32>) -> tensor<4x8xf32> {
+    %e = tosa.exp %z : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    strata.yield %e : tensor<4x8xf32>
+  }
+  return %1 : tensor<4x8xf32>
+}
+
+// A group with several results and one with no inputs.
+// CHECK-LABEL: func.func @multi
+func.func @multi(%a: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<3xi32>) {
+  // CHECK: %{{.*}}:2 = strata.group(%{{.*}} = %{{.*}}) : (tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+  %0:2 = strata.group(%x = %a) : (tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
+    %n = tosa.exp %x : (tensor<2xf32>) -> tensor<2xf32>
+    strata.yield %x, %n : tensor<2xf32>, tensor<2xf32>
+  }
+  // CHECK: strata.group() : () -> tensor<3xi32>
+  %1 = strata.group() : () -> tensor<3xi32> {
+    %c = arith.constant dense<[1, 2, 3]> : tensor<3xi32>
+    strata.yield %c : tensor<3xi32>
+  }
+  return %0#0, %0#1, %1 : tensor<2xf32>, tensor<2xf32>, tensor<3xi32>
+}
+
+// CHECK-LABEL: func.func private @kernel
+// CHECK-SAME: attributes {strata.kernel}
+func.func private @kernel(%a: tensor<2xf32>) -> tensor<2xf32> attributes {strata.kernel} {
+  return %a : tensor<2xf32>
+}
+}

@@ -1,0 +1,76 @@
+// RUN: strata-opt %s -p 'builtin.module(func.func(strata-group-ops))' --split-input-file --verify-diagnostics | FileCheck %s
+
+// Every compute op becomes its own group; weights enter as inputs, the
+// zero-point constant (64 bytes or less) is cloned in, the reshape stays out.
+// CHECK-LABEL: func.func @mlp
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x8xf32>, %[[W:.*]]: tensor<1x8x16xf32>)
+func.func @mlp(%x: tensor<1x4x8xf32>, %w: tensor<1x8x16xf32>) -> tensor<64xf32> {
+  // CHECK: %[[ZP:.*]] = "tosa.const"
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // CHECK: %[[MM:.*]] = strata.group(%[[A:.*]] = %[[X]], %[[B:.*]] = %[[W]]) : (tensor<1x4x8xf32>, tensor<1x8x16xf32>) -> tensor<1x4x16xf32> attributes {name = "matmul"} {
+  // CHECK-NEXT: %[[Z:.*]] = "tosa.const"
+  // CHECK-NEXT: %[[R:.*]] = tosa.matmul %[[A]], %[[B]], %[[Z]], %[[Z]]
+  // CHECK-NEXT: strata.yield %[[R]]
+  %0 = tosa.matmul %x, %w, %zp, %zp : (tensor<1x4x8xf32>, tensor<1x8x16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x16xf32>
+  // CHECK: %[[C:.*]] = strata.group(%[[I:.*]] = %[[MM]]) : (tensor<1x4x16xf32>) -> tensor<1x4x16xf32> attributes {name = "clamp"}
+  %1 = tosa.clamp %0 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x4x16xf32>) -> tensor<1x4x16xf32>
+  // CHECK: %[[S:.*]] = tosa.const_shape
+  // CHECK-NEXT: %[[V:.*]] = tosa.reshape %[[C]], %[[S]]
+  %s = tosa.const_shape {values = dense<64> : tensor<1xindex>} : () -> !tosa.shape<1>
+  %2 = tosa.reshape %1, %s : (tensor<1x4x16xf32>, !tosa.shape<1>) -> tensor<64xf32>
+  // CHECK-NEXT: return %[[V]]
+  return %2 : tensor<64xf32>
+}
+
+// -----
+
+// Values captured by a region become inputs (tensors) or are cloned
+// (scalar constants).
+// CHECK-LABEL: func.func @captures
+func.func @captures(%a: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<8xf32> {
+  %c2 = arith.constant 2.0 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  // CHECK: strata.group(%[[A:.*]] = %{{.*}}, %[[E:.*]] = %{{.*}}, %[[B:.*]] = %{{.*}}) : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32> attributes {name = "generic"}
+  // CHECK-NEXT: %[[TWO:.*]] = arith.constant 2.0
+  // CHECK-NEXT: linalg.generic
+  // CHECK-SAME: ins(%[[A]] : tensor<8xf32>) outs(%[[E]] : tensor<8xf32>)
+  // CHECK: tensor.extract %[[B]]
+  // CHECK: arith.mulf %{{.*}}, %[[TWO]]
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%a : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %i = linalg.index 0 : index
+    %v = tensor.extract %b[%i] : tensor<8xf32>
+    %m = arith.mulf %in, %c2 : f32
+    %s = arith.addf %m, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  return %r : tensor<8xf32>
+}
+
+// -----
+
+// A non-constant scalar cannot enter a group: the op stays ungrouped.
+// CHECK-LABEL: func.func @scalar
+func.func @scalar(%a: tensor<8xf32>, %f: f32) -> tensor<8xf32> {
+  // CHECK: linalg.fill
+  // CHECK-NOT: strata.group
+  // expected-remark @+1 {{left ungrouped: it reads a value of type 'f32' that is neither a ranked tensor nor a constant}}
+  %0 = linalg.fill ins(%f : f32) outs(%a : tensor<8xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// Ops already in a group are left alone; running twice changes nothing.
+// CHECK-LABEL: func.func @grouped
+func.func @grouped(%a: tensor<8xf32>) -> tensor<8xf32> {
+  // CHECK: strata.group
+  // CHECK-NOT: strata.group
+  %0 = strata.group(%x = %a) : (tensor<8xf32>) -> tensor<8xf32> {
+    %e = tosa.exp %x : (tensor<8xf32>) -> tensor<8xf32>
+    strata.yield %e : tensor<8xf32>
+  }
+  return %0 : tensor<8xf32>
+}
