@@ -56,6 +56,8 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
                               TosaToLinalgNamedOptions());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  // Elementwise arith/math on whole tensors, as users write by hand.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createStrataDecomposeAggregates());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addPass(createStrataOutlineGroups());
