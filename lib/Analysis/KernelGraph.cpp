@@ -42,8 +42,7 @@ FailureOr<KernelGraph> mlir::strata::buildKernelGraph(Block &block) {
 
   for (BlockArgument arg : block.getArguments())
     if (isa<ShapedType>(arg.getType()))
-      if (failed(addValue(arg, ValueKind::Argument, -1,
-                          block.getParentOp())))
+      if (failed(addValue(arg, ValueKind::Argument, -1, block.getParentOp())))
         return failure();
 
   for (Operation &op : block) {
@@ -66,9 +65,8 @@ FailureOr<KernelGraph> mlir::strata::buildKernelGraph(Block &block) {
         continue;
       }
     }
-    bool hasShapedResult = llvm::any_of(op.getResultTypes(), [](Type t) {
-      return isa<ShapedType>(t);
-    });
+    bool hasShapedResult = llvm::any_of(
+        op.getResultTypes(), [](Type t) { return isa<ShapedType>(t); });
     if (!hasShapedResult || isa<tensor::EmptyOp>(op))
       continue;
     int nodeId = graph.nodes.size();

@@ -30,9 +30,8 @@ FailureOr<std::unique_ptr<CostModel>>
 mlir::strata::createCostModel(StringRef name, StringRef targetSpec,
                               Operation *scope) {
   if (!llvm::is_contained(getCostModelNames(), name)) {
-    InFlightDiagnostic diag = scope->emitError()
-                              << "unknown cost model '" << name
-                              << "'; available:";
+    InFlightDiagnostic diag = scope->emitError() << "unknown cost model '"
+                                                 << name << "'; available:";
     llvm::interleave(
         getCostModelNames(), [&](StringRef n) { diag << " '" << n << "'"; },
         [&] { diag << ","; });

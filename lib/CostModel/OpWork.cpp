@@ -111,9 +111,7 @@ static FailureOr<double> linalgFlops(linalg::LinalgOp op) {
 
 /// FLOPs of TOSA contractions (2 per multiply-accumulate) and pooling.
 static std::optional<FailureOr<double>> tosaFlops(Operation *op) {
-  auto dims = [](Value v) {
-    return cast<ShapedType>(v.getType()).getShape();
-  };
+  auto dims = [](Value v) { return cast<ShapedType>(v.getType()).getShape(); };
   auto outElems = [&]() { return numElements(op->getResult(0).getType()); };
   return TypeSwitch<Operation *, std::optional<FailureOr<double>>>(op)
       .Case<tosa::MatMulOp>([&](auto mm) -> FailureOr<double> {
@@ -124,16 +122,17 @@ static std::optional<FailureOr<double>> tosaFlops(Operation *op) {
           return failure();
         return 2.0 * *out * a[2];
       })
-      .Case<tosa::Conv2DOp, tosa::Conv3DOp>([&](auto conv) -> FailureOr<double> {
-        // Weight: [OC, KH, KW, (KD,) IC]; each output element sums
-        // KH*KW*(KD*)IC products, plus the bias add.
-        FailureOr<int64_t> out = outElems();
-        FailureOr<int64_t> w = numElements(conv.getWeight().getType());
-        if (failed(out) || failed(w))
-          return failure();
-        int64_t oc = dims(conv.getWeight())[0];
-        return 2.0 * *out * (*w / oc) + *out;
-      })
+      .Case<tosa::Conv2DOp, tosa::Conv3DOp>(
+          [&](auto conv) -> FailureOr<double> {
+            // Weight: [OC, KH, KW, (KD,) IC]; each output element sums
+            // KH*KW*(KD*)IC products, plus the bias add.
+            FailureOr<int64_t> out = outElems();
+            FailureOr<int64_t> w = numElements(conv.getWeight().getType());
+            if (failed(out) || failed(w))
+              return failure();
+            int64_t oc = dims(conv.getWeight())[0];
+            return 2.0 * *out * (*w / oc) + *out;
+          })
       .Case<tosa::DepthwiseConv2DOp>([&](auto conv) -> FailureOr<double> {
         // Weight: [KH, KW, C, M]; each output element sums KH*KW products.
         FailureOr<int64_t> out = outElems();

@@ -66,8 +66,8 @@ private:
       return 0;
     double best = 0;
     for (const ComputeUnit &unit : target.units) {
-      double peak = work.cls == OpClass::Matrix ? unit.matrixFlops
-                                                : unit.vectorFlops;
+      double peak =
+          work.cls == OpClass::Matrix ? unit.matrixFlops : unit.vectorFlops;
       best = std::max(best, peak);
     }
     return work.flops / best;

@@ -264,8 +264,8 @@ llvm::Expected<HostTensor> HostTensor::parseNpy(StringRef bytes,
   uint8_t major = bytes[6];
   size_t headerLen, headerStart;
   if (major == 1) {
-    headerLen = static_cast<uint8_t>(bytes[8]) |
-                (static_cast<uint8_t>(bytes[9]) << 8);
+    headerLen =
+        static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
     headerStart = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12)
@@ -286,8 +286,8 @@ llvm::Expected<HostTensor> HostTensor::parseNpy(StringRef bytes,
   std::optional<StringRef> shapeText = findKey(header, "shape");
   if (!descr || !fortran || !shapeText || !descr->starts_with("'"))
     return npyError(name, "malformed header '" + header.trim() + "'");
-  StringRef descrValue = descr->drop_front().take_until(
-      [](char c) { return c == '\''; });
+  StringRef descrValue =
+      descr->drop_front().take_until([](char c) { return c == '\''; });
   if (fortran->starts_with("True"))
     return npyError(name, "Fortran-ordered arrays are not supported; save "
                           "with numpy.ascontiguousarray");
@@ -327,13 +327,12 @@ llvm::Expected<HostTensor> HostTensor::parseNpy(StringRef bytes,
   HostTensor tensor(*dtype, shape);
   StringRef payload = bytes.drop_front(headerStart + headerLen);
   if (payload.size() != tensor.getByteSize())
-    return npyError(name, "expected " + llvm::Twine(tensor.getByteSize()) +
-                              " bytes of data for shape " +
-                              tensor.describe() + ", found " +
-                              llvm::Twine(payload.size()) +
-                              (payload.size() < tensor.getByteSize()
-                                   ? " (truncated file)"
-                                   : ""));
+    return npyError(
+        name,
+        "expected " + llvm::Twine(tensor.getByteSize()) +
+            " bytes of data for shape " + tensor.describe() + ", found " +
+            llvm::Twine(payload.size()) +
+            (payload.size() < tensor.getByteSize() ? " (truncated file)" : ""));
   std::memcpy(tensor.getData(), payload.data(), payload.size());
   return tensor;
 }
@@ -354,8 +353,7 @@ std::string HostTensor::toNpy() const {
   if (shape.size() == 1)
     dims += ",";
   std::string header = "{'descr': '" + getNpyDescr(dtype).str() +
-                       "', 'fortran_order': False, 'shape': (" + dims +
-                       "), }";
+                       "', 'fortran_order': False, 'shape': (" + dims + "), }";
   // Pad with spaces so that the data starts on a 64-byte boundary.
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
@@ -392,8 +390,8 @@ llvm::Error HostTensor::writeNpy(StringRef path) const {
 }
 
 Comparison mlir::strata::compareTensors(const HostTensor &actual,
-                                        const HostTensor &expected,
-                                        double rtol, double atol) {
+                                        const HostTensor &expected, double rtol,
+                                        double atol) {
   Comparison result;
   bool exact = !isFloatDType(expected.getDType());
   for (int64_t i = 0, e = expected.getNumElements(); i < e; ++i) {

@@ -61,16 +61,14 @@ FailureOr<EntrySignature> mlir::strata::getEntrySignature(ModuleOp module,
              << what << " #" << index << " of '" << sig.name << "' has type "
              << type << "; strata-run passes and returns ranked tensors only";
     if (!tensor.hasStaticShape())
-      return entry.emitError()
-             << what << " #" << index << " of '" << sig.name
-             << "' has the dynamic type " << type
-             << "; strata-run needs static shapes";
+      return entry.emitError() << what << " #" << index << " of '" << sig.name
+                               << "' has the dynamic type " << type
+                               << "; strata-run needs static shapes";
     FailureOr<DType> dtype = getDTypeFor(tensor.getElementType());
     if (failed(dtype))
       return entry.emitError()
              << what << " #" << index << " of '" << sig.name
-             << "' has the unsupported element type "
-             << tensor.getElementType()
+             << "' has the unsupported element type " << tensor.getElementType()
              << "; supported: f16, f32, f64, i1, i8, i16, i32, i64, ui8";
     types.push_back(tensor);
     dtypes.push_back(*dtype);

@@ -126,8 +126,7 @@ static std::optional<uint64_t> parseByteSize(StringRef text) {
   else if (text.consume_back("MiB"))
     scale = 1ull << 20;
   uint64_t value;
-  if (text.getAsInteger(10, value) || value == 0 ||
-      value > UINT64_MAX / scale)
+  if (text.getAsInteger(10, value) || value == 0 || value > UINT64_MAX / scale)
     return std::nullopt;
   return value * scale;
 }
@@ -136,9 +135,8 @@ FailureOr<TargetDescription> mlir::strata::getBuiltinTarget(StringRef spec,
                                                             Location loc) {
   auto [name, settings] = spec.split(':');
   if (!llvm::is_contained(getBuiltinTargetNames(), name)) {
-    InFlightDiagnostic diag = emitError(loc)
-                              << "unknown target '" << name
-                              << "'; built-in targets are";
+    InFlightDiagnostic diag = emitError(loc) << "unknown target '" << name
+                                             << "'; built-in targets are";
     llvm::interleave(
         getBuiltinTargetNames(), [&](StringRef n) { diag << " '" << n << "'"; },
         [&] { diag << ","; });
@@ -184,8 +182,8 @@ namespace mlir::strata {
 static bool fromJSON(const llvm::json::Value &value, ComputeUnit &unit,
                      llvm::json::Path path) {
   llvm::json::ObjectMapper o(value, path);
-  if (!o || !o.map("name", unit.name) || !o.map("matrix_flops",
-                                                unit.matrixFlops) ||
+  if (!o || !o.map("name", unit.name) ||
+      !o.map("matrix_flops", unit.matrixFlops) ||
       !o.map("vector_flops", unit.vectorFlops))
     return false;
   std::optional<int64_t> count;

@@ -35,12 +35,11 @@ struct StrataEstimateCostsPass final
     CostEstimate total;
     int64_t kernels = 0;
     for (Operation &op : func.getBody().getOps()) {
-      bool isKernel = isa<GroupOp>(op) ||
-                      (op.getNumRegions() == 0 &&
-                       !op.hasTrait<OpTrait::IsTerminator>() &&
-                       llvm::any_of(op.getResultTypes(), [](Type t) {
-                         return isa<ShapedType>(t);
-                       }));
+      bool isKernel =
+          isa<GroupOp>(op) ||
+          (op.getNumRegions() == 0 && !op.hasTrait<OpTrait::IsTerminator>() &&
+           llvm::any_of(op.getResultTypes(),
+                        [](Type t) { return isa<ShapedType>(t); }));
       if (!isKernel)
         continue;
       FailureOr<CostEstimate> est = (*model)->estimate(&op);
@@ -63,10 +62,10 @@ struct StrataEstimateCostsPass final
       total.bytesRead += est->bytesRead;
       total.bytesWritten += est->bytesWritten;
     }
-    func.emitRemark() << "function '" << func.getSymName() << "': "
-                      << kernels << " kernels, "
-                      << sci(total.seconds) << " s, " << sci(total.flops)
-                      << " FLOP, " << sci(total.bytesMoved()) << " B moved on "
+    func.emitRemark() << "function '" << func.getSymName() << "': " << kernels
+                      << " kernels, " << sci(total.seconds) << " s, "
+                      << sci(total.flops) << " FLOP, "
+                      << sci(total.bytesMoved()) << " B moved on "
                       << (*model)->getTarget().name << " ("
                       << (*model)->getName() << ")";
     markAllAnalysesPreserved();

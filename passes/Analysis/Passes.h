@@ -1,4 +1,5 @@
-//===- Passes.h - Analysis passes ---------------------------------*- C++ -*-===//
+//===- Passes.h - Analysis passes ---------------------------------*- C++
+//-*-===//
 //
 // Passes that report what the analyses and the cost model see.
 //

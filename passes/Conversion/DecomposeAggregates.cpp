@@ -31,8 +31,7 @@ struct StrataDecomposeAggregatesPass final
     IRRewriter rewriter(&getContext());
     for (linalg::AggregatedOpInterface op : ops) {
       rewriter.setInsertionPoint(op);
-      FailureOr<SmallVector<Value>> results =
-          op.decomposeOperation(rewriter);
+      FailureOr<SmallVector<Value>> results = op.decomposeOperation(rewriter);
       if (failed(results)) {
         op->emitError("cannot decompose this op into linalg structured ops");
         return signalPassFailure();

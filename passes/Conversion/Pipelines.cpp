@@ -154,9 +154,8 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
 
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;
-  nvvm.cubinFeatures = options.features.empty()
-                           ? *defaultFeatures
-                           : std::string(options.features);
+  nvvm.cubinFeatures = options.features.empty() ? *defaultFeatures
+                                                : std::string(options.features);
   nvvm.cubinFormat = options.format;
   nvvm.optLevel = options.optLevel;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);

@@ -16,6 +16,6 @@ int main(int argc, char **argv) {
   mlir::strata::registerStrataPasses();
   mlir::DialectRegistry registry;
   mlir::strata::registerAllDialectsForStrata(registry);
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "Strata optimizer driver\n", registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Strata optimizer driver\n", registry));
 }

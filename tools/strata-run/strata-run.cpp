@@ -65,10 +65,12 @@ static cl::list<std::string>
 static cl::list<std::string>
     checkFiles("check", cl::desc("Compare result #i with this .npy file"),
                cl::cat(runCategory));
-static cl::opt<double> rtolOpt("rtol", cl::desc("Relative tolerance of --check"),
-                            cl::init(1e-5), cl::cat(runCategory));
-static cl::opt<double> atolOpt("atol", cl::desc("Absolute tolerance of --check"),
-                            cl::init(1e-6), cl::cat(runCategory));
+static cl::opt<double> rtolOpt("rtol",
+                               cl::desc("Relative tolerance of --check"),
+                               cl::init(1e-5), cl::cat(runCategory));
+static cl::opt<double> atolOpt("atol",
+                               cl::desc("Absolute tolerance of --check"),
+                               cl::init(1e-6), cl::cat(runCategory));
 static cl::opt<unsigned>
     benchmarkRuns("benchmark",
                   cl::desc("Time N runs after warm-up; print median and p90"),
@@ -84,9 +86,10 @@ static cl::list<std::string>
     sharedLibs("shared-libs",
                cl::desc("Extra shared libraries for the JIT to load"),
                cl::CommaSeparated, cl::cat(runCategory));
-static cl::opt<unsigned> printLimit(
-    "print-limit", cl::desc("Print at most this many elements per output"),
-    cl::init(16), cl::cat(runCategory));
+static cl::opt<unsigned>
+    printLimit("print-limit",
+               cl::desc("Print at most this many elements per output"),
+               cl::init(16), cl::cat(runCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "strata-run") << message << "\n";
@@ -124,8 +127,7 @@ static llvm::Expected<HostTensor> loadInput(const EntrySignature &sig,
         llvm::inconvertibleErrorCode(),
         "input #" + llvm::Twine(i) + " ('" + path + "') has element type " +
             getDTypeName(t->getDType()) + " but argument #" + llvm::Twine(i) +
-            " of '" + sig.name + "' is " +
-            getDTypeName(sig.inputDTypes[i]));
+            " of '" + sig.name + "' is " + getDTypeName(sig.inputDTypes[i]));
   if (t->getShape() != expected.getShape()) {
     HostTensor want(sig.inputDTypes[i], expected.getShape());
     return llvm::createStringError(
@@ -164,8 +166,7 @@ static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry) {
     return op->getName().getStringRef().str();
   };
   if (profile.peakStep >= 0)
-    report.peakKernels.push_back(
-        kernelName(graph->nodes[profile.peakStep].op));
+    report.peakKernels.push_back(kernelName(graph->nodes[profile.peakStep].op));
   FailureOr<std::unique_ptr<CostModel>> model =
       createCostModel("roofline", "", module);
   if (failed(model))
@@ -303,8 +304,7 @@ int main(int argc, char **argv) {
   SmallVector<StringRef> libs = {STRATA_C_RUNNER_UTILS};
   for (const std::string &lib : sharedLibs)
     libs.push_back(lib);
-  auto compiled =
-      CompiledModule::create(*module, *sig, optLevel, libs);
+  auto compiled = CompiledModule::create(*module, *sig, optLevel, libs);
   if (!compiled)
     return fail("JIT compilation failed: " +
                 llvm::toString(compiled.takeError()));
@@ -314,8 +314,8 @@ int main(int argc, char **argv) {
 
   SmallVector<HostTensor> outputs = (*compiled)->makeOutputs();
   if (llvm::Error err = (*compiled)->run(inputs, outputs))
-    return fail("running '" + sig->name + "' failed: " +
-                llvm::toString(std::move(err)));
+    return fail("running '" + sig->name +
+                "' failed: " + llvm::toString(std::move(err)));
 
   llvm::outs() << "entry @" << sig->name << ": " << numInputs << " input(s), "
                << numResults << " result(s)\n";

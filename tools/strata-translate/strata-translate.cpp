@@ -55,8 +55,8 @@ static LogicalResult extractPTX(Operation *op, raw_ostream &os) {
 
 int main(int argc, char **argv) {
   TranslateFromMLIRRegistration extractPTXRegistration(
-      "strata-extract-ptx", "Print the PTX held by gpu.binary ops",
-      extractPTX, [](DialectRegistry &registry) {
+      "strata-extract-ptx", "Print the PTX held by gpu.binary ops", extractPTX,
+      [](DialectRegistry &registry) {
         strata::registerAllDialectsForStrata(registry);
       });
   return failed(mlirTranslateMain(argc, argv, "Strata translation tool"));

@@ -48,8 +48,7 @@ LogicalResult TierAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (name.empty())
     return emitError() << "tier name must not be empty";
   if (capacity == 0)
-    return emitError() << "tier '" << name
-                       << "' must have a positive capacity";
+    return emitError() << "tier '" << name << "' must have a positive capacity";
   if (!isPositiveFinite(bandwidth))
     return emitError() << "tier '" << name
                        << "' must have a positive, finite bandwidth";
@@ -90,8 +89,8 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   for (ComputeUnitAttr unit : units)
     if (!unitNames.insert(unit.getName()).second)
       return emitError() << "target '" << name
-                         << "' has two compute units named '"
-                         << unit.getName() << "'";
+                         << "' has two compute units named '" << unit.getName()
+                         << "'";
   llvm::StringSet<> tierNames;
   for (TierAttr tier : tiers)
     if (!tierNames.insert(tier.getName()).second)

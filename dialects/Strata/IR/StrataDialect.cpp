@@ -30,17 +30,17 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attr.getName().getValue();
   if (name == getTargetAttrName()) {
     if (!isa<ModuleOp>(op))
-      return op->emitError() << "'" << name
-                             << "' may only be attached to a builtin.module";
+      return op->emitError()
+             << "'" << name << "' may only be attached to a builtin.module";
     if (!isa<TargetAttr>(attr.getValue()))
-      return op->emitError() << "'" << name
-                             << "' must be a #strata.target attribute";
+      return op->emitError()
+             << "'" << name << "' must be a #strata.target attribute";
     return success();
   }
   if (name == getKernelAttrName()) {
     if (!isa<FunctionOpInterface>(op))
-      return op->emitError() << "'" << name
-                             << "' may only be attached to a function";
+      return op->emitError()
+             << "'" << name << "' may only be attached to a function";
     if (!isa<UnitAttr>(attr.getValue()))
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();

@@ -20,8 +20,7 @@ using namespace mlir::strata;
 //===----------------------------------------------------------------------===//
 
 void GroupOp::build(OpBuilder &builder, OperationState &state,
-                    TypeRange resultTypes, ValueRange inputs,
-                    StringAttr name) {
+                    TypeRange resultTypes, ValueRange inputs, StringAttr name) {
   state.addOperands(inputs);
   state.addTypes(resultTypes);
   if (name)

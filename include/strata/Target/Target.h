@@ -74,9 +74,8 @@ FailureOr<TargetDescription> getBuiltinTarget(StringRef spec, Location loc);
 
 /// Parses a JSON target description (see docs/targets.md). Errors are
 /// reported at `bufferName` with the offending JSON path.
-FailureOr<TargetDescription> parseTargetJSON(StringRef json,
-                                             StringRef bufferName,
-                                             MLIRContext *context);
+FailureOr<TargetDescription>
+parseTargetJSON(StringRef json, StringRef bufferName, MLIRContext *context);
 
 /// Reads and parses a JSON target description file.
 FailureOr<TargetDescription> loadTargetFile(StringRef path,

@@ -174,8 +174,7 @@ TEST_F(CostModelTest, GroupMovesOnlyItsBoundary) {
   // Two inputs and one result; the intermediate %1 never leaves the group.
   EXPECT_DOUBLE_EQ(group->bytesMoved(), 3 * 4096);
   double parts = 0;
-  for (Operation &inner :
-       cast<GroupOp>(op).getBodyBlock().without_terminator())
+  for (Operation &inner : cast<GroupOp>(op).getBodyBlock().without_terminator())
     parts += (*model->estimate(&inner)).seconds;
   EXPECT_LT(group->seconds, parts);
 }

@@ -63,7 +63,8 @@ TEST(HostTensor, RoundTripsEveryDTypeAndRank) {
 }
 
 TEST(HostTensor, RandomFillIsSeededAndInRange) {
-  HostTensor a(DType::F32, {1000}), b(DType::F32, {1000}), c(DType::F32, {1000});
+  HostTensor a(DType::F32, {1000}), b(DType::F32, {1000}),
+      c(DType::F32, {1000});
   a.fillRandom(1);
   b.fillRandom(1);
   c.fillRandom(2);
@@ -82,14 +83,14 @@ static std::string errorOf(llvm::Expected<HostTensor> t) {
 }
 
 TEST(HostTensor, RejectsBadFiles) {
-  EXPECT_NE(errorOf(HostTensor::parseNpy("hello world", "a.npy"))
-                .find("bad magic"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(HostTensor::parseNpy("hello world", "a.npy")).find("bad magic"),
+      std::string::npos);
   std::string truncated = numpyArange();
   truncated.resize(truncated.size() - 3);
-  EXPECT_NE(errorOf(HostTensor::parseNpy(truncated, "b.npy"))
-                .find("truncated file"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(HostTensor::parseNpy(truncated, "b.npy")).find("truncated file"),
+      std::string::npos);
   std::string fortran = numpyArange();
   fortran.replace(fortran.find("False"), 5, "True ");
   EXPECT_NE(errorOf(HostTensor::parseNpy(fortran, "c.npy")).find("Fortran"),
@@ -101,9 +102,9 @@ TEST(HostTensor, RejectsBadFiles) {
             std::string::npos);
   std::string complex = numpyArange();
   complex.replace(complex.find("<f4"), 3, "<c8");
-  EXPECT_NE(errorOf(HostTensor::parseNpy(complex, "e.npy"))
-                .find("unsupported dtype"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(HostTensor::parseNpy(complex, "e.npy")).find("unsupported dtype"),
+      std::string::npos);
   EXPECT_NE(errorOf(HostTensor::readNpy("/nonexistent/x.npy"))
                 .find("cannot read '/nonexistent/x.npy'"),
             std::string::npos);

@@ -4,10 +4,10 @@
 
 #include "dialects/Strata/IR/StrataAttrs.h"
 #include "dialects/Strata/IR/StrataDialect.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
@@ -61,8 +61,8 @@ TEST_F(TargetTest, NpuSramSizeSetting) {
       getBuiltinTarget("npu-sram:sram=512KiB", UnknownLoc::get(&context));
   ASSERT_TRUE(succeeded(t));
   EXPECT_EQ(t->getFastTier()->capacity, 512u << 10);
-  EXPECT_TRUE(failed(
-      getBuiltinTarget("npu-sram:sram=0", UnknownLoc::get(&context))));
+  EXPECT_TRUE(
+      failed(getBuiltinTarget("npu-sram:sram=0", UnknownLoc::get(&context))));
   EXPECT_TRUE(failed(
       getBuiltinTarget("host-cpu:sram=1MiB", UnknownLoc::get(&context))));
   ASSERT_EQ(errors.size(), 2u);
@@ -146,8 +146,7 @@ TEST_F(TargetTest, JSONGoesThroughTheAttributeVerifier) {
                     {"name": "sram", "capacity": 1, "bandwidth": 100}]})",
       "c.json", &context)));
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("must list tiers fastest first"),
-            std::string::npos);
+  EXPECT_NE(errors[0].find("must list tiers fastest first"), std::string::npos);
 }
 
 TEST_F(TargetTest, ResolvePrefersModuleAttribute) {
@@ -164,8 +163,8 @@ TEST_F(TargetTest, ResolvePrefersModuleAttribute) {
   t = resolveTarget("npu-sram", *module);
   ASSERT_TRUE(succeeded(t));
   EXPECT_EQ(t->name, "npu-sram");
-  OwningOpRef<ModuleOp> plain = parseSourceString<ModuleOp>("module {}",
-                                                            &context);
+  OwningOpRef<ModuleOp> plain =
+      parseSourceString<ModuleOp>("module {}", &context);
   t = resolveTarget("", *plain);
   ASSERT_TRUE(succeeded(t));
   EXPECT_EQ(t->name, "host-cpu");
