@@ -3,7 +3,7 @@
 //   strata-run FILE.mlir [--entry=NAME] [--input=A.npy ...]
 //              [--random-inputs [--seed=N]] [--output=OUT.npy ...]
 //              [--check=REF.npy ... [--rtol=R] [--atol=A]]
-//              [--benchmark=N] [--report]
+//              [--benchmark=N] [--report [--target=NAME|FILE]]
 //
 // The module goes through strata-group-ops (every ungrouped compute op
 // becomes a kernel) and strata-cpu-pipeline, is JIT-compiled and its entry
@@ -79,6 +79,12 @@ static cl::opt<bool> printReport(
     "report",
     cl::desc("Print kernel groups, peak memory and estimated latency"),
     cl::cat(runCategory));
+static cl::opt<std::string> targetSpec(
+    "target",
+    cl::desc("Target for --report's cost estimate: a built-in (host-cpu, "
+             "cuda-sm90, npu-sram) or a JSON file; default: the module's "
+             "strata.target, else host-cpu"),
+    cl::init(""), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix,
                                   cl::cat(runCategory));
@@ -151,7 +157,8 @@ struct GraphReport {
 };
 } // namespace
 
-static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry) {
+static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry,
+                                           StringRef target) {
   GraphReport report;
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
@@ -168,7 +175,7 @@ static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry) {
   if (profile.peakStep >= 0)
     report.peakKernels.push_back(kernelName(graph->nodes[profile.peakStep].op));
   FailureOr<std::unique_ptr<CostModel>> model =
-      createCostModel("roofline", "", module);
+      createCostModel("roofline", target, module);
   if (failed(model))
     return failure();
   report.costModelName = (*model)->getName().str();
@@ -289,7 +296,7 @@ int main(int argc, char **argv) {
   groupPM.addNestedPass<func::FuncOp>(createStrataGroupOps());
   if (failed(groupPM.run(*module)))
     return fail("grouping failed");
-  FailureOr<GraphReport> report = analyzeEntry(*module, sig->name);
+  FailureOr<GraphReport> report = analyzeEntry(*module, sig->name, targetSpec);
   if (failed(report))
     return 1;
 
