@@ -13,6 +13,8 @@
 // RUN: strata-opt %s -p 'builtin.module(strata-cuda-pipeline{chip=sm_80})' | strata-translate --strata-extract-ptx --binary=f_relu_kernel | FileCheck %s --check-prefix=SM80
 // RUN: strata-opt %s -p 'builtin.module(strata-cuda-pipeline{chip=sm_90a features=+ptx84})' | strata-translate --strata-extract-ptx --binary=f_relu_kernel | FileCheck %s --check-prefix=SM90A
 
+// The matmul group yields two launches: the accumulator fill
+// (f_matmul_kernel) and the multiply-accumulate loop (f_matmul_kernel_0).
 // IR-DAG: gpu.binary @f_relu_kernel
 // IR-DAG: gpu.binary @f_matmul_kernel_0
 // IR-DAG: llvm.call @f_relu(

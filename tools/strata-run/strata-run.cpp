@@ -356,6 +356,7 @@ int main(int argc, char **argv) {
       return fail(llvm::toString(std::move(err)));
 
   SmallVector<double> times;
+  double medianSeconds = 0;
   if (benchmarkRuns > 0) {
     for (unsigned i = 0, warmup = std::min(3u, benchmarkRuns.getValue());
          i < warmup; ++i)
@@ -372,8 +373,9 @@ int main(int argc, char **argv) {
       size_t rank = static_cast<size_t>(p * (times.size() - 1) + 0.5);
       return times[rank];
     };
+    medianSeconds = percentile(0.5);
     llvm::outs() << "benchmark: " << benchmarkRuns << " runs, median "
-                 << formatSeconds(percentile(0.5)) << ", p90 "
+                 << formatSeconds(medianSeconds) << ", p90 "
                  << formatSeconds(percentile(0.9)) << "\n";
   }
 
@@ -395,9 +397,8 @@ int main(int argc, char **argv) {
                  << ")\n  compile time:  " << formatSeconds(compileSeconds)
                  << "\n";
     if (!times.empty())
-      llvm::outs() << "  latency:       median "
-                   << formatSeconds(times[times.size() / 2]) << " over "
-                   << times.size() << " runs\n";
+      llvm::outs() << "  latency:       median " << formatSeconds(medianSeconds)
+                   << " over " << times.size() << " runs\n";
   }
   return status;
 }
