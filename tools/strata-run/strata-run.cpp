@@ -1,15 +1,18 @@
 //===- strata-run.cpp - Compile, run, check and time a model on the CPU ---===//
 //
-//   strata-run FILE.mlir [--entry=NAME] [--input=A.npy ...]
+//   strata-run FILE.mlir|MODEL.onnx [--entry=NAME] [--input=A.npy|A.pb ...]
 //              [--random-inputs [--seed=N]] [--output=OUT.npy ...]
 //              [--check=REF.npy ... [--rtol=R] [--atol=A]]
 //              [--benchmark=N] [--report [--target=NAME|FILE]]
 //
+// An ONNX model is imported first (lib/Import; --bind-dim binds symbolic
+// dimensions). Tensor files are NumPy .npy or ONNX TensorProto .pb files.
 // The module goes through strata-group-ops (every ungrouped compute op
 // becomes a kernel) and strata-cpu-pipeline, is JIT-compiled and its entry
 // is called on the given or seeded-random inputs. Exit status: 0 on
 // success, 1 on any error (diagnostic on stderr), 2 when --check finds a
-// mismatch.
+// mismatch, 3 when an ONNX model cannot be imported (unsupported op,
+// attribute or dtype; malformed file).
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +20,7 @@
 #include "passes/Fusion/Passes.h"
 #include "strata/Analysis/KernelGraph.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/HostTensor.h"
@@ -44,14 +48,17 @@ using namespace mlir::strata;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("strata-run options");
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<file.mlir|model.onnx>"),
                                       cl::Required, cl::cat(runCategory));
 static cl::opt<std::string> entryName(
     "entry",
     cl::desc("Function to run (default: the only public function, or main)"),
     cl::init(""), cl::cat(runCategory));
 static cl::list<std::string>
-    inputFiles("input", cl::desc("Input .npy file, one per argument, in order"),
+    inputFiles("input",
+               cl::desc("Input .npy or ONNX .pb file, one per argument, in "
+                        "order"),
                cl::cat(runCategory));
 static cl::opt<bool>
     randomInputs("random-inputs",
@@ -63,7 +70,8 @@ static cl::list<std::string>
     outputFiles("output", cl::desc("Write result #i to this .npy file"),
                 cl::cat(runCategory));
 static cl::list<std::string>
-    checkFiles("check", cl::desc("Compare result #i with this .npy file"),
+    checkFiles("check",
+               cl::desc("Compare result #i with this .npy or ONNX .pb file"),
                cl::cat(runCategory));
 static cl::opt<double> rtolOpt("rtol",
                                cl::desc("Relative tolerance of --check"),
@@ -97,6 +105,15 @@ static cl::opt<unsigned>
                cl::desc("Print at most this many elements per output"),
                cl::init(16), cl::cat(runCategory));
 
+static cl::list<std::string> dimBindingSpecs(
+    "bind-dim",
+    cl::desc("ONNX input: bind a symbolic dimension, NAME=VALUE (unbound "
+             "ones become 1, with a remark)"),
+    cl::cat(runCategory));
+
+/// Exit status when an ONNX model cannot be imported.
+static constexpr int kImportFailed = 3;
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "strata-run") << message << "\n";
   return 1;
@@ -124,7 +141,7 @@ static void printTensor(llvm::raw_ostream &os, unsigned index,
 /// Loads input #i and checks it against the entry's argument type.
 static llvm::Expected<HostTensor> loadInput(const EntrySignature &sig,
                                             unsigned i, StringRef path) {
-  llvm::Expected<HostTensor> t = HostTensor::readNpy(path);
+  llvm::Expected<HostTensor> t = readTensorFile(path);
   if (!t)
     return t.takeError();
   RankedTensorType expected = sig.inputs[i];
@@ -230,10 +247,26 @@ int main(int argc, char **argv) {
   auto file = openInputFile(inputFile, &errorMessage);
   if (!file)
     return fail(errorMessage);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return fail("cannot parse '" + inputFile + "'");
+  StringRef bytes = file->getBuffer();
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputFile).ends_with(".onnx") || looksLikeOnnxModel(bytes)) {
+    OnnxImportOptions options;
+    options.bufferName = inputFile;
+    for (const std::string &spec : dimBindingSpecs)
+      if (llvm::Error err = parseDimBinding(spec, options))
+        return fail(llvm::toString(std::move(err)));
+    module = importOnnxModel(bytes, &context, options);
+    if (!module) {
+      llvm::WithColor::error(llvm::errs(), "strata-run")
+          << "cannot import '" << inputFile << "'\n";
+      return kImportFailed;
+    }
+  } else {
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return fail("cannot parse '" + inputFile + "'");
+  }
 
   FailureOr<EntrySignature> sig = getEntrySignature(*module, entryName);
   if (failed(sig))
@@ -278,7 +311,7 @@ int main(int argc, char **argv) {
   }
   SmallVector<HostTensor> references;
   for (auto [i, path] : llvm::enumerate(checkFiles)) {
-    llvm::Expected<HostTensor> t = HostTensor::readNpy(path);
+    llvm::Expected<HostTensor> t = readTensorFile(path);
     if (!t)
       return fail(llvm::toString(t.takeError()));
     HostTensor want(sig->resultDTypes[i], sig->results[i].getShape());

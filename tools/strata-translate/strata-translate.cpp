@@ -1,12 +1,15 @@
 //===- strata-translate.cpp - Strata's translation tool -------------------===//
 //
-// Translations out of (and, later, into) MLIR. Today:
+// Translations into and out of MLIR:
+//   --import-onnx [--bind-dim NAME=VALUE ...]   an ONNX model to a func.func
+//       over tensors in TOSA and linalg (see lib/Import).
 //   --strata-extract-ptx [--binary=NAME]   print the PTX that
 //       strata-cuda-pipeline{format=isa} left in gpu.binary ops, ready for
 //       ptxas.
 //
 //===----------------------------------------------------------------------===//
 
+#include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -15,6 +18,7 @@
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 
@@ -23,6 +27,31 @@ static llvm::cl::opt<std::string>
                llvm::cl::desc("With --strata-extract-ptx: print only the "
                               "gpu.binary with this symbol name"),
                llvm::cl::init(""));
+
+static llvm::cl::list<std::string> dimBindingSpecs(
+    "bind-dim",
+    llvm::cl::desc("With --import-onnx: bind a symbolic dimension, NAME=VALUE "
+                   "(unbound ones become 1, with a remark)"));
+
+/// Imports the ONNX model in the main buffer.
+static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
+                                           MLIRContext *context) {
+  const llvm::MemoryBuffer *buffer =
+      sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+  strata::OnnxImportOptions options;
+  options.bufferName = buffer->getBufferIdentifier().str();
+  for (const std::string &spec : dimBindingSpecs) {
+    if (llvm::Error err = strata::parseDimBinding(spec, options)) {
+      emitError(UnknownLoc::get(context)) << llvm::toString(std::move(err));
+      return nullptr;
+    }
+  }
+  OwningOpRef<ModuleOp> module =
+      strata::importOnnxModel(buffer->getBuffer(), context, options);
+  if (!module)
+    return nullptr;
+  return OwningOpRef<Operation *>(module.release());
+}
 
 /// Prints the PTX of every (or the selected) gpu.binary in `op`.
 static LogicalResult extractPTX(Operation *op, raw_ostream &os) {
@@ -54,6 +83,11 @@ static LogicalResult extractPTX(Operation *op, raw_ostream &os) {
 }
 
 int main(int argc, char **argv) {
+  TranslateToMLIRRegistration importOnnxRegistration(
+      "import-onnx", "Import an ONNX model (.onnx) into TOSA/linalg",
+      importOnnx, [](DialectRegistry &registry) {
+        strata::registerAllDialectsForStrata(registry);
+      });
   TranslateFromMLIRRegistration extractPTXRegistration(
       "strata-extract-ptx", "Print the PTX held by gpu.binary ops", extractPTX,
       [](DialectRegistry &registry) {

@@ -1,0 +1,60 @@
+//===- OnnxImporter.h - Import ONNX models into MLIR ------------*- C++ -*-===//
+//
+// Reads an ONNX ModelProto with the ONNX project's own protobuf classes
+// (Debian's libonnx-dev) and builds a module with one public func.func over
+// statically shaped tensors. Ops become TOSA where TOSA expresses them,
+// linalg (linalg.softmax, linalg.generic) otherwise; every op carries the
+// ONNX node's name as its location. Unsupported ops, attributes and dtypes
+// are reported for every offending node, each naming the node, its op type
+// and the opset, and the import fails as a whole.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_IMPORT_ONNXIMPORTER_H
+#define STRATA_IMPORT_ONNXIMPORTER_H
+
+#include "strata/Runtime/HostTensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace mlir::strata {
+
+struct OnnxImportOptions {
+  /// Values for symbolic dimensions ("batch" -> 1). A symbolic or unknown
+  /// dimension without a binding becomes 1, with a remark.
+  llvm::StringMap<int64_t> dimBindings;
+  /// Name of the generated function.
+  std::string functionName = "main";
+  /// Name used in diagnostics when the model bytes have no file name.
+  std::string bufferName = "model.onnx";
+};
+
+/// Imports the ONNX model held in `bytes`. Emits diagnostics on `context`
+/// and returns null on failure.
+OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, MLIRContext *context,
+                                      const OnnxImportOptions &options);
+
+/// True if `bytes` look like a serialized ONNX model rather than MLIR text:
+/// a protobuf whose first field is one of ModelProto's.
+bool looksLikeOnnxModel(StringRef bytes);
+
+/// Parses "NAME=VALUE" into `options.dimBindings`.
+llvm::Error parseDimBinding(StringRef spec, OnnxImportOptions &options);
+
+/// Reads a serialized ONNX TensorProto (the .pb files of ONNX test data)
+/// into a host tensor. Errors name `path`.
+llvm::Expected<HostTensor> readOnnxTensor(StringRef path);
+
+/// Reads a tensor from `path`, as .npy if it starts with NumPy's magic
+/// string, as an ONNX TensorProto otherwise.
+llvm::Expected<HostTensor> readTensorFile(StringRef path);
+
+} // namespace mlir::strata
+
+#endif // STRATA_IMPORT_ONNXIMPORTER_H

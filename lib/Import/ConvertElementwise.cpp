@@ -1,0 +1,452 @@
+//===- ConvertElementwise.cpp - ONNX elementwise ops to TOSA --------------===//
+//
+// Unary math, activations, binary arithmetic with multidirectional
+// broadcasting, comparisons and logic, Where, Clip, Cast and the variadic
+// Sum/Mean/Max/Min. Operands of different ranks are reshaped to a common
+// rank (TOSA broadcasts only dimensions of size 1 at equal rank).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::strata::onnx_import;
+
+static RankedTensorType typeOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+static Value scalarLike(NodeContext &n, Value like, double value) {
+  return scalarConst(n.b, n.loc, typeOf(like).getElementType(),
+                     typeOf(like).getRank(), value);
+}
+
+template <typename OpTy>
+static Value unary(NodeContext &n, Value x) {
+  return OpTy::create(n.b, n.loc, x.getType(), x);
+}
+
+/// Boolean result of a comparison, after rank equalization.
+template <typename OpTy>
+static Value compare(NodeContext &n, Value x, Value y) {
+  int64_t rank = std::max(typeOf(x).getRank(), typeOf(y).getRank());
+  x = expandRank(n.b, n.loc, x, rank);
+  y = expandRank(n.b, n.loc, y, rank);
+  SmallVector<int64_t> shape =
+      *broadcastShapes(typeOf(x).getShape(), typeOf(y).getShape());
+  return OpTy::create(n.b, n.loc, tensorType(shape, n.b.getI1Type()), x, y);
+}
+
+static Value select(NodeContext &n, Value cond, Value x, Value y) {
+  int64_t rank = std::max({typeOf(cond).getRank(), typeOf(x).getRank(),
+                           typeOf(y).getRank()});
+  cond = expandRank(n.b, n.loc, cond, rank);
+  x = expandRank(n.b, n.loc, x, rank);
+  y = expandRank(n.b, n.loc, y, rank);
+  SmallVector<int64_t> shape = *broadcastShapes(
+      *broadcastShapes(typeOf(cond).getShape(), typeOf(x).getShape()),
+      typeOf(y).getShape());
+  return tosa::SelectOp::create(
+      n.b, n.loc, tensorType(shape, typeOf(x).getElementType()), cond, x, y);
+}
+
+static Value clamp(NodeContext &n, Value x, double lo, double hi) {
+  Type et = typeOf(x).getElementType();
+  Attribute loAttr, hiAttr;
+  if (auto ft = dyn_cast<FloatType>(et)) {
+    loAttr = n.b.getFloatAttr(ft, lo);
+    hiAttr = n.b.getFloatAttr(ft, hi);
+  } else {
+    auto it = cast<IntegerType>(et);
+    auto clampTo = [&](double v) {
+      double min = -std::ldexp(1.0, it.getWidth() - 1);
+      double max = std::ldexp(1.0, it.getWidth() - 1) - 1;
+      return (int64_t)std::max(min, std::min(max, v));
+    };
+    loAttr = n.b.getIntegerAttr(it, clampTo(lo));
+    hiAttr = n.b.getIntegerAttr(it, clampTo(hi));
+  }
+  return tosa::ClampOp::create(n.b, n.loc, x.getType(), x, loAttr, hiAttr);
+}
+
+static Value exp(NodeContext &n, Value x) { return unary<tosa::ExpOp>(n, x); }
+
+/// alpha * (exp(x) - 1) for x < 0, else x.
+static Value elu(NodeContext &n, Value x, double alpha) {
+  Value negative = mul(n.b, n.loc,
+                       sub(n.b, n.loc, exp(n, x), scalarLike(n, x, 1.0)),
+                       scalarLike(n, x, alpha));
+  Value isPositive =
+      compare<tosa::GreaterOp>(n, x, scalarLike(n, x, 0.0));
+  return select(n, isPositive, x, negative);
+}
+
+/// max(0, min(1, alpha * x + beta)).
+static Value hardSigmoid(NodeContext &n, Value x, double alpha, double beta) {
+  Value y = add(n.b, n.loc, mul(n.b, n.loc, x, scalarLike(n, x, alpha)),
+                scalarLike(n, x, beta));
+  return clamp(n, y, 0.0, 1.0);
+}
+
+static LogicalResult convertUnary(NodeContext &n) {
+  StringRef op = n.node.op_type();
+  Value x = n.input(0);
+  Type et = n.inputElementType(0);
+  bool intOk = op == "Abs" || op == "Neg" || op == "Relu" || op == "Identity" ||
+               op == "Sign";
+  if (!intOk && failed(n.requireFloat(0)))
+    return failure();
+  if (isa<IntegerType>(et) && et.isInteger(1) && op != "Identity")
+    return n.fail("boolean inputs are not supported");
+  Value r;
+  if (op == "Identity")
+    r = x;
+  else if (op == "Relu")
+    r = clamp(n, x, 0.0, std::numeric_limits<double>::infinity());
+  else if (op == "Sigmoid")
+    r = unary<tosa::SigmoidOp>(n, x);
+  else if (op == "Tanh")
+    r = unary<tosa::TanhOp>(n, x);
+  else if (op == "Exp")
+    r = exp(n, x);
+  else if (op == "Log")
+    r = unary<tosa::LogOp>(n, x);
+  else if (op == "Abs")
+    r = unary<tosa::AbsOp>(n, x);
+  else if (op == "Neg")
+    r = tosa::NegateOp::create(n.b, n.loc, x.getType(), x,
+                               zeroPoint(n.b, n.loc, et),
+                               zeroPoint(n.b, n.loc, et));
+  else if (op == "Reciprocal")
+    r = unary<tosa::ReciprocalOp>(n, x);
+  else if (op == "Floor")
+    r = unary<tosa::FloorOp>(n, x);
+  else if (op == "Ceil")
+    r = unary<tosa::CeilOp>(n, x);
+  else if (op == "Sin")
+    r = unary<tosa::SinOp>(n, x);
+  else if (op == "Cos")
+    r = unary<tosa::CosOp>(n, x);
+  else if (op == "Erf")
+    r = unary<tosa::ErfOp>(n, x);
+  else if (op == "Sqrt")
+    r = pow(n.b, n.loc, x, scalarLike(n, x, 0.5));
+  else if (op == "Softplus")
+    r = unary<tosa::LogOp>(n, add(n.b, n.loc, exp(n, x), scalarLike(n, x, 1)));
+  else if (op == "Softsign")
+    r = div(n.b, n.loc, x,
+            add(n.b, n.loc, unary<tosa::AbsOp>(n, x), scalarLike(n, x, 1)));
+  else if (op == "Sign") {
+    Value zero = scalarLike(n, x, 0), one = scalarLike(n, x, 1),
+          minusOne = scalarLike(n, x, -1);
+    r = select(n, compare<tosa::GreaterOp>(n, x, zero),
+               broadcastTo(n.b, n.loc, one, typeOf(x).getShape()),
+               select(n, compare<tosa::GreaterOp>(n, zero, x),
+                      broadcastTo(n.b, n.loc, minusOne, typeOf(x).getShape()),
+                      broadcastTo(n.b, n.loc, zero, typeOf(x).getShape())));
+  } else if (op == "LeakyRelu") {
+    double alpha = n.getFloat("alpha", 0.01);
+    Value scaled = mul(n.b, n.loc, x, scalarLike(n, x, alpha));
+    r = select(n, compare<tosa::GreaterOp>(n, scalarLike(n, x, 0), x), scaled,
+               x);
+  } else if (op == "Elu") {
+    r = elu(n, x, n.getFloat("alpha", 1.0));
+  } else if (op == "Selu") {
+    double alpha = n.getFloat("alpha", 1.67326319217681884765625);
+    double gamma = n.getFloat("gamma", 1.05070102214813232421875);
+    r = mul(n.b, n.loc, elu(n, x, alpha), scalarLike(n, x, gamma));
+  } else if (op == "Celu") {
+    double alpha = n.getFloat("alpha", 1.0);
+    // max(0,x) + min(0, alpha*(exp(x/alpha)-1))
+    Value e = sub(n.b, n.loc,
+                  exp(n, mul(n.b, n.loc, x, scalarLike(n, x, 1.0 / alpha))),
+                  scalarLike(n, x, 1));
+    r = add(n.b, n.loc, maximum(n.b, n.loc, x, scalarLike(n, x, 0)),
+            minimum(n.b, n.loc, mul(n.b, n.loc, e, scalarLike(n, x, alpha)),
+                    scalarLike(n, x, 0)));
+  } else if (op == "HardSigmoid") {
+    r = hardSigmoid(n, x, n.getFloat("alpha", 0.2), n.getFloat("beta", 0.5));
+  } else if (op == "HardSwish") {
+    r = mul(n.b, n.loc, x, hardSigmoid(n, x, 1.0 / 6, 0.5));
+  } else if (op == "ThresholdedRelu") {
+    double alpha = n.getFloat("alpha", 1.0);
+    r = select(n, compare<tosa::GreaterOp>(n, x, scalarLike(n, x, alpha)), x,
+               broadcastTo(n.b, n.loc, scalarLike(n, x, 0),
+                           typeOf(x).getShape()));
+  } else if (op == "Gelu") {
+    std::string approximate = n.getString("approximate", "none");
+    if (approximate == "none") {
+      // 0.5 * x * (1 + erf(x / sqrt(2)))
+      Value e = unary<tosa::ErfOp>(
+          n, mul(n.b, n.loc, x, scalarLike(n, x, M_SQRT1_2)));
+      r = mul(n.b, n.loc, mul(n.b, n.loc, x, scalarLike(n, x, 0.5)),
+              add(n.b, n.loc, e, scalarLike(n, x, 1)));
+    } else if (approximate == "tanh") {
+      // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
+      Value cube = mul(n.b, n.loc, mul(n.b, n.loc, x, x), x);
+      Value inner = add(n.b, n.loc, x,
+                        mul(n.b, n.loc, cube, scalarLike(n, x, 0.044715)));
+      Value t = unary<tosa::TanhOp>(
+          n, mul(n.b, n.loc, inner,
+                 scalarLike(n, x, std::sqrt(2.0 / M_PI))));
+      r = mul(n.b, n.loc, mul(n.b, n.loc, x, scalarLike(n, x, 0.5)),
+              add(n.b, n.loc, t, scalarLike(n, x, 1)));
+    } else {
+      return n.fail("unsupported approximate '" + approximate + "'");
+    }
+  } else if (op == "Mish") {
+    // x * tanh(softplus(x))
+    Value sp =
+        unary<tosa::LogOp>(n, add(n.b, n.loc, exp(n, x), scalarLike(n, x, 1)));
+    r = mul(n.b, n.loc, x, unary<tosa::TanhOp>(n, sp));
+  } else {
+    return n.fail("internal: no unary lowering");
+  }
+  n.setOutput(0, r);
+  return success();
+}
+
+static LogicalResult convertDropout(NodeContext &n) {
+  // Inference: the identity; the optional mask is all true.
+  if (n.opset >= 12 && n.hasInput(2)) {
+    std::optional<DenseElementsAttr> training = n.constInput(2);
+    if (!training || training->getSplatValue<bool>())
+      return n.fail("training mode is not supported (training_mode must be "
+                    "a false constant)");
+  }
+  n.setOutput(0, n.input(0));
+  if (n.hasOutput(1))
+    n.setOutput(1, splatConst(n.b, n.loc,
+                              tensorType(n.inputShape(0), n.b.getI1Type()),
+                              1.0));
+  return success();
+}
+
+static LogicalResult checkBroadcast(NodeContext &n, ArrayRef<Value> operands) {
+  SmallVector<int64_t> shape(typeOf(operands[0]).getShape());
+  for (Value v : operands.drop_front()) {
+    FailureOr<SmallVector<int64_t>> s =
+        broadcastShapes(shape, typeOf(v).getShape());
+    if (failed(s))
+      return n.fail("operand shapes cannot be broadcast together");
+    shape = *s;
+  }
+  return success();
+}
+
+static LogicalResult convertBinary(NodeContext &n) {
+  StringRef op = n.node.op_type();
+  if (n.numInputs() < 2 || !n.hasInput(0) || !n.hasInput(1))
+    return n.fail("expects two inputs");
+  Value x = n.input(0), y = n.input(1);
+  if (n.opset < 7 && n.hasAttr("broadcast"))
+    return n.fail("legacy 'broadcast'/'axis' attributes are not supported");
+  if (failed(checkBroadcast(n, {x, y})))
+    return failure();
+  Type et = n.inputElementType(0);
+  if (et != n.inputElementType(1))
+    return n.fail("operands have different element types");
+  bool isBool = et.isInteger(1);
+  bool isLogic = op == "And" || op == "Or" || op == "Xor";
+  if (isLogic != isBool && !(isBool && op == "Equal"))
+    return n.fail(isLogic ? "expects boolean operands"
+                          : "boolean operands are not supported");
+  Value r;
+  if (op == "Add")
+    r = add(n.b, n.loc, x, y);
+  else if (op == "Sub")
+    r = sub(n.b, n.loc, x, y);
+  else if (op == "Mul")
+    r = mul(n.b, n.loc, x, y);
+  else if (op == "Div") {
+    if (isFloat(et)) {
+      r = div(n.b, n.loc, x, y);
+    } else if (et.isInteger(32) || et.isInteger(64)) {
+      int64_t rank = std::max(typeOf(x).getRank(), typeOf(y).getRank());
+      x = expandRank(n.b, n.loc, x, rank);
+      y = expandRank(n.b, n.loc, y, rank);
+      SmallVector<int64_t> shape =
+          *broadcastShapes(typeOf(x).getShape(), typeOf(y).getShape());
+      r = tosa::IntDivOp::create(n.b, n.loc, tensorType(shape, et), x, y);
+    } else {
+      return n.fail("integer division is supported for int32 and int64 only");
+    }
+  } else if (op == "Pow") {
+    if (failed(n.requireFloat(0)))
+      return failure();
+    r = pow(n.b, n.loc, x, y);
+  } else if (op == "Equal")
+    r = compare<tosa::EqualOp>(n, x, y);
+  else if (op == "Greater")
+    r = compare<tosa::GreaterOp>(n, x, y);
+  else if (op == "GreaterOrEqual")
+    r = compare<tosa::GreaterEqualOp>(n, x, y);
+  else if (op == "Less")
+    r = compare<tosa::GreaterOp>(n, y, x);
+  else if (op == "LessOrEqual")
+    r = compare<tosa::GreaterEqualOp>(n, y, x);
+  else if (op == "And")
+    r = compare<tosa::LogicalAndOp>(n, x, y);
+  else if (op == "Or")
+    r = compare<tosa::LogicalOrOp>(n, x, y);
+  else if (op == "Xor")
+    r = compare<tosa::LogicalXorOp>(n, x, y);
+  else
+    return n.fail("internal: no binary lowering");
+  n.setOutput(0, r);
+  return success();
+}
+
+static LogicalResult convertNot(NodeContext &n) {
+  if (!n.inputElementType(0).isInteger(1))
+    return n.fail("expects a boolean input");
+  n.setOutput(0, tosa::LogicalNotOp::create(n.b, n.loc, n.input(0).getType(),
+                                            n.input(0)));
+  return success();
+}
+
+static LogicalResult convertWhere(NodeContext &n) {
+  if (!n.inputElementType(0).isInteger(1))
+    return n.fail("condition must be boolean");
+  if (n.inputElementType(1) != n.inputElementType(2))
+    return n.fail("branches have different element types");
+  if (failed(checkBroadcast(n, {n.input(0), n.input(1), n.input(2)})))
+    return failure();
+  n.setOutput(0, select(n, n.input(0), n.input(1), n.input(2)));
+  return success();
+}
+
+static LogicalResult convertPRelu(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0), slope = n.input(1);
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(n.inputShape(0), n.inputShape(1));
+  if (failed(shape) || ArrayRef<int64_t>(*shape) != n.inputShape(0))
+    return n.fail("slope does not broadcast to the input's shape");
+  Value negative = mul(n.b, n.loc, x, slope);
+  n.setOutput(0, select(n, compare<tosa::GreaterOp>(n, scalarLike(n, x, 0), x),
+                        negative, x));
+  return success();
+}
+
+static LogicalResult convertClip(NodeContext &n) {
+  Value x = n.input(0);
+  Type et = n.inputElementType(0);
+  if (et.isInteger(1))
+    return n.fail("boolean inputs are not supported");
+  double inf = std::numeric_limits<double>::infinity();
+  if (n.opset < 11) {
+    n.setOutput(0, clamp(n, x, n.getFloat("min", -inf),
+                         n.getFloat("max", inf)));
+    return success();
+  }
+  // Opset 11+: optional min and max inputs (scalars).
+  double lo = -inf, hi = inf;
+  Value r = x;
+  for (unsigned i : {1u, 2u}) {
+    if (!n.hasInput(i))
+      continue;
+    if (std::optional<DenseElementsAttr> c = n.constInput(i)) {
+      FailureOr<SmallVector<double>> v = n.constFloatsInput(i, "bound");
+      if (failed(v) || v->size() != 1)
+        return n.fail("min and max must be scalars");
+      (i == 1 ? lo : hi) = v->front();
+      continue;
+    }
+    if (n.inputType(i).getNumElements() != 1)
+      return n.fail("min and max must be scalars");
+    r = i == 1 ? maximum(n.b, n.loc, r, n.input(i))
+               : minimum(n.b, n.loc, r, n.input(i));
+  }
+  if (lo > -inf || hi < inf)
+    r = clamp(n, r, lo, hi);
+  n.setOutput(0, r);
+  return success();
+}
+
+static LogicalResult convertCast(NodeContext &n) {
+  int64_t to = n.getInt("to", 0);
+  Type target = getElementType(n.b.getContext(), to);
+  if (!target)
+    return n.fail("cast to " + getOnnxTypeName(to) + " is not supported");
+  Value x = n.input(0);
+  Type source = n.inputElementType(0);
+  if (source == target) {
+    n.setOutput(0, x);
+    return success();
+  }
+  if (isFloat(source) && target.isInteger(1)) {
+    // x != 0
+    Value eq = compare<tosa::EqualOp>(n, x, scalarLike(n, x, 0));
+    n.setOutput(0, tosa::LogicalNotOp::create(n.b, n.loc, eq.getType(), eq));
+    return success();
+  }
+  if (isFloat(source) && isa<IntegerType>(target)) {
+    // ONNX truncates toward zero; TOSA's cast rounds to nearest.
+    Value truncated =
+        select(n, compare<tosa::GreaterOp>(n, scalarLike(n, x, 0), x),
+               unary<tosa::CeilOp>(n, x), unary<tosa::FloorOp>(n, x));
+    n.setOutput(0, cast(n.b, n.loc, truncated, target));
+    return success();
+  }
+  n.setOutput(0, cast(n.b, n.loc, x, target));
+  return success();
+}
+
+static LogicalResult convertVariadic(NodeContext &n) {
+  StringRef op = n.node.op_type();
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < n.numInputs(); ++i)
+    if (n.hasInput(i))
+      operands.push_back(n.input(i));
+  if (operands.empty())
+    return n.fail("expects at least one input");
+  if (failed(checkBroadcast(n, operands)))
+    return failure();
+  Type et = typeOf(operands[0]).getElementType();
+  if (et.isInteger(1))
+    return n.fail("boolean inputs are not supported");
+  if (op == "Mean" && failed(n.requireFloat(0)))
+    return failure();
+  Value r = operands[0];
+  for (Value v : ArrayRef<Value>(operands).drop_front()) {
+    if (op == "Sum" || op == "Mean")
+      r = add(n.b, n.loc, r, v);
+    else if (op == "Max")
+      r = maximum(n.b, n.loc, r, v);
+    else
+      r = minimum(n.b, n.loc, r, v);
+  }
+  if (op == "Mean")
+    r = mul(n.b, n.loc, r, scalarLike(n, r, 1.0 / operands.size()));
+  // A single operand still produces a fresh value of the broadcast shape.
+  n.setOutput(0, r);
+  return success();
+}
+
+void mlir::strata::onnx_import::addElementwiseConverters(ConverterTable &t) {
+  for (StringRef op :
+       {"Identity", "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Abs", "Neg",
+        "Reciprocal", "Floor", "Ceil", "Sin", "Cos", "Erf", "Sqrt", "Softplus",
+        "Softsign", "Sign", "LeakyRelu", "Elu", "Selu", "Celu", "HardSigmoid",
+        "HardSwish", "ThresholdedRelu", "Gelu", "Mish"})
+    t[op] = convertUnary;
+  for (StringRef op : {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater",
+                       "GreaterOrEqual", "Less", "LessOrEqual", "And", "Or",
+                       "Xor"})
+    t[op] = convertBinary;
+  for (StringRef op : {"Sum", "Mean", "Max", "Min"})
+    t[op] = convertVariadic;
+  t["Not"] = convertNot;
+  t["Where"] = convertWhere;
+  t["PRelu"] = convertPRelu;
+  t["Clip"] = convertClip;
+  t["Cast"] = convertCast;
+  t["Dropout"] = convertDropout;
+}

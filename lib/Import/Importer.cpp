@@ -1,0 +1,374 @@
+//===- Importer.cpp - Walk an ONNX graph and build a func.func ------------===//
+//
+// The graph's non-initializer inputs become the function's arguments (with
+// symbolic dimensions bound), initializers become constants on first use,
+// and each node goes through the converter registered for its op type.
+// A failing node poisons its outputs; nodes that consume poisoned values
+// are skipped, so every offending node is reported once and no follow-up
+// noise is produced. Every value's inferred type is checked against the
+// model's own value_info / graph outputs where those are static.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+#include "strata/Import/OnnxImporter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+using namespace mlir::strata;
+using namespace mlir::strata::onnx_import;
+
+namespace mlir::strata::onnx_import {
+bool parseModel(StringRef bytes, onnx::ModelProto &model);
+} // namespace mlir::strata::onnx_import
+
+static const ConverterTable &getConverters() {
+  static const ConverterTable table = [] {
+    ConverterTable t;
+    addElementwiseConverters(t);
+    addNNConverters(t);
+    addShapeConverters(t);
+    addReductionConverters(t);
+    return t;
+  }();
+  return table;
+}
+
+llvm::Error mlir::strata::parseDimBinding(StringRef spec,
+                                          OnnxImportOptions &options) {
+  auto [name, value] = spec.split('=');
+  int64_t v;
+  if (name.empty() || value.getAsInteger(10, v) || v <= 0)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--bind-dim expects NAME=VALUE with a positive VALUE, got '" + spec +
+            "'");
+  options.dimBindings[name] = v;
+  return llvm::Error::success();
+}
+
+namespace {
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *context, const OnnxImportOptions &options)
+      : context(context), options(options), builder(context),
+        fileLoc(FileLineColLoc::get(context, options.bufferName, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run(StringRef bytes);
+
+private:
+  LogicalResult importGraph(const onnx::GraphProto &graph, ModuleOp module);
+  FailureOr<RankedTensorType> getValueType(const onnx::ValueInfoProto &info,
+                                           StringRef what);
+  Location nodeLoc(const onnx::NodeProto &node, int index);
+  /// The value named `name`: an imported value, or an initializer made a
+  /// constant now. Null if poisoned; failure if undefined.
+  FailureOr<Value> lookup(StringRef name, Location loc);
+  void checkDeclaredType(StringRef name, Value value, Location loc);
+
+  MLIRContext *context;
+  const OnnxImportOptions &options;
+  OpBuilder builder;
+  Location fileLoc;
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+  llvm::StringSet<> poisoned;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  llvm::StringMap<const onnx::ValueInfoProto *> declared;
+  bool hadError = false;
+};
+} // namespace
+
+Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int index) {
+  std::string name = node.name();
+  if (name.empty())
+    name = node.op_type() + "_" + std::to_string(index);
+  return NameLoc::get(StringAttr::get(context, name), fileLoc);
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::getValueType(const onnx::ValueInfoProto &info, StringRef what) {
+  if (!info.type().has_tensor_type()) {
+    emitError(fileLoc) << what << " '" << info.name()
+                       << "' is not a tensor (sequences, maps and optionals "
+                          "are not supported)";
+    return failure();
+  }
+  const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
+  Type elementType = getElementType(context, tensor.elem_type());
+  if (!elementType) {
+    emitError(fileLoc) << what << " '" << info.name() << "' has element type "
+                       << getOnnxTypeName(tensor.elem_type())
+                       << ", which Strata does not support";
+    return failure();
+  }
+  if (!tensor.has_shape()) {
+    emitError(fileLoc) << what << " '" << info.name()
+                       << "' has no shape; Strata needs static shapes";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  for (auto [i, dim] : llvm::enumerate(tensor.shape().dim())) {
+    if (dim.has_dim_value()) {
+      if (dim.dim_value() < 0) {
+        emitError(fileLoc) << what << " '" << info.name()
+                           << "' has a negative dimension";
+        return failure();
+      }
+      shape.push_back(dim.dim_value());
+      continue;
+    }
+    std::string param = dim.has_dim_param() ? dim.dim_param() : "";
+    auto it = options.dimBindings.find(param);
+    if (!param.empty() && it != options.dimBindings.end()) {
+      shape.push_back(it->second);
+      continue;
+    }
+    shape.push_back(1);
+    emitRemark(fileLoc) << what << " '" << info.name() << "': dimension #" << i
+                        << (param.empty() ? " (unnamed)"
+                                          : " '" + param + "'")
+                        << " is symbolic; bound to 1 (use --bind-dim "
+                        << (param.empty() ? "NAME" : param) << "=VALUE)";
+  }
+  return RankedTensorType::get(shape, elementType);
+}
+
+FailureOr<Value> GraphImporter::lookup(StringRef name, Location loc) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  if (poisoned.contains(name))
+    return Value();
+  auto init = initializers.find(name);
+  if (init != initializers.end()) {
+    std::string error;
+    FailureOr<DenseElementsAttr> attr =
+        convertTensor(*init->second, context, error);
+    if (failed(attr)) {
+      emitError(fileLoc) << "initializer '" << name << "': " << error;
+      hadError = true;
+      poisoned.insert(name);
+      return Value();
+    }
+    Value v = arith::ConstantOp::create(
+        builder, NameLoc::get(StringAttr::get(context, name), fileLoc), *attr);
+    values[name] = v;
+    return v;
+  }
+  emitError(loc) << "value '" << name
+                 << "' is used before it is defined (the graph is not in "
+                    "topological order or misses a producer)";
+  return failure();
+}
+
+void GraphImporter::checkDeclaredType(StringRef name, Value value,
+                                      Location loc) {
+  auto it = declared.find(name);
+  if (it == declared.end())
+    return;
+  const onnx::ValueInfoProto &info = *it->second;
+  if (!info.type().has_tensor_type() ||
+      !info.type().tensor_type().has_shape())
+    return;
+  auto type = cast<RankedTensorType>(value.getType());
+  const auto &dims = info.type().tensor_type().shape().dim();
+  bool mismatch = dims.size() != type.getRank();
+  for (int i = 0; !mismatch && i < dims.size(); ++i)
+    mismatch = dims[i].has_dim_value() &&
+               dims[i].dim_value() != type.getDimSize(i);
+  Type declaredElement =
+      getElementType(context, info.type().tensor_type().elem_type());
+  if (declaredElement && declaredElement != type.getElementType())
+    mismatch = true;
+  if (!mismatch)
+    return;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  emitError(loc) << "value '" << name << "': Strata inferred " << text
+                 << " but the model declares a different type";
+  hadError = true;
+}
+
+LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
+                                         ModuleOp module) {
+  for (const onnx::TensorProto &init : graph.initializer())
+    initializers[init.name()] = &init;
+  if (graph.sparse_initializer_size() > 0) {
+    emitError(fileLoc) << "sparse initializers are not supported";
+    return failure();
+  }
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    declared[info.name()] = &info;
+  for (const onnx::ValueInfoProto &info : graph.output())
+    declared[info.name()] = &info;
+
+  // Arguments: graph inputs that are not initializers (IR < 4 lists
+  // initializers among the inputs, as defaults).
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const onnx::ValueInfoProto &info : graph.input()) {
+    if (initializers.count(info.name()))
+      continue;
+    FailureOr<RankedTensorType> type = getValueType(info, "graph input");
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    argNames.push_back(info.name());
+  }
+
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(builder, fileLoc, options.functionName,
+                                   builder.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    values[name] = entry->getArgument(i);
+    func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
+  }
+  builder.setInsertionPointToEnd(entry);
+
+  const ConverterTable &converters = getConverters();
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    Location loc = nodeLoc(node, index);
+    auto markPoisoned = [&] {
+      for (const std::string &out : node.output())
+        if (!out.empty())
+          poisoned.insert(out);
+    };
+    auto report = [&](const Twine &reason) {
+      InFlightDiagnostic diag = emitError(loc) << "node ";
+      if (!node.name().empty())
+        diag << "'" << node.name() << "' ";
+      diag << "(" << node.op_type() << ", opset " << opset << "): " << reason;
+      hadError = true;
+      markPoisoned();
+    };
+    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+      report("operator domain '" + node.domain() + "' is not supported");
+      continue;
+    }
+    auto converter = converters.find(node.op_type());
+    if (converter == converters.end()) {
+      report("unsupported operator");
+      continue;
+    }
+    SmallVector<Value> inputs;
+    bool skip = false;
+    for (const std::string &name : node.input()) {
+      if (name.empty()) {
+        inputs.push_back(Value());
+        continue;
+      }
+      FailureOr<Value> v = lookup(name, loc);
+      if (failed(v)) {
+        hadError = true;
+        skip = true;
+        break;
+      }
+      if (!*v)
+        skip = true;
+      inputs.push_back(*v);
+    }
+    if (skip) {
+      markPoisoned();
+      continue;
+    }
+    NodeContext ctx(builder, node, opset, loc, inputs);
+    if (failed(converter->second(ctx))) {
+      hadError = true;
+      markPoisoned();
+      continue;
+    }
+    for (int i = 0; i < node.output_size(); ++i) {
+      if (node.output(i).empty())
+        continue;
+      Value v = ctx.getOutputs()[i];
+      if (!v) {
+        report("output #" + Twine(i) + " ('" + node.output(i) +
+               "') is not supported");
+        break;
+      }
+      values[node.output(i)] = v;
+      checkDeclaredType(node.output(i), v, loc);
+    }
+  }
+  if (hadError)
+    return failure();
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const onnx::ValueInfoProto &info : graph.output()) {
+    FailureOr<Value> v = lookup(info.name(), fileLoc);
+    if (failed(v) || !*v)
+      return failure();
+    results.push_back(*v);
+    resultTypes.push_back(v->getType());
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  // Drop what folding left unused (shape operands of folded reshapes,
+  // ConstantOfShape's shape input, ...), so the output reads cleanly.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+  func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
+  for (auto [i, info] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "onnx.name", builder.getStringAttr(info.name()));
+  return success(!hadError);
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run(StringRef bytes) {
+  context->loadDialect<arith::ArithDialect, func::FuncDialect,
+                       linalg::LinalgDialect, math::MathDialect,
+                       tensor::TensorDialect, tosa::TosaDialect>();
+  onnx::ModelProto model;
+  if (!parseModel(bytes, model)) {
+    emitError(fileLoc) << "not a valid ONNX model: the protobuf cannot be "
+                          "parsed (truncated or not an ONNX file)";
+    return nullptr;
+  }
+  if (!model.has_graph() || model.ir_version() <= 0) {
+    emitError(fileLoc) << "not an ONNX model: "
+                       << (model.has_graph() ? "no IR version" : "no graph");
+    return nullptr;
+  }
+  for (const onnx::OperatorSetIdProto &set : model.opset_import())
+    if (set.domain().empty() || set.domain() == "ai.onnx")
+      opset = set.version();
+  if (opset == 0) {
+    emitError(fileLoc) << "the model imports no opset of the default ONNX "
+                          "domain";
+    return nullptr;
+  }
+  if (opset > 21) {
+    emitError(fileLoc) << "opset " << opset
+                       << " is newer than 21, the newest Strata imports";
+    return nullptr;
+  }
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  if (failed(importGraph(model.graph(), *module)))
+    return nullptr;
+  if (failed(verify(*module))) {
+    emitError(fileLoc) << "internal error: the imported module does not "
+                          "verify (please report this model)";
+    return nullptr;
+  }
+  return module;
+}
+
+OwningOpRef<ModuleOp>
+mlir::strata::importOnnxModel(StringRef bytes, MLIRContext *context,
+                              const OnnxImportOptions &options) {
+  GraphImporter importer(context, options);
+  return importer.run(bytes);
+}

@@ -1,0 +1,173 @@
+//===- Importer.h - Shared state of the ONNX op converters ------*- C++ -*-===//
+//
+// Private to lib/Import. A converter turns one ONNX node into MLIR ops. It
+// sees the node through NodeContext: inputs as MLIR values with static
+// types, inputs known at import time as constants, attributes with their
+// ONNX defaults, and fail() for a located "cannot import" diagnostic.
+// Emission helpers build the TOSA idioms that every family needs
+// (broadcasting to a common rank, reshapes, transposes, scalar constants).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_LIB_IMPORT_IMPORTER_H
+#define STRATA_LIB_IMPORT_IMPORTER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::strata::onnx_import {
+
+/// The MLIR element type of an ONNX TensorProto data type, or null if
+/// Strata does not support it.
+Type getElementType(MLIRContext *context, int32_t onnxType);
+/// "float", "int64", ... for diagnostics.
+std::string getOnnxTypeName(int32_t onnxType);
+
+/// A TensorProto's contents as an attribute of `type` (splat when every
+/// element is equal). Fails with a message in `error`.
+FailureOr<DenseElementsAttr> convertTensor(const onnx::TensorProto &tensor,
+                                           MLIRContext *context,
+                                           std::string &error);
+
+class NodeContext {
+public:
+  NodeContext(OpBuilder &builder, const onnx::NodeProto &node, int64_t opset,
+              Location loc, SmallVector<Value> inputs)
+      : b(builder), node(node), opset(opset), loc(loc),
+        inputs(std::move(inputs)), outputs(node.output_size()) {}
+
+  OpBuilder &b;
+  const onnx::NodeProto &node;
+  /// Opset of the default ONNX domain.
+  int64_t opset;
+  Location loc;
+
+  // Inputs. Missing optional inputs (empty names or beyond the end) are
+  // null values.
+  unsigned numInputs() const { return inputs.size(); }
+  bool hasInput(unsigned i) const { return i < inputs.size() && inputs[i]; }
+  Value input(unsigned i) const { return hasInput(i) ? inputs[i] : Value(); }
+  RankedTensorType inputType(unsigned i) const {
+    return cast<RankedTensorType>(inputs[i].getType());
+  }
+  Type inputElementType(unsigned i) const {
+    return inputType(i).getElementType();
+  }
+  int64_t inputRank(unsigned i) const { return inputType(i).getRank(); }
+  ArrayRef<int64_t> inputShape(unsigned i) const {
+    return inputType(i).getShape();
+  }
+  /// The input's value if it is known at import time.
+  std::optional<DenseElementsAttr> constInput(unsigned i) const;
+  /// An integer input that must be known at import time (shapes, axes,
+  /// pads, ...); fails with a diagnostic naming `what` otherwise.
+  FailureOr<SmallVector<int64_t>> constIntsInput(unsigned i, StringRef what);
+  FailureOr<SmallVector<double>> constFloatsInput(unsigned i, StringRef what);
+
+  // Attributes, with the defaults of the ONNX operator schema.
+  bool hasAttr(StringRef name) const { return findAttr(name) != nullptr; }
+  const onnx::AttributeProto *findAttr(StringRef name) const;
+  int64_t getInt(StringRef name, int64_t dflt) const;
+  double getFloat(StringRef name, double dflt) const;
+  std::string getString(StringRef name, StringRef dflt) const;
+  SmallVector<int64_t> getInts(StringRef name) const;
+  SmallVector<double> getFloats(StringRef name) const;
+
+  // Outputs.
+  unsigned numOutputs() const { return outputs.size(); }
+  bool hasOutput(unsigned i) const {
+    return i < (unsigned)node.output_size() && !node.output(i).empty();
+  }
+  void setOutput(unsigned i, Value v) { outputs[i] = v; }
+  ArrayRef<Value> getOutputs() const { return outputs; }
+
+  /// Emits "node 'NAME' (OP_TYPE, opset N): REASON" at the node and fails.
+  LogicalResult fail(const Twine &reason);
+  /// Fails unless input `i`'s element type is one of the float types.
+  LogicalResult requireFloat(unsigned i);
+  /// Normalizes a possibly negative axis for `rank`; fails if out of range.
+  FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+private:
+  SmallVector<Value> inputs;
+  SmallVector<Value> outputs;
+};
+
+using ConverterFn = LogicalResult (*)(NodeContext &);
+using ConverterTable = llvm::StringMap<ConverterFn>;
+
+void addElementwiseConverters(ConverterTable &table);
+void addNNConverters(ConverterTable &table);
+void addShapeConverters(ConverterTable &table);
+void addReductionConverters(ConverterTable &table);
+
+//===----------------------------------------------------------------------===//
+// Emission helpers
+//===----------------------------------------------------------------------===//
+
+RankedTensorType tensorType(ArrayRef<int64_t> shape, Type elementType);
+bool isFloat(Type t);
+/// A splat constant of `type`.
+Value splatConst(OpBuilder &b, Location loc, RankedTensorType type,
+                 double value);
+/// A constant of rank `rank` with all dimensions 1 (broadcasts anywhere).
+Value scalarConst(OpBuilder &b, Location loc, Type elementType, int64_t rank,
+                  double value);
+/// A dense constant of `type` from integers or doubles.
+Value intsConst(OpBuilder &b, Location loc, RankedTensorType type,
+                ArrayRef<int64_t> values);
+Value constFromAttr(OpBuilder &b, Location loc, DenseElementsAttr attr);
+/// tensor<1xT> zero for TOSA's zero-point operands.
+Value zeroPoint(OpBuilder &b, Location loc, Type elementType);
+Value constShape(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
+
+Value reshape(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape);
+Value transpose(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> perm);
+Value slice(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> start,
+            ArrayRef<int64_t> size);
+Value pad(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
+          ArrayRef<int64_t> high, double padValue);
+Value cast(OpBuilder &b, Location loc, Value x, Type elementType);
+/// Reshapes to `rank` by prepending unit dimensions.
+Value expandRank(OpBuilder &b, Location loc, Value x, int64_t rank);
+/// Multidirectional (NumPy) broadcast of two shapes; fails if incompatible.
+FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
+                                                ArrayRef<int64_t> b);
+/// Materializes `x` at `shape` (x's shape must broadcast to it).
+Value broadcastTo(OpBuilder &b, Location loc, Value x,
+                  ArrayRef<int64_t> shape);
+
+/// Elementwise binary TOSA ops after rank equalization; the result shape is
+/// the broadcast of the operands' shapes (must be compatible).
+Value add(OpBuilder &b, Location loc, Value x, Value y);
+Value sub(OpBuilder &b, Location loc, Value x, Value y);
+Value mul(OpBuilder &b, Location loc, Value x, Value y);
+/// Float division as x * reciprocal(y).
+Value div(OpBuilder &b, Location loc, Value x, Value y);
+Value maximum(OpBuilder &b, Location loc, Value x, Value y);
+Value minimum(OpBuilder &b, Location loc, Value x, Value y);
+Value pow(OpBuilder &b, Location loc, Value x, Value y);
+/// Reduction keeping the dimension (TOSA semantics).
+Value reduceSum(OpBuilder &b, Location loc, Value x, int64_t axis);
+Value reduceMax(OpBuilder &b, Location loc, Value x, int64_t axis);
+/// Sums over `axes` keeping them as size-1 dimensions.
+Value reduceSumAxes(OpBuilder &b, Location loc, Value x,
+                    ArrayRef<int64_t> axes);
+/// Mean over `axes`, kept as size-1 dimensions.
+Value reduceMeanAxes(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> axes);
+/// Batched matmul with NumPy broadcasting of the batch dimensions
+/// (ONNX MatMul semantics, ranks >= 1).
+Value matmul(OpBuilder &b, Location loc, Value x, Value y);
+
+} // namespace mlir::strata::onnx_import
+
+#endif // STRATA_LIB_IMPORT_IMPORTER_H
