@@ -97,6 +97,16 @@ static LogicalResult convertUnary(NodeContext &n) {
   StringRef op = n.node.op_type();
   Value x = n.input(0);
   Type et = n.inputElementType(0);
+  // Integer shape arithmetic on constants folds.
+  if (op == "Neg" || op == "Abs" || op == "Identity") {
+    std::optional<SmallVector<int64_t>> values = getConstInts(x);
+    if (values && !et.isInteger(1) && values->size() <= 4096) {
+      for (int64_t &v : *values)
+        v = op == "Neg" ? -v : op == "Abs" ? std::abs(v) : v;
+      n.setOutput(0, intsConst(n.b, n.loc, typeOf(x), *values));
+      return success();
+    }
+  }
   bool intOk = op == "Abs" || op == "Neg" || op == "Relu" || op == "Identity" ||
                op == "Sign";
   if (!intOk && failed(n.requireFloat(0)))
@@ -239,13 +249,67 @@ static LogicalResult checkBroadcast(NodeContext &n, ArrayRef<Value> operands) {
   return success();
 }
 
+/// Folds integer arithmetic on small constants (shape computations such as
+/// Shape -> Sub -> ConstantOfShape), with NumPy broadcasting.
+static Value foldIntBinary(NodeContext &n, StringRef op, Value x, Value y) {
+  std::optional<SmallVector<int64_t>> a = getConstInts(x), c = getConstInts(y);
+  Type et = typeOf(x).getElementType();
+  if (!a || !c || a->size() > 4096 || c->size() > 4096 || et.isInteger(1) ||
+      !(op == "Add" || op == "Sub" || op == "Mul" || op == "Div"))
+    return {};
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(typeOf(x).getShape(), typeOf(y).getShape());
+  if (failed(shape))
+    return {};
+  int64_t rank = shape->size(), total = 1;
+  for (int64_t d : *shape)
+    total *= d;
+  auto index = [&](ArrayRef<int64_t> s, int64_t linear) {
+    // Position in an operand of shape `s` broadcast to `shape`.
+    int64_t offset = 0, stride = 1;
+    for (int64_t d = rank - 1, k = (int64_t)s.size() - 1; d >= 0; --d, --k) {
+      int64_t coord = linear % (*shape)[d];
+      linear /= (*shape)[d];
+      if (k >= 0) {
+        offset += (s[k] == 1 ? 0 : coord) * stride;
+        stride *= s[k];
+      }
+    }
+    return offset;
+  };
+  SmallVector<int64_t> values;
+  for (int64_t i = 0; i < total; ++i) {
+    int64_t l = (*a)[index(typeOf(x).getShape(), i)];
+    int64_t r = (*c)[index(typeOf(y).getShape(), i)];
+    if (op == "Div" && r == 0)
+      return {};
+    values.push_back(op == "Add"   ? l + r
+                     : op == "Sub" ? l - r
+                     : op == "Mul" ? l * r
+                                   : l / r);
+  }
+  return intsConst(n.b, n.loc, tensorType(*shape, et), values);
+}
+
 static LogicalResult convertBinary(NodeContext &n) {
   StringRef op = n.node.op_type();
   if (n.numInputs() < 2 || !n.hasInput(0) || !n.hasInput(1))
     return n.fail("expects two inputs");
   Value x = n.input(0), y = n.input(1);
-  if (n.opset < 7 && n.hasAttr("broadcast"))
-    return n.fail("legacy 'broadcast'/'axis' attributes are not supported");
+  if (n.opset < 7 && n.getInt("broadcast", 0) != 0) {
+    // Legacy broadcasting: y's dimensions line up with x's from `axis`
+    // (default: the trailing ones).
+    int64_t rx = typeOf(x).getRank(), ry = typeOf(y).getRank();
+    int64_t axis = n.getInt("axis", rx - ry);
+    if (axis < 0)
+      axis += rx;
+    if (axis < 0 || axis + ry > rx)
+      return n.fail("legacy broadcast axis is out of range");
+    SmallVector<int64_t> shape(axis, 1);
+    llvm::append_range(shape, typeOf(y).getShape());
+    shape.append(rx - axis - ry, 1);
+    y = reshape(n.b, n.loc, y, shape);
+  }
   if (failed(checkBroadcast(n, {x, y})))
     return failure();
   Type et = n.inputElementType(0);
@@ -256,6 +320,10 @@ static LogicalResult convertBinary(NodeContext &n) {
   if (isLogic != isBool && !(isBool && op == "Equal"))
     return n.fail(isLogic ? "expects boolean operands"
                           : "boolean operands are not supported");
+  if (Value folded = foldIntBinary(n, op, x, y)) {
+    n.setOutput(0, folded);
+    return success();
+  }
   Value r;
   if (op == "Add")
     r = add(n.b, n.loc, x, y);
@@ -325,8 +393,18 @@ static LogicalResult convertPRelu(NodeContext &n) {
   if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0), slope = n.input(1);
+  // A per-channel slope [C] (as older exporters write it) applies to
+  // dimension 1.
+  if (n.inputRank(1) == 1 && n.inputRank(0) >= 2 &&
+      n.inputShape(1)[0] == n.inputShape(0)[1] &&
+      (n.opset < 7 ||
+       failed(broadcastShapes(n.inputShape(0), n.inputShape(1))))) {
+    SmallVector<int64_t> shape(n.inputRank(0) - 1, 1);
+    shape[0] = n.inputShape(1)[0];
+    slope = reshape(n.b, n.loc, slope, shape);
+  }
   FailureOr<SmallVector<int64_t>> shape =
-      broadcastShapes(n.inputShape(0), n.inputShape(1));
+      broadcastShapes(n.inputShape(0), typeOf(slope).getShape());
   if (failed(shape) || ArrayRef<int64_t>(*shape) != n.inputShape(0))
     return n.fail("slope does not broadcast to the input's shape");
   Value negative = mul(n.b, n.loc, x, slope);
@@ -380,6 +458,14 @@ static LogicalResult convertCast(NodeContext &n) {
   if (source == target) {
     n.setOutput(0, x);
     return success();
+  }
+  if (isa<IntegerType>(source) && isa<IntegerType>(target) &&
+      !target.isInteger(1)) {
+    if (std::optional<SmallVector<int64_t>> values = getConstInts(x)) {
+      n.setOutput(0, intsConst(n.b, n.loc,
+                               tensorType(n.inputShape(0), target), *values));
+      return success();
+    }
   }
   if (isFloat(source) && target.isInteger(1)) {
     // x != 0

@@ -162,8 +162,65 @@ static LogicalResult checkSpatialRank(NodeContext &n, unsigned input) {
 // Conv
 //===----------------------------------------------------------------------===//
 
+/// 3-D convolution with tosa.conv3d (NDHWC, weight [O, kd, kh, kw, I]);
+/// groups run as one convolution per group.
+static LogicalResult convertConv3D(NodeContext &n, const Window &win,
+                                   int64_t group) {
+  Value x = n.input(0), w = n.input(1);
+  ArrayRef<int64_t> xs = n.inputShape(0), ws = n.inputShape(1);
+  Type et = n.inputElementType(0);
+  int64_t cin = xs[1], cout = ws[0];
+  SmallVector<int64_t> padEnd, crop;
+  exactPads(win, xs.drop_front(2), padEnd, crop);
+  SmallVector<int64_t> size(xs);
+  for (int64_t d = 0; d < 3; ++d)
+    size[d + 2] -= crop[d];
+  x = slice(n.b, n.loc, x, {0, 0, 0, 0, 0}, size);
+  Value xh = transpose(n.b, n.loc, x, {0, 2, 3, 4, 1});
+  Value bias = n.hasInput(2) ? n.input(2)
+                             : splatConst(n.b, n.loc, tensorType({cout}, et),
+                                          0);
+  SmallVector<int64_t> pads;
+  for (int64_t d = 0; d < 3; ++d) {
+    pads.push_back(win.padBegin[d]);
+    pads.push_back(padEnd[d]);
+  }
+  Value zp = zeroPoint(n.b, n.loc, et);
+  int64_t cg = cin / group, mg = cout / group;
+  ArrayRef<int64_t> xhs = cast<RankedTensorType>(xh.getType()).getShape();
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < group; ++g) {
+    Value xg = group == 1 ? xh
+                          : slice(n.b, n.loc, xh, {0, 0, 0, 0, g * cg},
+                                  {xhs[0], xhs[1], xhs[2], xhs[3], cg});
+    Value wg = group == 1 ? w
+                          : slice(n.b, n.loc, w, {g * mg, 0, 0, 0, 0},
+                                  {mg, ws[1], ws[2], ws[3], ws[4]});
+    Value bg = group == 1 ? bias : slice(n.b, n.loc, bias, {g * mg}, {mg});
+    wg = transpose(n.b, n.loc, wg, {0, 2, 3, 4, 1});
+    parts.push_back(tosa::Conv3DOp::create(
+        n.b, n.loc,
+        tensorType({xs[0], win.out[0], win.out[1], win.out[2], mg}, et), xg,
+        wg, bg, zp, zp, n.b.getDenseI64ArrayAttr(pads),
+        n.b.getDenseI64ArrayAttr(win.stride),
+        n.b.getDenseI64ArrayAttr(win.dilation), TypeAttr::get(et)));
+  }
+  Value y = parts.size() == 1
+                ? parts[0]
+                : tosa::ConcatOp::create(
+                      n.b, n.loc,
+                      tensorType({xs[0], win.out[0], win.out[1], win.out[2],
+                                  cout},
+                                 et),
+                      parts, n.b.getI32IntegerAttr(4));
+  n.setOutput(0, transpose(n.b, n.loc, y, {0, 4, 1, 2, 3}));
+  return success();
+}
+
 static LogicalResult convertConv(NodeContext &n) {
-  if (failed(n.requireFloat(0)) || failed(checkSpatialRank(n, 0)))
+  if (failed(n.requireFloat(0)))
+    return failure();
+  if (n.inputRank(0) != 5 && failed(checkSpatialRank(n, 0)))
     return failure();
   if (n.inputRank(1) != n.inputRank(0))
     return n.fail("weight rank differs from input rank");
@@ -184,6 +241,8 @@ static LogicalResult convertConv(NodeContext &n) {
   Window win;
   if (failed(getWindow(n, xs.drop_front(2), kernel, false, win)))
     return failure();
+  if (spatialRank == 3)
+    return convertConv3D(n, win, group);
   SmallVector<int64_t> padEnd, crop;
   exactPads(win, xs.drop_front(2), padEnd, crop);
 
@@ -315,13 +374,16 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
                            ? outputShape[outputShape.size() - spatialRank + i]
                            : xs[i + 2] * strides[i];
       int64_t total = full - target;
-      if (total < 0)
-        return n.fail("output_shape is larger than the transposed "
-                      "convolution produces");
-      if (autoPad == "SAME_UPPER") {
+      if (total < 0) {
+        // A larger output_shape acts as extra output padding at the end.
+        pads[i] = 0;
+        pads[i + spatialRank] = total;
+      } else if (autoPad == "SAME_LOWER") {
         pads[i] = total - total / 2;
         pads[i + spatialRank] = total / 2;
       } else {
+        // SAME_UPPER (and an explicit output_shape): the odd pad goes to
+        // the end, as for Conv and as the ONNX reference outputs expect.
         pads[i] = total / 2;
         pads[i + spatialRank] = total - total / 2;
       }
@@ -384,7 +446,8 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
                       tensorType({xhs[0], fullH, fullW, cout}, et), parts,
                       n.b.getI32IntegerAttr(3));
   // output_padding extends the end; values there only get the bias.
-  int64_t needH = pads[0] + out[0], needW = pads[2] + out[1];
+  // pads is [h_begin, w_begin, h_end, w_end].
+  int64_t needH = pads[0] + out[0], needW = pads[1] + out[1];
   if (needH > fullH || needW > fullW) {
     Value biasOnly = reshape(n.b, n.loc, bias, {1, 1, 1, cout});
     Value padded = pad(n.b, n.loc, y, {0, 0, 0, 0},
@@ -401,7 +464,7 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
                      1);
     y = add(n.b, n.loc, padded, mul(n.b, n.loc, mask, biasOnly));
   }
-  y = slice(n.b, n.loc, y, {0, pads[0], pads[2], 0},
+  y = slice(n.b, n.loc, y, {0, pads[0], pads[1], 0},
             {xhs[0], out[0], out[1], cout});
   n.setOutput(0, fromNHWC(n, y, spatialRank));
   return success();
@@ -411,23 +474,87 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// Pooling of any spatial rank and dilation as a max or sum over the
+/// window's strided slices of the padded input, one axis at a time (TOSA's
+/// pools are 2-D and undilated). Averages divide by a count computed the same way from a
+/// mask, so count_include_pad and ceil_mode overhang come out exactly.
+static void poolBySlices(NodeContext &n, const Window &win, bool isMax,
+                         bool includePad) {
+  Value x = n.input(0);
+  ArrayRef<int64_t> xs = n.inputShape(0);
+  int64_t r = xs.size() - 2;
+  Type et = n.inputElementType(0);
+  SmallVector<int64_t> padEnd, crop;
+  exactPads(win, xs.drop_front(2), padEnd, crop);
+  SmallVector<int64_t> size(xs);
+  for (int64_t d = 0; d < r; ++d)
+    size[d + 2] -= crop[d];
+  x = slice(n.b, n.loc, x, SmallVector<int64_t>(xs.size(), 0), size);
+  // User pads, then the ceil-mode overhang (never counted).
+  SmallVector<int64_t> low(2, 0), userHigh(2, 0), extraHigh(2, 0),
+      zero(xs.size(), 0);
+  for (int64_t d = 0; d < r; ++d) {
+    low.push_back(win.padBegin[d]);
+    int64_t user = std::min(win.padEnd[d], padEnd[d]);
+    userHigh.push_back(user);
+    extraHigh.push_back(padEnd[d] - user);
+  }
+  double fill = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  x = pad(n.b, n.loc, pad(n.b, n.loc, x, low, userHigh, fill), zero,
+          extraHigh, fill);
+  Value mask;
+  if (!isMax) {
+    SmallVector<int64_t> ones(size);
+    ones[0] = ones[1] = 1;
+    mask = splatConst(n.b, n.loc, tensorType(ones, et), 1.0);
+    mask = pad(n.b, n.loc, pad(n.b, n.loc, mask, low, userHigh,
+                               includePad ? 1.0 : 0.0),
+               zero, extraHigh, 0.0);
+  }
+  // Max and sum over a box are separable: reduce one axis at a time, so a
+  // window costs sum(k) slices, not prod(k).
+  Value acc = x, count = mask;
+  for (int64_t d = 0; d < r; ++d) {
+    Value v, m;
+    for (int64_t k = 0; k < win.kernel[d]; ++k) {
+      Value sv = stridedSlice(n.b, n.loc, acc, d + 2, k * win.dilation[d],
+                              win.out[d], win.stride[d]);
+      v = !v ? sv : isMax ? maximum(n.b, n.loc, v, sv) : add(n.b, n.loc, v, sv);
+      if (count) {
+        Value sm = stridedSlice(n.b, n.loc, count, d + 2,
+                                k * win.dilation[d], win.out[d],
+                                win.stride[d]);
+        m = !m ? sm : add(n.b, n.loc, m, sm);
+      }
+    }
+    acc = v;
+    count = m;
+  }
+  n.setOutput(0, isMax ? acc : div(n.b, n.loc, acc, count));
+}
+
 static LogicalResult convertPool(NodeContext &n) {
   bool isMax = n.node.op_type() == "MaxPool";
-  if (failed(n.requireFloat(0)) || failed(checkSpatialRank(n, 0)))
+  if (failed(n.requireFloat(0)))
     return failure();
   if (n.hasOutput(1))
     return n.fail("the Indices output is not supported");
   ArrayRef<int64_t> xs = n.inputShape(0);
   int64_t spatialRank = xs.size() - 2;
+  if (spatialRank < 1)
+    return n.fail("expects an input of rank >= 3");
   SmallVector<int64_t> kernel = n.getInts("kernel_shape");
   Window win;
   if (failed(getWindow(n, xs.drop_front(2), kernel, true, win)))
     return failure();
-  if (llvm::any_of(win.dilation, [](int64_t d) { return d != 1; }))
-    return n.fail("pooling with dilations is not supported");
   Value x = n.input(0);
   Type et = n.inputElementType(0);
   bool includePad = !isMax && n.getInt("count_include_pad", 0) != 0;
+  if (spatialRank > 2 ||
+      llvm::any_of(win.dilation, [](int64_t d) { return d != 1; })) {
+    poolBySlices(n, win, isMax, includePad);
+    return success();
+  }
   SmallVector<int64_t> inSpatial(xs.drop_front(2));
   if (includePad) {
     // Padding counts: pad explicitly with zeros, the pool sees no pads
@@ -504,18 +631,46 @@ static Value rsqrt(NodeContext &n, Value x) {
 static LogicalResult convertBatchNorm(NodeContext &n) {
   if (failed(n.requireFloat(0)))
     return failure();
-  if (n.getInt("training_mode", 0) != 0)
-    return n.fail("training mode is not supported");
   if (n.opset < 9 && n.getInt("spatial", 1) == 0)
     return n.fail("spatial=0 is not supported");
+  bool training = n.getInt("training_mode", 0) != 0;
   for (unsigned i = 1; i < n.numOutputs(); ++i)
-    if (n.hasOutput(i))
-      return n.fail("only the inference output Y is supported");
+    if (n.hasOutput(i) && !(training && i <= 2))
+      return n.fail("only the outputs Y, running_mean and running_var "
+                    "(training mode) are supported");
   int64_t rank = n.inputRank(0);
   if (rank < 2)
     return n.fail("expects an input of rank >= 2");
   double eps = n.getFloat("epsilon", 1e-5);
   Value x = n.input(0);
+  if (training) {
+    // Batch statistics; the running statistics are updated with momentum.
+    SmallVector<int64_t> axes = {0};
+    for (int64_t d = 2; d < rank; ++d)
+      axes.push_back(d);
+    Value mean = reduceMeanAxes(n.b, n.loc, x, axes);
+    Value centered = sub(n.b, n.loc, x, mean);
+    Value var = reduceMeanAxes(n.b, n.loc,
+                               mul(n.b, n.loc, centered, centered), axes);
+    Value inv = rsqrt(n, add(n.b, n.loc, var, scalarLike(n, var, eps)));
+    Value y = add(n.b, n.loc,
+                  mul(n.b, n.loc, mul(n.b, n.loc, centered, inv),
+                      channelVector(n, n.input(1), rank)),
+                  channelVector(n, n.input(2), rank));
+    n.setOutput(0, y);
+    double momentum = n.getFloat("momentum", 0.9);
+    ArrayRef<int64_t> c = n.inputShape(3);
+    auto running = [&](Value old, Value current) {
+      Value flat = reshape(n.b, n.loc, current, c);
+      return add(n.b, n.loc, mul(n.b, n.loc, old, scalarLike(n, old, momentum)),
+                 mul(n.b, n.loc, flat, scalarLike(n, flat, 1 - momentum)));
+    };
+    if (n.hasOutput(1))
+      n.setOutput(1, running(n.input(3), mean));
+    if (n.hasOutput(2))
+      n.setOutput(2, running(n.input(4), var));
+    return success();
+  }
   Value scale = channelVector(n, n.input(1), rank);
   Value bias = channelVector(n, n.input(2), rank);
   Value mean = channelVector(n, n.input(3), rank);

@@ -16,6 +16,7 @@
 
 using namespace mlir;
 using namespace mlir::strata::onnx_import;
+namespace onnx_import = mlir::strata::onnx_import;
 
 static RankedTensorType typeOf(Value v) {
   return cast<RankedTensorType>(v.getType());
@@ -34,17 +35,8 @@ static Value i64Const(NodeContext &n, ArrayRef<int64_t> shape,
   return intsConst(n.b, n.loc, tensorType(shape, n.b.getI64Type()), data);
 }
 
-/// If `v` is an integer constant, its values.
 static std::optional<SmallVector<int64_t>> intValues(Value v) {
-  DenseElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)) ||
-      !isa<IntegerType>(attr.getElementType()))
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  for (const APInt &x : attr.getValues<APInt>())
-    values.push_back(attr.getElementType().isInteger(1) ? x.getZExtValue()
-                                                        : x.getSExtValue());
-  return values;
+  return getConstInts(v);
 }
 
 /// Replaces `v` by an equal constant when `v`'s producer only rearranges a
@@ -324,8 +316,13 @@ static LogicalResult convertConcat(NodeContext &n) {
   for (unsigned i = 0; i < n.numInputs(); ++i)
     if (n.hasInput(i) && n.inputType(i).getNumElements() > 0)
       operands.push_back(n.input(i));
-  if (operands.empty())
+  if (operands.empty()) {
+    if (n.hasInput(0) && getConstInts(n.input(0))) {
+      n.setOutput(0, n.input(0));
+      return success();
+    }
     return n.fail("all inputs are empty");
+  }
   int64_t rank = typeOf(operands[0]).getRank();
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 1), rank);
   if (failed(axis))
@@ -414,34 +411,9 @@ static LogicalResult convertSplit(NodeContext &n) {
   return success();
 }
 
-/// Elements start, start+step, ... of dimension `axis` (step > 0), as
-/// slice + reshape + slice.
 static Value stridedSlice(NodeContext &n, Value x, int64_t axis, int64_t start,
                           int64_t count, int64_t step) {
-  SmallVector<int64_t> shape(typeOf(x).getShape());
-  int64_t rank = shape.size();
-  int64_t dim = shape[axis];
-  int64_t span = std::min(dim - start, count * step);
-  SmallVector<int64_t> begin(rank, 0), size(shape);
-  begin[axis] = start;
-  size[axis] = span;
-  x = slice(n.b, n.loc, x, begin, size);
-  if (step == 1)
-    return x;
-  // Pad to count * step, view as [count, step] and keep column 0.
-  SmallVector<int64_t> low(rank, 0), high(rank, 0);
-  high[axis] = count * step - span;
-  x = pad(n.b, n.loc, x, low, high, 0);
-  SmallVector<int64_t> split(shape);
-  split[axis] = count;
-  split.insert(split.begin() + axis + 1, step);
-  x = reshape(n.b, n.loc, x, split);
-  SmallVector<int64_t> begin2(rank + 1, 0), size2(split);
-  size2[axis + 1] = 1;
-  x = slice(n.b, n.loc, x, begin2, size2);
-  SmallVector<int64_t> out(shape);
-  out[axis] = count;
-  return reshape(n.b, n.loc, x, out);
+  return onnx_import::stridedSlice(n.b, n.loc, x, axis, start, count, step);
 }
 
 static LogicalResult convertSlice(NodeContext &n) {
@@ -506,8 +478,12 @@ static LogicalResult convertSlice(NodeContext &n) {
       end = std::clamp<int64_t>(end, -1, dim - 1);
       count = start > end ? (start - end - step - 1) / -step : 0;
     }
-    if (count == 0)
+    if (count == 0 && !constValues)
       return n.fail("slices producing empty tensors are not supported");
+    if (count == 0) {
+      shape[*axis] = 0;
+      continue;
+    }
     if (step < 0) {
       x = tosa::ReverseOp::create(n.b, n.loc, x.getType(), x,
                                   n.b.getI32IntegerAttr(*axis));
@@ -516,6 +492,11 @@ static LogicalResult convertSlice(NodeContext &n) {
     }
     x = stridedSlice(n, x, *axis, start, count, step);
     shape[*axis] = count;
+  }
+  if (llvm::is_contained(shape, 0)) {
+    n.setOutput(0, intsConst(n.b, n.loc,
+                             tensorType(shape, n.inputElementType(0)), {}));
+    return success();
   }
   // Fold 1-D integer slices of constants (shape arithmetic).
   if (constValues && rank == 1 && axes.size() == 1) {
@@ -606,10 +587,50 @@ static LogicalResult convertGather(NodeContext &n) {
   return success();
 }
 
+/// Reflect or edge padding of one axis, as slices, reverses and a concat.
+static Value padAxisByCopy(NodeContext &n, Value x, int64_t axis, int64_t low,
+                           int64_t high, bool reflect) {
+  SmallVector<int64_t> shape(typeOf(x).getShape());
+  int64_t rank = shape.size(), dim = shape[axis];
+  auto part = [&](int64_t start, int64_t size) {
+    SmallVector<int64_t> begin(rank, 0), sizes(shape);
+    begin[axis] = start;
+    sizes[axis] = size;
+    return slice(n.b, n.loc, x, begin, sizes);
+  };
+  auto repeat = [&](Value v, int64_t times) {
+    SmallVector<int64_t> multiples(rank, 1), out(shape);
+    multiples[axis] = times;
+    out[axis] = times;
+    return tosa::TileOp::create(n.b, n.loc,
+                                tensorType(out, typeOf(x).getElementType()),
+                                v, constShape(n.b, n.loc, multiples))
+        .getResult();
+  };
+  auto reverse = [&](Value v) {
+    return tosa::ReverseOp::create(n.b, n.loc, v.getType(), v,
+                                   n.b.getI32IntegerAttr(axis))
+        .getResult();
+  };
+  SmallVector<Value> pieces;
+  if (low > 0)
+    pieces.push_back(reflect ? reverse(part(1, low)) : repeat(part(0, 1), low));
+  pieces.push_back(x);
+  if (high > 0)
+    pieces.push_back(reflect ? reverse(part(dim - 1 - high, high))
+                             : repeat(part(dim - 1, 1), high));
+  if (pieces.size() == 1)
+    return x;
+  shape[axis] += low + high;
+  return tosa::ConcatOp::create(n.b, n.loc,
+                                tensorType(shape, typeOf(x).getElementType()),
+                                pieces, n.b.getI32IntegerAttr(axis));
+}
+
 static LogicalResult convertPad(NodeContext &n) {
   std::string mode = n.getString("mode", "constant");
-  if (mode != "constant")
-    return n.fail("pad mode '" + mode + "' is not supported (only constant)");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return n.fail("pad mode '" + mode + "' is not supported");
   int64_t rank = n.inputRank(0);
   SmallVector<int64_t> pads;
   double value = 0;
@@ -673,7 +694,16 @@ static LogicalResult convertPad(NodeContext &n) {
   }
   if (crop)
     x = slice(n.b, n.loc, x, start, size);
-  n.setOutput(0, pad(n.b, n.loc, x, low, high, value));
+  if (mode == "constant") {
+    n.setOutput(0, pad(n.b, n.loc, x, low, high, value));
+    return success();
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    if (mode == "reflect" && (low[d] >= size[d] || high[d] >= size[d]))
+      return n.fail("reflect pads must be smaller than the dimension");
+    x = padAxisByCopy(n, x, d, low[d], high[d], mode == "reflect");
+  }
+  n.setOutput(0, x);
   return success();
 }
 

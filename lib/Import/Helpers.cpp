@@ -89,6 +89,8 @@ std::optional<DenseElementsAttr> NodeContext::constInput(unsigned i) const {
   DenseElementsAttr attr;
   if (matchPattern(inputs[i], m_Constant(&attr)))
     return attr;
+  if (specialize)
+    return specialize(inputs[i]);
   return std::nullopt;
 }
 
@@ -446,4 +448,45 @@ Value onnx_import::matmul(OpBuilder &b, Location loc, Value x, Value y) {
   if (!yVector)
     shape.push_back(n);
   return reshape(b, loc, out, shape);
+}
+
+std::optional<SmallVector<int64_t>> onnx_import::getConstInts(Value v) {
+  DenseElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)) ||
+      !isa<IntegerType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  bool isBool = attr.getElementType().isInteger(1);
+  for (const APInt &x : attr.getValues<APInt>())
+    values.push_back(isBool ? (int64_t)x.getZExtValue() : x.getSExtValue());
+  return values;
+}
+
+Value onnx_import::stridedSlice(OpBuilder &b, Location loc, Value x,
+                                int64_t axis, int64_t start, int64_t count,
+                                int64_t step) {
+  SmallVector<int64_t> shape(typeOf(x).getShape());
+  int64_t rank = shape.size();
+  int64_t dim = shape[axis];
+  int64_t span = std::min(dim - start, count * step);
+  SmallVector<int64_t> begin(rank, 0), size(shape);
+  begin[axis] = start;
+  size[axis] = span;
+  x = slice(b, loc, x, begin, size);
+  if (step == 1)
+    return x;
+  // Pad to count * step, view as [count, step] and keep column 0.
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  high[axis] = count * step - span;
+  x = pad(b, loc, x, low, high, 0);
+  SmallVector<int64_t> split(shape);
+  split[axis] = count;
+  split.insert(split.begin() + axis + 1, step);
+  x = reshape(b, loc, x, split);
+  SmallVector<int64_t> begin2(rank + 1, 0), size2(split);
+  size2[axis + 1] = 1;
+  x = slice(b, loc, x, begin2, size2);
+  SmallVector<int64_t> out(shape);
+  out[axis] = count;
+  return reshape(b, loc, x, out);
 }

@@ -39,6 +39,7 @@ static const ConverterTable &getConverters() {
     addNNConverters(t);
     addShapeConverters(t);
     addReductionConverters(t);
+    addResizeConverters(t);
     return t;
   }();
   return table;
@@ -86,6 +87,10 @@ private:
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<const onnx::ValueInfoProto *> declared;
   bool hadError = false;
+  /// Entry arguments specialized to their given values.
+  llvm::DenseMap<Value, DenseElementsAttr> specialized;
+  SmallVector<std::string> argNames;
+  std::optional<DenseElementsAttr> specializeArgument(Value v);
 };
 } // namespace
 
@@ -201,6 +206,41 @@ void GraphImporter::checkDeclaredType(StringRef name, Value value,
   hadError = true;
 }
 
+std::optional<DenseElementsAttr>
+GraphImporter::specializeArgument(Value v) {
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg)
+    return std::nullopt;
+  auto it = specialized.find(v);
+  if (it != specialized.end())
+    return it->second;
+  unsigned index = arg.getArgNumber();
+  if (index >= options.inputValues.size() || !options.inputValues[index])
+    return std::nullopt;
+  const HostTensor &t = *options.inputValues[index];
+  auto type = cast<RankedTensorType>(v.getType());
+  FailureOr<DType> dtype = getDTypeFor(type.getElementType());
+  if (failed(dtype) || *dtype != t.getDType() ||
+      t.getShape() != type.getShape())
+    return std::nullopt;
+  DenseElementsAttr attr;
+  if (type.getElementType().isInteger(1)) {
+    SmallVector<bool> bits;
+    for (int64_t i = 0; i < t.getNumElements(); ++i)
+      bits.push_back(t.getData()[i] != 0);
+    attr = DenseElementsAttr::get(type, bits);
+  } else {
+    attr = DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(t.getData()),
+                             t.getByteSize()));
+  }
+  emitRemark(fileLoc) << "graph input '" << argNames[index]
+                      << "' is used as a constant operand; the function is "
+                         "specialized to its given value";
+  specialized[v] = attr;
+  return attr;
+}
+
 LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                                          ModuleOp module) {
   for (const onnx::TensorProto &init : graph.initializer())
@@ -217,7 +257,6 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   // Arguments: graph inputs that are not initializers (IR < 4 lists
   // initializers among the inputs, as defaults).
   SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames;
   for (const onnx::ValueInfoProto &info : graph.input()) {
     if (initializers.count(info.name()))
       continue;
@@ -284,7 +323,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       markPoisoned();
       continue;
     }
-    NodeContext ctx(builder, node, opset, loc, inputs);
+    NodeContext ctx(builder, node, opset, loc, inputs,
+                    [this](Value v) { return specializeArgument(v); });
     if (failed(converter->second(ctx))) {
       hadError = true;
       markPoisoned();

@@ -20,6 +20,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -37,12 +38,18 @@ FailureOr<DenseElementsAttr> convertTensor(const onnx::TensorProto &tensor,
                                            MLIRContext *context,
                                            std::string &error);
 
+/// Provides a constant for a non-constant value when the caller knows it
+/// (graph inputs whose values were given; see OnnxImportOptions).
+using SpecializeFn = std::function<std::optional<DenseElementsAttr>(Value)>;
+
 class NodeContext {
 public:
   NodeContext(OpBuilder &builder, const onnx::NodeProto &node, int64_t opset,
-              Location loc, SmallVector<Value> inputs)
+              Location loc, SmallVector<Value> inputs,
+              SpecializeFn specialize = {})
       : b(builder), node(node), opset(opset), loc(loc),
-        inputs(std::move(inputs)), outputs(node.output_size()) {}
+        inputs(std::move(inputs)), outputs(node.output_size()),
+        specialize(std::move(specialize)) {}
 
   OpBuilder &b;
   const onnx::NodeProto &node;
@@ -99,6 +106,7 @@ public:
 private:
   SmallVector<Value> inputs;
   SmallVector<Value> outputs;
+  SpecializeFn specialize;
 };
 
 using ConverterFn = LogicalResult (*)(NodeContext &);
@@ -108,6 +116,7 @@ void addElementwiseConverters(ConverterTable &table);
 void addNNConverters(ConverterTable &table);
 void addShapeConverters(ConverterTable &table);
 void addReductionConverters(ConverterTable &table);
+void addResizeConverters(ConverterTable &table);
 
 //===----------------------------------------------------------------------===//
 // Emission helpers
@@ -136,6 +145,10 @@ Value slice(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> start,
 Value pad(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
           ArrayRef<int64_t> high, double padValue);
 Value cast(OpBuilder &b, Location loc, Value x, Type elementType);
+/// Elements start, start+step, ... (count of them) of dimension `axis`,
+/// step > 0, as slice + reshape + slice.
+Value stridedSlice(OpBuilder &b, Location loc, Value x, int64_t axis,
+                   int64_t start, int64_t count, int64_t step);
 /// Reshapes to `rank` by prepending unit dimensions.
 Value expandRank(OpBuilder &b, Location loc, Value x, int64_t rank);
 /// Multidirectional (NumPy) broadcast of two shapes; fails if incompatible.
@@ -164,6 +177,9 @@ Value reduceSumAxes(OpBuilder &b, Location loc, Value x,
 /// Mean over `axes`, kept as size-1 dimensions.
 Value reduceMeanAxes(OpBuilder &b, Location loc, Value x,
                      ArrayRef<int64_t> axes);
+/// If `v` is an integer (or boolean) constant, its values.
+std::optional<SmallVector<int64_t>> getConstInts(Value v);
+
 /// Batched matmul with NumPy broadcasting of the batch dimensions
 /// (ONNX MatMul semantics, ranks >= 1).
 Value matmul(OpBuilder &b, Location loc, Value x, Value y);

@@ -255,6 +255,18 @@ int main(int argc, char **argv) {
     for (const std::string &spec : dimBindingSpecs)
       if (llvm::Error err = parseDimBinding(spec, options))
         return fail(llvm::toString(std::move(err)));
+    // Inputs the model uses as shapes or scales specialize the import.
+    // Unreadable files are reported when inputs are loaded, after import.
+    SmallVector<std::optional<HostTensor>> given;
+    for (const std::string &path : inputFiles) {
+      llvm::Expected<HostTensor> t = readTensorFile(path);
+      if (t)
+        given.push_back(std::move(*t));
+      else
+        consumeError(t.takeError()), given.push_back(std::nullopt);
+    }
+    for (const std::optional<HostTensor> &t : given)
+      options.inputValues.push_back(t ? &*t : nullptr);
     module = importOnnxModel(bytes, &context, options);
     if (!module) {
       llvm::WithColor::error(llvm::errs(), "strata-run")

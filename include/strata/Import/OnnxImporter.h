@@ -33,6 +33,12 @@ struct OnnxImportOptions {
   std::string functionName = "main";
   /// Name used in diagnostics when the model bytes have no file name.
   std::string bufferName = "model.onnx";
+  /// Values of the graph inputs (by argument position; null if unknown).
+  /// An input used where the importer needs a constant (Resize scales,
+  /// Reshape shapes, ...) is specialized to its value, with a remark; it
+  /// stays an argument of the function, which then ignores it. Without a
+  /// value such a use is an error.
+  SmallVector<const HostTensor *> inputValues;
 };
 
 /// Imports the ONNX model held in `bytes`. Emits diagnostics on `context`
