@@ -263,6 +263,10 @@ llvm::Expected<HostTensor> mlir::strata::readOnnxTensor(StringRef path) {
 }
 
 llvm::Expected<HostTensor> mlir::strata::readTensorFile(StringRef path) {
+  if (path.ends_with(".npy"))
+    return HostTensor::readNpy(path);
+  if (path.ends_with(".pb"))
+    return readOnnxTensor(path);
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!file)
     return makeError("cannot read '" + path +

@@ -57,8 +57,8 @@ llvm::Error parseDimBinding(StringRef spec, OnnxImportOptions &options);
 /// into a host tensor. Errors name `path`.
 llvm::Expected<HostTensor> readOnnxTensor(StringRef path);
 
-/// Reads a tensor from `path`, as .npy if it starts with NumPy's magic
-/// string, as an ONNX TensorProto otherwise.
+/// Reads a tensor from `path`: .npy and .pb by extension, otherwise .npy if
+/// the file starts with NumPy's magic string, else an ONNX TensorProto.
 llvm::Expected<HostTensor> readTensorFile(StringRef path);
 
 } // namespace mlir::strata
