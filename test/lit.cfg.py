@@ -39,6 +39,17 @@ tools = [
 llvm_config.add_tool_substitutions(tools, [config.strata_tools_dir,
                                            config.llvm_tools_dir])
 
+# ONNX backend test data (Debian: libonnx-testdata) and Debian's python3 with
+# the onnx module (python3-onnx) for the conformance harness.
+onnx_data = "/usr/share/libonnx-testdata/data"
+system_python = "/usr/bin/python3"
+if os.path.isdir(onnx_data) and os.path.exists(system_python):
+    import subprocess
+    if subprocess.call([system_python, "-c", "import onnx"],
+                       stderr=subprocess.DEVNULL) == 0:
+        config.available_features.add("onnx-testdata")
+        config.substitutions.append(("%onnx_python", system_python))
+
 # Optional parts of the machine.
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
