@@ -671,6 +671,36 @@ static LogicalResult convertBatchNorm(NodeContext &n) {
       n.setOutput(2, running(n.input(4), var));
     return success();
   }
+  // Constant statistics (inference): fold into one scale and one shift.
+  std::optional<DenseElementsAttr> cs = n.constInput(1), cb = n.constInput(2),
+                                   cm = n.constInput(3), cv = n.constInput(4);
+  if (cs && cb && cm && cv && isa<FloatType>(cs->getElementType())) {
+    SmallVector<double> s = *n.constFloatsInput(1, "scale"),
+                        b = *n.constFloatsInput(2, "B"),
+                        m = *n.constFloatsInput(3, "mean"),
+                        v = *n.constFloatsInput(4, "var");
+    int64_t c = s.size();
+    if ((int64_t)b.size() == c && (int64_t)m.size() == c &&
+        (int64_t)v.size() == c) {
+      Type et = n.inputElementType(0);
+      SmallVector<Attribute> factor, shift;
+      for (int64_t i = 0; i < c; ++i) {
+        double f = s[i] / std::sqrt(v[i] + eps);
+        factor.push_back(n.b.getFloatAttr(et, f));
+        shift.push_back(n.b.getFloatAttr(et, b[i] - m[i] * f));
+      }
+      SmallVector<int64_t> shape(rank, 1);
+      shape[1] = c;
+      auto type = tensorType(shape, et);
+      Value y = mul(n.b, n.loc, x,
+                    constFromAttr(n.b, n.loc,
+                                  DenseElementsAttr::get(type, factor)));
+      n.setOutput(0, add(n.b, n.loc, y,
+                         constFromAttr(n.b, n.loc,
+                                       DenseElementsAttr::get(type, shift))));
+      return success();
+    }
+  }
   Value scale = channelVector(n, n.input(1), rank);
   Value bias = channelVector(n, n.input(2), rank);
   Value mean = channelVector(n, n.input(3), rank);

@@ -33,6 +33,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -249,6 +250,7 @@ int main(int argc, char **argv) {
     return fail(errorMessage);
   StringRef bytes = file->getBuffer();
   OwningOpRef<ModuleOp> module;
+  std::optional<double> importSeconds;
   if (StringRef(inputFile).ends_with(".onnx") || looksLikeOnnxModel(bytes)) {
     OnnxImportOptions options;
     options.bufferName = inputFile;
@@ -267,7 +269,11 @@ int main(int argc, char **argv) {
     }
     for (const std::optional<HostTensor> &t : given)
       options.inputValues.push_back(t ? &*t : nullptr);
+    auto importStart = std::chrono::steady_clock::now();
     module = importOnnxModel(bytes, &context, options);
+    importSeconds = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - importStart)
+                        .count();
     if (!module) {
       llvm::WithColor::error(llvm::errs(), "strata-run")
           << "cannot import '" << inputFile << "'\n";
@@ -338,6 +344,9 @@ int main(int argc, char **argv) {
   PassManager groupPM(&context);
   if (failed(applyPassManagerCLOptions(groupPM)))
     return 1;
+  // Canonicalize first: imported models carry layout transposes around
+  // every convolution and pool that cancel pairwise, and reshape chains.
+  groupPM.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   groupPM.addNestedPass<func::FuncOp>(createStrataGroupOps());
   if (failed(groupPM.run(*module)))
     return fail("grouping failed");
@@ -439,7 +448,11 @@ int main(int argc, char **argv) {
     llvm::outs() << "\n  estimated:     "
                  << formatSeconds(report->estimatedSeconds) << " ("
                  << report->costModelName << " on " << report->targetName
-                 << ")\n  compile time:  " << formatSeconds(compileSeconds)
+                 << ")\n";
+    if (importSeconds)
+      llvm::outs() << "  import time:   " << formatSeconds(*importSeconds)
+                   << "\n";
+    llvm::outs() << "  compile time:  " << formatSeconds(compileSeconds)
                  << "\n";
     if (!times.empty())
       llvm::outs() << "  latency:       median " << formatSeconds(medianSeconds)
