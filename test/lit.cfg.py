@@ -50,6 +50,15 @@ if os.path.isdir(onnx_data) and os.path.exists(system_python):
         config.available_features.add("onnx-testdata")
         config.substitutions.append(("%onnx_python", system_python))
 
+# The ONNX light models of the shared data directory (../shared beside the
+# checkout).
+for light in [os.path.join(config.strata_src_root, "..", "shared", "models",
+                           "onnx-light"), "/work/shared/models/onnx-light"]:
+    if os.path.isdir(light):
+        config.available_features.add("onnx-light-models")
+        config.substitutions.append(("%light_models", os.path.abspath(light)))
+        break
+
 # Optional parts of the machine.
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
