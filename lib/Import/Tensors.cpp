@@ -90,8 +90,7 @@ static void appendAs(std::string &bytes, const Range &range) {
   }
 }
 
-/// The tensor's elements packed little-endian. `storage` receives a copy
-/// only when the elements come from a typed field; raw data is referenced.
+/// The tensor's elements packed little-endian (the host's order).
 static FailureOr<StringRef> getPackedBytes(const TP &tensor,
                                            int64_t numElements,
                                            std::string &storage,
@@ -107,32 +106,40 @@ static FailureOr<StringRef> getPackedBytes(const TP &tensor,
     return failure();
   }
   StringRef bytes;
+  // Raw data and the 4- and 8-byte typed fields are referenced in place;
+  // only types packed into int32_data (8/16-bit ints, float16, bool) are
+  // narrowed into `storage`.
+  auto view = [](const auto &field) {
+    return StringRef(reinterpret_cast<const char *>(field.data()),
+                     field.size() * sizeof(*field.data()));
+  };
   if (tensor.has_raw_data()) {
     bytes = tensor.raw_data();
   } else {
     switch (type) {
     case TP::FLOAT:
-      appendAs<float>(storage, tensor.float_data());
+      bytes = view(tensor.float_data());
       break;
     case TP::DOUBLE:
-      appendAs<double>(storage, tensor.double_data());
+      bytes = view(tensor.double_data());
       break;
     case TP::INT64:
-      appendAs<int64_t>(storage, tensor.int64_data());
+      bytes = view(tensor.int64_data());
       break;
     case TP::INT32:
-      appendAs<int32_t>(storage, tensor.int32_data());
+      bytes = view(tensor.int32_data());
       break;
     case TP::INT16:
     case TP::FLOAT16:
       appendAs<uint16_t>(storage, tensor.int32_data());
+      bytes = storage;
       break;
     case TP::INT8:
     case TP::BOOL:
       appendAs<uint8_t>(storage, tensor.int32_data());
+      bytes = storage;
       break;
     }
-    bytes = storage;
   }
   if (bytes.size() != numElements * size) {
     error = "tensor '" + tensor.name() + "' holds " +

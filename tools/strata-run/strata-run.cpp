@@ -274,11 +274,9 @@ int main(int argc, char **argv) {
     importSeconds = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - importStart)
                         .count();
-    if (!module) {
-      llvm::WithColor::error(llvm::errs(), "strata-run")
-          << "cannot import '" << inputFile << "'\n";
+    // The diagnostics above name the file and every offending node.
+    if (!module)
       return kImportFailed;
-    }
   } else {
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, &context);
