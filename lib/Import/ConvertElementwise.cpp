@@ -17,15 +17,6 @@
 using namespace mlir;
 using namespace mlir::strata::onnx_import;
 
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-static Value scalarLike(NodeContext &n, Value like, double value) {
-  return scalarConst(n.b, n.loc, typeOf(like).getElementType(),
-                     typeOf(like).getRank(), value);
-}
-
 template <typename OpTy>
 static Value unary(NodeContext &n, Value x) {
   return OpTy::create(n.b, n.loc, x.getType(), x);
@@ -43,8 +34,8 @@ static Value compare(NodeContext &n, Value x, Value y) {
 }
 
 static Value select(NodeContext &n, Value cond, Value x, Value y) {
-  int64_t rank = std::max({typeOf(cond).getRank(), typeOf(x).getRank(),
-                           typeOf(y).getRank()});
+  int64_t rank = std::max(
+      {typeOf(cond).getRank(), typeOf(x).getRank(), typeOf(y).getRank()});
   cond = expandRank(n.b, n.loc, cond, rank);
   x = expandRank(n.b, n.loc, x, rank);
   y = expandRank(n.b, n.loc, y, rank);
@@ -78,11 +69,10 @@ static Value exp(NodeContext &n, Value x) { return unary<tosa::ExpOp>(n, x); }
 
 /// alpha * (exp(x) - 1) for x < 0, else x.
 static Value elu(NodeContext &n, Value x, double alpha) {
-  Value negative = mul(n.b, n.loc,
-                       sub(n.b, n.loc, exp(n, x), scalarLike(n, x, 1.0)),
-                       scalarLike(n, x, alpha));
-  Value isPositive =
-      compare<tosa::GreaterOp>(n, x, scalarLike(n, x, 0.0));
+  Value negative =
+      mul(n.b, n.loc, sub(n.b, n.loc, exp(n, x), scalarLike(n, x, 1.0)),
+          scalarLike(n, x, alpha));
+  Value isPositive = compare<tosa::GreaterOp>(n, x, scalarLike(n, x, 0.0));
   return select(n, isPositive, x, negative);
 }
 
@@ -185,9 +175,9 @@ static LogicalResult convertUnary(NodeContext &n) {
     r = mul(n.b, n.loc, x, hardSigmoid(n, x, 1.0 / 6, 0.5));
   } else if (op == "ThresholdedRelu") {
     double alpha = n.getFloat("alpha", 1.0);
-    r = select(n, compare<tosa::GreaterOp>(n, x, scalarLike(n, x, alpha)), x,
-               broadcastTo(n.b, n.loc, scalarLike(n, x, 0),
-                           typeOf(x).getShape()));
+    r = select(
+        n, compare<tosa::GreaterOp>(n, x, scalarLike(n, x, alpha)), x,
+        broadcastTo(n.b, n.loc, scalarLike(n, x, 0), typeOf(x).getShape()));
   } else if (op == "Gelu") {
     std::string approximate = n.getString("approximate", "none");
     if (approximate == "none") {
@@ -199,11 +189,10 @@ static LogicalResult convertUnary(NodeContext &n) {
     } else if (approximate == "tanh") {
       // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
       Value cube = mul(n.b, n.loc, mul(n.b, n.loc, x, x), x);
-      Value inner = add(n.b, n.loc, x,
-                        mul(n.b, n.loc, cube, scalarLike(n, x, 0.044715)));
+      Value inner =
+          add(n.b, n.loc, x, mul(n.b, n.loc, cube, scalarLike(n, x, 0.044715)));
       Value t = unary<tosa::TanhOp>(
-          n, mul(n.b, n.loc, inner,
-                 scalarLike(n, x, std::sqrt(2.0 / M_PI))));
+          n, mul(n.b, n.loc, inner, scalarLike(n, x, std::sqrt(2.0 / M_PI))));
       r = mul(n.b, n.loc, mul(n.b, n.loc, x, scalarLike(n, x, 0.5)),
               add(n.b, n.loc, t, scalarLike(n, x, 1)));
     } else {
@@ -231,9 +220,9 @@ static LogicalResult convertDropout(NodeContext &n) {
   }
   n.setOutput(0, n.input(0));
   if (n.hasOutput(1))
-    n.setOutput(1, splatConst(n.b, n.loc,
-                              tensorType(n.inputShape(0), n.b.getI1Type()),
-                              1.0));
+    n.setOutput(1,
+                splatConst(n.b, n.loc,
+                           tensorType(n.inputShape(0), n.b.getI1Type()), 1.0));
   return success();
 }
 
@@ -420,8 +409,8 @@ static LogicalResult convertClip(NodeContext &n) {
     return n.fail("boolean inputs are not supported");
   double inf = std::numeric_limits<double>::infinity();
   if (n.opset < 11) {
-    n.setOutput(0, clamp(n, x, n.getFloat("min", -inf),
-                         n.getFloat("max", inf)));
+    n.setOutput(0,
+                clamp(n, x, n.getFloat("min", -inf), n.getFloat("max", inf)));
     return success();
   }
   // Opset 11+: optional min and max inputs (scalars).
@@ -462,8 +451,8 @@ static LogicalResult convertCast(NodeContext &n) {
   if (isa<IntegerType>(source) && isa<IntegerType>(target) &&
       !target.isInteger(1)) {
     if (std::optional<SmallVector<int64_t>> values = getConstInts(x)) {
-      n.setOutput(0, intsConst(n.b, n.loc,
-                               tensorType(n.inputShape(0), target), *values));
+      n.setOutput(0, intsConst(n.b, n.loc, tensorType(n.inputShape(0), target),
+                               *values));
       return success();
     }
   }
@@ -518,14 +507,16 @@ static LogicalResult convertVariadic(NodeContext &n) {
 
 void mlir::strata::onnx_import::addElementwiseConverters(ConverterTable &t) {
   for (StringRef op :
-       {"Identity", "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Abs", "Neg",
-        "Reciprocal", "Floor", "Ceil", "Sin", "Cos", "Erf", "Sqrt", "Softplus",
-        "Softsign", "Sign", "LeakyRelu", "Elu", "Selu", "Celu", "HardSigmoid",
-        "HardSwish", "ThresholdedRelu", "Gelu", "Mish"})
+       {"Identity", "Relu",     "Sigmoid",     "Tanh",       "Exp",
+        "Log",      "Abs",      "Neg",         "Reciprocal", "Floor",
+        "Ceil",     "Sin",      "Cos",         "Erf",        "Sqrt",
+        "Softplus", "Softsign", "Sign",        "LeakyRelu",  "Elu",
+        "Selu",     "Celu",     "HardSigmoid", "HardSwish",  "ThresholdedRelu",
+        "Gelu",     "Mish"})
     t[op] = convertUnary;
-  for (StringRef op : {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater",
-                       "GreaterOrEqual", "Less", "LessOrEqual", "And", "Or",
-                       "Xor"})
+  for (StringRef op :
+       {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "GreaterOrEqual",
+        "Less", "LessOrEqual", "And", "Or", "Xor"})
     t[op] = convertBinary;
   for (StringRef op : {"Sum", "Mean", "Max", "Min"})
     t[op] = convertVariadic;

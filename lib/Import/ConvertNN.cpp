@@ -20,15 +20,6 @@
 using namespace mlir;
 using namespace mlir::strata::onnx_import;
 
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-static Value scalarLike(NodeContext &n, Value like, double value) {
-  return scalarConst(n.b, n.loc, typeOf(like).getElementType(),
-                     typeOf(like).getRank(), value);
-}
-
 //===----------------------------------------------------------------------===//
 // Windows (kernel, strides, dilations, pads, auto_pad, ceil_mode)
 //===----------------------------------------------------------------------===//
@@ -109,8 +100,8 @@ static void exactPads(const Window &w, ArrayRef<int64_t> in,
   crop.clear();
   for (size_t i = 0; i < in.size(); ++i) {
     int64_t extent = (w.kernel[i] - 1) * w.dilation[i] + 1;
-    int64_t needed = (w.out[i] - 1) * w.stride[i] + extent - in[i] -
-                     w.padBegin[i];
+    int64_t needed =
+        (w.out[i] - 1) * w.stride[i] + extent - in[i] - w.padBegin[i];
     padEnd.push_back(std::max<int64_t>(0, needed));
     crop.push_back(std::max<int64_t>(0, -needed));
   }
@@ -177,9 +168,9 @@ static LogicalResult convertConv3D(NodeContext &n, const Window &win,
     size[d + 2] -= crop[d];
   x = slice(n.b, n.loc, x, {0, 0, 0, 0, 0}, size);
   Value xh = transpose(n.b, n.loc, x, {0, 2, 3, 4, 1});
-  Value bias = n.hasInput(2) ? n.input(2)
-                             : splatConst(n.b, n.loc, tensorType({cout}, et),
-                                          0);
+  Value bias = n.hasInput(2)
+                   ? n.input(2)
+                   : splatConst(n.b, n.loc, tensorType({cout}, et), 0);
   SmallVector<int64_t> pads;
   for (int64_t d = 0; d < 3; ++d) {
     pads.push_back(win.padBegin[d]);
@@ -200,19 +191,19 @@ static LogicalResult convertConv3D(NodeContext &n, const Window &win,
     wg = transpose(n.b, n.loc, wg, {0, 2, 3, 4, 1});
     parts.push_back(tosa::Conv3DOp::create(
         n.b, n.loc,
-        tensorType({xs[0], win.out[0], win.out[1], win.out[2], mg}, et), xg,
-        wg, bg, zp, zp, n.b.getDenseI64ArrayAttr(pads),
+        tensorType({xs[0], win.out[0], win.out[1], win.out[2], mg}, et), xg, wg,
+        bg, zp, zp, n.b.getDenseI64ArrayAttr(pads),
         n.b.getDenseI64ArrayAttr(win.stride),
         n.b.getDenseI64ArrayAttr(win.dilation), TypeAttr::get(et)));
   }
-  Value y = parts.size() == 1
-                ? parts[0]
-                : tosa::ConcatOp::create(
-                      n.b, n.loc,
-                      tensorType({xs[0], win.out[0], win.out[1], win.out[2],
-                                  cout},
-                                 et),
-                      parts, n.b.getI32IntegerAttr(4));
+  Value y =
+      parts.size() == 1
+          ? parts[0]
+          : tosa::ConcatOp::create(
+                n.b, n.loc,
+                tensorType({xs[0], win.out[0], win.out[1], win.out[2], cout},
+                           et),
+                parts, n.b.getI32IntegerAttr(4));
   n.setOutput(0, transpose(n.b, n.loc, y, {0, 4, 1, 2, 3}));
   return success();
 }
@@ -247,9 +238,9 @@ static LogicalResult convertConv(NodeContext &n) {
   exactPads(win, xs.drop_front(2), padEnd, crop);
 
   Type et = n.inputElementType(0);
-  Value bias = n.hasInput(2) ? n.input(2)
-                             : splatConst(n.b, n.loc, tensorType({cout}, et),
-                                          0);
+  Value bias = n.hasInput(2)
+                   ? n.input(2)
+                   : splatConst(n.b, n.loc, tensorType({cout}, et), 0);
   Value xh = toNHWC(n, x, crop);
   SmallVector<int64_t> pads = {spatialRank == 2 ? win.padBegin[0] : 0,
                                spatialRank == 2 ? padEnd[0] : 0,
@@ -291,19 +282,19 @@ static LogicalResult convertConv(NodeContext &n) {
     for (int64_t g = 0; g < group; ++g) {
       Value xg = slice(n.b, n.loc, xh, {0, 0, 0, g * cg},
                        {xhs[0], xhs[1], xhs[2], cg});
-      Value wg = slice(n.b, n.loc, w, {g * mg, 0, 0, 0},
-                       {mg, w4[1], w4[2], w4[3]});
+      Value wg =
+          slice(n.b, n.loc, w, {g * mg, 0, 0, 0}, {mg, w4[1], w4[2], w4[3]});
       Value bg = slice(n.b, n.loc, bias, {g * mg}, {mg});
       wg = transpose(n.b, n.loc, wg, {0, 2, 3, 1});
       parts.push_back(tosa::Conv2DOp::create(
-          n.b, n.loc, tensorType({batch, out2[0], out2[1], mg}, et), xg, wg,
-          bg, zp, zp, n.b.getDenseI64ArrayAttr(pads),
-          n.b.getDenseI64ArrayAttr(stride),
-          n.b.getDenseI64ArrayAttr(dilation), accType));
+          n.b, n.loc, tensorType({batch, out2[0], out2[1], mg}, et), xg, wg, bg,
+          zp, zp, n.b.getDenseI64ArrayAttr(pads),
+          n.b.getDenseI64ArrayAttr(stride), n.b.getDenseI64ArrayAttr(dilation),
+          accType));
     }
-    y = tosa::ConcatOp::create(
-        n.b, n.loc, tensorType({batch, out2[0], out2[1], cout}, et), parts,
-        n.b.getI32IntegerAttr(3));
+    y = tosa::ConcatOp::create(n.b, n.loc,
+                               tensorType({batch, out2[0], out2[1], cout}, et),
+                               parts, n.b.getI32IntegerAttr(3));
   }
   n.setOutput(0, fromNHWC(n, y, spatialRank));
   return success();
@@ -411,9 +402,9 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
   w = dilate(n, w, 2, dilations[0]);
   w = dilate(n, w, 3, dilations[1]);
   ArrayRef<int64_t> w4 = typeOf(w).getShape();
-  Value bias = n.hasInput(2) ? n.input(2)
-                             : splatConst(n.b, n.loc, tensorType({cout}, et),
-                                          0);
+  Value bias = n.hasInput(2)
+                   ? n.input(2)
+                   : splatConst(n.b, n.loc, tensorType({cout}, et), 0);
   Value xh = toNHWC(n, x, {0, 0});
   ArrayRef<int64_t> xhs = typeOf(xh).getShape();
   // Full output, then crop the pads (and extend by output_padding).
@@ -442,9 +433,8 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
   Value y = parts.size() == 1
                 ? parts[0]
                 : tosa::ConcatOp::create(
-                      n.b, n.loc,
-                      tensorType({xhs[0], fullH, fullW, cout}, et), parts,
-                      n.b.getI32IntegerAttr(3));
+                      n.b, n.loc, tensorType({xhs[0], fullH, fullW, cout}, et),
+                      parts, n.b.getI32IntegerAttr(3));
   // output_padding extends the end; values there only get the bias.
   // pads is [h_begin, w_begin, h_end, w_end].
   int64_t needH = pads[0] + out[0], needW = pads[1] + out[1];
@@ -455,13 +445,13 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
                         std::max<int64_t>(0, needW - fullW), 0},
                        0);
     // Padded positions received no contributions: add the bias there.
-    Value mask = pad(n.b, n.loc,
-                     splatConst(n.b, n.loc,
-                                tensorType({1, fullH, fullW, 1}, et), 0),
-                     {0, 0, 0, 0},
-                     {0, std::max<int64_t>(0, needH - fullH),
-                      std::max<int64_t>(0, needW - fullW), 0},
-                     1);
+    Value mask =
+        pad(n.b, n.loc,
+            splatConst(n.b, n.loc, tensorType({1, fullH, fullW, 1}, et), 0),
+            {0, 0, 0, 0},
+            {0, std::max<int64_t>(0, needH - fullH),
+             std::max<int64_t>(0, needW - fullW), 0},
+            1);
     y = add(n.b, n.loc, padded, mul(n.b, n.loc, mask, biasOnly));
   }
   y = slice(n.b, n.loc, y, {0, pads[0], pads[1], 0},
@@ -476,8 +466,9 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
 
 /// Pooling of any spatial rank and dilation as a max or sum over the
 /// window's strided slices of the padded input, one axis at a time (TOSA's
-/// pools are 2-D and undilated). Averages divide by a count computed the same way from a
-/// mask, so count_include_pad and ceil_mode overhang come out exactly.
+/// pools are 2-D and undilated). Averages divide by a count computed the same
+/// way from a mask, so count_include_pad and ceil_mode overhang come out
+/// exactly.
 static void poolBySlices(NodeContext &n, const Window &win, bool isMax,
                          bool includePad) {
   Value x = n.input(0);
@@ -500,15 +491,15 @@ static void poolBySlices(NodeContext &n, const Window &win, bool isMax,
     extraHigh.push_back(padEnd[d] - user);
   }
   double fill = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
-  x = pad(n.b, n.loc, pad(n.b, n.loc, x, low, userHigh, fill), zero,
-          extraHigh, fill);
+  x = pad(n.b, n.loc, pad(n.b, n.loc, x, low, userHigh, fill), zero, extraHigh,
+          fill);
   Value mask;
   if (!isMax) {
     SmallVector<int64_t> ones(size);
     ones[0] = ones[1] = 1;
     mask = splatConst(n.b, n.loc, tensorType(ones, et), 1.0);
-    mask = pad(n.b, n.loc, pad(n.b, n.loc, mask, low, userHigh,
-                               includePad ? 1.0 : 0.0),
+    mask = pad(n.b, n.loc,
+               pad(n.b, n.loc, mask, low, userHigh, includePad ? 1.0 : 0.0),
                zero, extraHigh, 0.0);
   }
   // Max and sum over a box are separable: reduce one axis at a time, so a
@@ -521,9 +512,8 @@ static void poolBySlices(NodeContext &n, const Window &win, bool isMax,
                               win.out[d], win.stride[d]);
       v = !v ? sv : isMax ? maximum(n.b, n.loc, v, sv) : add(n.b, n.loc, v, sv);
       if (count) {
-        Value sm = stridedSlice(n.b, n.loc, count, d + 2,
-                                k * win.dilation[d], win.out[d],
-                                win.stride[d]);
+        Value sm = stridedSlice(n.b, n.loc, count, d + 2, k * win.dilation[d],
+                                win.out[d], win.stride[d]);
         m = !m ? sm : add(n.b, n.loc, m, sm);
       }
     }
@@ -650,8 +640,8 @@ static LogicalResult convertBatchNorm(NodeContext &n) {
       axes.push_back(d);
     Value mean = reduceMeanAxes(n.b, n.loc, x, axes);
     Value centered = sub(n.b, n.loc, x, mean);
-    Value var = reduceMeanAxes(n.b, n.loc,
-                               mul(n.b, n.loc, centered, centered), axes);
+    Value var =
+        reduceMeanAxes(n.b, n.loc, mul(n.b, n.loc, centered, centered), axes);
     Value inv = rsqrt(n, add(n.b, n.loc, var, scalarLike(n, var, eps)));
     Value y = add(n.b, n.loc,
                   mul(n.b, n.loc, mul(n.b, n.loc, centered, inv),
@@ -692,9 +682,9 @@ static LogicalResult convertBatchNorm(NodeContext &n) {
       SmallVector<int64_t> shape(rank, 1);
       shape[1] = c;
       auto type = tensorType(shape, et);
-      Value y = mul(n.b, n.loc, x,
-                    constFromAttr(n.b, n.loc,
-                                  DenseElementsAttr::get(type, factor)));
+      Value y =
+          mul(n.b, n.loc, x,
+              constFromAttr(n.b, n.loc, DenseElementsAttr::get(type, factor)));
       n.setOutput(0, add(n.b, n.loc, y,
                          constFromAttr(n.b, n.loc,
                                        DenseElementsAttr::get(type, shift))));
@@ -706,11 +696,10 @@ static LogicalResult convertBatchNorm(NodeContext &n) {
   Value mean = channelVector(n, n.input(3), rank);
   Value var = channelVector(n, n.input(4), rank);
   // y = (x - mean) * scale / sqrt(var + eps) + bias
-  Value factor =
-      mul(n.b, n.loc, scale,
-          rsqrt(n, add(n.b, n.loc, var, scalarLike(n, var, eps))));
-  Value y = add(n.b, n.loc, mul(n.b, n.loc, sub(n.b, n.loc, x, mean), factor),
-                bias);
+  Value factor = mul(n.b, n.loc, scale,
+                     rsqrt(n, add(n.b, n.loc, var, scalarLike(n, var, eps))));
+  Value y =
+      add(n.b, n.loc, mul(n.b, n.loc, sub(n.b, n.loc, x, mean), factor), bias);
   n.setOutput(0, y);
   return success();
 }
@@ -794,11 +783,11 @@ static LogicalResult convertLRN(NodeContext &n) {
     Value part = slice(n.b, n.loc, padded, start, shape);
     sum = sum ? add(n.b, n.loc, sum, part) : part;
   }
-  Value denom = pow(
-      n.b, n.loc,
-      add(n.b, n.loc, mul(n.b, n.loc, sum, scalarLike(n, sum, alpha / size)),
-          scalarLike(n, sum, bias)),
-      scalarLike(n, sum, beta));
+  Value denom = pow(n.b, n.loc,
+                    add(n.b, n.loc,
+                        mul(n.b, n.loc, sum, scalarLike(n, sum, alpha / size)),
+                        scalarLike(n, sum, bias)),
+                    scalarLike(n, sum, beta));
   n.setOutput(0, div(n.b, n.loc, x, denom));
   return success();
 }
@@ -815,8 +804,8 @@ static LogicalResult convertMatMul(NodeContext &n) {
     return n.fail("operands must have rank >= 1");
   int64_t k1 = a.back(), k2 = b.size() == 1 ? b[0] : b[b.size() - 2];
   if (k1 != k2)
-    return n.fail("inner dimensions differ (" + Twine(k1) + " vs " +
-                  Twine(k2) + ")");
+    return n.fail("inner dimensions differ (" + Twine(k1) + " vs " + Twine(k2) +
+                  ")");
   if (a.size() > 2 && b.size() > 2 &&
       failed(broadcastShapes(a.drop_back(2), b.drop_back(2))))
     return n.fail("batch dimensions cannot be broadcast");
@@ -843,9 +832,8 @@ static LogicalResult convertGemm(NodeContext &n) {
   if (n.hasInput(2) && beta != 0.0) {
     Value c = n.input(2);
     if (failed(broadcastShapes(typeOf(y).getShape(), n.inputShape(2))) ||
-        ArrayRef<int64_t>(*broadcastShapes(typeOf(y).getShape(),
-                                           n.inputShape(2))) !=
-            typeOf(y).getShape())
+        ArrayRef<int64_t>(*broadcastShapes(
+            typeOf(y).getShape(), n.inputShape(2))) != typeOf(y).getShape())
       return n.fail("C does not broadcast to the result");
     if (beta != 1.0)
       c = mul(n.b, n.loc, c, scalarLike(n, c, beta));

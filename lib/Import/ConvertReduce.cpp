@@ -18,15 +18,6 @@
 using namespace mlir;
 using namespace mlir::strata::onnx_import;
 
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-static Value scalarLike(NodeContext &n, Value like, double value) {
-  return scalarConst(n.b, n.loc, typeOf(like).getElementType(),
-                     typeOf(like).getRank(), value);
-}
-
 static SmallVector<int64_t> dropAxes(ArrayRef<int64_t> shape,
                                      ArrayRef<int64_t> axes) {
   SmallVector<int64_t> out;
@@ -118,11 +109,10 @@ static LogicalResult convertReduce(NodeContext &n) {
   else if (op == "ReduceLogSum") {
     Value s = reduceSumAxes(n.b, n.loc, x, axes);
     r = tosa::LogOp::create(n.b, n.loc, s.getType(), s);
-  }
-  else if (op == "ReduceLogSumExp") {
+  } else if (op == "ReduceLogSumExp") {
     Value m = reduceEach<tosa::ReduceMaxOp>(n, x, axes);
-    Value e = tosa::ExpOp::create(n.b, n.loc, x.getType(),
-                                  sub(n.b, n.loc, x, m));
+    Value e =
+        tosa::ExpOp::create(n.b, n.loc, x.getType(), sub(n.b, n.loc, x, m));
     Value s = reduceSumAxes(n.b, n.loc, e, axes);
     r = add(n.b, n.loc, tosa::LogOp::create(n.b, n.loc, s.getType(), s), m);
   } else {
@@ -161,9 +151,9 @@ static LogicalResult convertArgMinMax(NodeContext &n) {
   Value idx = tosa::ArgMaxOp::create(n.b, n.loc, tensorType(reduced, i32), x,
                                      n.b.getI32IntegerAttr(*axis));
   if (last)
-    idx = sub(n.b, n.loc,
-              scalarConst(n.b, n.loc, i32, typeOf(idx).getRank(), dim - 1),
-              idx);
+    idx =
+        sub(n.b, n.loc,
+            scalarConst(n.b, n.loc, i32, typeOf(idx).getRank(), dim - 1), idx);
   idx = cast(n.b, n.loc, idx, i64);
   if (keepDims) {
     SmallVector<int64_t> kept(n.inputShape(0));
@@ -222,10 +212,9 @@ static LogicalResult convertSoftmax(NodeContext &n) {
 }
 
 void mlir::strata::onnx_import::addReductionConverters(ConverterTable &t) {
-  for (StringRef op :
-       {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
-        "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum",
-        "ReduceLogSumExp"})
+  for (StringRef op : {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
+                       "ReduceProd", "ReduceSumSquare", "ReduceL1", "ReduceL2",
+                       "ReduceLogSum", "ReduceLogSumExp"})
     t[op] = convertReduce;
   t["ArgMax"] = convertArgMinMax;
   t["ArgMin"] = convertArgMinMax;

@@ -163,8 +163,7 @@ static LogicalResult convertResize(NodeContext &n) {
     if (upsample && n.opset < 9) {
       scales = n.getFloats("scales");
     } else {
-      FailureOr<SmallVector<double>> s =
-          n.constFloatsInput(1, "scales");
+      FailureOr<SmallVector<double>> s = n.constFloatsInput(1, "scales");
       if (failed(s))
         return failure();
       scales = *s;
@@ -193,9 +192,9 @@ static LogicalResult convertResize(NodeContext &n) {
       scales = *s;
     }
   }
-  static const char *coordinateModes[] = {
-      "half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-      "tf_half_pixel_for_nn"};
+  static const char *coordinateModes[] = {"half_pixel", "pytorch_half_pixel",
+                                          "align_corners", "asymmetric",
+                                          "tf_half_pixel_for_nn"};
   if (!llvm::is_contained(coordinateModes, m.coordinates))
     return n.fail("unsupported coordinate_transformation_mode '" +
                   m.coordinates + "'");

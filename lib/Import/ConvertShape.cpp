@@ -18,10 +18,6 @@ using namespace mlir;
 using namespace mlir::strata::onnx_import;
 namespace onnx_import = mlir::strata::onnx_import;
 
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
 static int64_t product(ArrayRef<int64_t> dims) {
   int64_t p = 1;
   for (int64_t d : dims)
@@ -41,9 +37,9 @@ static std::optional<SmallVector<int64_t>> intValues(Value v) {
 
 /// Replaces `v` by an equal constant when `v`'s producer only rearranges a
 /// small integer constant (folding for shape computations).
-static Value maybeFoldInts(NodeContext &n, Value source, Value result,
-                           function_ref<SmallVector<int64_t>(
-                               ArrayRef<int64_t>)> permute) {
+static Value
+maybeFoldInts(NodeContext &n, Value source, Value result,
+              function_ref<SmallVector<int64_t>(ArrayRef<int64_t>)> permute) {
   std::optional<SmallVector<int64_t>> values = intValues(source);
   if (!values || values->size() > 4096)
     return result;
@@ -67,8 +63,8 @@ static LogicalResult convertConstant(NodeContext &n) {
   }
   Builder b(n.b.getContext());
   if (const onnx::AttributeProto *v = n.findAttr("value_float")) {
-    n.setOutput(0, splatConst(n.b, n.loc, tensorType({}, b.getF32Type()),
-                              v->f()));
+    n.setOutput(0,
+                splatConst(n.b, n.loc, tensorType({}, b.getF32Type()), v->f()));
     return success();
   }
   if (const onnx::AttributeProto *v = n.findAttr("value_int")) {
@@ -82,11 +78,11 @@ static LogicalResult convertConstant(NodeContext &n) {
   }
   if (const onnx::AttributeProto *v = n.findAttr("value_floats")) {
     SmallVector<float> data(v->floats().begin(), v->floats().end());
-    n.setOutput(0, constFromAttr(n.b, n.loc,
-                                 DenseElementsAttr::get(
-                                     tensorType({(int64_t)data.size()},
-                                                b.getF32Type()),
-                                     ArrayRef<float>(data))));
+    n.setOutput(
+        0, constFromAttr(n.b, n.loc,
+                         DenseElementsAttr::get(
+                             tensorType({(int64_t)data.size()}, b.getF32Type()),
+                             ArrayRef<float>(data))));
     return success();
   }
   return n.fail("only tensor, float and int constants are supported (not "
@@ -114,8 +110,9 @@ static LogicalResult convertConstantOfShape(NodeContext &n) {
     if (isFloat(et))
       value = (*v->value_begin<APFloat>()).convertToDouble();
     else
-      value = et.isInteger(1) ? (double)(*v->value_begin<APInt>()).getZExtValue()
-                              : (double)(*v->value_begin<APInt>()).getSExtValue();
+      value = et.isInteger(1)
+                  ? (double)(*v->value_begin<APInt>()).getZExtValue()
+                  : (double)(*v->value_begin<APInt>()).getSExtValue();
   }
   // Always a splat: a fill is never materialized at import.
   n.setOutput(0, splatConst(n.b, n.loc, tensorType(*shape, et), value));
@@ -353,10 +350,10 @@ static LogicalResult convertConcat(NodeContext &n) {
       folded.append(*values);
     }
     if (allConst) {
-      n.setOutput(0, intsConst(n.b, n.loc,
-                               tensorType(shape, typeOf(operands[0])
-                                                     .getElementType()),
-                               folded));
+      n.setOutput(
+          0, intsConst(n.b, n.loc,
+                       tensorType(shape, typeOf(operands[0]).getElementType()),
+                       folded));
       return success();
     }
   }
@@ -494,8 +491,8 @@ static LogicalResult convertSlice(NodeContext &n) {
     shape[*axis] = count;
   }
   if (llvm::is_contained(shape, 0)) {
-    n.setOutput(0, intsConst(n.b, n.loc,
-                             tensorType(shape, n.inputElementType(0)), {}));
+    n.setOutput(
+        0, intsConst(n.b, n.loc, tensorType(shape, n.inputElementType(0)), {}));
     return success();
   }
   // Fold 1-D integer slices of constants (shape arithmetic).
@@ -538,8 +535,10 @@ static LogicalResult convertGather(NodeContext &n) {
   if (indices) {
     for (int64_t &i : *indices) {
       if (i < -k || i >= k)
-        return n.fail("index " + Twine(i) + " is out of range for a "
-                      "dimension of size " + Twine(k));
+        return n.fail("index " + Twine(i) +
+                      " is out of range for a "
+                      "dimension of size " +
+                      Twine(k));
       if (i < 0)
         i += k;
     }
@@ -576,8 +575,8 @@ static LogicalResult convertGather(NodeContext &n) {
         n.b, n.loc, tensorType({1, numIndices}, n.b.getI1Type()),
         scalarConst(n.b, n.loc, it, 2, 0), raw);
     Value wrapped = add(n.b, n.loc, raw, scalarConst(n.b, n.loc, it, 2, k));
-    raw = tosa::SelectOp::create(n.b, n.loc, raw.getType(), isNegative,
-                                 wrapped, raw);
+    raw = tosa::SelectOp::create(n.b, n.loc, raw.getType(), isNegative, wrapped,
+                                 raw);
     idx = broadcastTo(n.b, n.loc, cast(n.b, n.loc, raw, i32),
                       {outer, numIndices});
   }
@@ -603,8 +602,8 @@ static Value padAxisByCopy(NodeContext &n, Value x, int64_t axis, int64_t low,
     multiples[axis] = times;
     out[axis] = times;
     return tosa::TileOp::create(n.b, n.loc,
-                                tensorType(out, typeOf(x).getElementType()),
-                                v, constShape(n.b, n.loc, multiples))
+                                tensorType(out, typeOf(x).getElementType()), v,
+                                constShape(n.b, n.loc, multiples))
         .getResult();
   };
   auto reverse = [&](Value v) {

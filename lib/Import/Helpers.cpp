@@ -17,13 +17,19 @@ namespace onnx_import = mlir::strata::onnx_import;
 // NodeContext
 //===----------------------------------------------------------------------===//
 
-LogicalResult NodeContext::fail(const Twine &reason) {
-  std::string name = node.name().empty() ? "" : node.name();
+InFlightDiagnostic onnx_import::emitNodeError(Location loc,
+                                              const onnx::NodeProto &node,
+                                              int64_t opset) {
   InFlightDiagnostic diag = emitError(loc);
   diag << "node ";
-  if (!name.empty())
-    diag << "'" << name << "' ";
-  diag << "(" << node.op_type() << ", opset " << opset << "): " << reason;
+  if (!node.name().empty())
+    diag << "'" << node.name() << "' ";
+  diag << "(" << node.op_type() << ", opset " << opset << "): ";
+  return diag;
+}
+
+LogicalResult NodeContext::fail(const Twine &reason) {
+  emitNodeError(loc, node, opset) << reason;
   return failure();
 }
 
@@ -153,8 +159,8 @@ static Attribute scalarAttr(Type elementType, double value) {
 
 Value onnx_import::splatConst(OpBuilder &b, Location loc, RankedTensorType type,
                               double value) {
-  auto attr = DenseElementsAttr::get(
-      type, scalarAttr(type.getElementType(), value));
+  auto attr =
+      DenseElementsAttr::get(type, scalarAttr(type.getElementType(), value));
   return arith::ConstantOp::create(b, loc, attr);
 }
 
@@ -164,13 +170,17 @@ Value onnx_import::scalarConst(OpBuilder &b, Location loc, Type elementType,
   return splatConst(b, loc, tensorType(shape, elementType), value);
 }
 
+Value onnx_import::scalarLike(NodeContext &n, Value like, double value) {
+  return scalarConst(n.b, n.loc, typeOf(like).getElementType(),
+                     typeOf(like).getRank(), value);
+}
+
 Value onnx_import::intsConst(OpBuilder &b, Location loc, RankedTensorType type,
                              ArrayRef<int64_t> values) {
   SmallVector<Attribute> attrs;
   for (int64_t v : values)
     attrs.push_back(scalarAttr(type.getElementType(), double(v)));
-  return arith::ConstantOp::create(b, loc,
-                                   DenseElementsAttr::get(type, attrs));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, attrs));
 }
 
 Value onnx_import::constFromAttr(OpBuilder &b, Location loc,
@@ -197,10 +207,6 @@ Value onnx_import::constShape(OpBuilder &b, Location loc,
 // Data movement
 //===----------------------------------------------------------------------===//
 
-static RankedTensorType typeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
 Value onnx_import::reshape(OpBuilder &b, Location loc, Value x,
                            ArrayRef<int64_t> shape) {
   RankedTensorType type = typeOf(x);
@@ -224,9 +230,9 @@ Value onnx_import::transpose(OpBuilder &b, Location loc, Value x,
   }
   if (identity)
     return x;
-  return tosa::TransposeOp::create(
-      b, loc, tensorType(shape, type.getElementType()), x,
-      b.getDenseI32ArrayAttr(perms));
+  return tosa::TransposeOp::create(b, loc,
+                                   tensorType(shape, type.getElementType()), x,
+                                   b.getDenseI32ArrayAttr(perms));
 }
 
 Value onnx_import::slice(OpBuilder &b, Location loc, Value x,
@@ -253,8 +259,8 @@ Value onnx_import::pad(OpBuilder &b, Location loc, Value x,
   }
   if (none)
     return x;
-  Value padConst = splatConst(b, loc, tensorType({1}, type.getElementType()),
-                              padValue);
+  Value padConst =
+      splatConst(b, loc, tensorType({1}, type.getElementType()), padValue);
   return tosa::PadOp::create(b, loc, tensorType(shape, type.getElementType()),
                              x, constShape(b, loc, padding), padConst);
 }
@@ -263,8 +269,8 @@ Value onnx_import::cast(OpBuilder &b, Location loc, Value x, Type elementType) {
   RankedTensorType type = typeOf(x);
   if (type.getElementType() == elementType)
     return x;
-  return tosa::CastOp::create(b, loc,
-                              tensorType(type.getShape(), elementType), x);
+  return tosa::CastOp::create(b, loc, tensorType(type.getShape(), elementType),
+                              x);
 }
 
 Value onnx_import::expandRank(OpBuilder &b, Location loc, Value x,
@@ -300,9 +306,8 @@ Value onnx_import::broadcastTo(OpBuilder &b, Location loc, Value x,
   SmallVector<int64_t> multiples;
   for (auto [have, want] : llvm::zip(type.getShape(), shape))
     multiples.push_back(have == want ? 1 : want);
-  return tosa::TileOp::create(b, loc,
-                              tensorType(shape, type.getElementType()), x,
-                              constShape(b, loc, multiples));
+  return tosa::TileOp::create(b, loc, tensorType(shape, type.getElementType()),
+                              x, constShape(b, loc, multiples));
 }
 
 //===----------------------------------------------------------------------===//
@@ -424,9 +429,9 @@ Value onnx_import::matmul(OpBuilder &b, Location loc, Value x, Value y) {
     a = reshape(b, loc, x, {1, batchSize * m, k});
     c = reshape(b, loc, y, {1, k, n});
     rowsPerBatch = batchSize * m;
-    Value out = tosa::MatMulOp::create(
-        b, loc, tensorType({1, rowsPerBatch, n}, et), a, c,
-        zeroPoint(b, loc, et), zeroPoint(b, loc, et));
+    Value out =
+        tosa::MatMulOp::create(b, loc, tensorType({1, rowsPerBatch, n}, et), a,
+                               c, zeroPoint(b, loc, et), zeroPoint(b, loc, et));
     SmallVector<int64_t> shape(batch);
     if (!xVector)
       shape.push_back(m);
@@ -439,9 +444,9 @@ Value onnx_import::matmul(OpBuilder &b, Location loc, Value x, Value y) {
   fullY.append({k, n});
   a = reshape(b, loc, broadcastTo(b, loc, x, fullX), {batchSize, m, k});
   c = reshape(b, loc, broadcastTo(b, loc, y, fullY), {batchSize, k, n});
-  Value out = tosa::MatMulOp::create(b, loc, tensorType({batchSize, m, n}, et),
-                                     a, c, zeroPoint(b, loc, et),
-                                     zeroPoint(b, loc, et));
+  Value out =
+      tosa::MatMulOp::create(b, loc, tensorType({batchSize, m, n}, et), a, c,
+                             zeroPoint(b, loc, et), zeroPoint(b, loc, et));
   SmallVector<int64_t> shape(batch);
   if (!xVector)
     shape.push_back(m);

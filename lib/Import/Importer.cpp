@@ -141,8 +141,7 @@ GraphImporter::getValueType(const onnx::ValueInfoProto &info, StringRef what) {
     }
     shape.push_back(1);
     emitRemark(fileLoc) << what << " '" << info.name() << "': dimension #" << i
-                        << (param.empty() ? " (unnamed)"
-                                          : " '" + param + "'")
+                        << (param.empty() ? " (unnamed)" : " '" + param + "'")
                         << " is symbolic; bound to 1 (use --bind-dim "
                         << (param.empty() ? "NAME" : param) << "=VALUE)";
   }
@@ -183,15 +182,14 @@ void GraphImporter::checkDeclaredType(StringRef name, Value value,
   if (it == declared.end())
     return;
   const onnx::ValueInfoProto &info = *it->second;
-  if (!info.type().has_tensor_type() ||
-      !info.type().tensor_type().has_shape())
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
     return;
   auto type = cast<RankedTensorType>(value.getType());
   const auto &dims = info.type().tensor_type().shape().dim();
   bool mismatch = dims.size() != type.getRank();
   for (int i = 0; !mismatch && i < dims.size(); ++i)
-    mismatch = dims[i].has_dim_value() &&
-               dims[i].dim_value() != type.getDimSize(i);
+    mismatch =
+        dims[i].has_dim_value() && dims[i].dim_value() != type.getDimSize(i);
   Type declaredElement =
       getElementType(context, info.type().tensor_type().elem_type());
   if (declaredElement && declaredElement != type.getElementType())
@@ -206,8 +204,7 @@ void GraphImporter::checkDeclaredType(StringRef name, Value value,
   hadError = true;
 }
 
-std::optional<DenseElementsAttr>
-GraphImporter::specializeArgument(Value v) {
+std::optional<DenseElementsAttr> GraphImporter::specializeArgument(Value v) {
   auto arg = dyn_cast<BlockArgument>(v);
   if (!arg)
     return std::nullopt;
@@ -286,10 +283,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
           poisoned.insert(out);
     };
     auto report = [&](const Twine &reason) {
-      InFlightDiagnostic diag = emitError(loc) << "node ";
-      if (!node.name().empty())
-        diag << "'" << node.name() << "' ";
-      diag << "(" << node.op_type() << ", opset " << opset << "): " << reason;
+      emitNodeError(loc, node, opset) << reason;
       hadError = true;
       markPoisoned();
     };

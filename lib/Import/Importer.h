@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -109,6 +110,15 @@ private:
   SpecializeFn specialize;
 };
 
+/// The static tensor type of an imported value.
+inline RankedTensorType typeOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Starts "node 'NAME' (OP_TYPE, opset N): " at `loc`.
+InFlightDiagnostic emitNodeError(Location loc, const onnx::NodeProto &node,
+                                 int64_t opset);
+
 using ConverterFn = LogicalResult (*)(NodeContext &);
 using ConverterTable = llvm::StringMap<ConverterFn>;
 
@@ -130,6 +140,8 @@ Value splatConst(OpBuilder &b, Location loc, RankedTensorType type,
 /// A constant of rank `rank` with all dimensions 1 (broadcasts anywhere).
 Value scalarConst(OpBuilder &b, Location loc, Type elementType, int64_t rank,
                   double value);
+/// A constant `value` of `like`'s element type and rank, all dimensions 1.
+Value scalarLike(NodeContext &n, Value like, double value);
 /// A dense constant of `type` from integers or doubles.
 Value intsConst(OpBuilder &b, Location loc, RankedTensorType type,
                 ArrayRef<int64_t> values);
@@ -155,8 +167,7 @@ Value expandRank(OpBuilder &b, Location loc, Value x, int64_t rank);
 FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
                                                 ArrayRef<int64_t> b);
 /// Materializes `x` at `shape` (x's shape must broadcast to it).
-Value broadcastTo(OpBuilder &b, Location loc, Value x,
-                  ArrayRef<int64_t> shape);
+Value broadcastTo(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape);
 
 /// Elementwise binary TOSA ops after rank equalization; the result shape is
 /// the broadcast of the operands' shapes (must be compatible).

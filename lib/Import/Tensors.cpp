@@ -53,8 +53,7 @@ Type onnx_import::getElementType(MLIRContext *context, int32_t onnxType) {
 
 std::string onnx_import::getOnnxTypeName(int32_t onnxType) {
   if (onnx::TensorProto_DataType_IsValid(onnxType)) {
-    std::string name =
-        TP::DataType_Name(static_cast<TP::DataType>(onnxType));
+    std::string name = TP::DataType_Name(static_cast<TP::DataType>(onnxType));
     for (char &c : name)
       c = std::tolower(c);
     return name;
@@ -162,9 +161,9 @@ static FailureOr<int64_t> getNumElements(const TP &tensor, std::string &error) {
   return n;
 }
 
-FailureOr<DenseElementsAttr>
-onnx_import::convertTensor(const TP &tensor, MLIRContext *context,
-                           std::string &error) {
+FailureOr<DenseElementsAttr> onnx_import::convertTensor(const TP &tensor,
+                                                        MLIRContext *context,
+                                                        std::string &error) {
   Type elementType = getElementType(context, tensor.data_type());
   if (!elementType) {
     error = "unsupported tensor element type " +
@@ -234,8 +233,7 @@ static bool parseMessage(StringRef bytes, Message &message) {
                                                 (int)bytes.size());
   google::protobuf::io::CodedInputStream coded(&stream);
   coded.SetTotalBytesLimit(INT_MAX);
-  return message.ParseFromCodedStream(&coded) &&
-         coded.ConsumedEntireMessage();
+  return message.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
 }
 
 llvm::Expected<HostTensor> mlir::strata::readOnnxTensor(StringRef path) {

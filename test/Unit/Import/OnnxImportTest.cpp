@@ -42,8 +42,8 @@ std::string tempPath(const char *suffix) {
 TEST(OnnxTensor, RawAndTypedDataGiveTheSameDenseAttribute) {
   MLIRContext context;
   std::string error;
-  auto raw = onnx_import::convertTensor(
-      floatTensor({2, 2}, {1, 2, 3, 4}, true), &context, error);
+  auto raw = onnx_import::convertTensor(floatTensor({2, 2}, {1, 2, 3, 4}, true),
+                                        &context, error);
   auto typed = onnx_import::convertTensor(
       floatTensor({2, 2}, {1, 2, 3, 4}, false), &context, error);
   ASSERT_TRUE(succeeded(raw));
@@ -57,8 +57,7 @@ TEST(OnnxTensor, EqualElementsBecomeASplat) {
   MLIRContext context;
   std::string error;
   auto attr = onnx_import::convertTensor(
-      floatTensor({3, 5}, std::vector<float>(15, 0.5f), true), &context,
-      error);
+      floatTensor({3, 5}, std::vector<float>(15, 0.5f), true), &context, error);
   ASSERT_TRUE(succeeded(attr));
   EXPECT_TRUE(attr->isSplat());
   EXPECT_EQ(attr->getSplatValue<float>(), 0.5f);
@@ -222,7 +221,8 @@ TEST(OnnxImport, ReportsEveryUnsupportedNode) {
   std::string bytes = makeModel(true).SerializeAsString();
   EXPECT_FALSE(importOnnxModel(bytes, &context, OnnxImportOptions()));
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], "node 'bad_TopK' (TopK, opset 13): unsupported operator");
+  EXPECT_EQ(errors[0],
+            "node 'bad_TopK' (TopK, opset 13): unsupported operator");
   EXPECT_EQ(errors[1],
             "node 'bad_NonZero' (NonZero, opset 13): unsupported operator");
 }
