@@ -9,6 +9,7 @@
 
 #include "Importer.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cmath>
@@ -210,6 +211,40 @@ static LogicalResult convertUnary(NodeContext &n) {
   return success();
 }
 
+/// Float math TOSA has no op for: the math dialect on whole tensors, which
+/// the pipelines turn into linalg.generic (convert-elementwise-to-linalg).
+static LogicalResult convertMathUnary(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  StringRef op = n.node.op_type();
+  Value x = n.input(0);
+  Value r;
+  if (op == "Tan")
+    r = math::TanOp::create(n.b, n.loc, x);
+  else if (op == "Asin")
+    r = math::AsinOp::create(n.b, n.loc, x);
+  else if (op == "Acos")
+    r = math::AcosOp::create(n.b, n.loc, x);
+  else if (op == "Atan")
+    r = math::AtanOp::create(n.b, n.loc, x);
+  else if (op == "Sinh")
+    r = math::SinhOp::create(n.b, n.loc, x);
+  else if (op == "Cosh")
+    r = math::CoshOp::create(n.b, n.loc, x);
+  else if (op == "Asinh")
+    r = math::AsinhOp::create(n.b, n.loc, x);
+  else if (op == "Acosh")
+    r = math::AcoshOp::create(n.b, n.loc, x);
+  else if (op == "Atanh")
+    r = math::AtanhOp::create(n.b, n.loc, x);
+  else if (op == "Round") // halves to even, as ONNX specifies
+    r = math::RoundEvenOp::create(n.b, n.loc, x);
+  else
+    return n.fail("internal: no math lowering");
+  n.setOutput(0, r);
+  return success();
+}
+
 static LogicalResult convertDropout(NodeContext &n) {
   // Inference: the identity; the optional mask is all true.
   if (n.opset >= 12 && n.hasInput(2)) {
@@ -302,7 +337,25 @@ static LogicalResult convertBinary(NodeContext &n) {
   if (failed(checkBroadcast(n, {x, y})))
     return failure();
   Type et = n.inputElementType(0);
-  if (et != n.inputElementType(1))
+  // Pow (opset 12+) may raise to an exponent of another numeric type; the
+  // result has the base's type. Integer powers are computed in f64 and
+  // truncated toward zero.
+  if (op == "Pow" && !et.isInteger(1) && !n.inputElementType(1).isInteger(1) &&
+      (isa<IntegerType>(et) || et != n.inputElementType(1))) {
+    if (isFloat(et)) {
+      y = cast(n.b, n.loc, y, et);
+    } else {
+      Type f64 = n.b.getF64Type();
+      Value p = pow(n.b, n.loc, cast(n.b, n.loc, x, f64),
+                    cast(n.b, n.loc, y, f64));
+      Value truncated =
+          select(n, compare<tosa::GreaterOp>(n, scalarLike(n, p, 0), p),
+                 unary<tosa::CeilOp>(n, p), unary<tosa::FloorOp>(n, p));
+      n.setOutput(0, cast(n.b, n.loc, truncated, et));
+      return success();
+    }
+  }
+  if (et != typeOf(y).getElementType())
     return n.fail("operands have different element types");
   bool isBool = et.isInteger(1);
   bool isLogic = op == "And" || op == "Or" || op == "Xor";
@@ -520,6 +573,9 @@ void mlir::strata::onnx_import::addElementwiseConverters(ConverterTable &t) {
     t[op] = convertBinary;
   for (StringRef op : {"Sum", "Mean", "Max", "Min"})
     t[op] = convertVariadic;
+  for (StringRef op : {"Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh",
+                       "Acosh", "Atanh", "Round"})
+    t[op] = convertMathUnary;
   t["Not"] = convertNot;
   t["Where"] = convertWhere;
   t["PRelu"] = convertPRelu;
