@@ -249,9 +249,14 @@ static LogicalResult convertDropout(NodeContext &n) {
   // Inference: the identity; the optional mask is all true.
   if (n.opset >= 12 && n.hasInput(2)) {
     std::optional<DenseElementsAttr> training = n.constInput(2);
-    if (!training || training->getSplatValue<bool>())
+    // Training with ratio 0 drops nothing: still the identity.
+    std::optional<DenseElementsAttr> ratio = n.constInput(1);
+    bool keepsAll = ratio && isa<FloatType>(ratio->getElementType()) &&
+                    ratio->isSplat() &&
+                    ratio->getSplatValue<APFloat>().isZero();
+    if ((!training || training->getSplatValue<bool>()) && !keepsAll)
       return n.fail("training mode is not supported (training_mode must be "
-                    "a false constant)");
+                    "a false constant, or ratio 0)");
   }
   n.setOutput(0, n.input(0));
   if (n.hasOutput(1))
@@ -346,8 +351,8 @@ static LogicalResult convertBinary(NodeContext &n) {
       y = cast(n.b, n.loc, y, et);
     } else {
       Type f64 = n.b.getF64Type();
-      Value p = pow(n.b, n.loc, cast(n.b, n.loc, x, f64),
-                    cast(n.b, n.loc, y, f64));
+      Value p =
+          pow(n.b, n.loc, cast(n.b, n.loc, x, f64), cast(n.b, n.loc, y, f64));
       Value truncated =
           select(n, compare<tosa::GreaterOp>(n, scalarLike(n, p, 0), p),
                  unary<tosa::CeilOp>(n, p), unary<tosa::FloorOp>(n, p));
@@ -490,11 +495,22 @@ static LogicalResult convertClip(NodeContext &n) {
   return success();
 }
 
+static LogicalResult castTo(NodeContext &n, Type target);
+
 static LogicalResult convertCast(NodeContext &n) {
   int64_t to = n.getInt("to", 0);
   Type target = getElementType(n.b.getContext(), to);
   if (!target)
     return n.fail("cast to " + getOnnxTypeName(to) + " is not supported");
+  return castTo(n, target);
+}
+
+/// CastLike: cast to the element type of the second input.
+static LogicalResult convertCastLike(NodeContext &n) {
+  return castTo(n, n.inputElementType(1));
+}
+
+static LogicalResult castTo(NodeContext &n, Type target) {
   Value x = n.input(0);
   Type source = n.inputElementType(0);
   if (source == target) {
@@ -581,5 +597,6 @@ void mlir::strata::onnx_import::addElementwiseConverters(ConverterTable &t) {
   t["PRelu"] = convertPRelu;
   t["Clip"] = convertClip;
   t["Cast"] = convertCast;
+  t["CastLike"] = convertCastLike;
   t["Dropout"] = convertDropout;
 }

@@ -40,6 +40,7 @@ static const ConverterTable &getConverters() {
     addShapeConverters(t);
     addReductionConverters(t);
     addResizeConverters(t);
+    addMiscConverters(t);
     return t;
   }();
   return table;
@@ -260,6 +261,12 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     FailureOr<RankedTensorType> type = getValueType(info, "graph input");
     if (failed(type))
       return failure();
+    if (type->getNumElements() == 0) {
+      emitError(fileLoc) << "graph input '" << info.name()
+                         << "' is empty; tensors with a zero-size dimension "
+                            "are not supported";
+      return failure();
+    }
     argTypes.push_back(*type);
     argNames.push_back(info.name());
   }

@@ -127,6 +127,7 @@ void addNNConverters(ConverterTable &table);
 void addShapeConverters(ConverterTable &table);
 void addReductionConverters(ConverterTable &table);
 void addResizeConverters(ConverterTable &table);
+void addMiscConverters(ConverterTable &table);
 
 //===----------------------------------------------------------------------===//
 // Emission helpers

@@ -81,15 +81,15 @@ def main():
     # unsupported.onnx: four offending nodes of three kinds, plus a node
     # that only consumes a poisoned value (must not be reported).
     save(model([
-        helper.make_node("Hardmax", ["x"], ["h"], name="hardmax_node"),
+        helper.make_node("NonZero", ["x"], ["h"], name="nonzero_node"),
         helper.make_node("Conv", ["x4", "w"], ["c"], name="conv_node",
                          auto_pad="BOGUS"),
         helper.make_node("Sqrt", ["i"], ["r"], name="sqrt_int_node"),
-        helper.make_node("Relu", ["h"], ["h2"], name="relu_after_hardmax"),
+        helper.make_node("Neg", ["h"], ["h2"], name="neg_after_nonzero"),
         helper.make_node("Det", ["x"], ["d"], name="det_node")],
         [vi("x", F, [3, 3]), vi("x4", F, [1, 1, 4, 4]),
          vi("w", F, [1, 1, 3, 3]), vi("i", TensorProto.INT32, [3])],
-        [vi("h2", F, [3, 3]), vi("c", F, [1, 1, 2, 2]),
+        [vi("h2", TensorProto.INT64, [2, 9]), vi("c", F, [1, 1, 2, 2]),
          vi("r", TensorProto.INT32, [3]), vi("d", F, [])]),
         "unsupported.onnx")
 
@@ -113,6 +113,30 @@ def main():
               [vi("x", F, [4])], [vi("y", F, [4])])
     m.opset_import.append(helper.make_opsetid("com.example", 1))
     with open(os.path.join(OUT, "domain.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+
+    # empty.onnx: a graph input with a zero-size dimension.
+    save(model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+               [vi("x", F, [0, 4])], [vi("y", F, [0, 4])]), "empty.onnx")
+
+    # sequence.onnx: a graph input that is a sequence, not a tensor.
+    seq = helper.make_tensor_sequence_value_info("s", F, [2])
+    save(model([helper.make_node("SequenceLength", ["s"], ["n"], name="len")],
+               [seq], [vi("n", TensorProto.INT64, [])]), "sequence.onnx")
+
+    # opset22.onnx: newer than Strata imports (written without the checker,
+    # which does not know opset 22).
+    m = model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+              [vi("x", F, [4])], [vi("y", F, [4])], opset=22)
+    with open(os.path.join(OUT, "opset22.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+
+    # no_opset.onnx: imports only a custom domain.
+    m = model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+              [vi("x", F, [4])], [vi("y", F, [4])])
+    del m.opset_import[:]
+    m.opset_import.append(helper.make_opsetid("com.example", 1))
+    with open(os.path.join(OUT, "no_opset.onnx"), "wb") as f:
         f.write(m.SerializeToString())
 
     # truncated.onnx: the first half of a valid model.
