@@ -9,6 +9,7 @@
 
 #include "Importer.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -417,6 +418,46 @@ static LogicalResult convertBinary(NodeContext &n) {
   return success();
 }
 
+/// Mod with arith ops on whole tensors (TOSA has no remainder): fmod=1 is
+/// C's fmod/remainder (sign of the dividend), fmod=0 integer mod takes the
+/// sign of the divisor.
+static LogicalResult convertMod(NodeContext &n) {
+  Value x = n.input(0), y = n.input(1);
+  Type et = n.inputElementType(0);
+  if (et != n.inputElementType(1) || et.isInteger(1))
+    return n.fail("operands must have the same numeric element type");
+  bool fmod = n.getInt("fmod", 0) != 0;
+  if (isFloat(et) && !fmod)
+    return n.fail("floating-point Mod needs fmod=1");
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(n.inputShape(0), n.inputShape(1));
+  if (failed(shape))
+    return n.fail("operand shapes cannot be broadcast together");
+  x = broadcastTo(n.b, n.loc, x, *shape);
+  y = broadcastTo(n.b, n.loc, y, *shape);
+  if (isFloat(et)) {
+    n.setOutput(0, arith::RemFOp::create(n.b, n.loc, x, y));
+    return success();
+  }
+  Value r = arith::RemSIOp::create(n.b, n.loc, x, y);
+  if (!fmod) {
+    auto type = tensorType(*shape, et);
+    Value zero = splatConst(n.b, n.loc, type, 0);
+    Value nonZero =
+        arith::CmpIOp::create(n.b, n.loc, arith::CmpIPredicate::ne, r, zero);
+    Value rNeg =
+        arith::CmpIOp::create(n.b, n.loc, arith::CmpIPredicate::slt, r, zero);
+    Value yNeg =
+        arith::CmpIOp::create(n.b, n.loc, arith::CmpIPredicate::slt, y, zero);
+    Value signsDiffer = arith::XOrIOp::create(n.b, n.loc, rNeg, yNeg);
+    Value fix = arith::AndIOp::create(n.b, n.loc, nonZero, signsDiffer);
+    r = arith::SelectOp::create(n.b, n.loc, fix,
+                                arith::AddIOp::create(n.b, n.loc, r, y), r);
+  }
+  n.setOutput(0, r);
+  return success();
+}
+
 static LogicalResult convertNot(NodeContext &n) {
   if (!n.inputElementType(0).isInteger(1))
     return n.fail("expects a boolean input");
@@ -593,6 +634,7 @@ void mlir::strata::onnx_import::addElementwiseConverters(ConverterTable &t) {
                        "Acosh", "Atanh", "Round"})
     t[op] = convertMathUnary;
   t["Not"] = convertNot;
+  t["Mod"] = convertMod;
   t["Where"] = convertWhere;
   t["PRelu"] = convertPRelu;
   t["Clip"] = convertClip;

@@ -3,7 +3,8 @@
 // Operators whose result is a pattern known at import time, applied to the
 // data with a select or a comparison: Trilu (a triangular mask), Hardmax
 // (compare with an iota along the axis), EyeLike and Range (constants),
-// IsNaN and IsInf (comparisons).
+// IsNaN and IsInf (comparisons), OneHot (iota comparison), CumSum
+// (triangular matmul) and GatherElements (tosa.gather on flat positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -186,7 +187,169 @@ static LogicalResult convertIsNanInf(NodeContext &n) {
   return success();
 }
 
+/// Wraps negative indices (i < 0 -> i + size) and casts to i32.
+static Value wrapIndices(NodeContext &n, Value idx, int64_t size) {
+  Type it = typeOf(idx).getElementType();
+  int64_t rank = typeOf(idx).getRank();
+  Value isNegative = tosa::GreaterOp::create(
+      n.b, n.loc, tensorType(typeOf(idx).getShape(), n.b.getI1Type()),
+      scalarConst(n.b, n.loc, it, rank, 0), idx);
+  Value wrapped = add(n.b, n.loc, idx, scalarConst(n.b, n.loc, it, rank, size));
+  idx = tosa::SelectOp::create(n.b, n.loc, idx.getType(), isNegative, wrapped,
+                               idx);
+  return cast(n.b, n.loc, idx, n.b.getI32Type());
+}
+
+static LogicalResult convertGatherElements(NodeContext &n) {
+  int64_t rank = n.inputRank(0);
+  if (n.inputRank(1) != rank)
+    return n.fail("indices must have the rank of data");
+  if (!isa<IntegerType>(n.inputElementType(1)) ||
+      n.inputElementType(1).isInteger(1))
+    return n.fail("indices must be int32 or int64");
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> data = n.inputShape(0), idxShape = n.inputShape(1);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis && idxShape[d] > data[d])
+      return n.fail("indices exceed data outside the axis");
+  // Flat position = base(coordinates off the axis) + index * stride(axis).
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * data[d + 1];
+  int64_t count = 1;
+  for (int64_t d : idxShape)
+    count *= d;
+  if (count == 0)
+    return n.fail("empty indices are not supported");
+  SmallVector<int64_t> base;
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t rest = i, offset = 0;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      int64_t coord = rest % idxShape[d];
+      rest /= idxShape[d];
+      if (d != *axis)
+        offset += coord * strides[d];
+    }
+    base.push_back(offset);
+  }
+  Type i32 = n.b.getI32Type();
+  Value idx = wrapIndices(n, n.input(1), data[*axis]);
+  idx = reshape(n.b, n.loc, idx, {1, count});
+  Value flat =
+      add(n.b, n.loc,
+          mul(n.b, n.loc, idx, scalarConst(n.b, n.loc, i32, 2, strides[*axis])),
+          intsConst(n.b, n.loc, tensorType({1, count}, i32), base));
+  int64_t total = typeOf(n.input(0)).getNumElements();
+  Type et = n.inputElementType(0);
+  Value values = reshape(n.b, n.loc, n.input(0), {1, total, 1});
+  Value gathered = tosa::GatherOp::create(
+      n.b, n.loc, tensorType({1, count, 1}, et), values, flat);
+  n.setOutput(0, reshape(n.b, n.loc, gathered, idxShape));
+  return success();
+}
+
+static LogicalResult convertOneHot(NodeContext &n) {
+  if (!isa<IntegerType>(n.inputElementType(0)) &&
+      !isFloat(n.inputElementType(0)))
+    return n.fail("unsupported indices type");
+  FailureOr<SmallVector<double>> depthV = n.constFloatsInput(1, "depth");
+  if (failed(depthV))
+    return failure();
+  if (depthV->size() != 1 || depthV->front() < 1)
+    return n.fail("depth must be a positive scalar");
+  int64_t depth = (int64_t)depthV->front();
+  int64_t rank = n.inputRank(0) + 1;
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  if (n.inputType(2).getNumElements() != 2)
+    return n.fail("values must hold [off, on]");
+  Value indices = n.input(0);
+  if (isFloat(n.inputElementType(0))) {
+    // Fractional indices truncate.
+    indices = cast(n.b, n.loc, indices, n.b.getI64Type());
+  }
+  Value idx = wrapIndices(n, indices, depth);
+  SmallVector<int64_t> outShape(n.inputShape(0));
+  outShape.insert(outShape.begin() + *axis, depth);
+  SmallVector<int64_t> kept(outShape);
+  kept[*axis] = 1;
+  idx = reshape(n.b, n.loc, idx, kept);
+  SmallVector<int64_t> iotaShape(rank, 1), iota;
+  iotaShape[*axis] = depth;
+  for (int64_t i = 0; i < depth; ++i)
+    iota.push_back(i);
+  Type i32 = n.b.getI32Type();
+  Value hit = tosa::EqualOp::create(
+      n.b, n.loc, tensorType(outShape, n.b.getI1Type()),
+      broadcastTo(n.b, n.loc,
+                  intsConst(n.b, n.loc, tensorType(iotaShape, i32), iota),
+                  outShape),
+      broadcastTo(n.b, n.loc, idx, outShape));
+  Type vt = n.inputElementType(2);
+  Value off = reshape(n.b, n.loc, slice(n.b, n.loc, n.input(2), {0}, {1}),
+                      SmallVector<int64_t>(rank, 1));
+  Value on = reshape(n.b, n.loc, slice(n.b, n.loc, n.input(2), {1}, {1}),
+                     SmallVector<int64_t>(rank, 1));
+  n.setOutput(0,
+              tosa::SelectOp::create(n.b, n.loc, tensorType(outShape, vt), hit,
+                                     broadcastTo(n.b, n.loc, on, outShape),
+                                     broadcastTo(n.b, n.loc, off, outShape)));
+  return success();
+}
+
+/// CumSum on floats: a matmul with a constant (strictly) triangular matrix
+/// along the axis, like Resize's interpolation matrices.
+static LogicalResult convertCumSum(NodeContext &n) {
+  if (!isFloat(n.inputElementType(0)))
+    return n.fail("only floating-point CumSum is supported");
+  FailureOr<SmallVector<int64_t>> axisV = n.constIntsInput(1, "axis");
+  if (failed(axisV))
+    return failure();
+  if (axisV->size() != 1)
+    return n.fail("axis must be a scalar");
+  int64_t rank = n.inputRank(0);
+  FailureOr<int64_t> axis = n.normalizeAxis(axisV->front(), rank);
+  if (failed(axis))
+    return failure();
+  bool exclusive = n.getInt("exclusive", 0) != 0;
+  bool reverse = n.getInt("reverse", 0) != 0;
+  Value x = n.input(0);
+  ArrayRef<int64_t> shape = n.inputShape(0);
+  int64_t len = shape[*axis];
+  SmallVector<int64_t> perm, inverse(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis)
+      perm.push_back(d);
+  perm.push_back(*axis);
+  for (int64_t d = 0; d < rank; ++d)
+    inverse[perm[d]] = d;
+  Value moved = transpose(n.b, n.loc, x, perm);
+  SmallVector<int64_t> movedShape(typeOf(moved).getShape());
+  int64_t rows = typeOf(x).getNumElements() / len;
+  Value flat = reshape(n.b, n.loc, moved, {rows, len});
+  // M[i][j] = 1 when input i contributes to output j.
+  Type et = n.inputElementType(0);
+  SmallVector<Attribute> m;
+  for (int64_t i = 0; i < len; ++i)
+    for (int64_t j = 0; j < len; ++j) {
+      bool in =
+          reverse ? (exclusive ? i > j : i >= j) : (exclusive ? i < j : i <= j);
+      m.push_back(n.b.getFloatAttr(et, in ? 1.0 : 0.0));
+    }
+  Value mat = constFromAttr(
+      n.b, n.loc, DenseElementsAttr::get(tensorType({len, len}, et), m));
+  Value y = reshape(n.b, n.loc, matmul(n.b, n.loc, flat, mat), movedShape);
+  n.setOutput(0, transpose(n.b, n.loc, y, inverse));
+  return success();
+}
+
 void mlir::strata::onnx_import::addMiscConverters(ConverterTable &t) {
+  t["GatherElements"] = convertGatherElements;
+  t["OneHot"] = convertOneHot;
+  t["CumSum"] = convertCumSum;
   t["Trilu"] = convertTrilu;
   t["EyeLike"] = convertEyeLike;
   t["Range"] = convertRange;

@@ -261,7 +261,9 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     FailureOr<RankedTensorType> type = getValueType(info, "graph input");
     if (failed(type))
       return failure();
-    if (type->getNumElements() == 0) {
+    // Empty vectors are fine (empty axes, pads, ...: they specialize to
+    // constants); empty data of higher rank is not supported.
+    if (type->getNumElements() == 0 && type->getRank() != 1) {
       emitError(fileLoc) << "graph input '" << info.name()
                          << "' is empty; tensors with a zero-size dimension "
                             "are not supported";
