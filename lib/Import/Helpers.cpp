@@ -29,7 +29,7 @@ InFlightDiagnostic onnx_import::emitNodeError(Location loc,
 }
 
 LogicalResult NodeContext::fail(const Twine &reason) {
-  emitNodeError(loc, node, opset) << reason;
+  emitNodeError(errorLoc, node, opset) << reason;
   return failure();
 }
 

@@ -99,7 +99,9 @@ Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int index) {
   std::string name = node.name();
   if (name.empty())
     name = node.op_type() + "_" + std::to_string(index);
-  return NameLoc::get(StringAttr::get(context, name), fileLoc);
+  // A bare name, so that any later diagnostic on these ops prints
+  // loc("node_name") (a file child would be printed instead of the name).
+  return NameLoc::get(StringAttr::get(context, name));
 }
 
 FailureOr<RankedTensorType>
@@ -167,7 +169,7 @@ FailureOr<Value> GraphImporter::lookup(StringRef name, Location loc) {
       return Value();
     }
     Value v = arith::ConstantOp::create(
-        builder, NameLoc::get(StringAttr::get(context, name), fileLoc), *attr);
+        builder, NameLoc::get(StringAttr::get(context, name)), *attr);
     values[name] = v;
     return v;
   }
@@ -292,7 +294,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
           poisoned.insert(out);
     };
     auto report = [&](const Twine &reason) {
-      emitNodeError(loc, node, opset) << reason;
+      emitNodeError(fileLoc, node, opset) << reason;
       hadError = true;
       markPoisoned();
     };
@@ -312,7 +314,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
         inputs.push_back(Value());
         continue;
       }
-      FailureOr<Value> v = lookup(name, loc);
+      FailureOr<Value> v = lookup(name, fileLoc);
       if (failed(v)) {
         hadError = true;
         skip = true;
@@ -326,7 +328,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       markPoisoned();
       continue;
     }
-    NodeContext ctx(builder, node, opset, loc, inputs,
+    NodeContext ctx(builder, node, opset, loc, fileLoc, inputs,
                     [this](Value v) { return specializeArgument(v); });
     if (failed(converter->second(ctx))) {
       hadError = true;
@@ -343,7 +345,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
         break;
       }
       values[node.output(i)] = v;
-      checkDeclaredType(node.output(i), v, loc);
+      checkDeclaredType(node.output(i), v, fileLoc);
     }
   }
   if (hadError)

@@ -46,9 +46,9 @@ using SpecializeFn = std::function<std::optional<DenseElementsAttr>(Value)>;
 class NodeContext {
 public:
   NodeContext(OpBuilder &builder, const onnx::NodeProto &node, int64_t opset,
-              Location loc, SmallVector<Value> inputs,
+              Location loc, Location errorLoc, SmallVector<Value> inputs,
               SpecializeFn specialize = {})
-      : b(builder), node(node), opset(opset), loc(loc),
+      : b(builder), node(node), opset(opset), loc(loc), errorLoc(errorLoc),
         inputs(std::move(inputs)), outputs(node.output_size()),
         specialize(std::move(specialize)) {}
 
@@ -56,7 +56,10 @@ public:
   const onnx::NodeProto &node;
   /// Opset of the default ONNX domain.
   int64_t opset;
+  /// Location of the ops made for the node: loc("node_name").
   Location loc;
+  /// Where import errors point: the model file (their text names the node).
+  Location errorLoc;
 
   // Inputs. Missing optional inputs (empty names or beyond the end) are
   // null values.
