@@ -114,15 +114,10 @@ static LogicalResult convertHardmax(NodeContext &n) {
   SmallVector<int64_t> work(shape);
   if (n.opset < 13) {
     // Coerced to 2-D at `axis`, like Softmax before opset 13.
-    int64_t a = n.getInt("axis", 1);
-    if (a < 0)
-      a += rank;
-    if (a < 0 || a > rank)
-      return n.fail("axis is out of range");
-    int64_t outer = 1, inner = 1;
-    for (int64_t i = 0; i < rank; ++i)
-      (i < a ? outer : inner) *= shape[i];
-    work = {outer, inner};
+    FailureOr<SmallVector<int64_t>> flat = n.coerceTo2D(0, n.getInt("axis", 1));
+    if (failed(flat))
+      return failure();
+    work = *flat;
     x = reshape(n.b, n.loc, x, work);
     axis = 1;
   } else {
@@ -316,20 +311,7 @@ static LogicalResult convertCumSum(NodeContext &n) {
     return failure();
   bool exclusive = n.getInt("exclusive", 0) != 0;
   bool reverse = n.getInt("reverse", 0) != 0;
-  Value x = n.input(0);
-  ArrayRef<int64_t> shape = n.inputShape(0);
-  int64_t len = shape[*axis];
-  SmallVector<int64_t> perm, inverse(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != *axis)
-      perm.push_back(d);
-  perm.push_back(*axis);
-  for (int64_t d = 0; d < rank; ++d)
-    inverse[perm[d]] = d;
-  Value moved = transpose(n.b, n.loc, x, perm);
-  SmallVector<int64_t> movedShape(typeOf(moved).getShape());
-  int64_t rows = typeOf(x).getNumElements() / len;
-  Value flat = reshape(n.b, n.loc, moved, {rows, len});
+  int64_t len = n.inputShape(0)[*axis];
   // M[i][j] = 1 when input i contributes to output j.
   Type et = n.inputElementType(0);
   SmallVector<Attribute> m;
@@ -341,8 +323,7 @@ static LogicalResult convertCumSum(NodeContext &n) {
     }
   Value mat = constFromAttr(
       n.b, n.loc, DenseElementsAttr::get(tensorType({len, len}, et), m));
-  Value y = reshape(n.b, n.loc, matmul(n.b, n.loc, flat, mat), movedShape);
-  n.setOutput(0, transpose(n.b, n.loc, y, inverse));
+  n.setOutput(0, applyAlongAxis(n.b, n.loc, n.input(0), *axis, mat));
   return success();
 }
 

@@ -53,19 +53,11 @@ static LogicalResult convertReduce(NodeContext &n) {
     n.setOutput(0, x);
     return success();
   }
-  int64_t axesInputOpset = op == "ReduceSum" ? 13 : 18;
+  // ReduceSum took its axes as an input from opset 13, the others from 18.
   SmallVector<int64_t> axes;
-  bool fromInput = n.opset >= axesInputOpset;
-  if (fromInput) {
-    if (n.hasInput(1)) {
-      FailureOr<SmallVector<int64_t>> a = n.constIntsInput(1, "axes");
-      if (failed(a))
-        return failure();
-      axes = *a;
-    }
-  } else {
-    axes = n.getInts("axes");
-  }
+  bool given;
+  if (failed(n.getAxes(1, op == "ReduceSum" ? 13 : 18, axes, given)))
+    return failure();
   if (axes.empty()) {
     if (n.getInt("noop_with_empty_axes", 0) != 0) {
       n.setOutput(0, x);
@@ -74,14 +66,14 @@ static LogicalResult convertReduce(NodeContext &n) {
     for (int64_t i = 0; i < rank; ++i)
       axes.push_back(i);
   }
-  for (int64_t &a : axes) {
-    FailureOr<int64_t> norm = n.normalizeAxis(a, rank);
-    if (failed(norm))
-      return failure();
-    a = *norm;
-  }
+  // Repeated axes (also -1 next to rank-1) reduce once.
+  for (int64_t &a : axes)
+    if (a < 0)
+      a += rank;
   llvm::sort(axes);
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  if (failed(n.normalizeAxes(axes, rank)))
+    return failure();
   bool keepDims = n.getInt("keepdims", 1) != 0;
   for (int64_t a : axes)
     if (n.inputShape(0)[a] == 0)
@@ -197,16 +189,12 @@ static LogicalResult convertSoftmax(NodeContext &n) {
     return success();
   }
   // Before opset 13: coerce to [prod(d < axis), prod(d >= axis)].
-  int64_t axis = n.getInt("axis", 1);
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis > rank)
-    return n.fail("axis is out of range");
+  FailureOr<SmallVector<int64_t>> shape2D =
+      n.coerceTo2D(0, n.getInt("axis", 1));
+  if (failed(shape2D))
+    return failure();
   ArrayRef<int64_t> shape = n.inputShape(0);
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < axis ? outer : inner) *= shape[i];
-  Value flat = reshape(n.b, n.loc, x, {outer, inner});
+  Value flat = reshape(n.b, n.loc, x, *shape2D);
   n.setOutput(0, reshape(n.b, n.loc, softmax(n, flat, 1, log), shape));
   return success();
 }

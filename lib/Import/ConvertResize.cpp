@@ -107,35 +107,18 @@ static std::vector<double> interpolationMatrix(const ResizeMode &m, int64_t in,
   return w;
 }
 
-/// Applies `matrix` (out x in) along `axis` of x.
+/// Applies `matrix` (out x in, row-major) along `axis` of x.
 static Value resizeAxis(NodeContext &n, Value x, int64_t axis, int64_t out,
                         const std::vector<double> &matrix) {
-  auto type = cast<RankedTensorType>(x.getType());
-  int64_t rank = type.getRank(), in = type.getDimSize(axis);
-  SmallVector<int64_t> perm, inverse(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != axis)
-      perm.push_back(d);
-  perm.push_back(axis);
-  for (int64_t d = 0; d < rank; ++d)
-    inverse[perm[d]] = d;
-  Value moved = transpose(n.b, n.loc, x, perm);
-  SmallVector<int64_t> movedShape(
-      cast<RankedTensorType>(moved.getType()).getShape());
-  int64_t rows = type.getNumElements() / in;
-  Value flat = reshape(n.b, n.loc, moved, {rows, in});
-  // Transposed matrix: [in, out].
-  Type et = type.getElementType();
-  SmallVector<Attribute> values;
+  Type et = typeOf(x).getElementType();
+  int64_t in = typeOf(x).getDimSize(axis);
+  SmallVector<Attribute> values; // transposed: [in, out]
   for (int64_t i = 0; i < in; ++i)
     for (int64_t o = 0; o < out; ++o)
       values.push_back(n.b.getFloatAttr(et, matrix[o * in + i]));
   Value weights = constFromAttr(
       n.b, n.loc, DenseElementsAttr::get(tensorType({in, out}, et), values));
-  Value y = matmul(n.b, n.loc, flat, weights);
-  movedShape.back() = out;
-  y = reshape(n.b, n.loc, y, movedShape);
-  return transpose(n.b, n.loc, y, inverse);
+  return applyAlongAxis(n.b, n.loc, x, axis, weights);
 }
 
 static LogicalResult convertResize(NodeContext &n) {

@@ -195,44 +195,10 @@ static LogicalResult convertReshape(NodeContext &n) {
 }
 
 static LogicalResult convertFlatten(NodeContext &n) {
-  int64_t rank = n.inputRank(0);
-  int64_t axis = n.getInt("axis", 1);
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis > rank)
-    return n.fail("axis is out of range");
-  ArrayRef<int64_t> shape = n.inputShape(0);
-  n.setOutput(0, reshapeOrFold(n, n.input(0),
-                               {product(shape.take_front(axis)),
-                                product(shape.drop_front(axis))}));
-  return success();
-}
-
-static LogicalResult getAxesList(NodeContext &n, unsigned inputIndex,
-                                 int64_t opsetWithInput, int64_t rank,
-                                 SmallVector<int64_t> &axes, bool &given) {
-  given = false;
-  if (n.opset >= opsetWithInput) {
-    if (n.hasInput(inputIndex)) {
-      FailureOr<SmallVector<int64_t>> a = n.constIntsInput(inputIndex, "axes");
-      if (failed(a))
-        return failure();
-      axes = *a;
-      given = true;
-    }
-  } else if (n.hasAttr("axes")) {
-    axes = n.getInts("axes");
-    given = true;
-  }
-  for (int64_t &a : axes) {
-    FailureOr<int64_t> norm = n.normalizeAxis(a, rank);
-    if (failed(norm))
-      return failure();
-    a = *norm;
-  }
-  llvm::sort(axes);
-  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
-    return n.fail("axes has duplicates");
+  FailureOr<SmallVector<int64_t>> flat = n.coerceTo2D(0, n.getInt("axis", 1));
+  if (failed(flat))
+    return failure();
+  n.setOutput(0, reshapeOrFold(n, n.input(0), *flat));
   return success();
 }
 
@@ -240,7 +206,8 @@ static LogicalResult convertSqueeze(NodeContext &n) {
   ArrayRef<int64_t> shape = n.inputShape(0);
   SmallVector<int64_t> axes;
   bool given;
-  if (failed(getAxesList(n, 1, 13, shape.size(), axes, given)))
+  if (failed(n.getAxes(1, 13, axes, given)) ||
+      failed(n.normalizeAxes(axes, shape.size())))
     return failure();
   SmallVector<int64_t> out;
   for (auto [i, d] : llvm::enumerate(shape)) {
@@ -258,24 +225,14 @@ static LogicalResult convertSqueeze(NodeContext &n) {
 static LogicalResult convertUnsqueeze(NodeContext &n) {
   ArrayRef<int64_t> shape = n.inputShape(0);
   SmallVector<int64_t> axes;
-  if (n.opset >= 13) {
-    FailureOr<SmallVector<int64_t>> a = n.constIntsInput(1, "axes");
-    if (failed(a))
-      return failure();
-    axes = *a;
-  } else {
-    axes = n.getInts("axes");
-  }
+  bool given;
+  if (failed(n.getAxes(1, 13, axes, given)))
+    return failure();
+  if (!given)
+    return n.fail("axes are required");
   int64_t rank = shape.size() + axes.size();
-  for (int64_t &a : axes) {
-    FailureOr<int64_t> norm = n.normalizeAxis(a, rank);
-    if (failed(norm))
-      return failure();
-    a = *norm;
-  }
-  llvm::sort(axes);
-  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
-    return n.fail("axes has duplicates");
+  if (failed(n.normalizeAxes(axes, rank)))
+    return failure();
   SmallVector<int64_t> out;
   unsigned next = 0;
   for (int64_t i = 0; i < rank; ++i)

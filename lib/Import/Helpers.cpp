@@ -53,6 +53,56 @@ FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank) {
   return normalized;
 }
 
+FailureOr<SmallVector<int64_t>> NodeContext::coerceTo2D(unsigned i,
+                                                        int64_t axis) {
+  int64_t rank = inputRank(i);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis > rank) {
+    (void)fail("axis is out of range");
+    return failure();
+  }
+  SmallVector<int64_t> flat = {1, 1};
+  for (int64_t d = 0; d < rank; ++d)
+    flat[d < axis ? 0 : 1] *= inputShape(i)[d];
+  return flat;
+}
+
+LogicalResult NodeContext::normalizeAxes(SmallVector<int64_t> &axes,
+                                         int64_t rank) {
+  for (int64_t &a : axes) {
+    FailureOr<int64_t> norm = normalizeAxis(a, rank);
+    if (failed(norm))
+      return failure();
+    a = *norm;
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return fail("axes has duplicates");
+  return success();
+}
+
+LogicalResult NodeContext::getAxes(unsigned inputIndex, int64_t inputOpset,
+                                   SmallVector<int64_t> &axes, bool &given) {
+  given = false;
+  axes.clear();
+  if (opset >= inputOpset) {
+    if (!hasInput(inputIndex))
+      return success();
+    FailureOr<SmallVector<int64_t>> a = constIntsInput(inputIndex, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+    given = true;
+    return success();
+  }
+  if (hasAttr("axes")) {
+    axes = getInts("axes");
+    given = true;
+  }
+  return success();
+}
+
 const onnx::AttributeProto *NodeContext::findAttr(StringRef name) const {
   for (const onnx::AttributeProto &attr : node.attribute())
     if (attr.name() == name)
@@ -418,34 +468,23 @@ Value onnx_import::matmul(OpBuilder &b, Location loc, Value x, Value y) {
   for (int64_t d : batch)
     batchSize *= d;
 
-  Value a, c;
-  int64_t rowsPerBatch = m;
   int64_t yBatchSize = 1;
   for (int64_t d : yBatch)
     yBatchSize *= d;
-  if (yBatchSize == 1) {
-    // The right operand is shared: fold the left batch into the rows.
-    // y's batch dimensions are all 1, so the batch is x's own.
-    a = reshape(b, loc, x, {1, batchSize * m, k});
-    c = reshape(b, loc, y, {1, k, n});
-    rowsPerBatch = batchSize * m;
-    Value out =
-        tosa::MatMulOp::create(b, loc, tensorType({1, rowsPerBatch, n}, et), a,
-                               c, zeroPoint(b, loc, et), zeroPoint(b, loc, et));
-    SmallVector<int64_t> shape(batch);
-    if (!xVector)
-      shape.push_back(m);
-    if (!yVector)
-      shape.push_back(n);
-    return reshape(b, loc, out, shape);
-  }
+  // A shared right operand (all of y's batch dimensions are 1): fold the
+  // batch into the rows of one matmul. Otherwise materialize the broadcast
+  // batch on both sides.
+  bool shared = yBatchSize == 1;
+  int64_t batches = shared ? 1 : batchSize, rows = shared ? batchSize * m : m;
   SmallVector<int64_t> fullX(batch), fullY(batch);
   fullX.append({m, k});
   fullY.append({k, n});
-  a = reshape(b, loc, broadcastTo(b, loc, x, fullX), {batchSize, m, k});
-  c = reshape(b, loc, broadcastTo(b, loc, y, fullY), {batchSize, k, n});
+  Value a = reshape(b, loc, shared ? x : broadcastTo(b, loc, x, fullX),
+                    {batches, rows, k});
+  Value c = reshape(b, loc, shared ? y : broadcastTo(b, loc, y, fullY),
+                    {batches, k, n});
   Value out =
-      tosa::MatMulOp::create(b, loc, tensorType({batchSize, m, n}, et), a, c,
+      tosa::MatMulOp::create(b, loc, tensorType({batches, rows, n}, et), a, c,
                              zeroPoint(b, loc, et), zeroPoint(b, loc, et));
   SmallVector<int64_t> shape(batch);
   if (!xVector)
@@ -453,6 +492,26 @@ Value onnx_import::matmul(OpBuilder &b, Location loc, Value x, Value y) {
   if (!yVector)
     shape.push_back(n);
   return reshape(b, loc, out, shape);
+}
+
+Value onnx_import::applyAlongAxis(OpBuilder &b, Location loc, Value x,
+                                  int64_t axis, Value matrix) {
+  RankedTensorType type = typeOf(x);
+  int64_t rank = type.getRank(), in = type.getDimSize(axis);
+  int64_t out = typeOf(matrix).getDimSize(1);
+  SmallVector<int64_t> perm, inverse(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  for (int64_t d = 0; d < rank; ++d)
+    inverse[perm[d]] = d;
+  Value moved = transpose(b, loc, x, perm);
+  SmallVector<int64_t> movedShape(typeOf(moved).getShape());
+  Value flat = reshape(b, loc, moved, {type.getNumElements() / in, in});
+  movedShape.back() = out;
+  Value y = reshape(b, loc, matmul(b, loc, flat, matrix), movedShape);
+  return transpose(b, loc, y, inverse);
 }
 
 std::optional<SmallVector<int64_t>> onnx_import::getConstInts(Value v) {

@@ -106,6 +106,18 @@ public:
   LogicalResult requireFloat(unsigned i);
   /// Normalizes a possibly negative axis for `rank`; fails if out of range.
   FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+  /// Input `i` coerced to 2-D at `axis` (Flatten; Softmax and Hardmax
+  /// before opset 13): {prod(dims < axis), prod(dims >= axis)}. Negative
+  /// axes count from the end; axis may equal the rank.
+  FailureOr<SmallVector<int64_t>> coerceTo2D(unsigned i, int64_t axis);
+  /// Normalizes and sorts `axes` for `rank`; fails on out-of-range axes
+  /// and on duplicates.
+  LogicalResult normalizeAxes(SmallVector<int64_t> &axes, int64_t rank);
+  /// The `axes` of ops that moved them from an attribute to input
+  /// `inputIndex` at opset `inputOpset` (Squeeze, Unsqueeze, Reduce*).
+  /// `given` tells whether the node specified any (else `axes` is empty).
+  LogicalResult getAxes(unsigned inputIndex, int64_t inputOpset,
+                        SmallVector<int64_t> &axes, bool &given);
 
 private:
   SmallVector<Value> inputs;
@@ -194,6 +206,11 @@ Value reduceMeanAxes(OpBuilder &b, Location loc, Value x,
                      ArrayRef<int64_t> axes);
 /// If `v` is an integer (or boolean) constant, its values.
 std::optional<SmallVector<int64_t>> getConstInts(Value v);
+
+/// Applies `matrix` ([in, out]) along `axis` of x: the axis is moved
+/// innermost, the rows are multiplied by the matrix, and the axis moved back.
+Value applyAlongAxis(OpBuilder &b, Location loc, Value x, int64_t axis,
+                     Value matrix);
 
 /// Batched matmul with NumPy broadcasting of the batch dimensions
 /// (ONNX MatMul semantics, ranks >= 1).
