@@ -75,7 +75,8 @@ private:
   Location nodeLoc(const onnx::NodeProto &node, int index);
   /// The value named `name`: an imported value, or an initializer made a
   /// constant now. Null if poisoned; failure if undefined.
-  FailureOr<Value> lookup(StringRef name, Location loc);
+  FailureOr<Value> lookup(StringRef name, Location loc,
+                          const onnx::NodeProto *user = nullptr);
   void checkDeclaredType(StringRef name, Value value, Location loc);
 
   MLIRContext *context;
@@ -151,7 +152,8 @@ GraphImporter::getValueType(const onnx::ValueInfoProto &info, StringRef what) {
   return RankedTensorType::get(shape, elementType);
 }
 
-FailureOr<Value> GraphImporter::lookup(StringRef name, Location loc) {
+FailureOr<Value> GraphImporter::lookup(StringRef name, Location loc,
+                                       const onnx::NodeProto *user) {
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
@@ -163,7 +165,11 @@ FailureOr<Value> GraphImporter::lookup(StringRef name, Location loc) {
     FailureOr<DenseElementsAttr> attr =
         convertTensor(*init->second, context, error);
     if (failed(attr)) {
-      emitError(fileLoc) << "initializer '" << name << "': " << error;
+      if (user)
+        emitNodeError(fileLoc, *user, opset)
+            << "initializer '" << name << "': " << error;
+      else
+        emitError(fileLoc) << "initializer '" << name << "': " << error;
       hadError = true;
       poisoned.insert(name);
       return Value();
@@ -256,24 +262,31 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
 
   // Arguments: graph inputs that are not initializers (IR < 4 lists
   // initializers among the inputs, as defaults).
+  // Every bad input is reported before giving up.
   SmallVector<Type> argTypes;
+  bool badInput = false;
   for (const onnx::ValueInfoProto &info : graph.input()) {
     if (initializers.count(info.name()))
       continue;
     FailureOr<RankedTensorType> type = getValueType(info, "graph input");
-    if (failed(type))
-      return failure();
+    if (failed(type)) {
+      badInput = true;
+      continue;
+    }
     // Empty vectors are fine (empty axes, pads, ...: they specialize to
     // constants); empty data of higher rank is not supported.
     if (type->getNumElements() == 0 && type->getRank() != 1) {
       emitError(fileLoc) << "graph input '" << info.name()
                          << "' is empty; tensors with a zero-size dimension "
                             "are not supported";
-      return failure();
+      badInput = true;
+      continue;
     }
     argTypes.push_back(*type);
     argNames.push_back(info.name());
   }
+  if (badInput)
+    return failure();
 
   builder.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(builder, fileLoc, options.functionName,
@@ -314,7 +327,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
         inputs.push_back(Value());
         continue;
       }
-      FailureOr<Value> v = lookup(name, fileLoc);
+      FailureOr<Value> v = lookup(name, fileLoc, &node);
       if (failed(v)) {
         hadError = true;
         skip = true;

@@ -107,6 +107,18 @@ def main():
                [vi("x", TensorProto.UINT8, [4])],
                [vi("y", TensorProto.UINT8, [4])]), "uint8.onnx")
 
+    # bad_inputs.onnx: two bad graph inputs and an initializer of an
+    # unsupported type: all three reported.
+    u8 = numpy_helper.from_array(np.array([1, 2], np.uint8), "u8_init")
+    save(model([helper.make_node("Cast", ["u8_init"], ["c"], name="cast_u8",
+                                 to=TensorProto.FLOAT),
+                helper.make_node("Add", ["x", "c"], ["y"], name="add")],
+               [vi("x", TensorProto.UINT16, [2]), vi("z", TensorProto.BFLOAT16, [2])],
+               [vi("y", F, [2])], [u8]), "bad_inputs.onnx")
+    save(model([helper.make_node("Cast", ["u8_init"], ["y"], name="cast_u8",
+                                 to=TensorProto.FLOAT)],
+               [], [vi("y", F, [2])], [u8]), "bad_initializer.onnx")
+
     # domain.onnx: a node from a custom domain.
     m = model([helper.make_node("MyOp", ["x"], ["y"], name="custom_node",
                                 domain="com.example")],
