@@ -35,7 +35,7 @@ FailureOr<KernelGraph> mlir::strata::buildKernelGraph(Block &block) {
                               "has type ")
              << v.getType();
     int id = graph.values.size();
-    graph.values.push_back({*bytes, kind, producer, {}, false});
+    graph.values.push_back({*bytes, kind, producer, {}, false, v});
     valueIds[v] = id;
     return id;
   };

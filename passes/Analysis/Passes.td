@@ -32,4 +32,42 @@ def StrataEstimateCosts : Pass<"strata-estimate-costs", "func::FuncOp"> {
   ];
 }
 
+def StrataMemoryReport : Pass<"strata-memory-report", "ModuleOp"> {
+  let summary = "Report each function's peak memory in its current order";
+  let description = [{
+    Builds the kernel graph of every function with a body (a node per
+    `strata.group`, and per compute op outside a group; views alias their
+    source) and computes the live bytes at each step of the current block
+    order. By default only activations count, as in the memory-scheduling
+    literature; `count-arguments` and `count-constants` add function
+    arguments and constants (weights), live from the start of the function
+    to their last use.
+
+    `format=text` (default) emits a remark per function and one at the
+    kernel where the peak occurs, listing the values live there:
+
+    ```mlir
+    // remark: function 'main': peak 2048 B at step 3 of 11 (kernel 'matmul_1')
+    // remark: peak of 'main': 3 live values: 'matmul_0' #0 (1024 B), ...
+    ```
+
+    `format=json` prints one JSON object per function on standard output,
+    with the keys `function`, `peak_bytes`, `peak_step`, `peak_kernel`,
+    `num_nodes`, `num_values`, `live_bytes` (per step) and `live_at_peak`.
+    `trace=FILE` writes a Chrome/Perfetto trace (JSON) with one process per
+    function: a slice per kernel and a `live bytes` counter, one time unit
+    per step. The IR is not changed.
+  }];
+  let options = [
+    Option<"format", "format", "std::string", /*default=*/"\"text\"",
+           "Output: text (remarks) or json (stdout)">,
+    Option<"trace", "trace", "std::string", /*default=*/"\"\"",
+           "Write a Chrome/Perfetto trace of the memory timeline here">,
+    Option<"countArguments", "count-arguments", "bool", /*default=*/"false",
+           "Count function arguments (live from the start to their last use)">,
+    Option<"countConstants", "count-constants", "bool", /*default=*/"false",
+           "Count constants (live from the start to their last use)">
+  ];
+}
+
 #endif // STRATA_PASSES_ANALYSIS_PASSES_TD

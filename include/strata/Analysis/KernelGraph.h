@@ -12,6 +12,7 @@
 #define STRATA_ANALYSIS_KERNELGRAPH_H
 
 #include "mlir/IR/Block.h"
+#include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -32,6 +33,9 @@ struct KGValue {
   SmallVector<int> users;
   /// Returned from the function: live until the end.
   bool isOutput = false;
+  /// The IR value it was built from (null in graphs made without IR), for
+  /// reports.
+  Value value;
 };
 
 /// A kernel.
