@@ -6,6 +6,7 @@
 #include "passes/Analysis/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
+#include "passes/Memory/Passes.h"
 #include "strata/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -23,6 +24,7 @@ void mlir::strata::registerStrataPasses() {
   registerFusionPasses();
   registerAnalysisPasses();
   registerConversionPasses();
+  registerMemoryPasses();
   registerStrataPipelines();
 }
 

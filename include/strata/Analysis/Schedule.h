@@ -1,0 +1,82 @@
+//===- Schedule.h - Memory-aware node orders ---------------------*- C++
+//-*-===//
+//
+// Orders of a kernel graph's nodes that respect dependencies, chosen to
+// lower the peak of live bytes (as computeMemoryProfile counts it):
+//
+// - greedy: the best of memory-aware list scheduling (among ready nodes,
+//   the one that frees the most bytes net of what it allocates), a
+//   depth-first order from the outputs, and the program order - the
+//   portfolio XLA's default memory scheduler uses;
+// - exact: dynamic programming over the downward-closed sets of scheduled
+//   nodes (Serenity-style). The live bytes between steps depend only on the
+//   set, so the best peak of a set is the minimum over its last node; sets
+//   whose peak cannot beat the greedy bound are pruned. Time and state
+//   limits return the greedy order with the proven lower bound.
+//
+// Plain C++ over the graph, testable without IR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_ANALYSIS_SCHEDULE_H
+#define STRATA_ANALYSIS_SCHEDULE_H
+
+#include "strata/Analysis/KernelGraph.h"
+
+#include <string>
+
+namespace mlir::strata {
+
+enum class ScheduleStatus {
+  /// The order's peak is proven minimal.
+  Optimal,
+  /// The best order found; the limit was reached before a proof.
+  Feasible,
+};
+
+struct ScheduleResult {
+  SmallVector<int> order;
+  int64_t peakBytes = 0;
+  /// A lower bound on every order's peak (equal to peakBytes if optimal).
+  int64_t lowerBound = 0;
+  ScheduleStatus status = ScheduleStatus::Feasible;
+  /// Which heuristic won (greedy) or "dp" (exact).
+  std::string method;
+  /// Search states the exact solver visited.
+  int64_t statesExplored = 0;
+  double seconds = 0;
+};
+
+/// The program order (0, 1, ..., n-1).
+ScheduleResult scheduleProgramOrder(const KernelGraph &graph,
+                                    const LivenessOptions &options = {});
+
+/// The best of the greedy heuristics (never worse than program order).
+ScheduleResult scheduleGreedy(const KernelGraph &graph,
+                              const LivenessOptions &options = {});
+
+struct ExactScheduleOptions {
+  double timeLimitSeconds = 10;
+  /// Stop (with the best order so far) after this many search states.
+  int64_t maxStates = 4'000'000;
+};
+
+/// The minimal-peak order by dynamic programming, or the greedy order and
+/// a lower bound when a limit is reached.
+ScheduleResult scheduleExact(const KernelGraph &graph,
+                             const LivenessOptions &options = {},
+                             const ExactScheduleOptions &exact = {});
+
+/// A simple lower bound on the peak of any order: the bytes a node must
+/// hold while it runs (its counted inputs and its outputs), maximized over
+/// the nodes.
+int64_t peakLowerBound(const KernelGraph &graph,
+                       const LivenessOptions &options = {});
+
+/// True if `order` is a permutation of the nodes that respects every
+/// producer -> user edge.
+bool isValidOrder(const KernelGraph &graph, ArrayRef<int> order);
+
+} // namespace mlir::strata
+
+#endif // STRATA_ANALYSIS_SCHEDULE_H

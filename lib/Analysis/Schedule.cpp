@@ -1,0 +1,356 @@
+//===- Schedule.cpp - Memory-aware node orders ----------------------------===//
+
+#include "strata/Analysis/Schedule.h"
+
+#include <chrono>
+#include <cstring>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+
+bool isCounted(const KGValue &v, const LivenessOptions &options) {
+  switch (v.kind) {
+  case ValueKind::Activation:
+    return true;
+  case ValueKind::Argument:
+    return options.countArguments;
+  case ValueKind::Constant:
+    return options.countConstants;
+  }
+  return false;
+}
+
+/// Distinct producer nodes of each node's inputs.
+SmallVector<SmallVector<int>> predecessors(const KernelGraph &graph) {
+  SmallVector<SmallVector<int>> preds(graph.nodes.size());
+  for (auto [id, node] : llvm::enumerate(graph.nodes))
+    for (int input : node.inputs) {
+      int p = graph.values[input].producer;
+      if (p >= 0 && !llvm::is_contained(preds[id], p))
+        preds[id].push_back(p);
+    }
+  return preds;
+}
+
+ScheduleResult finish(const KernelGraph &graph, SmallVector<int> order,
+                      const LivenessOptions &options, StringRef method) {
+  ScheduleResult result;
+  result.peakBytes = computeMemoryProfile(graph, order, options).peakBytes;
+  result.order = std::move(order);
+  result.method = method.str();
+  result.lowerBound =
+      std::min(result.peakBytes, peakLowerBound(graph, options));
+  result.status = result.lowerBound == result.peakBytes
+                      ? ScheduleStatus::Optimal
+                      : ScheduleStatus::Feasible;
+  return result;
+}
+
+/// Memory-aware list scheduling: among ready nodes, the one with the best
+/// (bytes freed - bytes allocated); ties go to program order.
+SmallVector<int> listSchedule(const KernelGraph &graph,
+                              const LivenessOptions &options) {
+  int n = graph.nodes.size();
+  SmallVector<SmallVector<int>> preds = predecessors(graph);
+  SmallVector<SmallVector<int>> succs(n);
+  SmallVector<int> waiting(n);
+  for (int v = 0; v < n; ++v) {
+    waiting[v] = preds[v].size();
+    for (int p : preds[v])
+      succs[p].push_back(v);
+  }
+  SmallVector<int> remainingUsers(graph.values.size());
+  for (auto [id, value] : llvm::enumerate(graph.values))
+    remainingUsers[id] = value.users.size();
+  SmallVector<int> ready, order;
+  for (int v = 0; v < n; ++v)
+    if (waiting[v] == 0)
+      ready.push_back(v);
+  while (!ready.empty()) {
+    int bestIndex = 0;
+    int64_t bestScore = INT64_MIN;
+    for (auto [i, v] : llvm::enumerate(ready)) {
+      int64_t score = 0;
+      for (int input : graph.nodes[v].inputs) {
+        const KGValue &value = graph.values[input];
+        if (isCounted(value, options) && !value.isOutput &&
+            remainingUsers[input] == 1)
+          score += value.bytes;
+      }
+      for (int output : graph.nodes[v].outputs)
+        if (isCounted(graph.values[output], options))
+          score -= graph.values[output].bytes;
+      if (score > bestScore || (score == bestScore && v < ready[bestIndex])) {
+        bestScore = score;
+        bestIndex = i;
+      }
+    }
+    int v = ready[bestIndex];
+    ready.erase(ready.begin() + bestIndex);
+    order.push_back(v);
+    for (int input : graph.nodes[v].inputs)
+      --remainingUsers[input];
+    for (int s : succs[v])
+      if (--waiting[s] == 0)
+        ready.push_back(s);
+  }
+  return order;
+}
+
+/// Depth-first post-order from the sinks: each node right after the
+/// operands it needs, which keeps chains short-lived.
+SmallVector<int> depthFirstSchedule(const KernelGraph &graph) {
+  int n = graph.nodes.size();
+  SmallVector<SmallVector<int>> preds = predecessors(graph);
+  SmallVector<bool> hasSucc(n, false), done(n, false);
+  for (int v = 0; v < n; ++v)
+    for (int p : preds[v])
+      hasSucc[p] = true;
+  SmallVector<int> order;
+  // Iterative DFS: (node, next predecessor index).
+  SmallVector<std::pair<int, unsigned>> stack;
+  auto visit = [&](int root) {
+    if (done[root])
+      return;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      auto &[v, next] = stack.back();
+      if (next < preds[v].size()) {
+        int p = preds[v][next++];
+        if (!done[p])
+          stack.push_back({p, 0});
+        continue;
+      }
+      if (!done[v]) {
+        done[v] = true;
+        order.push_back(v);
+      }
+      stack.pop_back();
+    }
+  };
+  for (int v = 0; v < n; ++v)
+    if (!hasSucc[v])
+      visit(v);
+  for (int v = 0; v < n; ++v)
+    visit(v);
+  return order;
+}
+
+} // namespace
+
+int64_t mlir::strata::peakLowerBound(const KernelGraph &graph,
+                                     const LivenessOptions &options) {
+  int64_t bound = 0;
+  for (const KGNode &node : graph.nodes) {
+    int64_t bytes = 0;
+    for (int input : node.inputs)
+      if (isCounted(graph.values[input], options))
+        bytes += graph.values[input].bytes;
+    for (int output : node.outputs)
+      if (isCounted(graph.values[output], options))
+        bytes += graph.values[output].bytes;
+    bound = std::max(bound, bytes);
+  }
+  return bound;
+}
+
+bool mlir::strata::isValidOrder(const KernelGraph &graph, ArrayRef<int> order) {
+  int n = graph.nodes.size();
+  if ((int)order.size() != n)
+    return false;
+  SmallVector<int> stepOf(n, -1);
+  for (auto [step, v] : llvm::enumerate(order)) {
+    if (v < 0 || v >= n || stepOf[v] >= 0)
+      return false;
+    stepOf[v] = step;
+  }
+  SmallVector<SmallVector<int>> preds = predecessors(graph);
+  for (int v = 0; v < n; ++v)
+    for (int p : preds[v])
+      if (stepOf[p] > stepOf[v])
+        return false;
+  return true;
+}
+
+ScheduleResult
+mlir::strata::scheduleProgramOrder(const KernelGraph &graph,
+                                   const LivenessOptions &options) {
+  SmallVector<int> order(graph.nodes.size());
+  std::iota(order.begin(), order.end(), 0);
+  return finish(graph, std::move(order), options, "program");
+}
+
+ScheduleResult mlir::strata::scheduleGreedy(const KernelGraph &graph,
+                                            const LivenessOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  ScheduleResult best = scheduleProgramOrder(graph, options);
+  for (auto [name, order] :
+       {std::make_pair("list", listSchedule(graph, options)),
+        std::make_pair("depth-first", depthFirstSchedule(graph))}) {
+    ScheduleResult candidate = finish(graph, order, options, name);
+    if (candidate.peakBytes < best.peakBytes)
+      best = std::move(candidate);
+  }
+  best.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return best;
+}
+
+ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
+                                           const LivenessOptions &options,
+                                           const ExactScheduleOptions &exact) {
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  ScheduleResult greedy = scheduleGreedy(graph, options);
+  int64_t upper = greedy.peakBytes;
+  int64_t simpleBound = peakLowerBound(graph, options);
+  int n = graph.nodes.size();
+  if (n == 0 || simpleBound == upper) {
+    greedy.status = ScheduleStatus::Optimal;
+    greedy.lowerBound = upper;
+    greedy.seconds = elapsed();
+    return greedy;
+  }
+
+  SmallVector<SmallVector<int>> preds = predecessors(graph);
+  int words = (n + 63) / 64;
+  using Bits = std::string; // `words` 64-bit words, as bytes
+  auto test = [&](const Bits &s, int v) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + 8 * (v / 64), 8);
+    return (w >> (v % 64)) & 1;
+  };
+  auto set = [&](Bits &s, int v) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + 8 * (v / 64), 8);
+    w |= uint64_t(1) << (v % 64);
+    std::memcpy(s.data() + 8 * (v / 64), &w, 8);
+  };
+
+  // Bytes live before any node: counted arguments/constants still needed.
+  int64_t initialLive = 0;
+  for (const KGValue &value : graph.values)
+    if (value.producer < 0 && isCounted(value, options) &&
+        (!value.users.empty() || value.isOutput))
+      initialLive += value.bytes;
+
+  struct Entry {
+    int64_t live, peak;
+    int parent, last;
+  };
+  // Per layer: the states (for the next expansion) and their back links.
+  std::unordered_map<Bits, int> layerIndex;
+  SmallVector<Bits> layerBits = {Bits(8 * words, '\0')};
+  SmallVector<Entry> layerEntries = {{initialLive, 0, -1, -1}};
+  SmallVector<SmallVector<std::pair<int, int>>> links; // (parent, last)
+  int64_t states = 1;
+  bool aborted = false;
+  int64_t frontierBound = INT64_MAX;
+
+  for (int k = 0; k < n && !layerBits.empty(); ++k) {
+    std::unordered_map<Bits, int> nextIndex;
+    SmallVector<Bits> nextBits;
+    SmallVector<Entry> nextEntries;
+    for (auto [si, bits] : llvm::enumerate(layerBits)) {
+      const Entry &entry = layerEntries[si];
+      for (int v = 0; v < n; ++v) {
+        if (test(bits, v) ||
+            llvm::any_of(preds[v], [&](int p) { return !test(bits, p); }))
+          continue;
+        int64_t produced = 0;
+        for (int output : graph.nodes[v].outputs)
+          if (isCounted(graph.values[output], options))
+            produced += graph.values[output].bytes;
+        int64_t peak = std::max(entry.peak, entry.live + produced);
+        if (peak >= upper)
+          continue;
+        Bits next = bits;
+        set(next, v);
+        // Values whose last user is v (or unused outputs of v) die.
+        int64_t freed = 0;
+        auto dead = [&](int id) {
+          const KGValue &value = graph.values[id];
+          return isCounted(value, options) && !value.isOutput &&
+                 llvm::all_of(value.users,
+                              [&](int u) { return test(next, u); });
+        };
+        for (int input : graph.nodes[v].inputs)
+          if (dead(input))
+            freed += graph.values[input].bytes;
+        for (int output : graph.nodes[v].outputs)
+          if (dead(output))
+            freed += graph.values[output].bytes;
+        auto [it, inserted] = nextIndex.try_emplace(next, nextBits.size());
+        if (inserted) {
+          nextBits.push_back(std::move(next));
+          nextEntries.push_back(
+              {entry.live + produced - freed, peak, (int)si, v});
+          ++states;
+        } else if (peak < nextEntries[it->second].peak) {
+          nextEntries[it->second].peak = peak;
+          nextEntries[it->second].parent = si;
+          nextEntries[it->second].last = v;
+        }
+      }
+      if (states > exact.maxStates || elapsed() > exact.timeLimitSeconds) {
+        aborted = true;
+        break;
+      }
+    }
+    if (aborted) {
+      // Every order's prefix of this size is a state of the current layer
+      // or was pruned at >= upper.
+      for (const Entry &e : layerEntries)
+        frontierBound = std::min(frontierBound, e.peak);
+      break;
+    }
+    SmallVector<std::pair<int, int>> back;
+    for (const Entry &e : nextEntries)
+      back.push_back({e.parent, e.last});
+    links.push_back(std::move(back));
+    layerBits = std::move(nextBits);
+    layerEntries = std::move(nextEntries);
+  }
+
+  if (aborted) {
+    greedy.status = ScheduleStatus::Feasible;
+    greedy.lowerBound = std::max(simpleBound, std::min(upper, frontierBound));
+    greedy.statesExplored = states;
+    greedy.method = "dp (limit reached; greedy order)";
+    greedy.seconds = elapsed();
+    return greedy;
+  }
+  if (layerBits.empty() || (int)links.size() < n) {
+    // No order beats the greedy one: it is optimal.
+    greedy.status = ScheduleStatus::Optimal;
+    greedy.lowerBound = upper;
+    greedy.statesExplored = states;
+    greedy.method = "dp (greedy proven optimal)";
+    greedy.seconds = elapsed();
+    return greedy;
+  }
+  // Walk the back links from the full set.
+  SmallVector<int> order(n);
+  int index = 0;
+  for (int k = n - 1; k >= 0; --k) {
+    auto [parent, last] = links[k][index];
+    order[k] = last;
+    index = parent;
+  }
+  ScheduleResult result = finish(graph, std::move(order), options, "dp");
+  result.status = ScheduleStatus::Optimal;
+  result.lowerBound = result.peakBytes;
+  result.statesExplored = states;
+  result.seconds = elapsed();
+  return result;
+}
