@@ -33,6 +33,7 @@ tools = [
     "strata-opt",
     "strata-translate",
     "strata-run",
+    "strata-plan",
     ToolSubst("mlir-opt-stock", os.path.join(config.llvm_tools_dir, "mlir-opt"),
               unresolved="fatal"),
 ]
