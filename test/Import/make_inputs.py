@@ -151,6 +151,67 @@ def main():
     with open(os.path.join(OUT, "no_opset.onnx"), "wb") as f:
         f.write(m.SerializeToString())
 
+    # diagnostics.onnx: one node per converter diagnostic, each on graph
+    # inputs, so that all of them are reported in one run (written without
+    # the checker: several attributes are deliberately invalid).
+    I64 = TensorProto.INT64
+    B = TensorProto.BOOL
+    def const(name, values):
+        return numpy_helper.from_array(np.array(values, np.int64), name)
+    nodes = [
+        helper.make_node("Conv", ["x4", "w_bad"], ["o1"], name="conv_group", group=2),
+        helper.make_node("Conv", ["x4", "w3"], ["o2"], name="conv_kernel", kernel_shape=[5, 5]),
+        helper.make_node("Conv", ["x6", "w6"], ["o3"], name="conv_rank"),
+        helper.make_node("MaxPool", ["x4"], ["o4", "o4i"], name="pool_indices", kernel_shape=[2, 2]),
+        helper.make_node("AveragePool", ["x4"], ["o5"], name="pool_stride", kernel_shape=[2, 2], strides=[0, 1]),
+        helper.make_node("MaxPool", ["x4"], ["o6"], name="pool_pads", kernel_shape=[2, 2], pads=[2, 2, 2, 2]),
+        helper.make_node("Reshape", ["m34", "shape_two_neg"], ["o7"], name="reshape_two_neg"),
+        helper.make_node("Reshape", ["m34", "shape_six"], ["o8"], name="reshape_count"),
+        helper.make_node("Transpose", ["m34"], ["o9"], name="transpose_perm", perm=[0, 0]),
+        helper.make_node("Squeeze", ["m34", "axes0"], ["o10"], name="squeeze_size"),
+        helper.make_node("Concat", ["m34", "m43"], ["o11"], name="concat_shapes", axis=0),
+        helper.make_node("Split", ["m34", "split_bad"], ["o12a", "o12b"], name="split_sizes", axis=1),
+        helper.make_node("Slice", ["m34", "zero1", "two1", "axes0", "zero1"], ["o13"], name="slice_step"),
+        helper.make_node("Gather", ["m34", "idx9"], ["o14"], name="gather_range"),
+        helper.make_node("Pad", ["m34", "pads4"], ["o15"], name="pad_mode", mode="wrap"),
+        helper.make_node("Expand", ["m34", "shape_57"], ["o16"], name="expand_shape"),
+        helper.make_node("Tile", ["m34", "two1"], ["o17"], name="tile_repeats"),
+        helper.make_node("Softmax", ["m34"], ["o18"], name="softmax_axis", axis=5),
+        helper.make_node("Resize", ["x4", "", "scales4"], ["o19"], name="resize_mode", mode="bogus"),
+        helper.make_node("Resize", ["x4", "", "scales4"], ["o20"], name="resize_coords",
+                         coordinate_transformation_mode="tf_crop_and_resize"),
+        helper.make_node("Add", ["m34", "m43"], ["o21"], name="add_shapes"),
+        helper.make_node("Cast", ["m34"], ["o22"], name="cast_string", to=TensorProto.STRING),
+        helper.make_node("MatMul", ["m34", "m34"], ["o23"], name="matmul_inner"),
+        helper.make_node("Constant", [], ["o24"], name="constant_string", value_string="text"),
+        helper.make_node("EyeLike", ["x4"], ["o25"], name="eyelike_rank"),
+        helper.make_node("CumSum", ["i3", "zero0"], ["o26"], name="cumsum_int"),
+        helper.make_node("Mod", ["m34", "m34"], ["o27"], name="mod_float"),
+        helper.make_node("Where", ["m34", "m34", "m34"], ["o28"], name="where_cond"),
+        helper.make_node("Not", ["m34"], ["o29"], name="not_float"),
+        helper.make_node("And", ["m34", "m34"], ["o30"], name="and_float"),
+        helper.make_node("LayerNormalization", ["m34", "m34"], ["o31"], name="layernorm_axis", axis=2),
+        helper.make_node("ConvTranspose", ["x4", "w_bad"], ["o32"], name="convt_weight"),
+        helper.make_node("Resize", ["x4", "", "scales3"], ["o33"], name="resize_scales"),
+    ]
+    inits = [const("shape_two_neg", [-1, -1]), const("shape_six", [6]),
+             const("axes0", [0]), const("split_bad", [2, 3]),
+             const("zero1", [0]), const("two1", [2]), const("idx9", [9]),
+             const("pads4", [0, 1, 0, 1]), const("shape_57", [5, 7]),
+             numpy_helper.from_array(np.array(0, np.int64), "zero0"),
+             numpy_helper.from_array(np.ones(4, np.float32), "scales4"),
+             numpy_helper.from_array(np.ones(3, np.float32), "scales3"),
+             numpy_helper.from_array(np.ones((2, 3, 3, 3), np.float32), "w_bad"),
+             numpy_helper.from_array(np.ones((2, 1, 3, 3), np.float32), "w3"),
+             numpy_helper.from_array(np.ones((1, 1, 1, 1, 1, 1), np.float32), "w6")]
+    outputs = [vi(n.output[0], F, None) for n in nodes]
+    m = model(nodes, [vi("x4", F, [1, 1, 4, 4]), vi("x6", F, [1, 1, 1, 1, 1, 1]),
+                      vi("m34", F, [3, 4]), vi("m43", F, [4, 3]),
+                      vi("i3", TensorProto.INT32, [3])],
+              outputs, inits)
+    with open(os.path.join(OUT, "diagnostics.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+
     # truncated.onnx: the first half of a valid model.
     with open(os.path.join(OUT, "add.onnx"), "rb") as f:
         data = f.read()
