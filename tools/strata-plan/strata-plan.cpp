@@ -2,6 +2,7 @@
 //
 //   strata-plan schedule --graph G.json [--algorithm=program|greedy|exact]
 //                        [--time-limit=S] [--max-states=N] [--format=text|json]
+//   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
 //
 // Runs Strata's planning library on a DAG without a model. The graph is
 // networkx node-link JSON (as nx.node_link_data writes it): "nodes" with
@@ -10,11 +11,27 @@
 // graph.order, a topological order to use as the program order (else the
 // order of "nodes"). A node's output is live from its step to its last
 // consumer; outputs of sinks are the graph's results and stay live to the
-// end. Exit status 0 on success, 1 on any error.
+// end. `export` writes the kernel graph of a function (after
+// canonicalization for ONNX models) in that format: a node per kernel with
+// its output bytes and the roofline estimate on host-cpu as `duration`.
+// Exit status 0 on success, 1 on any error.
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Analysis/Schedule.h"
+#include "strata/CostModel/CostModel.h"
+#include "strata/Import/OnnxImporter.h"
+#include "strata/InitAll.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CommandLine.h"
@@ -29,11 +46,19 @@ using namespace mlir::strata;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory planCategory("strata-plan options");
-static cl::opt<std::string> command(cl::Positional, cl::desc("<schedule>"),
-                                    cl::Required, cl::cat(planCategory));
+static cl::list<std::string> positional(cl::Positional,
+                                        cl::desc("schedule | export <model>"),
+                                        cl::cat(planCategory));
 static cl::opt<std::string> graphFile("graph",
                                       cl::desc("Graph in node-link JSON"),
-                                      cl::Required, cl::cat(planCategory));
+                                      cl::cat(planCategory));
+static cl::opt<std::string>
+    functionName("function",
+                 cl::desc("export: the function (default: the only one, or "
+                          "main)"),
+                 cl::init(""), cl::cat(planCategory));
+static cl::opt<std::string> outputFile("o", cl::desc("export: output file"),
+                                       cl::init("-"), cl::cat(planCategory));
 static cl::opt<std::string> algorithm("algorithm",
                                       cl::desc("program, greedy or exact"),
                                       cl::init("greedy"),
@@ -194,6 +219,99 @@ static KernelGraph inProgramOrder(const AbstractGraph &g,
   return graph;
 }
 
+/// `strata-plan export`: a function's kernel graph as node-link JSON.
+static int exportGraph(StringRef path) {
+  DialectRegistry registry;
+  registerAllDialectsForStrata(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  auto file = openInputFile(path, &error);
+  if (!file)
+    return fail(error);
+  OwningOpRef<ModuleOp> module;
+  bool onnx = path.ends_with(".onnx") || looksLikeOnnxModel(file->getBuffer());
+  if (onnx) {
+    OnnxImportOptions options;
+    options.bufferName = path.str();
+    module = importOnnxModel(file->getBuffer(), &context, options);
+  } else {
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
+  if (!module)
+    return fail("cannot read '" + path + "'");
+  if (onnx) {
+    // Cancel the layout transposes around convolutions, as strata-run does.
+    PassManager pm(&context);
+    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  SmallVector<func::FuncOp> candidates;
+  for (auto func : module->getOps<func::FuncOp>())
+    if (!func.isExternal() &&
+        (functionName.empty() || func.getSymName() == functionName))
+      candidates.push_back(func);
+  if (candidates.size() > 1 && functionName.empty())
+    llvm::erase_if(candidates,
+                   [](func::FuncOp f) { return f.getSymName() != "main"; });
+  if (candidates.size() != 1)
+    return fail(functionName.empty()
+                    ? "cannot choose a function: give --function=NAME"
+                    : "no function named '" + functionName + "' with a body");
+  func::FuncOp func = candidates.front();
+  FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
+  if (failed(graph))
+    return 1;
+  FailureOr<std::unique_ptr<CostModel>> model =
+      createCostModel("roofline", "host-cpu", *module);
+  if (failed(model))
+    return 1;
+
+  llvm::json::Array nodes, links, order;
+  for (auto [id, node] : llvm::enumerate(graph->nodes)) {
+    int64_t bytes = 0;
+    for (int output : node.outputs)
+      bytes += graph->values[output].bytes;
+    FailureOr<CostEstimate> est = (*model)->estimate(node.op);
+    std::string name = node.op->getName().getStringRef().str();
+    if (auto group = dyn_cast<GroupOp>(node.op); group && group.getName())
+      name = group.getName()->str();
+    nodes.push_back(
+        llvm::json::Object{{"id", (int64_t)id},
+                           {"name", name},
+                           {"out_cost", bytes},
+                           {"duration", succeeded(est) ? est->seconds : 0.0}});
+    order.push_back((int64_t)id);
+    SmallVector<int> sources;
+    for (int input : node.inputs) {
+      int producer = graph->values[input].producer;
+      if (producer >= 0 && !llvm::is_contained(sources, producer))
+        sources.push_back(producer);
+    }
+    llvm::sort(sources);
+    for (int producer : sources)
+      links.push_back(llvm::json::Object{{"source", (int64_t)producer},
+                                         {"target", (int64_t)id}});
+  }
+  llvm::json::Object out{
+      {"directed", true},
+      {"multigraph", false},
+      {"graph", llvm::json::Object{{"name", func.getSymName()},
+                                   {"order", std::move(order)}}},
+      {"nodes", std::move(nodes)},
+      {"links", std::move(links)}};
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(outputFile, &error);
+  if (!output)
+    return fail(error);
+  output->os() << llvm::json::Value(std::move(out)) << "\n";
+  output->keep();
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(planCategory);
@@ -201,8 +319,21 @@ int main(int argc, char **argv) {
       argc, argv,
       "strata-plan: Strata's memory planning on abstract DAGs "
       "(networkx node-link JSON)\n");
+  if (positional.empty())
+    return fail("expected a command: schedule or export");
+  StringRef command = positional.front();
+  if (command == "export") {
+    if (positional.size() != 2)
+      return fail("export expects one model file (.mlir or .onnx)");
+    return exportGraph(positional[1]);
+  }
   if (command != "schedule")
-    return fail("unknown command '" + command + "'; expected schedule");
+    return fail("unknown command '" + command +
+                "'; expected schedule or export");
+  if (positional.size() != 1)
+    return fail("schedule takes no positional arguments; give --graph");
+  if (graphFile.empty())
+    return fail("schedule needs --graph FILE.json");
   if (algorithm != "program" && algorithm != "greedy" && algorithm != "exact")
     return fail("unknown --algorithm '" + algorithm +
                 "'; expected program, greedy or exact");
