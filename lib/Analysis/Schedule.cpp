@@ -185,8 +185,28 @@ mlir::strata::scheduleProgramOrder(const KernelGraph &graph,
   return finish(graph, std::move(order), options, "program");
 }
 
+namespace {
+/// Result of a layered search over the downward-closed sets of nodes.
+struct LayerSearch {
+  /// An order with a peak below `upper`, or empty if none was found.
+  SmallVector<int> order;
+  /// A limit stopped the search (no proof either way).
+  bool aborted = false;
+  /// With `aborted`: the smallest peak on the frontier (a lower bound on
+  /// every order better than `upper`).
+  int64_t frontierBound = INT64_MAX;
+  int64_t states = 0;
+};
+} // namespace
+
+static LayerSearch searchLayers(const KernelGraph &graph,
+                                const LivenessOptions &options, int64_t upper,
+                                size_t beamWidth, double timeLimitSeconds,
+                                int64_t maxStates);
+
 ScheduleResult mlir::strata::scheduleGreedy(const KernelGraph &graph,
-                                            const LivenessOptions &options) {
+                                            const LivenessOptions &options,
+                                            const GreedyScheduleOptions &opts) {
   auto start = std::chrono::steady_clock::now();
   ScheduleResult best = scheduleProgramOrder(graph, options);
   for (auto [name, order] :
@@ -196,32 +216,42 @@ ScheduleResult mlir::strata::scheduleGreedy(const KernelGraph &graph,
     if (candidate.peakBytes < best.peakBytes)
       best = std::move(candidate);
   }
+  // Beam search over scheduled sets: the exact search keeping the best
+  // states of each layer. Its cost grows as n^2, so large graphs keep the
+  // linear-time heuristics alone.
+  if (opts.beamWidth > 0 && (int)graph.nodes.size() <= opts.beamMaxNodes) {
+    LayerSearch beam = searchLayers(graph, options, best.peakBytes,
+                                    opts.beamWidth, /*timeLimitSeconds=*/1e9,
+                                    /*maxStates=*/INT64_MAX);
+    if (!beam.order.empty()) {
+      ScheduleResult candidate =
+          finish(graph, std::move(beam.order), options, "beam");
+      if (candidate.peakBytes < best.peakBytes)
+        best = std::move(candidate);
+    }
+  }
   best.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   return best;
 }
 
-ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
-                                           const LivenessOptions &options,
-                                           const ExactScheduleOptions &exact) {
+/// Expands the sets of scheduled nodes layer by layer (by size), merging
+/// equal sets and pruning peaks >= `upper`. With a finite `beamWidth` only
+/// the best states of each layer (by peak, then live bytes) survive: a
+/// heuristic; unbounded, the search is exact.
+static LayerSearch searchLayers(const KernelGraph &graph,
+                                const LivenessOptions &options, int64_t upper,
+                                size_t beamWidth, double timeLimitSeconds,
+                                int64_t maxStates) {
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                          start)
         .count();
   };
-  ScheduleResult greedy = scheduleGreedy(graph, options);
-  int64_t upper = greedy.peakBytes;
-  int64_t simpleBound = peakLowerBound(graph, options);
+  LayerSearch search;
   int n = graph.nodes.size();
-  if (n == 0 || simpleBound == upper) {
-    greedy.status = ScheduleStatus::Optimal;
-    greedy.lowerBound = upper;
-    greedy.seconds = elapsed();
-    return greedy;
-  }
-
   SmallVector<SmallVector<int>> preds = predecessors(graph);
   int words = (n + 63) / 64;
   using Bits = std::string; // `words` 64-bit words, as bytes
@@ -248,14 +278,10 @@ ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
     int64_t live, peak;
     int parent, last;
   };
-  // Per layer: the states (for the next expansion) and their back links.
-  std::unordered_map<Bits, int> layerIndex;
   SmallVector<Bits> layerBits = {Bits(8 * words, '\0')};
   SmallVector<Entry> layerEntries = {{initialLive, 0, -1, -1}};
   SmallVector<SmallVector<std::pair<int, int>>> links; // (parent, last)
-  int64_t states = 1;
-  bool aborted = false;
-  int64_t frontierBound = INT64_MAX;
+  search.states = 1;
 
   for (int k = 0; k < n && !layerBits.empty(); ++k) {
     std::unordered_map<Bits, int> nextIndex;
@@ -295,24 +321,42 @@ ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
           nextBits.push_back(std::move(next));
           nextEntries.push_back(
               {entry.live + produced - freed, peak, (int)si, v});
-          ++states;
+          ++search.states;
         } else if (peak < nextEntries[it->second].peak) {
           nextEntries[it->second].peak = peak;
           nextEntries[it->second].parent = si;
           nextEntries[it->second].last = v;
         }
       }
-      if (states > exact.maxStates || elapsed() > exact.timeLimitSeconds) {
-        aborted = true;
+      if (search.states > maxStates || elapsed() > timeLimitSeconds) {
+        search.aborted = true;
         break;
       }
     }
-    if (aborted) {
+    if (search.aborted) {
       // Every order's prefix of this size is a state of the current layer
       // or was pruned at >= upper.
       for (const Entry &e : layerEntries)
-        frontierBound = std::min(frontierBound, e.peak);
-      break;
+        search.frontierBound = std::min(search.frontierBound, e.peak);
+      return search;
+    }
+    if (nextBits.size() > beamWidth) {
+      SmallVector<int> keep(nextBits.size());
+      std::iota(keep.begin(), keep.end(), 0);
+      std::stable_sort(keep.begin(), keep.end(), [&](int a, int b) {
+        return std::make_pair(nextEntries[a].peak, nextEntries[a].live) <
+               std::make_pair(nextEntries[b].peak, nextEntries[b].live);
+      });
+      keep.resize(beamWidth);
+      llvm::sort(keep); // keep the discovery order: deterministic
+      SmallVector<Bits> bits;
+      SmallVector<Entry> entries;
+      for (int i : keep) {
+        bits.push_back(std::move(nextBits[i]));
+        entries.push_back(nextEntries[i]);
+      }
+      nextBits = std::move(bits);
+      nextEntries = std::move(entries);
     }
     SmallVector<std::pair<int, int>> back;
     for (const Entry &e : nextEntries)
@@ -321,36 +365,62 @@ ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
     layerBits = std::move(nextBits);
     layerEntries = std::move(nextEntries);
   }
+  if (layerBits.empty() || (int)links.size() < n)
+    return search; // nothing below `upper`
+  // Walk the back links from the full set.
+  search.order.resize(n);
+  int index = 0;
+  for (int k = n - 1; k >= 0; --k) {
+    auto [parent, last] = links[k][index];
+    search.order[k] = last;
+    index = parent;
+  }
+  return search;
+}
 
-  if (aborted) {
+ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
+                                           const LivenessOptions &options,
+                                           const ExactScheduleOptions &exact) {
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  ScheduleResult greedy = scheduleGreedy(graph, options);
+  int64_t upper = greedy.peakBytes;
+  int64_t simpleBound = peakLowerBound(graph, options);
+  if (graph.nodes.empty() || simpleBound == upper) {
+    greedy.status = ScheduleStatus::Optimal;
+    greedy.lowerBound = upper;
+    greedy.seconds = elapsed();
+    return greedy;
+  }
+  LayerSearch search =
+      searchLayers(graph, options, upper, SIZE_MAX,
+                   exact.timeLimitSeconds - elapsed(), exact.maxStates);
+  if (search.aborted) {
     greedy.status = ScheduleStatus::Feasible;
-    greedy.lowerBound = std::max(simpleBound, std::min(upper, frontierBound));
-    greedy.statesExplored = states;
+    greedy.lowerBound =
+        std::max(simpleBound, std::min(upper, search.frontierBound));
+    greedy.statesExplored = search.states;
     greedy.method = "dp (limit reached; greedy order)";
     greedy.seconds = elapsed();
     return greedy;
   }
-  if (layerBits.empty() || (int)links.size() < n) {
+  if (search.order.empty()) {
     // No order beats the greedy one: it is optimal.
     greedy.status = ScheduleStatus::Optimal;
     greedy.lowerBound = upper;
-    greedy.statesExplored = states;
+    greedy.statesExplored = search.states;
     greedy.method = "dp (greedy proven optimal)";
     greedy.seconds = elapsed();
     return greedy;
   }
-  // Walk the back links from the full set.
-  SmallVector<int> order(n);
-  int index = 0;
-  for (int k = n - 1; k >= 0; --k) {
-    auto [parent, last] = links[k][index];
-    order[k] = last;
-    index = parent;
-  }
-  ScheduleResult result = finish(graph, std::move(order), options, "dp");
+  ScheduleResult result = finish(graph, std::move(search.order), options, "dp");
   result.status = ScheduleStatus::Optimal;
   result.lowerBound = result.peakBytes;
-  result.statesExplored = states;
+  result.statesExplored = search.states;
   result.seconds = elapsed();
   return result;
 }

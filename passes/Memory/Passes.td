@@ -18,7 +18,9 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
     - `program`: keep the current order (reports its peak);
     - `greedy` (default): the best of memory-aware list scheduling (the
       ready kernel that frees the most bytes net of what it allocates), a
-      depth-first order from the outputs, and the current order;
+      depth-first order from the outputs, the current order, and (up to
+      1000 kernels) a beam search that runs the exact search below keeping
+      the 32 best states per step;
     - `exact`: the minimal peak by dynamic programming over the sets of
       scheduled kernels (the live bytes between steps depend only on the
       set), pruned by the greedy bound. At `time-limit` seconds, or after

@@ -6,8 +6,9 @@
 //
 // - greedy: the best of memory-aware list scheduling (among ready nodes,
 //   the one that frees the most bytes net of what it allocates), a
-//   depth-first order from the outputs, and the program order - the
-//   portfolio XLA's default memory scheduler uses;
+//   depth-first order from the outputs and the program order (the
+//   portfolio XLA's default memory scheduler uses), plus a beam search
+//   that runs the exact search below keeping the 32 best states per layer;
 // - exact: dynamic programming over the downward-closed sets of scheduled
 //   nodes (Serenity-style). The live bytes between steps depend only on the
 //   set, so the best peak of a set is the minimum over its last node; sets
@@ -51,9 +52,17 @@ struct ScheduleResult {
 ScheduleResult scheduleProgramOrder(const KernelGraph &graph,
                                     const LivenessOptions &options = {});
 
+struct GreedyScheduleOptions {
+  /// States kept per layer by the beam search (0: no beam search).
+  size_t beamWidth = 32;
+  /// Graphs larger than this skip the beam search, whose cost grows as n^2.
+  int beamMaxNodes = 1000;
+};
+
 /// The best of the greedy heuristics (never worse than program order).
 ScheduleResult scheduleGreedy(const KernelGraph &graph,
-                              const LivenessOptions &options = {});
+                              const LivenessOptions &options = {},
+                              const GreedyScheduleOptions &greedy = {});
 
 struct ExactScheduleOptions {
   double timeLimitSeconds = 10;

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Memory-planning benchmark: schedules (program / greedy / exact).
+
+Graphs (all seeded, so reruns give the same graphs):
+  - the nine ONNX light models, exported with `strata-plan export`;
+  - random layered DAGs (each node reads 1-3 of the previous `width` nodes,
+    outputs of 1-100 KiB), n = 100, 250, 500, 1000 and 10,000;
+  - training-like graphs: a random forward DAG plus a mirrored backward
+    pass, where each backward node consumes its forward node's inputs and
+    the incoming gradient;
+  - 60 small random DAGs (n = 20, 40, 60) to measure how often greedy is
+    optimal where the exact solver finishes.
+
+Each graph goes through `strata-plan schedule --format=json` with
+--algorithm=program, greedy and exact (time limit per graph, default 10 s).
+Writes docs/benchmarks/memory.md (tables) and a plot next to it.
+Rematerialization is not built yet; its columns come with it.
+
+Usage: python3 benchmarks/memory/run.py [--strata-plan build/bin/strata-plan]
+       [--time-limit 10] [--markdown docs/benchmarks/memory.md]
+Needs python3-matplotlib for the plot.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LIGHT = ["bvlc_alexnet", "densenet121", "inception_v1", "inception_v2",
+         "resnet50", "shufflenet", "squeezenet", "vgg19", "zfnet512"]
+
+
+def layered(n, seed, width=10):
+    rng = random.Random(seed)
+    nodes = [{"id": i, "out_cost": 1024 * rng.randint(1, 100),
+              "duration": rng.random()} for i in range(n)]
+    links = []
+    for i in range(1, n):
+        lo = max(0, i - width)
+        k = rng.randint(1, min(3, i - lo))
+        for s in sorted(rng.sample(range(lo, i), k)):
+            links.append({"source": s, "target": i})
+    return {"directed": True, "multigraph": False, "graph": {},
+            "nodes": nodes, "links": links}
+
+
+def training_like(n_forward, seed, width=4):
+    """Forward DAG, then backward nodes in reverse order: backward node i
+    reads the inputs of forward node i and the gradient of its successor."""
+    fwd = layered(n_forward, seed, width)
+    rng = random.Random(seed + 1)
+    preds = {i: [] for i in range(n_forward)}
+    for link in fwd["links"]:
+        preds[link["target"]].append(link["source"])
+    nodes = list(fwd["nodes"])
+    links = list(fwd["links"])
+    prev_grad = n_forward - 1  # the loss: the last forward node
+    for k, i in enumerate(reversed(range(n_forward))):
+        b = n_forward + k
+        nodes.append({"id": b, "out_cost": fwd["nodes"][i]["out_cost"],
+                      "duration": 2 * rng.random()})
+        for p in preds[i]:
+            links.append({"source": p, "target": b})
+        links.append({"source": prev_grad, "target": b})
+        prev_grad = b
+    return {"directed": True, "multigraph": False, "graph": {},
+            "nodes": nodes, "links": links}
+
+
+def schedule(strata_plan, path, algorithm, time_limit):
+    out = subprocess.run([strata_plan, "schedule", f"--graph={path}",
+                          f"--algorithm={algorithm}",
+                          f"--time-limit={time_limit}", "--format=json"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def run_graph(args, tmp, name, graph=None, path=None):
+    if path is None:
+        path = os.path.join(tmp, name + ".json")
+        with open(path, "w") as f:
+            json.dump(graph, f)
+    program = schedule(args.strata_plan, path, "program", args.time_limit)
+    greedy = schedule(args.strata_plan, path, "greedy", args.time_limit)
+    exact = schedule(args.strata_plan, path, "exact", args.time_limit)
+    row = dict(name=name, nodes=program["num_nodes"],
+               program=program["program_peak_bytes"],
+               greedy=greedy["peak_bytes"], greedy_s=greedy["solve_seconds"],
+               greedy_method=greedy["method"],
+               exact=exact["peak_bytes"], bound=exact["bound"],
+               status=exact["status"], exact_s=exact["solve_seconds"],
+               states=exact["states"])
+    print(f"{name}: n={row['nodes']} program {row['program']} greedy "
+          f"{row['greedy']} ({row['greedy_s']:.3f} s) exact {row['exact']} "
+          f"{row['status']} bound {row['bound']} ({row['exact_s']:.2f} s)",
+          flush=True)
+    return row
+
+
+def mib(b):
+    return f"{b / 2**20:.2f}"
+
+
+def table(rows, w, unit="MiB"):
+    w(f"| graph | nodes | program peak ({unit}) | greedy peak | greedy/program "
+      f"| greedy time | exact peak | exact status | bound | gap | exact time |")
+    w("|---|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---:|")
+    for r in rows:
+        gap = 100.0 * (r["exact"] - r["bound"]) / r["exact"] if r["exact"] else 0
+        w(f"| {r['name']} | {r['nodes']} | {mib(r['program'])} | "
+          f"{mib(r['greedy'])} | {r['greedy'] / r['program']:.3f} | "
+          f"{r['greedy_s'] * 1e3:.1f} ms | {mib(r['exact'])} | {r['status']} | "
+          f"{mib(r['bound'])} | {gap:.1f}% | {r['exact_s']:.2f} s |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--strata-plan", default=os.path.join(ROOT, "build/bin/strata-plan"))
+    ap.add_argument("--time-limit", type=float, default=10)
+    ap.add_argument("--markdown", default=os.path.join(ROOT, "docs/benchmarks/memory.md"))
+    args = ap.parse_args()
+    models_dir = next((d for d in [os.path.join(ROOT, "..", "shared", "models", "onnx-light"),
+                                   "/work/shared/models/onnx-light"] if os.path.isdir(d)), None)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        light = []
+        if models_dir:
+            for m in LIGHT:
+                path = os.path.join(tmp, m + ".json")
+                subprocess.run([args.strata_plan, "export",
+                                os.path.join(models_dir, f"light_{m}.onnx"), "-o", path],
+                               check=True)
+                light.append(run_graph(args, tmp, m, path=path))
+        random_rows = [run_graph(args, tmp, f"layered-{n}", layered(n, n))
+                       for n in [100, 250, 500, 1000, 10000]]
+        training = [run_graph(args, tmp, f"training-{n}x2", training_like(n, n))
+                    for n in [50, 250, 500]]
+        small = [run_graph(args, tmp, f"small-{n}-{s}", layered(n, 1000 * n + s, width=4))
+                 for n in [20, 40, 60] for s in range(20)]
+
+    os.makedirs(os.path.dirname(args.markdown), exist_ok=True)
+    lines = []
+    w = lines.append
+    w("# Memory planning benchmark")
+    w("")
+    w("Generated by `benchmarks/memory/run.py` on the development machine")
+    w("(2 cores); graphs are seeded. Peaks count activations only (see")
+    w("docs/memory.md). `exact` is `strata-schedule`'s dynamic program with a")
+    w(f"{args.time_limit:g} s limit per graph; `optimal` means proven, `feasible`")
+    w("means the limit was hit and the greedy order kept, with the proven")
+    w("bound. Rematerialization (strata-remat) is not built yet; its budget")
+    w("sweep comes with it.")
+    w("")
+    w("## ONNX light models (kernel graphs from `strata-plan export`)")
+    w("")
+    table(light, w)
+    w("")
+    w("## Random layered DAGs (width 10)")
+    w("")
+    table(random_rows, w)
+    w("")
+    w("## Training-like graphs (forward + mirrored backward)")
+    w("")
+    table(training, w)
+    w("")
+    w("## Is greedy optimal? Small random DAGs (width 4)")
+    w("")
+    w("| n | graphs | exact solved | greedy = optimum (of solved) | greedy worse by (max) |")
+    w("|---:|---:|---:|---:|---:|")
+    for n in [20, 40, 60]:
+        rows = [r for r in small if r["name"].startswith(f"small-{n}-")]
+        solved = [r for r in rows if r["status"] == "optimal"]
+        same = sum(r["greedy"] == r["exact"] for r in solved)
+        worst = max([(r["greedy"] - r["exact"]) / r["exact"] for r in solved] or [0])
+        w(f"| {n} | {len(rows)} | {len(solved)} | {same} | {100 * worst:.1f}% |")
+    all_solved = [r for r in small if r["status"] == "optimal"]
+    rate = sum(r["greedy"] == r["exact"] for r in all_solved) / max(1, len(all_solved))
+    w("")
+    w(f"Greedy equals the optimum on **{100 * rate:.0f}%** of the solved small graphs "
+      f"({len(all_solved)} of {len(small)} solved).")
+    w("")
+
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        rows = random_rows + training + light
+        ax[0].loglog([r["nodes"] for r in rows], [max(r["greedy_s"], 1e-6) for r in rows], "o")
+        ax[0].set_xlabel("nodes")
+        ax[0].set_ylabel("greedy solve time (s)")
+        ax[0].set_title("greedy schedule time")
+        ax[1].bar(range(len(rows)), [r["greedy"] / r["program"] for r in rows])
+        ax[1].set_xticks(range(len(rows)))
+        ax[1].set_xticklabels([r["name"] for r in rows], rotation=90, fontsize=7)
+        ax[1].set_ylabel("greedy peak / program-order peak")
+        ax[1].set_title("peak after greedy scheduling")
+        fig.tight_layout()
+        png = os.path.join(os.path.dirname(args.markdown), "memory_schedule.png")
+        fig.savefig(png, dpi=100)
+        w("![greedy schedule time and peak ratio](memory_schedule.png)")
+        w("")
+    except ImportError:
+        print("memory: no matplotlib; skipping the plot", file=sys.stderr)
+
+    with open(args.markdown, "w") as f:
+        f.write("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
