@@ -21,8 +21,13 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/SourceMgr.h"
+
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
+#include <chrono>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -422,6 +427,31 @@ OwningOpRef<ModuleOp> GraphImporter::run(StringRef bytes) {
     return nullptr;
   }
   return module;
+}
+
+llvm::Expected<LoadedModel>
+mlir::strata::loadModelFile(StringRef path, MLIRContext *context,
+                            llvm::SourceMgr &sourceMgr,
+                            OnnxImportOptions options) {
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
+  if (!file)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
+  LoadedModel loaded;
+  StringRef bytes = file->getBuffer();
+  loaded.isOnnx = path.ends_with(".onnx") || looksLikeOnnxModel(bytes);
+  if (loaded.isOnnx) {
+    options.bufferName = path.str();
+    auto start = std::chrono::steady_clock::now();
+    loaded.module = importOnnxModel(bytes, context, options);
+    loaded.importSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    return loaded;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  loaded.module = parseSourceFile<ModuleOp>(sourceMgr, context);
+  return loaded;
 }
 
 OwningOpRef<ModuleOp>

@@ -226,22 +226,13 @@ static int exportGraph(StringRef path) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string error;
-  auto file = openInputFile(path, &error);
-  if (!file)
-    return fail(error);
-  OwningOpRef<ModuleOp> module;
-  bool onnx = path.ends_with(".onnx") || looksLikeOnnxModel(file->getBuffer());
-  if (onnx) {
-    OnnxImportOptions options;
-    options.bufferName = path.str();
-    module = importOnnxModel(file->getBuffer(), &context, options);
-  } else {
-    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  }
+  llvm::Expected<LoadedModel> loaded = loadModelFile(path, &context, sourceMgr);
+  if (!loaded)
+    return fail(llvm::toString(loaded.takeError()));
+  OwningOpRef<ModuleOp> module = std::move(loaded->module);
   if (!module)
     return fail("cannot read '" + path + "'");
+  bool onnx = loaded->isOnnx;
   if (onnx) {
     // Cancel the layout transposes around convolutions, as strata-run does.
     PassManager pm(&context);
@@ -303,6 +294,7 @@ static int exportGraph(StringRef path) {
                                    {"order", std::move(order)}}},
       {"nodes", std::move(nodes)},
       {"links", std::move(links)}};
+  std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output =
       openOutputFile(outputFile, &error);
   if (!output)

@@ -244,45 +244,34 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
 
-  std::string errorMessage;
-  auto file = openInputFile(inputFile, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  StringRef bytes = file->getBuffer();
-  OwningOpRef<ModuleOp> module;
-  std::optional<double> importSeconds;
-  if (StringRef(inputFile).ends_with(".onnx") || looksLikeOnnxModel(bytes)) {
-    OnnxImportOptions options;
-    options.bufferName = inputFile;
-    for (const std::string &spec : dimBindingSpecs)
-      if (llvm::Error err = parseDimBinding(spec, options))
-        return fail(llvm::toString(std::move(err)));
-    // Inputs the model uses as shapes or scales specialize the import.
-    // Unreadable files are reported when inputs are loaded, after import.
-    SmallVector<std::optional<HostTensor>> given;
-    for (const std::string &path : inputFiles) {
-      llvm::Expected<HostTensor> t = readTensorFile(path);
-      if (t)
-        given.push_back(std::move(*t));
-      else
-        consumeError(t.takeError()), given.push_back(std::nullopt);
-    }
-    for (const std::optional<HostTensor> &t : given)
-      options.inputValues.push_back(t ? &*t : nullptr);
-    auto importStart = std::chrono::steady_clock::now();
-    module = importOnnxModel(bytes, &context, options);
-    importSeconds = std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - importStart)
-                        .count();
-    // The diagnostics above name the file and every offending node.
-    if (!module)
-      return kImportFailed;
-  } else {
-    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module)
-      return fail("cannot parse '" + inputFile + "'");
+  OnnxImportOptions options;
+  for (const std::string &spec : dimBindingSpecs)
+    if (llvm::Error err = parseDimBinding(spec, options))
+      return fail(llvm::toString(std::move(err)));
+  // Inputs an ONNX model uses as shapes or scales specialize its import.
+  // Unreadable files are reported when inputs are loaded, after import.
+  SmallVector<std::optional<HostTensor>> given;
+  for (const std::string &path : inputFiles) {
+    llvm::Expected<HostTensor> t = readTensorFile(path);
+    if (t)
+      given.push_back(std::move(*t));
+    else
+      consumeError(t.takeError()), given.push_back(std::nullopt);
   }
+  for (const std::optional<HostTensor> &t : given)
+    options.inputValues.push_back(t ? &*t : nullptr);
+  llvm::Expected<LoadedModel> loaded =
+      loadModelFile(inputFile, &context, sourceMgr, options);
+  if (!loaded)
+    return fail(llvm::toString(loaded.takeError()));
+  // The diagnostics already name the file (and every offending node).
+  if (!loaded->module)
+    return loaded->isOnnx ? kImportFailed
+                          : fail("cannot parse '" + inputFile + "'");
+  OwningOpRef<ModuleOp> module = std::move(loaded->module);
+  std::optional<double> importSeconds;
+  if (loaded->isOnnx)
+    importSeconds = loaded->importSeconds;
 
   FailureOr<EntrySignature> sig = getEntrySignature(*module, entryName);
   if (failed(sig))

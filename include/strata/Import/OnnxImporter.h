@@ -23,6 +23,10 @@
 
 #include <string>
 
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
+
 namespace mlir::strata {
 
 struct OnnxImportOptions {
@@ -49,6 +53,23 @@ OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, MLIRContext *context,
 /// True if `bytes` look like a serialized ONNX model rather than MLIR text:
 /// a protobuf whose first field is one of ModelProto's.
 bool looksLikeOnnxModel(StringRef bytes);
+
+/// A model file loaded by the tools: MLIR text or an imported ONNX model.
+struct LoadedModel {
+  /// Null if parsing or importing failed (diagnostics were emitted).
+  OwningOpRef<ModuleOp> module;
+  bool isOnnx = false;
+  /// Wall time of the ONNX import.
+  double importSeconds = 0;
+};
+
+/// Loads `path`: an ONNX model (by the .onnx extension or its first bytes)
+/// is imported with `options` (its bufferName set to `path`), anything else
+/// is parsed as MLIR through `sourceMgr`. An unreadable file is an Error;
+/// parse and import failures return a null module after their diagnostics.
+llvm::Expected<LoadedModel> loadModelFile(StringRef path, MLIRContext *context,
+                                          llvm::SourceMgr &sourceMgr,
+                                          OnnxImportOptions options = {});
 
 /// Parses "NAME=VALUE" into `options.dimBindings`.
 llvm::Error parseDimBinding(StringRef spec, OnnxImportOptions &options);
