@@ -28,3 +28,33 @@ func.func @chains(%a: tensor<4x256xf32>, %b: tensor<4x256xf32>) -> (tensor<4x1xf
   %3 = tosa.reduce_sum %1 {axis = 1 : i32} : (tensor<4x256xf32>) -> tensor<4x1xf32>
   return %2, %3 : tensor<4x1xf32>, tensor<4x1xf32>
 }
+
+// The exact solver's limits: with one search state it keeps the greedy
+// order and reports the proven bound and the gap.
+// RUN: strata-opt %s -p 'builtin.module(func.func(strata-schedule{algorithm=exact max-states=1}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMIT
+// LIMIT: remark: strata-schedule 'wide' (exact, dp (limit reached; greedy order)): peak {{[0-9]+}} B -> [[PEAK:[0-9]+]] B; not proven optimal, bound {{[0-9]+}} B, gap {{[0-9.]+}}%, {{[0-9]+}} states
+// RUN: strata-opt %s -p 'builtin.module(func.func(strata-schedule{algorithm=exact time-limit=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIME
+// TIME: remark: strata-schedule 'wide' (exact, dp (limit reached; greedy order))
+
+// Counting arguments (or constants) changes the peaks the scheduler sees,
+// exactly as strata-memory-report counts them: in 'chains' both 4 KiB
+// arguments are live until their readers, whatever the order.
+// RUN: strata-opt %s -p 'builtin.module(func.func(strata-schedule{count-arguments=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ARGS
+// ARGS: remark: strata-schedule 'chains' (greedy, program): peak 12288 B -> 12288 B
+// ARGS: remark: strata-schedule 'wide' (greedy, list): peak 1024 B -> 520 B
+// RUN: strata-opt %s -p 'builtin.module(func.func(strata-schedule{count-constants=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=CONSTS
+// CONSTS: remark: strata-schedule 'wide' (greedy, {{.*}}): peak {{[0-9]+}} B -> {{[0-9]+}} B
+
+// Three independent chains of different sizes with a shared constant: the
+// exact search needs more than one state.
+func.func @wide(%a: tensor<64xf32>) -> (tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) {
+  %w = arith.constant dense<2.0> : tensor<64xf32>
+  %shift = arith.constant dense<0> : tensor<1xi8>
+  %0 = tosa.mul %a, %w, %shift : (tensor<64xf32>, tensor<64xf32>, tensor<1xi8>) -> tensor<64xf32>
+  %1 = tosa.exp %a : (tensor<64xf32>) -> tensor<64xf32>
+  %2 = tosa.add %a, %w : (tensor<64xf32>, tensor<64xf32>) -> tensor<64xf32>
+  %3 = tosa.reduce_sum %0 {axis = 0 : i32} : (tensor<64xf32>) -> tensor<1xf32>
+  %4 = tosa.reduce_sum %1 {axis = 0 : i32} : (tensor<64xf32>) -> tensor<1xf32>
+  %5 = tosa.reduce_sum %2 {axis = 0 : i32} : (tensor<64xf32>) -> tensor<1xf32>
+  return %3, %4, %5 : tensor<1xf32>, tensor<1xf32>, tensor<1xf32>
+}
