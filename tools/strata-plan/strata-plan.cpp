@@ -2,6 +2,8 @@
 //
 //   strata-plan schedule --graph G.json [--algorithm=program|greedy|exact]
 //                        [--time-limit=S] [--max-states=N] [--format=text|json]
+//   strata-plan remat --graph G.json --budget=BYTES|NN% [--solver=greedy]
+//                     [--format=text|json]
 //   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
 //
 // Runs Strata's planning library on a DAG without a model. The graph is
@@ -19,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/Import/OnnxImporter.h"
@@ -34,12 +37,14 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include "llvm/ADT/StringMap.h"
+
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -69,6 +74,13 @@ static cl::opt<double> timeLimit("time-limit",
 static cl::opt<int64_t>
     maxStates("max-states", cl::desc("Search states for the exact solver"),
               cl::init(4'000'000), cl::cat(planCategory));
+static cl::opt<std::string>
+    budgetSpec("budget",
+               cl::desc("remat: peak budget, BYTES or NN% of the program-order "
+                        "peak"),
+               cl::init(""), cl::cat(planCategory));
+static cl::opt<std::string> solver("solver", cl::desc("remat: greedy"),
+                                   cl::init("greedy"), cl::cat(planCategory));
 static cl::opt<std::string> format("format", cl::desc("text or json"),
                                    cl::init("text"), cl::cat(planCategory));
 
@@ -82,6 +94,8 @@ struct AbstractGraph {
   KernelGraph graph;
   /// Node ids as the file spells them.
   SmallVector<std::string> ids;
+  /// Per node: "duration" (default 1), the cost of recomputing it.
+  SmallVector<double> durations;
   SmallVector<int> programOrder;
 };
 } // namespace
@@ -139,6 +153,10 @@ static llvm::Expected<AbstractGraph> readGraph(StringRef path) {
       return err("node '" + *id + "' needs a non-negative \"out_cost\"");
     if (!index.try_emplace(*id, g.ids.size()).second)
       return err("node '" + *id + "' appears twice");
+    double duration = node->getNumber("duration").value_or(1.0);
+    if (duration < 0)
+      return err("node '" + *id + "' has a negative \"duration\"");
+    g.durations.push_back(duration);
     int nodeId = g.graph.nodes.size();
     g.ids.push_back(*id);
     g.graph.nodes.push_back({});
@@ -194,13 +212,17 @@ static llvm::Expected<AbstractGraph> readGraph(StringRef path) {
 /// Renumbers the graph so that the program order is 0..n-1 (the planning
 /// functions take the node numbering as the program order).
 static KernelGraph inProgramOrder(const AbstractGraph &g,
-                                  SmallVector<int> &newToOld) {
+                                  SmallVector<int> &newToOld,
+                                  SmallVector<double> *durations = nullptr) {
   int n = g.graph.nodes.size();
   SmallVector<int> oldToNew(n);
   newToOld.assign(g.programOrder.begin(), g.programOrder.end());
   for (int i = 0; i < n; ++i)
     oldToNew[newToOld[i]] = i;
   KernelGraph graph;
+  if (durations)
+    for (int i = 0; i < n; ++i)
+      durations->push_back(g.durations[newToOld[i]]);
   for (int i = 0; i < n; ++i) {
     const KGValue &old = g.graph.values[newToOld[i]];
     KGValue value = old;
@@ -304,6 +326,88 @@ static int exportGraph(StringRef path) {
   return 0;
 }
 
+/// `strata-plan remat`: rematerialize the program order down to a budget.
+static int remat() {
+  if (positional.size() != 1)
+    return fail("remat takes no positional arguments; give --graph");
+  if (graphFile.empty())
+    return fail("remat needs --graph FILE.json");
+  if (budgetSpec.empty())
+    return fail("remat needs --budget=BYTES or --budget=NN%");
+  if (solver != "greedy")
+    return fail("unknown --solver '" + solver + "'; expected greedy");
+  if (format != "text" && format != "json")
+    return fail("unknown --format '" + format + "'; expected text or json");
+  llvm::Expected<AbstractGraph> g = readGraph(graphFile);
+  if (!g)
+    return fail(llvm::toString(g.takeError()));
+  SmallVector<int> newToOld;
+  SmallVector<double> durations;
+  KernelGraph graph = inProgramOrder(*g, newToOld, &durations);
+  SmallVector<int> order(graph.nodes.size());
+  std::iota(order.begin(), order.end(), 0);
+  int64_t peak = computeMemoryProfile(graph, order).peakBytes;
+
+  StringRef spec = budgetSpec;
+  int64_t budget;
+  double percent;
+  if (spec.consume_back("%")) {
+    if (spec.getAsDouble(percent) || percent < 0)
+      return fail("--budget: expected BYTES or NN%, got '" + budgetSpec + "'");
+    budget = (int64_t)(peak * percent / 100.0);
+  } else if (spec.getAsInteger(10, budget) || budget < 0) {
+    return fail("--budget: expected BYTES or NN%, got '" + budgetSpec + "'");
+  }
+
+  RematResult r = rematerializeGreedy(graph, order, durations, budget);
+  auto idOf = [&](int node) {
+    // Copies are named after the node they recompute.
+    while (node >= (int)newToOld.size())
+      for (const Recomputation &rec : r.recomputations)
+        if (rec.copy == node) {
+          node = rec.original;
+          break;
+        }
+    return g->ids[newToOld[node]];
+  };
+  bool feasible = r.status == RematStatus::Feasible;
+  if (format == "json") {
+    llvm::json::Array orderJson, recomputed;
+    for (int v : r.order)
+      orderJson.push_back(idOf(v));
+    for (const Recomputation &rec : r.recomputations)
+      recomputed.push_back(idOf(rec.original));
+    llvm::json::Object out{{"solver", solver.getValue()},
+                           {"num_nodes", (int64_t)graph.nodes.size()},
+                           {"program_peak_bytes", r.initialPeakBytes},
+                           {"budget_bytes", r.budgetBytes},
+                           {"peak_bytes", r.peakBytes},
+                           {"bound", r.lowerBound},
+                           {"added_cost", r.addedCost},
+                           {"status", feasible ? "feasible" : "infeasible"},
+                           {"solve_seconds", r.seconds},
+                           {"recomputed", std::move(recomputed)},
+                           {"order", std::move(orderJson)}};
+    llvm::outs() << llvm::json::Value(std::move(out)) << "\n";
+    return 0;
+  }
+  if (!feasible)
+    return fail("budget " + llvm::Twine(r.budgetBytes) +
+                " B is infeasible: the lowest peak reached is " +
+                llvm::Twine(r.peakBytes) + " B (lower bound " +
+                llvm::Twine(r.lowerBound) + " B)");
+  llvm::outs() << "nodes:         " << graph.nodes.size() << "\n"
+               << "program order: peak " << r.initialPeakBytes << " B\n"
+               << "greedy remat:  peak " << r.peakBytes << " B within "
+               << r.budgetBytes << " B, " << r.recomputations.size()
+               << " recomputation(s), added cost " << r.addedCost << "\n"
+               << "order:";
+  for (int v : r.order)
+    llvm::outs() << " " << idOf(v);
+  llvm::outs() << "\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(planCategory);
@@ -319,9 +423,11 @@ int main(int argc, char **argv) {
       return fail("export expects one model file (.mlir or .onnx)");
     return exportGraph(positional[1]);
   }
+  if (command == "remat")
+    return remat();
   if (command != "schedule")
     return fail("unknown command '" + command +
-                "'; expected schedule or export");
+                "'; expected schedule, remat or export");
   if (positional.size() != 1)
     return fail("schedule takes no positional arguments; give --graph");
   if (graphFile.empty())
