@@ -53,4 +53,44 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
   ];
 }
 
+def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
+  let summary = "Recompute values to fit the peak of live memory in a budget";
+  let description = [{
+    Keeps the current kernel order and lowers its peak of live bytes
+    (counted as `strata-memory-report` counts it) to at most `budget` by
+    recomputing values: the kernel that produced a value is cloned right
+    before a later user, which reads the clone, so the value is not live
+    across the gap. A clone carries `strata.recompute_of = "<kernel>"`.
+
+    `budget=` is bytes (`budget=65536`) or a share of the current peak
+    (`budget=80%`). `solver=greedy` (the only one so far) follows
+    HloRematerialization: at the peak, recompute the value that lowers it
+    the most per unit of recompute cost, asked of the cost model service
+    (`cost-model=`, `target=`), until the budget holds; see
+    `docs/memory.md`. Tighter budgets never give a higher peak. A budget
+    that cannot be met is an error stating the lowest peak reached and a
+    lower bound; the IR is then left unchanged.
+  }];
+  let options = [
+    Option<"budget", "budget", "std::string", /*default=*/"\"\"",
+           "Peak budget: BYTES or NN% of the current peak">,
+    Option<"solver", "solver", "std::string", /*default=*/"\"greedy\"",
+           "greedy">,
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target for recompute costs: built-in name, JSON file, or empty "
+           "for the module's">,
+    Option<"costModel", "cost-model", "std::string",
+           /*default=*/"\"roofline\"", "Cost model for recompute costs">,
+    Option<"countArguments", "count-arguments", "bool", /*default=*/"false",
+           "Count function arguments (as strata-memory-report does)">,
+    Option<"countConstants", "count-constants", "bool", /*default=*/"false",
+           "Count constants (as strata-memory-report does)">
+  ];
+  // Costs come from target descriptions built as attributes.
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
+  let statistics = [
+    Statistic<"numRecomputed", "recomputations", "Kernels cloned to recompute">
+  ];
+}
+
 #endif // STRATA_PASSES_MEMORY_PASSES_TD

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Memory/Passes.h"
+#include "passes/Memory/Reorder.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Analysis/Schedule.h"
@@ -21,13 +22,10 @@ namespace mlir::strata {
 using namespace mlir;
 using namespace mlir::strata;
 
-namespace {
+namespace {} // namespace
 
-/// Moves the ops of `block` so that the nodes run in `order`; every other
-/// op (constants, views, shape operands) goes right before its first user
-/// among them. Relative order is otherwise kept, so the result is
-/// deterministic.
-void reorderBlock(Block &block, const KernelGraph &graph, ArrayRef<int> order) {
+void mlir::strata::reorderBlock(Block &block, ArrayRef<Operation *> nodeOps,
+                                ArrayRef<int> order) {
   Operation *terminator = block.getTerminator();
   llvm::SetVector<Operation *> placed;
   // Places `op` after the in-block producers of its operands.
@@ -48,12 +46,14 @@ void reorderBlock(Block &block, const KernelGraph &graph, ArrayRef<int> order) {
     placed.insert(op);
   };
   for (int node : order)
-    place(graph.nodes[node].op);
+    place(nodeOps[node]);
   for (Operation &op : block)
     place(&op);
   for (Operation *op : placed)
     op->moveBefore(terminator);
 }
+
+namespace {
 
 std::string formatPercent(double v) {
   std::string text;
@@ -112,7 +112,10 @@ struct StrataSchedulePass final
     }
     for (auto [step, node] : llvm::enumerate(result.order))
       numMoved += (int)step != node;
-    reorderBlock(block, *graph, result.order);
+    SmallVector<Operation *> nodeOps;
+    for (const KGNode &node : graph->nodes)
+      nodeOps.push_back(node.op);
+    reorderBlock(block, nodeOps, result.order);
 
     InFlightDiagnostic diag = func.emitRemark();
     diag << "strata-schedule '" << func.getSymName() << "' (" << algorithm

@@ -45,5 +45,10 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();
   }
+  if (name == getRecomputeOfAttrName()) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a string attribute";
+    return success();
+  }
   return op->emitError() << "unknown strata attribute '" << name << "'";
 }

@@ -20,7 +20,8 @@ def Strata_Dialect : Dialect {
     schedule. Targets (`#strata.target`) describe the compute units and the
     memory tiers (`#strata.tier`) that the planning passes and the cost model
     reason about; a module carries its target in the `strata.target`
-    attribute.
+    attribute. An op that `strata-remat` cloned to recompute a value carries
+    `strata.recompute_of`, a string naming the kernel it recomputes.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
@@ -36,6 +37,11 @@ def Strata_Dialect : Dialect {
     /// `strata.group`.
     static constexpr ::llvm::StringLiteral getKernelAttrName() {
       return ::llvm::StringLiteral("strata.kernel");
+    }
+    /// Name of the string attribute that marks an op cloned by strata-remat
+    /// to recompute a value; it names the recomputed kernel.
+    static constexpr ::llvm::StringLiteral getRecomputeOfAttrName() {
+      return ::llvm::StringLiteral("strata.recompute_of");
     }
   }];
 }

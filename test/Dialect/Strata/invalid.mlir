@@ -198,3 +198,11 @@ func.func private @k() attributes {strata.kernel = 1 : i32}
 
 // expected-error @+1 {{unknown strata attribute 'strata.schedule'}}
 func.func private @k() attributes {strata.schedule = 1 : i32}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.recompute_of' must be a string attribute}}
+  %0 = tosa.exp %a {strata.recompute_of = 1 : i32} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

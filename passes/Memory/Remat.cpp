@@ -1,0 +1,147 @@
+//===- Remat.cpp - Rematerialization to a memory budget -------------------===//
+//
+// Implements `strata-remat` over strata/Analysis/Remat.h: plan on the
+// kernel graph, then clone the recomputed kernels and rewire the late users.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Memory/Passes.h"
+#include "passes/Memory/Reorder.h"
+
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Analysis/Remat.h"
+#include "strata/CostModel/CostModel.h"
+
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::strata {
+#define GEN_PASS_DEF_STRATAREMAT
+#include "passes/Memory/Passes.h.inc"
+} // namespace mlir::strata
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+
+std::string kernelName(Operation *op) {
+  if (auto group = dyn_cast<GroupOp>(op))
+    if (group.getName())
+      return group.getName()->str();
+  return op->getName().getStringRef().str();
+}
+
+struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (solver != "greedy") {
+      func.emitError() << "strata-remat: unknown solver '" << solver
+                       << "'; expected greedy";
+      return signalPassFailure();
+    }
+    if (budget.empty()) {
+      func.emitError("strata-remat: give budget=BYTES or budget=NN%");
+      return signalPassFailure();
+    }
+    if (func.isExternal())
+      return;
+    Block &block = func.getBody().front();
+    for (Operation &op : block.without_terminator())
+      if (!isMemoryEffectFree(&op)) {
+        op.emitError("strata-remat: cannot recompute in a function with "
+                     "side effects");
+        return signalPassFailure();
+      }
+    FailureOr<KernelGraph> graph = buildKernelGraph(block);
+    if (failed(graph))
+      return signalPassFailure();
+    LivenessOptions options;
+    options.countArguments = countArguments;
+    options.countConstants = countConstants;
+    SmallVector<int> order(graph->nodes.size());
+    std::iota(order.begin(), order.end(), 0);
+    int64_t peak = computeMemoryProfile(*graph, order, options).peakBytes;
+
+    StringRef spec = budget;
+    int64_t budgetBytes;
+    double percent;
+    if (spec.consume_back("%")) {
+      if (spec.getAsDouble(percent) || percent < 0) {
+        func.emitError() << "strata-remat: budget must be BYTES or NN%, got '"
+                         << budget << "'";
+        return signalPassFailure();
+      }
+      budgetBytes = (int64_t)(peak * percent / 100.0);
+    } else if (spec.getAsInteger(10, budgetBytes) || budgetBytes < 0) {
+      func.emitError() << "strata-remat: budget must be BYTES or NN%, got '"
+                       << budget << "'";
+      return signalPassFailure();
+    }
+
+    FailureOr<std::unique_ptr<CostModel>> model =
+        createCostModel(costModel, target, func);
+    if (failed(model))
+      return signalPassFailure();
+    SmallVector<double> cost;
+    for (const KGNode &node : graph->nodes) {
+      FailureOr<CostEstimate> est = (*model)->estimate(node.op);
+      cost.push_back(succeeded(est) ? est->seconds : 0.0);
+    }
+
+    RematResult r =
+        rematerializeGreedy(*graph, order, cost, budgetBytes, options);
+    if (r.status == RematStatus::Infeasible) {
+      func.emitError() << "strata-remat: budget " << budgetBytes
+                       << " B is infeasible for '" << func.getSymName()
+                       << "': the lowest peak reached is " << r.peakBytes
+                       << " B (lower bound " << r.lowerBound << " B)";
+      return signalPassFailure();
+    }
+
+    // Clone the recomputed kernels; the late users read the clones.
+    SmallVector<Operation *> nodeOps;
+    for (const KGNode &node : graph->nodes)
+      nodeOps.push_back(node.op);
+    nodeOps.resize(r.graph.nodes.size(), nullptr);
+    // The IR value of a kernel-graph value: result #k of its producer's op.
+    auto irValue = [&](int id) -> Value {
+      const KGValue &v = r.graph.values[id];
+      const KGNode &producer = r.graph.nodes[v.producer];
+      unsigned index =
+          llvm::find(producer.outputs, id) - producer.outputs.begin();
+      return nodeOps[v.producer]->getResult(index);
+    };
+    MLIRContext *ctx = &getContext();
+    for (const Recomputation &rec : r.recomputations) {
+      Operation *original = nodeOps[rec.original];
+      OpBuilder builder(original);
+      Operation *clone = builder.clone(*original);
+      clone->setAttr(StrataDialect::getRecomputeOfAttrName(),
+                     StringAttr::get(ctx, kernelName(original)));
+      nodeOps[rec.copy] = clone;
+      ++numRecomputed;
+    }
+    // Rewire: every user reads the value its kernel-graph inputs name.
+    for (auto [id, node] : llvm::enumerate(r.graph.nodes)) {
+      (void)id;
+      for (int input : node.inputs) {
+        const KGValue &v = r.graph.values[input];
+        if (v.producer < 0)
+          continue;
+        Value now = irValue(input);
+        Value old = v.value; // the value of the original kernel
+        if (now != old)
+          nodeOps[id]->replaceUsesOfWith(old, now);
+      }
+    }
+    reorderBlock(block, nodeOps, r.order);
+    func.emitRemark() << "strata-remat '" << func.getSymName()
+                      << "' (greedy): peak " << r.initialPeakBytes << " B -> "
+                      << r.peakBytes << " B within " << budgetBytes << " B, "
+                      << r.recomputations.size() << " recomputation(s)";
+  }
+};
+} // namespace

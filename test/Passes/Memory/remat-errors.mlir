@@ -1,0 +1,29 @@
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOBUDGET
+// NOBUDGET: error: strata-remat: give budget=BYTES or budget=NN%
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=lots}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=BUDGET
+// BUDGET: error: strata-remat: budget must be BYTES or NN%, got 'lots'
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% solver=milp}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SOLVER
+// SOLVER: error: strata-remat: unknown solver 'milp'; expected greedy
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% target=nope}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: error: {{.*}}nope
+// RUN: not strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-remat{budget=50%}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SPLIT
+
+func.func @ok(%a: tensor<4xf32>) -> tensor<4xf32> {
+  return %a : tensor<4xf32>
+}
+
+// -----
+
+func.func @effects(%a: tensor<4xf32>, %m: memref<4xf32>) -> tensor<4xf32> {
+  // SPLIT: error: strata-remat: cannot recompute in a function with side effects
+  bufferization.materialize_in_destination %a in writable %m : (tensor<4xf32>, memref<4xf32>) -> ()
+  return %a : tensor<4xf32>
+}
+
+// -----
+
+func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
+  // SPLIT: error: kernel graph needs static shapes, but value has type 'tensor<?xf32>'
+  %0 = tosa.exp %a : (tensor<?xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
