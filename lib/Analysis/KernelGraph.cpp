@@ -2,6 +2,7 @@
 
 #include "strata/Analysis/KernelGraph.h"
 
+#include "dialects/Strata/IR/StrataOps.h"
 #include "strata/CostModel/CostModel.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -21,6 +22,13 @@ static bool isAliasingView(Operation *op) {
              ViewLikeOpInterface>(op) &&
          op->getNumOperands() > 0 && op->getNumResults() == 1 &&
          isa<ShapedType>(op->getOperand(0).getType());
+}
+
+std::string mlir::strata::getKernelName(Operation *op) {
+  if (auto group = dyn_cast<GroupOp>(op))
+    if (group.getName())
+      return group.getName()->str();
+  return op->getName().getStringRef().str();
 }
 
 FailureOr<KernelGraph> mlir::strata::buildKernelGraph(Block &block) {

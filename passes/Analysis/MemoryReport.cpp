@@ -33,13 +33,6 @@ struct FunctionReport {
   MemoryProfile profile;
 };
 
-std::string kernelName(Operation *op) {
-  if (auto group = dyn_cast<GroupOp>(op))
-    if (group.getName())
-      return group.getName()->str();
-  return op->getName().getStringRef().str();
-}
-
 /// "'matmul_0' #0", "argument #1" or "constant".
 std::string describeValue(const KernelGraph &graph, const KGValue &value) {
   if (value.producer >= 0) {
@@ -48,7 +41,7 @@ std::string describeValue(const KernelGraph &graph, const KGValue &value) {
     if (value.value)
       if (auto result = dyn_cast<OpResult>(value.value))
         index = result.getResultNumber();
-    return "'" + kernelName(node.op) + "' #" + std::to_string(index);
+    return "'" + getKernelName(node.op) + "' #" + std::to_string(index);
   }
   if (value.kind == ValueKind::Argument && value.value)
     if (auto arg = dyn_cast<BlockArgument>(value.value))
@@ -103,7 +96,7 @@ struct StrataMemoryReportPass final
     r.func.emitRemark() << "function '" << name << "': peak " << p.peakBytes
                         << " B at step " << p.peakStep << " of "
                         << r.graph.nodes.size() << " (kernel '"
-                        << kernelName(peakOp) << "')";
+                        << getKernelName(peakOp) << "')";
     InFlightDiagnostic diag = peakOp->emitRemark();
     diag << "peak of '" << name << "': " << p.liveAtPeak.size()
          << " live value(s): ";
@@ -127,7 +120,7 @@ struct StrataMemoryReportPass final
         {"function", r.func.getSymName()},
         {"peak_bytes", p.peakBytes},
         {"peak_step", p.peakStep},
-        {"peak_kernel", p.peakStep >= 0 ? llvm::json::Value(kernelName(
+        {"peak_kernel", p.peakStep >= 0 ? llvm::json::Value(getKernelName(
                                               r.graph.nodes[p.peakStep].op))
                                         : llvm::json::Value(nullptr)},
         {"num_nodes", (int64_t)r.graph.nodes.size()},
@@ -149,7 +142,7 @@ struct StrataMemoryReportPass final
           {"pid", (int64_t)pid},
           {"args", llvm::json::Object{{"name", r.func.getSymName()}}}});
       for (auto [step, node] : llvm::enumerate(r.graph.nodes)) {
-        events.push_back(llvm::json::Object{{"name", kernelName(node.op)},
+        events.push_back(llvm::json::Object{{"name", getKernelName(node.op)},
                                             {"ph", "X"},
                                             {"pid", (int64_t)pid},
                                             {"tid", 0},

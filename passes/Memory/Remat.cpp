@@ -25,13 +25,6 @@ using namespace mlir::strata;
 
 namespace {
 
-std::string kernelName(Operation *op) {
-  if (auto group = dyn_cast<GroupOp>(op))
-    if (group.getName())
-      return group.getName()->str();
-  return op->getName().getStringRef().str();
-}
-
 struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
   using Base::Base;
 
@@ -49,13 +42,8 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     if (func.isExternal())
       return;
     Block &block = func.getBody().front();
-    for (Operation &op : block.without_terminator())
-      if (!isMemoryEffectFree(&op)) {
-        op.emitError("strata-remat: cannot recompute in a function with "
-                     "side effects");
-        return signalPassFailure();
-      }
-    FailureOr<KernelGraph> graph = buildKernelGraph(block);
+    FailureOr<KernelGraph> graph =
+        buildMovableKernelGraph(func, "strata-remat");
     if (failed(graph))
       return signalPassFailure();
     LivenessOptions options;
@@ -120,7 +108,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
       OpBuilder builder(original);
       Operation *clone = builder.clone(*original);
       clone->setAttr(StrataDialect::getRecomputeOfAttrName(),
-                     StringAttr::get(ctx, kernelName(original)));
+                     StringAttr::get(ctx, getKernelName(original)));
       nodeOps[rec.copy] = clone;
       ++numRecomputed;
     }

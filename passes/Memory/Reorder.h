@@ -9,7 +9,15 @@
 
 #include "strata/Analysis/KernelGraph.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 namespace mlir::strata {
+
+/// The kernel graph of `func`'s body, for passes that move or clone its
+/// kernels: fails with an error (naming `passName`) if an op has side
+/// effects, or if a shape is dynamic.
+FailureOr<KernelGraph> buildMovableKernelGraph(func::FuncOp func,
+                                               StringRef passName);
 
 /// Moves the ops of `block` so that the kernel-graph nodes run in `order`
 /// (`nodeOps[i]` is node i's op); every other op (constants, views, shape

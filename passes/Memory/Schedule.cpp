@@ -24,6 +24,17 @@ using namespace mlir::strata;
 
 namespace {} // namespace
 
+FailureOr<KernelGraph>
+mlir::strata::buildMovableKernelGraph(func::FuncOp func, StringRef passName) {
+  Block &block = func.getBody().front();
+  for (Operation &op : block.without_terminator())
+    if (!isMemoryEffectFree(&op))
+      return op.emitError() << passName
+                            << ": cannot move or clone kernels of a function "
+                               "with side effects";
+  return buildKernelGraph(block);
+}
+
 void mlir::strata::reorderBlock(Block &block, ArrayRef<Operation *> nodeOps,
                                 ArrayRef<int> order) {
   Operation *terminator = block.getTerminator();
@@ -81,13 +92,8 @@ struct StrataSchedulePass final
     if (func.isExternal())
       return;
     Block &block = func.getBody().front();
-    for (Operation &op : block.without_terminator())
-      if (!isMemoryEffectFree(&op)) {
-        op.emitError("strata-schedule: cannot reorder a function with side "
-                     "effects");
-        return signalPassFailure();
-      }
-    FailureOr<KernelGraph> graph = buildKernelGraph(block);
+    FailureOr<KernelGraph> graph =
+        buildMovableKernelGraph(func, "strata-schedule");
     if (failed(graph))
       return signalPassFailure();
 

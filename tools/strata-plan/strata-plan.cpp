@@ -289,9 +289,7 @@ static int exportGraph(StringRef path) {
     for (int output : node.outputs)
       bytes += graph->values[output].bytes;
     FailureOr<CostEstimate> est = (*model)->estimate(node.op);
-    std::string name = node.op->getName().getStringRef().str();
-    if (auto group = dyn_cast<GroupOp>(node.op); group && group.getName())
-      name = group.getName()->str();
+    std::string name = getKernelName(node.op);
     nodes.push_back(
         llvm::json::Object{{"id", (int64_t)id},
                            {"name", name},

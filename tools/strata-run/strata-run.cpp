@@ -185,13 +185,9 @@ static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry,
   MemoryProfile profile = computeMemoryProfile(*graph);
   report.peakBytes = profile.peakBytes;
   report.numSteps = graph->nodes.size();
-  auto kernelName = [](Operation *op) {
-    if (auto group = dyn_cast<GroupOp>(op))
-      return group.getName().value_or("group").str();
-    return op->getName().getStringRef().str();
-  };
   if (profile.peakStep >= 0)
-    report.peakKernels.push_back(kernelName(graph->nodes[profile.peakStep].op));
+    report.peakKernels.push_back(
+        getKernelName(graph->nodes[profile.peakStep].op));
   FailureOr<std::unique_ptr<CostModel>> model =
       createCostModel("roofline", target, module);
   if (failed(model))
@@ -200,7 +196,7 @@ static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry,
   report.targetName = (*model)->getTarget().name;
   for (const KGNode &node : graph->nodes) {
     if (isa<GroupOp>(node.op))
-      report.groups.push_back(kernelName(node.op));
+      report.groups.push_back(getKernelName(node.op));
     FailureOr<CostEstimate> est = (*model)->estimate(node.op);
     if (failed(est))
       return node.op->emitError("cannot estimate the cost of this kernel");

@@ -17,6 +17,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <string>
 
 namespace mlir::strata {
 
@@ -68,6 +69,10 @@ struct MemoryProfile {
   /// Values live at the peak step, ascending.
   SmallVector<int> liveAtPeak;
 };
+
+/// The name reports use for a kernel: a strata.group's `name`, else the op
+/// name ("tosa.add").
+std::string getKernelName(Operation *op);
 
 /// Builds the kernel graph of `block` in block order. Fails with an error at
 /// the offending op when a tensor has a dynamic shape.

@@ -15,7 +15,7 @@ func.func @ok(%a: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @effects(%a: tensor<4xf32>, %m: memref<4xf32>) -> tensor<4xf32> {
-  // SPLIT: error: strata-remat: cannot recompute in a function with side effects
+  // SPLIT: error: strata-remat: cannot move or clone kernels of a function with side effects
   bufferization.materialize_in_destination %a in writable %m : (tensor<4xf32>, memref<4xf32>) -> ()
   return %a : tensor<4xf32>
 }

@@ -11,7 +11,7 @@ func.func @ok(%a: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @effects(%a: tensor<4xf32>, %m: memref<4xf32>) -> tensor<4xf32> {
-  // CHECK: error: strata-schedule: cannot reorder a function with side effects
+  // CHECK: error: strata-schedule: cannot move or clone kernels of a function with side effects
   bufferization.materialize_in_destination %a in writable %m : (tensor<4xf32>, memref<4xf32>) -> ()
   return %a : tensor<4xf32>
 }

@@ -4,6 +4,8 @@
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
 
+#include "GraphBuilder.h"
+
 #include <gtest/gtest.h>
 
 #include <numeric>
@@ -14,30 +16,7 @@ using namespace mlir::strata;
 
 namespace {
 
-struct Builder {
-  KernelGraph graph;
-  int node(int64_t bytes, std::initializer_list<int> inputs) {
-    int id = graph.nodes.size();
-    graph.nodes.push_back({});
-    for (int producer : inputs) {
-      int value = graph.nodes[producer].outputs.front();
-      graph.nodes[id].inputs.push_back(value);
-      graph.values[value].users.push_back(id);
-    }
-    int value = graph.values.size();
-    graph.values.push_back({bytes, ValueKind::Activation, id, {}, false});
-    graph.nodes[id].outputs.push_back(value);
-    return id;
-  }
-  void output(int node) {
-    graph.values[graph.nodes[node].outputs.front()].isOutput = true;
-  }
-  SmallVector<int> programOrder() const {
-    SmallVector<int> order(graph.nodes.size());
-    std::iota(order.begin(), order.end(), 0);
-    return order;
-  }
-};
+using Builder = test::GraphBuilder;
 
 /// a (100 B) is read right away and again at the very end; in between a
 /// chain of 100 B values runs. Peak 300 B at d, with a live across it.

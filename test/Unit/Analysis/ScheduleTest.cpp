@@ -2,6 +2,8 @@
 
 #include "strata/Analysis/Schedule.h"
 
+#include "GraphBuilder.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,26 +15,7 @@ using namespace mlir::strata;
 
 namespace {
 
-/// A graph builder for tests: each node produces one value of `bytes`.
-struct Builder {
-  KernelGraph graph;
-  int node(int64_t bytes, std::initializer_list<int> inputs) {
-    int id = graph.nodes.size();
-    graph.nodes.push_back({});
-    for (int producer : inputs) {
-      int value = graph.nodes[producer].outputs.front();
-      graph.nodes[id].inputs.push_back(value);
-      graph.values[value].users.push_back(id);
-    }
-    int value = graph.values.size();
-    graph.values.push_back({bytes, ValueKind::Activation, id, {}, false});
-    graph.nodes[id].outputs.push_back(value);
-    return id;
-  }
-  void output(int node) {
-    graph.values[graph.nodes[node].outputs.front()].isOutput = true;
-  }
-};
+using Builder = test::GraphBuilder;
 
 /// The minimal peak over all topological orders, by enumeration.
 int64_t bruteForcePeak(const KernelGraph &graph) {
