@@ -139,10 +139,14 @@ static void printTensor(llvm::raw_ostream &os, unsigned index,
   os << "]\n";
 }
 
-/// Loads input #i and checks it against the entry's argument type.
-static llvm::Expected<HostTensor> loadInput(const EntrySignature &sig,
-                                            unsigned i, StringRef path) {
-  llvm::Expected<HostTensor> t = readTensorFile(path);
+/// Input #i (already read as `preloaded`, else read now from `path`),
+/// checked against the entry's argument type.
+static llvm::Expected<HostTensor>
+loadInput(const EntrySignature &sig, unsigned i, StringRef path,
+          std::optional<HostTensor> preloaded) {
+  llvm::Expected<HostTensor> t =
+      preloaded ? llvm::Expected<HostTensor>(std::move(*preloaded))
+                : readTensorFile(path);
   if (!t)
     return t.takeError();
   RankedTensorType expected = sig.inputs[i];
@@ -244,8 +248,9 @@ int main(int argc, char **argv) {
   for (const std::string &spec : dimBindingSpecs)
     if (llvm::Error err = parseDimBinding(spec, options))
       return fail(llvm::toString(std::move(err)));
-  // Inputs an ONNX model uses as shapes or scales specialize its import.
-  // Unreadable files are reported when inputs are loaded, after import.
+  // Inputs are read once, before loading: an ONNX model that uses them as
+  // shapes or scales is specialized to them. Unreadable files are reported
+  // when inputs are checked against the entry, after import.
   SmallVector<std::optional<HostTensor>> given;
   for (const std::string &path : inputFiles) {
     llvm::Expected<HostTensor> t = readTensorFile(path);
@@ -305,7 +310,11 @@ int main(int argc, char **argv) {
       inputs.back().fillRandom(seed * 1000003u + i);
       continue;
     }
-    llvm::Expected<HostTensor> t = loadInput(*sig, i, inputFiles[i]);
+    // Files read for the import are not read again; unreadable ones are
+    // read (and reported) here.
+    llvm::Expected<HostTensor> t =
+        loadInput(*sig, i, inputFiles[i],
+                  i < given.size() ? std::move(given[i]) : std::nullopt);
     if (!t)
       return fail(llvm::toString(t.takeError()));
     inputs.push_back(std::move(*t));

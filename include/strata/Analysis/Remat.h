@@ -29,7 +29,8 @@
 namespace mlir::strata {
 
 /// One recomputation: node `copy` of the result graph recomputes node
-/// `original`, for the users of `value` from step `fromStep` on.
+/// `original`; the users of `value` after the peak it was applied at read
+/// the copy's output instead.
 struct Recomputation {
   int original = -1;
   int copy = -1;
