@@ -15,6 +15,16 @@
 // higher peaks. When no recomputation helps, the lowest peak reached is
 // reported as infeasible.
 //
+// cp and milp are exact for a staged model of the same problem (see
+// RematStaged.h): the order of first computations stays fixed, stage t ends
+// with the first computation of the t-th node of the order, and a node may
+// be recomputed within a later stage, before that stage's node. cp is the
+// Moccasin formulation (retention intervals, O(n) integer variables, at
+// most C recomputations per node) solved with Gecode; milp is the Checkmate
+// formulation (O(n^2) binaries) solved with CBC. Both are single-threaded,
+// time-boxed, start from the greedy plan and report objective, bound and
+// gap.
+//
 // Plain C++ over the kernel graph, testable without IR.
 //
 //===----------------------------------------------------------------------===//
@@ -38,11 +48,25 @@ struct Recomputation {
 };
 
 enum class RematStatus {
-  /// The peak is within the budget.
+  /// The peak is within the budget and the added cost is proven minimal.
+  Optimal,
+  /// The peak is within the budget (greedy; or an exact solver stopped by
+  /// its time limit before proving optimality).
   Feasible,
-  /// No recomputation brings the peak within the budget.
+  /// No plan brings the peak within the budget (greedy: none found; exact:
+  /// none exists in the solver's model).
   Infeasible,
+  /// An exact solver found no plan within its time limit.
+  Timeout,
 };
+
+/// "optimal", "feasible", "infeasible" or "timeout".
+StringRef stringifyRematStatus(RematStatus status);
+
+/// Whether the result's plan is within its budget.
+inline bool isWithinBudget(RematStatus status) {
+  return status == RematStatus::Optimal || status == RematStatus::Feasible;
+}
 
 struct RematResult {
   KernelGraph graph;
@@ -58,6 +82,20 @@ struct RematResult {
   double addedCost = 0;
   RematStatus status = RematStatus::Feasible;
   double seconds = 0;
+  /// Exact solvers: the solver's objective (added cost in its integer or
+  /// floating units, converted back to cost units) and a lower bound on
+  /// it; gap = (objective - bound) / objective (0 when optimal).
+  double objective = 0;
+  double bound = 0;
+  double gap = 0;
+  /// Exact solvers: the model's size and search effort, for remarks.
+  int64_t variables = 0;
+  int64_t constraints = 0;
+  int64_t searchNodes = 0;
+  /// Which solver produced the plan ("greedy", "cp (gecode)", ...).
+  std::string solver = "greedy";
+  /// Why an exact solver could not run (too large, ...); empty otherwise.
+  std::string note;
 };
 
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the
@@ -65,6 +103,32 @@ struct RematResult {
 RematResult rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
                                 ArrayRef<double> cost, int64_t budgetBytes,
                                 const LivenessOptions &options = {});
+
+struct ExactRematOptions {
+  /// Wall-clock limit of the search; the best plan so far is returned.
+  double timeLimitSeconds = 60;
+  /// Seeds the solver's random choices (tie breaks, heuristics).
+  unsigned seed = 1;
+  /// cp: recomputations allowed per node (Moccasin's C - 1).
+  int maxRecomputations = 2;
+  /// milp: refuse models with more binaries than this (Checkmate's model
+  /// grows as n^2).
+  int64_t maxVariables = 2'000'000;
+  /// Start the search from the greedy plan.
+  bool warmStart = true;
+};
+
+/// Exact rematerialization with constraint programming (Gecode).
+RematResult rematerializeCP(const KernelGraph &graph, ArrayRef<int> order,
+                            ArrayRef<double> cost, int64_t budgetBytes,
+                            const LivenessOptions &options = {},
+                            const ExactRematOptions &exact = {});
+
+/// Exact rematerialization with mixed-integer programming (CBC).
+RematResult rematerializeMILP(const KernelGraph &graph, ArrayRef<int> order,
+                              ArrayRef<double> cost, int64_t budgetBytes,
+                              const LivenessOptions &options = {},
+                              const ExactRematOptions &exact = {});
 
 } // namespace mlir::strata
 

@@ -99,4 +99,146 @@ TEST(Remat, TighterBudgetsNeverGiveHigherPeaks) {
   }
 }
 
+/// Three sources live across a 200 B peak and read again at the end.
+/// Recomputing a (100 B, cost 1.8) alone meets a 320 B budget; greedy
+/// first takes b (60 B, cost 1: the best bytes per cost), still misses,
+/// then adds a: 2.8.
+Builder greedyTrap() {
+  Builder b;
+  int a = b.node(100, {});
+  int bb = b.node(60, {});
+  int c = b.node(50, {});
+  int first = b.node(1, {a, bb, c});
+  int peak = b.node(200, {first});
+  int z = b.node(1, {peak});
+  int late = b.node(1, {a, bb, c, z});
+  b.output(late);
+  return b;
+}
+
+void expectValidPlan(const Builder &b, const RematResult &r, int64_t budget) {
+  EXPECT_TRUE(isValidOrder(r.graph, r.order));
+  EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, r.peakBytes);
+  EXPECT_LE(r.peakBytes, budget);
+  double added = 0;
+  for (const Recomputation &rec : r.recomputations)
+    added += r.cost[rec.copy];
+  EXPECT_DOUBLE_EQ(added, r.addedCost);
+}
+
+TEST(RematExact, FindTheSingleRecomputation) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost = {2.0, 1.0, 1.0, 1.0, 1.0};
+  for (auto solve : {rematerializeCP, rematerializeMILP}) {
+    RematResult r = solve(b.graph, b.programOrder(), cost, 250, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Optimal) << r.solver << ": " << r.note;
+    EXPECT_DOUBLE_EQ(r.addedCost, 2.0) << r.solver;
+    EXPECT_DOUBLE_EQ(r.bound, r.objective) << r.solver;
+    EXPECT_EQ(r.gap, 0.0) << r.solver;
+    ASSERT_EQ(r.recomputations.size(), 1u) << r.solver;
+    EXPECT_EQ(r.recomputations[0].original, 0);
+    expectValidPlan(b, r, 250);
+  }
+}
+
+TEST(RematExact, BeatGreedyWhereItIsSuboptimal) {
+  Builder b = greedyTrap();
+  SmallVector<double> cost = {1.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
+  RematResult greedy =
+      rematerializeGreedy(b.graph, b.programOrder(), cost, 320);
+  EXPECT_EQ(greedy.status, RematStatus::Feasible);
+  EXPECT_DOUBLE_EQ(greedy.addedCost, 2.8);
+  for (auto solve : {rematerializeCP, rematerializeMILP}) {
+    RematResult r = solve(b.graph, b.programOrder(), cost, 320, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Optimal) << r.solver << ": " << r.note;
+    EXPECT_NEAR(r.addedCost, 1.8, 1e-9) << r.solver;
+    expectValidPlan(b, r, 320);
+  }
+}
+
+TEST(RematExact, ProveInfeasibility) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  for (auto solve : {rematerializeCP, rematerializeMILP}) {
+    RematResult r = solve(b.graph, b.programOrder(), cost, 150, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Infeasible) << r.solver;
+    EXPECT_TRUE(r.recomputations.empty());
+  }
+}
+
+TEST(RematExact, BudgetAboveThePeakIsOptimalWithoutWork) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  for (auto solve : {rematerializeCP, rematerializeMILP}) {
+    RematResult r = solve(b.graph, b.programOrder(), cost, 300, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Optimal);
+    EXPECT_TRUE(r.recomputations.empty());
+    EXPECT_EQ(r.peakBytes, 300);
+  }
+}
+
+/// milp solves the staged model; cp solves it with at most two
+/// recomputations per node, so its optimum is never below milp's, and it
+/// finds no plan where milp proves there is none. Every plan holds the
+/// budget.
+TEST(RematExact, CPAndMILPAgreeOnRandomGraphs) {
+  int bothOptimal = 0;
+  for (unsigned seed = 0; seed < 10; ++seed) {
+    std::mt19937 rng(seed);
+    Builder b;
+    int n = 10;
+    b.node(10 + rng() % 90, {});
+    for (int i = 1; i < n; ++i) {
+      int first = rng() % i, second = rng() % i;
+      if (first != second)
+        b.node(10 + rng() % 90, {first, second});
+      else
+        b.node(10 + rng() % 90, {first});
+    }
+    b.output(n - 1);
+    SmallVector<double> cost(n);
+    for (double &c : cost)
+      c = 1 + rng() % 10;
+    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+    int64_t budget = peak * 75 / 100;
+    ExactRematOptions exact;
+    exact.timeLimitSeconds = 1;
+    RematResult cp =
+        rematerializeCP(b.graph, b.programOrder(), cost, budget, {}, exact);
+    exact.timeLimitSeconds = 30;
+    RematResult milp =
+        rematerializeMILP(b.graph, b.programOrder(), cost, budget, {}, exact);
+    ASSERT_TRUE(milp.status == RematStatus::Optimal ||
+                milp.status == RematStatus::Infeasible)
+        << "seed " << seed;
+    if (milp.status == RematStatus::Infeasible) {
+      EXPECT_FALSE(isWithinBudget(cp.status)) << "seed " << seed;
+      continue;
+    }
+    expectValidPlan(b, milp, budget);
+    EXPECT_DOUBLE_EQ(milp.bound, milp.objective);
+    if (!isWithinBudget(cp.status))
+      continue;
+    expectValidPlan(b, cp, budget);
+    EXPECT_GE(cp.addedCost, milp.addedCost - 1e-9) << "seed " << seed;
+    if (cp.status == RematStatus::Optimal) {
+      ++bothOptimal;
+      // Two recomputations per node suffice on these small graphs.
+      EXPECT_NEAR(cp.addedCost, milp.addedCost, 1e-9) << "seed " << seed;
+    }
+  }
+  EXPECT_GE(bothOptimal, 3);
+}
+
+TEST(RematExact, MILPRefusesModelsAboveItsSizeLimit) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  ExactRematOptions exact;
+  exact.maxVariables = 2;
+  RematResult r =
+      rematerializeMILP(b.graph, b.programOrder(), cost, 250, {}, exact);
+  EXPECT_EQ(r.status, RematStatus::Timeout);
+  EXPECT_NE(r.note.find("too large"), std::string::npos) << r.note;
+}
+
 } // namespace

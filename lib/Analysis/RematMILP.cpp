@@ -1,0 +1,361 @@
+//===- RematMILP.cpp - Rematerialization with mixed-integer programming ---===//
+//
+// The Checkmate formulation on the staged model (RematStaged.h), solved
+// with CBC. Binaries: R[t][i], node i is computed in stage t (R[t][t] = 1);
+// S[t][i], node i is kept in memory from stage t-1 into stage t. Continuous
+// in [0,1]: F[t][i][k], node i is freed right after node k runs in stage t;
+// U[t][k], bytes live while k runs in stage t. Constraints:
+//   S[t+1][i] <= S[t][i] + R[t][i]             (kept means computed or kept)
+//   R[t][j]   <= R[t][i] + S[t][i]   (i -> j)  (inputs are in memory)
+//   F[t][i][k] <= R[t][k], 1 - S[t+1][i], 1 - R[t][j] for later users j
+//   U[t][first] = base + sum_i S[t][i] m_i + R[t][first] m_first
+//   U[t][k] = U[t][k'] - sum_{i in deps(k') + k'} F[t][i][k'] m_i + R[t][k] m_k
+//   U[t][k] <= budget
+// minimizing the cost of the recomputations. F only has upper bounds: the
+// solver frees whatever it may, which can only help feasibility. The model
+// has O(n^2) binaries, which is why it does not scale like cp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RematStaged.h"
+
+#include <coin/Cbc_C_Interface.h>
+
+#include <chrono>
+#include <map>
+
+using namespace mlir;
+using namespace mlir::strata;
+using namespace mlir::strata::detail;
+
+namespace {
+
+/// A sparse model assembled row by row, loaded into CBC in one call.
+struct SparseModel {
+  std::vector<double> lower, upper, objective;
+  std::vector<char> integer;
+  struct Row {
+    std::vector<std::pair<int, double>> terms;
+    double lower, upper;
+  };
+  std::vector<Row> rows;
+
+  int column(double lb, double ub, double obj, bool isInteger) {
+    lower.push_back(lb);
+    upper.push_back(ub);
+    objective.push_back(obj);
+    integer.push_back(isInteger);
+    return lower.size() - 1;
+  }
+  void row(std::vector<std::pair<int, double>> terms, double lb, double ub) {
+    rows.push_back({std::move(terms), lb, ub});
+  }
+  int64_t numIntegers() const { return llvm::count(integer, 1); }
+
+  void load(Cbc_Model *model) const {
+    int numCols = lower.size();
+    std::vector<std::vector<std::pair<int, double>>> columns(numCols);
+    for (auto [r, row] : llvm::enumerate(rows))
+      for (auto [col, coef] : row.terms)
+        columns[col].push_back({(int)r, coef});
+    std::vector<CoinBigIndex> start{0};
+    std::vector<int> index;
+    std::vector<double> value;
+    for (auto &col : columns) {
+      for (auto [r, coef] : col) {
+        index.push_back(r);
+        value.push_back(coef);
+      }
+      start.push_back(index.size());
+    }
+    std::vector<double> rowLower, rowUpper;
+    for (const Row &row : rows) {
+      rowLower.push_back(row.lower);
+      rowUpper.push_back(row.upper);
+    }
+    Cbc_loadProblem(model, numCols, rows.size(), start.data(), index.data(),
+                    value.data(), lower.data(), upper.data(), objective.data(),
+                    rowLower.data(), rowUpper.data());
+    for (int c = 0; c < numCols; ++c)
+      if (integer[c])
+        Cbc_setInteger(model, c);
+  }
+};
+
+} // namespace
+
+RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
+                                            ArrayRef<int> order,
+                                            ArrayRef<double> cost,
+                                            int64_t budgetBytes,
+                                            const LivenessOptions &options,
+                                            const ExactRematOptions &exact) {
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  StagedProblem p = buildStagedProblem(graph, order, cost, options);
+  int n = p.n;
+
+  RematResult none;
+  none.graph = graph;
+  none.order.assign(order.begin(), order.end());
+  none.cost.assign(cost.begin(), cost.end());
+  none.budgetBytes = budgetBytes;
+  none.solver = "milp (cbc)";
+  none.lowerBound = peakLowerBound(graph, options);
+  none.initialPeakBytes = none.peakBytes =
+      computeMemoryProfile(graph, order, options).peakBytes;
+  auto finishEarly = [&](RematStatus status, std::string note) {
+    none.status = status;
+    none.note = std::move(note);
+    none.seconds = elapsed();
+    return none;
+  };
+  if (none.initialPeakBytes <= budgetBytes)
+    return finishEarly(RematStatus::Optimal, "");
+  if (budgetBytes < p.baseBytes)
+    return finishEarly(RematStatus::Infeasible,
+                       "counted arguments and constants exceed the budget");
+
+  // Which nodes the model tracks: counted bytes and read later (results
+  // are kept throughout and never freed; nodes without counted bytes cost
+  // nothing to keep).
+  SmallVector<bool> tracked(n), candidate(n);
+  for (int i = 0; i < n; ++i) {
+    tracked[i] = p.mem[i] > 0 && !p.isOutput[i];
+    candidate[i] =
+        tracked[i] && !p.users[i].empty() && p.users[i].back() > i + 1;
+  }
+  int64_t binaries = 0;
+  for (int t = 0; t < n; ++t)
+    for (int i = 0; i < t; ++i)
+      binaries += candidate[i] + (tracked[i] && !p.users[i].empty());
+  if (binaries > exact.maxVariables)
+    return finishEarly(RematStatus::Timeout,
+                       "the milp model is too large (" +
+                           std::to_string(binaries) + " binaries > " +
+                           std::to_string(exact.maxVariables) +
+                           "); use solver=cp or solver=greedy");
+
+  double maxCost = 0;
+  for (double c : p.cost)
+    maxCost = std::max(maxCost, c);
+  double epsilon = maxCost > 0 ? 1e-6 * maxCost : 1.0;
+
+  SparseModel m;
+  // R[t][i] and S[t][i] as column ids; -1: fixed to 0 (or absent).
+  std::vector<std::map<int, int>> R(n), S(n);
+  int one = m.column(1, 1, 0, false);
+  for (int t = 0; t < n; ++t)
+    for (int i = 0; i < t; ++i) {
+      if (candidate[i])
+        R[t][i] = m.column(0, 1, p.cost[i] + epsilon, true);
+      if (tracked[i] && !p.users[i].empty())
+        S[t][i] = m.column(0, 1, 0, true);
+    }
+  auto r = [&](int t, int i) -> int {
+    if (i == t)
+      return one;
+    auto it = R[t].find(i);
+    return it == R[t].end() ? -1 : it->second;
+  };
+  auto s = [&](int t, int i) -> int {
+    if (t >= n)
+      return -1;
+    auto it = S[t].find(i);
+    return it == S[t].end() ? -1 : it->second;
+  };
+
+  for (int t = 0; t < n; ++t) {
+    // Keeping: S[t+1][i] <= S[t][i] + R[t][i].
+    for (auto [i, col] : S[t]) {
+      (void)col;
+      if (int next = s(t + 1, i); next >= 0) {
+        std::vector<std::pair<int, double>> terms{{next, 1}};
+        terms.push_back({S[t][i], -1});
+        if (r(t, i) >= 0)
+          terms.push_back({r(t, i), -1});
+        m.row(terms, -1e30, 0);
+      }
+    }
+    if (int next = s(t + 1, t); next >= 0)
+      (void)next; // S[t+1][t] <= R[t][t] = 1 holds trivially.
+  }
+  // Inputs in memory: R[t][j] <= R[t][i] + S[t][i].
+  for (int j = 0; j < n; ++j)
+    for (int i : p.deps[j]) {
+      if (!tracked[i])
+        continue;
+      for (int t = j; t < n; ++t) {
+        int rj = r(t, j);
+        if (rj < 0)
+          continue;
+        std::vector<std::pair<int, double>> terms{{rj, 1}};
+        if (r(t, i) >= 0)
+          terms.push_back({r(t, i), -1});
+        if (s(t, i) >= 0)
+          terms.push_back({s(t, i), -1});
+        m.row(terms, -1e30, 0);
+      }
+    }
+  // Memory, event by event within each stage.
+  int64_t outputsBefore = 0; // results computed in earlier stages
+  double budget = double(budgetBytes - p.baseBytes);
+  for (int t = 0; t < n; ++t) {
+    SmallVector<int> events;
+    for (int k = 0; k < t; ++k)
+      if (r(t, k) >= 0)
+        events.push_back(k);
+    events.push_back(t);
+    int previousU = -1, previousEvent = -1;
+    for (int k : events) {
+      int u = m.column(0, budget, 0, false);
+      std::vector<std::pair<int, double>> terms{{u, 1}};
+      double constant = 0;
+      if (previousU < 0) {
+        for (auto [i, col] : S[t])
+          terms.push_back({col, -double(p.mem[i])});
+        constant = double(outputsBefore);
+      } else {
+        terms.push_back({previousU, -1});
+        // Frees after the previous event.
+        SmallVector<int> freeable(p.deps[previousEvent]);
+        freeable.push_back(previousEvent);
+        for (int i : freeable) {
+          if (!tracked[i])
+            continue;
+          int f = m.column(0, 1, 0, false);
+          terms.push_back({f, double(p.mem[i])});
+          m.row({{f, 1}, {r(t, previousEvent), -1}}, -1e30, 0);
+          if (int next = s(t + 1, i); next >= 0)
+            m.row({{f, 1}, {next, 1}}, -1e30, 1);
+          for (int j : p.users[i])
+            if (j > previousEvent && j <= t) {
+              if (int rj = r(t, j); rj >= 0)
+                m.row({{f, 1}, {rj, 1}}, -1e30, 1);
+            }
+        }
+      }
+      if (p.isOutput[k] || !tracked[k])
+        constant += double(p.isOutput[k] ? p.mem[k] : 0);
+      else
+        terms.push_back({r(t, k), -double(p.mem[k])});
+      m.row(terms, constant, constant);
+      previousU = u;
+      previousEvent = k;
+    }
+    if (p.isOutput[t])
+      outputsBefore += p.mem[t];
+  }
+
+  Cbc_Model *model = Cbc_newModel();
+  m.load(model);
+  Cbc_setLogLevel(model, 0);
+  Cbc_setParameter(model, "threads", "1");
+  Cbc_setParameter(model, "randomCbcSeed", std::to_string(exact.seed).c_str());
+  Cbc_setParameter(model, "randomSeed", std::to_string(exact.seed).c_str());
+  Cbc_setMaximumSeconds(model,
+                        std::max(0.1, exact.timeLimitSeconds - elapsed()));
+  Cbc_setAllowableFractionGap(model, 1e-6);
+
+  // The warm start: the greedy plan's R and S.
+  if (exact.warmStart) {
+    RematResult greedy =
+        rematerializeGreedy(graph, order, cost, budgetBytes, options);
+    if (greedy.status == RematStatus::Feasible) {
+      SmallVector<SmallVector<int>> stages = stagesOfResult(greedy, p);
+      std::vector<std::vector<char>> computed(n, std::vector<char>(n, 0));
+      for (int t = 0; t < n; ++t) {
+        computed[t][t] = 1;
+        for (int i : stages[t])
+          if (r(t, i) >= 0)
+            computed[t][i] = 1;
+      }
+      std::vector<std::vector<char>> kept(n, std::vector<char>(n, 0));
+      SmallVector<int> lastComputed(n, -1);
+      for (int t = 0; t < n; ++t) {
+        for (int i = 0; i <= t; ++i)
+          if (computed[t][i]) {
+            // Node i (copy or original) reads its inputs' latest stage.
+            for (int d : p.deps[i])
+              for (int u = lastComputed[d] + 1; u <= t && lastComputed[d] >= 0;
+                   ++u)
+                if (u > lastComputed[d] && !computed[t][d])
+                  kept[u][d] = 1;
+            lastComputed[i] = t;
+          }
+      }
+      std::vector<int> columns;
+      std::vector<double> values;
+      for (int t = 0; t < n; ++t) {
+        for (auto [i, col] : R[t]) {
+          columns.push_back(col);
+          values.push_back(computed[t][i]);
+        }
+        for (auto [i, col] : S[t]) {
+          columns.push_back(col);
+          values.push_back(kept[t][i]);
+        }
+      }
+      Cbc_setMIPStartI(model, columns.size(), columns.data(), values.data());
+    }
+  }
+
+  Cbc_solve(model);
+  bool optimal = Cbc_isProvenOptimal(model);
+  bool infeasible = Cbc_isProvenInfeasible(model);
+  const double *solution = Cbc_bestSolution(model);
+  double objective = Cbc_getObjValue(model);
+  double bound = Cbc_getBestPossibleObjValue(model);
+  int64_t nodes = Cbc_getNodeCount(model);
+  int64_t variables = m.lower.size(), constraints = m.rows.size();
+
+  if (!solution || infeasible) {
+    Cbc_deleteModel(model);
+    RematResult res =
+        finishEarly(infeasible ? RematStatus::Infeasible : RematStatus::Timeout,
+                    infeasible ? "no plan exists in the staged model"
+                               : "no plan found within the time limit");
+    res.variables = variables;
+    res.constraints = constraints;
+    res.searchNodes = nodes;
+    return res;
+  }
+  SmallVector<SmallVector<int>> recompute(n);
+  for (int t = 0; t < n; ++t)
+    for (auto [i, col] : R[t])
+      if (solution[col] > 0.5)
+        recompute[t].push_back(i);
+  Cbc_deleteModel(model);
+
+  RematResult result = applyStagedPlan(graph, order, cost, recompute, options);
+  result.budgetBytes = budgetBytes;
+  result.initialPeakBytes = none.initialPeakBytes;
+  result.lowerBound = none.lowerBound;
+  result.solver = "milp (cbc)";
+  result.variables = variables;
+  result.constraints = constraints;
+  result.searchNodes = nodes;
+  // The objective without the tie-breaking epsilon, in cost units.
+  result.objective = result.addedCost;
+  int copies = result.recomputations.size();
+  result.bound =
+      std::max(0.0, std::min(result.objective, bound - epsilon * copies));
+  if (optimal)
+    result.bound = result.objective;
+  result.gap = result.objective > 0
+                   ? (result.objective - result.bound) / result.objective
+                   : 0.0;
+  (void)objective;
+  if (result.peakBytes > budgetBytes) {
+    result.status = RematStatus::Infeasible;
+    result.note = "internal error: the milp plan exceeds the budget";
+  } else {
+    result.status = optimal ? RematStatus::Optimal : RematStatus::Feasible;
+  }
+  result.seconds = elapsed();
+  return result;
+}

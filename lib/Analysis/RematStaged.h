@@ -1,0 +1,65 @@
+//===- RematStaged.h - The staged model of rematerialization ----*- C++ -*-===//
+//
+// The exact solvers share one model of the problem, the one Checkmate and
+// Moccasin use: the order of first computations is fixed; stage t ends
+// with the first computation of the node at position t; within stage t,
+// nodes at positions < t may be recomputed, in position order, before it.
+// Every use reads the most recent computation of its input. Memory is
+// counted per node: a node's counted outputs are allocated together and
+// live from its computation through the last use that reads it (to the
+// end for function results). Counted arguments and constants are taken as
+// live throughout, which is conservative.
+//
+// A plan (which positions each stage recomputes) turns back into a
+// kernel graph and order; the plan's peak is then measured with
+// computeMemoryProfile, the same count strata-memory-report uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_LIB_ANALYSIS_REMATSTAGED_H
+#define STRATA_LIB_ANALYSIS_REMATSTAGED_H
+
+#include "strata/Analysis/Remat.h"
+#include "strata/Analysis/Schedule.h"
+
+namespace mlir::strata::detail {
+
+struct StagedProblem {
+  int n = 0;
+  /// Position -> node id of the input graph.
+  SmallVector<int> nodeAt;
+  /// Per position: bytes of the node's counted outputs.
+  SmallVector<int64_t> mem;
+  /// Per position: cost of (re)computing the node.
+  SmallVector<double> cost;
+  /// Per position: positions of the producers of its inputs (ascending,
+  /// distinct), and of the nodes reading its outputs.
+  SmallVector<SmallVector<int>> deps, users;
+  /// Per position: one of its outputs is a function result.
+  SmallVector<bool> isOutput;
+  /// Counted arguments and constants, taken as live throughout.
+  int64_t baseBytes = 0;
+};
+
+StagedProblem buildStagedProblem(const KernelGraph &graph, ArrayRef<int> order,
+                                 ArrayRef<double> cost,
+                                 const LivenessOptions &options);
+
+/// `recompute[t]`: the positions recomputed in stage t, ascending, each
+/// < t. Builds the result graph (input nodes and values keep their ids;
+/// copies are appended), its order, costs and recomputations, and measures
+/// its profile. Status is left to the caller.
+RematResult applyStagedPlan(const KernelGraph &graph, ArrayRef<int> order,
+                            ArrayRef<double> cost,
+                            ArrayRef<SmallVector<int>> recompute,
+                            const LivenessOptions &options);
+
+/// The stages of a greedy result: each copy belongs to the stage of the
+/// next original node after it; a node recomputed twice within one stage
+/// counts once.
+SmallVector<SmallVector<int>> stagesOfResult(const RematResult &result,
+                                             const StagedProblem &problem);
+
+} // namespace mlir::strata::detail
+
+#endif // STRATA_LIB_ANALYSIS_REMATSTAGED_H
