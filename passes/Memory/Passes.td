@@ -63,19 +63,34 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
     across the gap. A clone carries `strata.recompute_of = "<kernel>"`.
 
     `budget=` is bytes (`budget=65536`) or a share of the current peak
-    (`budget=80%`). `solver=greedy` (the only one so far) follows
-    HloRematerialization: at the peak, recompute the value that lowers it
-    the most per unit of recompute cost, asked of the cost model service
-    (`cost-model=`, `target=`), until the budget holds; see
-    `docs/memory.md`. Tighter budgets never give a higher peak. A budget
-    that cannot be met is an error stating the lowest peak reached and a
-    lower bound; the IR is then left unchanged.
+    (`budget=80%`). Recompute costs come from the cost model service
+    (`cost-model=`, `target=`). Solvers (see `docs/memory.md`):
+
+    - `greedy` follows HloRematerialization: at the peak, recompute the
+      value that lowers it the most per unit of cost, until the budget
+      holds. Tighter budgets never give a higher peak.
+    - `cp` is the Moccasin formulation (retention intervals, at most
+      `max-recomputations` per node) solved with Gecode.
+    - `milp` is the Checkmate formulation solved with CBC.
+
+    The exact solvers are single-threaded, start from the greedy plan, stop
+    after `time-limit` seconds with the best plan found, and report the
+    objective, a bound and the gap as a remark. A budget that cannot be met
+    (or an exact solver that finds no plan in time) is an error stating
+    the lowest peak greedy reaches and a lower bound; the IR is then left
+    unchanged.
   }];
   let options = [
     Option<"budget", "budget", "std::string", /*default=*/"\"\"",
            "Peak budget: BYTES or NN% of the current peak">,
     Option<"solver", "solver", "std::string", /*default=*/"\"greedy\"",
-           "greedy">,
+           "greedy, cp (Gecode) or milp (CBC)">,
+    Option<"timeLimit", "time-limit", "double", /*default=*/"60.0",
+           "Seconds an exact solver may search">,
+    Option<"maxRecomputations", "max-recomputations", "int",
+           /*default=*/"2", "cp: recomputations allowed per kernel">,
+    Option<"seed", "seed", "unsigned", /*default=*/"1",
+           "Seed of the exact solvers' random choices">,
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "Target for recompute costs: built-in name, JSON file, or empty "
            "for the module's">,

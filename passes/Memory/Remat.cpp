@@ -14,6 +14,7 @@
 #include "strata/CostModel/CostModel.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::strata {
 #define GEN_PASS_DEF_STRATAREMAT
@@ -30,9 +31,14 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (solver != "greedy") {
+    if (solver != "greedy" && solver != "cp" && solver != "milp") {
       func.emitError() << "strata-remat: unknown solver '" << solver
-                       << "'; expected greedy";
+                       << "'; expected greedy, cp or milp";
+      return signalPassFailure();
+    }
+    if (timeLimit <= 0 || maxRecomputations < 1) {
+      func.emitError("strata-remat: time-limit must be positive and "
+                     "max-recomputations at least 1");
       return signalPassFailure();
     }
     if (budget.empty()) {
@@ -79,13 +85,35 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
       cost.push_back(succeeded(est) ? est->seconds : 0.0);
     }
 
+    ExactRematOptions exact;
+    exact.timeLimitSeconds = timeLimit;
+    exact.maxRecomputations = maxRecomputations;
+    exact.seed = seed;
     RematResult r =
-        rematerializeGreedy(*graph, order, cost, budgetBytes, options);
-    if (r.status == RematStatus::Infeasible) {
-      func.emitError() << "strata-remat: budget " << budgetBytes
-                       << " B is infeasible for '" << func.getSymName()
-                       << "': the lowest peak reached is " << r.peakBytes
-                       << " B (lower bound " << r.lowerBound << " B)";
+        solver == "cp"
+            ? rematerializeCP(*graph, order, cost, budgetBytes, options, exact)
+        : solver == "milp"
+            ? rematerializeMILP(*graph, order, cost, budgetBytes, options,
+                                exact)
+            : rematerializeGreedy(*graph, order, cost, budgetBytes, options);
+    if (!isWithinBudget(r.status)) {
+      // The lowest peak greedy reaches (its path does not depend on the
+      // budget) says how far the budget is from reach.
+      RematResult lowest =
+          solver == "greedy"
+              ? r
+              : rematerializeGreedy(*graph, order, cost, 0, options);
+      InFlightDiagnostic diag = func.emitError();
+      if (r.status == RematStatus::Timeout)
+        diag << "strata-remat: " << solver << " found no plan for budget "
+             << budgetBytes << " B in '" << func.getSymName() << "'";
+      else
+        diag << "strata-remat: budget " << budgetBytes
+             << " B is infeasible for '" << func.getSymName() << "'";
+      if (!r.note.empty())
+        diag << " (" << r.note << ")";
+      diag << ": the lowest peak reached is " << lowest.peakBytes
+           << " B (lower bound " << lowest.lowerBound << " B)";
       return signalPassFailure();
     }
 
@@ -126,10 +154,16 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
       }
     }
     reorderBlock(block, nodeOps, r.order);
-    func.emitRemark() << "strata-remat '" << func.getSymName()
-                      << "' (greedy): peak " << r.initialPeakBytes << " B -> "
-                      << r.peakBytes << " B within " << budgetBytes << " B, "
-                      << r.recomputations.size() << " recomputation(s)";
+    InFlightDiagnostic remark = func.emitRemark();
+    remark << "strata-remat '" << func.getSymName() << "' (" << r.solver
+           << "): peak " << r.initialPeakBytes << " B -> " << r.peakBytes
+           << " B within " << budgetBytes << " B, "
+           << r.recomputations.size() << " recomputation(s)";
+    if (solver != "greedy")
+      remark << "; " << stringifyRematStatus(r.status) << ", objective "
+             << llvm::formatv("{0:g}", r.objective).str() << ", bound "
+             << llvm::formatv("{0:g}", r.bound).str() << ", gap "
+             << llvm::formatv("{0:f1}", 100 * r.gap).str() << "%";
   }
 };
 } // namespace

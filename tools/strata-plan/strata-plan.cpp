@@ -2,7 +2,9 @@
 //
 //   strata-plan schedule --graph G.json [--algorithm=program|greedy|exact]
 //                        [--time-limit=S] [--max-states=N] [--format=text|json]
-//   strata-plan remat --graph G.json --budget=BYTES|NN% [--solver=greedy]
+//   strata-plan remat --graph G.json --budget=BYTES|NN%
+//                     [--solver=greedy|cp|milp] [--time-limit=S]
+//                     [--max-recomputations=C] [--seed=N]
 //                     [--format=text|json]
 //   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
 //
@@ -40,6 +42,7 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -79,8 +82,14 @@ static cl::opt<std::string>
                cl::desc("remat: peak budget, BYTES or NN% of the program-order "
                         "peak"),
                cl::init(""), cl::cat(planCategory));
-static cl::opt<std::string> solver("solver", cl::desc("remat: greedy"),
+static cl::opt<std::string> solver("solver",
+                                   cl::desc("remat: greedy, cp or milp"),
                                    cl::init("greedy"), cl::cat(planCategory));
+static cl::opt<int> maxRecomputations(
+    "max-recomputations", cl::desc("remat --solver=cp: per node"),
+    cl::init(2), cl::cat(planCategory));
+static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
+                              cl::init(1), cl::cat(planCategory));
 static cl::opt<std::string> format("format", cl::desc("text or json"),
                                    cl::init("text"), cl::cat(planCategory));
 
@@ -332,8 +341,12 @@ static int remat() {
     return fail("remat needs --graph FILE.json");
   if (budgetSpec.empty())
     return fail("remat needs --budget=BYTES or --budget=NN%");
-  if (solver != "greedy")
-    return fail("unknown --solver '" + solver + "'; expected greedy");
+  if (solver != "greedy" && solver != "cp" && solver != "milp")
+    return fail("unknown --solver '" + solver +
+                "'; expected greedy, cp or milp");
+  if (timeLimit <= 0 || maxRecomputations < 1)
+    return fail("--time-limit must be positive and --max-recomputations at "
+                "least 1");
   if (format != "text" && format != "json")
     return fail("unknown --format '" + format + "'; expected text or json");
   llvm::Expected<AbstractGraph> g = readGraph(graphFile);
@@ -357,7 +370,17 @@ static int remat() {
     return fail("--budget: expected BYTES or NN%, got '" + budgetSpec + "'");
   }
 
-  RematResult r = rematerializeGreedy(graph, order, durations, budget);
+  ExactRematOptions exact;
+  exact.timeLimitSeconds = timeLimit;
+  exact.maxRecomputations = maxRecomputations;
+  exact.seed = seed;
+  bool isExact = solver != "greedy";
+  RematResult r =
+      solver == "cp"
+          ? rematerializeCP(graph, order, durations, budget, {}, exact)
+      : solver == "milp"
+          ? rematerializeMILP(graph, order, durations, budget, {}, exact)
+          : rematerializeGreedy(graph, order, durations, budget);
   auto idOf = [&](int node) {
     // Copies are named after the node they recompute.
     while (node >= (int)newToOld.size())
@@ -368,7 +391,8 @@ static int remat() {
         }
     return g->ids[newToOld[node]];
   };
-  bool feasible = r.status == RematStatus::Feasible;
+  bool feasible = isWithinBudget(r.status);
+  StringRef status = stringifyRematStatus(r.status);
   if (format == "json") {
     llvm::json::Array orderJson, recomputed;
     for (int v : r.order)
@@ -380,26 +404,52 @@ static int remat() {
                            {"program_peak_bytes", r.initialPeakBytes},
                            {"budget_bytes", r.budgetBytes},
                            {"peak_bytes", r.peakBytes},
-                           {"bound", r.lowerBound},
+                           {"peak_lower_bound", r.lowerBound},
                            {"added_cost", r.addedCost},
-                           {"status", feasible ? "feasible" : "infeasible"},
+                           {"status", status},
                            {"solve_seconds", r.seconds},
                            {"recomputed", std::move(recomputed)},
                            {"order", std::move(orderJson)}};
+    if (isExact) {
+      // The solver's bound on the added cost, and the search's size.
+      out["objective"] = r.objective;
+      out["bound"] = r.bound;
+      out["gap"] = r.gap;
+      out["variables"] = r.variables;
+      out["search_nodes"] = r.searchNodes;
+      if (!r.note.empty())
+        out["note"] = r.note;
+    }
     llvm::outs() << llvm::json::Value(std::move(out)) << "\n";
     return 0;
   }
-  if (!feasible)
-    return fail("budget " + llvm::Twine(r.budgetBytes) +
-                " B is infeasible: the lowest peak reached is " +
-                llvm::Twine(r.peakBytes) + " B (lower bound " +
-                llvm::Twine(r.lowerBound) + " B)");
+  if (!feasible) {
+    RematResult lowest =
+        isExact ? rematerializeGreedy(graph, order, durations, 0) : r;
+    std::string why =
+        r.status == RematStatus::Timeout
+            ? solver + " found no plan for budget " +
+                  std::to_string(r.budgetBytes) + " B"
+            : "budget " + std::to_string(r.budgetBytes) + " B is infeasible";
+    if (!r.note.empty())
+      why += " (" + r.note + ")";
+    return fail(why + ": the lowest peak reached is " +
+                llvm::Twine(lowest.peakBytes) + " B (lower bound " +
+                llvm::Twine(lowest.lowerBound) + " B)");
+  }
   llvm::outs() << "nodes:         " << graph.nodes.size() << "\n"
                << "program order: peak " << r.initialPeakBytes << " B\n"
-               << "greedy remat:  peak " << r.peakBytes << " B within "
-               << r.budgetBytes << " B, " << r.recomputations.size()
-               << " recomputation(s), added cost " << r.addedCost << "\n"
-               << "order:";
+               << solver << " remat:" << std::string(8 - solver.size(), ' ')
+               << "peak " << r.peakBytes << " B within " << r.budgetBytes
+               << " B, " << r.recomputations.size()
+               << " recomputation(s), added cost "
+               << llvm::formatv("{0}", r.addedCost) << "\n";
+  if (isExact)
+    llvm::outs() << "status:        " << status << ", objective "
+                 << llvm::formatv("{0}", r.objective) << ", bound "
+                 << llvm::formatv("{0}", r.bound) << ", gap "
+                 << llvm::format("%.1f", 100 * r.gap) << "%\n";
+  llvm::outs() << "order:";
   for (int v : r.order)
     llvm::outs() << " " << idOf(v);
   llvm::outs() << "\n";
