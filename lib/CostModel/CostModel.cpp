@@ -21,6 +21,11 @@ FailureOr<CostEstimate> CostModel::estimate(Operation *op) {
   return estimateOp(op);
 }
 
+FailureOr<CostEstimate> CostModel::estimateOnUnit(Operation *op,
+                                                  unsigned unit) {
+  return estimate(op);
+}
+
 ArrayRef<StringRef> mlir::strata::getCostModelNames() {
   static const StringRef names[] = {"roofline"};
   return names;

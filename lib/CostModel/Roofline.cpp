@@ -3,13 +3,17 @@
 // time = max(compute, memory) + latency, where compute divides each op's
 // FLOPs by the peak of its class on the best compute unit and memory divides
 // the bytes that cross the backing tier by its bandwidth. For a group only
-// the group's inputs and results cross the tier.
+// the group's inputs and results cross the tier. On one instance of a
+// given unit (estimateOnUnit), the peak is that unit's divided by its
+// count.
 //
 //===----------------------------------------------------------------------===//
 
 #include "strata/CostModel/CostModel.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
+
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -20,6 +24,16 @@ public:
   using CostModel::CostModel;
 
   StringRef getName() const override { return "roofline"; }
+
+  FailureOr<CostEstimate> estimateOnUnit(Operation *op,
+                                         unsigned unit) override {
+    if (unit >= target.units.size())
+      return failure();
+    onlyUnit = unit;
+    FailureOr<CostEstimate> est = estimate(op);
+    onlyUnit.reset();
+    return est;
+  }
 
   FailureOr<CostEstimate> estimateOp(Operation *op) override {
     FailureOr<OpWork> work = analyzeOpWork(op);
@@ -64,6 +78,12 @@ private:
   double computeSeconds(const OpWork &work) const {
     if (work.flops == 0)
       return 0;
+    if (onlyUnit) {
+      const ComputeUnit &unit = target.units[*onlyUnit];
+      double peak =
+          work.cls == OpClass::Matrix ? unit.matrixFlops : unit.vectorFlops;
+      return work.flops / (peak / std::max<uint64_t>(unit.count, 1));
+    }
     double best = 0;
     for (const ComputeUnit &unit : target.units) {
       double peak =
@@ -81,6 +101,9 @@ private:
     if (est.bytesMoved() > 0)
       est.seconds += tier.latency;
   }
+
+  /// Set while estimateOnUnit runs.
+  std::optional<unsigned> onlyUnit;
 };
 } // namespace
 

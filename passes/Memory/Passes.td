@@ -6,7 +6,8 @@
 include "mlir/Pass/PassBase.td"
 
 def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
-  let summary = "Reorder kernels to lower the peak of live memory";
+  let summary = "Reorder kernels to lower the peak of live memory, or place "
+                "them on compute units for makespan";
   let description = [{
     Reorders the kernels of the function body (each `strata.group`, and each
     compute op outside a group) in a dependency-respecting order chosen to
@@ -27,8 +28,17 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
       `max-states` search states, it keeps the greedy order and reports
       the proven lower bound and the gap.
 
-    Every run emits a remark with the method, the peak before and after, and
-    for `exact` the status, bound and gap:
+    `objective=makespan` instead places the kernels on the compute units of
+    the target (`target=`; every instance of a unit with `count` N is a
+    processor with 1/N of its peak) by HEFT list scheduling: kernels in
+    decreasing upward rank, each on the unit where it finishes first, given
+    the cost model's time on that unit and, between kernels on different
+    units, the transfer of the value through the backing tier. Each kernel
+    gets `strata.unit = "<unit>:<instance>"`; the block is ordered by start
+    time. The remark gives the makespan and the time on one unit.
+
+    Every peak-memory run emits a remark with the method, the peak before
+    and after, and for `exact` the status, bound and gap:
 
     ```mlir
     // remark: strata-schedule 'main' (exact, dp): peak 4096 B -> 3072 B;
@@ -38,6 +48,13 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
   let options = [
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"greedy\"",
            "program, greedy or exact">,
+    Option<"objective", "objective", "std::string",
+           /*default=*/"\"peak-memory\"", "peak-memory or makespan">,
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "makespan: target whose compute units run the kernels (built-in "
+           "name, JSON file, or empty for the module's)">,
+    Option<"costModel", "cost-model", "std::string",
+           /*default=*/"\"roofline\"", "makespan: cost model for kernel times">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
            "Seconds the exact solver may search">,
     Option<"maxStates", "max-states", "int64_t", /*default=*/"4000000",
@@ -47,6 +64,8 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
     Option<"countConstants", "count-constants", "bool", /*default=*/"false",
            "Count constants (as strata-memory-report does)">
   ];
+  // Cost estimates come from target descriptions built as attributes.
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
   let statistics = [
     Statistic<"numMoved", "kernels-moved",
               "Kernels placed differently than before">

@@ -7,12 +7,16 @@
 #include "passes/Memory/Passes.h"
 #include "passes/Memory/Reorder.h"
 
+#include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/CostModel/CostModel.h"
 #include "strata/Analysis/Schedule.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::strata {
 #define GEN_PASS_DEF_STRATASCHEDULE
@@ -76,12 +80,87 @@ struct StrataSchedulePass final
     : strata::impl::StrataScheduleBase<StrataSchedulePass> {
   using Base::Base;
 
+  /// HEFT onto the target's unit instances; annotates each kernel with its
+  /// unit and orders the block by start time.
+  LogicalResult scheduleForMakespan(func::FuncOp func,
+                                    const KernelGraph &graph) {
+    FailureOr<std::unique_ptr<CostModel>> model =
+        createCostModel(costModel, target, func);
+    if (failed(model))
+      return failure();
+    const TargetDescription &desc = (*model)->getTarget();
+    // Processors: every instance of every unit.
+    SmallVector<std::pair<unsigned, uint64_t>> procs;
+    for (auto [u, unit] : llvm::enumerate(desc.units))
+      for (uint64_t i = 0; i < std::max<uint64_t>(unit.count, 1); ++i)
+        procs.push_back({(unsigned)u, i});
+    HeftProblem problem;
+    double oneUnit = INFINITY;
+    SmallVector<double> unitTotals(desc.units.size(), 0.0);
+    for (const KGNode &node : graph.nodes) {
+      SmallVector<double> perUnit;
+      for (unsigned u = 0; u < desc.units.size(); ++u) {
+        FailureOr<CostEstimate> est = (*model)->estimateOnUnit(node.op, u);
+        if (failed(est))
+          return node.op->emitError()
+                 << "strata-schedule: the " << (*model)->getName()
+                 << " cost model cannot estimate this kernel";
+        perUnit.push_back(est->seconds);
+        unitTotals[u] += est->seconds;
+      }
+      SmallVector<double> row;
+      for (auto [u, instance] : procs)
+        row.push_back(perUnit[u]);
+      problem.cost.push_back(std::move(row));
+    }
+    for (double total : unitTotals)
+      oneUnit = std::min(oneUnit, total);
+    const MemoryTier &backing = desc.getBackingTier();
+    for (const KGValue &value : graph.values)
+      if (value.producer >= 0)
+        for (int user : value.users)
+          problem.edges.push_back(
+              {value.producer, user,
+               value.bytes / backing.bandwidth + backing.latency});
+    HeftResult r = scheduleHEFT(problem);
+    if (!isValidOrder(graph, r.order)) {
+      func.emitError("strata-schedule: internal error: invalid order");
+      return failure();
+    }
+    MLIRContext *ctx = func.getContext();
+    SmallVector<Operation *> nodeOps;
+    for (auto [id, node] : llvm::enumerate(graph.nodes)) {
+      auto [u, instance] = procs[r.processor[id]];
+      node.op->setAttr(StrataDialect::getUnitAttrName(),
+                       StringAttr::get(ctx, desc.units[u].name + ":" +
+                                                std::to_string(instance)));
+      nodeOps.push_back(node.op);
+    }
+    for (auto [step, node] : llvm::enumerate(r.order))
+      numMoved += (int)step != node;
+    reorderBlock(func.getBody().front(), nodeOps, r.order);
+    llvm::SmallDenseSet<int> used(r.processor.begin(), r.processor.end());
+    func.emitRemark() << "strata-schedule '" << func.getSymName()
+                      << "' (makespan, heft on " << desc.name << "): "
+                      << graph.nodes.size() << " kernel(s) on " << used.size()
+                      << " of " << procs.size() << " unit(s), makespan "
+                      << llvm::formatv("{0:e3}", r.makespan).str()
+                      << " s (one unit: "
+                      << llvm::formatv("{0:e3}", oneUnit).str() << " s)";
+    return success();
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (algorithm != "program" && algorithm != "greedy" &&
         algorithm != "exact") {
       func.emitError() << "strata-schedule: unknown algorithm '" << algorithm
                        << "'; expected program, greedy or exact";
+      return signalPassFailure();
+    }
+    if (objective != "peak-memory" && objective != "makespan") {
+      func.emitError() << "strata-schedule: unknown objective '" << objective
+                       << "'; expected peak-memory or makespan";
       return signalPassFailure();
     }
     if (timeLimit < 0 || maxStates < 1) {
@@ -96,6 +175,12 @@ struct StrataSchedulePass final
         buildMovableKernelGraph(func, "strata-schedule");
     if (failed(graph))
       return signalPassFailure();
+
+    if (objective == "makespan") {
+      if (failed(scheduleForMakespan(func, *graph)))
+        return signalPassFailure();
+      return;
+    }
 
     LivenessOptions options;
     options.countArguments = countArguments;

@@ -50,5 +50,18 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a string attribute";
     return success();
   }
+  if (name == getUnitAttrName()) {
+    auto unit = dyn_cast<StringAttr>(attr.getValue());
+    StringRef unitName, instance;
+    unsigned index;
+    if (unit)
+      std::tie(unitName, instance) = unit.getValue().rsplit(':');
+    if (!unit || unitName.empty() || instance.getAsInteger(10, index))
+      return op->emitError()
+             << "'" << name
+             << "' must be a string \"<unit name>:<instance>\", e.g. "
+                "\"core:0\"";
+    return success();
+  }
   return op->emitError() << "unknown strata attribute '" << name << "'";
 }

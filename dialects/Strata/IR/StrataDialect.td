@@ -43,6 +43,11 @@ def Strata_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getRecomputeOfAttrName() {
       return ::llvm::StringLiteral("strata.recompute_of");
     }
+    /// On a kernel placed by strata-schedule{objective=makespan}: the
+    /// compute unit instance it runs on, "<unit name>:<instance>".
+    static constexpr ::llvm::StringLiteral getUnitAttrName() {
+      return ::llvm::StringLiteral("strata.unit");
+    }
   }];
 }
 

@@ -76,6 +76,31 @@ ScheduleResult scheduleExact(const KernelGraph &graph,
                              const LivenessOptions &options = {},
                              const ExactScheduleOptions &exact = {});
 
+/// List scheduling for makespan onto heterogeneous processors (HEFT,
+/// Topcuoglu et al. 2002): nodes in decreasing upward rank (mean cost plus
+/// the longest mean path of costs and transfers to an exit), each placed on
+/// the processor where it finishes earliest, using idle gaps left earlier
+/// (insertion policy). A transfer costs nothing between nodes on the same
+/// processor.
+struct HeftProblem {
+  /// cost[node][processor]: seconds to run the node there.
+  SmallVector<SmallVector<double>> cost;
+  /// (from, to, seconds to move from's output when on different
+  /// processors); from must come before to in program order.
+  SmallVector<std::tuple<int, int, double>> edges;
+};
+
+struct HeftResult {
+  SmallVector<int> processor;
+  SmallVector<double> start, finish;
+  SmallVector<double> upwardRank;
+  /// Nodes by start time (ties: scheduling order), a topological order.
+  SmallVector<int> order;
+  double makespan = 0;
+};
+
+HeftResult scheduleHEFT(const HeftProblem &problem);
+
 /// A simple lower bound on the peak of any order: the bytes a node must
 /// hold while it runs (its counted inputs and its outputs), maximized over
 /// the nodes.

@@ -85,6 +85,12 @@ public:
   /// Dispatches to estimateGroup or estimateOp.
   FailureOr<CostEstimate> estimate(Operation *op);
 
+  /// Cost of `op` (an op or a group) run on one instance of the target's
+  /// compute unit `unit` (an index into getTarget().units), for placing
+  /// kernels on units. The default ignores the unit.
+  virtual FailureOr<CostEstimate> estimateOnUnit(Operation *op,
+                                                 unsigned unit);
+
   const TargetDescription &getTarget() const { return target; }
 
 protected:

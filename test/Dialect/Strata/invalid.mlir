@@ -206,3 +206,19 @@ func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
   %0 = tosa.exp %a {strata.recompute_of = 1 : i32} : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.unit' must be a string "<unit name>:<instance>", e.g. "core:0"}}
+  %0 = tosa.exp %a {strata.unit = "core"} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.unit' must be a string "<unit name>:<instance>", e.g. "core:0"}}
+  %0 = tosa.exp %a {strata.unit = 3 : i32} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

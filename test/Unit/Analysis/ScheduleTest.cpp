@@ -151,3 +151,39 @@ TEST(Schedule, EmptyGraph) {
 }
 
 } // namespace
+
+namespace {
+/// The example of Topcuoglu, Hariri and Wu (IEEE TPDS 2002, Fig. 2): ten
+/// tasks on three processors; HEFT's schedule is 80 long.
+TEST(Heft, ReproducesThePublishedExample) {
+  mlir::strata::HeftProblem problem;
+  problem.cost = {{14, 16, 9},  {13, 19, 18}, {11, 13, 19}, {13, 8, 17},
+                  {12, 13, 10}, {13, 16, 9},  {7, 15, 11},  {5, 11, 14},
+                  {18, 12, 20}, {21, 7, 16}};
+  problem.edges = {{0, 1, 18}, {0, 2, 12}, {0, 3, 9},  {0, 4, 11},
+                   {0, 5, 14}, {1, 7, 19}, {1, 8, 16}, {2, 6, 23},
+                   {3, 7, 27}, {3, 8, 23}, {4, 8, 13}, {5, 7, 15},
+                   {6, 9, 17}, {7, 9, 11}, {8, 9, 13}};
+  mlir::strata::HeftResult r = mlir::strata::scheduleHEFT(problem);
+  EXPECT_DOUBLE_EQ(r.makespan, 80);
+  EXPECT_NEAR(r.upwardRank[0], 108, 1e-9);
+  EXPECT_NEAR(r.upwardRank[9], 14.0 + 2.0 / 3, 1e-9);
+  // Task 1 runs first, on the processor where it is fastest.
+  EXPECT_EQ(r.processor[0], 2);
+  EXPECT_EQ(r.order.front(), 0);
+  EXPECT_EQ(r.order.back(), 9);
+  // Dependencies hold, with transfers between processors.
+  for (auto [from, to, comm] : problem.edges)
+    EXPECT_GE(r.start[to], r.finish[from] +
+                               (r.processor[from] == r.processor[to] ? 0 : comm));
+}
+
+TEST(Heft, OneProcessorRunsEverythingBackToBack) {
+  mlir::strata::HeftProblem problem;
+  problem.cost = {{2}, {3}, {4}};
+  problem.edges = {{0, 1, 100}, {0, 2, 100}};
+  mlir::strata::HeftResult r = mlir::strata::scheduleHEFT(problem);
+  EXPECT_DOUBLE_EQ(r.makespan, 9);
+  EXPECT_EQ(r.order.front(), 0);
+}
+} // namespace
