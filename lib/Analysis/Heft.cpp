@@ -27,9 +27,9 @@ HeftResult mlir::strata::scheduleHEFT(const HeftProblem &problem) {
   // Upward ranks, from the exits back (edges go forward in program order).
   SmallVector<double> meanCost(n);
   for (int v = 0; v < n; ++v)
-    meanCost[v] = std::accumulate(problem.cost[v].begin(),
-                                  problem.cost[v].end(), 0.0) /
-                  procs;
+    meanCost[v] =
+        std::accumulate(problem.cost[v].begin(), problem.cost[v].end(), 0.0) /
+        procs;
   // With one processor nothing is ever transferred.
   double commScale = procs > 1 ? 1.0 : 0.0;
   for (int v = n - 1; v >= 0; --v) {
@@ -75,8 +75,9 @@ HeftResult mlir::strata::scheduleHEFT(const HeftProblem &problem) {
     result.start[v] = bestStart;
     result.finish[v] = bestFinish;
     auto &slots = busy[bestProc];
-    slots.insert(llvm::upper_bound(slots, std::make_pair(bestStart, bestFinish)),
-                 {bestStart, bestFinish});
+    slots.insert(
+        llvm::upper_bound(slots, std::make_pair(bestStart, bestFinish)),
+        {bestStart, bestFinish});
     result.makespan = std::max(result.makespan, bestFinish);
   }
   result.order = list;

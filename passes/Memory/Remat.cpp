@@ -157,8 +157,8 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     InFlightDiagnostic remark = func.emitRemark();
     remark << "strata-remat '" << func.getSymName() << "' (" << r.solver
            << "): peak " << r.initialPeakBytes << " B -> " << r.peakBytes
-           << " B within " << budgetBytes << " B, "
-           << r.recomputations.size() << " recomputation(s)";
+           << " B within " << budgetBytes << " B, " << r.recomputations.size()
+           << " recomputation(s)";
     if (solver != "greedy")
       remark << "; " << stringifyRematStatus(r.status) << ", objective "
              << llvm::formatv("{0:g}", r.objective).str() << ", bound "

@@ -9,14 +9,14 @@
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/CostModel/CostModel.h"
 #include "strata/Analysis/Schedule.h"
+#include "strata/CostModel/CostModel.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::strata {
 #define GEN_PASS_DEF_STRATASCHEDULE
@@ -141,9 +141,10 @@ struct StrataSchedulePass final
     reorderBlock(func.getBody().front(), nodeOps, r.order);
     llvm::SmallDenseSet<int> used(r.processor.begin(), r.processor.end());
     func.emitRemark() << "strata-schedule '" << func.getSymName()
-                      << "' (makespan, heft on " << desc.name << "): "
-                      << graph.nodes.size() << " kernel(s) on " << used.size()
-                      << " of " << procs.size() << " unit(s), makespan "
+                      << "' (makespan, heft on " << desc.name
+                      << "): " << graph.nodes.size() << " kernel(s) on "
+                      << used.size() << " of " << procs.size()
+                      << " unit(s), makespan "
                       << llvm::formatv("{0:e3}", r.makespan).str()
                       << " s (one unit: "
                       << llvm::formatv("{0:e3}", oneUnit).str() << " s)";

@@ -85,9 +85,9 @@ static cl::opt<std::string>
 static cl::opt<std::string> solver("solver",
                                    cl::desc("remat: greedy, cp or milp"),
                                    cl::init("greedy"), cl::cat(planCategory));
-static cl::opt<int> maxRecomputations(
-    "max-recomputations", cl::desc("remat --solver=cp: per node"),
-    cl::init(2), cl::cat(planCategory));
+static cl::opt<int> maxRecomputations("max-recomputations",
+                                      cl::desc("remat --solver=cp: per node"),
+                                      cl::init(2), cl::cat(planCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
                               cl::init(1), cl::cat(planCategory));
 static cl::opt<std::string> format("format", cl::desc("text or json"),

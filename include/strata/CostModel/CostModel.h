@@ -88,8 +88,7 @@ public:
   /// Cost of `op` (an op or a group) run on one instance of the target's
   /// compute unit `unit` (an index into getTarget().units), for placing
   /// kernels on units. The default ignores the unit.
-  virtual FailureOr<CostEstimate> estimateOnUnit(Operation *op,
-                                                 unsigned unit);
+  virtual FailureOr<CostEstimate> estimateOnUnit(Operation *op, unsigned unit);
 
   const TargetDescription &getTarget() const { return target; }
 

@@ -160,10 +160,9 @@ TEST(Heft, ReproducesThePublishedExample) {
   problem.cost = {{14, 16, 9},  {13, 19, 18}, {11, 13, 19}, {13, 8, 17},
                   {12, 13, 10}, {13, 16, 9},  {7, 15, 11},  {5, 11, 14},
                   {18, 12, 20}, {21, 7, 16}};
-  problem.edges = {{0, 1, 18}, {0, 2, 12}, {0, 3, 9},  {0, 4, 11},
-                   {0, 5, 14}, {1, 7, 19}, {1, 8, 16}, {2, 6, 23},
-                   {3, 7, 27}, {3, 8, 23}, {4, 8, 13}, {5, 7, 15},
-                   {6, 9, 17}, {7, 9, 11}, {8, 9, 13}};
+  problem.edges = {{0, 1, 18}, {0, 2, 12}, {0, 3, 9},  {0, 4, 11}, {0, 5, 14},
+                   {1, 7, 19}, {1, 8, 16}, {2, 6, 23}, {3, 7, 27}, {3, 8, 23},
+                   {4, 8, 13}, {5, 7, 15}, {6, 9, 17}, {7, 9, 11}, {8, 9, 13}};
   mlir::strata::HeftResult r = mlir::strata::scheduleHEFT(problem);
   EXPECT_DOUBLE_EQ(r.makespan, 80);
   EXPECT_NEAR(r.upwardRank[0], 108, 1e-9);
@@ -174,8 +173,9 @@ TEST(Heft, ReproducesThePublishedExample) {
   EXPECT_EQ(r.order.back(), 9);
   // Dependencies hold, with transfers between processors.
   for (auto [from, to, comm] : problem.edges)
-    EXPECT_GE(r.start[to], r.finish[from] +
-                               (r.processor[from] == r.processor[to] ? 0 : comm));
+    EXPECT_GE(r.start[to],
+              r.finish[from] +
+                  (r.processor[from] == r.processor[to] ? 0 : comm));
 }
 
 TEST(Heft, OneProcessorRunsEverythingBackToBack) {
