@@ -113,7 +113,7 @@ struct ExactRematOptions {
   int maxRecomputations = 2;
   /// milp: refuse models with more binaries than this (Checkmate's model
   /// grows as n^2).
-  int64_t maxVariables = 2'000'000;
+  int64_t maxVariables = 100'000;
   /// Start the search from the greedy plan.
   bool warmStart = true;
 };
