@@ -2,6 +2,9 @@
 
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cassert>
 
 #include <chrono>
 
@@ -143,4 +146,60 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   return result;
+}
+
+ArrayRef<StringRef> mlir::strata::getRematSolverNames() {
+  static const StringRef names[] = {"greedy", "cp", "milp"};
+  return names;
+}
+
+RematResult
+mlir::strata::rematerialize(StringRef solver, const KernelGraph &graph,
+                            ArrayRef<int> order, ArrayRef<double> cost,
+                            int64_t budgetBytes, const LivenessOptions &options,
+                            const ExactRematOptions &exact) {
+  if (solver == "cp")
+    return rematerializeCP(graph, order, cost, budgetBytes, options, exact);
+  if (solver == "milp")
+    return rematerializeMILP(graph, order, cost, budgetBytes, options, exact);
+  assert(solver == "greedy" && "unknown rematerialization solver");
+  return rematerializeGreedy(graph, order, cost, budgetBytes, options);
+}
+
+std::optional<int64_t> mlir::strata::parseRematBudget(StringRef spec,
+                                                      int64_t peakBytes) {
+  double percent;
+  if (spec.consume_back("%")) {
+    if (spec.getAsDouble(percent) || percent < 0)
+      return std::nullopt;
+    return (int64_t)(peakBytes * percent / 100.0);
+  }
+  int64_t bytes;
+  if (spec.getAsInteger(10, bytes) || bytes < 0)
+    return std::nullopt;
+  return bytes;
+}
+
+std::string mlir::strata::explainRematFailure(const RematResult &result,
+                                              StringRef solver, StringRef where,
+                                              const KernelGraph &graph,
+                                              ArrayRef<int> order,
+                                              ArrayRef<double> cost,
+                                              const LivenessOptions &options) {
+  RematResult lowest =
+      solver == "greedy"
+          ? result
+          : rematerializeGreedy(graph, order, cost, /*budgetBytes=*/0, options);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (result.status == RematStatus::Timeout)
+    os << solver << " found no plan within budget " << result.budgetBytes
+       << " B" << where;
+  else
+    os << "budget " << result.budgetBytes << " B is infeasible" << where;
+  if (!result.note.empty())
+    os << " (" << result.note << ")";
+  os << ": the lowest peak reached is " << lowest.peakBytes
+     << " B (lower bound " << lowest.lowerBound << " B)";
+  return text;
 }

@@ -90,22 +90,15 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   int n = p.n;
   int C = std::max(0, exact.maxRecomputations);
 
-  RematResult none;
-  none.graph = graph;
-  none.order.assign(order.begin(), order.end());
-  none.cost.assign(cost.begin(), cost.end());
-  none.budgetBytes = budgetBytes;
-  none.solver = "cp (gecode)";
-  none.lowerBound = peakLowerBound(graph, options);
-  none.initialPeakBytes = none.peakBytes =
-      computeMemoryProfile(graph, order, options).peakBytes;
+  RematResult none =
+      unchangedResult(graph, order, cost, budgetBytes, options, "cp (gecode)");
   auto finishEarly = [&](RematStatus status, std::string note) {
     none.status = status;
     none.note = std::move(note);
     none.seconds = elapsed();
     return none;
   };
-  if (none.initialPeakBytes <= budgetBytes)
+  if (none.status == RematStatus::Optimal)
     return finishEarly(RematStatus::Optimal, "");
   if ((int64_t)n * n >= INT_MAX / 2)
     return finishEarly(RematStatus::Timeout,
@@ -137,9 +130,7 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   SmallVector<int> numCopies(n, 1), firstOpt(n, 0), firstEnd(n, 0);
   int numOpt = 0, numEnds = 0;
   for (int q = 0; q < n; ++q) {
-    bool candidate = p.mem[q] > 0 && !p.isOutput[q] && !p.users[q].empty() &&
-                     p.users[q].back() > q + 1;
-    numCopies[q] = candidate ? C + 1 : 1;
+    numCopies[q] = p.canRecompute[q] ? C + 1 : 1;
     firstOpt[q] = numOpt;
     numOpt += numCopies[q] - 1;
     firstEnd[q] = numEnds;
@@ -302,21 +293,18 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
       hintStage[o] = later[later.size() - copies + k - 1];
     }
   }
-  if (exact.warmStart) {
-    RematResult greedy =
-        rematerializeGreedy(graph, order, cost, budgetBytes, options);
-    if (greedy.status == RematStatus::Feasible) {
-      std::fill(hintActive.begin(), hintActive.end(), 0);
-      SmallVector<SmallVector<int>> stages = stagesOfResult(greedy, p);
-      SmallVector<int> used(n, 0);
-      for (int t = 0; t < n; ++t)
-        for (int q : stages[t])
-          if (used[q] + 1 < numCopies[q]) {
-            int o = firstOpt[q] + used[q]++;
-            hintActive[o] = 1;
-            hintStage[o] = t;
-          }
-    }
+  if (auto stages = exact.warmStart ? greedyStages(p, graph, order, cost,
+                                                   budgetBytes, options)
+                                    : std::nullopt) {
+    std::fill(hintActive.begin(), hintActive.end(), 0);
+    SmallVector<int> used(n, 0);
+    for (int t = 0; t < n; ++t)
+      for (int q : (*stages)[t])
+        if (used[q] + 1 < numCopies[q]) {
+          int o = firstOpt[q] + used[q]++;
+          hintActive[o] = 1;
+          hintStage[o] = t;
+        }
   }
   auto hints = std::make_shared<Hints>();
   IntVarArgs decisions;
@@ -332,7 +320,6 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   branch(home, home.decisions, INT_VAR_NONE(), INT_VAL(&hintValue));
   branch(home, home.ends, INT_VAR_NONE(), INT_VAL_MIN());
 
-  RematResult result;
   Search::Options searchOptions;
   searchOptions.threads = 1;
   // The branchings make no random choices, so the seed is not needed:
@@ -340,29 +327,24 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   double remaining = std::max(0.0, exact.timeLimitSeconds - elapsed());
   auto *stop = new Search::TimeStop((unsigned long)(remaining * 1000));
   searchOptions.stop = stop;
-  int64_t variables = numOpt * 2 + numEnds;
+  none.variables = numOpt * 2 + numEnds;
   std::unique_ptr<RematSpace> best;
   bool stopped = false;
-  int64_t nodes = 0;
   if (home.status() != SS_FAILED) {
     BAB<RematSpace> engine(space.get(), searchOptions);
     while (RematSpace *solution = engine.next())
       best.reset(solution);
     stopped = engine.stopped();
-    nodes = engine.statistics().node;
+    none.searchNodes = engine.statistics().node;
   }
   delete stop;
 
-  if (!best) {
-    RematResult r = finishEarly(
+  if (!best)
+    return finishEarly(
         stopped ? RematStatus::Timeout : RematStatus::Infeasible,
         stopped ? "no plan found within the time limit"
                 : "no plan with at most " + std::to_string(C) +
                       " recomputation(s) per node exists in the staged model");
-    r.variables = variables;
-    r.searchNodes = nodes;
-    return r;
-  }
   SmallVector<SmallVector<int>> recompute(n);
   for (int q = 0; q < n; ++q)
     for (int k = 1; k < numCopies[q]; ++k) {
@@ -372,28 +354,10 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
     }
   for (SmallVector<int> &stage : recompute)
     llvm::sort(stage);
-  result = applyStagedPlan(graph, order, cost, recompute, options);
-  result.budgetBytes = budgetBytes;
-  result.initialPeakBytes = none.initialPeakBytes;
-  result.lowerBound = none.lowerBound;
-  result.solver = "cp (gecode)";
-  result.variables = variables;
-  result.searchNodes = nodes;
-  result.objective = result.addedCost;
-  result.bound = stopped ? 0.0 : result.addedCost;
-  result.gap = result.objective > 0
-                   ? (result.objective - result.bound) / result.objective
-                   : 0.0;
   if (coarsened)
-    result.note = "sizes rounded up to units of " + std::to_string(unit) + " B";
-  if (result.peakBytes > budgetBytes) {
-    // The model is conservative, so this means a bug; never exceed the
-    // budget silently.
-    result.status = RematStatus::Infeasible;
-    result.note = "internal error: the cp plan exceeds the budget";
-  } else {
-    result.status = stopped ? RematStatus::Feasible : RematStatus::Optimal;
-  }
+    none.note = "sizes rounded up to units of " + std::to_string(unit) + " B";
+  // Gecode proves no bound short of a complete search: 0 until then.
+  RematResult result = finishPlan(none, recompute, !stopped, 0.0, options);
   result.seconds = elapsed();
   return result;
 }
@@ -407,15 +371,8 @@ RematResult mlir::strata::rematerializeCP(const KernelGraph &graph,
   try {
     return solve(graph, order, cost, budgetBytes, options, exact);
   } catch (const Gecode::Exception &e) {
-    RematResult result;
-    result.graph = graph;
-    result.order.assign(order.begin(), order.end());
-    result.cost.assign(cost.begin(), cost.end());
-    result.budgetBytes = budgetBytes;
-    result.solver = "cp (gecode)";
-    result.initialPeakBytes = result.peakBytes =
-        computeMemoryProfile(graph, order, options).peakBytes;
-    result.lowerBound = peakLowerBound(graph, options);
+    RematResult result = detail::unchangedResult(
+        graph, order, cost, budgetBytes, options, "cp (gecode)");
     result.status = RematStatus::Timeout;
     result.note = std::string("gecode: ") + e.what();
     return result;

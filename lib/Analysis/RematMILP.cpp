@@ -99,22 +99,15 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
   StagedProblem p = buildStagedProblem(graph, order, cost, options);
   int n = p.n;
 
-  RematResult none;
-  none.graph = graph;
-  none.order.assign(order.begin(), order.end());
-  none.cost.assign(cost.begin(), cost.end());
-  none.budgetBytes = budgetBytes;
-  none.solver = "milp (cbc)";
-  none.lowerBound = peakLowerBound(graph, options);
-  none.initialPeakBytes = none.peakBytes =
-      computeMemoryProfile(graph, order, options).peakBytes;
+  RematResult none =
+      unchangedResult(graph, order, cost, budgetBytes, options, "milp (cbc)");
   auto finishEarly = [&](RematStatus status, std::string note) {
     none.status = status;
     none.note = std::move(note);
     none.seconds = elapsed();
     return none;
   };
-  if (none.initialPeakBytes <= budgetBytes)
+  if (none.status == RematStatus::Optimal)
     return finishEarly(RematStatus::Optimal, "");
   if (budgetBytes < p.baseBytes)
     return finishEarly(RematStatus::Infeasible,
@@ -123,12 +116,10 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
   // Which nodes the model tracks: counted bytes and read later (results
   // are kept throughout and never freed; nodes without counted bytes cost
   // nothing to keep).
-  SmallVector<bool> tracked(n), candidate(n);
-  for (int i = 0; i < n; ++i) {
+  SmallVector<bool> tracked(n);
+  ArrayRef<bool> candidate = p.canRecompute;
+  for (int i = 0; i < n; ++i)
     tracked[i] = p.mem[i] > 0 && !p.isOutput[i];
-    candidate[i] =
-        tracked[i] && !p.users[i].empty() && p.users[i].back() > i + 1;
-  }
   int64_t binaries = 0;
   for (int t = 0; t < n; ++t)
     for (int i = 0; i < t; ++i)
@@ -181,8 +172,7 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
         m.row(terms, -1e30, 0);
       }
     }
-    if (int next = s(t + 1, t); next >= 0)
-      (void)next; // S[t+1][t] <= R[t][t] = 1 holds trivially.
+    // S[t+1][t] <= R[t][t] = 1 holds trivially.
   }
   // Inputs in memory: R[t][j] <= R[t][i] + S[t][i].
   for (int j = 0; j < n; ++j)
@@ -261,68 +251,59 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
                         std::max(0.1, exact.timeLimitSeconds - elapsed()));
   Cbc_setAllowableFractionGap(model, 1e-6);
 
-  // The warm start: the greedy plan's R and S.
-  if (exact.warmStart) {
-    RematResult greedy =
-        rematerializeGreedy(graph, order, cost, budgetBytes, options);
-    if (greedy.status == RematStatus::Feasible) {
-      SmallVector<SmallVector<int>> stages = stagesOfResult(greedy, p);
-      std::vector<std::vector<char>> computed(n, std::vector<char>(n, 0));
-      for (int t = 0; t < n; ++t) {
-        computed[t][t] = 1;
-        for (int i : stages[t])
-          if (r(t, i) >= 0)
-            computed[t][i] = 1;
-      }
-      std::vector<std::vector<char>> kept(n, std::vector<char>(n, 0));
-      SmallVector<int> lastComputed(n, -1);
-      for (int t = 0; t < n; ++t) {
-        for (int i = 0; i <= t; ++i)
-          if (computed[t][i]) {
-            // Node i (copy or original) reads its inputs' latest stage.
-            for (int d : p.deps[i])
-              for (int u = lastComputed[d] + 1; u <= t && lastComputed[d] >= 0;
-                   ++u)
-                if (u > lastComputed[d] && !computed[t][d])
-                  kept[u][d] = 1;
-            lastComputed[i] = t;
-          }
-      }
-      std::vector<int> columns;
-      std::vector<double> values;
-      for (int t = 0; t < n; ++t) {
-        for (auto [i, col] : R[t]) {
-          columns.push_back(col);
-          values.push_back(computed[t][i]);
-        }
-        for (auto [i, col] : S[t]) {
-          columns.push_back(col);
-          values.push_back(kept[t][i]);
-        }
-      }
-      Cbc_setMIPStartI(model, columns.size(), columns.data(), values.data());
+  // The warm start: the greedy plan's R and S (S: a value is kept from
+  // the stage after its latest computation through each stage reading it).
+  if (auto stages = exact.warmStart ? greedyStages(p, graph, order, cost,
+                                                   budgetBytes, options)
+                                    : std::nullopt) {
+    std::vector<std::vector<char>> computed(n, std::vector<char>(n, 0));
+    for (int t = 0; t < n; ++t) {
+      computed[t][t] = 1;
+      for (int i : (*stages)[t])
+        if (r(t, i) >= 0)
+          computed[t][i] = 1;
     }
+    std::vector<std::vector<char>> kept(n, std::vector<char>(n, 0));
+    SmallVector<int> lastComputed(n, -1);
+    for (int t = 0; t < n; ++t)
+      for (int i = 0; i <= t; ++i) {
+        if (!computed[t][i])
+          continue;
+        for (int d : p.deps[i])
+          for (int u = lastComputed[d] + 1; u <= t; ++u)
+            kept[u][d] = 1;
+        lastComputed[i] = t;
+      }
+    std::vector<int> columns;
+    std::vector<double> values;
+    for (int t = 0; t < n; ++t) {
+      for (auto [i, col] : R[t]) {
+        columns.push_back(col);
+        values.push_back(computed[t][i]);
+      }
+      for (auto [i, col] : S[t]) {
+        columns.push_back(col);
+        values.push_back(kept[t][i]);
+      }
+    }
+    Cbc_setMIPStartI(model, columns.size(), columns.data(), values.data());
   }
 
   Cbc_solve(model);
   bool optimal = Cbc_isProvenOptimal(model);
   bool infeasible = Cbc_isProvenInfeasible(model);
   const double *solution = Cbc_bestSolution(model);
-  double objective = Cbc_getObjValue(model);
   double bound = Cbc_getBestPossibleObjValue(model);
-  int64_t nodes = Cbc_getNodeCount(model);
-  int64_t variables = m.lower.size(), constraints = m.rows.size();
+  none.searchNodes = Cbc_getNodeCount(model);
+  none.variables = m.lower.size();
+  none.constraints = m.rows.size();
 
   if (!solution || infeasible) {
     Cbc_deleteModel(model);
-    RematResult res =
-        finishEarly(infeasible ? RematStatus::Infeasible : RematStatus::Timeout,
-                    infeasible ? "no plan exists in the staged model"
-                               : "no plan found within the time limit");
-    res.variables = variables;
-    res.constraints = constraints;
-    res.searchNodes = nodes;
-    return res;
+    return finishEarly(infeasible ? RematStatus::Infeasible
+                                  : RematStatus::Timeout,
+                       infeasible ? "no plan exists in the staged model"
+                                  : "no plan found within the time limit");
   }
   SmallVector<SmallVector<int>> recompute(n);
   for (int t = 0; t < n; ++t)
@@ -331,31 +312,14 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
         recompute[t].push_back(i);
   Cbc_deleteModel(model);
 
-  RematResult result = applyStagedPlan(graph, order, cost, recompute, options);
-  result.budgetBytes = budgetBytes;
-  result.initialPeakBytes = none.initialPeakBytes;
-  result.lowerBound = none.lowerBound;
-  result.solver = "milp (cbc)";
-  result.variables = variables;
-  result.constraints = constraints;
-  result.searchNodes = nodes;
-  // The objective without the tie-breaking epsilon, in cost units.
-  result.objective = result.addedCost;
-  int copies = result.recomputations.size();
-  result.bound =
-      std::max(0.0, std::min(result.objective, bound - epsilon * copies));
-  if (optimal)
-    result.bound = result.objective;
-  result.gap = result.objective > 0
-                   ? (result.objective - result.bound) / result.objective
-                   : 0.0;
-  (void)objective;
-  if (result.peakBytes > budgetBytes) {
-    result.status = RematStatus::Infeasible;
-    result.note = "internal error: the milp plan exceeds the budget";
-  } else {
-    result.status = optimal ? RematStatus::Optimal : RematStatus::Feasible;
-  }
+  // CBC's bound includes the tie-breaking epsilon per recomputation;
+  // subtracting it for this plan's count leaves a bound in cost units
+  // (exact to 1e-6 of the largest cost per recomputation).
+  int copies = 0;
+  for (const SmallVector<int> &stage : recompute)
+    copies += stage.size();
+  RematResult result =
+      finishPlan(none, recompute, optimal, bound - epsilon * copies, options);
   result.seconds = elapsed();
   return result;
 }

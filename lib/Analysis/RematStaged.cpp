@@ -4,6 +4,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::strata;
 using namespace mlir::strata::detail;
@@ -54,6 +56,11 @@ StagedProblem mlir::strata::detail::buildStagedProblem(
     for (int dep : p.deps[pos])
       p.users[dep].push_back(pos);
   }
+  p.canRecompute.assign(p.n, false);
+  for (int pos = 0; pos < p.n; ++pos)
+    p.canRecompute[pos] = p.mem[pos] > 0 && !p.isOutput[pos] &&
+                          !p.users[pos].empty() &&
+                          p.users[pos].back() > pos + 1;
   for (const KGValue &v : graph.values)
     if (v.producer < 0 &&
         ((v.kind == ValueKind::Argument && options.countArguments) ||
@@ -144,9 +151,56 @@ RematResult mlir::strata::detail::applyStagedPlan(
   return result;
 }
 
-SmallVector<SmallVector<int>>
-mlir::strata::detail::stagesOfResult(const RematResult &result,
-                                     const StagedProblem &problem) {
+RematResult mlir::strata::detail::unchangedResult(
+    const KernelGraph &graph, ArrayRef<int> order, ArrayRef<double> cost,
+    int64_t budgetBytes, const LivenessOptions &options, std::string solver) {
+  RematResult r;
+  r.graph = graph;
+  r.order.assign(order.begin(), order.end());
+  r.cost.assign(cost.begin(), cost.end());
+  r.budgetBytes = budgetBytes;
+  r.solver = std::move(solver);
+  r.lowerBound = peakLowerBound(graph, options);
+  r.initialPeakBytes = r.peakBytes =
+      computeMemoryProfile(graph, order, options).peakBytes;
+  r.status = r.peakBytes <= budgetBytes ? RematStatus::Optimal
+                                        : RematStatus::Infeasible;
+  return r;
+}
+
+RematResult mlir::strata::detail::finishPlan(
+    const RematResult &base, ArrayRef<SmallVector<int>> recompute, bool proven,
+    double bound, const LivenessOptions &options) {
+  RematResult r =
+      applyStagedPlan(base.graph, base.order, base.cost, recompute, options);
+  r.budgetBytes = base.budgetBytes;
+  r.initialPeakBytes = base.initialPeakBytes;
+  r.lowerBound = base.lowerBound;
+  r.solver = base.solver;
+  r.variables = base.variables;
+  r.constraints = base.constraints;
+  r.searchNodes = base.searchNodes;
+  r.note = base.note;
+  r.objective = r.addedCost;
+  r.bound = proven ? r.objective : std::clamp(bound, 0.0, r.objective);
+  r.gap = r.objective > 0 ? (r.objective - r.bound) / r.objective : 0.0;
+  if (r.peakBytes > r.budgetBytes) {
+    r.status = RematStatus::Infeasible;
+    r.note = "internal error: the " + r.solver + " plan exceeds the budget";
+  } else {
+    r.status = proven ? RematStatus::Optimal : RematStatus::Feasible;
+  }
+  return r;
+}
+
+std::optional<SmallVector<SmallVector<int>>> mlir::strata::detail::greedyStages(
+    const StagedProblem &problem, const KernelGraph &graph, ArrayRef<int> order,
+    ArrayRef<double> cost, int64_t budgetBytes,
+    const LivenessOptions &options) {
+  RematResult result =
+      rematerializeGreedy(graph, order, cost, budgetBytes, options);
+  if (result.status != RematStatus::Feasible)
+    return std::nullopt;
   int n = problem.n;
   SmallVector<int> positionOf(result.graph.nodes.size(), -1);
   for (auto [pos, node] : llvm::enumerate(problem.nodeAt))

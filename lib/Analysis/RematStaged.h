@@ -22,6 +22,8 @@
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
 
+#include <optional>
+
 namespace mlir::strata::detail {
 
 struct StagedProblem {
@@ -37,6 +39,9 @@ struct StagedProblem {
   SmallVector<SmallVector<int>> deps, users;
   /// Per position: one of its outputs is a function result.
   SmallVector<bool> isOutput;
+  /// Per position: worth recomputing: counted bytes, not a result, and
+  /// read after the next position (else keeping it costs the same).
+  SmallVector<bool> canRecompute;
   /// Counted arguments and constants, taken as live throughout.
   int64_t baseBytes = 0;
 };
@@ -54,11 +59,33 @@ RematResult applyStagedPlan(const KernelGraph &graph, ArrayRef<int> order,
                             ArrayRef<SmallVector<int>> recompute,
                             const LivenessOptions &options);
 
-/// The stages of a greedy result: each copy belongs to the stage of the
-/// next original node after it; a node recomputed twice within one stage
-/// counts once.
-SmallVector<SmallVector<int>> stagesOfResult(const RematResult &result,
-                                             const StagedProblem &problem);
+/// The result of an exact solver that changes nothing: the input graph,
+/// order and costs, their peak and the peak lower bound. Exact solvers
+/// start from it and return it (with a status and note) when they stop
+/// without a plan.
+RematResult unchangedResult(const KernelGraph &graph, ArrayRef<int> order,
+                            ArrayRef<double> cost, int64_t budgetBytes,
+                            const LivenessOptions &options, std::string solver);
+
+/// The result of an exact solver's plan: applies `recompute` to `base`'s
+/// graph, keeps `base`'s bookkeeping, sets objective (the added cost),
+/// bound (`bound`, clamped to [0, objective]; the objective if `proven`)
+/// and gap, and the status: optimal if proven, else feasible, or
+/// infeasible with an internal-error note should the plan exceed the
+/// budget (the model is conservative, so that would be a bug; it is never
+/// passed on silently).
+RematResult finishPlan(const RematResult &base,
+                       ArrayRef<SmallVector<int>> recompute, bool proven,
+                       double bound, const LivenessOptions &options);
+
+/// The warm start of the exact solvers: the greedy plan in stages (each
+/// copy in the stage of the next original node after it; a node
+/// recomputed twice within one stage counts once), or nothing when greedy
+/// misses the budget.
+std::optional<SmallVector<SmallVector<int>>>
+greedyStages(const StagedProblem &problem, const KernelGraph &graph,
+             ArrayRef<int> order, ArrayRef<double> cost, int64_t budgetBytes,
+             const LivenessOptions &options);
 
 } // namespace mlir::strata::detail
 

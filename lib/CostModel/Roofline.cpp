@@ -29,13 +29,23 @@ public:
                                          unsigned unit) override {
     if (unit >= target.units.size())
       return failure();
-    onlyUnit = unit;
-    FailureOr<CostEstimate> est = estimate(op);
-    onlyUnit.reset();
-    return est;
+    if (auto group = dyn_cast<GroupOp>(op))
+      return estimateGroupOn(group, unit);
+    return estimateOpOn(op, unit);
   }
 
   FailureOr<CostEstimate> estimateOp(Operation *op) override {
+    return estimateOpOn(op, std::nullopt);
+  }
+
+  FailureOr<CostEstimate> estimateGroup(GroupOp group) override {
+    return estimateGroupOn(group, std::nullopt);
+  }
+
+private:
+  /// On one instance of `unit`, or (none) on the best unit for each op.
+  FailureOr<CostEstimate> estimateOpOn(Operation *op,
+                                       std::optional<unsigned> unit) const {
     FailureOr<OpWork> work = analyzeOpWork(op);
     if (failed(work))
       return failure();
@@ -43,11 +53,12 @@ public:
     est.flops = work->flops;
     est.bytesRead = work->bytesRead;
     est.bytesWritten = work->bytesWritten;
-    finish(est, computeSeconds(*work));
+    finish(est, computeSeconds(*work, unit));
     return est;
   }
 
-  FailureOr<CostEstimate> estimateGroup(GroupOp group) override {
+  FailureOr<CostEstimate> estimateGroupOn(GroupOp group,
+                                          std::optional<unsigned> unit) const {
     CostEstimate est;
     double compute = 0;
     for (Operation &op : group.getBodyBlock().without_terminator()) {
@@ -55,7 +66,7 @@ public:
       if (failed(work))
         return failure();
       est.flops += work->flops;
-      compute += computeSeconds(*work);
+      compute += computeSeconds(*work, unit);
     }
     for (Value input : group.getInputs()) {
       FailureOr<int64_t> bytes = getStaticByteSize(input.getType());
@@ -73,16 +84,16 @@ public:
     return est;
   }
 
-private:
-  /// Seconds of compute for `work` on the fastest unit for its class.
-  double computeSeconds(const OpWork &work) const {
+  /// Seconds of compute for `work` on one instance of `unit` (its peak
+  /// divided by its count), or on the fastest unit for its class.
+  double computeSeconds(const OpWork &work,
+                        std::optional<unsigned> unit) const {
     if (work.flops == 0)
       return 0;
-    if (onlyUnit) {
-      const ComputeUnit &unit = target.units[*onlyUnit];
-      double peak =
-          work.cls == OpClass::Matrix ? unit.matrixFlops : unit.vectorFlops;
-      return work.flops / (peak / std::max<uint64_t>(unit.count, 1));
+    if (unit) {
+      const ComputeUnit &u = target.units[*unit];
+      double peak = work.cls == OpClass::Matrix ? u.matrixFlops : u.vectorFlops;
+      return work.flops / (peak / std::max<uint64_t>(u.count, 1));
     }
     double best = 0;
     for (const ComputeUnit &unit : target.units) {
@@ -101,9 +112,6 @@ private:
     if (est.bytesMoved() > 0)
       est.seconds += tier.latency;
   }
-
-  /// Set while estimateOnUnit runs.
-  std::optional<unsigned> onlyUnit;
 };
 } // namespace
 

@@ -31,7 +31,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (solver != "greedy" && solver != "cp" && solver != "milp") {
+    if (!llvm::is_contained(getRematSolverNames(), solver)) {
       func.emitError() << "strata-remat: unknown solver '" << solver
                        << "'; expected greedy, cp or milp";
       return signalPassFailure();
@@ -59,17 +59,8 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     std::iota(order.begin(), order.end(), 0);
     int64_t peak = computeMemoryProfile(*graph, order, options).peakBytes;
 
-    StringRef spec = budget;
-    int64_t budgetBytes;
-    double percent;
-    if (spec.consume_back("%")) {
-      if (spec.getAsDouble(percent) || percent < 0) {
-        func.emitError() << "strata-remat: budget must be BYTES or NN%, got '"
-                         << budget << "'";
-        return signalPassFailure();
-      }
-      budgetBytes = (int64_t)(peak * percent / 100.0);
-    } else if (spec.getAsInteger(10, budgetBytes) || budgetBytes < 0) {
+    std::optional<int64_t> budgetBytes = parseRematBudget(budget, peak);
+    if (!budgetBytes) {
       func.emitError() << "strata-remat: budget must be BYTES or NN%, got '"
                        << budget << "'";
       return signalPassFailure();
@@ -89,31 +80,14 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     exact.timeLimitSeconds = timeLimit;
     exact.maxRecomputations = maxRecomputations;
     exact.seed = seed;
-    RematResult r =
-        solver == "cp"
-            ? rematerializeCP(*graph, order, cost, budgetBytes, options, exact)
-        : solver == "milp"
-            ? rematerializeMILP(*graph, order, cost, budgetBytes, options,
-                                exact)
-            : rematerializeGreedy(*graph, order, cost, budgetBytes, options);
+    RematResult r = rematerialize(solver, *graph, order, cost, *budgetBytes,
+                                  options, exact);
     if (!isWithinBudget(r.status)) {
-      // The lowest peak greedy reaches (its path does not depend on the
-      // budget) says how far the budget is from reach.
-      RematResult lowest =
-          solver == "greedy"
-              ? r
-              : rematerializeGreedy(*graph, order, cost, 0, options);
-      InFlightDiagnostic diag = func.emitError();
-      if (r.status == RematStatus::Timeout)
-        diag << "strata-remat: " << solver << " found no plan for budget "
-             << budgetBytes << " B in '" << func.getSymName() << "'";
-      else
-        diag << "strata-remat: budget " << budgetBytes
-             << " B is infeasible for '" << func.getSymName() << "'";
-      if (!r.note.empty())
-        diag << " (" << r.note << ")";
-      diag << ": the lowest peak reached is " << lowest.peakBytes
-           << " B (lower bound " << lowest.lowerBound << " B)";
+      func.emitError() << "strata-remat: "
+                       << explainRematFailure(r, solver,
+                                              " for '" +
+                                                  func.getSymName().str() + "'",
+                                              *graph, order, cost, options);
       return signalPassFailure();
     }
 
@@ -157,7 +131,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     InFlightDiagnostic remark = func.emitRemark();
     remark << "strata-remat '" << func.getSymName() << "' (" << r.solver
            << "): peak " << r.initialPeakBytes << " B -> " << r.peakBytes
-           << " B within " << budgetBytes << " B, " << r.recomputations.size()
+           << " B within " << *budgetBytes << " B, " << r.recomputations.size()
            << " recomputation(s)";
     if (solver != "greedy")
       remark << "; " << stringifyRematStatus(r.status) << ", objective "

@@ -341,7 +341,7 @@ static int remat() {
     return fail("remat needs --graph FILE.json");
   if (budgetSpec.empty())
     return fail("remat needs --budget=BYTES or --budget=NN%");
-  if (solver != "greedy" && solver != "cp" && solver != "milp")
+  if (!llvm::is_contained(getRematSolverNames(), solver.getValue()))
     return fail("unknown --solver '" + solver +
                 "'; expected greedy, cp or milp");
   if (timeLimit <= 0 || maxRecomputations < 1)
@@ -359,16 +359,9 @@ static int remat() {
   std::iota(order.begin(), order.end(), 0);
   int64_t peak = computeMemoryProfile(graph, order).peakBytes;
 
-  StringRef spec = budgetSpec;
-  int64_t budget;
-  double percent;
-  if (spec.consume_back("%")) {
-    if (spec.getAsDouble(percent) || percent < 0)
-      return fail("--budget: expected BYTES or NN%, got '" + budgetSpec + "'");
-    budget = (int64_t)(peak * percent / 100.0);
-  } else if (spec.getAsInteger(10, budget) || budget < 0) {
+  std::optional<int64_t> budget = parseRematBudget(budgetSpec, peak);
+  if (!budget)
     return fail("--budget: expected BYTES or NN%, got '" + budgetSpec + "'");
-  }
 
   ExactRematOptions exact;
   exact.timeLimitSeconds = timeLimit;
@@ -376,11 +369,7 @@ static int remat() {
   exact.seed = seed;
   bool isExact = solver != "greedy";
   RematResult r =
-      solver == "cp"
-          ? rematerializeCP(graph, order, durations, budget, {}, exact)
-      : solver == "milp"
-          ? rematerializeMILP(graph, order, durations, budget, {}, exact)
-          : rematerializeGreedy(graph, order, durations, budget);
+      rematerialize(solver, graph, order, durations, *budget, {}, exact);
   auto idOf = [&](int node) {
     // Copies are named after the node they recompute.
     while (node >= (int)newToOld.size())
@@ -423,20 +412,8 @@ static int remat() {
     llvm::outs() << llvm::json::Value(std::move(out)) << "\n";
     return 0;
   }
-  if (!feasible) {
-    RematResult lowest =
-        isExact ? rematerializeGreedy(graph, order, durations, 0) : r;
-    std::string why =
-        r.status == RematStatus::Timeout
-            ? solver + " found no plan for budget " +
-                  std::to_string(r.budgetBytes) + " B"
-            : "budget " + std::to_string(r.budgetBytes) + " B is infeasible";
-    if (!r.note.empty())
-      why += " (" + r.note + ")";
-    return fail(why + ": the lowest peak reached is " +
-                llvm::Twine(lowest.peakBytes) + " B (lower bound " +
-                llvm::Twine(lowest.lowerBound) + " B)");
-  }
+  if (!feasible)
+    return fail(explainRematFailure(r, solver, "", graph, order, durations));
   llvm::outs() << "nodes:         " << graph.nodes.size() << "\n"
                << "program order: peak " << r.initialPeakBytes << " B\n"
                << solver << " remat:" << std::string(8 - solver.size(), ' ')

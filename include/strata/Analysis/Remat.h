@@ -34,6 +34,7 @@
 
 #include "strata/Analysis/KernelGraph.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::strata {
@@ -129,6 +130,30 @@ RematResult rematerializeMILP(const KernelGraph &graph, ArrayRef<int> order,
                               ArrayRef<double> cost, int64_t budgetBytes,
                               const LivenessOptions &options = {},
                               const ExactRematOptions &exact = {});
+
+/// The solvers `solver=` accepts, in a fixed order.
+ArrayRef<StringRef> getRematSolverNames();
+
+/// Runs the solver named `solver` (one of getRematSolverNames()).
+RematResult rematerialize(StringRef solver, const KernelGraph &graph,
+                          ArrayRef<int> order, ArrayRef<double> cost,
+                          int64_t budgetBytes,
+                          const LivenessOptions &options = {},
+                          const ExactRematOptions &exact = {});
+
+/// Parses a budget: BYTES, or NN% of `peakBytes` (rounded down).
+std::optional<int64_t> parseRematBudget(StringRef spec, int64_t peakBytes);
+
+/// Why `result` (not within its budget) failed, for an error message:
+/// "budget B B is infeasible<where> (note): the lowest peak reached is P B
+/// (lower bound L B)", or "<solver> found no plan within budget B B<where>
+/// ..." on a timeout. The lowest peak is greedy's (its path does not
+/// depend on the budget), run here for exact solvers. `where` is appended
+/// after the budget (" for 'main'", or empty).
+std::string explainRematFailure(const RematResult &result, StringRef solver,
+                                StringRef where, const KernelGraph &graph,
+                                ArrayRef<int> order, ArrayRef<double> cost,
+                                const LivenessOptions &options = {});
 
 } // namespace mlir::strata
 

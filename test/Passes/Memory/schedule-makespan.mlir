@@ -4,6 +4,7 @@
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-schedule{objective=makespan target=host-cpu}))' 2>/dev/null | FileCheck %s --check-prefix=HOSTIR
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-schedule{objective=time}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=OBJECTIVE
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-schedule{objective=makespan target=nope}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-schedule{objective=makespan cost-model=magic}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=COSTMODEL
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-schedule{objective=makespan target=%S/Inputs/two-units.json}))' -o %t.1.mlir
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-schedule{objective=makespan target=%S/Inputs/two-units.json}))' -o %t.2.mlir
 // RUN: cmp %t.1.mlir %t.2.mlir
@@ -27,6 +28,7 @@
 
 // OBJECTIVE: error: strata-schedule: unknown objective 'time'; expected peak-memory or makespan
 // TARGET: error: {{.*}}nope
+// COSTMODEL: error: {{.*}}magic
 func.func @branches(%x: tensor<1x256x256xf32>, %w: tensor<1x256x256xf32>, %zp: tensor<1xf32>) -> (tensor<1x256x256xf32>, tensor<1x256x256xf32>) {
   %m = tosa.matmul %x, %w, %zp, %zp : (tensor<1x256x256xf32>, tensor<1x256x256xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x256x256xf32>
   %a = tosa.exp %x : (tensor<1x256x256xf32>) -> tensor<1x256x256xf32>

@@ -205,3 +205,33 @@ TEST_F(CostModelTest, FactoryRejectsUnknownModel) {
   EXPECT_EQ((*model)->getTarget().name, "npu-sram");
   EXPECT_EQ((*model)->getName(), "roofline");
 }
+
+namespace {
+/// On one instance of a unit, compute runs at that unit's peak divided by
+/// its count; out-of-range units fail.
+TEST_F(CostModelTest, EstimateOnUnitUsesThatUnitsShareOfThePeak) {
+  Operation *op = parse(R"(
+    func.func @f(%a: tensor<2x64x32xf32>, %b: tensor<2x32x16xf32>,
+                 %zp: tensor<1xf32>) -> tensor<2x64x16xf32> {
+      %0 = tosa.matmul %a, %b, %zp, %zp : (tensor<2x64x32xf32>,
+          tensor<2x32x16xf32>, tensor<1xf32>, tensor<1xf32>)
+          -> tensor<2x64x16xf32>
+      return %0 : tensor<2x64x16xf32>
+    })",
+                        "tosa.matmul");
+  ASSERT_NE(op, nullptr);
+  TargetDescription t = simpleTarget();
+  // A second unit: four instances sharing 4e7 matrix FLOP/s.
+  t.units.push_back({"slow", 4, /*matrix=*/4e7, /*vector=*/4e7});
+  auto model = createRooflineCostModel(t);
+  double flops = 2.0 * 2 * 64 * 16 * 32;
+  FailureOr<CostEstimate> fast = model->estimateOnUnit(op, 0);
+  FailureOr<CostEstimate> slow = model->estimateOnUnit(op, 1);
+  ASSERT_TRUE(succeeded(fast) && succeeded(slow));
+  EXPECT_DOUBLE_EQ(fast->seconds, flops / 1e9);
+  EXPECT_DOUBLE_EQ(slow->seconds, flops / 1e7);
+  // Without a unit, the best one for the class.
+  EXPECT_DOUBLE_EQ(model->estimate(op)->seconds, flops / 1e9);
+  EXPECT_TRUE(failed(model->estimateOnUnit(op, 2)));
+}
+} // namespace
