@@ -101,17 +101,14 @@ FailureOr<KernelGraph> mlir::strata::buildKernelGraph(Block &block) {
   return graph;
 }
 
-MemoryProfile mlir::strata::computeMemoryProfile(const KernelGraph &graph,
-                                                 ArrayRef<int> order,
-                                                 const LivenessOptions &opts) {
+SmallVector<std::pair<int, int>>
+mlir::strata::computeLiveIntervals(const KernelGraph &graph,
+                                   ArrayRef<int> order,
+                                   const LivenessOptions &opts) {
   int steps = order.size();
   SmallVector<int> stepOf(graph.nodes.size(), -1);
   for (auto [step, node] : llvm::enumerate(order))
     stepOf[node] = step;
-
-  // Each counted value is live over [first, last]; a difference array turns
-  // the intervals into per-step sums in O(V + steps).
-  SmallVector<int64_t> delta(steps + 1, 0);
   SmallVector<std::pair<int, int>> intervals(graph.values.size(), {-1, -1});
   for (auto [id, value] : llvm::enumerate(graph.values)) {
     bool counted = value.kind == ValueKind::Activation ||
@@ -126,10 +123,23 @@ MemoryProfile mlir::strata::computeMemoryProfile(const KernelGraph &graph,
     if (value.isOutput)
       last = steps - 1;
     intervals[id] = {first, last};
-    delta[first] += value.bytes;
-    delta[last + 1] -= value.bytes;
   }
+  return intervals;
+}
 
+MemoryProfile
+mlir::strata::computeMemoryProfile(const KernelGraph &graph,
+                                   ArrayRef<std::pair<int, int>> intervals,
+                                   int steps) {
+  // A difference array turns the intervals into per-step sums in
+  // O(V + steps).
+  SmallVector<int64_t> delta(steps + 1, 0);
+  for (auto [id, interval] : llvm::enumerate(intervals)) {
+    if (interval.first < 0)
+      continue;
+    delta[interval.first] += graph.values[id].bytes;
+    delta[interval.second + 1] -= graph.values[id].bytes;
+  }
   MemoryProfile profile;
   int64_t live = 0;
   for (int step = 0; step < steps; ++step) {
@@ -145,6 +155,13 @@ MemoryProfile mlir::strata::computeMemoryProfile(const KernelGraph &graph,
         profile.peakStep <= interval.second)
       profile.liveAtPeak.push_back(id);
   return profile;
+}
+
+MemoryProfile mlir::strata::computeMemoryProfile(const KernelGraph &graph,
+                                                 ArrayRef<int> order,
+                                                 const LivenessOptions &opts) {
+  return computeMemoryProfile(graph, computeLiveIntervals(graph, order, opts),
+                              order.size());
 }
 
 MemoryProfile mlir::strata::computeMemoryProfile(const KernelGraph &graph,

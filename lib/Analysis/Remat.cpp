@@ -6,45 +6,28 @@
 
 #include <cassert>
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
+#include <memory>
 
 using namespace mlir;
 using namespace mlir::strata;
 
 namespace {
 
-/// How bad a profile is: its peak first, then how many steps reach it.
-/// Lower is better.
-std::pair<int64_t, int64_t> badness(const MemoryProfile &profile) {
-  return {profile.peakBytes, llvm::count(profile.liveBytes, profile.peakBytes)};
-}
-
-/// Recomputes `value` (not an output, produced by a node) before its first
-/// use after `step`: a copy of its producer takes over the later users.
-/// Returns false if the value has no user after `step`.
-bool applyRecomputation(KernelGraph &graph, SmallVector<int> &order,
-                        SmallVector<double> &cost, int value, int step,
-                        Recomputation &record) {
-  SmallVector<int> stepOf(graph.nodes.size(), -1);
-  for (auto [s, node] : llvm::enumerate(order))
-    stepOf[node] = s;
+/// Adds to `graph` a copy of `value`'s producer, with the producer's cost,
+/// whose output takes over `late` (users of `value`); the copy's other
+/// outputs have no users.
+Recomputation addCopy(KernelGraph &graph, SmallVectorImpl<double> &cost,
+                      int value, ArrayRef<int> late) {
   int producer = graph.values[value].producer;
-  SmallVector<int> early, late;
-  for (int user : graph.values[value].users)
-    (stepOf[user] > step ? late : early).push_back(user);
-  if (late.empty() || producer < 0)
-    return false;
-  int firstLate = *llvm::min_element(
-      late, [&](int a, int b) { return stepOf[a] < stepOf[b]; });
-
   int copy = graph.nodes.size();
   KGNode node;
   node.op = graph.nodes[producer].op;
   node.inputs = graph.nodes[producer].inputs;
   for (int input : node.inputs)
     graph.values[input].users.push_back(copy);
-  // The copy produces every output of the producer; only `value`'s late
-  // users read it, the others die at once.
   for (int output : SmallVector<int>(graph.nodes[producer].outputs)) {
     KGValue v;
     v.bytes = graph.values[output].bytes;
@@ -53,7 +36,7 @@ bool applyRecomputation(KernelGraph &graph, SmallVector<int> &order,
     v.value = graph.values[output].value;
     int id = graph.values.size();
     if (output == value) {
-      v.users = late;
+      v.users.assign(late.begin(), late.end());
       for (int user : late)
         for (int &in : graph.nodes[user].inputs)
           if (in == value)
@@ -62,13 +45,283 @@ bool applyRecomputation(KernelGraph &graph, SmallVector<int> &order,
     graph.values.push_back(v);
     node.outputs.push_back(id);
   }
+  SmallVector<int> early;
+  for (int user : graph.values[value].users)
+    if (!llvm::is_contained(late, user))
+      early.push_back(user);
   graph.values[value].users = early;
   graph.nodes.push_back(node);
-  order.insert(order.begin() + stepOf[firstLate], copy);
   cost.push_back(cost[producer]);
-  record = {producer, copy, value};
-  return true;
+  return {producer, copy, value};
 }
+
+} // namespace
+
+std::optional<Recomputation> mlir::strata::applyRecomputation(
+    KernelGraph &graph, SmallVectorImpl<int> &order,
+    SmallVectorImpl<double> &cost, int value, int step) {
+  SmallVector<int> stepOf(graph.nodes.size(), -1);
+  for (auto [s, node] : llvm::enumerate(order))
+    stepOf[node] = s;
+  if (graph.values[value].producer < 0)
+    return std::nullopt;
+  SmallVector<int> late;
+  int firstLate = order.size();
+  for (int user : graph.values[value].users)
+    if (stepOf[user] > step) {
+      late.push_back(user);
+      firstLate = std::min(firstLate, stepOf[user]);
+    }
+  if (late.empty())
+    return std::nullopt;
+  Recomputation record = addCopy(graph, cost, value, late);
+  order.insert(order.begin() + firstLate, record.copy);
+  return record;
+}
+
+namespace {
+
+/// The peak of a profile and how many steps reach it. Lower is better:
+/// the peak first, then the count.
+struct PeakCount {
+  int64_t bytes = std::numeric_limits<int64_t>::min();
+  int64_t count = 0;
+
+  void merge(int64_t b, int64_t c) {
+    if (b > bytes) {
+      bytes = b;
+      count = c;
+    } else if (b == bytes) {
+      count += c;
+    }
+  }
+};
+
+/// Maximum with multiplicity over an array; range queries in O(log n).
+class MaxCountTree {
+public:
+  void build(ArrayRef<int64_t> values) {
+    size = 1;
+    while (size < (int)values.size())
+      size *= 2;
+    nodes.assign(2 * size, PeakCount());
+    for (auto [i, v] : llvm::enumerate(values))
+      nodes[size + i] = {v, 1};
+    for (int i = size - 1; i > 0; --i) {
+      nodes[i] = nodes[2 * i];
+      nodes[i].merge(nodes[2 * i + 1].bytes, nodes[2 * i + 1].count);
+    }
+  }
+
+  /// The maximum over the whole array, with its multiplicity.
+  PeakCount getMax() const { return nodes[1]; }
+
+  /// The first index holding the maximum.
+  int getFirstMaxIndex() const {
+    int i = 1;
+    while (i < size)
+      i = nodes[2 * i].bytes == nodes[i].bytes ? 2 * i : 2 * i + 1;
+    return i - size;
+  }
+
+  /// Adds the maximum of [lo, hi] (empty when lo > hi), shifted by
+  /// `offset`, with its multiplicity to `into`.
+  void query(int lo, int hi, int64_t offset, PeakCount &into) const {
+    PeakCount q;
+    for (lo += size, hi += size + 1; lo < hi; lo /= 2, hi /= 2) {
+      if (lo & 1) {
+        q.merge(nodes[lo].bytes, nodes[lo].count);
+        ++lo;
+      }
+      if (hi & 1) {
+        --hi;
+        q.merge(nodes[hi].bytes, nodes[hi].count);
+      }
+    }
+    if (q.count > 0)
+      into.merge(q.bytes + offset, q.count);
+  }
+
+private:
+  int size = 0;
+  SmallVector<PeakCount> nodes;
+};
+
+/// The greedy search's view of a plan (graph, order, cost) that it updates
+/// in place: every value's live range, the live bytes per step and a
+/// range-max tree over them. What one recomputation would make of the
+/// profile is computed in O(k log n) for a producer with k inputs, without
+/// copying the graph; applying one updates the arrays in O(n + V).
+class GreedyPlan {
+public:
+  GreedyPlan(KernelGraph &graph, SmallVectorImpl<int> &order,
+             SmallVectorImpl<double> &cost, const LivenessOptions &options)
+      : graph(graph), order(order), cost(cost), stepOf(graph.nodes.size(), -1) {
+    for (auto [s, node] : llvm::enumerate(order))
+      stepOf[node] = s;
+    SmallVector<std::pair<int, int>> intervals =
+        computeLiveIntervals(graph, order, options);
+    for (auto [f, l] : intervals) {
+      first.push_back(f);
+      last.push_back(l);
+    }
+    live = computeMemoryProfile(graph, intervals, order.size()).liveBytes;
+    endBytes.assign(order.size(), 0);
+    for (size_t id = 0; id < first.size(); ++id)
+      if (first[id] >= 0)
+        endBytes[last[id]] += graph.values[id].bytes;
+    tree.build(live);
+  }
+
+  PeakCount getPeak() const { return tree.getMax(); }
+  int getPeakStep() const { return tree.getFirstMaxIndex(); }
+  int getNumSteps() const { return live.size(); }
+
+  /// Values live while `step` runs.
+  SmallVector<int> getLiveValues(int step) const {
+    SmallVector<int> values;
+    for (size_t id = 0; id < first.size(); ++id)
+      if (first[id] >= 0 && first[id] <= step && step <= last[id])
+        values.push_back(id);
+    return values;
+  }
+
+  /// The peak and its count after applyRecomputation(value, step), where
+  /// `step` does not use `value`; nullopt when no user of `value` runs
+  /// after `step`.
+  std::optional<PeakCount> evaluate(int value, int step) const {
+    std::optional<Effect> effect = getEffect(value, step);
+    if (!effect)
+      return std::nullopt;
+    // Before the copy, `value` dies after its last early use and the
+    // extended inputs stay live up to the copy; from firstLate on nothing
+    // changes (the copy's output replaces `value`).
+    SmallVector<std::pair<int, int64_t>, 8> changes = {
+        {effect->lastEarly, -graph.values[value].bytes}};
+    for (int input : effect->extended)
+      changes.push_back({last[input], graph.values[input].bytes});
+    llvm::sort(changes);
+    PeakCount peak;
+    int lo = 0;
+    int64_t offset = 0;
+    for (auto [at, bytes] : changes) {
+      tree.query(lo, at, offset, peak);
+      lo = std::max(lo, at + 1);
+      offset += bytes;
+    }
+    tree.query(lo, effect->firstLate - 1, offset, peak);
+    peak.merge(effect->copyLive, 1);
+    tree.query(effect->firstLate, getNumSteps() - 1, 0, peak);
+    return peak;
+  }
+
+  /// applyRecomputation(value, step) on the plan, with the liveness kept up
+  /// to date.
+  Recomputation apply(int value, int step) {
+    std::optional<Effect> effect = getEffect(value, step);
+    assert(effect && "applying a recomputation that has no late user");
+    int f = effect->firstLate;
+    int64_t bytes = graph.values[value].bytes;
+    for (int t = effect->lastEarly + 1; t < f; ++t)
+      live[t] -= bytes;
+    endBytes[effect->lastEarly] += bytes;
+    int64_t copyEnd = 0;
+    for (int input : effect->extended) {
+      int64_t inBytes = graph.values[input].bytes;
+      for (int t = last[input] + 1; t < f; ++t)
+        live[t] += inBytes;
+      endBytes[last[input]] -= inBytes;
+      copyEnd += inBytes;
+    }
+    for (int output : graph.nodes[graph.values[value].producer].outputs)
+      if (output != value)
+        copyEnd += graph.values[output].bytes;
+    live.insert(live.begin() + f, effect->copyLive);
+    endBytes.insert(endBytes.begin() + f, copyEnd);
+
+    int oldLast = last[value];
+    Recomputation record = addCopy(graph, cost, value, effect->late);
+    order.insert(order.begin() + f, record.copy);
+    stepOf.push_back(f);
+    for (int t = f + 1, e = order.size(); t < e; ++t)
+      stepOf[order[t]] = t;
+    // Steps from f on move one later.
+    for (size_t id = 0; id < first.size(); ++id) {
+      if (first[id] >= f)
+        ++first[id];
+      if (last[id] >= f)
+        ++last[id];
+    }
+    last[value] = effect->lastEarly;
+    for (int input : effect->extended)
+      last[input] = f;
+    // The copy's outputs live at its step only, but for the one that
+    // replaces `value`, which takes over its late users.
+    ArrayRef<int> outputs = graph.nodes[record.copy].outputs;
+    for (int output : outputs) {
+      first.push_back(f);
+      last.push_back(graph.values[output].users.empty() ? f : oldLast + 1);
+    }
+    tree.build(live);
+    return record;
+  }
+
+private:
+  /// Where a recomputation of `value` after `step` acts.
+  struct Effect {
+    /// The step of the first user after `step` (where the copy goes), and
+    /// of the last earlier use (or the producer).
+    int firstLate = 0;
+    int lastEarly = 0;
+    SmallVector<int> late;
+    /// The producer's counted inputs that die before firstLate: the copy
+    /// keeps them live.
+    SmallVector<int, 4> extended;
+    /// Live bytes while the copy runs.
+    int64_t copyLive = 0;
+  };
+
+  std::optional<Effect> getEffect(int value, int step) const {
+    const KGValue &v = graph.values[value];
+    const KGNode &producer = graph.nodes[v.producer];
+    Effect e;
+    e.firstLate = getNumSteps();
+    e.lastEarly = stepOf[v.producer];
+    for (int user : v.users) {
+      int s = stepOf[user];
+      if (s > step) {
+        e.late.push_back(user);
+        e.firstLate = std::min(e.firstLate, s);
+      } else {
+        e.lastEarly = std::max(e.lastEarly, s);
+      }
+    }
+    if (e.late.empty())
+      return std::nullopt;
+    // The copy's step holds what crosses from firstLate - 1 to firstLate
+    // (less `value`), the extended inputs and all the copy's outputs.
+    e.copyLive = live[e.firstLate - 1] - endBytes[e.firstLate - 1] - v.bytes;
+    for (int input : producer.inputs) {
+      if (first[input] < 0 || last[input] >= e.firstLate)
+        continue;
+      e.extended.push_back(input);
+      e.copyLive += graph.values[input].bytes;
+    }
+    for (int output : producer.outputs)
+      e.copyLive += graph.values[output].bytes;
+    return e;
+  }
+
+  KernelGraph &graph;
+  SmallVectorImpl<int> &order;
+  SmallVectorImpl<double> &cost;
+  SmallVector<int> stepOf;
+  /// Per value: its live range in steps, or -1 when not counted.
+  SmallVector<int> first, last;
+  /// Per step: live bytes, and bytes of the values last live there.
+  SmallVector<int64_t> live, endBytes;
+  MaxCountTree tree;
+};
 
 } // namespace
 
@@ -84,9 +337,14 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
   result.cost.assign(cost.begin(), cost.end());
   result.budgetBytes = budgetBytes;
   result.lowerBound = peakLowerBound(graph, options);
-  MemoryProfile profile =
-      computeMemoryProfile(result.graph, result.order, options);
-  result.initialPeakBytes = profile.peakBytes;
+  if (order.empty()) {
+    result.status =
+        budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
+    return result;
+  }
+
+  GreedyPlan plan(result.graph, result.order, result.cost, options);
+  result.initialPeakBytes = plan.getPeak().bytes;
 
   // The search follows one path that does not depend on the budget: each
   // step attacks the current peak and makes the profile strictly better
@@ -95,53 +353,70 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
   // never ends at a higher peak. The cap guards against pathological
   // graphs.
   for (size_t iteration = 0, cap = 4 * graph.nodes.size() + 16;
-       profile.peakBytes > budgetBytes && iteration < cap; ++iteration) {
-    auto [oldPeak, oldCount] = badness(profile);
-    int64_t steps = profile.liveBytes.size();
-    int step = profile.peakStep;
+       plan.getPeak().bytes > budgetBytes && iteration < cap; ++iteration) {
+    PeakCount old = plan.getPeak();
+    int64_t steps = plan.getNumSteps();
+    int step = plan.getPeakStep();
     int peakNode = result.order[step];
-    double bestScore = 0;
-    std::optional<std::tuple<KernelGraph, SmallVector<int>, SmallVector<double>,
-                             Recomputation, MemoryProfile>>
-        best;
-    for (int value : profile.liveAtPeak) {
+
+    // A recomputation of v lowers the peak by at most v's bytes, which
+    // bounds its score; candidates are tried by falling bound (a heap
+    // yields them without sorting the whole list) and the search stops
+    // once no untried one can win. Equal scores go to the lowest value id.
+    auto scoreOf = [&](int64_t saved, int64_t fewerSteps, int value) {
+      double gain = double(saved) * (steps + 1) + double(fewerSteps);
+      return gain /
+             std::max(result.cost[result.graph.values[value].producer], 1e-12);
+    };
+    SmallVector<std::pair<double, int>> candidates;
+    for (int value : plan.getLiveValues(step)) {
       const KGValue &v = result.graph.values[value];
       if (v.isOutput || v.producer < 0 || v.kind != ValueKind::Activation ||
           v.producer == peakNode || llvm::is_contained(v.users, peakNode))
         continue;
-      KernelGraph g = result.graph;
-      SmallVector<int> o = result.order;
-      SmallVector<double> c = result.cost;
-      Recomputation record;
-      if (!applyRecomputation(g, o, c, value, step, record))
+      candidates.push_back({scoreOf(v.bytes, old.count, value), value});
+    }
+    std::make_heap(candidates.begin(), candidates.end());
+    double bestScore = 0;
+    int best = -1;
+    PeakCount bestAfter;
+    while (!candidates.empty()) {
+      std::pop_heap(candidates.begin(), candidates.end());
+      auto [bound, value] = candidates.pop_back_val();
+      if (best >= 0 && bound < bestScore)
+        break;
+      std::optional<PeakCount> after = plan.evaluate(value, step);
+      if (!after)
         continue;
-      MemoryProfile p = computeMemoryProfile(g, o, options);
-      auto [newPeak, newCount] = badness(p);
       // Peak bytes saved dominate; fewer steps at the peak break ties.
-      double gain = double(oldPeak - newPeak) * (steps + 1) +
-                    double(newPeak == oldPeak ? oldCount - newCount : 0);
-      if (gain <= 0)
+      int64_t saved = old.bytes - after->bytes;
+      int64_t fewer = saved == 0 ? old.count - after->count : 0;
+      if (saved < 0 || (saved == 0 && fewer <= 0))
         continue;
-      double score = gain / std::max(c.back(), 1e-12);
-      if (!best || score > bestScore) {
+      double score = scoreOf(saved, fewer, value);
+      if (best < 0 || score > bestScore ||
+          (score == bestScore && value < best)) {
         bestScore = score;
-        best.emplace(std::move(g), std::move(o), std::move(c), record,
-                     std::move(p));
+        best = value;
+        bestAfter = *after;
       }
     }
-    if (!best)
+    if (best < 0)
       break;
-    auto &[g, o, c, record, p] = *best;
-    result.graph = std::move(g);
-    result.order = std::move(o);
-    result.cost = std::move(c);
-    result.recomputations.push_back(record);
+    result.recomputations.push_back(plan.apply(best, step));
     result.addedCost += result.cost.back();
-    profile = std::move(p);
+    assert(plan.getPeak().bytes == bestAfter.bytes &&
+           plan.getPeak().count == bestAfter.count &&
+           "the evaluation predicts the applied profile");
+    assert(
+        computeMemoryProfile(result.graph, result.order, options).peakBytes ==
+            plan.getPeak().bytes &&
+        "the plan's liveness matches a recount");
+    (void)bestAfter;
   }
-  result.peakBytes = profile.peakBytes;
-  result.status = profile.peakBytes <= budgetBytes ? RematStatus::Feasible
-                                                   : RematStatus::Infeasible;
+  result.peakBytes = plan.getPeak().bytes;
+  result.status = result.peakBytes <= budgetBytes ? RematStatus::Feasible
+                                                  : RematStatus::Infeasible;
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

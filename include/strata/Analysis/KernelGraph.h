@@ -86,6 +86,19 @@ MemoryProfile computeMemoryProfile(const KernelGraph &graph,
                                    ArrayRef<int> order,
                                    const LivenessOptions &options = {});
 
+/// The live range [first, last] (steps of `order`) of every value, as
+/// computeMemoryProfile counts it; {-1, -1} for values the options do not
+/// count.
+SmallVector<std::pair<int, int>>
+computeLiveIntervals(const KernelGraph &graph, ArrayRef<int> order,
+                     const LivenessOptions &options = {});
+
+/// The memory profile of `steps` steps given every value's live range (as
+/// computeLiveIntervals returns them) and byte size.
+MemoryProfile computeMemoryProfile(const KernelGraph &graph,
+                                   ArrayRef<std::pair<int, int>> intervals,
+                                   int steps);
+
 /// computeMemoryProfile in the graph's own (block) order.
 MemoryProfile computeMemoryProfile(const KernelGraph &graph,
                                    const LivenessOptions &options = {});

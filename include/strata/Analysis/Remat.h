@@ -13,7 +13,11 @@
 // the value's first use after the peak. The path does not depend on the
 // budget, which only says where to stop, so tighter budgets never give
 // higher peaks. When no recomputation helps, the lowest peak reached is
-// reported as infeasible.
+// reported as infeasible. A candidate's new profile peak is computed from
+// the live ranges and a range-max tree over the live bytes in
+// O(k log n) (k = the producer's inputs), and candidates are tried by an
+// upper bound on their score, so an iteration costs O(n + V) to rebuild
+// the liveness plus a few such evaluations.
 //
 // cp and milp are exact for a staged model of the same problem (see
 // RematStaged.h): the order of first computations stays fixed, stage t ends
@@ -98,6 +102,17 @@ struct RematResult {
   /// Why an exact solver could not run (too large, ...); empty otherwise.
   std::string note;
 };
+
+/// Recomputes `value` (produced by a node, not a function result) for its
+/// users that run after step `step` of `order`: a copy of its producer,
+/// appended to the graph with the producer's cost, runs right before the
+/// first of them, and they read the copy's output. The copy's other outputs
+/// have no users. Returns nullopt (and changes nothing) when no user of
+/// `value` runs after `step`.
+std::optional<Recomputation> applyRecomputation(KernelGraph &graph,
+                                                SmallVectorImpl<int> &order,
+                                                SmallVectorImpl<double> &cost,
+                                                int value, int step);
 
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the
 /// cost of recomputing node i (e.g. the cost model's seconds).

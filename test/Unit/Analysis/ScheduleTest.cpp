@@ -140,8 +140,9 @@ TEST(Schedule, ExactReportsALowerBoundWhenItStopsEarly) {
   EXPECT_TRUE(isValidOrder(graph, result.order));
   EXPECT_LE(result.lowerBound, result.peakBytes);
   EXPECT_GE(result.lowerBound, peakLowerBound(graph));
-  if (result.status != ScheduleStatus::Optimal)
+  if (result.status != ScheduleStatus::Optimal) {
     EXPECT_EQ(result.peakBytes, scheduleGreedy(graph).peakBytes);
+  }
 }
 
 TEST(Schedule, EmptyGraph) {
