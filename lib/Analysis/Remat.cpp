@@ -196,22 +196,13 @@ public:
     // Before the copy, `value` dies after its last early use and the
     // extended inputs stay live up to the copy; from firstLate on nothing
     // changes (the copy's output replaces `value`).
-    SmallVector<std::pair<int, int64_t>, 8> changes = {
-        {effect->lastEarly, -graph.values[value].bytes}};
+    int f = effect->firstLate;
+    SmallVector<RangeAdd, 8> adds = {
+        {effect->lastEarly + 1, f - 1, -graph.values[value].bytes}};
     for (int input : effect->extended)
-      changes.push_back({last[input], graph.values[input].bytes});
-    llvm::sort(changes);
-    PeakCount peak;
-    int lo = 0;
-    int64_t offset = 0;
-    for (auto [at, bytes] : changes) {
-      tree.query(lo, at, offset, peak);
-      lo = std::max(lo, at + 1);
-      offset += bytes;
-    }
-    tree.query(lo, effect->firstLate - 1, offset, peak);
+      adds.push_back({last[input] + 1, f - 1, graph.values[input].bytes});
+    PeakCount peak = getPeakWith(adds);
     peak.merge(effect->copyLive, 1);
-    tree.query(effect->firstLate, getNumSteps() - 1, 0, peak);
     return peak;
   }
 
@@ -266,7 +257,159 @@ public:
     return record;
   }
 
+  /// The peak after undoing `record`: its copy leaves the order and the
+  /// copy's users read the original's outputs again.
+  PeakCount evaluateUndo(const Recomputation &record) const {
+    UndoEffect e = getUndoEffect(record);
+    return getPeakWith(e.adds, e.step);
+  }
+
+  /// Undoes `record` in the plan (the copy stays in the graph, with no
+  /// users and no step, until compactGraph). Records that recompute the
+  /// copy's outputs are rewritten to recompute the original's.
+  void applyUndo(const Recomputation &record,
+                 MutableArrayRef<Recomputation> records) {
+    UndoEffect e = getUndoEffect(record);
+    int f = e.step;
+    for (const RangeAdd &add : e.adds)
+      for (int t = add.lo; t <= add.hi; ++t)
+        live[t] += add.delta;
+    KGNode &copy = graph.nodes[record.copy];
+    const KGNode &original = graph.nodes[record.original];
+    for (auto [i, output] : llvm::enumerate(copy.outputs)) {
+      int target = original.outputs[i];
+      KGValue &from = graph.values[output];
+      if (!from.users.empty()) {
+        int64_t bytes = from.bytes;
+        if (last[output] > last[target]) {
+          endBytes[last[target]] -= bytes;
+          last[target] = last[output];
+        } else {
+          endBytes[last[output]] -= bytes;
+        }
+        KGValue &to = graph.values[target];
+        for (int user : from.users) {
+          SmallVector<int> &inputs = graph.nodes[user].inputs;
+          for (int &in : inputs)
+            if (in == output)
+              in = target;
+          if (llvm::count(inputs, target) > 1)
+            inputs.erase(
+                std::find(std::find(inputs.begin(), inputs.end(), target) + 1,
+                          inputs.end(), target));
+        }
+        SmallVector<int> users(to.users);
+        users.append(from.users.begin(), from.users.end());
+        llvm::sort(users);
+        users.erase(std::unique(users.begin(), users.end()), users.end());
+        to.users = std::move(users);
+        from.users.clear();
+      }
+      first[output] = last[output] = -1;
+    }
+    for (auto [input, newLast] : e.shrunk) {
+      endBytes[newLast] += graph.values[input].bytes;
+      last[input] = newLast;
+    }
+    for (int input : copy.inputs)
+      llvm::erase(graph.values[input].users, record.copy);
+    for (Recomputation &other : records)
+      if (other.original == record.copy) {
+        other.original = record.original;
+        other.value = original.outputs[llvm::find(copy.outputs, other.value) -
+                                       copy.outputs.begin()];
+      }
+
+    live.erase(live.begin() + f);
+    endBytes.erase(endBytes.begin() + f);
+    order.erase(order.begin() + f);
+    stepOf[record.copy] = -1;
+    for (int t = f, e = order.size(); t < e; ++t)
+      stepOf[order[t]] = t;
+    for (size_t id = 0; id < first.size(); ++id) {
+      if (first[id] > f)
+        --first[id];
+      if (last[id] > f)
+        --last[id];
+    }
+    tree.build(live);
+  }
+
 private:
+  /// Adds `delta` to the live bytes of steps [lo, hi] (none when lo > hi).
+  struct RangeAdd {
+    int lo, hi;
+    int64_t delta;
+  };
+
+  /// The peak of the profile with `adds` applied and step `removed` (if
+  /// not -1) left out, from O(adds) range queries.
+  PeakCount getPeakWith(ArrayRef<RangeAdd> adds, int removed = -1) const {
+    SmallVector<int, 16> cuts = {0, getNumSteps()};
+    for (const RangeAdd &add : adds)
+      if (add.lo <= add.hi) {
+        cuts.push_back(add.lo);
+        cuts.push_back(add.hi + 1);
+      }
+    if (removed >= 0) {
+      cuts.push_back(removed);
+      cuts.push_back(removed + 1);
+    }
+    llvm::sort(cuts);
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    PeakCount peak;
+    for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+      int lo = cuts[i], hi = cuts[i + 1] - 1;
+      if (lo == removed || lo >= getNumSteps())
+        continue;
+      int64_t offset = 0;
+      for (const RangeAdd &add : adds)
+        if (add.lo <= lo && hi <= add.hi)
+          offset += add.delta;
+      tree.query(lo, hi, offset, peak);
+    }
+    return peak;
+  }
+
+  /// What undoing a recomputation changes: the copy's step goes, the
+  /// original's outputs live on to the copy's users, inputs that the copy
+  /// kept live die earlier.
+  struct UndoEffect {
+    int step = 0;
+    SmallVector<RangeAdd, 8> adds;
+    /// Inputs whose last use was the copy, with their new last step.
+    SmallVector<std::pair<int, int>, 4> shrunk;
+  };
+
+  UndoEffect getUndoEffect(const Recomputation &record) const {
+    UndoEffect e;
+    int f = e.step = stepOf[record.copy];
+    const KGNode &copy = graph.nodes[record.copy];
+    const KGNode &original = graph.nodes[record.original];
+    for (auto [i, output] : llvm::enumerate(copy.outputs)) {
+      int target = original.outputs[i];
+      if (graph.values[output].users.empty() || first[target] < 0)
+        continue;
+      int64_t bytes = graph.values[output].bytes;
+      if (last[target] < f)
+        e.adds.push_back({last[target] + 1, f - 1, bytes});
+      else
+        e.adds.push_back({f + 1, std::min(last[target], last[output]), -bytes});
+    }
+    for (int input : copy.inputs) {
+      if (first[input] < 0 || last[input] != f)
+        continue;
+      const KGValue &v = graph.values[input];
+      int newLast = v.producer >= 0 ? stepOf[v.producer] : 0;
+      for (int user : v.users)
+        if (user != record.copy)
+          newLast = std::max(newLast, stepOf[user]);
+      e.adds.push_back({newLast + 1, f - 1, -v.bytes});
+      e.shrunk.push_back({input, newLast});
+    }
+    return e;
+  }
+
   /// Where a recomputation of `value` after `step` acts.
   struct Effect {
     /// The step of the first user after `step` (where the copy goes), and
@@ -322,6 +465,53 @@ private:
   SmallVector<int64_t> live, endBytes;
   MaxCountTree tree;
 };
+
+/// Drops the nodes that `result.order` no longer runs (undone copies) and
+/// their outputs, renumbering the rest; the original graph's nodes and
+/// values keep their ids.
+void compactPlan(RematResult &result) {
+  KernelGraph &graph = result.graph;
+  SmallVector<int> nodeMap(graph.nodes.size(), -1);
+  SmallVector<int> valueMap(graph.values.size(), -1);
+  for (int node : result.order)
+    nodeMap[node] = 0;
+  KernelGraph out;
+  SmallVector<double> cost;
+  for (auto [id, node] : llvm::enumerate(graph.nodes)) {
+    if (nodeMap[id] < 0)
+      continue;
+    nodeMap[id] = out.nodes.size();
+    out.nodes.push_back(node);
+    cost.push_back(result.cost[id]);
+  }
+  for (auto [id, value] : llvm::enumerate(graph.values)) {
+    if (value.producer >= 0 && nodeMap[value.producer] < 0)
+      continue;
+    valueMap[id] = out.values.size();
+    out.values.push_back(value);
+  }
+  for (KGNode &node : out.nodes) {
+    for (int &v : node.inputs)
+      v = valueMap[v];
+    for (int &v : node.outputs)
+      v = valueMap[v];
+  }
+  for (KGValue &value : out.values) {
+    if (value.producer >= 0)
+      value.producer = nodeMap[value.producer];
+    for (int &user : value.users)
+      user = nodeMap[user];
+  }
+  for (int &node : result.order)
+    node = nodeMap[node];
+  for (Recomputation &rec : result.recomputations) {
+    rec.original = nodeMap[rec.original];
+    rec.copy = nodeMap[rec.copy];
+    rec.value = valueMap[rec.value];
+  }
+  graph = std::move(out);
+  result.cost = std::move(cost);
+}
 
 } // namespace
 
@@ -413,6 +603,64 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
             plan.getPeak().bytes &&
         "the plan's liveness matches a recount");
     (void)bestAfter;
+  }
+
+  // The path overshoots: its last recomputation may take the peak well
+  // below the budget, and earlier ones may have become redundant (greedy
+  // cannot see that one expensive recomputation makes several cheaper ones
+  // unnecessary). Undo recomputations while the peak stays within the
+  // budget, the most expensive first. Undos that would lower the peak are
+  // skipped, so the peak never drops below the path's and only rises along
+  // the undo steps. That keeps tighter budgets from ending higher: two
+  // budgets that stop at the same path point undo the same recomputations
+  // until the looser one picks an undo the tighter one may not take (its
+  // peak is above the tighter budget), and stays above from then on; two
+  // that stop at different points are separated by the path's peaks.
+  if (plan.getPeak().bytes <= budgetBytes && !result.recomputations.empty()) {
+    SmallVector<Recomputation> &records = result.recomputations;
+    SmallVector<bool> undone(records.size(), false);
+    bool changed = false;
+    while (true) {
+      int64_t current = plan.getPeak().bytes;
+      int best = -1;
+      int64_t bestPeak = 0;
+      for (auto [i, record] : llvm::enumerate(records)) {
+        if (undone[i])
+          continue;
+        int64_t peak = plan.evaluateUndo(record).bytes;
+        if (peak < current || peak > budgetBytes)
+          continue;
+        double saved = result.cost[record.copy];
+        double bestSaved = best < 0 ? 0 : result.cost[records[best].copy];
+        if (best < 0 || saved > bestSaved ||
+            (saved == bestSaved && peak < bestPeak)) {
+          best = i;
+          bestPeak = peak;
+        }
+      }
+      if (best < 0)
+        break;
+      plan.applyUndo(records[best], records);
+      undone[best] = true;
+      changed = true;
+      assert(plan.getPeak().bytes == bestPeak &&
+             "the evaluation predicts the undone profile");
+      assert(
+          computeMemoryProfile(result.graph, result.order, options).peakBytes ==
+              plan.getPeak().bytes &&
+          "the plan's liveness matches a recount after an undo");
+    }
+    if (changed) {
+      SmallVector<Recomputation> kept;
+      for (auto [i, record] : llvm::enumerate(records))
+        if (!undone[i])
+          kept.push_back(record);
+      records = std::move(kept);
+      compactPlan(result);
+      result.addedCost = 0;
+      for (const Recomputation &record : records)
+        result.addedCost += result.cost[record.copy];
+    }
   }
   result.peakBytes = plan.getPeak().bytes;
   result.status = result.peakBytes <= budgetBytes ? RematStatus::Feasible

@@ -11,13 +11,15 @@
 // the recomputation that improves the profile the most per unit of added
 // cost (peak bytes saved; else fewer steps at the peak) and apply it before
 // the value's first use after the peak. The path does not depend on the
-// budget, which only says where to stop, so tighter budgets never give
-// higher peaks. When no recomputation helps, the lowest peak reached is
-// reported as infeasible. A candidate's new profile peak is computed from
-// the live ranges and a range-max tree over the live bytes in
-// O(k log n) (k = the producer's inputs), and candidates are tried by an
-// upper bound on their score, so an iteration costs O(n + V) to rebuild
-// the liveness plus a few such evaluations.
+// budget, which only says where to stop. When no recomputation helps, the
+// lowest peak reached is reported as infeasible. Once within the budget, a
+// cleanup undoes recomputations that the later ones made redundant (most
+// expensive first, keeping the peak within the budget and never below the
+// path's), so tighter budgets still never give higher peaks. A candidate's
+// new peak is computed from the live ranges and a range-max tree over the
+// live bytes in O(k log n) (k = the producer's inputs) and candidates are
+// tried by an upper bound on their score, so an iteration costs O(n + V)
+// to update the liveness plus a few such evaluations.
 //
 // cp and milp are exact for a staged model of the same problem (see
 // RematStaged.h): the order of first computations stays fixed, stage t ends

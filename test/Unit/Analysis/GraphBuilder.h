@@ -16,6 +16,10 @@ struct GraphBuilder {
   KernelGraph graph;
 
   int node(int64_t bytes, std::initializer_list<int> inputs) {
+    return node(bytes, ArrayRef<int>(inputs.begin(), inputs.size()));
+  }
+
+  int node(int64_t bytes, ArrayRef<int> inputs) {
     int id = graph.nodes.size();
     graph.nodes.push_back({});
     for (int producer : inputs) {
