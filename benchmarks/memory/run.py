@@ -186,7 +186,7 @@ def main():
         remat = []
         for n in [100, 250, 500, 1000]:
             remat += remat_sweep(args, tmp, f"layered-{n}", layered(n, n))
-        for n in [50, 250, 500]:
+        for n in [50, 250, 500, 1000, 2500, 5000]:
             remat += remat_sweep(args, tmp, f"training-{n}x2", training_like(n, n))
         if models_dir:
             for m in ["resnet50", "inception_v1"]:
@@ -262,6 +262,26 @@ def main():
           f"{r['peak_bytes'] / r['program_peak_bytes']:.3f} | {len(r['recomputed'])} | "
           f"{share:.1f}% | {r['solve_seconds']:.3f} s |")
     w("")
+    w("### Greedy rematerialization time against size (training-like graphs)")
+    w("")
+    w("Solve time of the library call (`solve_seconds`, JSON parsing excluded);")
+    w("*growth* is the exponent k in time ~ n^k between consecutive sizes.")
+    w("")
+    w("| graph | nodes | budget | recomputations | time | growth |")
+    w("|---|---:|---:|---:|---:|---:|")
+    import math
+    scaling = [r for r in remat if r["name"].startswith("training-")]
+    for percent in [90, 50]:
+        prev = None
+        for r in [r for r in scaling if r["percent"] == percent]:
+            n = r["num_nodes"]
+            t = max(r["solve_seconds"], 1e-6)
+            growth = (f"{math.log(t / prev[1]) / math.log(n / prev[0]):.2f}"
+                      if prev else "-")
+            w(f"| {r['name']} | {n} | {percent}% | {len(r['recomputed'])} | "
+              f"{t:.4f} s | {growth} |")
+            prev = (n, t)
+    w("")
     w("## Exact rematerialization (cp, milp) against greedy")
     w("")
     w("Training-like graphs, program order. Both exact solvers start from")
@@ -314,6 +334,19 @@ def main():
         png = os.path.join(os.path.dirname(args.markdown), "memory_schedule.png")
         fig.savefig(png, dpi=100)
         w("![greedy schedule time and peak ratio](memory_schedule.png)")
+        w("")
+        fig, ax = plt.subplots(figsize=(5, 4))
+        for percent in [90, 70, 50]:
+            rows = [r for r in scaling if r["percent"] == percent]
+            ax.loglog([r["num_nodes"] for r in rows],
+                      [max(r["solve_seconds"], 1e-6) for r in rows], "o-",
+                      label=f"budget {percent}%")
+        ax.set_xlabel("nodes (training-like graphs)")
+        ax.set_ylabel("greedy remat solve time (s)")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(os.path.dirname(args.markdown), "memory_remat.png"), dpi=100)
+        w("![greedy remat time against size](memory_remat.png)")
         w("")
     except ImportError:
         print("memory: no matplotlib; skipping the plot", file=sys.stderr)
