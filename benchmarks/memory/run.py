@@ -28,6 +28,7 @@ Needs python3-matplotlib for the plot.
 
 import argparse
 import json
+import math
 import os
 import random
 import subprocess
@@ -269,7 +270,6 @@ def main():
     w("")
     w("| graph | nodes | budget | recomputations | time | growth |")
     w("|---|---:|---:|---:|---:|---:|")
-    import math
     scaling = [r for r in remat if r["name"].startswith("training-")]
     for percent in [90, 50]:
         prev = None

@@ -265,7 +265,7 @@ public:
   }
 
   /// Undoes `record` in the plan (the copy stays in the graph, with no
-  /// users and no step, until compactGraph). Records that recompute the
+  /// users and no step, until compactPlan). Records that recompute the
   /// copy's outputs are rewritten to recompute the original's.
   void applyUndo(const Recomputation &record,
                  MutableArrayRef<Recomputation> records) {
@@ -288,20 +288,16 @@ public:
           endBytes[last[output]] -= bytes;
         }
         KGValue &to = graph.values[target];
+        // The copy's users are the late ones of the split, so none of them
+        // reads `target` too.
         for (int user : from.users) {
-          SmallVector<int> &inputs = graph.nodes[user].inputs;
-          for (int &in : inputs)
-            if (in == output)
-              in = target;
-          if (llvm::count(inputs, target) > 1)
-            inputs.erase(
-                std::find(std::find(inputs.begin(), inputs.end(), target) + 1,
-                          inputs.end(), target));
+          assert(!llvm::is_contained(to.users, user) &&
+                 "a user reads both a value and its recomputation");
+          llvm::replace(graph.nodes[user].inputs, output, target);
         }
         SmallVector<int> users(to.users);
         users.append(from.users.begin(), from.users.end());
         llvm::sort(users);
-        users.erase(std::unique(users.begin(), users.end()), users.end());
         to.users = std::move(users);
         from.users.clear();
       }

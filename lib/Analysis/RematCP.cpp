@@ -80,34 +80,19 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
                          const LivenessOptions &options,
                          const ExactRematOptions &exact) {
   using namespace Gecode;
-  auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-        .count();
-  };
-  StagedProblem p = buildStagedProblem(graph, order, cost, options);
+  ExactSolveFrame frame(graph, order, cost, budgetBytes, options,
+                        "cp (gecode)");
+  if (std::optional<RematResult> answer = frame.getTrivialAnswer())
+    return *answer;
+  const StagedProblem &p = frame.problem;
+  RematResult &none = frame.none;
   int n = p.n;
   int C = std::max(0, exact.maxRecomputations);
-
-  RematResult none =
-      unchangedResult(graph, order, cost, budgetBytes, options, "cp (gecode)");
-  auto finishEarly = [&](RematStatus status, std::string note) {
-    none.status = status;
-    none.note = std::move(note);
-    none.seconds = elapsed();
-    return none;
-  };
-  if (none.status == RematStatus::Optimal)
-    return finishEarly(RematStatus::Optimal, "");
   if ((int64_t)n * n >= INT_MAX / 2)
-    return finishEarly(RematStatus::Timeout,
-                       "the graph has too many nodes for the cp model (" +
-                           std::to_string(n) + ")");
+    return frame.finishEarly(RematStatus::Timeout,
+                             "the graph has too many nodes for the cp model (" +
+                                 std::to_string(n) + ")");
   int64_t capacityBytes = budgetBytes - p.baseBytes;
-  if (capacityBytes < 0)
-    return finishEarly(RematStatus::Infeasible,
-                       "counted arguments and constants exceed the budget");
 
   // Byte units small enough for Gecode's int heights and capacity: the
   // gcd of the sizes (exact), coarsened (rounding sizes up) only if needed.
@@ -324,7 +309,7 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   searchOptions.threads = 1;
   // The branchings make no random choices, so the seed is not needed:
   // the search is deterministic up to where the time limit stops it.
-  double remaining = std::max(0.0, exact.timeLimitSeconds - elapsed());
+  double remaining = std::max(0.0, exact.timeLimitSeconds - frame.elapsed());
   auto *stop = new Search::TimeStop((unsigned long)(remaining * 1000));
   searchOptions.stop = stop;
   none.variables = numOpt * 2 + numEnds;
@@ -340,7 +325,7 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   delete stop;
 
   if (!best)
-    return finishEarly(
+    return frame.finishEarly(
         stopped ? RematStatus::Timeout : RematStatus::Infeasible,
         stopped ? "no plan found within the time limit"
                 : "no plan with at most " + std::to_string(C) +
@@ -358,7 +343,7 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
     none.note = "sizes rounded up to units of " + std::to_string(unit) + " B";
   // Gecode proves no bound short of a complete search: 0 until then.
   RematResult result = finishPlan(none, recompute, !stopped, 0.0, options);
-  result.seconds = elapsed();
+  result.seconds = frame.elapsed();
   return result;
 }
 

@@ -90,28 +90,12 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
                                             int64_t budgetBytes,
                                             const LivenessOptions &options,
                                             const ExactRematOptions &exact) {
-  auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-        .count();
-  };
-  StagedProblem p = buildStagedProblem(graph, order, cost, options);
+  ExactSolveFrame frame(graph, order, cost, budgetBytes, options, "milp (cbc)");
+  if (std::optional<RematResult> answer = frame.getTrivialAnswer())
+    return *answer;
+  const StagedProblem &p = frame.problem;
+  RematResult &none = frame.none;
   int n = p.n;
-
-  RematResult none =
-      unchangedResult(graph, order, cost, budgetBytes, options, "milp (cbc)");
-  auto finishEarly = [&](RematStatus status, std::string note) {
-    none.status = status;
-    none.note = std::move(note);
-    none.seconds = elapsed();
-    return none;
-  };
-  if (none.status == RematStatus::Optimal)
-    return finishEarly(RematStatus::Optimal, "");
-  if (budgetBytes < p.baseBytes)
-    return finishEarly(RematStatus::Infeasible,
-                       "counted arguments and constants exceed the budget");
 
   // Which nodes the model tracks: counted bytes and read later (results
   // are kept throughout and never freed; nodes without counted bytes cost
@@ -125,11 +109,11 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
     for (int i = 0; i < t; ++i)
       binaries += candidate[i] + (tracked[i] && !p.users[i].empty());
   if (binaries > exact.maxVariables)
-    return finishEarly(RematStatus::Timeout,
-                       "the milp model is too large (" +
-                           std::to_string(binaries) + " binaries > " +
-                           std::to_string(exact.maxVariables) +
-                           "); use solver=cp or solver=greedy");
+    return frame.finishEarly(RematStatus::Timeout,
+                             "the milp model is too large (" +
+                                 std::to_string(binaries) + " binaries > " +
+                                 std::to_string(exact.maxVariables) +
+                                 "); use solver=cp or solver=greedy");
 
   double maxCost = 0;
   for (double c : p.cost)
@@ -247,8 +231,8 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
   Cbc_setParameter(model, "threads", "1");
   Cbc_setParameter(model, "randomCbcSeed", std::to_string(exact.seed).c_str());
   Cbc_setParameter(model, "randomSeed", std::to_string(exact.seed).c_str());
-  Cbc_setMaximumSeconds(model,
-                        std::max(0.1, exact.timeLimitSeconds - elapsed()));
+  Cbc_setMaximumSeconds(
+      model, std::max(0.1, exact.timeLimitSeconds - frame.elapsed()));
   Cbc_setAllowableFractionGap(model, 1e-6);
 
   // The warm start: the greedy plan's R and S (S: a value is kept from
@@ -300,10 +284,10 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
 
   if (!solution || infeasible) {
     Cbc_deleteModel(model);
-    return finishEarly(infeasible ? RematStatus::Infeasible
-                                  : RematStatus::Timeout,
-                       infeasible ? "no plan exists in the staged model"
-                                  : "no plan found within the time limit");
+    return frame.finishEarly(
+        infeasible ? RematStatus::Infeasible : RematStatus::Timeout,
+        infeasible ? "no plan exists in the staged model"
+                   : "no plan found within the time limit");
   }
   SmallVector<SmallVector<int>> recompute(n);
   for (int t = 0; t < n; ++t)
@@ -320,6 +304,6 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
     copies += stage.size();
   RematResult result =
       finishPlan(none, recompute, optimal, bound - epsilon * copies, options);
-  result.seconds = elapsed();
+  result.seconds = frame.elapsed();
   return result;
 }

@@ -168,6 +168,38 @@ RematResult mlir::strata::detail::unchangedResult(
   return r;
 }
 
+mlir::strata::detail::ExactSolveFrame::ExactSolveFrame(
+    const KernelGraph &graph, ArrayRef<int> order, ArrayRef<double> cost,
+    int64_t budgetBytes, const LivenessOptions &options, std::string solver)
+    : start(std::chrono::steady_clock::now()),
+      problem(buildStagedProblem(graph, order, cost, options)),
+      none(unchangedResult(graph, order, cost, budgetBytes, options,
+                           std::move(solver))) {}
+
+double mlir::strata::detail::ExactSolveFrame::elapsed() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+RematResult
+mlir::strata::detail::ExactSolveFrame::finishEarly(RematStatus status,
+                                                   std::string note) {
+  none.status = status;
+  none.note = std::move(note);
+  none.seconds = elapsed();
+  return none;
+}
+
+std::optional<RematResult>
+mlir::strata::detail::ExactSolveFrame::getTrivialAnswer() {
+  if (none.status == RematStatus::Optimal)
+    return finishEarly(RematStatus::Optimal, "");
+  if (none.budgetBytes < problem.baseBytes)
+    return finishEarly(RematStatus::Infeasible,
+                       "counted arguments and constants exceed the budget");
+  return std::nullopt;
+}
+
 RematResult mlir::strata::detail::finishPlan(
     const RematResult &base, ArrayRef<SmallVector<int>> recompute, bool proven,
     double bound, const LivenessOptions &options) {

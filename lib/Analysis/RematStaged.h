@@ -22,6 +22,7 @@
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
 
+#include <chrono>
 #include <optional>
 
 namespace mlir::strata::detail {
@@ -66,6 +67,33 @@ RematResult applyStagedPlan(const KernelGraph &graph, ArrayRef<int> order,
 RematResult unchangedResult(const KernelGraph &graph, ArrayRef<int> order,
                             ArrayRef<double> cost, int64_t budgetBytes,
                             const LivenessOptions &options, std::string solver);
+
+/// What every exact solve starts with: the clock, the staged problem and
+/// the unchanged result it returns (with a status and note) when it stops
+/// without a plan.
+class ExactSolveFrame {
+  /// First member: the clock starts before the problem is built.
+  std::chrono::steady_clock::time_point start;
+
+public:
+  ExactSolveFrame(const KernelGraph &graph, ArrayRef<int> order,
+                  ArrayRef<double> cost, int64_t budgetBytes,
+                  const LivenessOptions &options, std::string solver);
+
+  /// Seconds since construction.
+  double elapsed() const;
+
+  /// `none` with `status`, `note` and the time so far.
+  RematResult finishEarly(RematStatus status, std::string note);
+
+  /// The answer when there is nothing to search: optimal when the order
+  /// already fits the budget, infeasible when the counted arguments and
+  /// constants alone exceed it.
+  std::optional<RematResult> getTrivialAnswer();
+
+  StagedProblem problem;
+  RematResult none;
+};
 
 /// The result of an exact solver's plan: applies `recompute` to `base`'s
 /// graph, keeps `base`'s bookkeeping, sets objective (the added cost),
