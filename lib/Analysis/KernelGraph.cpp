@@ -16,10 +16,12 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-/// Ops whose tensor result is a view of their first operand's buffer.
+/// Ops whose tensor result is a view of their first operand's buffer. Copies
+/// between tiers count as views too: the kernel graph is the tier-agnostic
+/// picture, in which a prefetched tensor is the same value as its source.
 static bool isAliasingView(Operation *op) {
   return isa<tosa::ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-             ViewLikeOpInterface>(op) &&
+             ViewLikeOpInterface, PrefetchOp, EvictOp>(op) &&
          op->getNumOperands() > 0 && op->getNumResults() == 1 &&
          isa<ShapedType>(op->getOperand(0).getType());
 }

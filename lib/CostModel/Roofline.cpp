@@ -108,6 +108,7 @@ private:
     const MemoryTier &tier = target.getBackingTier();
     double memory = est.bytesMoved() / tier.bandwidth;
     est.computeBound = compute > memory;
+    est.computeSeconds = compute;
     est.seconds = std::max(compute, memory);
     if (est.bytesMoved() > 0)
       est.seconds += tier.latency;

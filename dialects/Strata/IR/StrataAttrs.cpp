@@ -73,6 +73,23 @@ ComputeUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult
+PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      StringRef tier, int64_t offset, int64_t alignment) {
+  if (tier.empty())
+    return emitError() << "placement tier name must not be empty";
+  if (offset < 0)
+    return emitError() << "placement offset must not be negative, got "
+                       << offset;
+  if (alignment < 1 || !llvm::isPowerOf2_64(alignment))
+    return emitError() << "placement alignment must be a power of two, got "
+                       << alignment;
+  if (offset % alignment != 0)
+    return emitError() << "placement offset " << offset
+                       << " is not a multiple of its alignment " << alignment;
+  return success();
+}
+
 LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringRef name,
                                  ArrayRef<ComputeUnitAttr> units,

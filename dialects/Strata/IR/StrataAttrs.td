@@ -105,4 +105,28 @@ def Strata_TargetAttr : Strata_Attr<"Target", "target"> {
   let genVerifyDecl = 1;
 }
 
+def Strata_PlacementAttr : Strata_Attr<"Placement", "placement"> {
+  let summary = "Where a planned tensor lives: tier, byte offset, alignment";
+  let description = [{
+    The placement of one tensor in a tier's arena, as `strata-map-memory`
+    plans it: the tier (by name, one of the target's tiers), the byte offset
+    of the tensor in that tier's arena, and the alignment the offset was
+    planned for (a power of two that divides the offset). The tensor's size
+    is its type's byte size. A kernel carries one placement per result in
+    `strata.placement`; a `strata.prefetch` or `strata.evict` carries its
+    result's.
+
+    ```mlir
+    #strata.placement<tier = "sram", offset = 4096, alignment = 64>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"tier name">:$tier,
+    "int64_t":$offset,
+    "int64_t":$alignment
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // STRATA_DIALECT_STRATA_IR_STRATAATTRS_TD

@@ -22,6 +22,10 @@ def Strata_Dialect : Dialect {
     reason about; a module carries its target in the `strata.target`
     attribute. An op that `strata-remat` cloned to recompute a value carries
     `strata.recompute_of`, a string naming the kernel it recomputes.
+    `strata-map-memory` gives every kernel result a tier and an offset
+    (`strata.placement`, an array of `#strata.placement`), moves tensors
+    between tiers with `strata.prefetch` and `strata.evict`, and records the
+    arena size of each tier on the function (`strata.arenas`).
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
@@ -47,6 +51,16 @@ def Strata_Dialect : Dialect {
     /// compute unit instance it runs on, "<unit name>:<instance>".
     static constexpr ::llvm::StringLiteral getUnitAttrName() {
       return ::llvm::StringLiteral("strata.unit");
+    }
+    /// On a kernel mapped by strata-map-memory: an array with one
+    /// `#strata.placement` per tensor result.
+    static constexpr ::llvm::StringLiteral getPlacementAttrName() {
+      return ::llvm::StringLiteral("strata.placement");
+    }
+    /// On a function mapped by strata-map-memory: a dictionary from tier
+    /// name to the size in bytes of that tier's arena.
+    static constexpr ::llvm::StringLiteral getArenasAttrName() {
+      return ::llvm::StringLiteral("strata.arenas");
     }
   }];
 }

@@ -73,4 +73,49 @@ def Strata_YieldOp : Strata_Op<"yield", [
   let builders = [OpBuilder<(ins), [{ /* empty yield */ }]>];
 }
 
+class Strata_CopyOp<string mnemonic>
+    : Strata_Op<mnemonic, [Pure, AllTypesMatch<["source", "result"]>]> {
+  let arguments = (ins AnyRankedTensor:$source,
+                       Strata_PlacementAttr:$placement);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$source attr-dict `:` type($result) `to` qualified($placement)";
+}
+
+def Strata_PrefetchOp : Strata_CopyOp<"prefetch"> {
+  let summary = "Copy a tensor from a slower tier into a faster one";
+  let description = [{
+    A copy between memory tiers that `strata-map-memory` plans: the result
+    holds the same value as `source`, placed at `placement` in a faster
+    tier than the source's. The copy is asynchronous: it starts where it
+    stands in the block (once the kernels before it have finished, when the
+    tier link is free) and overlaps the kernels after it; a kernel that
+    reads the result waits for it to complete. The destination is occupied
+    from the copy's position on, so a prefetch placed early hides its
+    transfer behind compute at the price of holding fast memory longer.
+
+    ```mlir
+    %w_fast = strata.prefetch %w : tensor<64x64xf32>
+        to #strata.placement<tier = "sram", offset = 0, alignment = 64>
+    ```
+  }];
+}
+
+def Strata_EvictOp : Strata_CopyOp<"evict"> {
+  let summary = "Copy a tensor from a faster tier out to a slower one";
+  let description = [{
+    The reverse of `strata.prefetch`: the result holds `source`'s value,
+    placed in a slower tier, so that the fast-tier space can be reused and
+    the value brought back later (or returned from the function, whose
+    results live in the backing tier). Asynchronous like a prefetch; a
+    kernel that writes over the source's space waits for the eviction to
+    complete.
+
+    ```mlir
+    %x_dram = strata.evict %x : tensor<1x64x56x56xf32>
+        to #strata.placement<tier = "dram", offset = 8192, alignment = 64>
+    ```
+  }];
+}
+
 #endif // STRATA_DIALECT_STRATA_IR_STRATAOPS_TD

@@ -57,6 +57,9 @@ FailureOr<int64_t> getStaticByteSize(Type type);
 /// An estimate of running one op or one group as a kernel.
 struct CostEstimate {
   double seconds = 0;
+  /// The compute term alone: the time with every operand in the fastest
+  /// tier, as a tier-aware simulation needs it.
+  double computeSeconds = 0;
   double flops = 0;
   double bytesRead = 0;
   double bytesWritten = 0;

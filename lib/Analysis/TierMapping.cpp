@@ -1,0 +1,426 @@
+//===- TierMapping.cpp - The greedy tier mapper ---------------------------===//
+//
+// Places kernel-graph values in the fast tier or the backing tier for a
+// fixed kernel order, with prefetch and evict copies; see TierMapping.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "strata/Analysis/TierMapping.h"
+#include "strata/Analysis/Offsets.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <optional>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+
+int kernelPosition(int step) { return 2 * step + 1; }
+
+/// Tensors placed in the fast tier so far, and best-fit search among them.
+class FastArena {
+public:
+  FastArena(int64_t capacity, int64_t alignment)
+      : capacity(capacity), alignment(alignment) {}
+
+  /// The aligned offset of the smallest free gap that holds `bytes` over
+  /// positions [start, end] (ties: the lowest offset).
+  std::optional<int64_t> findBestFit(int start, int end, int64_t bytes) const {
+    if (bytes > capacity)
+      return std::nullopt;
+    SmallVector<std::pair<int64_t, int64_t>> busy;
+    for (const Alloc &a : allocs)
+      if (a.start <= end && start <= a.end)
+        busy.push_back({a.offset, a.offset + a.bytes});
+    llvm::sort(busy);
+    std::optional<int64_t> best;
+    int64_t bestGap = 0;
+    int64_t cursor = 0;
+    auto consider = [&](int64_t gapEnd) {
+      int64_t at = llvm::alignTo(cursor, alignment);
+      if (gapEnd - at >= bytes && (!best || gapEnd - at < bestGap)) {
+        best = at;
+        bestGap = gapEnd - at;
+      }
+    };
+    for (auto [lo, hi] : busy) {
+      consider(lo);
+      cursor = std::max(cursor, hi);
+    }
+    consider(capacity);
+    return best;
+  }
+
+  void add(int start, int end, int64_t offset, int64_t bytes) {
+    allocs.push_back({start, end, offset, bytes});
+  }
+
+private:
+  struct Alloc {
+    int start, end;
+    int64_t offset, bytes;
+  };
+  int64_t capacity, alignment;
+  SmallVector<Alloc> allocs;
+};
+
+/// A stretch of a value's accesses served from the fast tier.
+struct Run {
+  /// Indices into the value's accesses.
+  int first, last;
+  /// Occupied positions and offset.
+  int start, end;
+  int64_t offset;
+  /// Brought in by a prefetch at `start` (else written by the kernel that
+  /// defines the value).
+  bool prefetched;
+};
+
+/// What the mapper decides for one value.
+struct ValuePlan {
+  /// Steps of the defining kernel (first, for activations) and the users.
+  SmallVector<int> accesses;
+  bool hasDef = false;
+  bool output = false;
+  int64_t bytes = 0;
+  /// The defining kernel writes the fast tier; then an evict at
+  /// `evictPosition` may copy it to the backing tier.
+  bool defFast = false;
+  bool evicted = false;
+  int evictPosition = -1;
+  SmallVector<Run> runs;
+};
+
+class GreedyMapper {
+public:
+  GreedyMapper(const KernelGraph &graph, ArrayRef<int> order,
+               ArrayRef<double> computeSeconds, ArrayRef<MappingTier> tiers,
+               const TierMappingOptions &options)
+      : graph(graph), order(order), tiers(tiers), options(options),
+        arena(tiers.front().capacity, options.alignment) {
+    stepOf.assign(graph.nodes.size(), -1);
+    for (auto [s, node] : llvm::enumerate(order))
+      stepOf[node] = s;
+    prefix.assign(order.size() + 1, 0);
+    for (auto [s, node] : llvm::enumerate(order))
+      prefix[s + 1] = prefix[s] + computeSeconds[node];
+    plans.resize(graph.values.size());
+    for (auto [id, v] : llvm::enumerate(graph.values)) {
+      ValuePlan &p = plans[id];
+      p.bytes = v.bytes;
+      p.output = v.isOutput;
+      p.hasDef = v.producer >= 0;
+      if (p.hasDef)
+        p.accesses.push_back(stepOf[v.producer]);
+      for (int user : v.users)
+        p.accesses.push_back(stepOf[user]);
+      llvm::sort(p.accesses);
+    }
+  }
+
+  void run(TierMappingStats *stats) {
+    // Activations first: keeping one in the fast tier saves its write and
+    // reads off chip, while a weight is read off chip once either way.
+    SmallVector<int> activations, inputs;
+    for (auto [id, p] : llvm::enumerate(plans)) {
+      if (p.accesses.empty())
+        continue;
+      (p.hasDef ? activations : inputs).push_back(id);
+    }
+    auto byPriority = [&](SmallVectorImpl<int> &ids) {
+      SmallVector<double> priority(plans.size(), 0);
+      for (int id : ids) {
+        const ValuePlan &p = plans[id];
+        int span = kernelPosition(p.accesses.back()) -
+                   kernelPosition(p.accesses.front()) + 2;
+        priority[id] = double(p.accesses.size()) / span;
+      }
+      llvm::stable_sort(ids, [&](int a, int b) {
+        if (priority[a] != priority[b])
+          return priority[a] > priority[b];
+        if (plans[a].bytes != plans[b].bytes)
+          return plans[a].bytes > plans[b].bytes;
+        return a < b;
+      });
+    };
+    byPriority(activations);
+    byPriority(inputs);
+    for (int id : activations)
+      place(plans[id], 0, plans[id].accesses.size() - 1);
+    if (options.copies)
+      for (int id : inputs)
+        place(plans[id], 0, plans[id].accesses.size() - 1);
+    if (stats) {
+      for (int id : activations) {
+        const ValuePlan &p = plans[id];
+        if (!p.defFast && p.runs.empty()) {
+          ++stats->valuesInBacking;
+          if (p.bytes > tiers.front().capacity)
+            stats->tooLarge.push_back(id);
+        }
+        stats->evictions += p.evicted;
+      }
+      for (const ValuePlan &p : plans)
+        for (const Run &r : p.runs)
+          stats->prefetches += r.prefetched;
+    }
+  }
+
+  MappedProgram build(ArrayRef<double> computeSeconds) const;
+
+private:
+  /// Serves accesses [i, j] of `p` from the fast tier if they fit as one
+  /// run, else splits at the longest gap between accesses.
+  void place(ValuePlan &p, int i, int j) {
+    if (tryRun(p, i, j) || i == j || !options.copies)
+      return;
+    int split = i;
+    for (int k = i; k < j; ++k)
+      if (p.accesses[k + 1] - p.accesses[k] >
+          p.accesses[split + 1] - p.accesses[split])
+        split = k;
+    place(p, i, split);
+    place(p, split + 1, j);
+  }
+
+  bool tryRun(ValuePlan &p, int i, int j) {
+    int last = kernelPosition(p.accesses[j]);
+    int n = p.accesses.size();
+    if (p.hasDef && i == 0) {
+      // The defining kernel writes the fast tier; if later accesses are
+      // not in this run, or the value is a result, an evict right after
+      // the run copies it to the backing tier.
+      bool evict = j < n - 1 || p.output;
+      if (evict && !options.copies)
+        return false;
+      int start = kernelPosition(p.accesses[0]);
+      int end = evict ? last + 1 : last;
+      std::optional<int64_t> offset = arena.findBestFit(start, end, p.bytes);
+      if (!offset)
+        return false;
+      arena.add(start, end, *offset, p.bytes);
+      p.defFast = true;
+      p.evicted = evict;
+      p.evictPosition = evict ? end : -1;
+      p.runs.push_back({i, j, start, end, *offset, false});
+      return true;
+    }
+    if (!options.copies)
+      return false;
+    // A prefetch from the backing copy: available after the evict, after
+    // the defining kernel if that wrote the backing tier, or from the start
+    // for weights and arguments; never before this value's previous run.
+    int lowest = 0;
+    if (p.hasDef)
+      lowest = p.defFast ? p.evictPosition : kernelPosition(p.accesses[0]) + 1;
+    if (!p.runs.empty())
+      lowest = std::max(lowest, p.runs.back().end + 1);
+    int first = p.accesses[i];
+    int lowestStep = (lowest + 1) / 2;
+    if (lowestStep > first)
+      return false;
+    // Start as late as hides the transfer behind the kernels before the
+    // first use, but no earlier than allowed; later if space forces it.
+    const MappingTier &slow = tiers.back();
+    double transfer = slow.latency + double(p.bytes) / slow.bandwidth;
+    int want = lowestStep;
+    {
+      int lo = lowestStep, hi = first;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (prefix[first] - prefix[mid] >= transfer)
+          lo = mid;
+        else
+          hi = mid - 1;
+      }
+      if (prefix[first] - prefix[lo] >= transfer)
+        want = lo;
+    }
+    // Fitting is monotone in the start: a later start occupies less.
+    int lo = want, hi = first;
+    if (!arena.findBestFit(2 * hi, last, p.bytes))
+      return false;
+    while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      if (arena.findBestFit(2 * mid, last, p.bytes))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    int start = 2 * lo;
+    int64_t offset = *arena.findBestFit(start, last, p.bytes);
+    arena.add(start, last, offset, p.bytes);
+    p.runs.push_back({i, j, start, last, offset, true});
+    return true;
+  }
+
+  const KernelGraph &graph;
+  ArrayRef<int> order;
+  ArrayRef<MappingTier> tiers;
+  TierMappingOptions options;
+  FastArena arena;
+  SmallVector<int> stepOf;
+  /// prefix[s]: compute seconds of steps [0, s).
+  SmallVector<double> prefix;
+  SmallVector<ValuePlan> plans;
+};
+
+MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
+  MappedProgram program;
+  program.tiers.assign(tiers.begin(), tiers.end());
+  program.numKernels = order.size();
+  int backing = program.getBackingTier();
+  int64_t align = options.alignment;
+  auto addTensor = [&](int value, int tier, int64_t offset) {
+    MappedTensor t;
+    t.bytes = graph.values[value].bytes;
+    t.tier = tier;
+    t.offset = offset;
+    t.alignment = offset < 0 ? 1 : align;
+    t.value = value;
+    program.tensors.push_back(t);
+    return (int)program.tensors.size() - 1;
+  };
+
+  // Per value: the tensor the defining kernel writes (or the home tensor),
+  // the backing-tier copy, and one tensor per fast run.
+  int numValues = graph.values.size();
+  SmallVector<int> written(numValues, -1), backingCopy(numValues, -1);
+  SmallVector<SmallVector<int>> runTensors(numValues);
+  struct Copy {
+    int position, kind, value, from, to;
+  };
+  SmallVector<Copy> copies;
+  for (int id = 0; id < numValues; ++id) {
+    const ValuePlan &p = plans[id];
+    if (!p.hasDef) {
+      written[id] = backingCopy[id] = addTensor(id, backing, -1);
+    } else if (p.defFast) {
+      written[id] = addTensor(id, 0, p.runs.front().offset);
+      if (p.evicted) {
+        backingCopy[id] = addTensor(id, backing, 0);
+        copies.push_back({p.evictPosition, 0, id, written[id], backingCopy[id]});
+      }
+    } else {
+      written[id] = backingCopy[id] = addTensor(id, backing, 0);
+    }
+    for (const Run &r : p.runs) {
+      if (!r.prefetched) {
+        runTensors[id].push_back(written[id]);
+        continue;
+      }
+      int t = addTensor(id, 0, r.offset);
+      runTensors[id].push_back(t);
+      copies.push_back({r.start, 1, id, backingCopy[id], t});
+    }
+  }
+  // Evicts before prefetches at one position, then by value.
+  llvm::sort(copies, [](const Copy &a, const Copy &b) {
+    return std::tie(a.position, a.kind, a.value) <
+           std::tie(b.position, b.kind, b.value);
+  });
+
+  // The tensor that serves value `id` at kernel step `s`.
+  auto servedBy = [&](int id, int s) {
+    const ValuePlan &p = plans[id];
+    for (auto [r, run] : llvm::enumerate(p.runs))
+      if (p.accesses[run.first] <= s && s <= p.accesses[run.last])
+        return runTensors[id][r];
+    return backingCopy[id];
+  };
+
+  size_t next = 0;
+  auto flushCopies = [&](int upTo) {
+    for (; next < copies.size() && copies[next].position <= upTo; ++next) {
+      MappedOp op;
+      op.kind = copies[next].kind == 0 ? MappedOpKind::Evict
+                                       : MappedOpKind::Prefetch;
+      op.position = copies[next].position;
+      op.reads = {copies[next].from};
+      op.writes = {copies[next].to};
+      program.ops.push_back(op);
+    }
+  };
+  for (auto [s, node] : llvm::enumerate(order)) {
+    flushCopies(2 * s);
+    MappedOp op;
+    op.kind = MappedOpKind::Kernel;
+    op.position = kernelPosition(s);
+    op.node = node;
+    op.computeSeconds = computeSeconds[node];
+    for (int input : graph.nodes[node].inputs)
+      op.reads.push_back(servedBy(input, s));
+    for (int output : graph.nodes[node].outputs)
+      op.writes.push_back(written[output]);
+    program.ops.push_back(op);
+  }
+  flushCopies(program.getEndPosition());
+  for (int id = 0; id < numValues; ++id)
+    if (graph.values[id].isOutput)
+      program.results.push_back(backingCopy[id]);
+
+  // Offsets in the backing tier's arena, for the tensors it holds there.
+  computeMappedLiveRanges(program);
+  SmallVector<int> inArena;
+  SmallVector<ArenaBuffer> buffers;
+  for (auto [i, t] : llvm::enumerate(program.tensors))
+    if (t.tier == backing && t.offset >= 0) {
+      inArena.push_back(i);
+      buffers.push_back({t.bytes, t.start, t.end});
+    }
+  ArenaPlan arenaPlan = planArenaOffsets(buffers, align);
+  for (auto [k, i] : llvm::enumerate(inArena))
+    program.tensors[i].offset = arenaPlan.offsets[k];
+  computeArenaBytes(program);
+  return program;
+}
+
+} // namespace
+
+MappedProgram mlir::strata::mapTiersGreedy(const KernelGraph &graph,
+                                           ArrayRef<int> order,
+                                           ArrayRef<double> computeSeconds,
+                                           ArrayRef<MappingTier> tiers,
+                                           const TierMappingOptions &options,
+                                           TierMappingStats *stats) {
+  assert(!tiers.empty() && llvm::isPowerOf2_64(options.alignment) &&
+         "tiers and a power-of-two alignment");
+  if (tiers.size() == 1)
+    return mapTiersToBacking(graph, order, computeSeconds, tiers,
+                             options.alignment);
+  GreedyMapper mapper(graph, order, computeSeconds, tiers, options);
+  mapper.run(stats);
+  return mapper.build(computeSeconds);
+}
+
+MappedProgram mlir::strata::mapTiersToBacking(const KernelGraph &graph,
+                                              ArrayRef<int> order,
+                                              ArrayRef<double> computeSeconds,
+                                              ArrayRef<MappingTier> tiers,
+                                              int64_t alignment) {
+  // The greedy mapper with a fast tier that holds nothing.
+  SmallVector<MappingTier> noFast(tiers.begin(), tiers.end());
+  if (noFast.size() == 1)
+    noFast.insert(noFast.begin(), MappingTier{"none", 0, 1.0, 0.0});
+  else
+    noFast.front().capacity = 0;
+  TierMappingOptions options;
+  options.copies = false;
+  options.alignment = alignment;
+  GreedyMapper mapper(graph, order, computeSeconds, noFast, options);
+  mapper.run(nullptr);
+  MappedProgram program = mapper.build(computeSeconds);
+  if (tiers.size() == 1) {
+    // Drop the placeholder tier: every tensor is in the only one.
+    program.tiers.erase(program.tiers.begin());
+    program.arenaBytes.erase(program.arenaBytes.begin());
+    for (MappedTensor &t : program.tensors)
+      t.tier = 0;
+  } else {
+    program.tiers.front().capacity = tiers.front().capacity;
+  }
+  return program;
+}
