@@ -16,14 +16,21 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-/// Ops whose tensor result is a view of their first operand's buffer. Copies
-/// between tiers count as views too: the kernel graph is the tier-agnostic
-/// picture, in which a prefetched tensor is the same value as its source.
-static bool isAliasingView(Operation *op) {
+bool mlir::strata::isKernelGraphView(Operation *op) {
+  // Copies between tiers count as views: the kernel graph is the
+  // tier-agnostic picture, in which a prefetched tensor is its source.
   return isa<tosa::ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
              ViewLikeOpInterface, PrefetchOp, EvictOp>(op) &&
          op->getNumOperands() > 0 && op->getNumResults() == 1 &&
          isa<ShapedType>(op->getOperand(0).getType());
+}
+
+bool mlir::strata::isKernelGraphNode(Operation *op) {
+  if (op->hasTrait<OpTrait::IsTerminator>() ||
+      op->hasTrait<OpTrait::ConstantLike>() || isa<tensor::EmptyOp>(op))
+    return false;
+  return llvm::any_of(op->getResultTypes(),
+                      [](Type t) { return isa<ShapedType>(t); });
 }
 
 std::string mlir::strata::getKernelName(Operation *op) {
@@ -69,15 +76,13 @@ FailureOr<KernelGraph> mlir::strata::buildKernelGraph(Block &block) {
             return failure();
       continue;
     }
-    if (isAliasingView(&op)) {
+    if (isKernelGraphView(&op)) {
       if (auto it = valueIds.find(op.getOperand(0)); it != valueIds.end()) {
         valueIds[op.getResult(0)] = it->second;
         continue;
       }
     }
-    bool hasShapedResult = llvm::any_of(
-        op.getResultTypes(), [](Type t) { return isa<ShapedType>(t); });
-    if (!hasShapedResult || isa<tensor::EmptyOp>(op))
+    if (!isKernelGraphNode(&op))
       continue;
     int nodeId = graph.nodes.size();
     graph.nodes.push_back({&op, {}, {}});

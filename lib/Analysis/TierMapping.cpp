@@ -302,7 +302,8 @@ MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
       written[id] = addTensor(id, 0, p.runs.front().offset);
       if (p.evicted) {
         backingCopy[id] = addTensor(id, backing, 0);
-        copies.push_back({p.evictPosition, 0, id, written[id], backingCopy[id]});
+        copies.push_back(
+            {p.evictPosition, 0, id, written[id], backingCopy[id]});
       }
     } else {
       written[id] = backingCopy[id] = addTensor(id, backing, 0);
@@ -336,8 +337,8 @@ MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
   auto flushCopies = [&](int upTo) {
     for (; next < copies.size() && copies[next].position <= upTo; ++next) {
       MappedOp op;
-      op.kind = copies[next].kind == 0 ? MappedOpKind::Evict
-                                       : MappedOpKind::Prefetch;
+      op.kind =
+          copies[next].kind == 0 ? MappedOpKind::Evict : MappedOpKind::Prefetch;
       op.position = copies[next].position;
       op.reads = {copies[next].from};
       op.writes = {copies[next].to};

@@ -28,8 +28,7 @@ void mlir::strata::computeMappedLiveRanges(MappedProgram &program) {
       }
     }
     for (int r : op.reads)
-      program.tensors[r].end =
-          std::max(program.tensors[r].end, op.position);
+      program.tensors[r].end = std::max(program.tensors[r].end, op.position);
   }
   for (int r : program.results)
     program.tensors[r].end = program.getEndPosition();
@@ -75,8 +74,7 @@ mlir::strata::verifyMappedProgram(const MappedProgram &program) {
       if (writer[i] >= 0 || t.tier != backing)
         report(i, -1, writer[i],
                "only unwritten tensors in the backing tier ('" +
-                   program.tiers[backing].name +
-                   "') may be outside an arena");
+                   program.tiers[backing].name + "') may be outside an arena");
       continue;
     }
     if (t.alignment < 1 || t.offset % t.alignment != 0)
@@ -130,8 +128,7 @@ mlir::strata::verifyMappedProgram(const MappedProgram &program) {
 
   for (auto [i, op] : llvm::enumerate(program.ops)) {
     for (int r : op.reads)
-      if (writer[r] >= 0 &&
-          program.ops[writer[r]].position >= op.position)
+      if (writer[r] >= (int)i)
         report(r, -1, i, "read before the tensor is written (not resident)");
     if (op.kind == MappedOpKind::Kernel)
       continue;
@@ -144,13 +141,13 @@ mlir::strata::verifyMappedProgram(const MappedProgram &program) {
     const MappedTensor &from = program.tensors[op.reads[0]];
     const MappedTensor &to = program.tensors[op.writes[0]];
     if (from.bytes != to.bytes)
-      report(op.writes[0], op.reads[0], i,
+      report(op.writes[0], -1, i,
              (name + " changes the size of the tensor").str());
     if (prefetch && !(to.tier < from.tier))
-      report(op.writes[0], op.reads[0], i,
+      report(op.writes[0], -1, i,
              "prefetch must copy into a faster tier than its source's");
     if (!prefetch && !(to.tier > from.tier))
-      report(op.writes[0], op.reads[0], i,
+      report(op.writes[0], -1, i,
              "evict must copy into a slower tier than its source's");
   }
   for (int r : program.results)
@@ -182,8 +179,7 @@ mlir::strata::simulateMappedProgram(const MappedProgram &program) {
     const MappedTensor &t = program.tensors[tensor];
     double at = 0;
     for (const PendingRead &p : pending)
-      if (p.tier == t.tier && p.lo < t.offset + t.bytes &&
-          t.offset < p.hi)
+      if (p.tier == t.tier && p.lo < t.offset + t.bytes && t.offset < p.hi)
         at = std::max(at, p.end);
     return at;
   };
@@ -202,8 +198,7 @@ mlir::strata::simulateMappedProgram(const MappedProgram &program) {
       SmallVector<int> touched(op.reads);
       touched.append(op.writes.begin(), op.writes.end());
       llvm::sort(touched);
-      touched.erase(std::unique(touched.begin(), touched.end()),
-                    touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
       for (int id : touched) {
         const MappedTensor &t = program.tensors[id];
         memory += double(t.bytes) / program.tiers[t.tier].bandwidth;
@@ -269,15 +264,20 @@ mlir::strata::simulateMappedProgram(const MappedProgram &program) {
   return result;
 }
 
-void mlir::strata::writeSimulationTrace(const MappedProgram &program,
-                                        const SimulationResult &result,
-                                        ArrayRef<std::string> opNames,
-                                        raw_ostream &os) {
-  llvm::json::Array events;
+void mlir::strata::appendSimulationTrace(const MappedProgram &program,
+                                         const SimulationResult &result,
+                                         ArrayRef<std::string> opNames, int pid,
+                                         StringRef process,
+                                         llvm::json::Array &events) {
+  events.push_back(
+      llvm::json::Object{{"ph", "M"},
+                         {"pid", pid},
+                         {"name", "process_name"},
+                         {"args", llvm::json::Object{{"name", process}}}});
   auto threadName = [&](int tid, std::string name) {
     events.push_back(llvm::json::Object{
         {"ph", "M"},
-        {"pid", 1},
+        {"pid", pid},
         {"tid", tid},
         {"name", "thread_name"},
         {"args", llvm::json::Object{{"name", std::move(name)}}}});
@@ -304,16 +304,11 @@ void mlir::strata::writeSimulationTrace(const MappedProgram &program,
       bytes += program.tensors[w].bytes;
     events.push_back(llvm::json::Object{
         {"ph", "X"},
-        {"pid", 1},
+        {"pid", pid},
         {"tid", tid},
         {"name", i < opNames.size() ? opNames[i] : std::string("op")},
         {"ts", result.start[i] * 1e6},
         {"dur", (result.end[i] - result.start[i]) * 1e6},
         {"args", llvm::json::Object{{"bytes_written", bytes}}}});
   }
-  os << llvm::formatv("{0:2}",
-                      llvm::json::Value(llvm::json::Object{
-                          {"displayTimeUnit", "ns"},
-                          {"traceEvents", std::move(events)}}))
-     << "\n";
 }

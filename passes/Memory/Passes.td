@@ -127,4 +127,134 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
   ];
 }
 
+def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
+  let summary = "Place tensors in memory tiers with offsets, prefetch and "
+                "evict copies";
+  let description = [{
+    For the current kernel order, decides where every kernel result lives:
+    the target's fastest tier (a scratchpad, shared memory) or its backing
+    tier (DRAM), at which byte offset of that tier's arena, and when
+    tensors move between them. The plan is written into the IR:
+
+    - each kernel gets `strata.placement`, one `#strata.placement<tier,
+      offset, alignment>` per tensor result;
+    - `strata.prefetch` copies a tensor (a weight, an argument, an evicted
+      activation) into the fast tier ahead of its use, `strata.evict`
+      copies one out so its space can be reused or because it is a result
+      (results live in the backing tier);
+    - the function gets `strata.arenas`, the arena size of every tier.
+
+    Arguments and constants stay at home in the backing tier, outside the
+    arenas. `algorithm=`:
+
+    - `greedy` (default): activations by traffic saved per byte and step
+      they occupy, each at the best-fitting aligned offset among the
+      fast-tier tensors live at the same time; one that does not fit is
+      split at its longest gap between uses (evicted after the first part,
+      prefetched before the next) and a part that still does not fit stays
+      in the backing tier. Weights and arguments are then prefetched into
+      what is left. A prefetch starts early enough to hide its transfer
+      behind the compute of the kernels before its use (cost model), later
+      where space forces it. `copies=false` allows no copies at all: a
+      value lives in one tier its whole life.
+    - `dram`: everything in the backing tier (the baseline).
+
+    A value larger than the fast tier is placed in the backing tier with a
+    remark; a target with one tier gets no plan (remark). The plan is
+    checked by the same verifier as `strata-verify-memory-plan` before it
+    is written. A summary remark gives the arena sizes, the number of
+    copies and the simulated off-chip traffic:
+
+    ```mlir
+    // remark: strata-map-memory 'main' (greedy, npu-sram): sram arena
+    //   983040 B of 1048576 B, dram arena 0 B; 3 prefetches, 1 evict;
+    //   0 values in dram; off-chip 1204 B (non-compulsory 0 B), 9632 B
+    //   with everything in dram
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target whose tiers to map to: built-in name, JSON file, or "
+           "empty for the module's">,
+    Option<"algorithm", "algorithm", "std::string", /*default=*/"\"greedy\"",
+           "greedy or dram">,
+    Option<"copies", "copies", "bool", /*default=*/"true",
+           "Allow prefetch and evict copies between tiers">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every offset (a power of two)">,
+    Option<"costModel", "cost-model", "std::string",
+           /*default=*/"\"roofline\"",
+           "Cost model for kernel compute times">
+  ];
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
+  let statistics = [
+    Statistic<"numPrefetches", "prefetches", "strata.prefetch ops inserted">,
+    Statistic<"numEvictions", "evictions", "strata.evict ops inserted">,
+    Statistic<"numInBacking", "values-in-backing",
+              "Kernel results that never enter the fast tier">
+  ];
+}
+
+def StrataVerifyMemoryPlan : Pass<"strata-verify-memory-plan",
+                                  "func::FuncOp"> {
+  let summary = "Check a function's memory-tier plan";
+  let description = [{
+    Checks the plan that `strata-map-memory` wrote (or a user edited)
+    against the target: every placement names a tier of the target and
+    every kernel of a planned function has one; within each tier no two
+    tensors live at the same time share a byte (a tensor is live from the
+    kernel or copy that writes it to its last reader, a result to the end);
+    every tensor fits its tier's capacity and the arena in `strata.arenas`;
+    offsets are multiples of their alignment; a prefetch copies into a
+    faster tier and an evict into a slower one; results are in the backing
+    tier. In SSA form a kernel reads the copy it names, and a copy stands
+    before its readers, so these checks are what keeps the copy a kernel
+    reads resident until it runs. Each violation is an error at the op
+    that writes the tensor. A function without a plan passes.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target of the plan: built-in name, JSON file, or empty for the "
+           "module's">
+  ];
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
+}
+
+def StrataSimulate : Pass<"strata-simulate", "ModuleOp"> {
+  let summary = "Simulate the time and off-chip traffic of mapped functions";
+  let description = [{
+    Runs each function's tier plan through the simulator
+    (`strata/Analysis/TierMapping.h`): kernels one at a time, each taking
+    max(compute time from the cost model, bytes of its tensors over the
+    bandwidth of the tier each is in) plus the backing tier's latency if it
+    touches it; copies one at a time per tier link, asynchronous with the
+    kernels, starting when the kernels before them have finished; a kernel
+    waits for the copies it reads and for earlier copies still reading
+    memory it overwrites. A function without a plan is simulated with
+    everything in the backing tier. It reports the total time, the off-chip
+    bytes (to and from the backing tier) and their split into compulsory
+    (every argument and weight read once, every result written once) and
+    non-compulsory (spills, reloads, repeated reads).
+
+    `format=text` emits a remark per function; `format=json` prints one
+    object per function on standard output with `function`, `target`,
+    `planned`, `total_seconds`, `kernel_seconds`, `stall_seconds`,
+    `offchip_bytes`, `compulsory_bytes`, `non_compulsory_bytes`,
+    `copy_bytes`, `num_kernels`, `num_copies` and `arena_bytes` (per tier).
+    `trace=FILE` writes a Chrome/Perfetto trace: a process per function
+    with a compute track and a track per tier link. The IR is not changed.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target: built-in name, JSON file, or empty for the module's">,
+    Option<"costModel", "cost-model", "std::string",
+           /*default=*/"\"roofline\"", "Cost model for compute times">,
+    Option<"format", "format", "std::string", /*default=*/"\"text\"",
+           "Output: text (remarks) or json (stdout)">,
+    Option<"trace", "trace", "std::string", /*default=*/"\"\"",
+           "Write a Chrome/Perfetto trace of the simulation here">
+  ];
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
+}
+
 #endif // STRATA_PASSES_MEMORY_PASSES_TD

@@ -67,21 +67,21 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
     auto array = dyn_cast<ArrayAttr>(attr.getValue());
     if (!array ||
         !llvm::all_of(array, [](Attribute a) { return isa<PlacementAttr>(a); }))
-      return op->emitError() << "'" << name
-                             << "' must be an array of #strata.placement";
+      return op->emitError()
+             << "'" << name << "' must be an array of #strata.placement";
     unsigned tensors = llvm::count_if(
         op->getResultTypes(), [](Type t) { return isa<ShapedType>(t); });
     if (array.size() != tensors)
       return op->emitError()
-             << "'" << name << "' has " << array.size()
-             << " placements for " << tensors << " tensor results";
+             << "'" << name << "' has " << array.size() << " placements for "
+             << tensors << " tensor results";
     return success();
   }
   if (name == getArenasAttrName()) {
     auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
     if (!isa<FunctionOpInterface>(op) || !dict)
-      return op->emitError() << "'" << name
-                             << "' must be a dictionary on a function";
+      return op->emitError()
+             << "'" << name << "' must be a dictionary on a function";
     for (NamedAttribute entry : dict) {
       auto size = dyn_cast<IntegerAttr>(entry.getValue());
       if (!size || size.getValue().isNegative())

@@ -74,6 +74,15 @@ struct MemoryProfile {
 /// name ("tosa.add").
 std::string getKernelName(Operation *op);
 
+/// Ops that alias their first operand's buffer (reshapes, views, and the
+/// tier copies strata.prefetch / strata.evict): no node, no bytes.
+bool isKernelGraphView(Operation *op);
+
+/// Ops that become nodes: those with a tensor result that are neither
+/// terminators, constants nor tensor.empty (views whose source the graph
+/// does not know become nodes too).
+bool isKernelGraphNode(Operation *op);
+
 /// Builds the kernel graph of `block` in block order. Fails with an error at
 /// the offending op when a tensor has a dynamic shape.
 FailureOr<KernelGraph> buildKernelGraph(Block &block);

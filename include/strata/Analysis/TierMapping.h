@@ -1,4 +1,5 @@
-//===- TierMapping.h - Tensors in memory tiers, copies, simulation -*- C++ -*-===//
+//===- TierMapping.h - Tensors in memory tiers, copies, simulation -*- C++
+//-*-===//
 //
 // A mapped program is a kernel order in which every tensor sits in one tier
 // at one byte offset and copies move tensors between tiers: what
@@ -23,7 +24,7 @@
 
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/JSON.h"
 
 #include <cstdint>
 #include <string>
@@ -187,11 +188,13 @@ struct SimulationResult {
 
 SimulationResult simulateMappedProgram(const MappedProgram &program);
 
-/// Writes a Chrome / Perfetto trace of a simulation: one track of kernels
-/// and one track per tier link with its copies. `opNames` names each op.
-void writeSimulationTrace(const MappedProgram &program,
-                          const SimulationResult &result,
-                          ArrayRef<std::string> opNames, raw_ostream &os);
+/// Appends to `events` (Chrome / Perfetto trace events) a process `pid`
+/// named `process` with one track of kernels and one track per tier link
+/// with its copies; times in microseconds. `opNames` names each op.
+void appendSimulationTrace(const MappedProgram &program,
+                           const SimulationResult &result,
+                           ArrayRef<std::string> opNames, int pid,
+                           StringRef process, llvm::json::Array &events);
 
 } // namespace mlir::strata
 

@@ -222,3 +222,72 @@ func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
   %0 = tosa.exp %a {strata.unit = 3 : i32} : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @placement_negative_offset(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{placement offset must not be negative, got -64}}
+  %0 = strata.prefetch %a : tensor<4xf32> to #strata.placement<tier = "sram", offset = -64, alignment = 64>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @placement_alignment(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{placement alignment must be a power of two, got 48}}
+  %0 = strata.prefetch %a : tensor<4xf32> to #strata.placement<tier = "sram", offset = 0, alignment = 48>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @placement_misaligned(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{placement offset 100 is not a multiple of its alignment 64}}
+  %0 = strata.evict %a : tensor<4xf32> to #strata.placement<tier = "dram", offset = 100, alignment = 64>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @placement_empty_tier(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{placement tier name must not be empty}}
+  %0 = strata.evict %a : tensor<4xf32> to #strata.placement<tier = "", offset = 0, alignment = 64>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @copy_types(%a: tensor<4xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{all of {source, result} have same type}}
+  %0 = "strata.prefetch"(%a) {placement = #strata.placement<tier = "sram", offset = 0, alignment = 64>} : (tensor<4xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @placement_count(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.placement' has 2 placements for 1 tensor results}}
+  %0 = tosa.exp %a {strata.placement = [#strata.placement<tier = "sram", offset = 0, alignment = 64>, #strata.placement<tier = "sram", offset = 64, alignment = 64>]} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @placement_kind(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'strata.placement' must be an array of #strata.placement}}
+  %0 = tosa.exp %a {strata.placement = ["sram"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'strata.arenas' entry 'sram' must be a non-negative integer (bytes)}}
+func.func @arenas(%a: tensor<4xf32>) -> tensor<4xf32> attributes {strata.arenas = {sram = -1 : i64}} {
+  return %a : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'strata.arenas' must be a dictionary on a function}}
+module attributes {strata.arenas = {sram = 1 : i64}} {
+}

@@ -53,3 +53,17 @@ func.func private @kernel(%a: tensor<2xf32>) -> tensor<2xf32> attributes {strata
   return %a : tensor<2xf32>
 }
 }
+
+// A tier plan: placements on kernels, copies between tiers, arena sizes.
+// CHECK-LABEL: func.func @tier_plan
+// CHECK-SAME: strata.arenas = {dram = 64 : i64, sram = 128 : i64}
+// CHECK: %[[IN:.*]] = strata.prefetch %{{.*}} : tensor<4xf32> to #strata.placement<tier = "sram", offset = 0, alignment = 64>
+// CHECK: tosa.exp %[[IN]] {strata.placement = [#strata.placement<tier = "sram", offset = 64, alignment = 64>]}
+// CHECK: strata.evict %{{.*}} : tensor<4xf32> to #strata.placement<tier = "dram", offset = 0, alignment = 64>
+func.func @tier_plan(%a: tensor<4xf32>) -> tensor<4xf32>
+    attributes {strata.arenas = {sram = 128 : i64, dram = 64 : i64}} {
+  %0 = strata.prefetch %a : tensor<4xf32> to #strata.placement<tier = "sram", offset = 0, alignment = 64>
+  %1 = tosa.exp %0 {strata.placement = [#strata.placement<tier = "sram", offset = 64, alignment = 64>]} : (tensor<4xf32>) -> tensor<4xf32>
+  %2 = strata.evict %1 : tensor<4xf32> to #strata.placement<tier = "dram", offset = 0, alignment = 64>
+  return %2 : tensor<4xf32>
+}

@@ -89,8 +89,7 @@ TEST(TierMapping, EvictsAndPrefetchesAcrossALongGap) {
   EXPECT_EQ(stats.prefetches, 1);
   EXPECT_EQ(stats.evictions, 2); // the skip value and the result
   const MappedTensor *def = findTensor(p, g.skip, 0, MappedOpKind::Kernel);
-  const MappedTensor *back =
-      findTensor(p, g.skip, 0, MappedOpKind::Prefetch);
+  const MappedTensor *back = findTensor(p, g.skip, 0, MappedOpKind::Prefetch);
   ASSERT_TRUE(def && back);
   EXPECT_EQ(def->offset, 640);
   EXPECT_EQ(back->offset, 896);
@@ -109,8 +108,8 @@ TEST(TierMapping, EvictsAndPrefetchesAcrossALongGap) {
   // Without copies the skip value lives in DRAM: write + two reads.
   EXPECT_EQ(simulateMappedProgram(q).nonCompulsoryBytes, 1200);
 
-  MappedProgram dram = mapTiersToBacking(g.b.graph, g.b.programOrder(),
-                                         compute, twoTiers(1344));
+  MappedProgram dram =
+      mapTiersToBacking(g.b.graph, g.b.programOrder(), compute, twoTiers(1344));
   EXPECT_TRUE(verifyMappedProgram(dram).empty());
   SimulationResult all = simulateMappedProgram(dram);
   // Every value written (2400 B) and every read (2400 B) off chip.
@@ -154,8 +153,8 @@ MappedProgram prefetchKernelEvict() {
   p.tiers = {{"sram", 4096, 1e12, 0.0}, {"dram", 1 << 20, 1e9, 1e-6}};
   p.numKernels = 1;
   p.tensors = {
-      {1000, 1, -1, 1, 0}, // 0: the weight, at home in DRAM
-      {1000, 0, 0, 64, 0}, // 1: its prefetched copy
+      {1000, 1, -1, 1, 0},    // 0: the weight, at home in DRAM
+      {1000, 0, 0, 64, 0},    // 1: its prefetched copy
       {1000, 0, 1024, 64, 1}, // 2: the kernel's result in SRAM
       {1000, 1, 0, 64, 1},    // 3: the result evicted
   };
@@ -198,9 +197,12 @@ TEST(TierSimulation, OverlapsCopiesWithComputeByTheRules) {
   EXPECT_EQ(sim.nonCompulsoryBytes, 0);
   EXPECT_EQ(sim.copyBytes, 2000);
 
+  llvm::json::Array events;
+  appendSimulationTrace(p, sim, {"prefetch w", "k0", "evict r"}, 0, "f",
+                        events);
   std::string trace;
   llvm::raw_string_ostream os(trace);
-  writeSimulationTrace(p, sim, {"prefetch w", "k0", "evict r"}, os);
+  os << llvm::json::Value(std::move(events));
   EXPECT_NE(trace.find("\"sram <-> dram\""), std::string::npos);
   EXPECT_NE(trace.find("\"k0\""), std::string::npos);
 }
@@ -278,6 +280,15 @@ TEST(TierPlanVerifier, RejectsBrokenPlans) {
         << describe(v);
   }
   {
+    // The kernel runs before the prefetch that brings its operand in.
+    MappedProgram p = prefetchKernelEvict();
+    std::swap(p.ops[0], p.ops[1]);
+    SmallVector<PlanViolation> v = verifyMappedProgram(p);
+    EXPECT_NE(describe(v).find("read before the tensor is written"),
+              std::string::npos)
+        << describe(v);
+  }
+  {
     MappedProgram p = prefetchKernelEvict();
     p.arenaBytes[0] = 1024; // the result at 1024 is outside the arena
     SmallVector<PlanViolation> v = verifyMappedProgram(p);
@@ -305,9 +316,11 @@ TEST(TierMapping, RandomPlansAreValidAndNeverWorseThanDram) {
       if (rng() % 2) {
         // A weight read by this node.
         int w = b.graph.values.size();
-        b.graph.values.push_back(
-            {int64_t(64 * (1 + rng() % 10)), ValueKind::Constant, -1, {i},
-             false});
+        b.graph.values.push_back({int64_t(64 * (1 + rng() % 10)),
+                                  ValueKind::Constant,
+                                  -1,
+                                  {i},
+                                  false});
         b.graph.nodes[i].inputs.push_back(w);
       }
     }
@@ -316,8 +329,8 @@ TEST(TierMapping, RandomPlansAreValidAndNeverWorseThanDram) {
     for (int i = 0; i < n; ++i)
       compute.push_back(1e-7 * (1 + rng() % 10));
     int64_t capacity = 64 * (4 + trial % 40);
-    MappedProgram dram = mapTiersToBacking(b.graph, b.programOrder(),
-                                           compute, twoTiers(capacity));
+    MappedProgram dram = mapTiersToBacking(b.graph, b.programOrder(), compute,
+                                           twoTiers(capacity));
     SimulationResult base = simulateMappedProgram(dram);
     for (bool copies : {false, true}) {
       TierMappingOptions options;

@@ -1,0 +1,187 @@
+//===- MapMemory.cpp - Memory-tier mapping and its verifier ---------------===//
+//
+// Implements `strata-map-memory` (plan with strata/Analysis/TierMapping.h,
+// write the plan with strata/Analysis/MappedIR.h) and
+// `strata-verify-memory-plan` (read a plan back and check it).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Memory/Passes.h"
+
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Analysis/MappedIR.h"
+#include "strata/CostModel/CostModel.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <numeric>
+
+namespace mlir::strata {
+#define GEN_PASS_DEF_STRATAMAPMEMORY
+#define GEN_PASS_DEF_STRATAVERIFYMEMORYPLAN
+#include "passes/Memory/Passes.h.inc"
+} // namespace mlir::strata
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+
+struct StrataMapMemoryPass final
+    : strata::impl::StrataMapMemoryBase<StrataMapMemoryPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (algorithm != "greedy" && algorithm != "dram") {
+      func.emitError() << "strata-map-memory: unknown algorithm '" << algorithm
+                       << "'; expected greedy or dram";
+      return signalPassFailure();
+    }
+    if (alignment < 1 || !llvm::isPowerOf2_64(alignment)) {
+      func.emitError() << "strata-map-memory: alignment must be a power of "
+                          "two, got "
+                       << alignment.getValue();
+      return signalPassFailure();
+    }
+    if (func.isExternal())
+      return;
+    StringRef name = func.getSymName();
+    FailureOr<TargetDescription> desc = resolveTarget(target, func);
+    if (failed(desc))
+      return signalPassFailure();
+    FailureOr<std::unique_ptr<CostModel>> model =
+        createCostModel(costModel, target, func);
+    if (failed(model))
+      return signalPassFailure();
+    if (hasTierPlan(func)) {
+      func.emitError() << "strata-map-memory: function '" << name
+                       << "' already has a tier plan (strata-verify-memory-"
+                          "plan checks it)";
+      return signalPassFailure();
+    }
+    if (desc->tiers.size() < 2) {
+      func.emitRemark() << "strata-map-memory '" << name << "': target '"
+                        << desc->name
+                        << "' has a single memory tier; nothing to map";
+      return;
+    }
+    FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
+    if (failed(graph))
+      return signalPassFailure();
+    SmallVector<double> compute = getComputeSeconds(*graph, **model);
+    SmallVector<int> order(graph->nodes.size());
+    std::iota(order.begin(), order.end(), 0);
+    SmallVector<MappingTier> tiers = getMappingTiers(*desc);
+
+    TierMappingOptions options;
+    options.copies = copies;
+    options.alignment = alignment;
+    TierMappingStats stats;
+    MappedProgram base =
+        mapTiersToBacking(*graph, order, compute, tiers, alignment);
+    MappedProgram program =
+        algorithm == "dram"
+            ? base
+            : mapTiersGreedy(*graph, order, compute, tiers, options, &stats);
+    SmallVector<PlanViolation> violations = verifyMappedProgram(program);
+    if (!violations.empty()) {
+      func.emitError() << "strata-map-memory: internal error, the plan for '"
+                       << name << "' is invalid: " << violations[0].message;
+      return signalPassFailure();
+    }
+    SimulationResult sim = simulateMappedProgram(program);
+    SimulationResult allInBacking = simulateMappedProgram(base);
+
+    const MappingTier &fast = tiers.front(), &slow = tiers.back();
+    for (int id : stats.tooLarge) {
+      const KGValue &v = graph->values[id];
+      graph->nodes[v.producer].op->emitRemark()
+          << "strata-map-memory: a result of " << v.bytes
+          << " B does not fit in '" << fast.name << "' (" << fast.capacity
+          << " B); placed in '" << slow.name << "'";
+    }
+    writeMappedProgram(func, *graph, program);
+
+    int prefetches = 0, evictions = 0;
+    for (const MappedOp &op : program.ops) {
+      prefetches += op.kind == MappedOpKind::Prefetch;
+      evictions += op.kind == MappedOpKind::Evict;
+    }
+    int inBacking = stats.valuesInBacking;
+    if (algorithm == "dram")
+      for (const MappedOp &op : program.ops)
+        inBacking += op.writes.size();
+    numPrefetches += prefetches;
+    numEvictions += evictions;
+    numInBacking += inBacking;
+    func.emitRemark() << "strata-map-memory '" << name << "' (" << algorithm
+                      << (copies ? "" : ", no copies") << ", " << desc->name
+                      << "): " << fast.name << " arena "
+                      << program.arenaBytes.front() << " B of " << fast.capacity
+                      << " B, " << slow.name << " arena "
+                      << program.arenaBytes.back() << " B; " << prefetches
+                      << " prefetches, " << evictions << " evictions; "
+                      << inBacking << " results only in " << slow.name
+                      << "; off-chip " << sim.offchipBytes
+                      << " B (non-compulsory " << sim.nonCompulsoryBytes
+                      << " B), " << allInBacking.offchipBytes
+                      << " B with everything in " << slow.name;
+  }
+};
+
+struct StrataVerifyMemoryPlanPass final
+    : strata::impl::StrataVerifyMemoryPlanBase<StrataVerifyMemoryPlanPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (!hasTierPlan(func)) {
+      markAllAnalysesPreserved();
+      return;
+    }
+    FailureOr<TargetDescription> desc = resolveTarget(target, func);
+    if (failed(desc))
+      return signalPassFailure();
+    if (auto arenas = func->getAttrOfType<DictionaryAttr>(
+            StrataDialect::getArenasAttrName()))
+      for (NamedAttribute entry : arenas)
+        if (!desc->findTier(entry.getName().getValue())) {
+          func.emitError() << "memory plan: '"
+                           << StrataDialect::getArenasAttrName()
+                           << "' names tier '" << entry.getName().getValue()
+                           << "', which target '" << desc->name
+                           << "' does not have";
+          return signalPassFailure();
+        }
+    std::unique_ptr<CostModel> model = createRooflineCostModel(*desc);
+    FailureOr<MappedFunction> mapped = readMappedFunction(func, *desc, *model);
+    if (failed(mapped))
+      return signalPassFailure();
+    SmallVector<PlanViolation> violations =
+        verifyMappedProgram(mapped->program);
+    auto opOf = [&](int tensor) -> Operation * {
+      Value v = mapped->values[tensor];
+      if (Operation *def = v.getDefiningOp())
+        return def;
+      return func;
+    };
+    for (const PlanViolation &v : violations) {
+      Operation *where = v.tensor >= 0 ? opOf(v.tensor)
+                         : v.op >= 0   ? mapped->ops[v.op]
+                                       : func.getOperation();
+      InFlightDiagnostic diag = where->emitError()
+                                << "memory plan: " << v.message;
+      if (v.other >= 0)
+        diag.attachNote(opOf(v.other)->getLoc())
+            << "the other tensor is written here";
+    }
+    if (!violations.empty())
+      return signalPassFailure();
+    markAllAnalysesPreserved();
+  }
+};
+
+} // namespace
