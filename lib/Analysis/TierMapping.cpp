@@ -91,7 +91,19 @@ struct ValuePlan {
   bool defFast = false;
   bool evicted = false;
   int evictPosition = -1;
+  /// Ordered by their accesses.
   SmallVector<Run> runs;
+
+  void addRun(const Run &run) {
+    auto at =
+        llvm::find_if(runs, [&](const Run &r) { return r.first > run.first; });
+    runs.insert(at, run);
+  }
+  /// Whether access `a` is served by a fast-tier run.
+  bool isServed(int a) const {
+    return llvm::any_of(
+        runs, [&](const Run &r) { return r.first <= a && a <= r.last; });
+  }
 };
 
 class GreedyMapper {
@@ -148,11 +160,25 @@ public:
     };
     byPriority(activations);
     byPriority(inputs);
+    // First the runs that save off-chip traffic, then (with copies)
+    // prefetches of single reads still served by the backing tier, where
+    // the transfer hides behind compute: same traffic, less time.
     for (int id : activations)
       place(plans[id], 0, plans[id].accesses.size() - 1);
-    if (options.copies)
+    if (options.copies) {
       for (int id : inputs)
         place(plans[id], 0, plans[id].accesses.size() - 1);
+      SmallVector<int> all(activations);
+      all.append(inputs.begin(), inputs.end());
+      for (int id : all) {
+        ValuePlan &p = plans[id];
+        if (p.hasDef && !p.defFast)
+          tryRun(p, 0, 0, Goal::Time);
+        for (int a = p.hasDef ? 1 : 0, n = p.accesses.size(); a < n; ++a)
+          if (!p.isServed(a))
+            tryRun(p, a, a, Goal::Time);
+      }
+    }
     if (stats) {
       for (int id : activations) {
         const ValuePlan &p = plans[id];
@@ -174,8 +200,11 @@ public:
 private:
   /// Serves accesses [i, j] of `p` from the fast tier if they fit as one
   /// run, else splits at the longest gap between accesses.
+  /// What a run is for: saving off-chip traffic, or only time.
+  enum class Goal { Traffic, Time };
+
   void place(ValuePlan &p, int i, int j) {
-    if (tryRun(p, i, j) || i == j || !options.copies)
+    if (tryRun(p, i, j, Goal::Traffic) || i == j || !options.copies)
       return;
     int split = i;
     for (int k = i; k < j; ++k)
@@ -186,7 +215,13 @@ private:
     place(p, split + 1, j);
   }
 
-  bool tryRun(ValuePlan &p, int i, int j) {
+  /// Tries to serve accesses [i, j] of `p` from one fast-tier run. For
+  /// Goal::Traffic only runs that save off-chip bytes qualify (against the
+  /// value living in the backing tier: a run written by the defining
+  /// kernel saves the reads it serves, and the write if nothing is evicted;
+  /// a prefetched run saves its reads less the one prefetch); for
+  /// Goal::Time only a prefetch whose transfer hides behind compute.
+  bool tryRun(ValuePlan &p, int i, int j, Goal goal) {
     int last = kernelPosition(p.accesses[j]);
     int n = p.accesses.size();
     if (p.hasDef && i == 0) {
@@ -194,6 +229,10 @@ private:
       // not in this run, or the value is a result, an evict right after
       // the run copies it to the backing tier.
       bool evict = j < n - 1 || p.output;
+      // Written and evicted at once: no bytes saved, but the kernel writes
+      // the fast tier and the copy overlaps what follows.
+      if (evict && j == 0 && goal == Goal::Traffic)
+        return false;
       if (evict && !options.copies)
         return false;
       int start = kernelPosition(p.accesses[0]);
@@ -205,10 +244,10 @@ private:
       p.defFast = true;
       p.evicted = evict;
       p.evictPosition = evict ? end : -1;
-      p.runs.push_back({i, j, start, end, *offset, false});
+      p.addRun({i, j, start, end, *offset, false});
       return true;
     }
-    if (!options.copies)
+    if (!options.copies || (goal == Goal::Traffic && i == j))
       return false;
     // A prefetch from the backing copy: available after the evict, after
     // the defining kernel if that wrote the backing tier, or from the start
@@ -216,8 +255,9 @@ private:
     int lowest = 0;
     if (p.hasDef)
       lowest = p.defFast ? p.evictPosition : kernelPosition(p.accesses[0]) + 1;
-    if (!p.runs.empty())
-      lowest = std::max(lowest, p.runs.back().end + 1);
+    for (const Run &r : p.runs)
+      if (r.last < i)
+        lowest = std::max(lowest, r.end + 1);
     int first = p.accesses[i];
     int lowestStep = (lowest + 1) / 2;
     if (lowestStep > first)
@@ -239,6 +279,16 @@ private:
       if (prefix[first] - prefix[lo] >= transfer)
         want = lo;
     }
+    if (goal == Goal::Time) {
+      std::optional<int64_t> offset;
+      if (prefix[first] - prefix[want] >= transfer)
+        offset = arena.findBestFit(2 * want, last, p.bytes);
+      if (!offset)
+        return false;
+      arena.add(2 * want, last, *offset, p.bytes);
+      p.addRun({i, j, 2 * want, last, *offset, true});
+      return true;
+    }
     // Fitting is monotone in the start: a later start occupies less.
     int lo = want, hi = first;
     if (!arena.findBestFit(2 * hi, last, p.bytes))
@@ -253,7 +303,7 @@ private:
     int start = 2 * lo;
     int64_t offset = *arena.findBestFit(start, last, p.bytes);
     arena.add(start, last, offset, p.bytes);
-    p.runs.push_back({i, j, start, last, offset, true});
+    p.addRun({i, j, start, last, offset, true});
     return true;
   }
 
