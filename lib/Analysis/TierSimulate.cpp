@@ -264,6 +264,35 @@ mlir::strata::simulateMappedProgram(const MappedProgram &program) {
   return result;
 }
 
+int64_t mlir::strata::getUnavoidableTraffic(const MappedProgram &program) {
+  if (program.tiers.size() < 2)
+    return 0;
+  int64_t capacity = program.tiers.front().capacity;
+  // Values too large for the fast tier, and whether they are results.
+  llvm::DenseMap<int, bool> large;
+  for (const MappedOp &op : program.ops)
+    if (op.kind == MappedOpKind::Kernel)
+      for (int w : op.writes)
+        if (program.tensors[w].bytes > capacity)
+          large[program.tensors[w].value] = false;
+  for (int r : program.results)
+    if (auto it = large.find(program.tensors[r].value); it != large.end())
+      it->second = true;
+  int64_t bytes = 0;
+  for (const MappedOp &op : program.ops) {
+    if (op.kind != MappedOpKind::Kernel)
+      continue;
+    for (int w : op.writes)
+      if (auto it = large.find(program.tensors[w].value);
+          it != large.end() && !it->second)
+        bytes += program.tensors[w].bytes;
+    for (int r : op.reads)
+      if (large.count(program.tensors[r].value))
+        bytes += program.tensors[r].bytes;
+  }
+  return bytes;
+}
+
 void mlir::strata::appendSimulationTrace(const MappedProgram &program,
                                          const SimulationResult &result,
                                          ArrayRef<std::string> opNames, int pid,

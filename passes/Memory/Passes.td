@@ -240,7 +240,10 @@ def StrataSimulate : Pass<"strata-simulate", "ModuleOp"> {
     object per function on standard output with `function`, `target`,
     `planned`, `total_seconds`, `kernel_seconds`, `stall_seconds`,
     `offchip_bytes`, `compulsory_bytes`, `non_compulsory_bytes`,
-    `copy_bytes`, `num_kernels`, `num_copies` and `arena_bytes` (per tier).
+    `unavoidable_bytes` (the non-compulsory bytes no mapping avoids without
+    splitting tensors: results larger than the fast tier written to and
+    read from the backing tier), `copy_bytes`, `num_kernels`, `num_copies`
+    and `arena_bytes` (per tier).
     `trace=FILE` writes a Chrome/Perfetto trace: a process per function
     with a compute track and a track per tier link. The IR is not changed.
   }];

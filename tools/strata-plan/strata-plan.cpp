@@ -6,6 +6,9 @@
 //                     [--solver=greedy|cp|milp] [--time-limit=S]
 //                     [--max-recomputations=C] [--seed=N]
 //                     [--format=text|json]
+//   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
+//                   [--algorithm=greedy|dram] [--copies=true|false]
+//                   [--alignment=64] [--format=text|json]
 //   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
 //
 // Runs Strata's planning library on a DAG without a model. The graph is
@@ -15,19 +18,23 @@
 // graph.order, a topological order to use as the program order (else the
 // order of "nodes"). A node's output is live from its step to its last
 // consumer; outputs of sinks are the graph's results and stay live to the
-// end. `export` writes the kernel graph of a function (after
-// canonicalization for ONNX models) in that format: a node per kernel with
-// its output bytes and the roofline estimate on host-cpu as `duration`.
-// Exit status 0 on success, 1 on any error.
+// end. `map` maps the program order to the target's memory tiers
+// (TierMapping.h), taking `duration` as each node's compute seconds, and
+// reports the simulated traffic and time. `export` writes the kernel graph of a
+// function (after canonicalization for ONNX models) in that format: a node per
+// kernel with its output bytes and the roofline estimate on host-cpu as
+// `duration`. Exit status 0 on success, 1 on any error.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
+#include "strata/Analysis/TierMapping.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
+#include "strata/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -47,6 +54,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
+#include <chrono>
 #include <numeric>
 
 using namespace mlir;
@@ -54,9 +62,10 @@ using namespace mlir::strata;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory planCategory("strata-plan options");
-static cl::list<std::string> positional(cl::Positional,
-                                        cl::desc("schedule | export <model>"),
-                                        cl::cat(planCategory));
+static cl::list<std::string>
+    positional(cl::Positional,
+               cl::desc("schedule | remat | map | export <model>"),
+               cl::cat(planCategory));
 static cl::opt<std::string> graphFile("graph",
                                       cl::desc("Graph in node-link JSON"),
                                       cl::cat(planCategory));
@@ -92,6 +101,18 @@ static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
                               cl::init(1), cl::cat(planCategory));
 static cl::opt<std::string> format("format", cl::desc("text or json"),
                                    cl::init("text"), cl::cat(planCategory));
+
+static cl::opt<std::string>
+    targetSpec("target",
+               cl::desc("map: target (built-in, optionally with settings, or "
+                        "a JSON file)"),
+               cl::init("npu-sram"), cl::cat(planCategory));
+static cl::opt<bool> copies("copies",
+                            cl::desc("map: allow prefetch and evict copies"),
+                            cl::init(true), cl::cat(planCategory));
+static cl::opt<int64_t> alignment("alignment",
+                                  cl::desc("map: offset alignment in bytes"),
+                                  cl::init(64), cl::cat(planCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "strata-plan") << message << "\n";
@@ -433,6 +454,111 @@ static int remat() {
   return 0;
 }
 
+/// `strata-plan map`: the program order mapped to memory tiers.
+static int mapTiers() {
+  if (positional.size() != 1)
+    return fail("map takes no positional arguments; give --graph");
+  if (graphFile.empty())
+    return fail("map needs --graph FILE.json");
+  if (algorithm != "greedy" && algorithm != "dram")
+    return fail("unknown --algorithm '" + algorithm +
+                "' for map; expected greedy or dram");
+  if (alignment < 1 || !llvm::isPowerOf2_64(alignment))
+    return fail("--alignment must be a power of two");
+  if (format != "text" && format != "json")
+    return fail("unknown --format '" + format + "'; expected text or json");
+  DialectRegistry registry;
+  registerAllDialectsForStrata(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  std::string diagnostics;
+  llvm::raw_string_ostream diagStream(diagnostics);
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    diagStream << diag.str();
+    return success();
+  });
+  FailureOr<TargetDescription> target;
+  if (StringRef(targetSpec).ends_with(".json") ||
+      StringRef(targetSpec).contains('/'))
+    target = loadTargetFile(targetSpec, &context);
+  else
+    target = getBuiltinTarget(targetSpec, UnknownLoc::get(&context));
+  if (failed(target))
+    return fail("--target: " + diagnostics);
+  llvm::Expected<AbstractGraph> g = readGraph(graphFile);
+  if (!g)
+    return fail(llvm::toString(g.takeError()));
+  SmallVector<int> newToOld;
+  SmallVector<double> durations;
+  KernelGraph graph = inProgramOrder(*g, newToOld, &durations);
+  SmallVector<int> order(graph.nodes.size());
+  std::iota(order.begin(), order.end(), 0);
+  SmallVector<MappingTier> tiers;
+  for (const MemoryTier &t : target->tiers)
+    tiers.push_back({t.name, (int64_t)t.capacity, t.bandwidth, t.latency});
+
+  TierMappingOptions options;
+  options.copies = copies;
+  options.alignment = alignment;
+  TierMappingStats stats;
+  auto start = std::chrono::steady_clock::now();
+  MappedProgram program =
+      algorithm == "dram"
+          ? mapTiersToBacking(graph, order, durations, tiers, alignment)
+          : mapTiersGreedy(graph, order, durations, tiers, options, &stats);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  SmallVector<PlanViolation> violations = verifyMappedProgram(program);
+  if (!violations.empty())
+    return fail("internal error: the plan is invalid: " +
+                violations.front().message);
+  SimulationResult sim = simulateMappedProgram(program);
+  int prefetches = 0, evictions = 0;
+  for (const MappedOp &op : program.ops) {
+    prefetches += op.kind == MappedOpKind::Prefetch;
+    evictions += op.kind == MappedOpKind::Evict;
+  }
+  if (format == "json") {
+    llvm::json::Object arenas;
+    for (auto [i, tier] : llvm::enumerate(program.tiers))
+      arenas[tier.name] = program.arenaBytes[i];
+    llvm::json::Object out{
+        {"target", target->name},
+        {"algorithm", algorithm.getValue()},
+        {"copies", copies.getValue()},
+        {"num_nodes", (int64_t)graph.nodes.size()},
+        {"arena_bytes", std::move(arenas)},
+        {"prefetches", prefetches},
+        {"evictions", evictions},
+        {"values_in_backing", stats.valuesInBacking},
+        {"offchip_bytes", sim.offchipBytes},
+        {"compulsory_bytes", sim.compulsoryBytes},
+        {"non_compulsory_bytes", sim.nonCompulsoryBytes},
+        {"unavoidable_bytes", getUnavoidableTraffic(program)},
+        {"total_seconds", sim.totalSeconds},
+        {"stall_seconds", sim.stallSeconds},
+        {"solve_seconds", seconds}};
+    llvm::outs() << llvm::json::Value(std::move(out)) << "\n";
+    return 0;
+  }
+  llvm::outs() << "nodes:          " << graph.nodes.size() << "\n"
+               << "target:         " << target->name << "\n"
+               << "arenas:        ";
+  for (auto [i, tier] : llvm::enumerate(program.tiers))
+    llvm::outs() << " " << tier.name << " " << program.arenaBytes[i] << " B";
+  llvm::outs() << "\n"
+               << "copies:         " << prefetches << " prefetches, "
+               << evictions << " evictions\n"
+               << "off-chip:       " << sim.offchipBytes << " B ("
+               << sim.compulsoryBytes << " B compulsory, "
+               << sim.nonCompulsoryBytes << " B non-compulsory, of which "
+               << getUnavoidableTraffic(program) << " B unavoidable)\n"
+               << "simulated time: "
+               << llvm::format("%.3f", sim.totalSeconds * 1e6) << " us\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(planCategory);
@@ -441,7 +567,7 @@ int main(int argc, char **argv) {
       "strata-plan: Strata's memory planning on abstract DAGs "
       "(networkx node-link JSON)\n");
   if (positional.empty())
-    return fail("expected a command: schedule or export");
+    return fail("expected a command: schedule, remat, map or export");
   StringRef command = positional.front();
   if (command == "export") {
     if (positional.size() != 2)
@@ -450,9 +576,11 @@ int main(int argc, char **argv) {
   }
   if (command == "remat")
     return remat();
+  if (command == "map")
+    return mapTiers();
   if (command != "schedule")
     return fail("unknown command '" + command +
-                "'; expected schedule, remat or export");
+                "'; expected schedule, remat, map or export");
   if (positional.size() != 1)
     return fail("schedule takes no positional arguments; give --graph");
   if (graphFile.empty())

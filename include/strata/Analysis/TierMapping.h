@@ -188,6 +188,13 @@ struct SimulationResult {
 
 SimulationResult simulateMappedProgram(const MappedProgram &program);
 
+/// Non-compulsory traffic that no mapping of `program`'s kernels avoids
+/// without splitting tensors: a kernel result larger than the fastest tier
+/// is written to the backing tier (unless it is a function result, whose
+/// write is compulsory) and read from there by every kernel that reads it.
+/// 0 with one tier.
+int64_t getUnavoidableTraffic(const MappedProgram &program);
+
 /// Appends to `events` (Chrome / Perfetto trace events) a process `pid`
 /// named `process` with one track of kernels and one track per tier link
 /// with its copies; times in microseconds. `opNames` names each op.

@@ -13,7 +13,7 @@
 // PLAIN: remark: strata-simulate 'skip' on tiny (no plan: everything in dram): {{[0-9.]+}} us (kernels {{[0-9.]+}} us, waiting for copies 0.000 us); off-chip 7200 B = 800 B compulsory + 6400 B non-compulsory; 0 copies moved 0 B
 // Mapped: only the skip value's eviction and reload are non-compulsory.
 // MAPPED: remark: strata-simulate 'skip' on tiny (tier plan): {{[0-9.]+}} us (kernels {{[0-9.]+}} us, waiting for copies {{[0-9.]+}} us); off-chip 1600 B = 800 B compulsory + 800 B non-compulsory; 3 copies moved 1200 B
-// JSON: {"arena_bytes":{"dram":400,"sram":1632},"compulsory_bytes":800,"copy_bytes":1200,"function":"skip","kernel_seconds":{{.*}},"non_compulsory_bytes":800,"num_copies":3,"num_kernels":6,"offchip_bytes":1600,"planned":true,"stall_seconds":{{.*}},"target":"tiny","total_seconds":{{.*}}}
+// JSON: {"arena_bytes":{"dram":400,"sram":1632},"compulsory_bytes":800,"copy_bytes":1200,"function":"skip","kernel_seconds":{{.*}},"non_compulsory_bytes":800,"num_copies":3,"num_kernels":6,"offchip_bytes":1600,"planned":true,"stall_seconds":{{.*}},"target":"tiny","total_seconds":{{.*}},"unavoidable_bytes":0}
 // TRACE: "traceEvents"
 // TRACE-DAG: "name":"compute"
 // TRACE-DAG: "name":"sram <-> dram"

@@ -132,6 +132,9 @@ TEST(TierMapping, ValueLargerThanTheTierStaysInBacking) {
   ASSERT_EQ(stats.tooLarge.size(), 1u);
   EXPECT_EQ(stats.tooLarge[0], b.graph.nodes[n0].outputs.front());
   EXPECT_EQ(p.tensors[p.ops[0].writes[0]].tier, 1);
+  // Written to DRAM and read back from there, whatever the mapping.
+  EXPECT_EQ(getUnavoidableTraffic(p), 4000);
+  EXPECT_EQ(simulateMappedProgram(p).nonCompulsoryBytes, 4000);
 }
 
 TEST(TierMapping, OneTierMeansEverythingAtHome) {
@@ -344,6 +347,7 @@ TEST(TierMapping, RandomPlansAreValidAndNeverWorseThanDram) {
       SimulationResult sim = simulateMappedProgram(p);
       EXPECT_EQ(sim.compulsoryBytes, base.compulsoryBytes);
       EXPECT_LE(sim.offchipBytes, base.offchipBytes) << "trial " << trial;
+      EXPECT_GE(sim.nonCompulsoryBytes, getUnavoidableTraffic(p));
       EXPECT_LE(p.arenaBytes[0], capacity);
     }
   }
