@@ -237,10 +237,18 @@ private:
         return false;
       int start = kernelPosition(p.accesses[0]);
       int end = evict ? last + 1 : last;
-      std::optional<int64_t> offset = arena.findBestFit(start, end, p.bytes);
+      // An evict reads its source while the kernels after it run. A run
+      // that is only there for time keeps the space until they have
+      // computed long enough to cover the transfer, so that no kernel waits
+      // to overwrite it; a run that saves traffic takes the risk.
+      int reserved = evict && goal == Goal::Time
+                         ? getCopyDrainPosition(p.accesses[j] + 1, p.bytes)
+                         : end;
+      std::optional<int64_t> offset =
+          arena.findBestFit(start, reserved, p.bytes);
       if (!offset)
         return false;
-      arena.add(start, end, *offset, p.bytes);
+      arena.add(start, reserved, *offset, p.bytes);
       p.defFast = true;
       p.evicted = evict;
       p.evictPosition = evict ? end : -1;
@@ -305,6 +313,19 @@ private:
     arena.add(start, last, offset, p.bytes);
     p.addRun({i, j, start, last, offset, true});
     return true;
+  }
+
+  /// The position by which a copy of `bytes` issued before kernel `step`
+  /// has finished, if the link is free, judged by the kernels' compute:
+  /// the slot before the first kernel that starts after it.
+  int getCopyDrainPosition(int step, int64_t bytes) const {
+    const MappingTier &slow = tiers.back();
+    double transfer = slow.latency + double(bytes) / slow.bandwidth;
+    int numSteps = order.size();
+    auto it = std::lower_bound(prefix.begin() + step, prefix.end(),
+                               prefix[std::min(step, numSteps)] + transfer);
+    int t = it - prefix.begin();
+    return t > numSteps ? 2 * numSteps + 1 : std::max(2 * t, 2 * step);
   }
 
   const KernelGraph &graph;
