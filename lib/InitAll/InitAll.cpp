@@ -18,6 +18,7 @@ using namespace mlir;
 
 void mlir::strata::registerStrataDialects(DialectRegistry &registry) {
   registry.insert<StrataDialect>();
+  registerTierCopyBufferization(registry);
 }
 
 void mlir::strata::registerStrataPasses() {

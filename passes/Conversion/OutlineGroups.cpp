@@ -53,6 +53,11 @@ struct StrataOutlineGroupsPass final
     auto kernel = func::FuncOp::create(builder, group.getLoc(), name, type);
     kernel.setPrivate();
     kernel->setAttr(StrataDialect::getKernelAttrName(), builder.getUnitAttr());
+    // A tier plan's placements of the group's results: the arena lowering
+    // finds them here after bufferization (which rebuilds the calls).
+    if (Attribute placement =
+            group->getAttr(StrataDialect::getPlacementAttrName()))
+      kernel->setAttr(StrataDialect::getResultPlacementAttrName(), placement);
     // Renames on a clash, with a deterministic numeric suffix.
     symbols.insert(kernel, builder.getInsertionPoint());
     kernel.getBody().takeBody(group.getBody());

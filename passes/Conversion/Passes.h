@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -22,6 +23,10 @@ namespace mlir::strata {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Conversion/Passes.h.inc"
+
+/// Lets one-shot bufferization bufferize strata.prefetch / strata.evict: a
+/// new buffer tagged with the copy's placement, and a copy into it.
+void registerTierCopyBufferization(DialectRegistry &registry);
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_CONVERSION_PASSES_H

@@ -71,4 +71,28 @@ def StrataDecomposeAggregates
   ];
 }
 
+def StrataMaterializeArenas : Pass<"strata-materialize-arenas", "ModuleOp"> {
+  let summary = "Put the buffers of a tier plan in per-tier arenas";
+  let description = [{
+    The CPU lowering of a `strata-map-memory` plan, after bufferization and
+    `buffer-results-to-out-params`. For each function with `strata.arenas`
+    it allocates one arena per tier (`memref.alloc() : memref<Nxi8>`, N the
+    planned size, aligned for every planned offset) at the start of the
+    function, once per call, and replaces every placed buffer by a
+    `memref.view` of its tier's arena at its planned offset: the outputs
+    that calls to placed kernels write (a kernel outlined from a placed
+    group carries `strata.result_placement`), and the buffers that
+    `strata.prefetch` / `strata.evict` bufferize to (a tagged allocation
+    filled by a copy). So the copies of the plan are real copies between
+    arenas, and the arenas are exactly as large as the plan says. A final
+    result's DRAM copy goes straight to the caller's output buffer.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numArenas", "arenas", "Tier arenas allocated">,
+    Statistic<"numViews", "views", "Placed buffers turned into arena views">
+  ];
+}
+
 #endif // STRATA_PASSES_CONVERSION_PASSES_TD

@@ -14,6 +14,8 @@
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "dialects/Strata/IR/StrataOps.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -48,10 +50,35 @@ struct InvalidOptionsPass final
 };
 } // namespace
 
+namespace {
+/// A tier plan can only be lowered for kernels that are strata.groups (the
+/// arena lowering finds their outputs through the outlined kernels): fails
+/// on a placed kernel outside a group instead of dropping its placement.
+struct CheckPlacedKernelsGroupedPass final
+    : PassWrapper<CheckPlacedKernelsGroupedPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckPlacedKernelsGroupedPass)
+  StringRef getArgument() const override {
+    return "strata-check-placed-kernels-grouped";
+  }
+  void runOnOperation() override {
+    for (Operation &op : getOperation().getBody().getOps())
+      if (!isa<GroupOp>(op) &&
+          op.hasAttr(StrataDialect::getPlacementAttrName())) {
+        op.emitError() << "a tier plan is lowered for strata.group kernels "
+                          "only; group this op (strata-group-ops, or the "
+                          "pipeline's group-ops=true) before lowering";
+        return signalPassFailure();
+      }
+  }
+};
+} // namespace
+
 /// TOSA → linalg on tensors, groups → kernel functions, one bufferization.
 static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
   if (groupOps)
     pm.addNestedPass<func::FuncOp>(createStrataGroupOps());
+  pm.addNestedPass<func::FuncOp>(
+      std::make_unique<CheckPlacedKernelsGroupedPass>());
   // No tosa-validate: its level limits (MAX_RANK 6 also applied to the
   // length of !tosa.shape operands, so every rank-4 tosa.pad fails; kernel
   // and stride caps) describe TOSA hardware profiles, not what the linalg
@@ -78,6 +105,8 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // A tier plan: placed buffers become views of one arena per tier.
+  pm.addPass(createStrataMaterializeArenas());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 }

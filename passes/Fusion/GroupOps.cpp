@@ -6,6 +6,7 @@
 
 #include "passes/Fusion/Passes.h"
 
+#include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -30,17 +31,15 @@ using namespace mlir::strata;
 static bool isComputeOp(Operation *op) {
   if (op->hasTrait<OpTrait::IsTerminator>() ||
       op->hasTrait<OpTrait::ConstantLike>() ||
-      isa<GroupOp, tensor::EmptyOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
-          tensor::CollapseShapeOp, ViewLikeOpInterface>(op))
+      isa<GroupOp, PrefetchOp, EvictOp, tensor::EmptyOp, tosa::ReshapeOp,
+          tensor::ExpandShapeOp, tensor::CollapseShapeOp, ViewLikeOpInterface>(
+          op))
     return false;
   return llvm::any_of(op->getResultTypes(),
                       [](Type t) { return isa<RankedTensorType>(t); });
 }
 
-/// Constants that are cheaper to rematerialize inside the group than to pass
-/// in: scalars and shapes, splats, and tensors of at most 64 bytes (TOSA's
-/// zero points, for instance, which lowering patterns must see as constants).
-static bool isInlinableConstant(Operation *op) {
+bool mlir::strata::isInlinableConstant(Operation *op) {
   if (!op || !op->hasTrait<OpTrait::ConstantLike>() || op->getNumResults() != 1)
     return false;
   Type type = op->getResult(0).getType();
@@ -136,6 +135,10 @@ struct StrataGroupOpsPass final
       inner.clone(*constant, mapping);
     Operation *clone = inner.clone(*op, mapping);
     YieldOp::create(inner, op->getLoc(), clone->getResults());
+    // A tier plan's placements belong to the kernel, now the group.
+    if (Attribute placement =
+            clone->removeAttr(StrataDialect::getPlacementAttrName()))
+      group->setAttr(StrataDialect::getPlacementAttrName(), placement);
     op->replaceAllUsesWith(group->getResults());
     op->erase();
     return success();

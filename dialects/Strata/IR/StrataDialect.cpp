@@ -77,6 +77,15 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
              << tensors << " tensor results";
     return success();
   }
+  if (name == getResultPlacementAttrName()) {
+    auto array = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!isa<FunctionOpInterface>(op) || !array ||
+        !llvm::all_of(array, [](Attribute a) { return isa<PlacementAttr>(a); }))
+      return op->emitError() << "'" << name
+                             << "' must be an array of #strata.placement on a "
+                                "function";
+    return success();
+  }
   if (name == getArenasAttrName()) {
     auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
     if (!isa<FunctionOpInterface>(op) || !dict)

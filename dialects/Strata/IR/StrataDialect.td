@@ -57,6 +57,11 @@ def Strata_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getPlacementAttrName() {
       return ::llvm::StringLiteral("strata.placement");
     }
+    /// On a kernel function outlined from a placed group: the placements of
+    /// its results, for the arena lowering after bufferization.
+    static constexpr ::llvm::StringLiteral getResultPlacementAttrName() {
+      return ::llvm::StringLiteral("strata.result_placement");
+    }
     /// On a function mapped by strata-map-memory: a dictionary from tier
     /// name to the size in bytes of that tier's arena.
     static constexpr ::llvm::StringLiteral getArenasAttrName() {
