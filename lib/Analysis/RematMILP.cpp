@@ -19,6 +19,8 @@
 
 #include "RematStaged.h"
 
+#include "SparseMILP.h"
+
 #include <coin/Cbc_C_Interface.h>
 
 #include <chrono>
@@ -27,62 +29,6 @@
 using namespace mlir;
 using namespace mlir::strata;
 using namespace mlir::strata::detail;
-
-namespace {
-
-/// A sparse model assembled row by row, loaded into CBC in one call.
-struct SparseModel {
-  std::vector<double> lower, upper, objective;
-  std::vector<char> integer;
-  struct Row {
-    std::vector<std::pair<int, double>> terms;
-    double lower, upper;
-  };
-  std::vector<Row> rows;
-
-  int column(double lb, double ub, double obj, bool isInteger) {
-    lower.push_back(lb);
-    upper.push_back(ub);
-    objective.push_back(obj);
-    integer.push_back(isInteger);
-    return lower.size() - 1;
-  }
-  void row(std::vector<std::pair<int, double>> terms, double lb, double ub) {
-    rows.push_back({std::move(terms), lb, ub});
-  }
-  int64_t numIntegers() const { return llvm::count(integer, 1); }
-
-  void load(Cbc_Model *model) const {
-    int numCols = lower.size();
-    std::vector<std::vector<std::pair<int, double>>> columns(numCols);
-    for (auto [r, row] : llvm::enumerate(rows))
-      for (auto [col, coef] : row.terms)
-        columns[col].push_back({(int)r, coef});
-    std::vector<CoinBigIndex> start{0};
-    std::vector<int> index;
-    std::vector<double> value;
-    for (auto &col : columns) {
-      for (auto [r, coef] : col) {
-        index.push_back(r);
-        value.push_back(coef);
-      }
-      start.push_back(index.size());
-    }
-    std::vector<double> rowLower, rowUpper;
-    for (const Row &row : rows) {
-      rowLower.push_back(row.lower);
-      rowUpper.push_back(row.upper);
-    }
-    Cbc_loadProblem(model, numCols, rows.size(), start.data(), index.data(),
-                    value.data(), lower.data(), upper.data(), objective.data(),
-                    rowLower.data(), rowUpper.data());
-    for (int c = 0; c < numCols; ++c)
-      if (integer[c])
-        Cbc_setInteger(model, c);
-  }
-};
-
-} // namespace
 
 RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
                                             ArrayRef<int> order,
@@ -229,8 +175,10 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
   m.load(model);
   Cbc_setLogLevel(model, 0);
   Cbc_setParameter(model, "threads", "1");
-  Cbc_setParameter(model, "randomCbcSeed", std::to_string(exact.seed).c_str());
-  Cbc_setParameter(model, "randomSeed", std::to_string(exact.seed).c_str());
+  // CBC keeps the parameter strings until it solves: they must outlive it.
+  const std::string seedText = std::to_string(exact.seed);
+  Cbc_setParameter(model, "randomCbcSeed", seedText.c_str());
+  Cbc_setParameter(model, "randomSeed", seedText.c_str());
   Cbc_setMaximumSeconds(
       model, std::max(0.1, exact.timeLimitSeconds - frame.elapsed()));
   Cbc_setAllowableFractionGap(model, 1e-6);

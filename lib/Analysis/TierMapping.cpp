@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "strata/Analysis/TierMapping.h"
+#include "TierMappingImpl.h"
 #include "strata/Analysis/Offsets.h"
 
 #include "llvm/Support/MathExtras.h"
@@ -15,10 +16,9 @@
 
 using namespace mlir;
 using namespace mlir::strata;
+using namespace mlir::strata::detail;
 
 namespace {
-
-int kernelPosition(int step) { return 2 * step + 1; }
 
 /// Tensors placed in the fast tier so far, and best-fit search among them.
 class FastArena {
@@ -67,45 +67,6 @@ private:
   SmallVector<Alloc> allocs;
 };
 
-/// A stretch of a value's accesses served from the fast tier.
-struct Run {
-  /// Indices into the value's accesses.
-  int first, last;
-  /// Occupied positions and offset.
-  int start, end;
-  int64_t offset;
-  /// Brought in by a prefetch at `start` (else written by the kernel that
-  /// defines the value).
-  bool prefetched;
-};
-
-/// What the mapper decides for one value.
-struct ValuePlan {
-  /// Steps of the defining kernel (first, for activations) and the users.
-  SmallVector<int> accesses;
-  bool hasDef = false;
-  bool output = false;
-  int64_t bytes = 0;
-  /// The defining kernel writes the fast tier; then an evict at
-  /// `evictPosition` may copy it to the backing tier.
-  bool defFast = false;
-  bool evicted = false;
-  int evictPosition = -1;
-  /// Ordered by their accesses.
-  SmallVector<Run> runs;
-
-  void addRun(const Run &run) {
-    auto at =
-        llvm::find_if(runs, [&](const Run &r) { return r.first > run.first; });
-    runs.insert(at, run);
-  }
-  /// Whether access `a` is served by a fast-tier run.
-  bool isServed(int a) const {
-    return llvm::any_of(
-        runs, [&](const Run &r) { return r.first <= a && a <= r.last; });
-  }
-};
-
 class GreedyMapper {
 public:
   GreedyMapper(const KernelGraph &graph, ArrayRef<int> order,
@@ -119,18 +80,7 @@ public:
     prefix.assign(order.size() + 1, 0);
     for (auto [s, node] : llvm::enumerate(order))
       prefix[s + 1] = prefix[s] + computeSeconds[node];
-    plans.resize(graph.values.size());
-    for (auto [id, v] : llvm::enumerate(graph.values)) {
-      ValuePlan &p = plans[id];
-      p.bytes = v.bytes;
-      p.output = v.isOutput;
-      p.hasDef = v.producer >= 0;
-      if (p.hasDef)
-        p.accesses.push_back(stepOf[v.producer]);
-      for (int user : v.users)
-        p.accesses.push_back(stepOf[user]);
-      llvm::sort(p.accesses);
-    }
+    plans = initTierPlans(graph, order);
   }
 
   void run(TierMappingStats *stats) {
@@ -145,7 +95,7 @@ public:
     auto byPriority = [&](SmallVectorImpl<int> &ids) {
       SmallVector<double> priority(plans.size(), 0);
       for (int id : ids) {
-        const ValuePlan &p = plans[id];
+        const TierValuePlan &p = plans[id];
         int span = kernelPosition(p.accesses.back()) -
                    kernelPosition(p.accesses.front()) + 2;
         priority[id] = double(p.accesses.size()) / span;
@@ -171,7 +121,7 @@ public:
       SmallVector<int> all(activations);
       all.append(inputs.begin(), inputs.end());
       for (int id : all) {
-        ValuePlan &p = plans[id];
+        TierValuePlan &p = plans[id];
         if (p.hasDef && !p.defFast)
           tryRun(p, 0, 0, Goal::Time);
         for (int a = p.hasDef ? 1 : 0, n = p.accesses.size(); a < n; ++a)
@@ -181,7 +131,7 @@ public:
     }
     if (stats) {
       for (int id : activations) {
-        const ValuePlan &p = plans[id];
+        const TierValuePlan &p = plans[id];
         if (!p.defFast && p.runs.empty()) {
           ++stats->valuesInBacking;
           if (p.bytes > tiers.front().capacity)
@@ -189,13 +139,17 @@ public:
         }
         stats->evictions += p.evicted;
       }
-      for (const ValuePlan &p : plans)
-        for (const Run &r : p.runs)
+      for (const TierValuePlan &p : plans)
+        for (const TierRun &r : p.runs)
           stats->prefetches += r.prefetched;
     }
   }
 
-  MappedProgram build(ArrayRef<double> computeSeconds) const;
+  MappedProgram build(ArrayRef<double> computeSeconds) const {
+    return buildMappedProgram(graph, order, computeSeconds, tiers,
+                              options.alignment, plans);
+  }
+  ArrayRef<TierValuePlan> getPlans() const { return plans; }
 
 private:
   /// Serves accesses [i, j] of `p` from the fast tier if they fit as one
@@ -203,7 +157,7 @@ private:
   /// What a run is for: saving off-chip traffic, or only time.
   enum class Goal { Traffic, Time };
 
-  void place(ValuePlan &p, int i, int j) {
+  void place(TierValuePlan &p, int i, int j) {
     if (tryRun(p, i, j, Goal::Traffic) || i == j || !options.copies)
       return;
     int split = i;
@@ -221,7 +175,7 @@ private:
   /// kernel saves the reads it serves, and the write if nothing is evicted;
   /// a prefetched run saves its reads less the one prefetch); for
   /// Goal::Time only a prefetch whose transfer hides behind compute.
-  bool tryRun(ValuePlan &p, int i, int j, Goal goal) {
+  bool tryRun(TierValuePlan &p, int i, int j, Goal goal) {
     int last = kernelPosition(p.accesses[j]);
     int n = p.accesses.size();
     if (p.hasDef && i == 0) {
@@ -263,7 +217,7 @@ private:
     int lowest = 0;
     if (p.hasDef)
       lowest = p.defFast ? p.evictPosition : kernelPosition(p.accesses[0]) + 1;
-    for (const Run &r : p.runs)
+    for (const TierRun &r : p.runs)
       if (r.last < i)
         lowest = std::max(lowest, r.end + 1);
     int first = p.accesses[i];
@@ -336,15 +290,41 @@ private:
   SmallVector<int> stepOf;
   /// prefix[s]: compute seconds of steps [0, s).
   SmallVector<double> prefix;
-  SmallVector<ValuePlan> plans;
+  SmallVector<TierValuePlan> plans;
 };
 
-MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
+} // namespace
+
+SmallVector<TierValuePlan>
+mlir::strata::detail::initTierPlans(const KernelGraph &graph,
+                                    ArrayRef<int> order) {
+  SmallVector<int> stepOf(graph.nodes.size(), -1);
+  for (auto [s, node] : llvm::enumerate(order))
+    stepOf[node] = s;
+  SmallVector<TierValuePlan> plans(graph.values.size());
+  for (auto [id, v] : llvm::enumerate(graph.values)) {
+    TierValuePlan &p = plans[id];
+    p.bytes = v.bytes;
+    p.output = v.isOutput;
+    p.hasDef = v.producer >= 0;
+    if (p.hasDef)
+      p.accesses.push_back(stepOf[v.producer]);
+    for (int user : v.users)
+      p.accesses.push_back(stepOf[user]);
+    llvm::sort(p.accesses);
+  }
+  return plans;
+}
+
+MappedProgram mlir::strata::detail::buildMappedProgram(
+    const KernelGraph &graph, ArrayRef<int> order,
+    ArrayRef<double> computeSeconds, ArrayRef<MappingTier> tiers,
+    int64_t alignment, ArrayRef<TierValuePlan> plans) {
   MappedProgram program;
   program.tiers.assign(tiers.begin(), tiers.end());
   program.numKernels = order.size();
   int backing = program.getBackingTier();
-  int64_t align = options.alignment;
+  int64_t align = alignment;
   auto addTensor = [&](int value, int tier, int64_t offset) {
     MappedTensor t;
     t.bytes = graph.values[value].bytes;
@@ -366,7 +346,7 @@ MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
   };
   SmallVector<Copy> copies;
   for (int id = 0; id < numValues; ++id) {
-    const ValuePlan &p = plans[id];
+    const TierValuePlan &p = plans[id];
     if (!p.hasDef) {
       written[id] = backingCopy[id] = addTensor(id, backing, -1);
     } else if (p.defFast) {
@@ -379,7 +359,7 @@ MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
     } else {
       written[id] = backingCopy[id] = addTensor(id, backing, 0);
     }
-    for (const Run &r : p.runs) {
+    for (const TierRun &r : p.runs) {
       if (!r.prefetched) {
         runTensors[id].push_back(written[id]);
         continue;
@@ -397,7 +377,7 @@ MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
 
   // The tensor that serves value `id` at kernel step `s`.
   auto servedBy = [&](int id, int s) {
-    const ValuePlan &p = plans[id];
+    const TierValuePlan &p = plans[id];
     for (auto [r, run] : llvm::enumerate(p.runs))
       if (p.accesses[run.first] <= s && s <= p.accesses[run.last])
         return runTensors[id][r];
@@ -450,8 +430,6 @@ MappedProgram GreedyMapper::build(ArrayRef<double> computeSeconds) const {
   return program;
 }
 
-} // namespace
-
 MappedProgram mlir::strata::mapTiersGreedy(const KernelGraph &graph,
                                            ArrayRef<int> order,
                                            ArrayRef<double> computeSeconds,
@@ -466,6 +444,15 @@ MappedProgram mlir::strata::mapTiersGreedy(const KernelGraph &graph,
   GreedyMapper mapper(graph, order, computeSeconds, tiers, options);
   mapper.run(stats);
   return mapper.build(computeSeconds);
+}
+
+SmallVector<TierValuePlan> mlir::strata::detail::planTiersGreedy(
+    const KernelGraph &graph, ArrayRef<int> order,
+    ArrayRef<double> computeSeconds, ArrayRef<MappingTier> tiers,
+    const TierMappingOptions &options) {
+  GreedyMapper mapper(graph, order, computeSeconds, tiers, options);
+  mapper.run(nullptr);
+  return SmallVector<TierValuePlan>(mapper.getPlans());
 }
 
 MappedProgram mlir::strata::mapTiersToBacking(const KernelGraph &graph,

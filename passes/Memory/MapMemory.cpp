@@ -35,9 +35,13 @@ struct StrataMapMemoryPass final
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (algorithm != "greedy" && algorithm != "dram") {
+    if (algorithm != "greedy" && algorithm != "ilp" && algorithm != "dram") {
       func.emitError() << "strata-map-memory: unknown algorithm '" << algorithm
-                       << "'; expected greedy or dram";
+                       << "'; expected greedy, ilp or dram";
+      return signalPassFailure();
+    }
+    if (timeLimit <= 0) {
+      func.emitError("strata-map-memory: time-limit must be positive");
       return signalPassFailure();
     }
     if (alignment < 1 || !llvm::isPowerOf2_64(alignment)) {
@@ -79,13 +83,32 @@ struct StrataMapMemoryPass final
     TierMappingOptions options;
     options.copies = copies;
     options.alignment = alignment;
-    TierMappingStats stats;
     MappedProgram base =
         mapTiersToBacking(*graph, order, compute, tiers, alignment);
-    MappedProgram program =
-        algorithm == "dram"
-            ? base
-            : mapTiersGreedy(*graph, order, compute, tiers, options, &stats);
+    MappedProgram program;
+    if (algorithm == "dram") {
+      program = base;
+    } else if (algorithm == "greedy") {
+      program = mapTiersGreedy(*graph, order, compute, tiers, options);
+    } else {
+      TierILPOptions limits;
+      limits.timeLimitSeconds = timeLimit;
+      limits.seed = seed;
+      TierILPResult exact =
+          mapTiersILP(*graph, order, compute, tiers, options, limits);
+      program = std::move(exact.program);
+      InFlightDiagnostic diag = func.emitRemark();
+      diag << "strata-map-memory '" << name << "' (ilp, cbc): ";
+      if (exact.status == "greedy")
+        diag << "kept the greedy plan: " << exact.note;
+      else
+        diag << exact.status << ", non-compulsory "
+             << llvm::formatv("{0:F0}", exact.objective) << " B, bound "
+             << llvm::formatv("{0:F0}", exact.bound) << " B, gap "
+             << llvm::formatv("{0:F1}", 100 * exact.gap) << "%, "
+             << exact.variables << " variables, " << exact.constraints
+             << " constraints" << (exact.note.empty() ? "" : "; " + exact.note);
+    }
     SmallVector<PlanViolation> violations = verifyMappedProgram(program);
     if (!violations.empty()) {
       func.emitError() << "strata-map-memory: internal error, the plan for '"
@@ -96,8 +119,9 @@ struct StrataMapMemoryPass final
     SimulationResult allInBacking = simulateMappedProgram(base);
 
     const MappingTier &fast = tiers.front(), &slow = tiers.back();
-    for (int id : stats.tooLarge) {
-      const KGValue &v = graph->values[id];
+    for (const KGValue &v : graph->values) {
+      if (v.producer < 0 || v.bytes <= fast.capacity)
+        continue;
       graph->nodes[v.producer].op->emitRemark()
           << "strata-map-memory: a result of " << v.bytes
           << " B does not fit in '" << fast.name << "' (" << fast.capacity
@@ -110,10 +134,17 @@ struct StrataMapMemoryPass final
       prefetches += op.kind == MappedOpKind::Prefetch;
       evictions += op.kind == MappedOpKind::Evict;
     }
-    int inBacking = stats.valuesInBacking;
-    if (algorithm == "dram")
-      for (const MappedOp &op : program.ops)
-        inBacking += op.writes.size();
+    // Kernel results that never enter the fast tier.
+    SmallVector<bool> prefetched(graph->values.size(), false);
+    for (const MappedOp &op : program.ops)
+      if (op.kind == MappedOpKind::Prefetch)
+        prefetched[program.tensors[op.writes[0]].value] = true;
+    int inBacking = 0;
+    for (const MappedOp &op : program.ops)
+      if (op.kind == MappedOpKind::Kernel)
+        for (int w : op.writes)
+          inBacking += program.tensors[w].tier == program.getBackingTier() &&
+                       !prefetched[program.tensors[w].value];
     numPrefetches += prefetches;
     numEvictions += evictions;
     numInBacking += inBacking;

@@ -157,6 +157,18 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
       behind the compute of the kernels before its use (cost model), later
       where space forces it. `copies=false` allows no copies at all: a
       value lives in one tier its whole life.
+    - `ilp`: a COSMA-style MILP over the same decisions, solved with CBC
+      (one thread, `seed`, `time-limit` seconds, started from the greedy
+      plan): per value and access, binaries for served from the fast
+      tier, kept there since the previous access, prefetched (early enough
+      to hide the transfer, or right before the access) and, per
+      activation, evicted; the fast tier's live bytes within its capacity
+      at every position; minimize non-compulsory off-chip bytes. Offsets
+      are packed greedy by size afterwards (if they overflow, it solves
+      again with less capacity). A remark gives the status, objective,
+      bound and gap; models above 60,000 binaries, runs where CBC finds
+      nothing in time, and plans worse than greedy's keep the greedy plan,
+      with a remark saying why.
     - `dram`: everything in the backing tier (the baseline).
 
     A value larger than the fast tier is placed in the backing tier with a
@@ -177,7 +189,11 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
            "Target whose tiers to map to: built-in name, JSON file, or "
            "empty for the module's">,
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"greedy\"",
-           "greedy or dram">,
+           "greedy, ilp or dram">,
+    Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
+           "ilp: seconds CBC may search">,
+    Option<"seed", "seed", "unsigned", /*default=*/"1",
+           "ilp: CBC's random seed">,
     Option<"copies", "copies", "bool", /*default=*/"true",
            "Allow prefetch and evict copies between tiers">,
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",

@@ -7,7 +7,7 @@
 //                     [--max-recomputations=C] [--seed=N]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
-//                   [--algorithm=greedy|dram] [--copies=true|false]
+//                   [--algorithm=greedy|ilp|dram] [--copies=true|false]
 //                   [--alignment=64] [--format=text|json]
 //   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
 //
@@ -56,6 +56,7 @@
 #include "llvm/Support/WithColor.h"
 #include <chrono>
 #include <numeric>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -460,9 +461,11 @@ static int mapTiers() {
     return fail("map takes no positional arguments; give --graph");
   if (graphFile.empty())
     return fail("map needs --graph FILE.json");
-  if (algorithm != "greedy" && algorithm != "dram")
+  if (algorithm != "greedy" && algorithm != "ilp" && algorithm != "dram")
     return fail("unknown --algorithm '" + algorithm +
-                "' for map; expected greedy or dram");
+                "' for map; expected greedy, ilp or dram");
+  if (timeLimit <= 0)
+    return fail("--time-limit must be positive");
   if (alignment < 1 || !llvm::isPowerOf2_64(alignment))
     return fail("--alignment must be a power of two");
   if (format != "text" && format != "json")
@@ -502,10 +505,19 @@ static int mapTiers() {
   options.alignment = alignment;
   TierMappingStats stats;
   auto start = std::chrono::steady_clock::now();
-  MappedProgram program =
-      algorithm == "dram"
-          ? mapTiersToBacking(graph, order, durations, tiers, alignment)
-          : mapTiersGreedy(graph, order, durations, tiers, options, &stats);
+  MappedProgram program;
+  std::optional<TierILPResult> exact;
+  if (algorithm == "dram") {
+    program = mapTiersToBacking(graph, order, durations, tiers, alignment);
+  } else if (algorithm == "greedy") {
+    program = mapTiersGreedy(graph, order, durations, tiers, options, &stats);
+  } else {
+    TierILPOptions limits;
+    limits.timeLimitSeconds = timeLimit;
+    limits.seed = seed;
+    exact = mapTiersILP(graph, order, durations, tiers, options, limits);
+    program = exact->program;
+  }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -539,6 +551,15 @@ static int mapTiers() {
         {"total_seconds", sim.totalSeconds},
         {"stall_seconds", sim.stallSeconds},
         {"solve_seconds", seconds}};
+    if (exact) {
+      out["status"] = exact->status;
+      out["objective"] = exact->objective;
+      out["bound"] = exact->bound;
+      out["gap"] = exact->gap;
+      out["variables"] = exact->variables;
+      if (!exact->note.empty())
+        out["note"] = exact->note;
+    }
     llvm::outs() << llvm::json::Value(std::move(out)) << "\n";
     return 0;
   }
@@ -556,6 +577,13 @@ static int mapTiers() {
                << getUnavoidableTraffic(program) << " B unavoidable)\n"
                << "simulated time: "
                << llvm::format("%.3f", sim.totalSeconds * 1e6) << " us\n";
+  if (exact)
+    llvm::outs() << "ilp:            " << exact->status << ", objective "
+                 << llvm::format("%.0f", exact->objective) << " B, bound "
+                 << llvm::format("%.0f", exact->bound) << " B, gap "
+                 << llvm::format("%.1f", 100 * exact->gap) << "%"
+                 << (exact->note.empty() ? "" : " (" + exact->note + ")")
+                 << "\n";
   return 0;
 }
 

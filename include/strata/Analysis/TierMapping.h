@@ -133,6 +133,48 @@ MappedProgram mapTiersGreedy(const KernelGraph &graph, ArrayRef<int> order,
                              const TierMappingOptions &options,
                              TierMappingStats *stats = nullptr);
 
+/// Limits of the exact mapper.
+struct TierILPOptions {
+  double timeLimitSeconds = 10;
+  /// Larger models are not built; the greedy plan is returned.
+  int64_t maxVariables = 60000;
+  unsigned seed = 1;
+  /// Start CBC from the greedy plan.
+  bool warmStart = true;
+};
+
+/// What the exact mapper found.
+struct TierILPResult {
+  MappedProgram program;
+  /// "optimal", "feasible" (stopped at the time limit with a plan), or
+  /// "greedy" (the model was too large, CBC found no plan in time, or its
+  /// placements did not pack into the tier: `program` is greedy's, `note`
+  /// says why).
+  std::string status;
+  std::string note;
+  /// Non-compulsory off-chip bytes of the model's plan, and CBC's lower
+  /// bound on them; gap = (objective - bound) / objective.
+  double objective = 0, bound = 0, gap = 0;
+  int64_t variables = 0, constraints = 0;
+  double seconds = 0;
+};
+
+/// The exact mapper, a COSMA-style MILP solved with CBC (single thread,
+/// seeded, time-boxed): per value and access, binaries for "served from
+/// the fast tier", "kept in the fast tier since the previous access",
+/// "prefetched before this access" and, per activation, "evicted"; the live
+/// bytes of the fast tier (sizes rounded up to the alignment) within its
+/// capacity at every position; minimize the non-compulsory off-chip bytes.
+/// A prefetch starts where the greedy mapper's would (early enough to hide
+/// behind compute). Offsets are then packed greedy-by-size; if the packing
+/// overflows the tier, the model is solved again with the capacity reduced
+/// by the overflow (a few times) before falling back to greedy.
+TierILPResult mapTiersILP(const KernelGraph &graph, ArrayRef<int> order,
+                          ArrayRef<double> computeSeconds,
+                          ArrayRef<MappingTier> tiers,
+                          const TierMappingOptions &options,
+                          const TierILPOptions &ilp);
+
 /// Everything in the backing tier: the baseline the mapper is measured
 /// against.
 MappedProgram mapTiersToBacking(const KernelGraph &graph, ArrayRef<int> order,

@@ -1,7 +1,9 @@
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram algorithm=magic}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALGO
-// ALGO: error: strata-map-memory: unknown algorithm 'magic'; expected greedy or dram
+// ALGO: error: strata-map-memory: unknown algorithm 'magic'; expected greedy, ilp or dram
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram alignment=48}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALIGN
 // ALIGN: error: strata-map-memory: alignment must be a power of two, got 48
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram algorithm=ilp time-limit=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMIT
+// LIMIT: error: strata-map-memory: time-limit must be positive
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=nope}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TARGET
 // TARGET: error: {{.*}}nope
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram cost-model=oracle}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=MODEL

@@ -5,6 +5,11 @@
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-map-memory{algorithm=dram}))' 2>/dev/null | FileCheck %s --check-prefix=DRAM
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-map-memory{algorithm=dram}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=DRAM-REMARK
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-map-memory{alignment=256}))' 2>/dev/null | FileCheck %s --check-prefix=ALIGN
+// The exact mapper proves the greedy plan of the skip graph optimal.
+// RUN: strata-opt %s -p 'builtin.module(func.func(strata-map-memory{algorithm=ilp}))' -o %t.ilp.mlir 2>&1 | FileCheck %s --check-prefix=ILP
+// ILP: remark: strata-map-memory 'skip' (ilp, cbc): optimal, non-compulsory 800 B, bound 800 B, gap 0.0%, {{[0-9]+}} variables, {{[0-9]+}} constraints
+// ILP: remark: strata-map-memory 'skip' (ilp, tiny): {{.*}}; off-chip 1600 B (non-compulsory 800 B)
+// RUN: strata-opt %t.ilp.mlir -p 'builtin.module(func.func(strata-verify-memory-plan))' -o /dev/null
 // The plan prints, parses back and passes the verifier; mapping is
 // deterministic.
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-map-memory))' -o %t.mlir
