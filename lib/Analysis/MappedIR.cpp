@@ -116,13 +116,15 @@ FailureOr<MappedFunction> mlir::strata::readMappedFunction(
     }
     if (isa<PrefetchOp, EvictOp>(op)) {
       auto placement = op.getAttrOfType<PlacementAttr>("placement");
-      auto source = tensorOf.find(op.getOperand(0));
-      if (source == tensorOf.end())
+      auto found = tensorOf.find(op.getOperand(0));
+      if (found == tensorOf.end())
         return op.emitError("copies a tensor that is not part of the plan");
+      // addTensor grows tensorOf: keep the id, not the iterator.
+      int source = found->second;
       FailureOr<int> tier = tierOf(placement, &op);
       if (failed(tier))
         return failure();
-      int value = program.tensors[source->second].value;
+      int value = program.tensors[source].value;
       FailureOr<int> id =
           addTensor(op.getResult(0), *tier, placement.getOffset(),
                     placement.getAlignment(), value, &op);
@@ -132,7 +134,7 @@ FailureOr<MappedFunction> mlir::strata::readMappedFunction(
       copy.kind =
           isa<PrefetchOp>(op) ? MappedOpKind::Prefetch : MappedOpKind::Evict;
       copy.position = 2 * kernels;
-      copy.reads = {source->second};
+      copy.reads = {source};
       copy.writes = {*id};
       program.ops.push_back(copy);
       out.ops.push_back(&op);
@@ -140,7 +142,8 @@ FailureOr<MappedFunction> mlir::strata::readMappedFunction(
     }
     if (isKernelGraphView(&op)) {
       if (auto it = tensorOf.find(op.getOperand(0)); it != tensorOf.end()) {
-        tensorOf[op.getResult(0)] = it->second;
+        int id = it->second;
+        tensorOf[op.getResult(0)] = id;
         continue;
       }
     }
