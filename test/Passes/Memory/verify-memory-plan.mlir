@@ -89,3 +89,20 @@ func.func @arena_tier(%a: tensor<64xf32>) -> tensor<64xf32> attributes {strata.a
   %1 = tosa.exp %0 {strata.placement = [#strata.placement<tier = "dram", offset = 0, alignment = 64>]} : (tensor<64xf32>) -> tensor<64xf32>
   return %1 : tensor<64xf32>
 }
+
+// -----
+
+func.func @untracked() -> tensor<64xf32> {
+  %e = tensor.empty() : tensor<64xf32>
+  // expected-error @+1 {{copies a tensor that is not part of the plan}}
+  %0 = strata.prefetch %e : tensor<64xf32> to #strata.placement<tier = "sram", offset = 0, alignment = 64>
+  return %0 : tensor<64xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a tier plan needs static shapes, but value has type 'tensor<?xf32>'}}
+func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
+  %0 = strata.evict %a : tensor<?xf32> to #strata.placement<tier = "dram", offset = 0, alignment = 64>
+  return %0 : tensor<?xf32>
+}
