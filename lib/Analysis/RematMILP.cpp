@@ -171,6 +171,7 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
       outputsBefore += p.mem[t];
   }
 
+  std::lock_guard<std::mutex> lock(getCbcMutex());
   Cbc_Model *model = Cbc_newModel();
   m.load(model);
   Cbc_setLogLevel(model, 0);

@@ -13,10 +13,20 @@
 
 #include <coin/Cbc_C_Interface.h>
 
+#include <mutex>
 #include <utility>
 #include <vector>
 
 namespace mlir::strata::detail {
+
+/// CBC's solve (through the C interface, CbcMain) keeps state in globals:
+/// two solves at once (the pass manager runs function passes in parallel)
+/// corrupt each other. Every CBC model is built, solved and freed under
+/// this lock.
+inline std::mutex &getCbcMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
 
 /// A sparse model assembled row by row, loaded into CBC in one call.
 struct SparseModel {

@@ -132,6 +132,33 @@ public:
           m.row({{c.x[0], 1}}, 0, 0);
       }
 
+      // Which accesses the defining kernel's run serves (d), and whether
+      // it is evicted right after access i - 1 (z, at the slot after it):
+      // the only case in which a value holds the fast tier at that slot
+      // without being kept for access i.
+      SmallVector<int> d(n, -1), z(n + 1, -1);
+      if (act && c.e >= 0) {
+        d[0] = c.x[0];
+        for (int i = 1; i < n; ++i) {
+          d[i] = m.column(0, 1, 0, false);
+          m.row({{d[i], 1}, {c.r[i], -1}}, -1e30, 0);
+          m.row({{d[i], 1}, {c.x[i], -1}}, -1e30, 0);
+          m.row({{d[i], 1}, {d[i - 1], -1}}, -1e30, 0);
+          m.row({{d[i], 1}, {c.r[i], -1}, {d[i - 1], -1}}, -1, 1e30);
+        }
+        for (int i = 1; i <= n; ++i) {
+          z[i] = m.column(0, 1, 0, false);
+          std::vector<std::pair<int, double>> terms = {
+              {z[i], 1}, {d[i - 1], -1}, {c.e, -1}};
+          if (i < n)
+            terms.push_back({c.r[i], 1});
+          m.row(terms, -1, 1e30);
+        }
+        if (n > 0)
+          occupancy[kernelPosition(plan.accesses[n - 1]) + 1].push_back(
+              {z[n], aligned});
+      }
+
       // Fast-tier occupancy, position by position.
       for (int i = 0; i < n; ++i) {
         int at = kernelPosition(plan.accesses[i]);
@@ -139,8 +166,9 @@ public:
         int from = i > 0 ? kernelPosition(plan.accesses[i - 1]) + 1 : 0;
         for (int pos = from; pos < at; ++pos) {
           if (i > 0)
-            occupancy[pos].push_back(
-                {pos == from ? c.x[i - 1] : c.r[i], aligned});
+            occupancy[pos].push_back({c.r[i], aligned});
+          if (i > 0 && pos == from && z[i] >= 0)
+            occupancy[pos].push_back({z[i], aligned});
           if (c.p[i] >= 0 && c.lead[i] <= pos)
             occupancy[pos].push_back({c.p[i], aligned});
           if (c.late[i] >= 0 && pos == 2 * plan.accesses[i])
@@ -174,10 +202,10 @@ public:
     return 2 * (hidden ? lo : first);
   }
 
-  /// The MIP start: the greedy plan's decisions.
-  void setWarmStart(Cbc_Model *model, ArrayRef<TierValuePlan> greedy) const {
-    std::vector<int> cols;
-    std::vector<double> values;
+  /// The MIP start: the greedy plan's decisions, as columns and values
+  /// (CBC may read them when it solves: they must outlive the solve).
+  void getWarmStart(ArrayRef<TierValuePlan> greedy, std::vector<int> &cols,
+                    std::vector<double> &values) const {
     auto set = [&](int col, bool value) {
       if (col >= 0) {
         cols.push_back(col);
@@ -207,7 +235,6 @@ public:
       }
       set(c.e, plan.evicted);
     }
-    Cbc_setMIPStartI(model, cols.size(), cols.data(), values.data());
   }
 
   /// Turns a solution into runs; offsets are left for the packer.
@@ -319,6 +346,7 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     double remaining = ilp.timeLimitSeconds - elapsed();
     if (remaining <= 0)
       return fallBack("no time left for CBC");
+    std::lock_guard<std::mutex> lock(getCbcMutex());
     Cbc_Model *cbc = Cbc_newModel();
     model.m.load(cbc);
     Cbc_setLogLevel(cbc, 0);
@@ -330,8 +358,13 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     Cbc_setParameter(cbc, "randomSeed", seedText.c_str());
     Cbc_setMaximumSeconds(cbc, std::max(0.1, remaining));
     Cbc_setAllowableFractionGap(cbc, 1e-9);
-    if (ilp.warmStart)
-      model.setWarmStart(cbc, greedy);
+    std::vector<int> startColumns;
+    std::vector<double> startValues;
+    if (ilp.warmStart) {
+      model.getWarmStart(greedy, startColumns, startValues);
+      Cbc_setMIPStartI(cbc, startColumns.size(), startColumns.data(),
+                       startValues.data());
+    }
     Cbc_solve(cbc);
     const double *solution = Cbc_bestSolution(cbc);
     bool optimal = Cbc_isProvenOptimal(cbc);
@@ -358,8 +391,8 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
       if (simulateMappedProgram(exact).nonCompulsoryBytes >
           simulateMappedProgram(fromGreedy).nonCompulsoryBytes)
         return fallBack("greedy's plan moves fewer bytes than the model's "
-                        "best (the model fixes when prefetches start and "
-                        "counts a slot after each stay)");
+                        "best (the model offers a prefetch two start "
+                        "positions, and its offsets are packed afterwards)");
       result.status = optimal && attempt == 0 ? "optimal" : "feasible";
       if (attempt > 0)
         result.note = llvm::formatv("solved {0} times: the offsets of the "
