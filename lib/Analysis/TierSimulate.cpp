@@ -8,6 +8,7 @@
 #include "strata/Analysis/TierMapping.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -262,6 +263,20 @@ mlir::strata::simulateMappedProgram(const MappedProgram &program) {
     }
   result.nonCompulsoryBytes = result.offchipBytes - result.compulsoryBytes;
   return result;
+}
+
+int mlir::strata::countResultsOnlyInBacking(const MappedProgram &program) {
+  llvm::DenseSet<int> prefetched;
+  for (const MappedOp &op : program.ops)
+    if (op.kind == MappedOpKind::Prefetch)
+      prefetched.insert(program.tensors[op.writes[0]].value);
+  int count = 0;
+  for (const MappedOp &op : program.ops)
+    if (op.kind == MappedOpKind::Kernel)
+      for (int w : op.writes)
+        count += program.tensors[w].tier == program.getBackingTier() &&
+                 !prefetched.count(program.tensors[w].value);
+  return count;
 }
 
 int64_t mlir::strata::getUnavoidableTraffic(const MappedProgram &program) {

@@ -134,17 +134,7 @@ struct StrataMapMemoryPass final
       prefetches += op.kind == MappedOpKind::Prefetch;
       evictions += op.kind == MappedOpKind::Evict;
     }
-    // Kernel results that never enter the fast tier.
-    SmallVector<bool> prefetched(graph->values.size(), false);
-    for (const MappedOp &op : program.ops)
-      if (op.kind == MappedOpKind::Prefetch)
-        prefetched[program.tensors[op.writes[0]].value] = true;
-    int inBacking = 0;
-    for (const MappedOp &op : program.ops)
-      if (op.kind == MappedOpKind::Kernel)
-        for (int w : op.writes)
-          inBacking += program.tensors[w].tier == program.getBackingTier() &&
-                       !prefetched[program.tensors[w].value];
+    int inBacking = countResultsOnlyInBacking(program);
     numPrefetches += prefetches;
     numEvictions += evictions;
     numInBacking += inBacking;

@@ -503,14 +503,13 @@ static int mapTiers() {
   TierMappingOptions options;
   options.copies = copies;
   options.alignment = alignment;
-  TierMappingStats stats;
   auto start = std::chrono::steady_clock::now();
   MappedProgram program;
   std::optional<TierILPResult> exact;
   if (algorithm == "dram") {
     program = mapTiersToBacking(graph, order, durations, tiers, alignment);
   } else if (algorithm == "greedy") {
-    program = mapTiersGreedy(graph, order, durations, tiers, options, &stats);
+    program = mapTiersGreedy(graph, order, durations, tiers, options);
   } else {
     TierILPOptions limits;
     limits.timeLimitSeconds = timeLimit;
@@ -543,7 +542,7 @@ static int mapTiers() {
         {"arena_bytes", std::move(arenas)},
         {"prefetches", prefetches},
         {"evictions", evictions},
-        {"values_in_backing", stats.valuesInBacking},
+        {"values_in_backing", countResultsOnlyInBacking(program)},
         {"offchip_bytes", sim.offchipBytes},
         {"compulsory_bytes", sim.compulsoryBytes},
         {"non_compulsory_bytes", sim.nonCompulsoryBytes},

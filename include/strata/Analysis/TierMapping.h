@@ -182,6 +182,10 @@ MappedProgram mapTiersToBacking(const KernelGraph &graph, ArrayRef<int> order,
                                 ArrayRef<MappingTier> tiers,
                                 int64_t alignment = 64);
 
+/// Kernel results that never enter the fastest tier (written to the backing
+/// tier and never prefetched).
+int countResultsOnlyInBacking(const MappedProgram &program);
+
 /// A rule of a valid plan that a mapped program breaks.
 struct PlanViolation {
   /// The tensor concerned, and the one it clashes with (or -1).
