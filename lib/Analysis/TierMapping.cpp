@@ -77,9 +77,7 @@ public:
     stepOf.assign(graph.nodes.size(), -1);
     for (auto [s, node] : llvm::enumerate(order))
       stepOf[node] = s;
-    prefix.assign(order.size() + 1, 0);
-    for (auto [s, node] : llvm::enumerate(order))
-      prefix[s + 1] = prefix[s] + computeSeconds[node];
+    prefix = getComputePrefix(order, computeSeconds);
     plans = initTierPlans(graph, order);
   }
 
@@ -226,24 +224,12 @@ private:
       return false;
     // Start as late as hides the transfer behind the kernels before the
     // first use, but no earlier than allowed; later if space forces it.
-    const MappingTier &slow = tiers.back();
-    double transfer = slow.latency + double(p.bytes) / slow.bandwidth;
-    int want = lowestStep;
-    {
-      int lo = lowestStep, hi = first;
-      while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (prefix[first] - prefix[mid] >= transfer)
-          lo = mid;
-        else
-          hi = mid - 1;
-      }
-      if (prefix[first] - prefix[lo] >= transfer)
-        want = lo;
-    }
+    std::optional<int> hiding = getHidingStart(
+        prefix, lowestStep, first, getTransferSeconds(tiers, p.bytes));
+    int want = hiding.value_or(lowestStep);
     if (goal == Goal::Time) {
       std::optional<int64_t> offset;
-      if (prefix[first] - prefix[want] >= transfer)
+      if (hiding)
         offset = arena.findBestFit(2 * want, last, p.bytes);
       if (!offset)
         return false;
@@ -273,8 +259,7 @@ private:
   /// has finished, if the link is free, judged by the kernels' compute:
   /// the slot before the first kernel that starts after it.
   int getCopyDrainPosition(int step, int64_t bytes) const {
-    const MappingTier &slow = tiers.back();
-    double transfer = slow.latency + double(bytes) / slow.bandwidth;
+    double transfer = getTransferSeconds(tiers, bytes);
     int numSteps = order.size();
     auto it = std::lower_bound(prefix.begin() + step, prefix.end(),
                                prefix[std::min(step, numSteps)] + transfer);
@@ -294,6 +279,38 @@ private:
 };
 
 } // namespace
+
+SmallVector<double>
+mlir::strata::detail::getComputePrefix(ArrayRef<int> order,
+                                       ArrayRef<double> computeSeconds) {
+  SmallVector<double> prefix(order.size() + 1, 0);
+  for (auto [s, node] : llvm::enumerate(order))
+    prefix[s + 1] = prefix[s] + computeSeconds[node];
+  return prefix;
+}
+
+double mlir::strata::detail::getTransferSeconds(ArrayRef<MappingTier> tiers,
+                                                int64_t bytes) {
+  const MappingTier &slow = tiers.back();
+  return slow.latency + double(bytes) / slow.bandwidth;
+}
+
+std::optional<int> mlir::strata::detail::getHidingStart(ArrayRef<double> prefix,
+                                                        int lowest, int first,
+                                                        double transfer) {
+  if (lowest > first || prefix[first] - prefix[lowest] < transfer)
+    return std::nullopt;
+  // The compute before `first` shrinks as the start moves later.
+  int lo = lowest, hi = first;
+  while (lo < hi) {
+    int mid = (lo + hi + 1) / 2;
+    if (prefix[first] - prefix[mid] >= transfer)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
 
 SmallVector<TierValuePlan>
 mlir::strata::detail::initTierPlans(const KernelGraph &graph,
@@ -473,7 +490,8 @@ MappedProgram mlir::strata::mapTiersToBacking(const KernelGraph &graph,
   mapper.run(nullptr);
   MappedProgram program = mapper.build(computeSeconds);
   if (tiers.size() == 1) {
-    // Drop the placeholder tier: every tensor is in the only one.
+    // Drop the empty fast tier added above: every tensor is in the only
+    // real one.
     program.tiers.erase(program.tiers.begin());
     program.arenaBytes.erase(program.arenaBytes.begin());
     for (MappedTensor &t : program.tensors)

@@ -46,9 +46,7 @@ public:
           const TierMappingOptions &options)
       : graph(graph), order(order), tiers(tiers), options(options),
         plans(initTierPlans(graph, order)) {
-    prefix.assign(order.size() + 1, 0);
-    for (auto [s, node] : llvm::enumerate(order))
-      prefix[s + 1] = prefix[s] + computeSeconds[node];
+    prefix = getComputePrefix(order, computeSeconds);
   }
 
   /// Builds the model for a fast tier of `capacity` bytes.
@@ -188,18 +186,9 @@ public:
   int getLead(const TierValuePlan &plan, int i) const {
     int first = plan.accesses[i];
     int lowest = i > 0 ? plan.accesses[i - 1] + 1 : 0;
-    const MappingTier &slow = tiers.back();
-    double transfer = slow.latency + double(plan.bytes) / slow.bandwidth;
-    int lo = lowest, hi = first;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) / 2;
-      if (prefix[first] - prefix[mid] >= transfer)
-        lo = mid;
-      else
-        hi = mid - 1;
-    }
-    bool hidden = lo <= first && prefix[first] - prefix[lo] >= transfer;
-    return 2 * (hidden ? lo : first);
+    std::optional<int> start = getHidingStart(
+        prefix, lowest, first, getTransferSeconds(tiers, plan.bytes));
+    return 2 * start.value_or(first);
   }
 
   /// The MIP start: the greedy plan's decisions, as columns and values

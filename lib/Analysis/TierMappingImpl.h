@@ -12,6 +12,8 @@
 
 #include "strata/Analysis/TierMapping.h"
 
+#include <optional>
+
 namespace mlir::strata::detail {
 
 /// Position of the kernel at `step` (copies before it stand at 2 * step).
@@ -55,6 +57,20 @@ struct TierValuePlan {
         runs, [&](const TierRun &r) { return r.first <= a && a <= r.last; });
   }
 };
+
+/// Compute seconds of the first s steps of `order`, for s = 0..K.
+SmallVector<double> getComputePrefix(ArrayRef<int> order,
+                                     ArrayRef<double> computeSeconds);
+
+/// Seconds to copy `bytes` over the backing tier's link.
+double getTransferSeconds(ArrayRef<MappingTier> tiers, int64_t bytes);
+
+/// The latest step q in [lowest, first] such that the kernels of steps
+/// [q, first) compute for at least `transfer` seconds (`prefix` from
+/// getComputePrefix): where a copy must start to hide behind them; none if
+/// even `lowest` is too late.
+std::optional<int> getHidingStart(ArrayRef<double> prefix, int lowest,
+                                  int first, double transfer);
 
 /// One plan per value of `graph`, with its accesses in `order`'s steps and
 /// nothing decided.

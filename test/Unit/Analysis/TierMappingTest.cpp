@@ -303,6 +303,30 @@ TEST(TierPlanVerifier, RejectsBrokenPlans) {
   }
 }
 
+/// A random layered graph: node i reads some of the 4 nodes before it and,
+/// half the time, a weight; the last node is the result.
+GraphBuilder randomTierGraph(std::mt19937 &rng, int n) {
+  GraphBuilder b;
+  for (int i = 0; i < n; ++i) {
+    SmallVector<int> inputs;
+    for (int j = std::max(0, i - 4); j < i; ++j)
+      if (rng() % 3 == 0)
+        inputs.push_back(j);
+    b.node(64 * (1 + rng() % 20), inputs);
+    if (rng() % 2) {
+      int w = b.graph.values.size();
+      b.graph.values.push_back({int64_t(64 * (1 + rng() % 10)),
+                                ValueKind::Constant,
+                                -1,
+                                {i},
+                                false});
+      b.graph.nodes[i].inputs.push_back(w);
+    }
+  }
+  b.output(n - 1);
+  return b;
+}
+
 /// Random layered graphs with weights: every plan verifies, every mapping
 /// moves the same compulsory bytes, and no mapping moves more than the
 /// all-DRAM baseline.
@@ -310,26 +334,8 @@ TEST(TierMapping, RandomPlansAreValidAndNeverWorseThanDram) {
   std::mt19937 rng(7);
   TierMappingStats stats;
   for (int trial = 0; trial < 60; ++trial) {
-    GraphBuilder b;
     int n = 5 + trial % 25;
-    for (int i = 0; i < n; ++i) {
-      SmallVector<int> inputs;
-      for (int j = std::max(0, i - 4); j < i; ++j)
-        if (rng() % 3 == 0)
-          inputs.push_back(j);
-      b.node(64 * (1 + rng() % 20), inputs);
-      if (rng() % 2) {
-        // A weight read by this node.
-        int w = b.graph.values.size();
-        b.graph.values.push_back({int64_t(64 * (1 + rng() % 10)),
-                                  ValueKind::Constant,
-                                  -1,
-                                  {i},
-                                  false});
-        b.graph.nodes[i].inputs.push_back(w);
-      }
-    }
-    b.output(n - 1);
+    GraphBuilder b = randomTierGraph(rng, n);
     SmallVector<double> compute;
     for (int i = 0; i < n; ++i)
       compute.push_back(1e-7 * (1 + rng() % 10));
@@ -360,29 +366,6 @@ TEST(TierMapping, RandomPlansAreValidAndNeverWorseThanDram) {
 } // namespace
 
 namespace {
-
-/// Random layered graphs with weights (as above), for the exact mapper.
-GraphBuilder randomTierGraph(std::mt19937 &rng, int n) {
-  GraphBuilder b;
-  for (int i = 0; i < n; ++i) {
-    SmallVector<int> inputs;
-    for (int j = std::max(0, i - 4); j < i; ++j)
-      if (rng() % 3 == 0)
-        inputs.push_back(j);
-    b.node(64 * (1 + rng() % 20), inputs);
-    if (rng() % 2) {
-      int w = b.graph.values.size();
-      b.graph.values.push_back({int64_t(64 * (1 + rng() % 10)),
-                                ValueKind::Constant,
-                                -1,
-                                {i},
-                                false});
-      b.graph.nodes[i].inputs.push_back(w);
-    }
-  }
-  b.output(n - 1);
-  return b;
-}
 
 TEST(TierMappingILP, NeverWorseThanGreedyAndMatchesTheSimulator) {
   std::mt19937 rng(11);
