@@ -16,14 +16,6 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-SmallVector<MappingTier>
-mlir::strata::getMappingTiers(const TargetDescription &target) {
-  SmallVector<MappingTier> tiers;
-  for (const MemoryTier &t : target.tiers)
-    tiers.push_back({t.name, (int64_t)t.capacity, t.bandwidth, t.latency});
-  return tiers;
-}
-
 SmallVector<double> mlir::strata::getComputeSeconds(const KernelGraph &graph,
                                                     CostModel &model) {
   SmallVector<double> seconds;
@@ -48,7 +40,7 @@ FailureOr<MappedFunction> mlir::strata::readMappedFunction(
     func::FuncOp func, const TargetDescription &target, CostModel &model) {
   MappedFunction out;
   MappedProgram &program = out.program;
-  program.tiers = getMappingTiers(target);
+  program.tiers = target.tiers;
   Block &block = func.getBody().front();
 
   if (!hasTierPlan(func)) {
@@ -273,13 +265,11 @@ void mlir::strata::writeMappedProgram(func::FuncOp func,
     const MappedTensor &dst = program.tensors[op.writes[0]];
     Operation *copy =
         op.kind == MappedOpKind::Prefetch
-            ? builder
-                  .create<PrefetchOp>(source.getLoc(), source.getType(), source,
-                                      placementOf(dst))
+            ? PrefetchOp::create(builder, source.getLoc(), source.getType(),
+                                 source, placementOf(dst))
                   .getOperation()
-            : builder
-                  .create<EvictOp>(source.getLoc(), source.getType(), source,
-                                   placementOf(dst))
+            : EvictOp::create(builder, source.getLoc(), source.getType(),
+                              source, placementOf(dst))
                   .getOperation();
     valueOf[op.writes[0]] = copy->getResult(0);
   }

@@ -132,7 +132,7 @@ public:
         const TierValuePlan &p = plans[id];
         if (!p.defFast && p.runs.empty()) {
           ++stats->valuesInBacking;
-          if (p.bytes > tiers.front().capacity)
+          if (p.bytes > (int64_t)tiers.front().capacity)
             stats->tooLarge.push_back(id);
         }
         stats->evictions += p.evicted;

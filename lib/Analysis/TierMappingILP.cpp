@@ -71,7 +71,7 @@ public:
           constant += bytes;
       if (!act)
         constant -= bytes;
-      if (plan.bytes > tiers.front().capacity)
+      if (plan.bytes > (int64_t)tiers.front().capacity)
         continue;
       ValueColumns &c = columns[id];
       double aligned = llvm::alignTo(plan.bytes, options.alignment);
@@ -372,7 +372,7 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     model.decode(solution);
     Cbc_deleteModel(cbc);
     int64_t arena = model.pack();
-    if (arena <= tiers.front().capacity) {
+    if (arena <= (int64_t)tiers.front().capacity) {
       MappedProgram exact = buildMappedProgram(
           graph, order, computeSeconds, tiers, options.alignment, model.plans);
       MappedProgram fromGreedy = buildMappedProgram(

@@ -82,7 +82,7 @@ mlir::strata::verifyMappedProgram(const MappedProgram &program) {
       report(i, -1, -1,
              llvm::formatv("offset {0} is not a multiple of alignment {1}",
                            t.offset, t.alignment));
-    if (t.offset + t.bytes > tier.capacity)
+    if (t.offset + t.bytes > (int64_t)tier.capacity)
       report(i, -1, -1,
              llvm::formatv("[{0}, {1}) exceeds the capacity of tier '{2}' "
                            "({3} B)",

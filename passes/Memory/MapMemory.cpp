@@ -78,7 +78,7 @@ struct StrataMapMemoryPass final
     SmallVector<double> compute = getComputeSeconds(*graph, **model);
     SmallVector<int> order(graph->nodes.size());
     std::iota(order.begin(), order.end(), 0);
-    SmallVector<MappingTier> tiers = getMappingTiers(*desc);
+    ArrayRef<MappingTier> tiers = desc->tiers;
 
     TierMappingOptions options;
     options.copies = copies;
@@ -120,7 +120,7 @@ struct StrataMapMemoryPass final
 
     const MappingTier &fast = tiers.front(), &slow = tiers.back();
     for (const KGValue &v : graph->values) {
-      if (v.producer < 0 || v.bytes <= fast.capacity)
+      if (v.producer < 0 || v.bytes <= (int64_t)fast.capacity)
         continue;
       graph->nodes[v.producer].op->emitRemark()
           << "strata-map-memory: a result of " << v.bytes

@@ -480,12 +480,9 @@ static int mapTiers() {
     diagStream << diag.str();
     return success();
   });
-  FailureOr<TargetDescription> target;
-  if (StringRef(targetSpec).ends_with(".json") ||
-      StringRef(targetSpec).contains('/'))
-    target = loadTargetFile(targetSpec, &context);
-  else
-    target = getBuiltinTarget(targetSpec, UnknownLoc::get(&context));
+  // The same target resolution as the passes' `target=` option.
+  OwningOpRef<ModuleOp> scope = ModuleOp::create(UnknownLoc::get(&context));
+  FailureOr<TargetDescription> target = resolveTarget(targetSpec, *scope);
   if (failed(target))
     return fail("--target: " + diagnostics);
   llvm::Expected<AbstractGraph> g = readGraph(graphFile);
@@ -496,9 +493,7 @@ static int mapTiers() {
   KernelGraph graph = inProgramOrder(*g, newToOld, &durations);
   SmallVector<int> order(graph.nodes.size());
   std::iota(order.begin(), order.end(), 0);
-  SmallVector<MappingTier> tiers;
-  for (const MemoryTier &t : target->tiers)
-    tiers.push_back({t.name, (int64_t)t.capacity, t.bandwidth, t.latency});
+  ArrayRef<MappingTier> tiers = target->tiers;
 
   TierMappingOptions options;
   options.copies = copies;

@@ -19,9 +19,6 @@
 
 namespace mlir::strata {
 
-/// The tiers of `target` as the mapper sees them, fastest first.
-SmallVector<MappingTier> getMappingTiers(const TargetDescription &target);
-
 /// Per node of `graph`: the cost model's compute time for its op (0 where
 /// the model has no estimate).
 SmallVector<double> getComputeSeconds(const KernelGraph &graph,

@@ -21,6 +21,7 @@
 #define STRATA_ANALYSIS_TIERMAPPING_H
 
 #include "strata/Analysis/KernelGraph.h"
+#include "strata/Target/Target.h"
 
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
@@ -31,15 +32,8 @@
 
 namespace mlir::strata {
 
-/// A memory tier as the mapping sees it (see MemoryTier).
-struct MappingTier {
-  std::string name;
-  int64_t capacity = 0;
-  /// Bytes per second between the tier and the compute units.
-  double bandwidth = 0;
-  /// Seconds per transfer.
-  double latency = 0;
-};
+/// The mappers take a target's tiers as they are.
+using MappingTier = MemoryTier;
 
 /// One tensor of a mapped program: a value's data in one tier.
 struct MappedTensor {

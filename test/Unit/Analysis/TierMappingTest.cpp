@@ -15,7 +15,8 @@ using mlir::strata::test::GraphBuilder;
 namespace {
 
 SmallVector<MappingTier> twoTiers(int64_t sram) {
-  return {{"sram", sram, 1e12, 0.0}, {"dram", int64_t(1) << 30, 1e9, 0.0}};
+  return {{"sram", uint64_t(sram), 1e12, 0.0},
+          {"dram", uint64_t(1) << 30, 1e9, 0.0}};
 }
 
 std::string describe(ArrayRef<PlanViolation> violations) {
