@@ -7,8 +7,12 @@
 
 #include "strata/CostModel/CostModel.h"
 
+#include "strata/CostModel/LearnedModel.h"
+
 #include "dialects/Strata/IR/StrataOps.h"
 #include "llvm/ADT/STLExtras.h"
+
+#include <atomic>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -26,24 +30,63 @@ FailureOr<CostEstimate> CostModel::estimateOnUnit(Operation *op,
   return estimate(op);
 }
 
+void CostModel::estimateBatch(ArrayRef<Operation *> ops,
+                              SmallVectorImpl<FailureOr<CostEstimate>> &out) {
+  out.clear();
+  for (Operation *op : ops)
+    out.push_back(estimate(op));
+}
+
+static std::atomic<MeasuredCostModelFactory> measuredFactory{nullptr};
+
+void mlir::strata::registerMeasuredCostModel(MeasuredCostModelFactory factory) {
+  measuredFactory = factory;
+}
+
 ArrayRef<StringRef> mlir::strata::getCostModelNames() {
-  static const StringRef names[] = {"roofline"};
+  static const StringRef names[] = {"roofline", "learned", "measured"};
   return names;
 }
 
 FailureOr<std::unique_ptr<CostModel>>
-mlir::strata::createCostModel(StringRef name, StringRef targetSpec,
+mlir::strata::createCostModel(StringRef spec, StringRef targetSpec,
                               Operation *scope) {
-  if (!llvm::is_contained(getCostModelNames(), name)) {
-    InFlightDiagnostic diag = scope->emitError() << "unknown cost model '"
-                                                 << name << "'; available:";
-    llvm::interleave(
-        getCostModelNames(), [&](StringRef n) { diag << " '" << n << "'"; },
-        [&] { diag << ","; });
+  auto [name, file] = spec.split(':');
+  if (!llvm::is_contained(getCostModelNames(), name) ||
+      (spec.contains(':') && (name != "learned" || file.empty()))) {
+    InFlightDiagnostic diag = scope->emitError()
+                              << "unknown cost model '" << spec
+                              << "'; available: 'roofline', 'learned', "
+                                 "'learned:FILE', 'measured'";
     return failure();
   }
   FailureOr<TargetDescription> target = resolveTarget(targetSpec, scope);
   if (failed(target))
     return failure();
-  return createRooflineCostModel(std::move(*target));
+  if (name == "roofline")
+    return createRooflineCostModel(std::move(*target));
+  if (name == "measured") {
+    MeasuredCostModelFactory factory = measuredFactory.load();
+    if (!factory) {
+      scope->emitError() << "cost model 'measured' needs the JIT runtime, "
+                            "which this tool does not link; use strata-opt "
+                            "or strata-run";
+      return failure();
+    }
+    return factory(std::move(*target));
+  }
+  std::string path = file.empty() ? getDefaultLearnedModelPath() : file.str();
+  llvm::Expected<std::shared_ptr<const LearnedModelFile>> model =
+      loadLearnedModel(path);
+  if (!model) {
+    scope->emitError() << llvm::toString(model.takeError());
+    return failure();
+  }
+  std::string here = getMachineFingerprint();
+  if ((*model)->getMachine() != here && (*model)->claimMachineWarning())
+    scope->emitWarning() << "cost model '" << path
+                         << "' was trained on another machine ("
+                         << (*model)->getMachine() << "; this one: " << here
+                         << "); its estimates may not transfer";
+  return createLearnedCostModel(std::move(*target), std::move(*model));
 }

@@ -88,6 +88,12 @@ public:
   /// Dispatches to estimateGroup or estimateOp.
   FailureOr<CostEstimate> estimate(Operation *op);
 
+  /// Estimates every op of `ops` (ops or groups) into `out`, one entry per
+  /// op. Passes that weigh many candidates ask in batches: a learned model
+  /// answers a batch in one call. The default asks one at a time.
+  virtual void estimateBatch(ArrayRef<Operation *> ops,
+                             SmallVectorImpl<FailureOr<CostEstimate>> &out);
+
   /// Cost of `op` (an op or a group) run on one instance of the target's
   /// compute unit `unit` (an index into getTarget().units), for placing
   /// kernels on units. The default ignores the unit.
@@ -106,11 +112,23 @@ std::unique_ptr<CostModel> createRooflineCostModel(TargetDescription target);
 /// Names accepted by createCostModel, in a fixed order.
 ArrayRef<StringRef> getCostModelNames();
 
-/// Creates the model named `name` for the target that `targetSpec` resolves
-/// to from `scope` (see resolveTarget). Emits an error at `scope` and fails
-/// for an unknown name or target.
+/// Creates the model that `spec` names for the target that `targetSpec`
+/// resolves to from `scope` (see resolveTarget):
+///   roofline        the analytical model
+///   learned         the default learned model (LearnedModel.h)
+///   learned:FILE    the learned model in FILE
+///   measured        compiles and times each kernel (where a tool has
+///                   registered the measuring runtime)
+/// Emits an error at `scope` and fails for an unknown name or target, or a
+/// model file that cannot be used; warns when a learned model was trained
+/// on another machine.
 FailureOr<std::unique_ptr<CostModel>>
-createCostModel(StringRef name, StringRef targetSpec, Operation *scope);
+createCostModel(StringRef spec, StringRef targetSpec, Operation *scope);
+
+/// Builds the `measured` model; registered by tools that link the runtime.
+using MeasuredCostModelFactory =
+    std::unique_ptr<CostModel> (*)(TargetDescription target);
+void registerMeasuredCostModel(MeasuredCostModelFactory factory);
 
 } // namespace mlir::strata
 

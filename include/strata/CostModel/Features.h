@@ -1,0 +1,109 @@
+//===- Features.h - Kernel features for learned cost models -----*- C++ -*-===//
+//
+// One feature extractor shared by every learned model, its dataset and its
+// training: a fixed-length vector of numbers describing one kernel (an op
+// run alone, or a strata.group run as one kernel). The layout is versioned:
+// a model records the version it was trained with and refuses to answer for
+// another (kFeatureVersion changes whenever a feature is added, removed,
+// reordered or computed differently).
+//
+// Every feature comes from static types and the ops' names, so extraction
+// needs no target and no measurement.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_COSTMODEL_FEATURES_H
+#define STRATA_COSTMODEL_FEATURES_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+
+#include <array>
+
+namespace mlir::strata {
+
+/// The version of the feature layout below.
+inline constexpr int kFeatureVersion = 1;
+
+/// Positions in the feature vector.
+enum class Feature : unsigned {
+  /// Compute ops in the kernel (1 for an op alone); free ops (constants,
+  /// reshapes) are not counted.
+  NumOps,
+  /// Longest producer-consumer chain of compute ops inside the kernel.
+  Depth,
+  /// Distinct tensor inputs and results of the kernel.
+  NumInputs,
+  NumOutputs,
+  /// Compute ops of each kind.
+  NumMatmul,
+  NumConv,
+  NumPool,
+  NumReduce,
+  NumElementwise,
+  NumTranscendental,
+  NumMovement,
+  /// Work of the kernel: FLOPs (all ops), the part in matrix ops, and the
+  /// bytes that cross the kernel's boundary.
+  Flops,
+  MatrixFlops,
+  BytesRead,
+  BytesWritten,
+  /// Flops / (bytes read + written).
+  ArithmeticIntensity,
+  /// Bytes of tensors produced and consumed inside the kernel (what fusion
+  /// keeps out of memory).
+  IntermediateBytes,
+  /// The largest result: rank, elements, innermost and outermost extent.
+  OutRank,
+  OutElements,
+  OutInnermost,
+  OutOutermost,
+  /// The largest input: elements and innermost extent.
+  InElements,
+  InInnermost,
+  /// Largest number of values reduced into one output element by any op
+  /// (matmul K, convolution window times input channels, reduced extent,
+  /// pooling window); 1 without reductions.
+  ReductionSize,
+  /// Element type of the largest result: bit width, and 1 for floats.
+  ElementBits,
+  IsFloat,
+  /// Result elements of transcendental ops (exp, tanh, sigmoid, ...).
+  TranscendentalElements,
+};
+
+inline constexpr unsigned kNumFeatures =
+    static_cast<unsigned>(Feature::TranscendentalElements) + 1;
+
+using FeatureVector = std::array<float, kNumFeatures>;
+
+/// Snake-case names of the features, in vector order (dataset headers).
+ArrayRef<StringRef> getFeatureNames();
+
+/// The kind of compute an op does, as the features count it.
+enum class OpKind {
+  Free,
+  Matmul,
+  Conv,
+  Pool,
+  Reduce,
+  Elementwise,
+  Transcendental,
+  Movement,
+};
+
+/// Classifies `op` (TOSA, linalg, arith, math, tensor ops).
+OpKind classifyOp(Operation *op);
+
+/// Features of `op` run as one kernel; a strata.group's body is one kernel.
+/// Fails when a shape is dynamic.
+FailureOr<FeatureVector> extractFeatures(Operation *op);
+
+inline float getFeature(const FeatureVector &v, Feature f) {
+  return v[static_cast<unsigned>(f)];
+}
+
+} // namespace mlir::strata
+
+#endif // STRATA_COSTMODEL_FEATURES_H

@@ -1,0 +1,311 @@
+//===- Features.cpp - Kernel features for learned cost models -------------===//
+
+#include "strata/CostModel/Features.h"
+#include "strata/CostModel/CostModel.h"
+
+#include "dialects/Strata/IR/StrataOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+ArrayRef<StringRef> mlir::strata::getFeatureNames() {
+  static const StringRef names[] = {"num_ops",
+                                    "depth",
+                                    "num_inputs",
+                                    "num_outputs",
+                                    "num_matmul",
+                                    "num_conv",
+                                    "num_pool",
+                                    "num_reduce",
+                                    "num_elementwise",
+                                    "num_transcendental",
+                                    "num_movement",
+                                    "flops",
+                                    "matrix_flops",
+                                    "bytes_read",
+                                    "bytes_written",
+                                    "arithmetic_intensity",
+                                    "intermediate_bytes",
+                                    "out_rank",
+                                    "out_elements",
+                                    "out_innermost",
+                                    "out_outermost",
+                                    "in_elements",
+                                    "in_innermost",
+                                    "reduction_size",
+                                    "element_bits",
+                                    "is_float",
+                                    "transcendental_elements"};
+  static_assert(std::size(names) == kNumFeatures,
+                "one name per feature, in order");
+  return names;
+}
+
+/// math ops other than absolute values (exp, tanh, erf, sqrt, ...).
+static bool isMathFunction(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  return op->getName().getDialectNamespace() == "math" && name != "math.absf" &&
+         name != "math.absi";
+}
+
+static bool isTranscendental(Operation *op) {
+  if (isa<tosa::ExpOp, tosa::LogOp, tosa::TanhOp, tosa::SigmoidOp, tosa::ErfOp,
+          tosa::PowOp, tosa::RsqrtOp, tosa::ReciprocalOp, tosa::SinOp,
+          tosa::CosOp>(op) ||
+      isMathFunction(op))
+    return true;
+  // linalg.generic / linalg.map payloads.
+  if (isa<linalg::LinalgOp>(op)) {
+    bool found = false;
+    op->getRegion(0).walk(
+        [&](Operation *nested) { found |= isMathFunction(nested); });
+    return found;
+  }
+  return false;
+}
+
+OpKind mlir::strata::classifyOp(Operation *op) {
+  if (isa<GroupOp>(op) || op->hasTrait<OpTrait::IsTerminator>())
+    return OpKind::Free;
+  FailureOr<OpWork> work = analyzeOpWork(op);
+  OpClass cls = succeeded(work) ? work->cls : OpClass::Vector;
+  StringRef name = op->getName().getStringRef();
+  switch (cls) {
+  case OpClass::Free:
+    return OpKind::Free;
+  case OpClass::Movement:
+    return OpKind::Movement;
+  case OpClass::Matrix:
+    return name.contains("conv") ? OpKind::Conv : OpKind::Matmul;
+  case OpClass::Vector:
+    break;
+  }
+  if (name.contains("pool"))
+    return OpKind::Pool;
+  if (name.contains("reduce") || isa<tosa::ArgMaxOp, linalg::SoftmaxOp>(op))
+    return OpKind::Reduce;
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+    if (linalgOp.getNumReductionLoops() > 0)
+      return OpKind::Reduce;
+  if (isTranscendental(op))
+    return OpKind::Transcendental;
+  return OpKind::Elementwise;
+}
+
+static double numElements(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasStaticShape())
+    return 0;
+  return double(shaped.getNumElements());
+}
+
+/// Values reduced into one output element of `op` (1 without a reduction).
+static double getReductionSize(Operation *op, OpKind kind) {
+  auto dims = [](Value v) { return cast<ShapedType>(v.getType()).getShape(); };
+  if (auto mm = dyn_cast<tosa::MatMulOp>(op))
+    return std::max<int64_t>(dims(mm.getA())[2], 1);
+  if (isa<tosa::Conv2DOp, tosa::Conv3DOp>(op)) {
+    Value w = op->getOperand(1);
+    int64_t oc = std::max<int64_t>(dims(w)[0], 1);
+    return numElements(w.getType()) / oc;
+  }
+  if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+    return double(dims(dw.getWeight())[0]) * dims(dw.getWeight())[1];
+  if (auto tc = dyn_cast<tosa::TransposeConv2DOp>(op))
+    return numElements(tc.getWeight().getType()) /
+           std::max<int64_t>(dims(tc.getWeight())[0], 1);
+  if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op))
+    return double(pool.getKernel()[0]) * pool.getKernel()[1];
+  if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op))
+    return double(pool.getKernel()[0]) * pool.getKernel()[1];
+  if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op)) {
+    ArrayRef<int64_t> shape = dims(softmax.getInput());
+    return std::max<int64_t>(shape[softmax.getDimension()], 1);
+  }
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    double size = 1;
+    SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+    for (auto [range, type] :
+         llvm::zip(ranges, linalgOp.getIteratorTypesArray()))
+      if (type == utils::IteratorType::reduction &&
+          !ShapedType::isDynamic(range))
+        size *= range;
+    return size;
+  }
+  if (kind == OpKind::Reduce && op->getNumOperands() > 0 &&
+      op->getNumResults() > 0) {
+    double in = numElements(op->getOperand(0).getType());
+    double out = numElements(op->getResult(0).getType());
+    return out > 0 ? std::max(in / out, 1.0) : 1.0;
+  }
+  return 1;
+}
+
+namespace {
+/// Accumulates the features of the ops of one kernel.
+class FeatureBuilder {
+public:
+  LogicalResult addOp(Operation *op) {
+    OpKind kind = classifyOp(op);
+    // Depth: free ops pass their operands' depth on.
+    int depth = 0;
+    for (Value operand : op->getOperands())
+      depth = std::max(depth, depthOf.lookup(operand));
+    if (kind != OpKind::Free)
+      ++depth;
+    for (Value result : op->getResults())
+      depthOf[result] = depth;
+    if (kind == OpKind::Free)
+      return success();
+    FailureOr<OpWork> work = analyzeOpWork(op);
+    if (failed(work))
+      return failure();
+    set(Feature::NumOps, get(Feature::NumOps) + 1);
+    set(Feature::Depth, std::max<float>(get(Feature::Depth), depth));
+    Feature counter = kind == OpKind::Matmul   ? Feature::NumMatmul
+                      : kind == OpKind::Conv   ? Feature::NumConv
+                      : kind == OpKind::Pool   ? Feature::NumPool
+                      : kind == OpKind::Reduce ? Feature::NumReduce
+                      : kind == OpKind::Transcendental
+                          ? Feature::NumTranscendental
+                      : kind == OpKind::Movement ? Feature::NumMovement
+                                                 : Feature::NumElementwise;
+    set(counter, get(counter) + 1);
+    flops += work->flops;
+    if (work->cls == OpClass::Matrix)
+      matrixFlops += work->flops;
+    set(Feature::ReductionSize, std::max<float>(get(Feature::ReductionSize),
+                                                getReductionSize(op, kind)));
+    if (kind == OpKind::Transcendental)
+      for (Value result : op->getResults())
+        transcendental += numElements(result.getType());
+    return success();
+  }
+
+  /// The kernel's boundary: tensors read and written.
+  LogicalResult setBoundary(ValueRange inputs, ValueRange outputs) {
+    double read = 0, written = 0, inMax = -1, outMax = -1;
+    unsigned numIn = 0, numOut = 0;
+    llvm::SmallPtrSet<void *, 8> seen;
+    for (Value v : inputs) {
+      auto type = dyn_cast<ShapedType>(v.getType());
+      if (!type || !seen.insert(v.getAsOpaquePointer()).second)
+        continue;
+      FailureOr<int64_t> bytes = getStaticByteSize(type);
+      if (failed(bytes))
+        return failure();
+      read += *bytes;
+      ++numIn;
+      double n = numElements(type);
+      if (n > inMax) {
+        inMax = n;
+        set(Feature::InElements, n);
+        set(Feature::InInnermost, type.getRank() ? type.getShape().back() : 1);
+      }
+    }
+    for (Value v : outputs) {
+      auto type = dyn_cast<ShapedType>(v.getType());
+      if (!type)
+        continue;
+      FailureOr<int64_t> bytes = getStaticByteSize(type);
+      if (failed(bytes))
+        return failure();
+      written += *bytes;
+      ++numOut;
+      double n = numElements(type);
+      if (n > outMax) {
+        outMax = n;
+        set(Feature::OutRank, type.getRank());
+        set(Feature::OutElements, n);
+        set(Feature::OutInnermost, type.getRank() ? type.getShape().back() : 1);
+        set(Feature::OutOutermost,
+            type.getRank() ? type.getShape().front() : 1);
+        Type element = type.getElementType();
+        set(Feature::ElementBits, element.isIntOrIndexOrFloat()
+                                      ? element.getIntOrFloatBitWidth()
+                                      : 0);
+        set(Feature::IsFloat, isa<FloatType>(element) ? 1 : 0);
+      }
+    }
+    set(Feature::NumInputs, numIn);
+    set(Feature::NumOutputs, numOut);
+    set(Feature::BytesRead, read);
+    set(Feature::BytesWritten, written);
+    set(Feature::Flops, flops);
+    set(Feature::MatrixFlops, matrixFlops);
+    set(Feature::ArithmeticIntensity, flops / std::max(read + written, 1.0));
+    set(Feature::TranscendentalElements, transcendental);
+    return success();
+  }
+
+  void setIntermediateBytes(double bytes) {
+    set(Feature::IntermediateBytes, bytes);
+  }
+
+  FeatureVector take() {
+    if (get(Feature::ReductionSize) == 0)
+      set(Feature::ReductionSize, 1);
+    return features;
+  }
+
+private:
+  float get(Feature f) const { return features[static_cast<unsigned>(f)]; }
+  void set(Feature f, double v) { features[static_cast<unsigned>(f)] = v; }
+
+  FeatureVector features{};
+  llvm::DenseMap<Value, int> depthOf;
+  double flops = 0, matrixFlops = 0, transcendental = 0;
+};
+} // namespace
+
+FailureOr<FeatureVector> mlir::strata::extractFeatures(Operation *op) {
+  FeatureBuilder builder;
+  auto group = dyn_cast<GroupOp>(op);
+  if (!group) {
+    if (failed(builder.addOp(op)))
+      return failure();
+    // Inputs of a linalg op are its ins and the inits its payload reads;
+    // for other ops all operands.
+    SmallVector<Value> inputs;
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      for (OpOperand &operand : op->getOpOperands())
+        if (!linalgOp.isDpsInit(&operand) ||
+            linalgOp.payloadUsesValueFromOperand(&operand))
+          inputs.push_back(operand.get());
+    } else {
+      llvm::append_range(inputs, op->getOperands());
+    }
+    if (failed(builder.setBoundary(inputs, op->getResults())))
+      return failure();
+    return builder.take();
+  }
+
+  double intermediate = 0;
+  Block &body = group.getBodyBlock();
+  for (Operation &nested : body.without_terminator()) {
+    if (failed(builder.addOp(&nested)))
+      return failure();
+    if (classifyOp(&nested) == OpKind::Free)
+      continue;
+    for (Value result : nested.getResults()) {
+      bool usedInside = llvm::any_of(result.getUsers(), [](Operation *user) {
+        return !user->hasTrait<OpTrait::IsTerminator>();
+      });
+      if (usedInside)
+        intermediate +=
+            std::max<int64_t>(0, succeeded(getStaticByteSize(result.getType()))
+                                     ? *getStaticByteSize(result.getType())
+                                     : 0);
+    }
+  }
+  builder.setIntermediateBytes(intermediate);
+  if (failed(builder.setBoundary(group.getInputs(), group.getResults())))
+    return failure();
+  return builder.take();
+}

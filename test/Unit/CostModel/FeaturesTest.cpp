@@ -1,0 +1,214 @@
+//===- FeaturesTest.cpp - Kernel feature extraction -----------------------===//
+
+#include "strata/CostModel/Features.h"
+
+#include "dialects/Strata/IR/StrataOps.h"
+#include "strata/InitAll.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+class FeaturesTest : public ::testing::Test {
+protected:
+  FeaturesTest() {
+    DialectRegistry registry;
+    registerAllDialectsForStrata(registry);
+    context.appendDialectRegistry(registry);
+    context.loadAllAvailableDialects();
+  }
+
+  /// Parses `source` and returns the features of its first op named `name`.
+  FeatureVector extract(StringRef source, StringRef name) {
+    module = parseSourceString<ModuleOp>(source, &context);
+    EXPECT_TRUE(module);
+    Operation *found = nullptr;
+    module->walk([&](Operation *op) {
+      if (!found && op->getName().getStringRef() == name)
+        found = op;
+    });
+    EXPECT_TRUE(found) << name.str();
+    FailureOr<FeatureVector> v = extractFeatures(found);
+    EXPECT_TRUE(succeeded(v));
+    return succeeded(v) ? *v : FeatureVector{};
+  }
+
+  MLIRContext context;
+  OwningOpRef<ModuleOp> module;
+};
+
+float at(const FeatureVector &v, Feature f) { return getFeature(v, f); }
+} // namespace
+
+TEST_F(FeaturesTest, NamesMatchLayout) {
+  ASSERT_EQ(getFeatureNames().size(), kNumFeatures);
+  EXPECT_EQ(getFeatureNames()[static_cast<unsigned>(Feature::Flops)], "flops");
+  EXPECT_EQ(getFeatureNames()[static_cast<unsigned>(Feature::ReductionSize)],
+            "reduction_size");
+  // Names are unique (they are dataset column headers).
+  llvm::StringSet<> seen;
+  for (StringRef name : getFeatureNames())
+    EXPECT_TRUE(seen.insert(name).second) << name.str();
+}
+
+TEST_F(FeaturesTest, TosaMatmul) {
+  FeatureVector v = extract(R"(
+    func.func @f(%a: tensor<2x64x32xf32>, %b: tensor<2x32x16xf32>,
+                 %zp: tensor<1xf32>) -> tensor<2x64x16xf32> {
+      %0 = tosa.matmul %a, %b, %zp, %zp : (tensor<2x64x32xf32>,
+          tensor<2x32x16xf32>, tensor<1xf32>, tensor<1xf32>)
+          -> tensor<2x64x16xf32>
+      return %0 : tensor<2x64x16xf32>
+    })",
+                            "tosa.matmul");
+  EXPECT_EQ(at(v, Feature::NumOps), 1);
+  EXPECT_EQ(at(v, Feature::NumMatmul), 1);
+  EXPECT_EQ(at(v, Feature::NumConv), 0);
+  EXPECT_EQ(at(v, Feature::Depth), 1);
+  // The zero point is read twice but counted once.
+  EXPECT_EQ(at(v, Feature::NumInputs), 3);
+  EXPECT_EQ(at(v, Feature::NumOutputs), 1);
+  EXPECT_EQ(at(v, Feature::Flops), 2.0f * 2 * 64 * 16 * 32);
+  EXPECT_EQ(at(v, Feature::MatrixFlops), at(v, Feature::Flops));
+  EXPECT_EQ(at(v, Feature::BytesRead), 4.0f * (2 * 64 * 32 + 2 * 32 * 16 + 1));
+  EXPECT_EQ(at(v, Feature::BytesWritten), 4.0f * 2 * 64 * 16);
+  EXPECT_EQ(at(v, Feature::ReductionSize), 32);
+  EXPECT_EQ(at(v, Feature::OutRank), 3);
+  EXPECT_EQ(at(v, Feature::OutElements), 2 * 64 * 16);
+  EXPECT_EQ(at(v, Feature::OutInnermost), 16);
+  EXPECT_EQ(at(v, Feature::OutOutermost), 2);
+  EXPECT_EQ(at(v, Feature::InElements), 2 * 64 * 32);
+  EXPECT_EQ(at(v, Feature::InInnermost), 32);
+  EXPECT_EQ(at(v, Feature::ElementBits), 32);
+  EXPECT_EQ(at(v, Feature::IsFloat), 1);
+  EXPECT_FLOAT_EQ(at(v, Feature::ArithmeticIntensity),
+                  at(v, Feature::Flops) / (at(v, Feature::BytesRead) +
+                                           at(v, Feature::BytesWritten)));
+}
+
+TEST_F(FeaturesTest, ConvAndReduce) {
+  FeatureVector conv = extract(R"(
+    func.func @f(%x: tensor<1x8x8x3xf32>, %w: tensor<4x3x3x3xf32>,
+                 %b: tensor<4xf32>, %zp: tensor<1xf32>) -> tensor<1x8x8x4xf32> {
+      %0 = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32,
+          dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>,
+          stride = array<i64: 1, 1>} : (tensor<1x8x8x3xf32>,
+          tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>)
+          -> tensor<1x8x8x4xf32>
+      return %0 : tensor<1x8x8x4xf32>
+    })",
+                               "tosa.conv2d");
+  EXPECT_EQ(at(conv, Feature::NumConv), 1);
+  EXPECT_EQ(at(conv, Feature::ReductionSize), 3 * 3 * 3);
+
+  FeatureVector reduce = extract(R"(
+    func.func @f(%x: tensor<4x100xi8>) -> tensor<4x1xi8> {
+      %0 = tosa.reduce_max %x {axis = 1 : i32}
+          : (tensor<4x100xi8>) -> tensor<4x1xi8>
+      return %0 : tensor<4x1xi8>
+    })",
+                                 "tosa.reduce_max");
+  EXPECT_EQ(at(reduce, Feature::NumReduce), 1);
+  EXPECT_EQ(at(reduce, Feature::ReductionSize), 100);
+  EXPECT_EQ(at(reduce, Feature::ElementBits), 8);
+  EXPECT_EQ(at(reduce, Feature::IsFloat), 0);
+  EXPECT_EQ(at(reduce, Feature::MatrixFlops), 0);
+}
+
+TEST_F(FeaturesTest, GroupChain) {
+  // exp(a + b) * c: three compute ops, depth 3 along add -> exp -> mul,
+  // two intermediates of 64 B that never leave the kernel; the reshape is
+  // free.
+  FeatureVector v = extract(R"(
+    func.func @f(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>,
+                 %c: tensor<16xf32>) -> tensor<16xf32> {
+      %r = strata.group(%x = %a, %y = %b, %z = %c)
+          : (tensor<4x4xf32>, tensor<4x4xf32>, tensor<16xf32>)
+          -> tensor<16xf32> attributes {name = "chain"} {
+        %0 = tosa.add %x, %y : (tensor<4x4xf32>, tensor<4x4xf32>)
+            -> tensor<4x4xf32>
+        %1 = tosa.exp %0 : (tensor<4x4xf32>) -> tensor<4x4xf32>
+        %s = tosa.const_shape {values = dense<16> : tensor<1xindex>}
+            : () -> !tosa.shape<1>
+        %2 = tosa.reshape %1, %s : (tensor<4x4xf32>, !tosa.shape<1>)
+            -> tensor<16xf32>
+        %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>}
+            : () -> tensor<1xi8>
+        %3 = tosa.mul %2, %z, %shift : (tensor<16xf32>, tensor<16xf32>,
+            tensor<1xi8>) -> tensor<16xf32>
+        strata.yield %3 : tensor<16xf32>
+      }
+      return %r : tensor<16xf32>
+    })",
+                            "strata.group");
+  EXPECT_EQ(at(v, Feature::NumOps), 3);
+  EXPECT_EQ(at(v, Feature::Depth), 3);
+  EXPECT_EQ(at(v, Feature::NumElementwise), 2);
+  EXPECT_EQ(at(v, Feature::NumTranscendental), 1);
+  EXPECT_EQ(at(v, Feature::TranscendentalElements), 16);
+  EXPECT_EQ(at(v, Feature::NumInputs), 3);
+  EXPECT_EQ(at(v, Feature::NumOutputs), 1);
+  // Only the group's boundary moves.
+  EXPECT_EQ(at(v, Feature::BytesRead), 3 * 64);
+  EXPECT_EQ(at(v, Feature::BytesWritten), 64);
+  EXPECT_EQ(at(v, Feature::IntermediateBytes), 2 * 64);
+  EXPECT_EQ(at(v, Feature::ReductionSize), 1);
+  EXPECT_EQ(at(v, Feature::OutRank), 1);
+}
+
+TEST_F(FeaturesTest, LinalgReductionAndSoftmax) {
+  FeatureVector sum = extract(R"(
+    #id = affine_map<(i, j) -> (i, j)>
+    #row = affine_map<(i, j) -> (i)>
+    func.func @f(%x: tensor<8x32xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
+      %0 = linalg.generic {indexing_maps = [#id, #row],
+          iterator_types = ["parallel", "reduction"]}
+          ins(%x : tensor<8x32xf32>) outs(%init : tensor<8xf32>) {
+      ^bb0(%in: f32, %acc: f32):
+        %e = math.exp %in : f32
+        %s = arith.addf %e, %acc : f32
+        linalg.yield %s : f32
+      } -> tensor<8xf32>
+      return %0 : tensor<8xf32>
+    })",
+                              "linalg.generic");
+  // A reduction, even with a transcendental payload.
+  EXPECT_EQ(at(sum, Feature::NumReduce), 1);
+  EXPECT_EQ(at(sum, Feature::ReductionSize), 32);
+  // The init is read by the payload.
+  EXPECT_EQ(at(sum, Feature::NumInputs), 2);
+
+  FeatureVector softmax = extract(R"(
+    func.func @f(%x: tensor<2x10xf32>, %o: tensor<2x10xf32>) -> tensor<2x10xf32> {
+      %0 = linalg.softmax dimension(1) ins(%x : tensor<2x10xf32>)
+          outs(%o : tensor<2x10xf32>) -> tensor<2x10xf32>
+      return %0 : tensor<2x10xf32>
+    })",
+                                  "linalg.softmax");
+  EXPECT_EQ(at(softmax, Feature::NumReduce), 1);
+  EXPECT_EQ(at(softmax, Feature::ReductionSize), 10);
+}
+
+TEST_F(FeaturesTest, DynamicShapeFails) {
+  module = parseSourceString<ModuleOp>(R"(
+    func.func @f(%a: tensor<?xf32>) -> tensor<?xf32> {
+      %0 = tosa.exp %a : (tensor<?xf32>) -> tensor<?xf32>
+      return %0 : tensor<?xf32>
+    })",
+                                       &context);
+  ASSERT_TRUE(module);
+  Operation *exp = nullptr;
+  module->walk([&](Operation *op) {
+    if (op->getName().getStringRef() == "tosa.exp")
+      exp = op;
+  });
+  ASSERT_TRUE(exp);
+  EXPECT_TRUE(failed(extractFeatures(exp)));
+}
