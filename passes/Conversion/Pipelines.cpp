@@ -92,6 +92,11 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createStrataDecomposeAggregates());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  // A group is one kernel with a fused body: elementwise producers fuse
+  // into their consumers (elementwise ops and reductions), so their
+  // intermediates never reach memory. Fusion stops at a group's boundary
+  // (its inputs are block arguments) and at producers with several users.
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createStrataOutlineGroups());
 
   bufferization::OneShotBufferizePassOptions bufferize;
