@@ -34,6 +34,7 @@ tools = [
     "strata-translate",
     "strata-run",
     "strata-plan",
+    "strata-cost",
     ToolSubst("mlir-opt-stock", os.path.join(config.llvm_tools_dir, "mlir-opt"),
               unresolved="fatal"),
 ]

@@ -60,9 +60,13 @@ static llvm::Error modelError(StringRef path, const llvm::Twine &message) {
 llvm::Expected<std::shared_ptr<const LearnedModelFile>>
 mlir::strata::loadLearnedModel(StringRef path) {
   static std::mutex cacheMutex;
-  static llvm::StringMap<std::shared_ptr<const LearnedModelFile>> cache;
+  // Never destroyed: XGBoost frees its per-thread prediction buffers in
+  // thread-local destructors, which run at exit before static destructors,
+  // and a booster freed after them reads freed memory (found by valgrind).
+  static auto *cache =
+      new llvm::StringMap<std::shared_ptr<const LearnedModelFile>>();
   std::lock_guard<std::mutex> lock(cacheMutex);
-  if (auto it = cache.find(path); it != cache.end())
+  if (auto it = cache->find(path); it != cache->end())
     return it->second;
 
   llvm::Expected<BoostedTrees> trees = BoostedTrees::load(path);
@@ -91,7 +95,7 @@ mlir::strata::loadLearnedModel(StringRef path) {
       trees->getAttribute(learned_attr::kMachine).value_or("unknown");
   auto model = std::make_shared<const LearnedModelFile>(
       std::move(*trees), path.str(), std::move(machine));
-  cache[path] = model;
+  (*cache)[path] = model;
   return model;
 }
 

@@ -25,11 +25,19 @@ static llvm::Error measureError(const llvm::Twine &message) {
 }
 
 /// Whether `value` is cloned into the kernel module rather than passed:
-/// constants and shape values that need no operands.
+/// shape values and small constants (zero points, scalars), as
+/// strata-group-ops clones them into groups. Weights are arguments, as
+/// they are for a kernel in a model.
 static bool isClonedOperand(Value value) {
   Operation *def = value.getDefiningOp();
-  return def && def->getNumOperands() == 0 &&
-         (def->hasTrait<OpTrait::ConstantLike>() || isa<tosa::ConstShapeOp>(def));
+  if (!def || def->getNumOperands() != 0)
+    return false;
+  if (isa<tosa::ConstShapeOp>(def))
+    return true;
+  if (!def->hasTrait<OpTrait::ConstantLike>())
+    return false;
+  auto type = dyn_cast<ShapedType>(value.getType());
+  return !type || (type.hasStaticShape() && type.getNumElements() <= 16);
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>
