@@ -107,8 +107,7 @@ mlir::strata::measureKernelModule(ModuleOp module,
   if (failed(pm.run(module)))
     return measureError("lowering the kernel with strata-cpu-pipeline failed");
   SmallVector<StringRef> libs = {STRATA_C_RUNNER_UTILS};
-  auto compiled =
-      CompiledModule::create(module, *sig, options.optLevel, libs);
+  auto compiled = CompiledModule::create(module, *sig, options.optLevel, libs);
   if (!compiled)
     return compiled.takeError();
   KernelTiming timing;
@@ -133,9 +132,9 @@ mlir::strata::measureKernelModule(ModuleOp module,
     auto start = std::chrono::steady_clock::now();
     if (llvm::Error err = (*compiled)->run(inputs, outputs))
       return err;
-    double t = std::chrono::duration<double>(
-                   std::chrono::steady_clock::now() - start)
-                   .count();
+    double t =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     times.push_back(t);
     total += t;
   }

@@ -85,8 +85,8 @@ struct Computation {
   }
   /// The standard partitions: everything fused, one kernel per op, and
   /// the given cuts (op indices that start a new group).
-  void addVariants(const std::vector<std::pair<std::string, std::vector<int>>>
-                       &cuts = {}) {
+  void addVariants(
+      const std::vector<std::pair<std::string, std::vector<int>>> &cuts = {}) {
     variants.push_back({"fused", std::vector<int>(ops.size(), 0)});
     if (ops.size() > 1) {
       std::vector<int> split(ops.size());
@@ -148,8 +148,8 @@ Op reduce(const std::string &opName, int x, const Shape &shape, int axis) {
   std::string inType = tensorType(shape), outType = tensorType(out);
   return {{x}, outType, [=](auto &in, auto &res, auto &) {
             return "      " + res + " = tosa." + opName + " " + in[0] +
-                   " {axis = " + std::to_string(axis) + " : i32} : (" +
-                   inType + ") -> " + outType + "\n";
+                   " {axis = " + std::to_string(axis) + " : i32} : (" + inType +
+                   ") -> " + outType + "\n";
           }};
 }
 
@@ -189,8 +189,8 @@ Computation elementwiseChain(Random &rng) {
                                     : unary(name, value, type));
     } else {
       int other = c.arg(shape);
-      value = c.add(binary(binaries[rng.range(0, 3)], value, other, type, type,
-                           type));
+      value = c.add(
+          binary(binaries[rng.range(0, 3)], value, other, type, type, type));
     }
   }
   if (length >= 3)
@@ -218,8 +218,7 @@ Computation matmulEpilogue(Random &rng) {
                   }});
   if (rng.unit() < 0.7) {
     int bias = c.arg({1, 1, n});
-    int sum = c.add(
-        binary("add", mm, bias, type, tensorType({1, 1, n}), type));
+    int sum = c.add(binary("add", mm, bias, type, tensorType({1, 1, n}), type));
     c.add(clampRelu6(sum, type));
   }
   c.addVariants();
@@ -248,14 +247,14 @@ Computation convEpilogue(Random &rng) {
                       std::to_string(pad) + ", " + std::to_string(pad) +
                       ">, stride = array<i64: " + std::to_string(stride) +
                       ", " + std::to_string(stride) + ">}";
-  int conv = c.add(
-      {{x, w, bias}, type, [=](auto &in, auto &res, auto &fresh) {
-         std::string zp, text = zeroPoint(fresh, zp);
-         return text + "      " + res + " = tosa.conv2d " + in[0] + ", " +
-                in[1] + ", " + in[2] + ", " + zp + ", " + zp + " " + attrs +
-                " : (" + inType + ", " + wType + ", " + bType +
-                ", tensor<1xf32>, tensor<1xf32>) -> " + type + "\n";
-       }});
+  int conv =
+      c.add({{x, w, bias}, type, [=](auto &in, auto &res, auto &fresh) {
+               std::string zp, text = zeroPoint(fresh, zp);
+               return text + "      " + res + " = tosa.conv2d " + in[0] + ", " +
+                      in[1] + ", " + in[2] + ", " + zp + ", " + zp + " " +
+                      attrs + " : (" + inType + ", " + wType + ", " + bType +
+                      ", tensor<1xf32>, tensor<1xf32>) -> " + type + "\n";
+             }});
   int value = conv;
   if (rng.unit() < 0.5) {
     int residual = c.arg(out);
@@ -311,8 +310,7 @@ Computation layerNorm(Random &rng) {
   c.name = "layernorm";
   int64_t cols = rng.logRange(16, 4096);
   int64_t rows = rng.logRange(1, std::max<int64_t>(1, (1 << 20) / cols));
-  Shape shape = {rows, cols}, col = {rows, 1}, scalar = {1, 1},
-        row = {1, cols};
+  Shape shape = {rows, cols}, col = {rows, 1}, scalar = {1, 1}, row = {1, cols};
   std::string type = tensorType(shape), colType = tensorType(col),
               sType = tensorType(scalar), rType = tensorType(row);
   int x = c.arg(shape), invN = c.arg(scalar), eps = c.arg(scalar),
@@ -371,8 +369,8 @@ std::string printPartition(const Computation &c,
     for (int i : members) {
       bool usedLater = i == last;
       for (int j = 0; j < numOps; ++j)
-        if (groups[j] > g && std::count(c.ops[j].operands.begin(),
-                                        c.ops[j].operands.end(), i))
+        if (groups[j] > g &&
+            std::count(c.ops[j].operands.begin(), c.ops[j].operands.end(), i))
           usedLater = true;
       if (usedLater)
         outputs.push_back(i);
@@ -421,9 +419,8 @@ std::string printPartition(const Computation &c,
 }
 } // namespace
 
-std::vector<CorpusItem> strata_cost::generateCorpus(unsigned count,
-                                                    uint64_t seed,
-                                                    unsigned batchSize) {
+std::vector<CorpusItem>
+strata_cost::generateCorpus(unsigned count, uint64_t seed, unsigned batchSize) {
   std::vector<CorpusItem> items;
   Random rng(seed);
   for (unsigned i = 0; i < count; ++i) {

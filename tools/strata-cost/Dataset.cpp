@@ -77,12 +77,11 @@ llvm::Expected<Dataset> strata_cost::readDataset(StringRef path) {
                          "not a strata-cost dataset (no header line)");
       std::optional<int64_t> version = object->getInteger("feature_version");
       if (version != kFeatureVersion)
-        return dataError(path, number,
-                         "dataset has feature version " +
-                             llvm::Twine(version.value_or(-1)) +
-                             " but this Strata extracts version " +
-                             llvm::Twine(kFeatureVersion) +
-                             "; collect it again");
+        return dataError(
+            path, number,
+            "dataset has feature version " + llvm::Twine(version.value_or(-1)) +
+                " but this Strata extracts version " +
+                llvm::Twine(kFeatureVersion) + "; collect it again");
       if (std::optional<StringRef> m = object->getString("machine"))
         data.machine = m->str();
       data.complete = object->getBoolean("complete").value_or(false);
@@ -152,8 +151,8 @@ llvm::Error strata_cost::writeDataset(StringRef path, const Dataset &data) {
       llvm::FileOutputBuffer::create(path, text.size());
   if (!out)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot write '" + path + "': " +
-                                       llvm::toString(out.takeError()));
+                                   "cannot write '" + path +
+                                       "': " + llvm::toString(out.takeError()));
   std::copy(text.begin(), text.end(), (*out)->getBufferStart());
   return (*out)->commit();
 }

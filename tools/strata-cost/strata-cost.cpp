@@ -77,15 +77,16 @@ static cl::opt<double> minSeconds(
              "runs)"),
     cl::init(0.02), cl::cat(costCategory));
 // train / eval
-static cl::opt<int> rounds("rounds", cl::desc("Boosting rounds"),
-                           cl::init(300), cl::cat(costCategory));
+static cl::opt<int> rounds("rounds", cl::desc("Boosting rounds"), cl::init(300),
+                           cl::cat(costCategory));
 static cl::opt<int> maxDepth("max-depth", cl::desc("Tree depth"), cl::init(6),
                              cl::cat(costCategory));
 static cl::opt<double> eta("eta", cl::desc("Learning rate"), cl::init(0.1),
                            cl::cat(costCategory));
 static cl::opt<std::string>
-    modelOpt("model", cl::desc("eval: evaluate this model on every row "
-                               "(default: cross-validate by source)"),
+    modelOpt("model",
+             cl::desc("eval: evaluate this model on every row "
+                      "(default: cross-validate by source)"),
              cl::init(""), cl::cat(costCategory));
 static cl::opt<unsigned> folds("folds",
                                cl::desc("eval: cross-validation folds; a "
@@ -119,8 +120,8 @@ namespace {
 /// the entry function).
 struct Job {
   std::string source, set, variant;
-  std::string mlir;   // for corpus items
-  std::string path;   // for model files
+  std::string mlir; // for corpus items
+  std::string path; // for model files
 };
 } // namespace
 
@@ -169,8 +170,8 @@ static int collect() {
 
   std::vector<Job> jobs;
   for (CorpusItem &item : generateCorpus(numRandom, seedOpt))
-    jobs.push_back({item.source, item.set, item.variant, std::move(item.mlir),
-                    ""});
+    jobs.push_back(
+        {item.source, item.set, item.variant, std::move(item.mlir), ""});
   for (const std::string &path : modelFiles) {
     std::string name = llvm::sys::path::stem(path).str();
     jobs.push_back({"model/" + name, name, "model", "", path});
@@ -217,10 +218,10 @@ static int collect() {
       row.variant = job.variant;
       FailureOr<FeatureVector> features = extractFeatures(group);
       llvm::Expected<KernelTiming> timing =
-          failed(features) ? llvm::createStringError(
-                                 llvm::inconvertibleErrorCode(),
-                                 "its shapes are not static")
-                           : measureKernel(group, measure);
+          failed(features)
+              ? llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                        "its shapes are not static")
+              : measureKernel(group, measure);
       if (!timing) {
         // A corpus kernel must run; a model's kernel may be one the
         // runtime cannot feed (e.g. integer indices), which is skipped.
@@ -463,8 +464,8 @@ static int eval() {
       foldOf.emplace(row.source, 0);
     if (foldOf.size() < 2)
       return fail("cross-validation needs rows from at least 2 sources");
-    unsigned k = std::min<unsigned>(std::max(2u, folds.getValue()),
-                                    foldOf.size());
+    unsigned k =
+        std::min<unsigned>(std::max(2u, folds.getValue()), foldOf.size());
     unsigned next = 0;
     for (auto &[source, fold] : foldOf)
       fold = next++ % k;
@@ -537,8 +538,8 @@ static int eval() {
       return fail("cannot write '" + predictionsFile + "': " + ec.message());
     os << "id,source,set,variant,measured,predicted,roofline\n";
     for (auto [i, row] : llvm::enumerate(rows))
-      os << row.id << "," << row.source << "," << row.set << ","
-         << row.variant << "," << llvm::format("%.6g", measured[i]) << ","
+      os << row.id << "," << row.source << "," << row.set << "," << row.variant
+         << "," << llvm::format("%.6g", measured[i]) << ","
          << llvm::format("%.6g", predicted[i]) << ","
          << llvm::format("%.6g", roofline[i]) << "\n";
   }
