@@ -70,11 +70,10 @@ static bool isTranscendental(Operation *op) {
   return false;
 }
 
-OpKind mlir::strata::classifyOp(Operation *op) {
+/// The kind of `op`, whose work analysis gave `cls`.
+static OpKind classifyWithClass(Operation *op, OpClass cls) {
   if (isa<GroupOp>(op) || op->hasTrait<OpTrait::IsTerminator>())
     return OpKind::Free;
-  FailureOr<OpWork> work = analyzeOpWork(op);
-  OpClass cls = succeeded(work) ? work->cls : OpClass::Vector;
   StringRef name = op->getName().getStringRef();
   switch (cls) {
   case OpClass::Free:
@@ -96,6 +95,11 @@ OpKind mlir::strata::classifyOp(Operation *op) {
   if (isTranscendental(op))
     return OpKind::Transcendental;
   return OpKind::Elementwise;
+}
+
+OpKind mlir::strata::classifyOp(Operation *op) {
+  FailureOr<OpWork> work = analyzeOpWork(op);
+  return classifyWithClass(op, succeeded(work) ? work->cls : OpClass::Vector);
 }
 
 static double numElements(Type type) {
@@ -151,8 +155,13 @@ namespace {
 /// Accumulates the features of the ops of one kernel.
 class FeatureBuilder {
 public:
-  LogicalResult addOp(Operation *op) {
-    OpKind kind = classifyOp(op);
+  /// Adds `op`; with `inGroup`, its results that other ops of the kernel
+  /// read count as intermediates.
+  LogicalResult addOp(Operation *op, bool inGroup) {
+    FailureOr<OpWork> work = analyzeOpWork(op);
+    if (failed(work))
+      return failure();
+    OpKind kind = classifyWithClass(op, work->cls);
     // Depth: free ops pass their operands' depth on.
     int depth = 0;
     for (Value operand : op->getOperands())
@@ -163,9 +172,15 @@ public:
       depthOf[result] = depth;
     if (kind == OpKind::Free)
       return success();
-    FailureOr<OpWork> work = analyzeOpWork(op);
-    if (failed(work))
-      return failure();
+    if (inGroup)
+      for (Value result : op->getResults()) {
+        bool usedInside = llvm::any_of(result.getUsers(), [](Operation *user) {
+          return !user->hasTrait<OpTrait::IsTerminator>();
+        });
+        FailureOr<int64_t> bytes = getStaticByteSize(result.getType());
+        if (usedInside && succeeded(bytes))
+          intermediate += *bytes;
+      }
     set(Feature::NumOps, get(Feature::NumOps) + 1);
     set(Feature::Depth, std::max<float>(get(Feature::Depth), depth));
     Feature counter = kind == OpKind::Matmul   ? Feature::NumMatmul
@@ -241,11 +256,8 @@ public:
     set(Feature::MatrixFlops, matrixFlops);
     set(Feature::ArithmeticIntensity, flops / std::max(read + written, 1.0));
     set(Feature::TranscendentalElements, transcendental);
+    set(Feature::IntermediateBytes, intermediate);
     return success();
-  }
-
-  void setIntermediateBytes(double bytes) {
-    set(Feature::IntermediateBytes, bytes);
   }
 
   FeatureVector take() {
@@ -260,7 +272,7 @@ private:
 
   FeatureVector features{};
   llvm::DenseMap<Value, int> depthOf;
-  double flops = 0, matrixFlops = 0, transcendental = 0;
+  double flops = 0, matrixFlops = 0, transcendental = 0, intermediate = 0;
 };
 } // namespace
 
@@ -268,7 +280,7 @@ FailureOr<FeatureVector> mlir::strata::extractFeatures(Operation *op) {
   FeatureBuilder builder;
   auto group = dyn_cast<GroupOp>(op);
   if (!group) {
-    if (failed(builder.addOp(op)))
+    if (failed(builder.addOp(op, /*inGroup=*/false)))
       return failure();
     // Inputs of a linalg op are its ins and the inits its payload reads;
     // for other ops all operands.
@@ -286,25 +298,9 @@ FailureOr<FeatureVector> mlir::strata::extractFeatures(Operation *op) {
     return builder.take();
   }
 
-  double intermediate = 0;
-  Block &body = group.getBodyBlock();
-  for (Operation &nested : body.without_terminator()) {
-    if (failed(builder.addOp(&nested)))
+  for (Operation &nested : group.getBodyBlock().without_terminator())
+    if (failed(builder.addOp(&nested, /*inGroup=*/true)))
       return failure();
-    if (classifyOp(&nested) == OpKind::Free)
-      continue;
-    for (Value result : nested.getResults()) {
-      bool usedInside = llvm::any_of(result.getUsers(), [](Operation *user) {
-        return !user->hasTrait<OpTrait::IsTerminator>();
-      });
-      if (usedInside)
-        intermediate +=
-            std::max<int64_t>(0, succeeded(getStaticByteSize(result.getType()))
-                                     ? *getStaticByteSize(result.getType())
-                                     : 0);
-    }
-  }
-  builder.setIntermediateBytes(intermediate);
   if (failed(builder.setBoundary(group.getInputs(), group.getResults())))
     return failure();
   return builder.take();

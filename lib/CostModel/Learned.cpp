@@ -111,8 +111,7 @@ class LearnedCostModel final : public CostModel {
 public:
   LearnedCostModel(TargetDescription target,
                    std::shared_ptr<const LearnedModelFile> model)
-      : CostModel(target), model(std::move(model)),
-        roofline(createRooflineCostModel(std::move(target))) {}
+      : CostModel(std::move(target)), model(std::move(model)) {}
 
   StringRef getName() const override { return "learned"; }
 
@@ -129,26 +128,36 @@ public:
     out.assign(ops.size(), failure());
     SmallVector<FeatureVector> rows;
     SmallVector<unsigned> where;
-    SmallVector<CostEstimate> analytic;
     for (auto [i, op] : llvm::enumerate(ops)) {
-      FailureOr<CostEstimate> base = roofline->estimate(op);
       FailureOr<FeatureVector> features = extractFeatures(op);
-      if (failed(base) || failed(features))
+      if (failed(features))
         continue;
       rows.push_back(*features);
       where.push_back(i);
-      analytic.push_back(*base);
     }
     SmallVector<double> seconds;
     if (llvm::Error err = model->predictSeconds(rows, seconds)) {
-      llvm::consumeError(std::move(err));
+      ops.front()->emitError() << "cost model '" << model->getPath()
+                               << "': " << llvm::toString(std::move(err));
       return;
     }
+    const MemoryTier &tier = target.getBackingTier();
     for (auto [i, index] : llvm::enumerate(where)) {
-      CostEstimate est = analytic[i];
-      // Measured kernels ran with their operands in memory: the prediction
-      // is both the time and its compute term.
-      est.seconds = est.computeSeconds = seconds[i];
+      // The work comes from the features (the same analysis as the
+      // roofline model's); measured kernels ran with their operands in
+      // memory, so the prediction is both the time and its compute term.
+      const FeatureVector &f = rows[i];
+      CostEstimate est;
+      est.flops = getFeature(f, Feature::Flops);
+      double matrix = getFeature(f, Feature::MatrixFlops);
+      est.bytesRead = getFeature(f, Feature::BytesRead);
+      est.bytesWritten = getFeature(f, Feature::BytesWritten);
+      est.computeBound =
+          getRooflineSeconds(target, matrix, est.flops - matrix, 0) >
+          est.bytesMoved() / tier.bandwidth;
+      // Free ops (constants, views) run no kernel, as in the roofline model.
+      if (getFeature(f, Feature::NumOps) > 0)
+        est.seconds = est.computeSeconds = seconds[i];
       out[index] = est;
     }
   }
@@ -161,7 +170,6 @@ private:
   }
 
   std::shared_ptr<const LearnedModelFile> model;
-  std::unique_ptr<CostModel> roofline;
 };
 } // namespace
 

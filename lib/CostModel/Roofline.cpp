@@ -18,6 +18,32 @@
 using namespace mlir;
 using namespace mlir::strata;
 
+/// max(compute, memory) + the tier's latency when anything moves.
+static double combineRoofline(const MemoryTier &tier, double compute,
+                              double bytes) {
+  double seconds = std::max(compute, bytes / tier.bandwidth);
+  return bytes > 0 ? seconds + tier.latency : seconds;
+}
+
+/// The fastest peaks of any unit: matrix and vector.
+static std::pair<double, double> getBestPeaks(const TargetDescription &target) {
+  double matrix = 0, vector = 0;
+  for (const ComputeUnit &unit : target.units) {
+    matrix = std::max(matrix, unit.matrixFlops);
+    vector = std::max(vector, unit.vectorFlops);
+  }
+  return {matrix, vector};
+}
+
+double mlir::strata::getRooflineSeconds(const TargetDescription &target,
+                                        double matrixFlops, double vectorFlops,
+                                        double bytes) {
+  auto [matrixPeak, vectorPeak] = getBestPeaks(target);
+  double compute = (matrixFlops > 0 ? matrixFlops / matrixPeak : 0) +
+                   (vectorFlops > 0 ? vectorFlops / vectorPeak : 0);
+  return combineRoofline(target.getBackingTier(), compute, bytes);
+}
+
 namespace {
 class RooflineCostModel final : public CostModel {
 public:
@@ -95,23 +121,15 @@ private:
       double peak = work.cls == OpClass::Matrix ? u.matrixFlops : u.vectorFlops;
       return work.flops / (peak / std::max<uint64_t>(u.count, 1));
     }
-    double best = 0;
-    for (const ComputeUnit &unit : target.units) {
-      double peak =
-          work.cls == OpClass::Matrix ? unit.matrixFlops : unit.vectorFlops;
-      best = std::max(best, peak);
-    }
-    return work.flops / best;
+    auto [matrixPeak, vectorPeak] = getBestPeaks(target);
+    return work.flops / (work.cls == OpClass::Matrix ? matrixPeak : vectorPeak);
   }
 
   void finish(CostEstimate &est, double compute) const {
     const MemoryTier &tier = target.getBackingTier();
-    double memory = est.bytesMoved() / tier.bandwidth;
-    est.computeBound = compute > memory;
+    est.computeBound = compute > est.bytesMoved() / tier.bandwidth;
     est.computeSeconds = compute;
-    est.seconds = std::max(compute, memory);
-    if (est.bytesMoved() > 0)
-      est.seconds += tier.latency;
+    est.seconds = combineRoofline(tier, compute, est.bytesMoved());
   }
 };
 } // namespace

@@ -3,6 +3,9 @@
 // RUN: mlir-opt-stock %s --load-dialect-plugin=%strata_plugin --load-pass-plugin=%strata_plugin -p 'builtin.module(func.func(strata-group-ops))' | FileCheck %s
 // RUN: mlir-opt-stock %s --load-dialect-plugin=%strata_plugin --load-pass-plugin=%strata_plugin -p 'builtin.module(func.func(strata-group-ops),strata-outline-groups)' | FileCheck %s --check-prefix=OUTLINED
 // RUN: mlir-opt-stock %s --load-dialect-plugin=%strata_plugin --load-pass-plugin=%strata_plugin -p 'builtin.module(strata-cpu-pipeline{group-ops=true})' | FileCheck %s --check-prefix=LLVM
+// The measured cost model needs the JIT, which the plugin does not bring.
+// RUN: not mlir-opt-stock %s --load-dialect-plugin=%strata_plugin --load-pass-plugin=%strata_plugin -p 'builtin.module(func.func(strata-estimate-costs{cost-model=measured}))' 2>&1 | FileCheck %s --check-prefix=MEASURED
+// MEASURED: error: cost model 'measured' needs the JIT runtime, which this tool does not link; use strata-opt or strata-run
 // The plugin needs only the shared LLVM and MLIR libraries.
 // RUN: llvm-readelf -d %strata_plugin | FileCheck %s --check-prefix=DEPS
 

@@ -406,22 +406,14 @@ static Metrics score(ArrayRef<double> measured, ArrayRef<double> predicted) {
   return m;
 }
 
-/// The roofline model's estimate from a row's features on host-cpu's
-/// numbers, as a baseline for the learned model.
+/// The roofline model's estimate from a row's features, as a baseline for
+/// the learned model.
 static double rooflineFromFeatures(const FeatureVector &f,
                                    const TargetDescription &target) {
   double matrix = getFeature(f, Feature::MatrixFlops);
-  double vector = getFeature(f, Feature::Flops) - matrix;
-  double matrixPeak = 0, vectorPeak = 0;
-  for (const ComputeUnit &unit : target.units) {
-    matrixPeak = std::max(matrixPeak, unit.matrixFlops);
-    vectorPeak = std::max(vectorPeak, unit.vectorFlops);
-  }
-  double compute = matrix / matrixPeak + vector / vectorPeak;
-  const MemoryTier &tier = target.getBackingTier();
-  double bytes =
-      getFeature(f, Feature::BytesRead) + getFeature(f, Feature::BytesWritten);
-  return std::max(compute, bytes / tier.bandwidth) + tier.latency;
+  return getRooflineSeconds(
+      target, matrix, getFeature(f, Feature::Flops) - matrix,
+      getFeature(f, Feature::BytesRead) + getFeature(f, Feature::BytesWritten));
 }
 
 static int eval() {

@@ -109,6 +109,13 @@ protected:
 /// class, bytes / bandwidth of the backing tier) + the tier's latency.
 std::unique_ptr<CostModel> createRooflineCostModel(TargetDescription target);
 
+/// The roofline model's time for `matrixFlops` on the target's fastest
+/// matrix peak, `vectorFlops` on its fastest vector peak and `bytes` moved
+/// through the backing tier: what createRooflineCostModel estimates for a
+/// kernel with that work.
+double getRooflineSeconds(const TargetDescription &target, double matrixFlops,
+                          double vectorFlops, double bytes);
+
 /// Names accepted by createCostModel, in a fixed order.
 ArrayRef<StringRef> getCostModelNames();
 
