@@ -79,14 +79,14 @@ mlir::strata::createCostModel(StringRef spec, StringRef targetSpec,
   llvm::Expected<std::shared_ptr<const LearnedModelFile>> model =
       loadLearnedModel(path);
   if (!model) {
-    scope->emitError() << llvm::toString(model.takeError());
+    mlir::emitError(scope->getLoc()) << llvm::toString(model.takeError());
     return failure();
   }
   std::string here = getMachineFingerprint();
   if ((*model)->getMachine() != here && (*model)->claimMachineWarning())
-    scope->emitWarning() << "cost model '" << path
-                         << "' was trained on another machine ("
-                         << (*model)->getMachine() << "; this one: " << here
-                         << "); its estimates may not transfer";
+    mlir::emitWarning(scope->getLoc())
+        << "cost model '" << path << "' was trained on another machine ("
+        << (*model)->getMachine() << "; this one: " << here
+        << "); its estimates may not transfer";
   return createLearnedCostModel(std::move(*target), std::move(*model));
 }

@@ -71,6 +71,49 @@ def StrataDecomposeAggregates
   ];
 }
 
+def StrataFuseKernelBodies
+    : Pass<"strata-fuse-kernel-bodies", "func::FuncOp"> {
+  let summary = "Fuse the linalg ops of a kernel function into one loop nest";
+  let description = [{
+    Runs on kernel functions (`strata.kernel`, made by
+    `strata-outline-groups`) on tensors, so that a group lowers to one
+    kernel whose intermediates stay in registers or in a small tile:
+
+    1. Elementwise producers fuse into their consumers (elementwise ops and
+       reductions), also when a producer has several consumers inside the
+       kernel (it is recomputed in each) — unless the kernel also returns
+       it, which materializes it anyway.
+    2. Epilogues: an all-parallel op (after step 1, the fused epilogue)
+       that reads the result of a matmul or convolution is tiled along its
+       leading dimensions, keeping the innermost dimensions whole up to
+       `tile-elements` elements, and the contraction (with its fill or
+       bias initialization) is computed tile by tile inside that loop, so
+       the contraction's full result is never written.
+
+    Before (in a kernel function):
+    ```mlir
+    %mm = linalg.batch_matmul ins(%a, %b : ...) outs(%fill : ...) -> tensor<1x64x64xf32>
+    %r = linalg.generic {...} ins(%mm, %bias : ...) outs(%e : ...) { addf, maximumf }
+    ```
+    After: an `scf.for` nest over rows of `%r` whose body computes the row
+    of the matmul and applies the epilogue to it.
+  }];
+  let options = [
+    Option<"tileElements", "tile-elements", "int64_t", /*default=*/"4096",
+           "Elements of one epilogue tile (innermost dimensions kept whole "
+           "up to this size)">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numEpilogues", "epilogues",
+              "Contractions fused into the tiles of their epilogue">
+  ];
+}
+
 def StrataMaterializeArenas : Pass<"strata-materialize-arenas", "ModuleOp"> {
   let summary = "Put the buffers of a tier plan in per-tier arenas";
   let description = [{

@@ -98,18 +98,30 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
   // (its inputs are block arguments) and at producers with several users.
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createStrataOutlineGroups());
+  // Inside each kernel: producers with several consumers are recomputed
+  // rather than stored, and matmul/convolution epilogues are computed tile
+  // by tile with the contraction.
+  pm.addNestedPass<func::FuncOp>(createStrataFuseKernelBodies());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Tile loops carry their result buffer as an iteration argument; folding
+  // it (and the copies of a tile onto itself) lets the result buffer become
+  // the caller's out-parameter below instead of a copy.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   // Callers allocate results: the runtime owns output buffers and a kernel's
   // outputs are visible as buffers in its caller.
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Tile buffers of fused epilogues are allocated once per kernel call,
+  // not once per tile.
+  pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   // A tier plan: placed buffers become views of one arena per tier.
   pm.addPass(createStrataMaterializeArenas());
   bufferization::buildBufferDeallocationPipeline(pm);

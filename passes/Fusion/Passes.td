@@ -39,4 +39,71 @@ def StrataGroupOps : Pass<"strata-group-ops", "func::FuncOp"> {
   ];
 }
 
+def StrataFuse : Pass<"strata-fuse", "func::FuncOp"> {
+  let summary = "Fuse ops into strata.group kernels where the cost model "
+                "says it pays";
+  let description = [{
+    Partitions the compute ops at the top level of the function into
+    `strata.group` kernels. Starting from one kernel per op, it merges two
+    kernels when the pair is a fusion candidate, the merge is legal and the
+    cost model (`cost-model=`, on `target=`) predicts the merged kernel
+    cheaper than the two apart; the candidate with the largest predicted
+    saving goes first, and candidates are re-evaluated after every merge.
+
+    Candidates:
+    * producer → consumer where both are elementwise kernels (chains);
+    * an elementwise producer into a reduction kernel;
+    * a matmul or convolution kernel and its elementwise consumer (an
+      epilogue: bias, activation, residual add), repeatedly;
+    * siblings: two elementwise or reduction kernels that read the same
+      input of at least `sibling-min-bytes` bytes and do not depend on each
+      other.
+
+    Never fused: two contractions, a reduction into its consumer, an
+    elementwise producer into a contraction, pooling, data movement
+    (transpose, pad, concat, ...). A merge is illegal when a path between the
+    two kernels leaves them and comes back (the merged kernel would be part
+    of a cycle); ops are reordered afterwards so every value still dominates
+    its uses. Each refused candidate left at the end gets a remark saying
+    why: illegal (naming an op on the path), or not profitable (with both
+    predictions). Existing groups are kept as they are.
+
+    Before (with `cost-model=roofline`):
+    ```mlir
+    %0 = tosa.matmul %a, %b, %za, %zb : ... -> tensor<1x64x64xf32>
+    %1 = tosa.add %0, %bias : ... -> tensor<1x64x64xf32>
+    %2 = tosa.clamp %1 {...} : ... -> tensor<1x64x64xf32>
+    ```
+    After:
+    ```mlir
+    %0 = strata.group(%x = %a, %y = %b, %z = %bias) : (...) -> tensor<1x64x64xf32>
+        attributes {name = "matmul_add_clamp"} {
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target: built-in name, JSON file, or empty for the module's">,
+    Option<"costModel", "cost-model", "std::string",
+           /*default=*/"\"roofline\"",
+           "Cost model: roofline, learned, learned:FILE or measured">,
+    Option<"siblingMinBytes", "sibling-min-bytes", "int64_t",
+           /*default=*/"16384",
+           "Smallest shared input (bytes) that makes siblings a candidate">,
+    Option<"remarks", "remarks", "bool", /*default=*/"true",
+           "Emit a remark for every candidate refused at the end">
+  ];
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
+  let statistics = [
+    Statistic<"numGroups", "groups", "Number of groups created">,
+    Statistic<"numFused", "fused", "Number of merges of two kernels">,
+    Statistic<"numIllegal", "illegal",
+              "Candidates refused at the end as illegal">,
+    Statistic<"numUnprofitable", "unprofitable",
+              "Candidates refused at the end as not profitable">,
+    Statistic<"numQueries", "queries", "Cost model queries">
+  ];
+}
+
 #endif // STRATA_PASSES_FUSION_PASSES_TD

@@ -23,6 +23,7 @@
 #include "strata/Runtime/Measure.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -86,7 +87,8 @@ static cl::opt<double> eta("eta", cl::desc("Learning rate"), cl::init(0.1),
 static cl::opt<std::string>
     modelOpt("model",
              cl::desc("eval: evaluate this model on every row "
-                      "(default: cross-validate by source)"),
+                      "(default: cross-validate by source); query: the model "
+                      "to ask (default: the default learned model)"),
              cl::init(""), cl::cat(costCategory));
 static cl::opt<unsigned> folds("folds",
                                cl::desc("eval: cross-validation folds; a "
@@ -174,7 +176,11 @@ static int collect() {
         {item.source, item.set, item.variant, std::move(item.mlir), ""});
   for (const std::string &path : modelFiles) {
     std::string name = llvm::sys::path::stem(path).str();
-    jobs.push_back({"model/" + name, name, "model", "", path});
+    // Each model twice: one kernel per op, and the kernels strata-fuse
+    // forms when every legal candidate is taken (the roofline model never
+    // refuses one), so both sides of a fusion decision are in the data.
+    jobs.push_back({"model/" + name, name, "split", "", path});
+    jobs.push_back({"model/" + name, name, "fused", "", path});
   }
 
   MeasureOptions measure;
@@ -202,7 +208,16 @@ static int collect() {
         return fail("cannot load '" + job.path + "'");
       module = std::move(loaded->module);
       PassManager pm(&context);
+      // What strata-run does before partitioning.
       pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+      pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
+      pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+      if (job.variant == "fused") {
+        StrataFuseOptions fuse;
+        fuse.costModel = "roofline";
+        fuse.remarks = false;
+        pm.addNestedPass<func::FuncOp>(createStrataFuse(fuse));
+      }
       pm.addNestedPass<func::FuncOp>(createStrataGroupOps());
       if (failed(pm.run(*module)))
         return fail("grouping the kernels of '" + job.path + "' failed");
@@ -494,7 +509,7 @@ static int eval() {
   // measured fastest?
   std::map<std::string, std::map<std::string, std::array<double, 3>>> sets;
   for (auto [i, row] : llvm::enumerate(rows)) {
-    if (row.set.empty() || row.variant == "model")
+    if (row.set.empty() || StringRef(row.source).starts_with("model/"))
       continue;
     std::array<double, 3> &sum = sets[row.set][row.variant];
     sum[0] += measured[i];
@@ -570,6 +585,69 @@ static int eval() {
   return 0;
 }
 
+//===----------------------------------------------------------------------===//
+// query
+//===----------------------------------------------------------------------===//
+
+/// Estimates every strata.group of an MLIR file with a cost model and times
+/// the answers: one query at a time and all in one batch.
+static int query() {
+  if (positional.size() != 2)
+    return fail("query: expected one MLIR file with strata.group kernels");
+  DialectRegistry registry;
+  registerAllDialectsForStrata(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(positional[1], sourceMgr, &context);
+  if (!module)
+    return 1;
+  SmallVector<Operation *> kernels;
+  module->walk([&](GroupOp group) { kernels.push_back(group); });
+  if (kernels.empty())
+    return fail("query: '" + positional[1] + "' holds no strata.group");
+  std::string spec = modelOpt.empty() ? "learned" : "learned:" + modelOpt;
+  FailureOr<std::unique_ptr<CostModel>> model =
+      createCostModel(spec, "", *module);
+  if (failed(model))
+    return 1;
+
+  // Warm-up (loads the model), then repeat until 0.2 s have passed.
+  SmallVector<FailureOr<CostEstimate>> batch;
+  (*model)->estimateBatch(kernels, batch);
+  for (auto [op, est] : llvm::zip_equal(kernels, batch)) {
+    if (failed(est))
+      return fail("query: no estimate for a kernel (dynamic shapes?)");
+    auto group = cast<GroupOp>(op);
+    llvm::outs() << (group.getName() ? *group.getName() : "group") << ": "
+                 << llvm::format("%.4g", est->seconds) << " s\n";
+  }
+  using Clock = std::chrono::steady_clock;
+  auto timeLoop = [&](auto body) {
+    size_t queries = 0;
+    auto start = Clock::now();
+    double elapsed = 0;
+    while (elapsed < 0.2) {
+      body();
+      queries += kernels.size();
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    return elapsed / queries;
+  };
+  double single = timeLoop([&] {
+    for (Operation *op : kernels)
+      (void)(*model)->estimate(op);
+  });
+  double batched = timeLoop([&] { (*model)->estimateBatch(kernels, batch); });
+  llvm::outs() << "query latency: " << llvm::format("%.2f", single * 1e6)
+               << " us per kernel one at a time, "
+               << llvm::format("%.2f", batched * 1e6)
+               << " us per kernel in a batch of " << kernels.size()
+               << " (features + prediction)\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(costCategory);
@@ -578,7 +656,7 @@ int main(int argc, char **argv) {
       "strata-cost: collect kernel timings, train and evaluate the learned "
       "cost model\n");
   if (positional.empty())
-    return fail("expected a command: collect, train or eval");
+    return fail("expected a command: collect, train, eval or query");
   StringRef command = positional.front();
   if (command == "collect")
     return collect();
@@ -586,6 +664,8 @@ int main(int argc, char **argv) {
     return train();
   if (command == "eval")
     return eval();
+  if (command == "query")
+    return query();
   return fail("unknown command '" + command +
-              "'; expected collect, train or eval");
+              "'; expected collect, train, eval or query");
 }

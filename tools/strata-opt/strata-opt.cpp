@@ -2,17 +2,40 @@
 //
 // The upstream dialects and passes a user needs, plus every Strata dialect,
 // pass and pipeline, and the `measured` cost model (kernels compiled and
-// timed through the JIT).
+// timed through the JIT). `--strata-cost-report` prints the cost model's
+// predicted total after every pass.
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Analysis/CostReport.h"
 #include "strata/InitAll.h"
 #include "strata/Runtime/Measure.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace cl = llvm::cl;
+
+static cl::opt<bool> costReport(
+    "strata-cost-report",
+    cl::desc("After every pass, print the predicted total of the kernels it "
+             "ran on (to stderr)"));
+static cl::opt<std::string> costReportModel(
+    "strata-cost-report-model",
+    cl::desc("Cost model of --strata-cost-report: roofline, learned, "
+             "learned:FILE or measured"),
+    cl::init("roofline"));
+static cl::opt<std::string> costReportTarget(
+    "strata-cost-report-target",
+    cl::desc("Target of --strata-cost-report (default: the module's "
+             "strata.target, else host-cpu)"),
+    cl::init(""));
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -22,6 +45,38 @@ int main(int argc, char **argv) {
   mlir::strata::registerAllDialectsForStrata(registry);
   // The measured cost model JIT-compiles kernels.
   mlir::registerAllToLLVMIRTranslations(registry);
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "Strata optimizer driver\n", registry));
+  auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
+      argc, argv, "Strata optimizer driver\n", registry);
+  if (!costReport)
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));
+
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  mlir::MlirOptMainConfig base = config;
+  config.setPassPipelineSetupFn([base](mlir::PassManager &pm) {
+    if (mlir::failed(base.setupPassPipeline(pm)))
+      return mlir::failure();
+    mlir::strata::addCostReportInstrumentation(pm, costReportModel,
+                                               costReportTarget, llvm::errs());
+    return mlir::success();
+  });
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputFile, &error);
+  if (!input) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputFile, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  if (mlir::failed(
+          mlir::MlirOptMain(output->os(), std::move(input), registry, config)))
+    return 1;
+  output->keep();
+  return 0;
 }

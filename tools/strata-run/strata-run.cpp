@@ -4,11 +4,14 @@
 //              [--random-inputs [--seed=N]] [--output=OUT.npy ...]
 //              [--check=REF.npy ... [--rtol=R] [--atol=A]]
 //              [--benchmark=N] [--report [--target=NAME|FILE]]
+//              [--fusion=none|roofline|learned[:FILE]] [--remarks]
 //
 // An ONNX model is imported first (lib/Import; --bind-dim binds symbolic
 // dimensions). Tensor files are NumPy .npy or ONNX TensorProto .pb files.
-// The module goes through strata-group-ops (every ungrouped compute op
-// becomes a kernel) and strata-cpu-pipeline, is JIT-compiled and its entry
+// The module goes through strata-fuse (kernels formed where the cost model
+// of --fusion predicts a gain; the default learned model unless
+// --fusion=none), strata-group-ops (every compute op still ungrouped becomes
+// a kernel) and strata-cpu-pipeline, is JIT-compiled and its entry
 // is called on the given or seeded-random inputs. Exit status: 0 on
 // success, 1 on any error (diagnostic on stderr), 2 when --check finds a
 // mismatch, 3 when an ONNX model cannot be imported (unsupported op,
@@ -27,6 +30,7 @@
 #include "strata/Runtime/Runner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -94,6 +98,16 @@ static cl::opt<std::string> targetSpec(
              "cuda-sm90, npu-sram) or a JSON file; default: the module's "
              "strata.target, else host-cpu"),
     cl::init(""), cl::cat(runCategory));
+static cl::opt<std::string> fusionSpec(
+    "fusion",
+    cl::desc("Kernel partition: none (one kernel per op), roofline or "
+             "learned (strata-fuse gated by that cost model; learned:FILE "
+             "names a model file)"),
+    cl::init("learned"), cl::cat(runCategory));
+static cl::opt<bool>
+    showRemarks("remarks",
+                cl::desc("Show remarks (e.g. why strata-fuse refused a merge)"),
+                cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix,
                                   cl::cat(runCategory));
@@ -243,7 +257,6 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-
   OnnxImportOptions options;
   for (const std::string &spec : dimBindingSpecs)
     if (llvm::Error err = parseDimBinding(spec, options))
@@ -339,6 +352,17 @@ int main(int argc, char **argv) {
   // Canonicalize first: imported models carry layout transposes around
   // every convolution and pool that cancel pairwise, and reshape chains.
   groupPM.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  // The rest (between a convolution and its activation, around
+  // elementwise chains) move through elementwise ops until they cancel.
+  groupPM.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
+  groupPM.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  if (fusionSpec != "none") {
+    StrataFuseOptions fuse;
+    fuse.costModel = fusionSpec;
+    fuse.target = targetSpec;
+    fuse.remarks = showRemarks;
+    groupPM.addNestedPass<func::FuncOp>(createStrataFuse(fuse));
+  }
   groupPM.addNestedPass<func::FuncOp>(createStrataGroupOps());
   if (failed(groupPM.run(*module)))
     return fail("grouping failed");

@@ -1,0 +1,174 @@
+//===- Grouping.cpp - Building strata.group ops from sets of ops ----------===//
+
+#include "passes/Fusion/Grouping.h"
+
+#include "passes/Fusion/Passes.h"
+
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace mlir;
+using namespace mlir::strata;
+
+bool mlir::strata::isComputeOp(Operation *op) {
+  if (op->hasTrait<OpTrait::IsTerminator>() ||
+      op->hasTrait<OpTrait::ConstantLike>() ||
+      isa<GroupOp, PrefetchOp, EvictOp, tensor::EmptyOp, tosa::ReshapeOp,
+          tensor::ExpandShapeOp, tensor::CollapseShapeOp, ViewLikeOpInterface>(
+          op))
+    return false;
+  return llvm::any_of(op->getResultTypes(),
+                      [](Type t) { return isa<RankedTensorType>(t); });
+}
+
+bool mlir::strata::isInlinableConstant(Operation *op) {
+  if (!op || !op->hasTrait<OpTrait::ConstantLike>() || op->getNumResults() != 1)
+    return false;
+  Type type = op->getResult(0).getType();
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    return true;
+  Attribute value;
+  if (matchPattern(op->getResult(0), m_Constant(&value)))
+    if (auto elements = dyn_cast<ElementsAttr>(value);
+        elements && elements.isSplat())
+      return true;
+  return shaped.hasStaticShape() &&
+         shaped.getElementType().isIntOrIndexOrFloat() &&
+         shaped.getNumElements() *
+                 (shaped.getElementType().isIndex()
+                      ? 8
+                      : (shaped.getElementType().getIntOrFloatBitWidth() + 7) /
+                            8) <=
+             64;
+}
+
+FailureOr<GroupBoundary>
+mlir::strata::computeGroupBoundary(ArrayRef<Operation *> ops, bool quiet) {
+  llvm::SmallPtrSet<Operation *, 8> members(ops.begin(), ops.end());
+  auto isInside = [&](Operation *user) {
+    Operation *ancestor = ops.front()->getBlock()->findAncestorOpInBlock(*user);
+    return ancestor && members.contains(ancestor);
+  };
+
+  // Everything the ops read from outside the set, in first-use order.
+  llvm::SetVector<Value> captured;
+  for (Operation *op : ops) {
+    for (Value operand : op->getOperands())
+      if (!members.contains(operand.getDefiningOp()))
+        captured.insert(operand);
+    llvm::SetVector<Value> above;
+    for (Region &region : op->getRegions())
+      getUsedValuesDefinedAbove(region, above);
+    for (Value v : above)
+      if (!members.contains(v.getDefiningOp()))
+        captured.insert(v);
+  }
+
+  GroupBoundary boundary;
+  for (Value v : captured) {
+    Operation *def = v.getDefiningOp();
+    if (isInlinableConstant(def)) {
+      if (!llvm::is_contained(boundary.clonedConstants, def))
+        boundary.clonedConstants.push_back(def);
+      continue;
+    }
+    if (isa<RankedTensorType>(v.getType())) {
+      boundary.inputs.push_back(v);
+      continue;
+    }
+    if (!quiet)
+      ops.front()->emitRemark()
+          << "left ungrouped: it reads a value of type " << v.getType()
+          << " that is neither a ranked tensor nor a constant";
+    return failure();
+  }
+
+  for (Operation *op : ops)
+    for (Value result : op->getResults()) {
+      if (!result.use_empty() && llvm::all_of(result.getUsers(), isInside))
+        continue;
+      if (!isa<RankedTensorType>(result.getType())) {
+        if (!quiet)
+          op->emitRemark("left ungrouped: it has a result that is not a "
+                         "ranked tensor");
+        return failure();
+      }
+      boundary.results.push_back(result);
+    }
+  return boundary;
+}
+
+GroupOp mlir::strata::cloneIntoGroup(OpBuilder &builder,
+                                     ArrayRef<Operation *> ops,
+                                     const GroupBoundary &boundary,
+                                     StringRef name) {
+  SmallVector<Type> resultTypes;
+  for (Value v : boundary.results)
+    resultTypes.push_back(v.getType());
+  Location loc = ops.back()->getLoc();
+  if (ops.size() > 1) {
+    SmallVector<Location> locs;
+    for (Operation *op : ops)
+      locs.push_back(op->getLoc());
+    loc = FusedLoc::get(builder.getContext(), locs);
+  }
+  auto group = GroupOp::create(builder, loc, resultTypes, boundary.inputs,
+                               builder.getStringAttr(name));
+  IRMapping mapping;
+  for (auto [input, arg] :
+       llvm::zip_equal(boundary.inputs, group.getBodyBlock().getArguments()))
+    mapping.map(input, arg);
+  OpBuilder inner = OpBuilder::atBlockEnd(&group.getBodyBlock());
+  for (Operation *constant : boundary.clonedConstants)
+    inner.clone(*constant, mapping);
+  for (Operation *op : ops)
+    inner.clone(*op, mapping);
+  SmallVector<Value> yielded;
+  for (Value v : boundary.results)
+    yielded.push_back(mapping.lookup(v));
+  YieldOp::create(inner, ops.back()->getLoc(), yielded);
+  return group;
+}
+
+GroupOp mlir::strata::replaceWithGroup(ArrayRef<Operation *> ops,
+                                       const GroupBoundary &boundary,
+                                       StringRef name) {
+  OpBuilder builder(ops.back());
+  GroupOp group = cloneIntoGroup(builder, ops, boundary, name);
+  // A tier plan's placements belong to the kernel, now the group.
+  if (ops.size() == 1)
+    for (Operation &nested : group.getBodyBlock())
+      if (Attribute placement =
+              nested.removeAttr(StrataDialect::getPlacementAttrName()))
+        group->setAttr(StrataDialect::getPlacementAttrName(), placement);
+  for (auto [from, to] : llvm::zip_equal(boundary.results, group.getResults()))
+    Value(from).replaceAllUsesWith(to);
+  for (Operation *op : llvm::reverse(ops)) {
+    op->dropAllUses();
+    op->erase();
+  }
+  return group;
+}
+
+std::string mlir::strata::getGroupName(ArrayRef<Operation *> ops) {
+  std::string name;
+  for (auto [i, op] : llvm::enumerate(ops)) {
+    if (i == 3) {
+      name += "_and_" + std::to_string(ops.size() - 3);
+      break;
+    }
+    if (i > 0)
+      name += "_";
+    name += op->getName().stripDialect().str();
+  }
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
+}

@@ -1,0 +1,61 @@
+//===- Grouping.h - Building strata.group ops from sets of ops --*- C++ -*-===//
+//
+// What strata-group-ops and strata-fuse share: which ops are kernels, what a
+// set of ops reads and yields as one group, and building the group (as a
+// copy for a cost query, or in place of the ops).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_PASSES_FUSION_GROUPING_H
+#define STRATA_PASSES_FUSION_GROUPING_H
+
+#include "dialects/Strata/IR/StrataOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace mlir::strata {
+
+/// A compute op produces a tensor by doing work; constants, empty tensors
+/// and views of a buffer are plumbing and stay outside groups.
+bool isComputeOp(Operation *op);
+
+/// The boundary of a would-be group of `ops` (ops of one block, in block
+/// order).
+struct GroupBoundary {
+  /// Tensors read from outside the set, in first-use order.
+  SmallVector<Value> inputs;
+  /// Constants the group clones instead of reading (isInlinableConstant).
+  SmallVector<Operation *> clonedConstants;
+  /// Results of the set used outside it (or not used at all), in op order.
+  SmallVector<Value> results;
+};
+
+/// Computes the boundary of `ops`. Fails, with a remark at the first op
+/// unless `quiet`, when the set reads a value that is neither a ranked
+/// tensor nor an inlinable constant, or yields a non-tensor.
+FailureOr<GroupBoundary> computeGroupBoundary(ArrayRef<Operation *> ops,
+                                              bool quiet);
+
+/// Builds a group of `ops` with `boundary` at `builder`'s insertion point
+/// (detached when it has none), cloning the ops and the constants into its
+/// body. The original ops are left untouched.
+GroupOp cloneIntoGroup(OpBuilder &builder, ArrayRef<Operation *> ops,
+                       const GroupBoundary &boundary, StringRef name);
+
+/// Replaces `ops` by one group placed right before the last of them: uses
+/// of the boundary's results are redirected and the ops erased. Users of
+/// those results placed before the group must be moved after it by the
+/// caller (e.g. with sortTopologically).
+GroupOp replaceWithGroup(ArrayRef<Operation *> ops,
+                         const GroupBoundary &boundary, StringRef name);
+
+/// A kernel name for a group of `ops`: their op names without the dialect
+/// prefix, joined with '_' (at most three, then the count of the rest).
+std::string getGroupName(ArrayRef<Operation *> ops);
+
+} // namespace mlir::strata
+
+#endif // STRATA_PASSES_FUSION_GROUPING_H
