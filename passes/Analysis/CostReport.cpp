@@ -6,6 +6,7 @@
 #include "strata/CostModel/CostModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "llvm/Support/Format.h"
@@ -23,22 +24,27 @@ public:
       : spec(std::move(spec)), target(std::move(target)), os(os) {}
 
   void runAfterPass(Pass *pass, Operation *op) override {
-    // Passes of a nested pipeline run on functions, maybe in parallel.
+    // Pass-manager adaptors (nested pipelines) have no argument: their
+    // passes report for themselves.
+    if (pass->getArgument().empty())
+      return;
+    // Kernels: groups, and tensor-producing compute ops outside groups
+    // (a call is not one: its callee's ops are counted).
     SmallVector<Operation *> kernels;
     unsigned skipped = 0;
-    op->walk([&](Operation *nested) {
+    op->walk<WalkOrder::PreOrder>([&](Operation *nested) {
       if (isa<GroupOp>(nested)) {
         kernels.push_back(nested);
         return WalkResult::skip();
       }
-      if (nested->getNumRegions() == 0 &&
-          !nested->hasTrait<OpTrait::IsTerminator>() &&
-          !nested->hasTrait<OpTrait::ConstantLike>() &&
-          nested->getParentOfType<GroupOp>() == nullptr &&
-          llvm::any_of(nested->getResultTypes(),
-                       [](Type t) { return isa<ShapedType>(t); }))
-        kernels.push_back(nested);
-      return WalkResult::advance();
+      if (nested->hasTrait<OpTrait::IsTerminator>() ||
+          nested->hasTrait<OpTrait::ConstantLike>() ||
+          isa<CallOpInterface>(nested) ||
+          !llvm::any_of(nested->getResultTypes(),
+                        [](Type t) { return isa<RankedTensorType>(t); }))
+        return WalkResult::advance();
+      kernels.push_back(nested);
+      return WalkResult::skip();
     });
     Operation *scope = isa<ModuleOp>(op) ? op : op->getParentOfType<ModuleOp>();
     if (!scope)
