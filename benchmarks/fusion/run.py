@@ -14,7 +14,9 @@ speedups over none, and checks that the fused outputs equal the unfused
 one (--check, rtol 1e-5). Usage (repository root, after scripts/setup.sh):
 
     python3 benchmarks/fusion/run.py --strata-run build/bin/strata-run \
-        --markdown docs/benchmarks/fusion.md
+        --table /tmp/fusion-table.md
+
+and paste the table into docs/benchmarks/fusion.md.
 
 Needs only Python's standard library.
 """
@@ -27,17 +29,10 @@ import subprocess
 import sys
 import tempfile
 
-LIGHT = ["bvlc_alexnet", "densenet121", "inception_v1", "inception_v2",
-         "resnet50", "shufflenet", "squeezenet", "vgg19", "zfnet512"]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lightmodels import LIGHT_MODELS, find_models_dir  # noqa: E402
+
 MODES = ["none", "roofline", "learned"]
-
-
-def find_models_dir(root):
-    for cand in [os.path.join(root, "..", "shared", "models", "onnx-light"),
-                 "/work/shared/models/onnx-light"]:
-        if os.path.isdir(cand):
-            return os.path.abspath(cand)
-    sys.exit("fusion: cannot find shared/models/onnx-light")
 
 
 def run(strata_run, model, mode, runs, ref, out):
@@ -68,11 +63,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--strata-run", default=os.path.join(root, "build", "bin",
                                                          "strata-run"))
-    ap.add_argument("--models", nargs="*", default=LIGHT)
+    ap.add_argument("--models", nargs="*", default=LIGHT_MODELS)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--markdown")
+    ap.add_argument("--table", help="also write the markdown table here")
     args = ap.parse_args()
-    models_dir = find_models_dir(root)
+    models_dir = find_models_dir(root, "fusion")
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,8 +110,8 @@ def main():
                  % (geomean(sr), geomean(sl), geomean(lr)))
     table = "\n".join(lines)
     print(table)
-    if args.markdown:
-        with open(args.markdown + ".table", "w") as f:
+    if args.table:
+        with open(args.table, "w") as f:
             f.write(table + "\n")
 
 

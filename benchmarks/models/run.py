@@ -36,16 +36,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-MODELS = ["bvlc_alexnet", "densenet121", "inception_v1", "inception_v2",
-          "resnet50", "shufflenet", "squeezenet", "vgg19", "zfnet512"]
-
-
-def find_models_dir(root):
-    for cand in [os.path.join(root, "..", "shared", "models", "onnx-light"),
-                 "/work/shared/models/onnx-light"]:
-        if os.path.isdir(cand):
-            return os.path.abspath(cand)
-    sys.exit("models: cannot find shared/models/onnx-light")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lightmodels import LIGHT_MODELS, find_models_dir  # noqa: E402
 
 
 def randomize(model, seed):
@@ -150,7 +142,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--strata-run", default=os.path.join(root, "build/bin/strata-run"))
-    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--models", default=",".join(LIGHT_MODELS))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--markdown")
@@ -158,7 +150,7 @@ def main():
 
     import onnxruntime as ort
 
-    mdir = find_models_dir(root)
+    mdir = find_models_dir(root, "models")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.models.split(","):

@@ -105,28 +105,25 @@ public:
   Partition(Block &block, CostModel &model, int64_t siblingMinBytes)
       : block(block), model(model), siblingMinBytes(siblingMinBytes) {}
 
-  /// Makes every groupable compute op its own kernel. Returns the number
-  /// of compute ops left ungrouped.
-  unsigned init() {
-    unsigned ungrouped = 0;
+  /// Makes every groupable compute op its own kernel; an op that cannot be
+  /// grouped stays as it is (with a remark when `emit`).
+  void init(bool emit) {
     for (Operation &op : block) {
       unsigned index = position.size();
       position[&op] = index;
       if (!isComputeOp(&op))
         continue;
-      if (failed(computeGroupBoundary(&op, /*quiet=*/false))) {
-        ++ungrouped;
+      if (failed(computeGroupBoundary(&op, /*quiet=*/!emit)))
         continue;
-      }
       unsigned id = nextId++;
       kernels[id] = Kernel{id, classifyForFusion(&op), {&op}, std::nullopt};
       kernelOf[&op] = id;
     }
-    return ungrouped;
   }
 
-  /// Merges kernels while a legal merge is predicted to pay.
-  void fuse() {
+  /// Merges kernels while a legal merge is predicted to pay. Returns the
+  /// candidates left (all priced).
+  SmallVector<Candidate> fuse() {
     while (true) {
       SmallVector<Candidate> candidates = enumerateCandidates();
       estimate(candidates);
@@ -146,15 +143,14 @@ public:
         break;
       }
       if (!merged)
-        return;
+        return candidates;
     }
   }
 
-  /// Remarks for the candidates left at the end; counts them.
-  void explainRefusals(bool emit, StringRef modelName, unsigned &illegal,
+  /// Remarks for the candidates `fuse` left; counts them.
+  void explainRefusals(ArrayRef<Candidate> candidates, bool emit,
+                       StringRef modelName, unsigned &illegal,
                        unsigned &unprofitable) {
-    SmallVector<Candidate> candidates = enumerateCandidates();
-    estimate(candidates);
     for (const Candidate &c : candidates) {
       Kernel &a = kernels[c.a], &b = kernels[c.b];
       std::string what =
@@ -202,9 +198,6 @@ public:
           computeGroupBoundary(kernel->ops, /*quiet=*/true);
       if (failed(boundary))
         return failure();
-      if (kernel->ops.size() == 1)
-        boundary->results.assign(kernel->ops.front()->result_begin(),
-                                 kernel->ops.front()->result_end());
       replaceWithGroup(kernel->ops, *boundary, getGroupName(kernel->ops));
     }
     if (!sortTopologically(&block))
@@ -237,12 +230,11 @@ private:
     llvm::DenseSet<std::pair<unsigned, unsigned>> seen;
     SmallVector<Kernel *> ordered = orderedKernels();
     for (Kernel *producer : ordered) {
-      forEachSuccessor(*producer, [&](unsigned id, Operation *user) {
+      forEachSuccessor(*producer, [&](unsigned id, Operation *) {
         if (id == ~0u || id == producer->id)
           return;
         Kernel &consumer = kernels[id];
-        std::optional<Kind> merged =
-            mergeProducerConsumer(*producer, consumer, user);
+        std::optional<Kind> merged = mergeProducerConsumer(*producer, consumer);
         if (!merged || !seen.insert({producer->id, id}).second)
           return;
         out.push_back({producer->id, id, false, *merged});
@@ -295,12 +287,9 @@ private:
     return found;
   }
 
-  /// The kind of producer + consumer merged, when that is a candidate;
-  /// `user` is an op of the consumer that reads the producer.
+  /// The kind of producer + consumer merged, when that is a candidate.
   std::optional<Kind> mergeProducerConsumer(const Kernel &producer,
-                                            const Kernel &consumer,
-                                            Operation *user) const {
-    (void)user;
+                                            const Kernel &consumer) const {
     switch (producer.kind) {
     case Kind::Elementwise:
       if (consumer.kind == Kind::Elementwise ||
@@ -508,10 +497,10 @@ struct StrataFusePass final : strata::impl::StrataFuseBase<StrataFusePass> {
 
     for (Block &block : func.getBody()) {
       Partition partition(block, **model, siblingMinBytes);
-      partition.init();
-      partition.fuse();
+      partition.init(remarks);
+      SmallVector<Candidate> refused = partition.fuse();
       unsigned illegal = 0, unprofitable = 0;
-      partition.explainRefusals(remarks, (*model)->getName(), illegal,
+      partition.explainRefusals(refused, remarks, (*model)->getName(), illegal,
                                 unprofitable);
       FailureOr<unsigned> groups = partition.materialize();
       if (failed(groups)) {

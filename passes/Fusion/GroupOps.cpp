@@ -38,20 +38,13 @@ struct StrataGroupOpsPass final
     }
   }
 
-  /// Wraps `op` into a new group placed where `op` was.
+  /// Wraps `op` into a new group placed where `op` was; the group yields
+  /// every result of the op, used or not.
   LogicalResult wrap(Operation *op) {
     FailureOr<GroupBoundary> boundary =
         computeGroupBoundary(op, /*quiet=*/false);
     if (failed(boundary))
       return failure();
-    // The group yields every result, used or not.
-    if (!llvm::all_of(op->getResultTypes(),
-                      [](Type t) { return isa<RankedTensorType>(t); })) {
-      op->emitRemark("left ungrouped: it has a result that is not a ranked "
-                     "tensor");
-      return failure();
-    }
-    boundary->results.assign(op->result_begin(), op->result_end());
     replaceWithGroup(op, *boundary, getGroupName(op));
     return success();
   }

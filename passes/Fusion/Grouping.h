@@ -29,7 +29,8 @@ struct GroupBoundary {
   SmallVector<Value> inputs;
   /// Constants the group clones instead of reading (isInlinableConstant).
   SmallVector<Operation *> clonedConstants;
-  /// Results of the set used outside it (or not used at all), in op order.
+  /// Results of the set used outside it (or not used at all), in op order:
+  /// for a single op, all of its results.
   SmallVector<Value> results;
 };
 

@@ -1,7 +1,14 @@
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-fuse-kernel-bodies))' --split-input-file | FileCheck %s
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-fuse-kernel-bodies{tile-elements=0}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=OPTION
 
+// RUN: strata-opt %s -p 'builtin.module(func.func(strata-fuse-kernel-bodies{tile-elements=1000}))' --split-input-file | FileCheck %s --check-prefix=SMALL
+
 // OPTION: error: strata-fuse-kernel-bodies: tile-elements must be at least 1
+
+// With 1000 elements a 128-wide row does not fit: rows are tiled by the
+// largest divisor of 128 that fits (4 rows of 128 = 512 elements).
+// SMALL-LABEL: func.func private @dense_relu
+// SMALL: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<1x4x64xf32>, tensor<1x64x128xf32>) outs(%{{.*}} : tensor<1x4x128xf32>)
 
 #id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #row = affine_map<(d0, d1, d2) -> (d0, 0, d2)>

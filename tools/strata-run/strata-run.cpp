@@ -4,7 +4,7 @@
 //              [--random-inputs [--seed=N]] [--output=OUT.npy ...]
 //              [--check=REF.npy ... [--rtol=R] [--atol=A]]
 //              [--benchmark=N] [--report [--target=NAME|FILE]]
-//              [--fusion=none|roofline|learned[:FILE]] [--remarks]
+//              [--fusion=none|roofline|learned[:FILE]|measured] [--remarks]
 //
 // An ONNX model is imported first (lib/Import; --bind-dim binds symbolic
 // dimensions). Tensor files are NumPy .npy or ONNX TensorProto .pb files.
@@ -27,6 +27,7 @@
 #include "strata/InitAll.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/HostTensor.h"
+#include "strata/Runtime/Measure.h"
 #include "strata/Runtime/Runner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -100,9 +101,9 @@ static cl::opt<std::string> targetSpec(
     cl::init(""), cl::cat(runCategory));
 static cl::opt<std::string> fusionSpec(
     "fusion",
-    cl::desc("Kernel partition: none (one kernel per op), roofline or "
-             "learned (strata-fuse gated by that cost model; learned:FILE "
-             "names a model file)"),
+    cl::desc("Kernel partition: none (one kernel per op), or strata-fuse "
+             "gated by the cost model roofline, learned, learned:FILE or "
+             "measured (each candidate compiled and timed; slow)"),
     cl::init("learned"), cl::cat(runCategory));
 static cl::opt<bool>
     showRemarks("remarks",
@@ -242,6 +243,8 @@ static std::string formatSeconds(double s) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --fusion=measured times candidate kernels through the JIT.
+  registerMeasuredCostModelFactory();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
