@@ -9,7 +9,9 @@
 
 #include "strata/CostModel/LearnedModel.h"
 
+#include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <atomic>
@@ -51,6 +53,16 @@ ArrayRef<StringRef> mlir::strata::getCostModelNames() {
 FailureOr<std::unique_ptr<CostModel>>
 mlir::strata::createCostModel(StringRef spec, StringRef targetSpec,
                               Operation *scope) {
+  // No spec: the module's choice for every pass, else the roofline.
+  if (spec.empty()) {
+    auto module = dyn_cast<ModuleOp>(scope);
+    if (!module)
+      module = scope->getParentOfType<ModuleOp>();
+    auto attr = module ? module->getAttrOfType<StringAttr>(
+                             StrataDialect::getCostModelAttrName())
+                       : StringAttr();
+    spec = attr ? attr.getValue() : StringRef("roofline");
+  }
   auto [name, file] = spec.split(':');
   if (!llvm::is_contained(getCostModelNames(), name) ||
       (spec.contains(':') && (name != "learned" || file.empty()))) {

@@ -47,9 +47,17 @@ LearnedModelFile::predictSeconds(ArrayRef<FeatureVector> rows,
       return err;
   }
   seconds.clear();
-  for (float log : logs)
-    seconds.push_back(std::exp(double(log)));
+  for (auto [row, log] : llvm::zip_equal(rows, logs))
+    seconds.push_back(std::exp(double(log)) * getLearnedReferenceSeconds(row));
   return llvm::Error::success();
+}
+
+double mlir::strata::getLearnedReferenceSeconds(const FeatureVector &f) {
+  double matrix = getFeature(f, Feature::MatrixFlops);
+  double vector = std::max(0.0, double(getFeature(f, Feature::Flops)) - matrix);
+  double bytes = double(getFeature(f, Feature::BytesRead)) +
+                 getFeature(f, Feature::BytesWritten);
+  return matrix / 1e11 + vector / 1e10 + bytes / 2e10 + 1e-6;
 }
 
 static llvm::Error modelError(StringRef path, const llvm::Twine &message) {

@@ -23,7 +23,8 @@ def StrataEstimateCosts : Pass<"strata-estimate-costs", "func::FuncOp"> {
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "Target: built-in name, JSON file, or empty for the module's">,
     Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"roofline\"", "Cost model implementation">
+           /*default=*/"\"\"",
+           "Cost model implementation (empty: the module's strata.cost_model, else roofline)">
   ];
   // Target descriptions are built as #strata.target attributes.
   let dependentDialects = ["::mlir::strata::StrataDialect"];
@@ -68,6 +69,28 @@ def StrataMemoryReport : Pass<"strata-memory-report", "ModuleOp"> {
     Option<"countConstants", "count-constants", "bool", /*default=*/"false",
            "Count constants (live from the start to their last use)">
   ];
+}
+
+def StrataSetCostModel : Pass<"strata-set-cost-model", "ModuleOp"> {
+  let summary = "Choose the cost model for every pass of the pipeline";
+  let description = [{
+    Sets the module's `strata.cost_model` attribute to `cost-model=`
+    (`roofline`, `learned`, `learned:FILE`, `measured`), after checking that
+    the model can be created (an unknown name or an unusable model file is
+    an error here, once). Every Strata pass whose own `cost-model=` option
+    is empty then uses it: one choice for a whole pipeline.
+
+    ```mlir
+    // strata-opt -p 'builtin.module(strata-set-cost-model{cost-model=learned},
+    //                func.func(strata-fuse,strata-estimate-costs))'
+    module attributes {strata.cost_model = "learned"} { ... }
+    ```
+  }];
+  let options = [
+    Option<"costModel", "cost-model", "std::string", /*default=*/"\"roofline\"",
+           "Cost model: roofline, learned, learned:FILE or measured">
+  ];
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
 }
 
 #endif // STRATA_PASSES_ANALYSIS_PASSES_TD

@@ -11,6 +11,7 @@
 
 #include "strata/Pipelines/Pipelines.h"
 
+#include "passes/Analysis/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 
@@ -74,8 +75,17 @@ struct CheckPlacedKernelsGroupedPass final
 } // namespace
 
 /// TOSA → linalg on tensors, groups → kernel functions, one bufferization.
-static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
-  if (groupOps)
+static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
+                                        bool fuse, StringRef costModel) {
+  // One cost model for every pass that follows (empty options defer to it).
+  if (!costModel.empty()) {
+    StrataSetCostModelOptions set;
+    set.costModel = costModel.str();
+    pm.addPass(createStrataSetCostModel(set));
+  }
+  if (fuse)
+    pm.addNestedPass<func::FuncOp>(createStrataFuse());
+  if (groupOps || fuse)
     pm.addNestedPass<func::FuncOp>(createStrataGroupOps());
   pm.addNestedPass<func::FuncOp>(
       std::make_unique<CheckPlacedKernelsGroupedPass>());
@@ -130,7 +140,8 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps) {
 
 void mlir::strata::buildCPUPipeline(OpPassManager &pm,
                                     const CPUPipelineOptions &options) {
-  buildTensorToBufferPipeline(pm, options.groupOps);
+  buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
+                              options.costModel);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -190,7 +201,8 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
     return;
   }
 
-  buildTensorToBufferPipeline(pm, options.groupOps);
+  buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
+                              options.costModel);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   SmallVector<int64_t> tiles(options.tileSizes.begin(),
                              options.tileSizes.end());

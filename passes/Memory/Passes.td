@@ -54,7 +54,8 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
            "makespan: target whose compute units run the kernels (built-in "
            "name, JSON file, or empty for the module's)">,
     Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"roofline\"", "makespan: cost model for kernel times">,
+           /*default=*/"\"\"",
+           "makespan: cost model for kernel times (empty: the module's strata.cost_model, else roofline)">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
            "Seconds the exact solver may search">,
     Option<"maxStates", "max-states", "int64_t", /*default=*/"4000000",
@@ -114,7 +115,8 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
            "Target for recompute costs: built-in name, JSON file, or empty "
            "for the module's">,
     Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"roofline\"", "Cost model for recompute costs">,
+           /*default=*/"\"\"",
+           "Cost model for recompute costs (empty: the module's strata.cost_model, else roofline)">,
     Option<"countArguments", "count-arguments", "bool", /*default=*/"false",
            "Count function arguments (as strata-memory-report does)">,
     Option<"countConstants", "count-constants", "bool", /*default=*/"false",
@@ -199,8 +201,8 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
            "Byte alignment of every offset (a power of two)">,
     Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"roofline\"",
-           "Cost model for kernel compute times">
+           /*default=*/"\"\"",
+           "Cost model for kernel compute times (empty: the module's strata.cost_model, else roofline)">
   ];
   let dependentDialects = ["::mlir::strata::StrataDialect"];
   let statistics = [
@@ -267,7 +269,8 @@ def StrataSimulate : Pass<"strata-simulate", "ModuleOp"> {
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "Target: built-in name, JSON file, or empty for the module's">,
     Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"roofline\"", "Cost model for compute times">,
+           /*default=*/"\"\"",
+           "Cost model for compute times (empty: the module's strata.cost_model, else roofline)">,
     Option<"format", "format", "std::string", /*default=*/"\"text\"",
            "Output: text (remarks) or json (stdout)">,
     Option<"trace", "trace", "std::string", /*default=*/"\"\"",

@@ -296,12 +296,13 @@ static BoostedTreesOptions getTrainOptions() {
   return options;
 }
 
-/// Trains on `rows` (log seconds as labels).
+/// Trains on `rows` (labels: log of seconds over the reference time).
 static llvm::Expected<BoostedTrees> trainOn(ArrayRef<const Row *> rows) {
   SmallVector<float> features, labels;
   for (const Row *row : rows) {
     features.append(row->features.begin(), row->features.end());
-    labels.push_back(std::log(row->seconds));
+    labels.push_back(
+        std::log(row->seconds / getLearnedReferenceSeconds(row->features)));
   }
   return BoostedTrees::train(features, rows.size(), kNumFeatures, labels,
                              getTrainOptions());
@@ -497,7 +498,8 @@ static int eval() {
       if (llvm::Error err = model->predict(flat, testRows.size(), out))
         return fail(llvm::toString(std::move(err)));
       for (auto [j, i] : llvm::enumerate(testIndex))
-        predicted[i] = std::exp(double(out[j]));
+        predicted[i] =
+            std::exp(double(out[j])) * getLearnedReferenceSeconds(testRows[j]);
     }
     method = std::to_string(k) + "-fold cross-validation by source (" +
              std::to_string(foldOf.size()) + " sources)";

@@ -29,8 +29,9 @@ static cl::opt<bool> costReport(
 static cl::opt<std::string> costReportModel(
     "strata-cost-report-model",
     cl::desc("Cost model of --strata-cost-report: roofline, learned, "
-             "learned:FILE or measured"),
-    cl::init("roofline"));
+             "learned:FILE or measured (default: the module's "
+             "strata.cost_model, else roofline)"),
+    cl::init(""));
 static cl::opt<std::string> costReportTarget(
     "strata-cost-report-target",
     cl::desc("Target of --strata-cost-report (default: the module's "

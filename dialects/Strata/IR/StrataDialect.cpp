@@ -37,6 +37,16 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
              << "'" << name << "' must be a #strata.target attribute";
     return success();
   }
+  if (name == getCostModelAttrName()) {
+    if (!isa<ModuleOp>(op))
+      return op->emitError()
+             << "'" << name << "' may only be attached to a builtin.module";
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << name
+                             << "' must be a string naming a cost model, "
+                                "e.g. \"learned\"";
+    return success();
+  }
   if (name == getKernelAttrName()) {
     if (!isa<FunctionOpInterface>(op))
       return op->emitError()

@@ -37,6 +37,12 @@ def Strata_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTargetAttrName() {
       return ::llvm::StringLiteral("strata.target");
     }
+    /// Name of the module attribute that holds the cost-model spec
+    /// ("roofline", "learned", "learned:FILE", "measured") every pass uses
+    /// when its own `cost-model=` option is empty.
+    static constexpr ::llvm::StringLiteral getCostModelAttrName() {
+      return ::llvm::StringLiteral("strata.cost_model");
+    }
     /// Name of the unit attribute that marks a function outlined from a
     /// `strata.group`.
     static constexpr ::llvm::StringLiteral getKernelAttrName() {

@@ -126,6 +126,8 @@ ArrayRef<StringRef> getCostModelNames();
 ///   learned:FILE    the learned model in FILE
 ///   measured        compiles and times each kernel (where a tool has
 ///                   registered the measuring runtime)
+/// An empty `spec` takes the enclosing module's `strata.cost_model`
+/// attribute (one choice for every pass of a pipeline), else `roofline`.
 /// Emits an error at `scope` and fails for an unknown name or target, or a
 /// model file that cannot be used; warns when a learned model was trained
 /// on another machine.

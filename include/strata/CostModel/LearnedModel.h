@@ -6,7 +6,8 @@
 // file is XGBoost's JSON model; its attributes carry Strata's metadata:
 //
 //   strata.feature_version  features the model was trained on (must match)
-//   strata.label            what the trees predict ("log_seconds")
+//   strata.label            what the trees predict
+//                           ("log_seconds_over_reference")
 //   strata.machine          the fingerprint of the machine that measured
 //   strata.dataset_hash     the content hash of the training dataset
 //   strata.rows             training rows
@@ -39,8 +40,17 @@ inline constexpr const char *kDatasetHash = "strata.dataset_hash";
 inline constexpr const char *kRows = "strata.rows";
 } // namespace learned_attr
 
-/// What the trees predict: the natural log of a kernel's seconds.
-inline constexpr const char *kLearnedLabel = "log_seconds";
+/// What the trees predict: the natural log of a kernel's seconds divided
+/// by getLearnedReferenceSeconds of its features. Learning the ratio to a
+/// reference that grows with the work, rather than the time itself, lets
+/// the trees extrapolate to kernels larger than any measured (a tree's
+/// leaves are constants: a plain time would flatten out).
+inline constexpr const char *kLearnedLabel = "log_seconds_over_reference";
+
+/// The reference time of a kernel with features `f`: a fixed, target-
+/// independent sum of its matrix FLOPs at 100 GFLOP/s, other FLOPs at
+/// 10 GFLOP/s, boundary bytes at 20 GB/s and 1 us of launch overhead.
+double getLearnedReferenceSeconds(const FeatureVector &f);
 
 /// This machine, as a learned model records it: "cpu=NAME; cores=N;
 /// isa=FLAGS" (LLVM's host CPU name, logical cores, the vector ISA flags

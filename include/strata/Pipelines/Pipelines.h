@@ -25,6 +25,17 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("First wrap every ungrouped compute op in its own "
                      "strata.group (strata-group-ops)"),
       llvm::cl::init(false)};
+  Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("First partition with strata-fuse (gated by the "
+                     "pipeline's cost model), then group what is left"),
+      llvm::cl::init(false)};
+  Option<std::string> costModel{
+      *this, "cost-model",
+      llvm::cl::desc("Cost model for every pass of the pipeline (roofline, "
+                     "learned, learned:FILE, measured), set as the module's "
+                     "strata.cost_model; empty keeps the module's"),
+      llvm::cl::init("")};
 };
 
 /// Options of `strata-cuda-pipeline`.
@@ -34,6 +45,17 @@ struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
       llvm::cl::desc("First wrap every ungrouped compute op in its own "
                      "strata.group (strata-group-ops)"),
       llvm::cl::init(false)};
+  Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("First partition with strata-fuse (gated by the "
+                     "pipeline's cost model), then group what is left"),
+      llvm::cl::init(false)};
+  Option<std::string> costModel{
+      *this, "cost-model",
+      llvm::cl::desc("Cost model for every pass of the pipeline (roofline, "
+                     "learned, learned:FILE, measured), set as the module's "
+                     "strata.cost_model; empty keeps the module's"),
+      llvm::cl::init("")};
   Option<std::string> chip{*this, "chip",
                            llvm::cl::desc("GPU architecture, e.g. sm_90"),
                            llvm::cl::init("sm_90")};

@@ -186,6 +186,18 @@ module attributes {strata.target = "npu-sram"} {}
 
 // -----
 
+// expected-error @+1 {{'strata.cost_model' may only be attached to a builtin.module}}
+func.func @cost_model_on_func() attributes {strata.cost_model = "learned"} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'strata.cost_model' must be a string naming a cost model, e.g. "learned"}}
+module attributes {strata.cost_model = 3} {}
+
+// -----
+
 // expected-error @+1 {{'strata.kernel' may only be attached to a function}}
 module attributes {strata.kernel} {}
 
