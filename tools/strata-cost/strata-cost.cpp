@@ -175,7 +175,11 @@ static int collect() {
     jobs.push_back(
         {item.source, item.set, item.variant, std::move(item.mlir), ""});
   for (const std::string &path : modelFiles) {
+    // Test-data suites name every file model.onnx: use its directory.
     std::string name = llvm::sys::path::stem(path).str();
+    if (name == "model")
+      name =
+          llvm::sys::path::filename(llvm::sys::path::parent_path(path)).str();
     // Each model twice: one kernel per op, and the kernels strata-fuse
     // forms when every legal candidate is taken (the roofline model never
     // refuses one), so both sides of a fusion decision are in the data.
