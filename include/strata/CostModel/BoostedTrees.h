@@ -17,6 +17,7 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/Error.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -70,9 +71,12 @@ public:
   std::optional<std::string> getAttribute(StringRef key) const;
 
 private:
-  explicit BoostedTrees(void *handle) : handle(handle) {}
+  explicit BoostedTrees(void *handle);
   /// XGBoost's BoosterHandle.
   void *handle = nullptr;
+  /// What predict() reuses from call to call (see there).
+  struct Predictor;
+  std::unique_ptr<Predictor> predictor;
 };
 
 } // namespace mlir::strata

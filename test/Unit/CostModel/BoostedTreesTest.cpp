@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <random>
+#include <thread>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -98,6 +99,46 @@ TEST_F(BoostedTreesTest, LearnsAKnownRelationAndRoundTrips) {
   auto b = llvm::MemoryBuffer::getFile(path("twin.json"));
   ASSERT_TRUE(a && b);
   EXPECT_EQ((*a)->getBuffer(), (*b)->getBuffer());
+}
+
+// Single-row predictions from several threads at once (passes of a
+// multi-threaded pass manager share one model) agree with one batch.
+TEST_F(BoostedTreesTest, ConcurrentSingleRowPredictions) {
+  SmallVector<float> x, y;
+  makeData(500, 5, x, y);
+  BoostedTreesOptions options;
+  options.rounds = 50;
+  llvm::Expected<BoostedTrees> model =
+      BoostedTrees::train(x, 500, 3, y, options);
+  ASSERT_TRUE(!!model);
+  SmallVector<float> batch;
+  ASSERT_FALSE(!!model->predict(x, 500, batch));
+
+  constexpr unsigned kThreads = 4;
+  std::vector<std::vector<float>> answers(kThreads);
+  std::vector<unsigned> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      SmallVector<float> one;
+      for (unsigned round = 0; round < 4; ++round)
+        for (unsigned r = 0; r < 500; ++r) {
+          if (llvm::Error err =
+                  model->predict(ArrayRef<float>(x).slice(3 * r, 3), 1, one)) {
+            llvm::consumeError(std::move(err));
+            ++failures[t];
+            continue;
+          }
+          if (round == 3)
+            answers[t].push_back(one.front());
+        }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (unsigned t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(failures[t], 0u);
+    EXPECT_EQ(answers[t], std::vector<float>(batch.begin(), batch.end()));
+  }
 }
 
 TEST_F(BoostedTreesTest, BadInputs) {
