@@ -5,11 +5,13 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -41,7 +43,15 @@ ArrayRef<StringRef> mlir::strata::getFeatureNames() {
                                     "reduction_size",
                                     "element_bits",
                                     "is_float",
-                                    "transcendental_elements"};
+                                    "transcendental_elements",
+                                    "num_transpose",
+                                    "num_pad",
+                                    "num_copy",
+                                    "transposed_elements",
+                                    "cheap_math_elements",
+                                    "pow_elements",
+                                    "innermost_reduction",
+                                    "movement_run"};
   static_assert(std::size(names) == kNumFeatures,
                 "one name per feature, in order");
   return names;
@@ -107,6 +117,66 @@ static double numElements(Type type) {
   if (!shaped || !shaped.hasStaticShape())
     return 0;
   return double(shaped.getNumElements());
+}
+
+/// Elements of the trailing dimensions of `in` and `out` (same rank) up to
+/// and including the innermost one whose extents differ: the contiguous
+/// run a slice (`out` inside `in`) or pad (`in` inside `out`) copies.
+static double getRun(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
+  double run = 1;
+  for (int64_t d = int64_t(in.size()) - 1; d >= 0; --d) {
+    run *= std::min(in[d], out[d]);
+    if (in[d] != out[d])
+      break;
+  }
+  return run;
+}
+
+/// The contiguous run a movement op copies at a time (see
+/// Feature::MovementRun); nullopt for other ops or unknown shapes.
+static std::optional<double> getContiguousRun(Operation *op) {
+  auto staticShape = [](Value v) -> std::optional<ArrayRef<int64_t>> {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !type.hasStaticShape())
+      return std::nullopt;
+    return type.getShape();
+  };
+  if (isa<tosa::SliceOp, tosa::PadOp, tensor::ExtractSliceOp, tensor::PadOp>(
+          op)) {
+    std::optional<ArrayRef<int64_t>> in = staticShape(op->getOperand(0));
+    std::optional<ArrayRef<int64_t>> out = staticShape(op->getResult(0));
+    if (!in || !out || in->size() != out->size())
+      return std::nullopt;
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op))
+      if (!llvm::all_of(slice.getStaticStrides(),
+                        [](int64_t s) { return s == 1; }))
+        return 1.0;
+    return getRun(*in, *out);
+  }
+  if (auto concat = dyn_cast<tosa::ConcatOp>(op)) {
+    std::optional<double> shortest;
+    for (Value input : concat.getInput1()) {
+      std::optional<ArrayRef<int64_t>> in = staticShape(input);
+      if (!in)
+        return std::nullopt;
+      double run = 1;
+      for (size_t d = concat.getAxis(); d < in->size(); ++d)
+        run *= (*in)[d];
+      shortest = shortest ? std::min(*shortest, run) : run;
+    }
+    return shortest;
+  }
+  if (auto transpose = dyn_cast<tosa::TransposeOp>(op)) {
+    std::optional<ArrayRef<int64_t>> out = staticShape(transpose.getResult());
+    if (!out)
+      return std::nullopt;
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    double run = 1;
+    for (int64_t d = int64_t(perms.size()) - 1; d >= 0 && perms[d] == d; --d)
+      run *= (*out)[d];
+    return run;
+  }
+  return std::nullopt;
 }
 
 /// Values reduced into one output element of `op` (1 without a reduction).
@@ -200,6 +270,12 @@ public:
     if (kind == OpKind::Transcendental)
       for (Value result : op->getResults())
         transcendental += numElements(result.getType());
+    if (kind == OpKind::Movement)
+      addMovement(op);
+    if (kind == OpKind::Transcendental)
+      addMath(op);
+    if (kind == OpKind::Reduce && reducesInnermost(op))
+      set(Feature::InnermostReduction, 1);
     return success();
   }
 
@@ -257,6 +333,7 @@ public:
     set(Feature::ArithmeticIntensity, flops / std::max(read + written, 1.0));
     set(Feature::TranscendentalElements, transcendental);
     set(Feature::IntermediateBytes, intermediate);
+    set(Feature::TransposedElements, transposed);
     return success();
   }
 
@@ -267,12 +344,77 @@ public:
   }
 
 private:
+  /// Counts a movement op by what it does.
+  void addMovement(Operation *op) {
+    if (std::optional<double> run = getContiguousRun(op)) {
+      float &shortest = features[static_cast<unsigned>(Feature::MovementRun)];
+      shortest = shortest == 0 ? *run : std::min<float>(shortest, *run);
+    }
+    if (isa<tosa::TransposeOp, linalg::TransposeOp>(op)) {
+      set(Feature::NumTranspose, get(Feature::NumTranspose) + 1);
+      transposed += numElements(op->getResult(0).getType());
+    } else if (isa<tosa::PadOp, tensor::PadOp>(op)) {
+      set(Feature::NumPad, get(Feature::NumPad) + 1);
+    } else if (isa<tosa::SliceOp, tosa::ConcatOp, tensor::ExtractSliceOp,
+                   tensor::InsertSliceOp, tensor::ConcatOp, linalg::CopyOp>(
+                   op)) {
+      set(Feature::NumCopy, get(Feature::NumCopy) + 1);
+    }
+  }
+
+  /// Splits transcendental ops by price class.
+  void addMath(Operation *op) {
+    auto has = [&](auto... names) {
+      auto matches = [&](Operation *o) {
+        StringRef name = o->getName().getStringRef();
+        return ((name == names) || ...);
+      };
+      if (matches(op))
+        return true;
+      bool found = false;
+      if (isa<linalg::LinalgOp>(op))
+        op->getRegion(0).walk([&](Operation *n) { found |= matches(n); });
+      return found;
+    };
+    double elements = numElements(op->getResult(0).getType());
+    if (has("tosa.pow", "math.powf", "math.fpowi"))
+      set(Feature::PowElements, get(Feature::PowElements) + elements);
+    else if (has("tosa.reciprocal", "tosa.rsqrt", "math.rsqrt", "math.sqrt"))
+      set(Feature::CheapMathElements,
+          get(Feature::CheapMathElements) + elements);
+  }
+
+  /// Whether a reduction op reduces its input's innermost dimension.
+  static bool reducesInnermost(Operation *op) {
+    if (auto axis = op->getAttrOfType<IntegerAttr>("axis")) {
+      auto type = dyn_cast<ShapedType>(op->getOperand(0).getType());
+      return type && type.hasRank() && axis.getInt() == type.getRank() - 1;
+    }
+    if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op))
+      return softmax.getDimension() + 1 ==
+             softmax.getInputOperandType().getRank();
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      // The innermost loop of the first input's access is a reduction.
+      if (linalgOp.getNumDpsInputs() == 0)
+        return false;
+      AffineMap map =
+          linalgOp.getMatchingIndexingMap(linalgOp.getDpsInputOperand(0));
+      if (map.getNumResults() == 0)
+        return false;
+      auto dim = dyn_cast<AffineDimExpr>(map.getResults().back());
+      return dim && linalgOp.getIteratorTypesArray()[dim.getPosition()] ==
+                        utils::IteratorType::reduction;
+    }
+    return false;
+  }
+
   float get(Feature f) const { return features[static_cast<unsigned>(f)]; }
   void set(Feature f, double v) { features[static_cast<unsigned>(f)] = v; }
 
   FeatureVector features{};
   llvm::DenseMap<Value, int> depthOf;
-  double flops = 0, matrixFlops = 0, transcendental = 0, intermediate = 0;
+  double flops = 0, matrixFlops = 0, transcendental = 0, intermediate = 0,
+         transposed = 0;
 };
 } // namespace
 

@@ -23,7 +23,7 @@
 namespace mlir::strata {
 
 /// The version of the feature layout below.
-inline constexpr int kFeatureVersion = 1;
+inline constexpr int kFeatureVersion = 2;
 
 /// Positions in the feature vector.
 enum class Feature : unsigned {
@@ -71,10 +71,37 @@ enum class Feature : unsigned {
   IsFloat,
   /// Result elements of transcendental ops (exp, tanh, sigmoid, ...).
   TranscendentalElements,
+  // Version 2: what kind of data movement. A transpose that moves the
+  // innermost dimension reads with a stride and costs several times a
+  // slice of the same size; bytes alone cannot tell them apart.
+  /// Movement ops that reorder dimensions (transposes).
+  NumTranspose,
+  /// Movement ops that pad.
+  NumPad,
+  /// Block copies: slices, concatenations, copies.
+  NumCopy,
+  /// Result elements of transposes.
+  TransposedElements,
+  // Version 2: which math. Reciprocals and square roots are a few
+  // instructions, exp/log/tanh/erf polynomial expansions several times
+  // that, and pow a library call per element.
+  /// Result elements of reciprocal, rsqrt and sqrt (part of
+  /// TranscendentalElements).
+  CheapMathElements,
+  /// Result elements of pow (part of TranscendentalElements).
+  PowElements,
+  /// 1 if some reduction reduces the innermost dimension (contiguous
+  /// reads per output), 0 if all reduce outer ones (strided).
+  InnermostReduction,
+  /// The shortest contiguous run (elements) that a slice, concatenation,
+  /// pad or transpose of the kernel copies at a time: 1 for a transpose
+  /// that moves the innermost dimension, 55 for a slice of 56x56 rows to
+  /// 55x55; 0 without such ops. Short runs copy element by element.
+  MovementRun,
 };
 
 inline constexpr unsigned kNumFeatures =
-    static_cast<unsigned>(Feature::TranscendentalElements) + 1;
+    static_cast<unsigned>(Feature::MovementRun) + 1;
 
 using FeatureVector = std::array<float, kNumFeatures>;
 

@@ -163,6 +163,138 @@ TEST_F(FeaturesTest, GroupChain) {
   EXPECT_EQ(at(v, Feature::OutRank), 1);
 }
 
+TEST_F(FeaturesTest, MovementKinds) {
+  // transpose -> slice -> pad in one group: one movement op of each kind;
+  // only the transpose's 2x3x4 = 24 elements count as transposed.
+  FeatureVector v = extract(R"(
+    func.func @f(%x: tensor<4x3x2xf32>) -> tensor<2x3x6xf32> {
+      %r = strata.group(%a = %x) : (tensor<4x3x2xf32>) -> tensor<2x3x6xf32>
+          attributes {name = "moves"} {
+        %t = tosa.transpose %a {perms = array<i32: 2, 1, 0>}
+            : (tensor<4x3x2xf32>) -> tensor<2x3x4xf32>
+        %start = tosa.const_shape {values = dense<[0, 0, 1]> : tensor<3xindex>}
+            : () -> !tosa.shape<3>
+        %size = tosa.const_shape {values = dense<[2, 3, 2]> : tensor<3xindex>}
+            : () -> !tosa.shape<3>
+        %s = tosa.slice %t, %start, %size
+            : (tensor<2x3x4xf32>, !tosa.shape<3>, !tosa.shape<3>)
+            -> tensor<2x3x2xf32>
+        %pads = tosa.const_shape
+            {values = dense<[0, 0, 0, 0, 2, 2]> : tensor<6xindex>}
+            : () -> !tosa.shape<6>
+        %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>}
+            : () -> tensor<1xf32>
+        %p = tosa.pad %s, %pads, %zero
+            : (tensor<2x3x2xf32>, !tosa.shape<6>, tensor<1xf32>)
+            -> tensor<2x3x6xf32>
+        strata.yield %p : tensor<2x3x6xf32>
+      }
+      return %r : tensor<2x3x6xf32>
+    })",
+                            "strata.group");
+  EXPECT_EQ(at(v, Feature::NumMovement), 3);
+  EXPECT_EQ(at(v, Feature::NumTranspose), 1);
+  EXPECT_EQ(at(v, Feature::NumCopy), 1);
+  EXPECT_EQ(at(v, Feature::NumPad), 1);
+  EXPECT_EQ(at(v, Feature::TransposedElements), 24);
+  EXPECT_EQ(at(v, Feature::Depth), 3);
+  // The transpose moves the innermost dimension: runs of one element.
+  EXPECT_EQ(at(v, Feature::MovementRun), 1);
+
+  // A slice that keeps whole rows copies 2 rows of 8 in one run; one that
+  // cuts rows copies runs of the cut length; a concatenation along the
+  // outer axis copies each input whole.
+  auto run = [&](StringRef body, StringRef name) {
+    return at(extract(body, name), Feature::MovementRun);
+  };
+  EXPECT_EQ(run(R"(
+    func.func @f(%x: tensor<4x8xf32>) -> tensor<2x8xf32> {
+      %start = tosa.const_shape {values = dense<[1, 0]> : tensor<2xindex>}
+          : () -> !tosa.shape<2>
+      %size = tosa.const_shape {values = dense<[2, 8]> : tensor<2xindex>}
+          : () -> !tosa.shape<2>
+      %0 = tosa.slice %x, %start, %size
+          : (tensor<4x8xf32>, !tosa.shape<2>, !tosa.shape<2>)
+          -> tensor<2x8xf32>
+      return %0 : tensor<2x8xf32>
+    })",
+                "tosa.slice"),
+            16);
+  EXPECT_EQ(run(R"(
+    func.func @f(%x: tensor<4x8xf32>) -> tensor<4x7xf32> {
+      %start = tosa.const_shape {values = dense<[0, 1]> : tensor<2xindex>}
+          : () -> !tosa.shape<2>
+      %size = tosa.const_shape {values = dense<[4, 7]> : tensor<2xindex>}
+          : () -> !tosa.shape<2>
+      %0 = tosa.slice %x, %start, %size
+          : (tensor<4x8xf32>, !tosa.shape<2>, !tosa.shape<2>)
+          -> tensor<4x7xf32>
+      return %0 : tensor<4x7xf32>
+    })",
+                "tosa.slice"),
+            7);
+  EXPECT_EQ(run(R"(
+    func.func @f(%x: tensor<2x8xf32>, %y: tensor<3x8xf32>) -> tensor<5x8xf32> {
+      %0 = tosa.concat %x, %y {axis = 0 : i32}
+          : (tensor<2x8xf32>, tensor<3x8xf32>) -> tensor<5x8xf32>
+      return %0 : tensor<5x8xf32>
+    })",
+                "tosa.concat"),
+            16);
+
+  // Elementwise kernels move nothing.
+  FeatureVector add = extract(R"(
+    func.func @f(%x: tensor<8xf32>) -> tensor<8xf32> {
+      %0 = tosa.add %x, %x : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+      return %0 : tensor<8xf32>
+    })",
+                              "tosa.add");
+  EXPECT_EQ(at(add, Feature::NumTranspose), 0);
+  EXPECT_EQ(at(add, Feature::NumCopy), 0);
+  EXPECT_EQ(at(add, Feature::NumPad), 0);
+  EXPECT_EQ(at(add, Feature::TransposedElements), 0);
+  EXPECT_EQ(at(add, Feature::MovementRun), 0);
+}
+
+TEST_F(FeaturesTest, MathClassesAndReductionAxes) {
+  // rsqrt(x) then pow(., x) then exp: all three transcendental, one cheap,
+  // one pow.
+  FeatureVector math = extract(R"(
+    func.func @f(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+      %r = strata.group(%a = %x) : (tensor<2x8xf32>) -> tensor<2x8xf32>
+          attributes {name = "math"} {
+        %0 = tosa.rsqrt %a : (tensor<2x8xf32>) -> tensor<2x8xf32>
+        %1 = tosa.pow %0, %a : (tensor<2x8xf32>, tensor<2x8xf32>)
+            -> tensor<2x8xf32>
+        %2 = tosa.exp %1 : (tensor<2x8xf32>) -> tensor<2x8xf32>
+        strata.yield %2 : tensor<2x8xf32>
+      }
+      return %r : tensor<2x8xf32>
+    })",
+                               "strata.group");
+  EXPECT_EQ(at(math, Feature::NumTranscendental), 3);
+  EXPECT_EQ(at(math, Feature::TranscendentalElements), 48);
+  EXPECT_EQ(at(math, Feature::CheapMathElements), 16);
+  EXPECT_EQ(at(math, Feature::PowElements), 16);
+  EXPECT_EQ(at(math, Feature::InnermostReduction), 0);
+
+  auto reduceAxis = [&](int axis) {
+    std::string shape = axis == 0 ? "1x64" : "16x1";
+    std::string text = "func.func @f(%x: tensor<16x64xf32>) -> tensor<" +
+                       shape +
+                       "xf32> {\n"
+                       "  %0 = tosa.reduce_sum %x {axis = " +
+                       std::to_string(axis) +
+                       " : i32} : (tensor<16x64xf32>) -> tensor<" + shape +
+                       "xf32>\n"
+                       "  return %0 : tensor<" +
+                       shape + "xf32>\n}";
+    return at(extract(text, "tosa.reduce_sum"), Feature::InnermostReduction);
+  };
+  EXPECT_EQ(reduceAxis(1), 1);
+  EXPECT_EQ(reduceAxis(0), 0);
+}
+
 TEST_F(FeaturesTest, LinalgReductionAndSoftmax) {
   FeatureVector sum = extract(R"(
     #id = affine_map<(i, j) -> (i, j)>
