@@ -91,7 +91,8 @@ CompiledModule::~CompiledModule() = default;
 
 llvm::Expected<std::unique_ptr<CompiledModule>>
 CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
-                       unsigned optLevel, ArrayRef<StringRef> sharedLibs) {
+                       unsigned optLevel, ArrayRef<StringRef> sharedLibs,
+                       ArrayRef<std::pair<std::string, void *>> symbols) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   ExecutionEngineOptions options;
@@ -102,6 +103,14 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
   auto engine = ExecutionEngine::create(llvmModule, options);
   if (!engine)
     return engine.takeError();
+  if (!symbols.empty())
+    (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap map;
+      for (const auto &[name, address] : symbols)
+        map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+      return map;
+    });
   return std::unique_ptr<CompiledModule>(
       new CompiledModule(std::move(*engine), std::move(signature)));
 }

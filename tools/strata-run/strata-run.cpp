@@ -23,11 +23,13 @@
 #include "passes/Fusion/Passes.h"
 #include "strata/Analysis/KernelGraph.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/Features.h"
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/HostTensor.h"
 #include "strata/Runtime/Measure.h"
+#include "strata/Runtime/Profile.h"
 #include "strata/Runtime/Runner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -42,6 +44,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -92,6 +95,13 @@ static cl::opt<unsigned>
 static cl::opt<bool> printReport(
     "report",
     cl::desc("Print kernel groups, peak memory and estimated latency"),
+    cl::cat(runCategory));
+static cl::opt<bool> profileKernels(
+    "profile",
+    cl::desc("Time every kernel call in the program (N = --benchmark runs, "
+             "at least 1, after the benchmark) and print where the time "
+             "went: kernels with a convolution or matmul, other kernels, "
+             "outside kernels, and the slowest kernels"),
     cl::cat(runCategory));
 static cl::opt<std::string> targetSpec(
     "target",
@@ -241,6 +251,67 @@ static std::string formatSeconds(double s) {
   return formatValue(s) + " s";
 }
 
+/// Runs the entry max(--benchmark, 1) times with `profile` recording and
+/// prints where the time went.
+static void printProfile(KernelProfile &profile, CompiledModule &compiled,
+                         ArrayRef<HostTensor> inputs,
+                         MutableArrayRef<HostTensor> outputs,
+                         ArrayRef<bool> groupHasContraction) {
+  unsigned runs = std::max(1u, benchmarkRuns.getValue());
+  profile.reset();
+  double wall = 0;
+  for (unsigned i = 0; i < runs; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    cantFail(compiled.run(inputs, outputs));
+    wall +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+  }
+  const std::vector<ProfiledCall> &calls = profile.getCalls();
+  bool classified = groupHasContraction.size() == calls.size();
+  double kernels = 0, contraction = 0;
+  for (auto [i, call] : llvm::enumerate(calls)) {
+    kernels += call.seconds;
+    if (classified && groupHasContraction[i])
+      contraction += call.seconds;
+  }
+  auto perRun = [&](double s) { return formatSeconds(s / runs); };
+  auto share = [&](double s) {
+    return llvm::formatv("{0:F1}%", wall > 0 ? 100 * s / wall : 0.0).str();
+  };
+  llvm::outs() << "profile: " << runs << " run(s), " << calls.size()
+               << " kernel calls per run, " << perRun(wall) << " per run\n";
+  llvm::outs() << "  kernels:                  " << perRun(kernels) << " ("
+               << share(kernels) << ")\n";
+  if (classified) {
+    llvm::outs() << "    with a conv or matmul:  " << perRun(contraction)
+                 << " (" << share(contraction) << ")\n";
+    llvm::outs() << "    others:                 "
+                 << perRun(kernels - contraction) << " ("
+                 << share(kernels - contraction) << ")\n";
+  }
+  llvm::outs() << "  outside kernels:          " << perRun(wall - kernels)
+               << " (" << share(wall - kernels)
+               << "; allocation, copies, calls)\n";
+  if (classified && wall > kernels - contraction)
+    llvm::outs() << "  speedup if the other kernels took no time: "
+                 << llvm::formatv("{0:F2}",
+                                  wall / (wall - (kernels - contraction)))
+                 << "x\n";
+  SmallVector<size_t> order(calls.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  llvm::stable_sort(order, [&](size_t a, size_t b) {
+    return calls[a].seconds > calls[b].seconds;
+  });
+  size_t shown = std::min<size_t>(order.size(), 10);
+  llvm::outs() << "  slowest kernels:\n";
+  for (size_t i : ArrayRef<size_t>(order).take_front(shown))
+    llvm::outs() << "    #" << i << " @" << calls[i].kernel << ": "
+                 << perRun(calls[i].seconds) << " (" << share(calls[i].seconds)
+                 << ")\n";
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // --fusion=measured times candidate kernels through the JIT.
@@ -373,6 +444,20 @@ int main(int argc, char **argv) {
   if (failed(report))
     return 1;
 
+  // Whether each kernel, in program order, holds a convolution or matmul:
+  // the i-th kernel call of the lowered entry is the i-th group.
+  SmallVector<bool> groupHasContraction;
+  if (profileKernels)
+    if (auto entry = module->lookupSymbol<func::FuncOp>(sig->name))
+      for (GroupOp group : entry.getBody().getOps<GroupOp>()) {
+        bool contraction = false;
+        group.getBody().walk([&](Operation *op) {
+          OpKind kind = classifyOp(op);
+          contraction |= kind == OpKind::Matmul || kind == OpKind::Conv;
+        });
+        groupHasContraction.push_back(contraction);
+      }
+
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
@@ -384,7 +469,13 @@ int main(int argc, char **argv) {
   SmallVector<StringRef> libs = {STRATA_C_RUNNER_UTILS};
   for (const std::string &lib : sharedLibs)
     libs.push_back(lib);
-  auto compiled = CompiledModule::create(*module, *sig, optLevel, libs);
+  KernelProfile profile;
+  if (profileKernels && failed(profile.instrument(*module, sig->name)))
+    return 1;
+  auto compiled = CompiledModule::create(
+      *module, *sig, optLevel, libs,
+      profileKernels ? KernelProfile::getHookSymbols()
+                     : std::vector<std::pair<std::string, void *>>());
   if (!compiled)
     return fail("JIT compilation failed: " +
                 llvm::toString(compiled.takeError()));
@@ -451,6 +542,9 @@ int main(int argc, char **argv) {
                  << formatSeconds(medianSeconds) << ", p90 "
                  << formatSeconds(percentile(0.9)) << "\n";
   }
+
+  if (profileKernels)
+    printProfile(profile, **compiled, inputs, outputs, groupHasContraction);
 
   if (printReport) {
     llvm::outs() << "report:\n  kernel groups: " << report->groups.size();

@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace mlir {
 class ExecutionEngine;
@@ -46,10 +47,12 @@ FailureOr<EntrySignature> getEntrySignature(ModuleOp module, StringRef name);
 class CompiledModule {
 public:
   /// JIT-compiles `llvmModule` (already lowered by strata-cpu-pipeline) at
-  /// LLVM -O`optLevel`. `sharedLibs` are loaded for runtime symbols.
+  /// LLVM -O`optLevel`. `sharedLibs` are loaded for runtime symbols;
+  /// `symbols` (name, address) are defined for the module as well.
   static llvm::Expected<std::unique_ptr<CompiledModule>>
   create(ModuleOp llvmModule, EntrySignature signature, unsigned optLevel,
-         ArrayRef<StringRef> sharedLibs);
+         ArrayRef<StringRef> sharedLibs,
+         ArrayRef<std::pair<std::string, void *>> symbols = {});
   ~CompiledModule();
 
   /// Calls the entry on `inputs`, writing into `outputs`, which must already
