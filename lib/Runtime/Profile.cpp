@@ -1,5 +1,4 @@
-//===- Profile.cpp - Per-kernel time of a JIT-compiled entry
-//---------------===//
+//===- Profile.cpp - Per-kernel time of a JIT-compiled entry -------------===//
 
 #include "strata/Runtime/Profile.h"
 
@@ -32,9 +31,7 @@ void KernelProfile::onEnd(int64_t call) {
   if (!profile || profile->openCall != call || call < 0 ||
       static_cast<size_t>(call) >= profile->calls.size())
     return;
-  ProfiledCall &entry = profile->calls[call];
-  entry.seconds += end - profile->openStart;
-  ++entry.calls;
+  profile->calls[call].seconds += end - profile->openStart;
   profile->openCall = -1;
 }
 
@@ -49,10 +46,8 @@ std::vector<std::pair<std::string, void *>> KernelProfile::getHookSymbols() {
 }
 
 void KernelProfile::reset() {
-  for (ProfiledCall &call : calls) {
+  for (ProfiledCall &call : calls)
     call.seconds = 0;
-    call.calls = 0;
-  }
   openCall = -1;
 }
 

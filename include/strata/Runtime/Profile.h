@@ -29,9 +29,8 @@ inline constexpr const char *kProfileEndHook = "strata_profile_end";
 struct ProfiledCall {
   /// The kernel function called.
   std::string kernel;
-  /// Seconds and calls accumulated since the last reset.
+  /// Seconds accumulated since the last reset.
   double seconds = 0;
-  uint64_t calls = 0;
 };
 
 /// Accumulates the hooks' clock readings. One profile is active at a time

@@ -1,5 +1,4 @@
-//===- Runner.h - Compile and execute an entry function on the CPU -*- C++
-//-*-===//
+//===- Runner.h - Compile and run an entry function on the CPU -*- C++ -*-===//
 //
 // The CPU execution path of strata-run: check an entry function's
 // signature, lower the module with strata-cpu-pipeline, JIT it with MLIR's
