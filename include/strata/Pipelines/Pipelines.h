@@ -18,8 +18,13 @@
 
 namespace mlir::strata {
 
-/// Options of `strata-cpu-pipeline`.
-struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+/// The options both pipelines share: how kernels are formed before
+/// lowering, and the pipeline's cost model.
+template <typename Derived>
+struct KernelFormationOptions : public PassPipelineOptions<Derived> {
+  template <typename T>
+  using Option = typename PassPipelineOptions<Derived>::template Option<T>;
+
   Option<bool> groupOps{
       *this, "group-ops",
       llvm::cl::desc("First wrap every ungrouped compute op in its own "
@@ -38,24 +43,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init("")};
 };
 
+/// Options of `strata-cpu-pipeline`.
+struct CPUPipelineOptions : public KernelFormationOptions<CPUPipelineOptions> {
+};
+
 /// Options of `strata-cuda-pipeline`.
-struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
-  Option<bool> groupOps{
-      *this, "group-ops",
-      llvm::cl::desc("First wrap every ungrouped compute op in its own "
-                     "strata.group (strata-group-ops)"),
-      llvm::cl::init(false)};
-  Option<bool> fuse{
-      *this, "fuse",
-      llvm::cl::desc("First partition with strata-fuse (gated by the "
-                     "pipeline's cost model), then group what is left"),
-      llvm::cl::init(false)};
-  Option<std::string> costModel{
-      *this, "cost-model",
-      llvm::cl::desc("Cost model for every pass of the pipeline (roofline, "
-                     "learned, learned:FILE, measured), set as the module's "
-                     "strata.cost_model; empty keeps the module's"),
-      llvm::cl::init("")};
+struct CUDAPipelineOptions
+    : public KernelFormationOptions<CUDAPipelineOptions> {
   Option<std::string> chip{*this, "chip",
                            llvm::cl::desc("GPU architecture, e.g. sm_90"),
                            llvm::cl::init("sm_90")};
