@@ -95,10 +95,13 @@ mlir::strata::createCostModel(StringRef spec, StringRef targetSpec,
     return failure();
   }
   std::string here = getMachineFingerprint();
-  if ((*model)->getMachine() != here && (*model)->claimMachineWarning())
+  std::string difference =
+      describeMachineDifference((*model)->getMachine(), here);
+  if (!difference.empty() && (*model)->claimMachineWarning())
     mlir::emitWarning(scope->getLoc())
-        << "cost model '" << path << "' was trained on another machine ("
-        << (*model)->getMachine() << "; this one: " << here
+        << "cost model '" << path << "' was trained on another kind of "
+        << "machine (" << difference << "; trained on "
+        << (*model)->getMachine() << ", this one: " << here
         << "); its estimates may not transfer";
   return createLearnedCostModel(std::move(*target), std::move(*model));
 }

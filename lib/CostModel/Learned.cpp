@@ -1,6 +1,7 @@
 //===- Learned.cpp - The learned (XGBoost) cost model ---------------------===//
 
 #include "strata/CostModel/LearnedModel.h"
+#include "strata/Support/Paths.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -31,6 +32,38 @@ std::string mlir::strata::getMachineFingerprint() {
       first = false;
     }
   return text;
+}
+
+/// The value of `key=` in a fingerprint "cpu=..; cores=..; isa=..".
+static std::optional<StringRef> getFingerprintField(StringRef fingerprint,
+                                                    StringRef key) {
+  SmallVector<StringRef> fields;
+  fingerprint.split(fields, ';');
+  for (StringRef field : fields) {
+    auto [name, value] = field.trim().split('=');
+    if (name == key)
+      return value.trim();
+  }
+  return std::nullopt;
+}
+
+std::string mlir::strata::describeMachineDifference(StringRef trained,
+                                                    StringRef here) {
+  std::string differences;
+  auto add = [&](const std::string &text) {
+    differences += (differences.empty() ? "" : ", ") + text;
+  };
+  for (StringRef key : {"isa", "cores"}) {
+    std::optional<StringRef> a = getFingerprintField(trained, key);
+    std::optional<StringRef> b = getFingerprintField(here, key);
+    if (!a) {
+      add(("no " + key + " recorded").str());
+      continue;
+    }
+    if (b && *a != *b)
+      add((key + " " + *a + " vs " + *b).str());
+  }
+  return differences;
 }
 
 llvm::Error
@@ -111,7 +144,7 @@ std::string mlir::strata::getDefaultLearnedModelPath() {
   if (std::optional<std::string> env =
           llvm::sys::Process::GetEnv("STRATA_COST_MODEL"))
     return *env;
-  return STRATA_DEFAULT_COST_MODEL;
+  return getDataFile("costmodel/default.json");
 }
 
 namespace {

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
+#include "strata/Support/Limits.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -608,6 +609,19 @@ static LogicalResult convertGlobalPool(NodeContext &n) {
 //===----------------------------------------------------------------------===//
 
 /// [C] -> [1, C, 1, ...] for an input of `rank`.
+/// Fails unless inputs `first`.. (those given) are vectors of `channels`
+/// elements (BatchNormalization's and InstanceNormalization's parameters).
+static LogicalResult requireChannelVectors(NodeContext &n, unsigned first,
+                                           unsigned last, int64_t channels) {
+  for (unsigned i = first; i <= last; ++i)
+    if (n.hasInput(i) &&
+        (n.inputRank(i) != 1 || n.inputShape(i)[0] != channels))
+      return n.fail("input #" + Twine(i) + " must be a vector of " +
+                    Twine(channels) + " elements (one per channel), got " +
+                    mlir::strata::formatShape(n.inputShape(i)));
+  return success();
+}
+
 static Value channelVector(NodeContext &n, Value v, int64_t rank) {
   SmallVector<int64_t> shape(rank, 1);
   shape[1] = typeOf(v).getNumElements();
@@ -631,6 +645,8 @@ static LogicalResult convertBatchNorm(NodeContext &n) {
   int64_t rank = n.inputRank(0);
   if (rank < 2)
     return n.fail("expects an input of rank >= 2");
+  if (failed(requireChannelVectors(n, 1, 4, n.inputShape(0)[1])))
+    return failure();
   double eps = n.getFloat("epsilon", 1e-5);
   Value x = n.input(0);
   if (training) {
@@ -724,6 +740,8 @@ static LogicalResult convertInstanceNorm(NodeContext &n) {
   int64_t rank = n.inputRank(0);
   if (rank < 3)
     return n.fail("expects an input of rank >= 3");
+  if (failed(requireChannelVectors(n, 1, 2, n.inputShape(0)[1])))
+    return failure();
   SmallVector<int64_t> axes;
   for (int64_t d = 2; d < rank; ++d)
     axes.push_back(d);

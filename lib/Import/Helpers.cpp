@@ -44,8 +44,9 @@ LogicalResult NodeContext::requireFloat(unsigned i) {
 }
 
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank) {
+  // A scalar has no axis: every caller indexes the shape with the result.
   int64_t normalized = axis < 0 ? axis + rank : axis;
-  if (normalized < 0 || normalized >= std::max<int64_t>(rank, 1)) {
+  if (normalized < 0 || normalized >= rank) {
     (void)fail("axis " + Twine(axis) + " is out of range for rank " +
                Twine(rank));
     return failure();
@@ -150,6 +151,21 @@ std::optional<DenseElementsAttr> NodeContext::constInput(unsigned i) const {
   return std::nullopt;
 }
 
+/// Inputs read on the host at import time (shapes, axes, scales, norm
+/// parameters) are small; a splat constant can claim any size, so larger
+/// ones are refused instead of expanded.
+static constexpr int64_t kMaxHostConstantElements = int64_t(1) << 24;
+
+LogicalResult NodeContext::checkHostConstantSize(unsigned i, StringRef what,
+                                                 DenseElementsAttr attr) {
+  int64_t n = attr.getType().getNumElements();
+  if (n <= kMaxHostConstantElements)
+    return success();
+  return fail("input #" + Twine(i) + " (" + what + ") has " + Twine(n) +
+              " elements; the importer reads at most " +
+              Twine(kMaxHostConstantElements) + " at import time");
+}
+
 FailureOr<SmallVector<int64_t>> NodeContext::constIntsInput(unsigned i,
                                                             StringRef what) {
   std::optional<DenseElementsAttr> attr = constInput(i);
@@ -158,6 +174,8 @@ FailureOr<SmallVector<int64_t>> NodeContext::constIntsInput(unsigned i,
                ") must be an integer constant known at import time");
     return failure();
   }
+  if (failed(checkHostConstantSize(i, what, *attr)))
+    return failure();
   SmallVector<int64_t> values;
   for (const APInt &v : attr->getValues<APInt>())
     values.push_back(v.getSExtValue());
@@ -172,6 +190,8 @@ FailureOr<SmallVector<double>> NodeContext::constFloatsInput(unsigned i,
                ") must be a constant known at import time");
     return failure();
   }
+  if (failed(checkHostConstantSize(i, what, *attr)))
+    return failure();
   SmallVector<double> values;
   if (isa<FloatType>(attr->getElementType())) {
     for (APFloat v : attr->getValues<APFloat>()) {
@@ -371,8 +391,14 @@ static RankedTensorType prepareBinary(OpBuilder &b, Location loc, Value &x,
   int64_t rank = std::max(typeOf(x).getRank(), typeOf(y).getRank());
   x = expandRank(b, loc, x, rank);
   y = expandRank(b, loc, y, rank);
+  // Shapes that do not broadcast give x's shape: the op then fails to
+  // verify, which the importer reports at the node (it checks every node's
+  // ops), instead of crashing here.
+  FailureOr<SmallVector<int64_t>> broadcast =
+      broadcastShapes(typeOf(x).getShape(), typeOf(y).getShape());
   SmallVector<int64_t> shape =
-      *broadcastShapes(typeOf(x).getShape(), typeOf(y).getShape());
+      succeeded(broadcast) ? *broadcast
+                           : SmallVector<int64_t>(typeOf(x).getShape());
   return tensorType(shape,
                     elementType ? elementType : typeOf(x).getElementType());
 }

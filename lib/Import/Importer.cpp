@@ -12,6 +12,7 @@
 
 #include "Importer.h"
 #include "strata/Import/OnnxImporter.h"
+#include "strata/Support/Limits.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -51,6 +52,14 @@ static const ConverterTable &getConverters() {
   return table;
 }
 
+std::vector<std::string> mlir::strata::getSupportedOnnxOps() {
+  std::vector<std::string> ops;
+  for (const auto &entry : getConverters())
+    ops.push_back(entry.getKey().str());
+  llvm::sort(ops);
+  return ops;
+}
+
 llvm::Error mlir::strata::parseDimBinding(StringRef spec,
                                           OnnxImportOptions &options) {
   auto [name, value] = spec.split('=');
@@ -83,6 +92,9 @@ private:
   FailureOr<Value> lookup(StringRef name, Location loc,
                           const onnx::NodeProto *user = nullptr);
   void checkDeclaredType(StringRef name, Value value, Location loc);
+  /// Verifies the ops of `block` after `lastBefore` (all if null); the first
+  /// verifier error, or nullopt if they verify.
+  std::optional<std::string> verifyNewOps(Operation *lastBefore, Block &block);
 
   MLIRContext *context;
   const OnnxImportOptions &options;
@@ -153,6 +165,12 @@ GraphImporter::getValueType(const onnx::ValueInfoProto &info, StringRef what) {
                         << (param.empty() ? " (unnamed)" : " '" + param + "'")
                         << " is symbolic; bound to 1 (use --bind-dim "
                         << (param.empty() ? "NAME" : param) << "=VALUE)";
+  }
+  std::string tooLarge = checkTensorSize(
+      shape, (elementType.getIntOrFloatBitWidth() + 7) / 8);
+  if (!tooLarge.empty()) {
+    emitError(fileLoc) << what << " '" << info.name() << "': " << tooLarge;
+    return failure();
   }
   return RankedTensorType::get(shape, elementType);
 }
@@ -325,6 +343,11 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       report("unsupported operator");
       continue;
     }
+    // Arity, omitted required inputs and attributes, by ONNX's own schema.
+    if (std::optional<std::string> why = checkNodeSchema(node, opset)) {
+      report(*why);
+      continue;
+    }
     SmallVector<Value> inputs;
     bool skip = false;
     for (const std::string &name : node.input()) {
@@ -348,9 +371,18 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     }
     NodeContext ctx(builder, node, opset, loc, fileLoc, inputs,
                     [this](Value v) { return specializeArgument(v); });
+    Operation *lastBefore = entry->empty() ? nullptr : &entry->back();
     if (failed(converter->second(ctx))) {
       hadError = true;
       markPoisoned();
+      continue;
+    }
+    // Converters check what they rely on; shapes they do not check (a
+    // rank-4 BatchNormalization mean, a Conv bias that is not a vector)
+    // make ops that do not verify. Say so at the node, not as an internal
+    // error at the end.
+    if (std::optional<std::string> why = verifyNewOps(lastBefore, *entry)) {
+      report("the inputs' shapes or types are not supported: " + *why);
       continue;
     }
     for (int i = 0; i < node.output_size(); ++i) {
@@ -360,6 +392,15 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       if (!v) {
         report("output #" + Twine(i) + " ('" + node.output(i) +
                "') is not supported");
+        break;
+      }
+      RankedTensorType type = typeOf(v);
+      std::string tooLarge = checkTensorSize(
+          type.getShape(),
+          (type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+      if (!tooLarge.empty()) {
+        report("output #" + Twine(i) + " ('" + node.output(i) +
+               "'): " + tooLarge);
         break;
       }
       values[node.output(i)] = v;
@@ -388,6 +429,22 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (auto [i, info] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "onnx.name", builder.getStringAttr(info.name()));
   return success(!hadError);
+}
+
+std::optional<std::string> GraphImporter::verifyNewOps(Operation *lastBefore,
+                                                       Block &block) {
+  std::optional<std::string> first;
+  ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error && !first)
+      first = diag.str();
+    return success();
+  });
+  auto begin = lastBefore ? std::next(Block::iterator(lastBefore))
+                          : block.begin();
+  for (Operation &op : llvm::make_range(begin, block.end()))
+    if (failed(mlir::verify(&op)))
+      return first.value_or("an op does not verify");
+  return std::nullopt;
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run(StringRef bytes) {

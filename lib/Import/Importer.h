@@ -82,6 +82,10 @@ public:
   /// pads, ...); fails with a diagnostic naming `what` otherwise.
   FailureOr<SmallVector<int64_t>> constIntsInput(unsigned i, StringRef what);
   FailureOr<SmallVector<double>> constFloatsInput(unsigned i, StringRef what);
+  /// Fails (with a diagnostic) if input `i`'s constant `attr` is too large
+  /// to expand on the host at import time.
+  LogicalResult checkHostConstantSize(unsigned i, StringRef what,
+                                      DenseElementsAttr attr);
 
   // Attributes, with the defaults of the ONNX operator schema.
   bool hasAttr(StringRef name) const { return findAttr(name) != nullptr; }
@@ -104,7 +108,8 @@ public:
   LogicalResult fail(const Twine &reason);
   /// Fails unless input `i`'s element type is one of the float types.
   LogicalResult requireFloat(unsigned i);
-  /// Normalizes a possibly negative axis for `rank`; fails if out of range.
+  /// Normalizes a possibly negative axis for `rank`; fails (with a
+  /// diagnostic) if out of range, and always for rank 0.
   FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank);
   /// Input `i` coerced to 2-D at `axis` (Flatten; Softmax and Hardmax
   /// before opset 13): {prod(dims < axis), prod(dims >= axis)}. Negative
@@ -133,6 +138,12 @@ inline RankedTensorType typeOf(Value v) {
 /// Starts "node 'NAME' (OP_TYPE, opset N): " at `loc`.
 InFlightDiagnostic emitNodeError(Location loc, const onnx::NodeProto &node,
                                  int64_t opset);
+
+/// Checks `node` against libonnx's operator schema for `opset` (input and
+/// output counts, omitted required inputs, attributes); the reason it does
+/// not match, or nullopt. Ops libonnx has no schema for pass.
+std::optional<std::string> checkNodeSchema(const onnx::NodeProto &node,
+                                           int64_t opset);
 
 using ConverterFn = LogicalResult (*)(NodeContext &);
 using ConverterTable = llvm::StringMap<ConverterFn>;

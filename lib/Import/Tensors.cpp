@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
+#include "strata/Support/Limits.h"
 #include "strata/Import/OnnxImporter.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -150,15 +151,22 @@ static FailureOr<StringRef> getPackedBytes(const TP &tensor,
 }
 
 static FailureOr<int64_t> getNumElements(const TP &tensor, std::string &error) {
-  int64_t n = 1;
-  for (int64_t d : tensor.dims()) {
+  for (int64_t d : tensor.dims())
     if (d < 0) {
       error = "tensor '" + tensor.name() + "' has a negative dimension";
       return failure();
     }
-    n *= d;
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  // The data must be in the file, so a size that passes the data-length
+  // check is bounded by the file; only the product itself can overflow.
+  std::optional<uint64_t> bytes =
+      getCheckedByteSize(shape, std::max<size_t>(packedSize(tensor.data_type()), 1));
+  if (!bytes) {
+    error = "tensor '" + tensor.name() + "' has shape " + formatShape(shape) +
+            ", more bytes than a 64-bit size can count";
+    return failure();
   }
-  return n;
+  return *getCheckedNumElements(shape);
 }
 
 FailureOr<DenseElementsAttr> onnx_import::convertTensor(const TP &tensor,
@@ -262,6 +270,9 @@ llvm::Expected<HostTensor> mlir::strata::readOnnxTensor(StringRef path) {
   if (failed(bytes))
     return makeError("'" + path + "': " + error);
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  std::string tooLarge = checkTensorSize(shape, getDTypeSize(*dtype));
+  if (!tooLarge.empty())
+    return makeError("'" + path + "': " + tooLarge);
   HostTensor result(*dtype, shape);
   std::memcpy(result.getData(), bytes->data(), bytes->size());
   return result;

@@ -1,6 +1,8 @@
 //===- HostTensor.cpp - Dense host tensors and .npy files -----------------===//
 
 #include "strata/Runtime/HostTensor.h"
+#include "strata/Support/Limits.h"
+#include "strata/Support/OutputFiles.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
@@ -180,7 +182,9 @@ double HostTensor::getAsDouble(int64_t i) const {
   llvm_unreachable("unknown dtype");
 }
 
-std::string HostTensor::describe() const {
+std::string HostTensor::describe() const { return describe(dtype, shape); }
+
+std::string HostTensor::describe(DType dtype, ArrayRef<int64_t> shape) {
   std::string text;
   for (int64_t d : shape)
     text += std::to_string(d) + "x";
@@ -324,15 +328,26 @@ llvm::Expected<HostTensor> HostTensor::parseNpy(StringRef bytes,
     shape.push_back(d);
   }
 
-  HostTensor tensor(*dtype, shape);
+  // Check the data length against the header before allocating: a header
+  // may claim any shape.
   StringRef payload = bytes.drop_front(headerStart + headerLen);
-  if (payload.size() != tensor.getByteSize())
-    return npyError(
-        name,
-        "expected " + llvm::Twine(tensor.getByteSize()) +
-            " bytes of data for shape " + tensor.describe() + ", found " +
-            llvm::Twine(payload.size()) +
-            (payload.size() < tensor.getByteSize() ? " (truncated file)" : ""));
+  std::optional<uint64_t> expected =
+      getCheckedByteSize(shape, getDTypeSize(*dtype));
+  if (!expected)
+    return npyError(name, "shape " + formatShape(shape) +
+                              " has more bytes than a 64-bit size can count");
+  if (payload.size() != *expected)
+    return npyError(name, "expected " + llvm::Twine(*expected) +
+                              " bytes of data for shape " +
+                              HostTensor::describe(*dtype, shape) +
+                              ", found " +
+                              llvm::Twine(payload.size()) +
+                              (payload.size() < *expected ? " (truncated file)"
+                                                          : ""));
+  std::string tooLarge = checkTensorSize(shape, getDTypeSize(*dtype));
+  if (!tooLarge.empty())
+    return npyError(name, tooLarge);
+  HostTensor tensor(*dtype, shape);
   std::memcpy(tensor.getData(), payload.data(), payload.size());
   return tensor;
 }
@@ -367,26 +382,7 @@ std::string HostTensor::toNpy() const {
 }
 
 llvm::Error HostTensor::writeNpy(StringRef path) const {
-  std::string tmp = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(tmp, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      return llvm::createStringError(ec, "cannot write '" + tmp +
-                                             "': " + ec.message());
-    os << toNpy();
-    os.close();
-    if (os.has_error()) {
-      llvm::sys::fs::remove(tmp);
-      return llvm::createStringError(os.error(), "cannot write '" + tmp + "'");
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
-    llvm::sys::fs::remove(tmp);
-    return llvm::createStringError(ec, "cannot write '" + path +
-                                           "': " + ec.message());
-  }
-  return llvm::Error::success();
+  return writeOutputFiles({OutputFile{path.str(), toNpy()}});
 }
 
 Comparison mlir::strata::compareTensors(const HostTensor &actual,

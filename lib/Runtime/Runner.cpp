@@ -1,6 +1,7 @@
 //===- Runner.cpp - Compile and execute an entry function on the CPU ------===//
 
 #include "strata/Runtime/Runner.h"
+#include "strata/Support/Limits.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -83,6 +84,34 @@ FailureOr<EntrySignature> mlir::strata::getEntrySignature(ModuleOp module,
   return sig;
 }
 
+LogicalResult mlir::strata::checkStaticTensorSizes(Operation *root) {
+  auto check = [](Type type, Location loc, StringRef what) -> LogicalResult {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasRank() || !shaped.hasStaticShape() ||
+        !shaped.getElementType().isIntOrIndexOrFloat())
+      return success();
+    uint64_t bits = shaped.getElementType().isIndex()
+                        ? 64
+                        : shaped.getElementType().getIntOrFloatBitWidth();
+    std::string why = checkTensorSize(shaped.getShape(), (bits + 7) / 8);
+    if (why.empty())
+      return success();
+    return emitError(loc) << what << " of type " << type << ": " << why;
+  };
+  WalkResult result = root->walk([&](Operation *op) {
+    for (Value v : op->getResults())
+      if (failed(check(v.getType(), op->getLoc(), "result")))
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (failed(check(arg.getType(), arg.getLoc(), "block argument")))
+            return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 CompiledModule::CompiledModule(std::unique_ptr<ExecutionEngine> engine,
                                EntrySignature signature)
     : engine(std::move(engine)), signature(std::move(signature)) {}
@@ -92,7 +121,8 @@ CompiledModule::~CompiledModule() = default;
 llvm::Expected<std::unique_ptr<CompiledModule>>
 CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
                        unsigned optLevel, ArrayRef<StringRef> sharedLibs,
-                       ArrayRef<std::pair<std::string, void *>> symbols) {
+                       ArrayRef<std::pair<std::string, void *>> symbols,
+                       bool perfJitDump) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   ExecutionEngineOptions options;
@@ -100,6 +130,9 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
                                                   /*targetMachine=*/nullptr);
   options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
   options.sharedLibPaths = sharedLibs;
+  // MLIR enables the perf listener by default; it leaves a jitdump file
+  // behind for every process.
+  options.enablePerfNotificationListener = perfJitDump;
   auto engine = ExecutionEngine::create(llvmModule, options);
   if (!engine)
     return engine.takeError();

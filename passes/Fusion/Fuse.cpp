@@ -10,6 +10,7 @@
 
 #include "passes/Fusion/Passes.h"
 
+#include "dialects/Strata/IR/StrataDialect.h"
 #include "passes/Fusion/Grouping.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/CostModel/Features.h"
@@ -115,8 +116,19 @@ public:
         continue;
       if (failed(computeGroupBoundary(&op, /*quiet=*/!emit)))
         continue;
+      // A tier plan (strata-map-memory) places each kernel's results; a
+      // placed op stays its own kernel so that its placement stays valid
+      // (the group takes it over).
+      Kind kind = classifyForFusion(&op);
+      if (op.hasAttr(StrataDialect::getPlacementAttrName())) {
+        kind = Kind::Opaque;
+        if (emit)
+          op.emitRemark("not fused: it carries a tier placement "
+                        "(strata.placement), which is planned per kernel; "
+                        "fuse before strata-map-memory");
+      }
       unsigned id = nextId++;
-      kernels[id] = Kernel{id, classifyForFusion(&op), {&op}, std::nullopt};
+      kernels[id] = Kernel{id, kind, {&op}, std::nullopt};
       kernelOf[&op] = id;
     }
   }

@@ -5,6 +5,7 @@
 //              [--check=REF.npy ... [--rtol=R] [--atol=A]]
 //              [--benchmark=N] [--report [--target=NAME|FILE]]
 //              [--fusion=none|roofline|learned[:FILE]|measured] [--remarks]
+//              [--max-tensor-bytes=N] [--perf-jitdump]
 //
 // An ONNX model is imported first (lib/Import; --bind-dim binds symbolic
 // dimensions). Tensor files are NumPy .npy or ONNX TensorProto .pb files.
@@ -31,6 +32,8 @@
 #include "strata/Runtime/Measure.h"
 #include "strata/Runtime/Profile.h"
 #include "strata/Runtime/Runner.h"
+#include "strata/Support/Limits.h"
+#include "strata/Support/OutputFiles.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
@@ -130,6 +133,17 @@ static cl::opt<unsigned>
     printLimit("print-limit",
                cl::desc("Print at most this many elements per output"),
                cl::init(16), cl::cat(runCategory));
+
+static cl::opt<bool> perfJitDump(
+    "perf-jitdump",
+    cl::desc("Let the JIT write a perf jitdump file (for `perf inject "
+             "--jit`); off by default, as the file outlives the run"),
+    cl::cat(runCategory));
+static cl::opt<uint64_t> maxTensorBytes(
+    "max-tensor-bytes",
+    cl::desc("Largest tensor (in bytes) a file, model or module may declare "
+             "(default: $STRATA_MAX_TENSOR_BYTES, else 4 GiB)"),
+    cl::init(0), cl::cat(runCategory));
 
 static cl::list<std::string> dimBindingSpecs(
     "bind-dim",
@@ -325,6 +339,9 @@ int main(int argc, char **argv) {
       "strata-run: compile an MLIR module with Strata's CPU pipeline and run, "
       "check or time its entry function\n");
 
+  if (maxTensorBytes)
+    setMaxTensorBytes(maxTensorBytes);
+
   DialectRegistry registry;
   registerAllDialectsForStrata(registry);
   registerAllToLLVMIRTranslations(registry);
@@ -361,6 +378,10 @@ int main(int argc, char **argv) {
   if (loaded->isOnnx)
     importSeconds = loaded->importSeconds;
 
+  // Every tensor the program declares must be allocatable: the compiler
+  // and the runtime would otherwise abort in the allocator.
+  if (failed(checkStaticTensorSizes(*module)))
+    return 1;
   FailureOr<EntrySignature> sig = getEntrySignature(*module, entryName);
   if (failed(sig))
     return 1;
@@ -475,7 +496,8 @@ int main(int argc, char **argv) {
   auto compiled = CompiledModule::create(
       *module, *sig, optLevel, libs,
       profileKernels ? KernelProfile::getHookSymbols()
-                     : std::vector<std::pair<std::string, void *>>());
+                     : std::vector<std::pair<std::string, void *>>(),
+      perfJitDump);
   if (!compiled)
     return fail("JIT compilation failed: " +
                 llvm::toString(compiled.takeError()));
@@ -515,9 +537,12 @@ int main(int argc, char **argv) {
     status = 2;
   }
 
+  // All results or none (strata/Support/OutputFiles.h).
+  SmallVector<OutputFile> files;
   for (auto [i, path] : llvm::enumerate(outputFiles))
-    if (llvm::Error err = outputs[i].writeNpy(path))
-      return fail(llvm::toString(std::move(err)));
+    files.push_back({path, outputs[i].toNpy()});
+  if (llvm::Error err = writeOutputFiles(files))
+    return fail(llvm::toString(std::move(err)));
 
   SmallVector<double> times;
   double medianSeconds = 0;

@@ -57,6 +57,14 @@ double getLearnedReferenceSeconds(const FeatureVector &f);
 /// that change code generation).
 std::string getMachineFingerprint();
 
+/// How the machine a model was trained on (`trained`, a fingerprint) differs
+/// from `here` in what changes kernel times: the vector ISA flags or the
+/// number of cores ("isa differs: ...", "cores 2 vs 16"), or an empty string
+/// if it does not. The CPU name alone (znver4 vs znver5 with one ISA) does
+/// not count: a warning a user cannot act on is noise. A fingerprint without
+/// these fields (hand-made or synthetic models) always differs.
+std::string describeMachineDifference(StringRef trained, StringRef here);
+
 /// A loaded, validated model, shared by every pass that uses the same file.
 /// Predictions are serialized by a lock (XGBoost boosters are not
 /// documented as safe to share across threads).

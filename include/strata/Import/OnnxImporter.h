@@ -22,6 +22,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace llvm {
 class SourceMgr;
@@ -49,6 +50,9 @@ struct OnnxImportOptions {
 /// and returns null on failure.
 OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, MLIRContext *context,
                                       const OnnxImportOptions &options);
+
+/// The ONNX op types (default domain) the importer converts, sorted.
+std::vector<std::string> getSupportedOnnxOps();
 
 /// True if `bytes` look like a serialized ONNX model rather than MLIR text:
 /// a protobuf whose first field is one of ModelProto's.

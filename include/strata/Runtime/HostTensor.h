@@ -51,6 +51,8 @@ public:
 
   /// "1x4x16xf32".
   std::string describe() const;
+  /// The same for a tensor not (yet) allocated.
+  static std::string describe(DType dtype, ArrayRef<int64_t> shape);
 
   /// Fills with deterministic pseudo-random values from `seed`: floats
   /// uniform in [-1, 1), integers uniform in [-8, 8] ([0, 8] unsigned),
@@ -63,7 +65,8 @@ public:
   static llvm::Expected<HostTensor> parseNpy(StringRef bytes, StringRef name);
   /// Serializes to .npy (version 1.0) bytes.
   std::string toNpy() const;
-  /// Writes a .npy file atomically (temporary file, then rename).
+  /// Writes a .npy file (see strata/Support/OutputFiles.h: atomic for
+  /// regular files, written through to special files such as /dev/null).
   llvm::Error writeNpy(StringRef path) const;
 
 private:

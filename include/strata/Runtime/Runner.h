@@ -42,16 +42,24 @@ struct EntrySignature {
 /// Emits located errors and fails otherwise.
 FailureOr<EntrySignature> getEntrySignature(ModuleOp module, StringRef name);
 
+/// Checks that every statically shaped tensor or memref that `root`
+/// declares (op results and block arguments) fits the per-tensor limit of
+/// strata/Support/Limits.h; emits an error at the first one that does not.
+LogicalResult checkStaticTensorSizes(Operation *root);
+
 /// A module lowered to the LLVM dialect and compiled to native code.
 class CompiledModule {
 public:
   /// JIT-compiles `llvmModule` (already lowered by strata-cpu-pipeline) at
   /// LLVM -O`optLevel`. `sharedLibs` are loaded for runtime symbols;
-  /// `symbols` (name, address) are defined for the module as well.
+  /// `symbols` (name, address) are defined for the module as well. The JIT
+  /// writes a perf jitdump file (for `perf inject --jit`) only when
+  /// `perfJitDump` is set: it is a file per process that nobody removes.
   static llvm::Expected<std::unique_ptr<CompiledModule>>
   create(ModuleOp llvmModule, EntrySignature signature, unsigned optLevel,
          ArrayRef<StringRef> sharedLibs,
-         ArrayRef<std::pair<std::string, void *>> symbols = {});
+         ArrayRef<std::pair<std::string, void *>> symbols = {},
+         bool perfJitDump = false);
   ~CompiledModule();
 
   /// Calls the entry on `inputs`, writing into `outputs`, which must already
