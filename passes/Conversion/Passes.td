@@ -138,4 +138,40 @@ def StrataMaterializeArenas : Pass<"strata-materialize-arenas", "ModuleOp"> {
   ];
 }
 
+def StrataOrderGlobals : Pass<"strata-order-globals", "ModuleOp"> {
+  let summary = "Name and order bufferization's constant globals by first use";
+  let description = [{
+    One-shot bufferization turns every tensor constant into a private
+    `memref.global` named `__constant_<type>` (uniqued with `_0`, `_1`, ...)
+    at the top of the module, in the order it visits functions. That order
+    follows a hash map keyed by function addresses, so the same input gave
+    globals in a different order, and with different suffixes, from run to
+    run. This pass makes the result a function of the IR alone: the
+    constant globals are moved to the top of the module in the order of
+    their first `memref.get_global` in a walk of the module, and renamed
+    `__constant_<type>`, `__constant_<type>_0`, ... in that order. Unused
+    constant globals are erased. Other globals are left as they are.
+
+    Before (one run's order):
+    ```mlir
+    memref.global "private" constant @__constant_4xf32_0 : memref<4xf32> = dense<2.0>
+    memref.global "private" constant @__constant_4xf32 : memref<4xf32> = dense<1.0>
+    func.func @f() { %0 = memref.get_global @__constant_4xf32 ... }
+    func.func @g() { %0 = memref.get_global @__constant_4xf32_0 ... }
+    ```
+    After (every run):
+    ```mlir
+    memref.global "private" constant @__constant_4xf32 : memref<4xf32> = dense<1.0>
+    memref.global "private" constant @__constant_4xf32_0 : memref<4xf32> = dense<2.0>
+    func.func @f() { %0 = memref.get_global @__constant_4xf32 ... }
+    func.func @g() { %0 = memref.get_global @__constant_4xf32_0 ... }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numGlobals", "globals", "Constant globals ordered">,
+    Statistic<"numErased", "erased", "Unused constant globals erased">
+  ];
+}
+
 #endif // STRATA_PASSES_CONVERSION_PASSES_TD

@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -118,6 +119,9 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Bufferization creates constant globals in an order that varies between
+  // runs; fix names and order so the output is byte-identical.
+  pm.addPass(createStrataOrderGlobals());
   // Tile loops carry their result buffer as an iteration argument; folding
   // it (and the copies of a tile onto itself) lets the result buffer become
   // the caller's out-parameter below instead of a copy.
@@ -179,6 +183,43 @@ FailureOr<std::string> mlir::strata::getDefaultPTXFeatures(StringRef chip) {
   return "+ptx" + std::to_string(ptx);
 }
 
+namespace {
+/// gpu-module-to-binary records how long LLVM took to make the PTX (and
+/// ptxas the cubin) in each object's properties (LLVMIRToISATimeInMs,
+/// ISAToBinaryTimeInMs). A wall time in the output makes it differ from run
+/// to run; the pipeline drops those properties.
+struct DropGPUObjectTimingsPass final
+    : PassWrapper<DropGPUObjectTimingsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DropGPUObjectTimingsPass)
+  StringRef getArgument() const override {
+    return "strata-drop-gpu-object-timings";
+  }
+  void runOnOperation() override {
+    getOperation().walk([](gpu::BinaryOp binary) {
+      SmallVector<Attribute> objects;
+      for (Attribute attr : binary.getObjects()) {
+        auto object = dyn_cast<gpu::ObjectAttr>(attr);
+        DictionaryAttr properties = object ? object.getProperties() : nullptr;
+        if (!properties) {
+          objects.push_back(attr);
+          continue;
+        }
+        SmallVector<NamedAttribute> kept;
+        for (NamedAttribute entry : properties)
+          if (!entry.getName().getValue().ends_with("TimeInMs"))
+            kept.push_back(entry);
+        objects.push_back(gpu::ObjectAttr::get(
+            attr.getContext(), object.getTarget(), object.getFormat(),
+            object.getObject(),
+            DictionaryAttr::get(attr.getContext(), kept),
+            object.getKernels()));
+      }
+      binary.setObjectsAttr(ArrayAttr::get(binary.getContext(), objects));
+    });
+  }
+};
+} // namespace
+
 void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
                                      const CUDAPipelineOptions &options) {
   FailureOr<std::string> defaultFeatures = getDefaultPTXFeatures(options.chip);
@@ -222,6 +263,7 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
   nvvm.cubinFormat = options.format;
   nvvm.optLevel = options.optLevel;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  pm.addPass(std::make_unique<DropGPUObjectTimingsPass>());
 }
 
 void mlir::strata::registerStrataPipelines() {

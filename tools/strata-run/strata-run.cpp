@@ -36,6 +36,7 @@
 #include "strata/Support/OutputFiles.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -326,6 +327,40 @@ static void printProfile(KernelProfile &profile, CompiledModule &compiled,
                  << ")\n";
 }
 
+namespace {
+/// The arenas a lowered entry allocates for its tier plan.
+struct TierArenaReport {
+  /// (tier, bytes), in the order of the plan's dictionary.
+  SmallVector<std::pair<std::string, int64_t>> sizes;
+  /// Calls of the entry to kernels whose results live in an arena.
+  unsigned placedKernelCalls = 0;
+};
+} // namespace
+
+static std::optional<TierArenaReport> getTierArenaReport(ModuleOp module,
+                                                         StringRef entry) {
+  auto func = module.lookupSymbol<LLVM::LLVMFuncOp>(entry);
+  if (!func)
+    return std::nullopt;
+  auto sizes =
+      func->getAttrOfType<DictionaryAttr>(StrataDialect::getArenasAttrName());
+  if (!sizes)
+    return std::nullopt;
+  TierArenaReport report;
+  for (NamedAttribute tier : sizes)
+    if (auto bytes = dyn_cast<IntegerAttr>(tier.getValue()))
+      report.sizes.push_back({tier.getName().str(), bytes.getInt()});
+  func.walk([&](LLVM::CallOp call) {
+    std::optional<StringRef> callee = call.getCallee();
+    auto kernel =
+        callee ? module.lookupSymbol<LLVM::LLVMFuncOp>(*callee) : nullptr;
+    if (kernel &&
+        kernel->hasAttr(StrataDialect::getResultPlacementAttrName()))
+      ++report.placedKernelCalls;
+  });
+  return report;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // --fusion=measured times candidate kernels through the JIT.
@@ -487,6 +522,10 @@ int main(int argc, char **argv) {
   if (failed(pm.run(*module)))
     return fail("lowering '" + inputFile + "' with strata-cpu-pipeline failed");
 
+  // What the lowering allocated for a tier plan: the entry's arenas and
+  // the kernels that write into them.
+  std::optional<TierArenaReport> arenas = getTierArenaReport(*module, sig->name);
+
   SmallVector<StringRef> libs = {STRATA_C_RUNNER_UTILS};
   for (const std::string &lib : sharedLibs)
     libs.push_back(lib);
@@ -590,6 +629,14 @@ int main(int argc, char **argv) {
     if (importSeconds)
       llvm::outs() << "  import time:   " << formatSeconds(*importSeconds)
                    << "\n";
+    if (arenas) {
+      llvm::outs() << "  tier arenas:   ";
+      llvm::interleaveComma(arenas->sizes, llvm::outs(), [](const auto &tier) {
+        llvm::outs() << tier.first << " " << tier.second << " B";
+      });
+      llvm::outs() << "; " << arenas->placedKernelCalls
+                   << " kernel call(s) write into them\n";
+    }
     llvm::outs() << "  compile time:  " << formatSeconds(compileSeconds)
                  << "\n";
     if (!times.empty())
