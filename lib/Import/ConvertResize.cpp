@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
+#include "strata/Support/Limits.h"
 
 #include <cmath>
 
@@ -201,14 +202,32 @@ static LogicalResult convertResize(NodeContext &n) {
     for (int64_t d = 0; d < rank; ++d) {
       if (scales[d] <= 0)
         return n.fail("scales must be positive");
-      out[d] = (int64_t)std::floor(in[d] * scales[d]);
+      double size = std::floor(in[d] * scales[d]);
+      if (!(size < 0x1p62))
+        return n.fail("scales[" + Twine(d) + "] = " + std::to_string(scales[d]) +
+                      " makes the output dimension too large");
+      out[d] = (int64_t)size;
       axisScale[d] = scales[d];
     }
   }
-  Value x = n.input(0);
-  for (int64_t d = 0; d < rank; ++d) {
+  // The output, and each axis's interpolation matrix (in x out), must be
+  // allocatable before anything is built.
+  unsigned elementBytes =
+      (n.inputElementType(0).getIntOrFloatBitWidth() + 7) / 8;
+  for (int64_t d = 0; d < rank; ++d)
     if (out[d] <= 0)
       return n.fail("the output would be empty");
+  std::string tooLarge = mlir::strata::checkTensorSize(out, elementBytes);
+  if (!tooLarge.empty())
+    return n.fail("output " + tooLarge);
+  for (int64_t d = 0; d < rank; ++d) {
+    tooLarge = mlir::strata::checkTensorSize({in[d], out[d]}, sizeof(double));
+    if (!tooLarge.empty())
+      return n.fail("interpolation matrix of axis " + Twine(d) + ": " +
+                    tooLarge);
+  }
+  Value x = n.input(0);
+  for (int64_t d = 0; d < rank; ++d) {
     if (out[d] == in[d] && axisScale[d] == 1.0)
       continue;
     x = resizeAxis(n, x, d, out[d],

@@ -212,6 +212,27 @@ def main():
     with open(os.path.join(OUT, "diagnostics.onnx"), "wb") as f:
         f.write(m.SerializeToString())
 
+    # Hostile sizes: small files that ask for huge tensors (limits.test).
+    shape = numpy_helper.from_array(np.array([100000, 100000], np.int64), "shape")
+    save(model([helper.make_node("ConstantOfShape", ["shape"], ["y"], name="cos",
+                                 value=helper.make_tensor("v", F, [1], [1.0]))],
+               [], [vi("y", F, [100000, 100000])], [shape]),
+         "huge_constant_of_shape.onnx")
+    scales = numpy_helper.from_array(np.array([1, 1, 4e9, 4e9], np.float32), "scales")
+    save(model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
+                                 mode="nearest")],
+               [vi("x", F, [1, 1, 2, 2])], [vi("y", F, [1, 1, 8000000000, 8000000000])],
+               [scales]),
+         "huge_resize.onnx")
+    # A 20M-element splat used where the importer reads values on the host.
+    many = numpy_helper.from_array(np.array([20000000], np.int64), "many")
+    save(model([helper.make_node("ConstantOfShape", ["many"], ["s"], name="fill",
+                                 value=helper.make_tensor("v", F, [1], [1.0])),
+                helper.make_node("Resize", ["x", "", "s"], ["y"], name="resize",
+                                 mode="nearest")],
+               [vi("x", F, [1, 1, 2, 2])], [vi("y", F, [1, 1, 2, 2])], [many]),
+         "huge_scales.onnx")
+
     # truncated.onnx: the first half of a valid model.
     with open(os.path.join(OUT, "add.onnx"), "rb") as f:
         data = f.read()
