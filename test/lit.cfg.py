@@ -11,7 +11,8 @@ from lit.llvm.subst import ToolSubst
 config.name = "Strata"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+config.excludes = ["Inputs", "downstream", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py",
                    "Unit"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.strata_obj_root, "test")
@@ -67,3 +68,9 @@ if config.ptxas and os.path.exists(config.ptxas):
     config.substitutions.append(("%ptxas", config.ptxas))
 if lit.util.which("nvidia-smi") and os.path.exists("/dev/nvidiactl"):
     config.available_features.add("cuda-device")
+
+# test/Install: cmake --install into a temporary prefix and a downstream
+# find_package(Strata) build (needs cmake and ninja, as the build does).
+if lit.util.which("cmake") and lit.util.which("ninja"):
+    config.available_features.add("install-test")
+

@@ -230,7 +230,14 @@ static LogicalResult convertGatherElements(NodeContext &n) {
     base.push_back(offset);
   }
   Type i32 = n.b.getI32Type();
-  Value idx = wrapIndices(n, n.input(1), data[*axis]);
+  // Constant indices are checked now; others at run time.
+  if (std::optional<SmallVector<int64_t>> constant = getConstInts(n.input(1)))
+    for (int64_t i : *constant)
+      if (i < -data[*axis] || i >= data[*axis])
+        return n.fail("index " + Twine(i) +
+                      " is out of range for a dimension of size " +
+                      Twine(data[*axis]));
+  Value idx = n.checkedIndices(n.input(1), data[*axis]);
   idx = reshape(n.b, n.loc, idx, {1, count});
   Value flat =
       add(n.b, n.loc,

@@ -525,16 +525,10 @@ static LogicalResult convertGather(NodeContext &n) {
       tiled.append(*indices);
     idx = intsConst(n.b, n.loc, tensorType({outer, numIndices}, i32), tiled);
   } else {
+    // Negative indices count from the end; invalid ones are a run-time
+    // error (strata.check_index), never a read outside the data.
     Value raw = reshape(n.b, n.loc, n.input(1), {1, numIndices});
-    Type it = n.inputElementType(1);
-    // Negative indices count from the end.
-    Value isNegative = tosa::GreaterOp::create(
-        n.b, n.loc, tensorType({1, numIndices}, n.b.getI1Type()),
-        scalarConst(n.b, n.loc, it, 2, 0), raw);
-    Value wrapped = add(n.b, n.loc, raw, scalarConst(n.b, n.loc, it, 2, k));
-    raw = tosa::SelectOp::create(n.b, n.loc, raw.getType(), isNegative, wrapped,
-                                 raw);
-    idx = broadcastTo(n.b, n.loc, cast(n.b, n.loc, raw, i32),
+    idx = broadcastTo(n.b, n.loc, n.checkedIndices(raw, k),
                       {outer, numIndices});
   }
   Value gathered = tosa::GatherOp::create(

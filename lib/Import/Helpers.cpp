@@ -2,6 +2,8 @@
 
 #include "Importer.h"
 
+#include "dialects/Strata/IR/StrataOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -26,6 +28,21 @@ InFlightDiagnostic onnx_import::emitNodeError(Location loc,
     diag << "'" << node.name() << "' ";
   diag << "(" << node.op_type() << ", opset " << opset << "): ";
   return diag;
+}
+
+std::string NodeContext::describe() const {
+  std::string text = "node ";
+  if (!node.name().empty())
+    text += "'" + node.name() + "' ";
+  return text + "(" + node.op_type() + ", opset " + std::to_string(opset) +
+         ")";
+}
+
+Value NodeContext::checkedIndices(Value indices, int64_t size) {
+  Value checked = strata::CheckIndexOp::create(
+      b, loc, indices.getType(), indices, b.getI64IntegerAttr(size),
+      b.getStringAttr(describe()));
+  return cast(b, loc, checked, b.getI32Type());
 }
 
 LogicalResult NodeContext::fail(const Twine &reason) {

@@ -12,6 +12,7 @@
 
 #include "Importer.h"
 #include "strata/Import/OnnxImporter.h"
+#include "dialects/Strata/IR/StrataDialect.h"
 #include "strata/Support/Limits.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -450,7 +451,8 @@ std::optional<std::string> GraphImporter::verifyNewOps(Operation *lastBefore,
 OwningOpRef<ModuleOp> GraphImporter::run(StringRef bytes) {
   context->loadDialect<arith::ArithDialect, func::FuncDialect,
                        linalg::LinalgDialect, math::MathDialect,
-                       tensor::TensorDialect, tosa::TosaDialect>();
+                       tensor::TensorDialect, tosa::TosaDialect,
+                       StrataDialect>();
   onnx::ModelProto model;
   if (!parseModel(bytes, model)) {
     emitError(fileLoc) << "not a valid ONNX model: the protobuf cannot be "

@@ -104,6 +104,12 @@ public:
   void setOutput(unsigned i, Value v) { outputs[i] = v; }
   ArrayRef<Value> getOutputs() const { return outputs; }
 
+  /// "node 'NAME' (OP_TYPE, opset N)" (without the name when it has none).
+  std::string describe() const;
+  /// `indices` checked at run time against a dimension of `size`
+  /// (strata.check_index: negative ones wrapped, invalid ones reported and
+  /// replaced by 0), cast to i32 for tosa.gather.
+  Value checkedIndices(Value indices, int64_t size);
   /// Emits "node 'NAME' (OP_TYPE, opset N): REASON" at the node and fails.
   LogicalResult fail(const Twine &reason);
   /// Fails unless input `i`'s element type is one of the float types.

@@ -249,8 +249,13 @@ llvm::Expected<HostTensor> mlir::strata::readOnnxTensor(StringRef path) {
   if (!file)
     return makeError("cannot read '" + path +
                      "': " + file.getError().message());
+  return parseOnnxTensor((*file)->getBuffer(), path);
+}
+
+llvm::Expected<HostTensor> mlir::strata::parseOnnxTensor(StringRef message,
+                                                         StringRef path) {
   TP tensor;
-  if (!parseMessage((*file)->getBuffer(), tensor))
+  if (!parseMessage(message, tensor))
     return makeError("'" + path +
                      "' is neither a .npy file nor a valid ONNX TensorProto "
                      "(truncated or corrupt)");

@@ -10,6 +10,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <deque>
+#include <mutex>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -112,9 +113,41 @@ LogicalResult mlir::strata::checkStaticTensorSizes(Operation *root) {
   return failure(result.wasInterrupted());
 }
 
+namespace {
+/// What the index-check hook saw in the current run: the first invalid index
+/// and how many were read.
+struct IndexErrorRecord {
+  std::mutex mutex;
+  uint64_t count = 0;
+  int64_t site = 0, index = 0, bound = 0;
+};
+} // namespace
+
+static IndexErrorRecord &getIndexErrorRecord() {
+  static IndexErrorRecord record;
+  return record;
+}
+
+static std::mutex indexErrorRunMutex;
+
+/// Called by code that strata-lower-index-checks made, once per invalid
+/// index (from any thread).
+static void strataIndexErrorHook(int64_t site, int64_t index,
+                                 int64_t bound) {
+  IndexErrorRecord &record = getIndexErrorRecord();
+  std::lock_guard<std::mutex> guard(record.mutex);
+  if (record.count++ == 0) {
+    record.site = site;
+    record.index = index;
+    record.bound = bound;
+  }
+}
+
 CompiledModule::CompiledModule(std::unique_ptr<ExecutionEngine> engine,
-                               EntrySignature signature)
-    : engine(std::move(engine)), signature(std::move(signature)) {}
+                               EntrySignature signature,
+                               std::vector<std::string> indexCheckSites)
+    : engine(std::move(engine)), signature(std::move(signature)),
+      indexCheckSites(std::move(indexCheckSites)) {}
 
 CompiledModule::~CompiledModule() = default;
 
@@ -136,16 +169,24 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
   auto engine = ExecutionEngine::create(llvmModule, options);
   if (!engine)
     return engine.takeError();
-  if (!symbols.empty())
-    (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
-      llvm::orc::SymbolMap map;
-      for (const auto &[name, address] : symbols)
-        map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                               llvm::JITSymbolFlags::Exported};
-      return map;
-    });
-  return std::unique_ptr<CompiledModule>(
-      new CompiledModule(std::move(*engine), std::move(signature)));
+  (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    for (const auto &[name, address] : symbols)
+      map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                             llvm::JITSymbolFlags::Exported};
+    map[interner("strata_index_error")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&strataIndexErrorHook),
+        llvm::JITSymbolFlags::Exported};
+    return map;
+  });
+  std::vector<std::string> sites;
+  if (auto names = llvmModule->getAttrOfType<ArrayAttr>(
+          StrataDialect::getIndexCheckSitesAttrName()))
+    for (Attribute name : names)
+      if (auto text = dyn_cast<StringAttr>(name))
+        sites.push_back(text.str());
+  return std::unique_ptr<CompiledModule>(new CompiledModule(
+      std::move(*engine), std::move(signature), std::move(sites)));
 }
 
 SmallVector<HostTensor> CompiledModule::makeOutputs() const {
@@ -201,5 +242,31 @@ llvm::Error CompiledModule::run(ArrayRef<HostTensor> inputs,
     descriptors.emplace_back(output.getData(), output.getShape());
   for (Descriptor &d : descriptors)
     d.appendArgs(args);
-  return engine->invokePacked(signature.name, args);
+  if (indexCheckSites.empty())
+    return engine->invokePacked(signature.name, args);
+
+  // The report hook records into one process-wide slot: runs of programs
+  // with index checks take turns.
+  std::lock_guard<std::mutex> lock(indexErrorRunMutex);
+  IndexErrorRecord &record = getIndexErrorRecord();
+  {
+    std::lock_guard<std::mutex> guard(record.mutex);
+    record.count = 0;
+  }
+  if (llvm::Error err = engine->invokePacked(signature.name, args))
+    return err;
+  std::lock_guard<std::mutex> guard(record.mutex);
+  if (record.count == 0)
+    return llvm::Error::success();
+  std::string site = record.site >= 0 && record.site < (int64_t)indexCheckSites.size()
+                         ? indexCheckSites[record.site]
+                         : "index check #" + std::to_string(record.site);
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      site + ": index " + std::to_string(record.index) +
+          " is out of range for a dimension of size " +
+          std::to_string(record.bound) + " (valid: " +
+          std::to_string(-record.bound) + " to " +
+          std::to_string(record.bound - 1) + "; reported " +
+          std::to_string(record.count) + " time(s) in this run)");
 }

@@ -138,6 +138,47 @@ def StrataMaterializeArenas : Pass<"strata-materialize-arenas", "ModuleOp"> {
   ];
 }
 
+def StrataLowerIndexChecks : Pass<"strata-lower-index-checks", "ModuleOp"> {
+  let summary = "Lower strata.check_index to a linalg.generic with a report";
+  let description = [{
+    Each `strata.check_index` becomes an elementwise `linalg.generic` that
+    wraps negative indices, substitutes 0 for invalid ones and, with
+    `report=true` (the CPU pipeline), calls the runtime hook
+    `strata_index_error(site, index, bound)` for each invalid index. The
+    `site` strings of the checks are collected, in walk order, into the
+    module attribute `strata.index_check_sites`; the hook receives the
+    position in that list, so the runtime can name the op. Runs on tensors,
+    before bufferization.
+
+    ```mlir
+    %0 = strata.check_index %idx, 5 {site = "node 'g' (Gather, opset 13)"} : tensor<3xi64>
+    ```
+    becomes (report=true)
+    ```mlir
+    %0 = linalg.generic {...} ins(%idx : tensor<3xi64>) outs(%e : tensor<3xi64>) {
+    ^bb0(%i: i64, %o: i64):
+      // wrapped = i < 0 ? i + 5 : i; ok = 0 <= wrapped < 5
+      scf.if %bad { func.call @strata_index_error(%c0, %i, %c5) : (i64, i64, i64) -> () }
+      %r = arith.select %ok, %wrapped, %c0 : i64
+      linalg.yield %r : i64
+    } -> tensor<3xi64>
+    ```
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"true",
+           "Call strata_index_error for each invalid index (CPU); otherwise "
+           "only substitute 0 (CUDA)">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let statistics = [
+    Statistic<"numChecks", "checks", "Index checks lowered">
+  ];
+}
+
 def StrataOrderGlobals : Pass<"strata-order-globals", "ModuleOp"> {
   let summary = "Name and order bufferization's constant globals by first use";
   let description = [{

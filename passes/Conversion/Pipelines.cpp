@@ -77,7 +77,8 @@ struct CheckPlacedKernelsGroupedPass final
 
 /// TOSA → linalg on tensors, groups → kernel functions, one bufferization.
 static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
-                                        bool fuse, StringRef costModel) {
+                                        bool fuse, StringRef costModel,
+                                        bool reportIndexErrors) {
   // One cost model for every pass that follows (empty options defer to it).
   if (!costModel.empty()) {
     StrataSetCostModelOptions set;
@@ -99,6 +100,11 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
                               /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  // Index checks (Gather's indices) become elementwise linalg; on the CPU
+  // each invalid index is reported to the runtime.
+  StrataLowerIndexChecksOptions checks;
+  checks.report = reportIndexErrors;
+  pm.addPass(createStrataLowerIndexChecks(checks));
   // Elementwise arith/math on whole tensors, as users write by hand.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createStrataDecomposeAggregates());
@@ -145,7 +151,7 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
 void mlir::strata::buildCPUPipeline(OpPassManager &pm,
                                     const CPUPipelineOptions &options) {
   buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
-                              options.costModel);
+                              options.costModel, /*reportIndexErrors=*/true);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -242,8 +248,10 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
     return;
   }
 
+  // A GPU kernel cannot call the host's report hook: invalid indices are
+  // replaced by 0 without a report.
   buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
-                              options.costModel);
+                              options.costModel, /*reportIndexErrors=*/false);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   SmallVector<int64_t> tiles(options.tileSizes.begin(),
                              options.tileSizes.end());

@@ -233,6 +233,32 @@ def main():
                [vi("x", F, [1, 1, 2, 2])], [vi("y", F, [1, 1, 2, 2])], [many]),
          "huge_scales.onnx")
 
+    # Gather and GatherElements with indices known only at run time
+    # (gather-indices.test).
+    save(model([helper.make_node("Gather", ["data", "idx"], ["y"], name="g", axis=0)],
+               [vi("data", F, [5, 3]), vi("idx", TensorProto.INT64, [4])],
+               [vi("y", F, [4, 3])]), "gather_runtime.onnx")
+    save(model([helper.make_node("GatherElements", ["data", "idx"], ["y"], name="ge",
+                                 axis=1)],
+               [vi("data", F, [3, 5]), vi("idx", TensorProto.INT64, [3, 2])],
+               [vi("y", F, [3, 2])]), "gather_elements_runtime.onnx")
+    np.save(os.path.join(OUT, "gather_data.npy"),
+            np.arange(15, dtype=np.float32).reshape(5, 3))
+    np.save(os.path.join(OUT, "gather_idx_ok.npy"), np.array([0, -1, 4, -5], np.int64))
+    np.save(os.path.join(OUT, "gather_idx_ok_ref.npy"),
+            np.arange(15, dtype=np.float32).reshape(5, 3)[[0, -1, 4, -5]])
+    np.save(os.path.join(OUT, "gather_idx_5.npy"), np.array([0, 5, 1, 2], np.int64))
+    np.save(os.path.join(OUT, "gather_idx_m100.npy"), np.array([0, 1, -100, 2], np.int64))
+    np.save(os.path.join(OUT, "gather_idx_1e8.npy"), np.array([100000000, 0, 1, 2], np.int64))
+    np.save(os.path.join(OUT, "gather_elements_data.npy"),
+            np.arange(15, dtype=np.float32).reshape(3, 5))
+    eidx = np.array([[0, -1], [4, 2], [-5, 3]], np.int64)
+    np.save(os.path.join(OUT, "gather_elements_idx_ok.npy"), eidx)
+    np.save(os.path.join(OUT, "gather_elements_ref.npy"),
+            np.take_along_axis(np.arange(15, dtype=np.float32).reshape(3, 5), eidx, 1))
+    np.save(os.path.join(OUT, "gather_elements_idx_bad.npy"),
+            np.array([[0, -1], [4, 7], [-5, 3]], np.int64))
+
     # truncated.onnx: the first half of a valid model.
     with open(os.path.join(OUT, "add.onnx"), "rb") as f:
         data = f.read()

@@ -110,5 +110,13 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
     }
     return success();
   }
+  if (name == getIndexCheckSitesAttrName()) {
+    auto array = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !array ||
+        !llvm::all_of(array, [](Attribute a) { return isa<StringAttr>(a); }))
+      return op->emitError()
+             << "'" << name << "' must be an array of strings on a module";
+    return success();
+  }
   return op->emitError() << "unknown strata attribute '" << name << "'";
 }

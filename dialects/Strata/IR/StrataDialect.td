@@ -73,6 +73,11 @@ def Strata_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getArenasAttrName() {
       return ::llvm::StringLiteral("strata.arenas");
     }
+    /// On a module whose index checks were lowered: the `site` of each
+    /// check, by the number the runtime's report hook receives.
+    static constexpr ::llvm::StringLiteral getIndexCheckSitesAttrName() {
+      return ::llvm::StringLiteral("strata.index_check_sites");
+    }
   }];
 }
 

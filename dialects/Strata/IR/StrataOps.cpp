@@ -121,3 +121,26 @@ LogicalResult GroupOp::verifyRegions() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// CheckIndexOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CheckIndexOp::verify() {
+  if (getIndices().getType().getElementType().isInteger(1))
+    return emitOpError("indices must be integers wider than i1");
+  unsigned width = getIndices().getType().getElementTypeBitWidth();
+  if (width < 64 && getBound() > (int64_t(1) << (width - 1)))
+    return emitOpError("bound ") << getBound() << " does not fit i" << width
+                                 << " indices";
+  return success();
+}
+
+void CheckIndexOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  // Reporting an invalid index is observable: the op must not be removed,
+  // merged or moved across other effects, even where its result is unused.
+  effects.emplace_back(MemoryEffects::Write::get());
+}
+

@@ -118,4 +118,37 @@ def Strata_EvictOp : Strata_CopyOp<"evict"> {
   }];
 }
 
+def Strata_CheckIndexOp : Strata_Op<"check_index", [
+    AllTypesMatch<["indices", "result"]>,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>
+  ]> {
+  let summary = "Wrap negative indices and report out-of-range ones at run time";
+  let description = [{
+    Checks the indices an op such as `tosa.gather` is about to use against a
+    dimension of size `bound`, as ONNX specifies: an index `i` in
+    `[-bound, bound)` is valid and becomes `i` or `i + bound`; any other
+    value is an error. The result holds the wrapped indices, with 0 in place
+    of each invalid one, so the gather never reads outside its operand.
+
+    Invalid indices are reported at run time: on the CPU each one calls
+    `strata_index_error(site, index, bound)`, which the runtime records;
+    `strata-run` then fails with the first invalid index and `site` (the op
+    the indices belong to, e.g. `node 'g' (Gather, opset 13)`). The CUDA
+    pipeline only substitutes 0. The check is one compare and select per
+    index; the gathered data is not touched.
+
+    ```mlir
+    %safe = strata.check_index %idx, 5 {site = "node 'g' (Gather, opset 13)"}
+        : tensor<3xi64>
+    ```
+  }];
+  let arguments = (ins
+    RankedTensorOf<[AnySignlessInteger]>:$indices,
+    ConfinedAttr<I64Attr, [IntPositive]>:$bound,
+    StrAttr:$site);
+  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result);
+  let assemblyFormat = "$indices `,` $bound attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 #endif // STRATA_DIALECT_STRATA_IR_STRATAOPS_TD

@@ -81,6 +81,8 @@ llvm::Error parseDimBinding(StringRef spec, OnnxImportOptions &options);
 /// Reads a serialized ONNX TensorProto (the .pb files of ONNX test data)
 /// into a host tensor. Errors name `path`.
 llvm::Expected<HostTensor> readOnnxTensor(StringRef path);
+/// The same for the bytes of a TensorProto; errors name `path`.
+llvm::Expected<HostTensor> parseOnnxTensor(StringRef bytes, StringRef path);
 
 /// Reads a tensor from `path`: .npy and .pb by extension, otherwise .npy if
 /// the file starts with NumPy's magic string, else an ONNX TensorProto.

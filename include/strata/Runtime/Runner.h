@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace mlir {
 class ExecutionEngine;
@@ -63,7 +64,10 @@ public:
   ~CompiledModule();
 
   /// Calls the entry on `inputs`, writing into `outputs`, which must already
-  /// have the result shapes and dtypes (see makeOutputs).
+  /// have the result shapes and dtypes (see makeOutputs). Fails if the
+  /// program read an invalid index (strata.check_index): the message names
+  /// the op and the first invalid index; the outputs then hold the values
+  /// computed with index 0 in its place.
   llvm::Error run(ArrayRef<HostTensor> inputs,
                   MutableArrayRef<HostTensor> outputs);
 
@@ -74,9 +78,13 @@ public:
 
 private:
   CompiledModule(std::unique_ptr<ExecutionEngine> engine,
-                 EntrySignature signature);
+                 EntrySignature signature,
+                 std::vector<std::string> indexCheckSites);
   std::unique_ptr<ExecutionEngine> engine;
   EntrySignature signature;
+  /// strata.index_check_sites of the module: the ops whose index checks may
+  /// report.
+  std::vector<std::string> indexCheckSites;
 };
 
 } // namespace mlir::strata

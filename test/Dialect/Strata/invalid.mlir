@@ -303,3 +303,41 @@ func.func @arenas(%a: tensor<4xf32>) -> tensor<4xf32> attributes {strata.arenas 
 // expected-error @+1 {{'strata.arenas' must be a dictionary on a function}}
 module attributes {strata.arenas = {sram = 1 : i64}} {
 }
+
+// -----
+
+func.func @check_index_bound(%i: tensor<3xi64>) -> tensor<3xi64> {
+  // expected-error @+1 {{'strata.check_index' op attribute 'bound' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = strata.check_index %i, 0 {site = "g"} : tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+func.func @check_index_width(%i: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'strata.check_index' op bound 300 does not fit i8 indices}}
+  %0 = strata.check_index %i, 300 {site = "g"} : tensor<3xi8>
+  return %0 : tensor<3xi8>
+}
+
+// -----
+
+func.func @check_index_bool(%i: tensor<3xi1>) -> tensor<3xi1> {
+  // expected-error @+1 {{'strata.check_index' op indices must be integers wider than i1}}
+  %0 = strata.check_index %i, 1 {site = "g"} : tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+
+// -----
+
+func.func @check_index_float(%i: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'strata.check_index' op operand #0 must be ranked tensor of signless integer values}}
+  %0 = "strata.check_index"(%i) {bound = 3 : i64, site = "g"} : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'strata.index_check_sites' must be an array of strings on a module}}
+module attributes {strata.index_check_sites = [1]} {
+}

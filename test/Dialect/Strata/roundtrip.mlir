@@ -67,3 +67,11 @@ func.func @tier_plan(%a: tensor<4xf32>) -> tensor<4xf32>
   %2 = strata.evict %1 : tensor<4xf32> to #strata.placement<tier = "dram", offset = 0, alignment = 64>
   return %2 : tensor<4xf32>
 }
+
+// Index checks (what the importer puts before a gather).
+// CHECK-LABEL: func.func @check_index
+// CHECK: strata.check_index %{{.*}}, 5 {site = "node 'g' (Gather, opset 13)"} : tensor<3xi64>
+func.func @check_index(%i: tensor<3xi64>) -> tensor<3xi64> {
+  %0 = strata.check_index %i, 5 {site = "node 'g' (Gather, opset 13)"} : tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
