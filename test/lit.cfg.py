@@ -74,3 +74,13 @@ if lit.util.which("nvidia-smi") and os.path.exists("/dev/nvidiactl"):
 if lit.util.which("cmake") and lit.util.which("ninja"):
     config.available_features.add("install-test")
 
+# Tests that bound a tool's memory with `ulimit -v` use %limit_memory. Under
+# AddressSanitizer (-DSTRATA_SANITIZE=ON), which reserves terabytes of
+# address space for its shadow, it does nothing; ASan itself then reports an
+# allocation beyond its maximum size as an error.
+if getattr(config, "strata_sanitize", False):
+    config.available_features.add("asan")
+    config.substitutions.append(("%limit_memory", "true"))
+else:
+    config.substitutions.append(("%limit_memory", "ulimit -v 1500000"))
+

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds Strata with AddressSanitizer + UndefinedBehaviorSanitizer
+# (-DSTRATA_SANITIZE=ON, clang-22) in ../build-asan and runs the whole lit
+# suite and the unit tests under it. Any sanitizer report fails the run.
+#
+#   scripts/sanitize.sh            build, then lit + ctest
+#   scripts/sanitize.sh --unit     build, then the unit tests only
+#   STRATA_SANITIZE_BUILD_DIR (default ../build-asan beside the checkout)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${STRATA_SANITIZE_BUILD_DIR:-$ROOT/../build-asan}
+scripts/setup.sh > /dev/null
+missing=()
+for pkg in clang-22 libclang-rt-22-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if [ ! -f "$BUILD/build.ninja" ]; then
+  CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+    -DCMAKE_BUILD_TYPE=Release -DSTRATA_SANITIZE=ON
+fi
+ninja -C "$BUILD" -j "${STRATA_JOBS:-$(nproc)}"
+# Leaks are errors too; a report aborts the process, failing its test.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+status=0
+if [ "${1:-}" != "--unit" ]; then
+  /usr/lib/llvm-22/bin/lit -sv "$BUILD/test" || status=1
+fi
+ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)" || status=1
+exit $status
