@@ -27,7 +27,9 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 fi
 ninja -C "$BUILD" -j "${STRATA_JOBS:-$(nproc)}"
 # Leaks are errors too; a report aborts the process, failing its test.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+# allow_user_poisoning=0: see scripts/fuzz.sh (LLVM allocator poisoning
+# split between instrumented Strata and uninstrumented libMLIR.so).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 if [ "${1:-}" != "--unit" ]; then

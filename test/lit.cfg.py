@@ -81,6 +81,11 @@ if lit.util.which("cmake") and lit.util.which("ninja"):
 if getattr(config, "strata_sanitize", False):
     config.available_features.add("asan")
     config.substitutions.append(("%limit_memory", "true"))
+    # See scripts/sanitize.sh for allow_user_poisoning=0.
+    config.environment["ASAN_OPTIONS"] = os.environ.get(
+        "ASAN_OPTIONS", "detect_leaks=1:allow_user_poisoning=0")
+    config.environment["UBSAN_OPTIONS"] = os.environ.get(
+        "UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
 else:
     config.substitutions.append(("%limit_memory", "ulimit -v 1500000"))
 

@@ -56,13 +56,24 @@ static Value clamp(NodeContext &n, Value x, double lo, double hi) {
     hiAttr = n.b.getFloatAttr(ft, hi);
   } else {
     auto it = cast<IntegerType>(et);
-    auto clampTo = [&](double v) {
-      double min = -std::ldexp(1.0, it.getWidth() - 1);
-      double max = std::ldexp(1.0, it.getWidth() - 1) - 1;
-      return (int64_t)std::max(min, std::min(max, v));
+    // Saturate in integers: 2^63 - 1 is not a double, and converting an
+    // out-of-range double (or NaN) to an integer is undefined.
+    // A NaN bound is no bound.
+    auto clampTo = [&](double v, bool upper) -> int64_t {
+      unsigned width = it.getWidth();
+      int64_t max = APInt::getSignedMaxValue(width).getSExtValue();
+      int64_t min = APInt::getSignedMinValue(width).getSExtValue();
+      double limit = std::ldexp(1.0, width - 1);
+      if (std::isnan(v))
+        return upper ? max : min;
+      if (v >= limit)
+        return max;
+      if (v < -limit)
+        return min;
+      return static_cast<int64_t>(v);
     };
-    loAttr = n.b.getIntegerAttr(it, clampTo(lo));
-    hiAttr = n.b.getIntegerAttr(it, clampTo(hi));
+    loAttr = n.b.getIntegerAttr(it, clampTo(lo, /*upper=*/false));
+    hiAttr = n.b.getIntegerAttr(it, clampTo(hi, /*upper=*/true));
   }
   return tosa::ClampOp::create(n.b, n.loc, x.getType(), x, loAttr, hiAttr);
 }

@@ -19,9 +19,11 @@ using namespace mlir;
 using namespace mlir::strata::onnx_import;
 
 /// Boolean constant of `shape` from a predicate on the last two indices.
-static Value matrixMask(NodeContext &n, ArrayRef<int64_t> shape,
-                        function_ref<bool(int64_t, int64_t)> keep) {
+static FailureOr<Value> matrixMask(NodeContext &n, ArrayRef<int64_t> shape,
+                                   function_ref<bool(int64_t, int64_t)> keep) {
   int64_t rows = shape[shape.size() - 2], cols = shape.back();
+  if (failed(n.checkHostElements({rows, cols}, "the mask")))
+    return failure();
   SmallVector<bool> bits;
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
@@ -45,9 +47,13 @@ static LogicalResult convertTrilu(NodeContext &n) {
   }
   bool upper = n.getInt("upper", 1) != 0;
   Value x = n.input(0);
-  Value mask = matrixMask(n, n.inputShape(0), [&](int64_t i, int64_t j) {
-    return upper ? j - i >= k : j - i <= k;
-  });
+  FailureOr<Value> built =
+      matrixMask(n, n.inputShape(0), [&](int64_t i, int64_t j) {
+        return upper ? j - i >= k : j - i <= k;
+      });
+  if (failed(built))
+    return failure();
+  Value mask = *built;
   Value zero = broadcastTo(n.b, n.loc, scalarLike(n, x, 0), n.inputShape(0));
   mask = broadcastTo(n.b, n.loc, mask, n.inputShape(0));
   n.setOutput(0,
@@ -67,6 +73,8 @@ static LogicalResult convertEyeLike(NodeContext &n) {
   }
   int64_t k = n.getInt("k", 0);
   ArrayRef<int64_t> shape = n.inputShape(0);
+  if (failed(n.checkHostElements(shape, "the identity matrix")))
+    return failure();
   SmallVector<int64_t> values;
   for (int64_t i = 0; i < shape[0]; ++i)
     for (int64_t j = 0; j < shape[1]; ++j)
@@ -88,7 +96,12 @@ static LogicalResult convertRange(NodeContext &n) {
       delta->front() == 0)
     return n.fail("start, limit and delta must be scalars, delta non-zero");
   double s = start->front(), l = limit->front(), d = delta->front();
-  int64_t count = std::max<int64_t>(0, (int64_t)std::ceil((l - s) / d));
+  double steps = std::ceil((l - s) / d);
+  if (std::isnan(steps) || steps > double(kMaxHostConstantElements))
+    return n.fail("the range has more than " +
+                  Twine(kMaxHostConstantElements) +
+                  " elements (or its length is not a number)");
+  int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
   if (count == 0)
     return n.fail("empty ranges are not supported");
   auto type = tensorType({count}, et);
@@ -97,7 +110,7 @@ static LogicalResult convertRange(NodeContext &n) {
     double v = s + i * d;
     values.push_back(isFloat(et)
                          ? Attribute(n.b.getFloatAttr(et, v))
-                         : Attribute(n.b.getIntegerAttr(et, (int64_t)v)));
+                         : Attribute(n.b.getIntegerAttr(et, saturatingCast(v))));
   }
   n.setOutput(0,
               constFromAttr(n.b, n.loc, DenseElementsAttr::get(type, values)));
@@ -139,6 +152,8 @@ static LogicalResult convertHardmax(NodeContext &n) {
   idx = reshape(n.b, n.loc, idx, kept);
   SmallVector<int64_t> iotaShape(work.size(), 1), iota;
   iotaShape[axis] = work[axis];
+  if (failed(n.checkHostElements(iotaShape, "the position table")))
+    return failure();
   for (int64_t i = 0; i < work[axis]; ++i)
     iota.push_back(i);
   Value positions = intsConst(n.b, n.loc, tensorType(iotaShape, i32), iota);
@@ -218,6 +233,8 @@ static LogicalResult convertGatherElements(NodeContext &n) {
     count *= d;
   if (count == 0)
     return n.fail("empty indices are not supported");
+  if (failed(n.checkHostElements(idxShape, "the offset table")))
+    return failure();
   SmallVector<int64_t> base;
   for (int64_t i = 0; i < count; ++i) {
     int64_t rest = i, offset = 0;
@@ -259,8 +276,9 @@ static LogicalResult convertOneHot(NodeContext &n) {
   FailureOr<SmallVector<double>> depthV = n.constFloatsInput(1, "depth");
   if (failed(depthV))
     return failure();
-  if (depthV->size() != 1 || depthV->front() < 1)
-    return n.fail("depth must be a positive scalar");
+  if (depthV->size() != 1 || !(depthV->front() >= 1) ||
+      depthV->front() > double(int64_t(1) << 32))
+    return n.fail("depth must be a positive scalar (at most 2^32)");
   int64_t depth = (int64_t)depthV->front();
   int64_t rank = n.inputRank(0) + 1;
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), rank);
@@ -281,6 +299,8 @@ static LogicalResult convertOneHot(NodeContext &n) {
   idx = reshape(n.b, n.loc, idx, kept);
   SmallVector<int64_t> iotaShape(rank, 1), iota;
   iotaShape[*axis] = depth;
+  if (failed(n.checkHostElements(iotaShape, "the depth table")))
+    return failure();
   for (int64_t i = 0; i < depth; ++i)
     iota.push_back(i);
   Type i32 = n.b.getI32Type();
@@ -319,6 +339,8 @@ static LogicalResult convertCumSum(NodeContext &n) {
   bool exclusive = n.getInt("exclusive", 0) != 0;
   bool reverse = n.getInt("reverse", 0) != 0;
   int64_t len = n.inputShape(0)[*axis];
+  if (failed(n.checkHostElements({len, len}, "the prefix-sum matrix")))
+    return failure();
   // M[i][j] = 1 when input i contributes to output j.
   Type et = n.inputElementType(0);
   SmallVector<Attribute> m;

@@ -31,6 +31,15 @@ struct Window {
 };
 } // namespace
 
+/// Window attributes (kernel sizes, strides, dilations, pads) beyond this
+/// are refused: no real model comes near, and with them the output-size
+/// arithmetic stays far from int64 overflow.
+static constexpr int64_t kMaxWindowValue = int64_t(1) << 20;
+
+static bool inWindowRange(int64_t v, int64_t min) {
+  return v >= min && v <= kMaxWindowValue;
+}
+
 /// Reads the window attributes of a conv/pool node with `rank` spatial
 /// dimensions of sizes `in` and computes the output sizes.
 static LogicalResult getWindow(NodeContext &n, ArrayRef<int64_t> in,
@@ -53,10 +62,13 @@ static LogicalResult getWindow(NodeContext &n, ArrayRef<int64_t> in,
                   "the input's " +
                   Twine(rank) + " spatial dimension(s)");
   for (size_t i = 0; i < rank; ++i)
-    if (w.kernel[i] < 1 || w.stride[i] < 1 || w.dilation[i] < 1 ||
-        pads[i] < 0 || pads[i + rank] < 0)
-      return n.fail("kernel sizes, strides and dilations must be positive "
-                    "and pads non-negative");
+    if (!inWindowRange(w.kernel[i], 1) || !inWindowRange(w.stride[i], 1) ||
+        !inWindowRange(w.dilation[i], 1) || !inWindowRange(pads[i], 0) ||
+        !inWindowRange(pads[i + rank], 0))
+      return n.fail("kernel sizes, strides and dilations must be between 1 "
+                    "and " +
+                    Twine(kMaxWindowValue) + ", pads between 0 and " +
+                    Twine(kMaxWindowValue));
   std::string autoPad = n.getString("auto_pad", "NOTSET");
   bool ceil = allowCeil && n.getInt("ceil_mode", 0) != 0;
   w.padBegin.assign(pads.begin(), pads.begin() + rank);
@@ -355,6 +367,21 @@ static LogicalResult convertConvTranspose(NodeContext &n) {
       (int64_t)outPadding.size() != spatialRank ||
       (int64_t)kernel.size() != spatialRank)
     return n.fail("attribute lengths do not match the spatial rank");
+  if (!outputShape.empty() && (int64_t)outputShape.size() < spatialRank)
+    return n.fail("output_shape has fewer values than spatial dimensions");
+  for (int64_t i = 0; i < spatialRank; ++i)
+    if (!inWindowRange(kernel[i], 1) || !inWindowRange(strides[i], 1) ||
+        !inWindowRange(dilations[i], 1) || !inWindowRange(pads[i], 0) ||
+        !inWindowRange(pads[i + spatialRank], 0) ||
+        !inWindowRange(outPadding[i], 0))
+      return n.fail("kernel sizes, strides and dilations must be between 1 "
+                    "and " +
+                    Twine(kMaxWindowValue) +
+                    ", pads and output_padding between 0 and " +
+                    Twine(kMaxWindowValue));
+  for (int64_t v : outputShape)
+    if (v < 1 || v > (int64_t(1) << 32))
+      return n.fail("output_shape values must be between 1 and 2^32");
   std::string autoPad = n.getString("auto_pad", "NOTSET");
   SmallVector<int64_t> out(spatialRank);
   for (int64_t i = 0; i < spatialRank; ++i) {
@@ -782,9 +809,11 @@ static LogicalResult convertLRN(NodeContext &n) {
   int64_t rank = n.inputRank(0);
   if (rank < 3)
     return n.fail("expects an input of rank >= 3");
+  // One slice per window position: a window of more than 1024 channels
+  // would be that many ops (real models use 3 to 11).
   int64_t size = n.getInt("size", 0);
-  if (size < 1)
-    return n.fail("size must be positive");
+  if (size < 1 || size > 1024)
+    return n.fail("size must be between 1 and 1024");
   double alpha = n.getFloat("alpha", 1e-4), beta = n.getFloat("beta", 0.75),
          bias = n.getFloat("bias", 1.0);
   Value x = n.input(0);

@@ -220,12 +220,12 @@ static LogicalResult convertResize(NodeContext &n) {
   std::string tooLarge = mlir::strata::checkTensorSize(out, elementBytes);
   if (!tooLarge.empty())
     return n.fail("output " + tooLarge);
-  for (int64_t d = 0; d < rank; ++d) {
-    tooLarge = mlir::strata::checkTensorSize({in[d], out[d]}, sizeof(double));
-    if (!tooLarge.empty())
-      return n.fail("interpolation matrix of axis " + Twine(d) + ": " +
-                    tooLarge);
-  }
+  for (int64_t d = 0; d < rank; ++d)
+    if ((out[d] != in[d] || axisScale[d] != 1.0) &&
+        failed(n.checkHostElements({in[d], out[d]},
+                                   "the interpolation matrix of axis " +
+                                       std::to_string(d))))
+      return failure();
   Value x = n.input(0);
   for (int64_t d = 0; d < rank; ++d) {
     if (out[d] == in[d] && axisScale[d] == 1.0)

@@ -285,6 +285,10 @@ static LogicalResult convertConcat(NodeContext &n) {
   shape[*axis] = 0;
   for (Value v : operands) {
     ArrayRef<int64_t> s = typeOf(v).getShape();
+    if ((int64_t)s.size() != rank)
+      return n.fail("inputs have different ranks");
+    if (typeOf(v).getElementType() != typeOf(operands[0]).getElementType())
+      return n.fail("inputs have different element types");
     for (int64_t d = 0; d < rank; ++d)
       if (d != *axis && s[d] != shape[d])
         return n.fail("inputs differ outside the concatenation axis");
@@ -337,8 +341,11 @@ static LogicalResult convertSplit(NodeContext &n) {
     sizes = n.getInts("split");
   } else {
     int64_t parts = n.numOutputs();
-    if (n.hasAttr("num_outputs"))
-      parts = n.getInt("num_outputs", parts);
+    if (n.hasAttr("num_outputs") && n.getInt("num_outputs", parts) != parts)
+      return n.fail("num_outputs is " + Twine(n.getInt("num_outputs", parts)) +
+                    " but the node has " + Twine(parts) + " outputs");
+    if (parts < 1)
+      return n.fail("expects at least one output");
     int64_t chunk = (dim + parts - 1) / parts;
     for (int64_t i = 0, left = dim; i < parts; ++i, left -= chunk)
       sizes.push_back(std::max<int64_t>(0, std::min(chunk, left)));
@@ -347,8 +354,12 @@ static LogicalResult convertSplit(NodeContext &n) {
     return n.fail("split has " + Twine(sizes.size()) + " sizes for " +
                   Twine(n.numOutputs()) + " outputs");
   int64_t sum = 0;
-  for (int64_t s : sizes)
+  for (int64_t s : sizes) {
+    if (s < 0 || s > dim)
+      return n.fail("split size " + Twine(s) + " is not between 0 and " +
+                    Twine(dim));
     sum += s;
+  }
   if (sum != dim)
     return n.fail("split sizes add up to " + Twine(sum) + ", not " +
                   Twine(dim));
@@ -520,6 +531,8 @@ static LogicalResult convertGather(NodeContext &n) {
   Value idx;
   Type i32 = n.b.getI32Type();
   if (indices) {
+    if (failed(n.checkHostElements({outer, numIndices}, "the index table")))
+      return failure();
     SmallVector<int64_t> tiled;
     for (int64_t o = 0; o < outer; ++o)
       tiled.append(*indices);

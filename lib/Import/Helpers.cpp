@@ -3,12 +3,15 @@
 #include "Importer.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Support/Limits.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -171,7 +174,16 @@ std::optional<DenseElementsAttr> NodeContext::constInput(unsigned i) const {
 /// Inputs read on the host at import time (shapes, axes, scales, norm
 /// parameters) are small; a splat constant can claim any size, so larger
 /// ones are refused instead of expanded.
-static constexpr int64_t kMaxHostConstantElements = int64_t(1) << 24;
+LogicalResult NodeContext::checkHostElements(ArrayRef<int64_t> shape,
+                                             StringRef what) {
+  std::optional<int64_t> n = strata::getCheckedNumElements(shape);
+  if (n && *n <= kMaxHostConstantElements)
+    return success();
+  return fail(what + " would have " +
+              (n ? Twine(*n) : Twine("more than 2^63")) +
+              " elements; the importer builds at most " +
+              Twine(kMaxHostConstantElements) + " at import time");
+}
 
 LogicalResult NodeContext::checkHostConstantSize(unsigned i, StringRef what,
                                                  DenseElementsAttr attr) {
@@ -234,13 +246,24 @@ RankedTensorType onnx_import::tensorType(ArrayRef<int64_t> shape,
 
 bool onnx_import::isFloat(Type t) { return isa<FloatType>(t); }
 
+int64_t onnx_import::saturatingCast(double value) {
+  // Converting NaN or an out-of-range double to an integer is undefined.
+  if (std::isnan(value))
+    return 0;
+  if (value >= 0x1p63)
+    return std::numeric_limits<int64_t>::max();
+  if (value < -0x1p63)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(value);
+}
+
 static Attribute scalarAttr(Type elementType, double value) {
   if (auto ft = dyn_cast<FloatType>(elementType))
     return FloatAttr::get(ft, value);
   auto it = cast<IntegerType>(elementType);
   if (it.getWidth() == 1)
     return IntegerAttr::get(it, APInt(1, value != 0));
-  return IntegerAttr::get(it, APInt(it.getWidth(), (int64_t)value,
+  return IntegerAttr::get(it, APInt(it.getWidth(), saturatingCast(value),
                                     /*isSigned=*/true, /*implicitTrunc=*/true));
 }
 

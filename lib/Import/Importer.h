@@ -43,6 +43,11 @@ FailureOr<DenseElementsAttr> convertTensor(const onnx::TensorProto &tensor,
 /// (graph inputs whose values were given; see OnnxImportOptions).
 using SpecializeFn = std::function<std::optional<DenseElementsAttr>(Value)>;
 
+/// The most elements a converter computes on the host at import time (a
+/// constant it builds, or one it reads): 2^20. Real models stay far below;
+/// a Hardmax iota of 12.5M elements took 13 s and 2 GB under ASan.
+constexpr int64_t kMaxHostConstantElements = int64_t(1) << 20;
+
 class NodeContext {
 public:
   NodeContext(OpBuilder &builder, const onnx::NodeProto &node, int64_t opset,
@@ -82,6 +87,10 @@ public:
   /// pads, ...); fails with a diagnostic naming `what` otherwise.
   FailureOr<SmallVector<int64_t>> constIntsInput(unsigned i, StringRef what);
   FailureOr<SmallVector<double>> constFloatsInput(unsigned i, StringRef what);
+  /// Fails (with a diagnostic) unless a constant of `shape` (built on the
+  /// host at import time: masks, iotas, interpolation matrices, index
+  /// tables) stays within kMaxHostConstantElements.
+  LogicalResult checkHostElements(ArrayRef<int64_t> shape, StringRef what);
   /// Fails (with a diagnostic) if input `i`'s constant `attr` is too large
   /// to expand on the host at import time.
   LogicalResult checkHostConstantSize(unsigned i, StringRef what,
@@ -164,6 +173,10 @@ void addMiscConverters(ConverterTable &table);
 //===----------------------------------------------------------------------===//
 // Emission helpers
 //===----------------------------------------------------------------------===//
+
+/// `value` converted to int64, saturating at the type's limits (NaN: 0);
+/// a plain conversion of an out-of-range double is undefined behavior.
+int64_t saturatingCast(double value);
 
 RankedTensorType tensorType(ArrayRef<int64_t> shape, Type elementType);
 bool isFloat(Type t);

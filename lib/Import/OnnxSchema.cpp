@@ -74,6 +74,16 @@ mlir::strata::onnx_import::checkNodeSchema(const onnx::NodeProto &node,
   }
   std::string where = "the ONNX schema of " + node.op_type() + "-" +
                       std::to_string(schema->SinceVersion());
+  // Only optional inputs may be omitted (given the empty name); Verify lets
+  // a variadic input be empty, which no converter expects.
+  const auto &formals = schema->inputs();
+  for (int i = 0; i < node.input_size() && !formals.empty(); ++i) {
+    const auto &formal = formals[std::min<size_t>(i, formals.size() - 1)];
+    if (node.input(i).empty() &&
+        formal.GetOption() != onnx::OpSchema::Optional)
+      return "input #" + std::to_string(i) + " ('" + formal.GetName() +
+             "') is required but omitted (empty name)";
+  }
   if (opset <= newest) {
     try {
       schema->Verify(node);
@@ -96,11 +106,5 @@ mlir::strata::onnx_import::checkNodeSchema(const onnx::NodeProto &node,
            where + " (with the inputs later opsets added) takes " +
            std::to_string(schema->min_input()) + " to " +
            std::to_string(maxInput);
-  const auto &formals = schema->inputs();
-  for (int i = 0; i < node.input_size() && i < (int)formals.size(); ++i)
-    if (node.input(i).empty() &&
-        formals[i].GetOption() == onnx::OpSchema::Single)
-      return "input #" + std::to_string(i) + " ('" + formals[i].GetName() +
-             "') is required but omitted (empty name)";
   return std::nullopt;
 }

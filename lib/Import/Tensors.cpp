@@ -279,7 +279,9 @@ llvm::Expected<HostTensor> mlir::strata::parseOnnxTensor(StringRef message,
   if (!tooLarge.empty())
     return makeError("'" + path + "': " + tooLarge);
   HostTensor result(*dtype, shape);
-  std::memcpy(result.getData(), bytes->data(), bytes->size());
+  // An empty tensor has no buffer: memcpy's pointers must not be null.
+  if (!bytes->empty())
+    std::memcpy(result.getData(), bytes->data(), bytes->size());
   return result;
 }
 

@@ -348,7 +348,9 @@ llvm::Expected<HostTensor> HostTensor::parseNpy(StringRef bytes,
   if (!tooLarge.empty())
     return npyError(name, tooLarge);
   HostTensor tensor(*dtype, shape);
-  std::memcpy(tensor.getData(), payload.data(), payload.size());
+  // An empty tensor has no buffer: memcpy's pointers must not be null.
+  if (!payload.empty())
+    std::memcpy(tensor.getData(), payload.data(), payload.size());
   return tensor;
 }
 
