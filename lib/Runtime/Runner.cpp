@@ -159,8 +159,13 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
-                                                  /*targetMachine=*/nullptr);
+  // `transformer` is a function_ref: the function it refers to must outlive
+  // ExecutionEngine::create (a temporary here was a stack-use-after-scope
+  // that ASan found).
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
+                                /*targetMachine=*/nullptr);
+  options.transformer = transformer;
   options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
   options.sharedLibPaths = sharedLibs;
   // MLIR enables the perf listener by default; it leaves a jitdump file

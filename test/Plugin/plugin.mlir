@@ -1,3 +1,5 @@
+// Stock mlir-opt is not built with ASan, so an ASan-built plugin cannot load.
+// UNSUPPORTED: asan
 // Strata loaded into Debian's stock mlir-opt: the dialect parses and prints,
 // and Strata passes and pipelines run through -p.
 // RUN: mlir-opt-stock %s --load-dialect-plugin=%strata_plugin --load-pass-plugin=%strata_plugin -p 'builtin.module(func.func(strata-group-ops))' | FileCheck %s
