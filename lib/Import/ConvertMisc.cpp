@@ -98,8 +98,7 @@ static LogicalResult convertRange(NodeContext &n) {
   double s = start->front(), l = limit->front(), d = delta->front();
   double steps = std::ceil((l - s) / d);
   if (std::isnan(steps) || steps > double(kMaxHostConstantElements))
-    return n.fail("the range has more than " +
-                  Twine(kMaxHostConstantElements) +
+    return n.fail("the range has more than " + Twine(kMaxHostConstantElements) +
                   " elements (or its length is not a number)");
   int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
   if (count == 0)
@@ -108,9 +107,9 @@ static LogicalResult convertRange(NodeContext &n) {
   SmallVector<Attribute> values;
   for (int64_t i = 0; i < count; ++i) {
     double v = s + i * d;
-    values.push_back(isFloat(et)
-                         ? Attribute(n.b.getFloatAttr(et, v))
-                         : Attribute(n.b.getIntegerAttr(et, saturatingCast(v))));
+    values.push_back(
+        isFloat(et) ? Attribute(n.b.getFloatAttr(et, v))
+                    : Attribute(n.b.getIntegerAttr(et, saturatingCast(v))));
   }
   n.setOutput(0,
               constFromAttr(n.b, n.loc, DenseElementsAttr::get(type, values)));

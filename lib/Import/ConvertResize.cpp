@@ -204,7 +204,8 @@ static LogicalResult convertResize(NodeContext &n) {
         return n.fail("scales must be positive");
       double size = std::floor(in[d] * scales[d]);
       if (!(size < 0x1p62))
-        return n.fail("scales[" + Twine(d) + "] = " + std::to_string(scales[d]) +
+        return n.fail("scales[" + Twine(d) +
+                      "] = " + std::to_string(scales[d]) +
                       " makes the output dimension too large");
       out[d] = (int64_t)size;
       axisScale[d] = scales[d];

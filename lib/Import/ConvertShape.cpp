@@ -541,8 +541,8 @@ static LogicalResult convertGather(NodeContext &n) {
     // Negative indices count from the end; invalid ones are a run-time
     // error (strata.check_index), never a read outside the data.
     Value raw = reshape(n.b, n.loc, n.input(1), {1, numIndices});
-    idx = broadcastTo(n.b, n.loc, n.checkedIndices(raw, k),
-                      {outer, numIndices});
+    idx =
+        broadcastTo(n.b, n.loc, n.checkedIndices(raw, k), {outer, numIndices});
   }
   Value gathered = tosa::GatherOp::create(
       n.b, n.loc, tensorType({outer, numIndices, inner}, et), values, idx);

@@ -37,8 +37,7 @@ std::string NodeContext::describe() const {
   std::string text = "node ";
   if (!node.name().empty())
     text += "'" + node.name() + "' ";
-  return text + "(" + node.op_type() + ", opset " + std::to_string(opset) +
-         ")";
+  return text + "(" + node.op_type() + ", opset " + std::to_string(opset) + ")";
 }
 
 Value NodeContext::checkedIndices(Value indices, int64_t size) {
@@ -436,9 +435,9 @@ static RankedTensorType prepareBinary(OpBuilder &b, Location loc, Value &x,
   // ops), instead of crashing here.
   FailureOr<SmallVector<int64_t>> broadcast =
       broadcastShapes(typeOf(x).getShape(), typeOf(y).getShape());
-  SmallVector<int64_t> shape =
-      succeeded(broadcast) ? *broadcast
-                           : SmallVector<int64_t>(typeOf(x).getShape());
+  SmallVector<int64_t> shape = succeeded(broadcast)
+                                   ? *broadcast
+                                   : SmallVector<int64_t>(typeOf(x).getShape());
   return tensorType(shape,
                     elementType ? elementType : typeOf(x).getElementType());
 }

@@ -11,8 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
-#include "strata/Import/OnnxImporter.h"
 #include "dialects/Strata/IR/StrataDialect.h"
+#include "strata/Import/OnnxImporter.h"
 #include "strata/Support/Limits.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -167,8 +167,8 @@ GraphImporter::getValueType(const onnx::ValueInfoProto &info, StringRef what) {
                         << " is symbolic; bound to 1 (use --bind-dim "
                         << (param.empty() ? "NAME" : param) << "=VALUE)";
   }
-  std::string tooLarge = checkTensorSize(
-      shape, (elementType.getIntOrFloatBitWidth() + 7) / 8);
+  std::string tooLarge =
+      checkTensorSize(shape, (elementType.getIntOrFloatBitWidth() + 7) / 8);
   if (!tooLarge.empty()) {
     emitError(fileLoc) << what << " '" << info.name() << "': " << tooLarge;
     return failure();
@@ -440,8 +440,8 @@ std::optional<std::string> GraphImporter::verifyNewOps(Operation *lastBefore,
       first = diag.str();
     return success();
   });
-  auto begin = lastBefore ? std::next(Block::iterator(lastBefore))
-                          : block.begin();
+  auto begin =
+      lastBefore ? std::next(Block::iterator(lastBefore)) : block.begin();
   for (Operation &op : llvm::make_range(begin, block.end()))
     if (failed(mlir::verify(&op)))
       return first.value_or("an op does not verify");
@@ -449,10 +449,10 @@ std::optional<std::string> GraphImporter::verifyNewOps(Operation *lastBefore,
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run(StringRef bytes) {
-  context->loadDialect<arith::ArithDialect, func::FuncDialect,
-                       linalg::LinalgDialect, math::MathDialect,
-                       tensor::TensorDialect, tosa::TosaDialect,
-                       StrataDialect>();
+  context
+      ->loadDialect<arith::ArithDialect, func::FuncDialect,
+                    linalg::LinalgDialect, math::MathDialect,
+                    tensor::TensorDialect, tosa::TosaDialect, StrataDialect>();
   onnx::ModelProto model;
   if (!parseModel(bytes, model)) {
     emitError(fileLoc) << "not a valid ONNX model: the protobuf cannot be "

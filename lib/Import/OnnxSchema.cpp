@@ -28,7 +28,8 @@ using namespace mlir::strata::onnx_import;
 
 /// The newest opset of the default domain this libonnx has schemas for.
 static int getNewestKnownOpset() {
-  const auto &ranges = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+  const auto &ranges =
+      onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
   auto it = ranges.find(onnx::ONNX_DOMAIN);
   return it == ranges.end() ? 0 : it->second.second;
 }
@@ -79,8 +80,7 @@ mlir::strata::onnx_import::checkNodeSchema(const onnx::NodeProto &node,
   const auto &formals = schema->inputs();
   for (int i = 0; i < node.input_size() && !formals.empty(); ++i) {
     const auto &formal = formals[std::min<size_t>(i, formals.size() - 1)];
-    if (node.input(i).empty() &&
-        formal.GetOption() != onnx::OpSchema::Optional)
+    if (node.input(i).empty() && formal.GetOption() != onnx::OpSchema::Optional)
       return "input #" + std::to_string(i) + " ('" + formal.GetName() +
              "') is required but omitted (empty name)";
   }
@@ -100,10 +100,9 @@ mlir::strata::onnx_import::checkNodeSchema(const onnx::NodeProto &node,
     maxInput = std::max(maxInput, 2);
   else if (op == "Pad")
     maxInput = std::max(maxInput, 4);
-  if (node.input_size() < schema->min_input() ||
-      node.input_size() > maxInput)
-    return "has " + std::to_string(node.input_size()) + " input(s); " +
-           where + " (with the inputs later opsets added) takes " +
+  if (node.input_size() < schema->min_input() || node.input_size() > maxInput)
+    return "has " + std::to_string(node.input_size()) + " input(s); " + where +
+           " (with the inputs later opsets added) takes " +
            std::to_string(schema->min_input()) + " to " +
            std::to_string(maxInput);
   return std::nullopt;

@@ -9,8 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
-#include "strata/Support/Limits.h"
 #include "strata/Import/OnnxImporter.h"
+#include "strata/Support/Limits.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -159,8 +159,8 @@ static FailureOr<int64_t> getNumElements(const TP &tensor, std::string &error) {
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   // The data must be in the file, so a size that passes the data-length
   // check is bounded by the file; only the product itself can overflow.
-  std::optional<uint64_t> bytes =
-      getCheckedByteSize(shape, std::max<size_t>(packedSize(tensor.data_type()), 1));
+  std::optional<uint64_t> bytes = getCheckedByteSize(
+      shape, std::max<size_t>(packedSize(tensor.data_type()), 1));
   if (!bytes) {
     error = "tensor '" + tensor.name() + "' has shape " + formatShape(shape) +
             ", more bytes than a 64-bit size can count";

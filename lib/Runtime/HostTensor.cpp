@@ -337,13 +337,12 @@ llvm::Expected<HostTensor> HostTensor::parseNpy(StringRef bytes,
     return npyError(name, "shape " + formatShape(shape) +
                               " has more bytes than a 64-bit size can count");
   if (payload.size() != *expected)
-    return npyError(name, "expected " + llvm::Twine(*expected) +
-                              " bytes of data for shape " +
-                              HostTensor::describe(*dtype, shape) +
-                              ", found " +
-                              llvm::Twine(payload.size()) +
-                              (payload.size() < *expected ? " (truncated file)"
-                                                          : ""));
+    return npyError(
+        name, "expected " + llvm::Twine(*expected) +
+                  " bytes of data for shape " +
+                  HostTensor::describe(*dtype, shape) + ", found " +
+                  llvm::Twine(payload.size()) +
+                  (payload.size() < *expected ? " (truncated file)" : ""));
   std::string tooLarge = checkTensorSize(shape, getDTypeSize(*dtype));
   if (!tooLarge.empty())
     return npyError(name, tooLarge);

@@ -132,8 +132,7 @@ static std::mutex indexErrorRunMutex;
 
 /// Called by code that strata-lower-index-checks made, once per invalid
 /// index (from any thread).
-static void strataIndexErrorHook(int64_t site, int64_t index,
-                                 int64_t bound) {
+static void strataIndexErrorHook(int64_t site, int64_t index, int64_t bound) {
   IndexErrorRecord &record = getIndexErrorRecord();
   std::lock_guard<std::mutex> guard(record.mutex);
   if (record.count++ == 0) {
@@ -263,15 +262,16 @@ llvm::Error CompiledModule::run(ArrayRef<HostTensor> inputs,
   std::lock_guard<std::mutex> guard(record.mutex);
   if (record.count == 0)
     return llvm::Error::success();
-  std::string site = record.site >= 0 && record.site < (int64_t)indexCheckSites.size()
-                         ? indexCheckSites[record.site]
-                         : "index check #" + std::to_string(record.site);
+  std::string site =
+      record.site >= 0 && record.site < (int64_t)indexCheckSites.size()
+          ? indexCheckSites[record.site]
+          : "index check #" + std::to_string(record.site);
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
       site + ": index " + std::to_string(record.index) +
           " is out of range for a dimension of size " +
-          std::to_string(record.bound) + " (valid: " +
-          std::to_string(-record.bound) + " to " +
+          std::to_string(record.bound) +
+          " (valid: " + std::to_string(-record.bound) + " to " +
           std::to_string(record.bound - 1) + "; reported " +
           std::to_string(record.count) + " time(s) in this run)");
 }

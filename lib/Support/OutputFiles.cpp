@@ -87,9 +87,8 @@ static llvm::Error writeTemporary(llvm::StringRef path, Plan &plan,
   llvm::SmallString<256> pattern(llvm::sys::path::parent_path(plan.target));
   if (pattern.empty())
     pattern = ".";
-  llvm::sys::path::append(pattern, "." +
-                                       llvm::sys::path::filename(plan.target) +
-                                       ".strata-XXXXXX");
+  llvm::sys::path::append(
+      pattern, "." + llvm::sys::path::filename(plan.target) + ".strata-XXXXXX");
   std::string name(pattern.str());
   int fd = ::mkstemp(name.data());
   if (fd < 0)

@@ -73,8 +73,8 @@ struct StrataLowerIndexChecksPass final
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Type elementType = type.getElementType();
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         elementType);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), elementType);
     AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
     SmallVector<utils::IteratorType> iterators(type.getRank(),
                                                utils::IteratorType::parallel);
@@ -86,8 +86,8 @@ struct StrataLowerIndexChecksPass final
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value index = args[0];
           auto constant = [&](int64_t v) -> Value {
-            return arith::ConstantOp::create(
-                b, loc, b.getIntegerAttr(elementType, v));
+            return arith::ConstantOp::create(b, loc,
+                                             b.getIntegerAttr(elementType, v));
           };
           Value zero = constant(0), size = constant(bound);
           Value negative = arith::CmpIOp::create(

@@ -70,8 +70,8 @@ struct StrataOrderGlobalsPass final
     // Names other symbols hold, which the new names must avoid.
     llvm::StringSet<> taken;
     for (Operation &op : module.getBody()->getOperations())
-      if (auto name = op.getAttrOfType<StringAttr>(
-              SymbolTable::getSymbolAttrName()))
+      if (auto name =
+              op.getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
         if (!constants.count(name.getValue()))
           taken.insert(name.getValue());
 

@@ -216,8 +216,7 @@ struct DropGPUObjectTimingsPass final
             kept.push_back(entry);
         objects.push_back(gpu::ObjectAttr::get(
             attr.getContext(), object.getTarget(), object.getFormat(),
-            object.getObject(),
-            DictionaryAttr::get(attr.getContext(), kept),
+            object.getObject(), DictionaryAttr::get(attr.getContext(), kept),
             object.getKernels()));
       }
       binary.setObjectsAttr(ArrayAttr::get(binary.getContext(), objects));

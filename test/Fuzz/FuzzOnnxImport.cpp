@@ -47,8 +47,15 @@ int64_t interestingInt(Rng &rng) {
 }
 
 float interestingFloat(Rng &rng) {
-  static const float values[] = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, 2.0f, 1e-30f,
-                                 1e30f, 4e9f,
+  static const float values[] = {0.0f,
+                                 -0.0f,
+                                 1.0f,
+                                 -1.0f,
+                                 0.5f,
+                                 2.0f,
+                                 1e-30f,
+                                 1e30f,
+                                 4e9f,
                                  std::numeric_limits<float>::infinity(),
                                  -std::numeric_limits<float>::infinity(),
                                  std::numeric_limits<float>::quiet_NaN()};
@@ -72,14 +79,46 @@ std::string someValueName(const onnx::GraphProto &g, Rng &rng) {
 }
 
 void mutateAttribute(onnx::NodeProto &node, Rng &rng) {
-  static const char *const names[] = {
-      "axis", "axes", "keepdims", "perm", "pads", "strides", "kernel_shape",
-      "dilations", "group", "auto_pad", "mode", "epsilon", "alpha", "beta",
-      "transA", "transB", "to", "value", "split", "starts", "ends", "shape",
-      "ceil_mode", "count_include_pad", "output_padding", "output_shape",
-      "scales", "sizes", "coordinate_transformation_mode", "nearest_mode",
-      "select_last_index", "training_mode", "momentum", "upper", "k",
-      "exclusive", "reverse", "dtype", "num_outputs", "allowzero"};
+  static const char *const names[] = {"axis",
+                                      "axes",
+                                      "keepdims",
+                                      "perm",
+                                      "pads",
+                                      "strides",
+                                      "kernel_shape",
+                                      "dilations",
+                                      "group",
+                                      "auto_pad",
+                                      "mode",
+                                      "epsilon",
+                                      "alpha",
+                                      "beta",
+                                      "transA",
+                                      "transB",
+                                      "to",
+                                      "value",
+                                      "split",
+                                      "starts",
+                                      "ends",
+                                      "shape",
+                                      "ceil_mode",
+                                      "count_include_pad",
+                                      "output_padding",
+                                      "output_shape",
+                                      "scales",
+                                      "sizes",
+                                      "coordinate_transformation_mode",
+                                      "nearest_mode",
+                                      "select_last_index",
+                                      "training_mode",
+                                      "momentum",
+                                      "upper",
+                                      "k",
+                                      "exclusive",
+                                      "reverse",
+                                      "dtype",
+                                      "num_outputs",
+                                      "allowzero"};
   if (node.attribute_size() == 0 || rng() % 3 == 0) {
     onnx::AttributeProto *attr = node.add_attribute();
     attr->set_name(names[rng() % (sizeof(names) / sizeof(names[0]))]);
@@ -126,7 +165,8 @@ void mutateAttribute(onnx::NodeProto &node, Rng &rng) {
     attr->set_f(interestingFloat(rng));
     break;
   case 4:
-    attr->set_type(static_cast<onnx::AttributeProto::AttributeType>(rng() % 14));
+    attr->set_type(
+        static_cast<onnx::AttributeProto::AttributeType>(rng() % 14));
     break;
   default:
     node.mutable_attribute()->DeleteSubrange(index, 1);
@@ -252,8 +292,7 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
   Rng rng(seed);
   onnx::ModelProto model;
   if (rng() % 5 == 0 || size > static_cast<size_t>(INT32_MAX) ||
-      !model.ParseFromArray(data, static_cast<int>(size)) ||
-      !model.has_graph())
+      !model.ParseFromArray(data, static_cast<int>(size)) || !model.has_graph())
     return LLVMFuzzerMutate(data, size, maxSize);
   for (unsigned i = 0, e = 1 + rng() % 3; i < e; ++i)
     mutateModel(model, rng);

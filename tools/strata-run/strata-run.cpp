@@ -354,8 +354,7 @@ static std::optional<TierArenaReport> getTierArenaReport(ModuleOp module,
     std::optional<StringRef> callee = call.getCallee();
     auto kernel =
         callee ? module.lookupSymbol<LLVM::LLVMFuncOp>(*callee) : nullptr;
-    if (kernel &&
-        kernel->hasAttr(StrataDialect::getResultPlacementAttrName()))
+    if (kernel && kernel->hasAttr(StrataDialect::getResultPlacementAttrName()))
       ++report.placedKernelCalls;
   });
   return report;
@@ -524,7 +523,8 @@ int main(int argc, char **argv) {
 
   // What the lowering allocated for a tier plan: the entry's arenas and
   // the kernels that write into them.
-  std::optional<TierArenaReport> arenas = getTierArenaReport(*module, sig->name);
+  std::optional<TierArenaReport> arenas =
+      getTierArenaReport(*module, sig->name);
 
   SmallVector<StringRef> libs = {STRATA_C_RUNNER_UTILS};
   for (const std::string &lib : sharedLibs)

@@ -131,8 +131,8 @@ LogicalResult CheckIndexOp::verify() {
     return emitOpError("indices must be integers wider than i1");
   unsigned width = getIndices().getType().getElementTypeBitWidth();
   if (width < 64 && getBound() > (int64_t(1) << (width - 1)))
-    return emitOpError("bound ") << getBound() << " does not fit i" << width
-                                 << " indices";
+    return emitOpError("bound ")
+           << getBound() << " does not fit i" << width << " indices";
   return success();
 }
 
@@ -143,4 +143,3 @@ void CheckIndexOp::getEffects(
   // merged or moved across other effects, even where its result is unused.
   effects.emplace_back(MemoryEffects::Write::get());
 }
-

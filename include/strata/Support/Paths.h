@@ -22,7 +22,8 @@ namespace mlir::strata {
 /// process, or an empty string if it cannot be found.
 std::string getStrataBinaryPath();
 
-/// $STRATA_DATA_DIR, else `<directory of getStrataBinaryPath()>/../share/strata`.
+/// $STRATA_DATA_DIR, else `<directory of
+/// getStrataBinaryPath()>/../share/strata`.
 std::string getDataDir();
 
 /// `relative` (e.g. "costmodel/default.json") under getDataDir().

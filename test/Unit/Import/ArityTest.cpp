@@ -69,8 +69,8 @@ Outcome importModel(const onnx::ModelProto &model) {
       outcome.errors.push_back(diag.str());
     return success();
   });
-  OwningOpRef<ModuleOp> module = importOnnxModel(
-      model.SerializeAsString(), &context, OnnxImportOptions());
+  OwningOpRef<ModuleOp> module =
+      importOnnxModel(model.SerializeAsString(), &context, OnnxImportOptions());
   outcome.imported = static_cast<bool>(module);
   return outcome;
 }
@@ -92,26 +92,26 @@ TEST(OnnxImportArity, EveryOpSurvivesEveryArityRankAndType) {
         for (int rank : {0, 1, 4})
           for (int inputs : {0, 1, 2, 3, 9})
             for (bool distinct : {false, true}) {
-            SCOPED_TRACE(op + " opset " + std::to_string(opset) + ", " +
-                         std::to_string(inputs) + " input(s) of rank " +
-                         std::to_string(rank) +
-                         (type == onnx::TensorProto::FLOAT ? " float"
-                                                           : " int64") +
-                         (distinct ? ", distinct shapes" : ""));
-            Outcome outcome = importModel(
-                makeOneNodeModel(op, inputs, rank, type, opset, distinct));
-            if (outcome.imported) {
-              EXPECT_TRUE(outcome.errors.empty());
-              // Every registered op needs an input or a value attribute.
-              EXPECT_NE(inputs, 0);
-              continue;
+              SCOPED_TRACE(
+                  op + " opset " + std::to_string(opset) + ", " +
+                  std::to_string(inputs) + " input(s) of rank " +
+                  std::to_string(rank) +
+                  (type == onnx::TensorProto::FLOAT ? " float" : " int64") +
+                  (distinct ? ", distinct shapes" : ""));
+              Outcome outcome = importModel(
+                  makeOneNodeModel(op, inputs, rank, type, opset, distinct));
+              if (outcome.imported) {
+                EXPECT_TRUE(outcome.errors.empty());
+                // Every registered op needs an input or a value attribute.
+                EXPECT_NE(inputs, 0);
+                continue;
+              }
+              ASSERT_FALSE(outcome.errors.empty())
+                  << "import failed without an error";
+              EXPECT_NE(outcome.errors.front().find("(" + op + ", opset"),
+                        std::string::npos)
+                  << outcome.errors.front();
             }
-            ASSERT_FALSE(outcome.errors.empty())
-                << "import failed without an error";
-            EXPECT_NE(outcome.errors.front().find("(" + op + ", opset"),
-                      std::string::npos)
-                << outcome.errors.front();
-          }
 }
 
 TEST(OnnxImportArity, MissingAndExtraInputsAreRefused) {
@@ -172,8 +172,8 @@ TEST(OnnxImportArity, OmittedRequiredInputIsRefused) {
 TEST(OnnxImportArity, ScalarInputsNeedingAnAxisAreRefused) {
   for (const char *op : {"ArgMax", "ArgMin", "Split"}) {
     SCOPED_TRACE(op);
-    Outcome outcome = importModel(
-        makeOneNodeModel(op, 1, 0, onnx::TensorProto::FLOAT, 13));
+    Outcome outcome =
+        importModel(makeOneNodeModel(op, 1, 0, onnx::TensorProto::FLOAT, 13));
     EXPECT_FALSE(outcome.imported);
     ASSERT_EQ(outcome.errors.size(), 1u);
     EXPECT_NE(outcome.errors[0].find("rank"), std::string::npos)

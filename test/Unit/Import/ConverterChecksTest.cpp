@@ -128,8 +128,9 @@ TEST(ConverterChecks, OpsOutsideTheirOpsets) {
             "node 'n' (Upsample, opset 10): does not match the ONNX schema of "
             "Upsample-10: Operator 'Upsample' has been deprecated since "
             "version 10");
-  EXPECT_EQ(Model("Mish", 21).input("x", {2}).input("z", {2}).firstError(),
-            "node 'n' (Mish, opset 21): has 2 input(s); Mish takes exactly one");
+  EXPECT_EQ(
+      Model("Mish", 21).input("x", {2}).input("z", {2}).firstError(),
+      "node 'n' (Mish, opset 21): has 2 input(s); Mish takes exactly one");
 }
 
 TEST(ConverterChecks, NormalizationParametersArePerChannel) {
@@ -222,9 +223,9 @@ TEST(ConverterChecks, WindowAttributesAreBounded) {
             "node 'n' (ConvTranspose, opset 13): kernel sizes, strides and "
             "dilations must be between 1 and 1048576, pads and "
             "output_padding between 0 and 1048576");
-  EXPECT_EQ(Model("LRN", 13).input("x", {1, 3, 2, 2}).attr("size", 5000)
-                .firstError(),
-            "node 'n' (LRN, opset 13): size must be between 1 and 1024");
+  EXPECT_EQ(
+      Model("LRN", 13).input("x", {1, 3, 2, 2}).attr("size", 5000).firstError(),
+      "node 'n' (LRN, opset 13): size must be between 1 and 1024");
 }
 
 TEST(ConverterChecks, HostConstantsAreBounded) {
@@ -232,13 +233,11 @@ TEST(ConverterChecks, HostConstantsAreBounded) {
             "node 'n' (EyeLike, opset 13): the identity matrix would have "
             "4194304 elements; the importer builds at most 1048576 at import "
             "time");
-  EXPECT_EQ(Model("CumSum", 14)
-                .input("x", {2048})
-                .ints("axis", {}, {0})
-                .firstError(),
-            "node 'n' (CumSum, opset 14): the prefix-sum matrix would have "
-            "4194304 elements; the importer builds at most 1048576 at import "
-            "time");
+  EXPECT_EQ(
+      Model("CumSum", 14).input("x", {2048}).ints("axis", {}, {0}).firstError(),
+      "node 'n' (CumSum, opset 14): the prefix-sum matrix would have "
+      "4194304 elements; the importer builds at most 1048576 at import "
+      "time");
   EXPECT_EQ(Model("Concat", 13)
                 .input("a", {2, 3})
                 .input("b", {2})

@@ -285,8 +285,8 @@ TEST(FuzzRegression, IntegerClampBoundsSaturate) {
   relu->add_output("y");
   g->add_output()->set_name("y");
   MLIRContext context;
-  OwningOpRef<ModuleOp> module = importOnnxModel(
-      model.SerializeAsString(), &context, OnnxImportOptions());
+  OwningOpRef<ModuleOp> module =
+      importOnnxModel(model.SerializeAsString(), &context, OnnxImportOptions());
   ASSERT_TRUE(module);
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -57,7 +57,10 @@ TEST(HostTensor, RoundTripsEveryDTypeAndRank) {
       ASSERT_TRUE(static_cast<bool>(back)) << llvm::toString(back.takeError());
       EXPECT_EQ(back->getDType(), dtype);
       EXPECT_EQ(back->getShape(), t.getShape());
-      EXPECT_EQ(0, std::memcmp(back->getData(), t.getData(), t.getByteSize()));
+      // Empty tensors have no buffer (memcmp must not see null pointers).
+      if (t.getByteSize() > 0)
+        EXPECT_EQ(0,
+                  std::memcmp(back->getData(), t.getData(), t.getByteSize()));
     }
   }
 }

@@ -33,15 +33,16 @@ TEST(Limits, TheLimitIsConfigurable) {
   EXPECT_EQ(checkTensorSize({1024, 1024}, 4), "");
   setMaxTensorBytes(1000);
   EXPECT_EQ(checkTensorSize({10, 25}, 4), "");
-  EXPECT_NE(checkTensorSize({10, 26}, 4).find("needs 1040 bytes, more than the "
-                                              "limit of 1000 bytes"),
+  EXPECT_NE(checkTensorSize({10, 26}, 4)
+                .find("needs 1040 bytes, more than the "
+                      "limit of 1000 bytes"),
             std::string::npos);
   setMaxTensorBytes(0);
   EXPECT_EQ(getMaxTensorBytes(), kDefaultMaxTensorBytes);
   EXPECT_NE(checkTensorSize({-2}, 4).find("negative"), std::string::npos);
-  EXPECT_NE(checkTensorSize({int64_t(1) << 40, int64_t(1) << 40}, 4)
-                .find("64-bit"),
-            std::string::npos);
+  EXPECT_NE(
+      checkTensorSize({int64_t(1) << 40, int64_t(1) << 40}, 4).find("64-bit"),
+      std::string::npos);
   EXPECT_EQ(formatShape({}), "scalar");
   EXPECT_EQ(formatShape({2, 3}), "2x3");
 }
