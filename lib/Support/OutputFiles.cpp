@@ -6,7 +6,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cerrno>
 #include <climits>
@@ -184,3 +186,86 @@ llvm::Error mlir::strata::writeOutputFiles(llvm::ArrayRef<OutputFile> files) {
   }
   return llvm::Error::success();
 }
+
+StagedOutputArgs::StagedOutputArgs(int argc, char **argv) {
+  // Where each -o value is (index into storage), to point it at the
+  // temporary once its name is known.
+  std::vector<size_t> values;
+  for (int i = 0; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    if ((arg == "-o" || arg == "--o") && i + 1 < argc) {
+      storage.push_back(arg.str());
+      storage.push_back(argv[++i]);
+      values.push_back(storage.size() - 1);
+      target = storage.back();
+      continue;
+    }
+    storage.push_back(arg.str());
+    for (llvm::StringRef prefix : {"-o=", "--o="})
+      if (arg.starts_with(prefix)) {
+        values.push_back(storage.size() - 1);
+        target = arg.drop_front(prefix.size()).str();
+        break;
+      }
+  }
+  if (!target.empty() && target != "-") {
+    llvm::SmallString<256> pattern(llvm::sys::path::parent_path(target));
+    if (pattern.empty())
+      pattern = ".";
+    llvm::sys::path::append(pattern, "." + llvm::sys::path::filename(target) +
+                                         ".strata-XXXXXX");
+    std::string name(pattern.str());
+    int fd = ::mkstemp(name.data());
+    if (fd < 0) {
+      error = "cannot write '" + target + "': " + errnoText(errno);
+    } else {
+      ::close(fd);
+      staging = name;
+      for (size_t index : values) {
+        std::string &value = storage[index];
+        if (llvm::StringRef(value).starts_with("-o=") ||
+            llvm::StringRef(value).starts_with("--o="))
+          value = value.substr(0, value.find('=') + 1) + staging;
+        else
+          value = staging;
+      }
+    }
+  }
+  for (std::string &arg : storage)
+    args.push_back(arg.data());
+  args.push_back(nullptr);
+}
+
+StagedOutputArgs::~StagedOutputArgs() {
+  if (!staging.empty())
+    (void)::unlink(staging.c_str());
+}
+
+int StagedOutputArgs::finish(int status) {
+  if (staging.empty())
+    return status;
+  std::string path = staging;
+  staging.clear();
+  auto cleanup = [&] { (void)::unlink(path.c_str()); };
+  if (status != 0) {
+    cleanup();
+    return status;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    cleanup();
+    llvm::errs() << "error: cannot write '" << target
+                 << "': " << buffer.getError().message() << "\n";
+    return 1;
+  }
+  llvm::Error err =
+      writeOutputFiles({OutputFile{target, (*buffer)->getBuffer().str()}});
+  cleanup();
+  if (err) {
+    llvm::errs() << "error: " << llvm::toString(std::move(err)) << "\n";
+    return 1;
+  }
+  return 0;
+}
+

@@ -10,6 +10,7 @@
 #include "passes/Analysis/CostReport.h"
 #include "strata/InitAll.h"
 #include "strata/Runtime/Measure.h"
+#include "strata/Support/OutputFiles.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllPasses.h"
@@ -38,7 +39,20 @@ static cl::opt<std::string> costReportTarget(
              "strata.target, else host-cpu)"),
     cl::init(""));
 
+static int runStrataOpt(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  // A failed run must not truncate or delete an existing -o file (upstream
+  // MlirOptMain opens it first and removes it on failure).
+  mlir::strata::StagedOutputArgs staged(argc, argv);
+  if (!staged.getError().empty()) {
+    llvm::errs() << "error: " << staged.getError() << "\n";
+    return 1;
+  }
+  return staged.finish(runStrataOpt(staged.argc(), staged.argv()));
+}
+
+static int runStrataOpt(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::strata::registerStrataPasses();
   mlir::strata::registerMeasuredCostModelFactory();

@@ -11,6 +11,7 @@
 
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
+#include "strata/Support/OutputFiles.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -93,5 +94,16 @@ int main(int argc, char **argv) {
       [](DialectRegistry &registry) {
         strata::registerAllDialectsForStrata(registry);
       });
-  return failed(mlirTranslateMain(argc, argv, "Strata translation tool"));
+  // A failed run must not truncate or delete an existing -o file (upstream
+  // mlirTranslateMain opens it first and removes it on failure).
+  strata::StagedOutputArgs staged(argc, argv);
+  if (!staged.getError().empty()) {
+    llvm::errs() << "error: " << staged.getError() << "\n";
+    return 1;
+  }
+  return staged.finish(
+      failed(mlirTranslateMain(staged.argc(), staged.argv(),
+                               "Strata translation tool"))
+          ? 1
+          : 0);
 }

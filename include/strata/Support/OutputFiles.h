@@ -26,6 +26,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir::strata {
 
@@ -39,6 +40,35 @@ struct OutputFile {
 /// them; the error names the path that failed and why. Two entries that
 /// name the same file are an error.
 llvm::Error writeOutputFiles(llvm::ArrayRef<OutputFile> files);
+
+/// For tools whose library main (MlirOptMain, mlirTranslateMain) opens
+/// `-o PATH` itself, truncating PATH before it knows whether it will
+/// succeed, and removing it on failure: redirects `-o` to a new temporary
+/// beside PATH, and afterwards moves the result to PATH with
+/// writeOutputFiles, or removes the temporary. A failed run leaves an
+/// existing PATH untouched. `-o -` (stdout) is left alone.
+class StagedOutputArgs {
+public:
+  /// Scans `argv` for `-o PATH`, `-o=PATH`, `--o PATH`, `--o=PATH`.
+  StagedOutputArgs(int argc, char **argv);
+  ~StagedOutputArgs();
+  StagedOutputArgs(const StagedOutputArgs &) = delete;
+  StagedOutputArgs &operator=(const StagedOutputArgs &) = delete;
+
+  /// The error creating the temporary, or an empty string.
+  const std::string &getError() const { return error; }
+  int argc() const { return static_cast<int>(args.size()) - 1; }
+  char **argv() { return args.data(); }
+  /// Given the tool's exit status: on 0, moves the output into place (and
+  /// returns 1 with a message on stderr if that fails); otherwise removes
+  /// the temporary and returns `status`.
+  int finish(int status);
+
+private:
+  std::vector<std::string> storage;
+  std::vector<char *> args;
+  std::string target, staging, error;
+};
 
 } // namespace mlir::strata
 
