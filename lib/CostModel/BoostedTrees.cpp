@@ -1,6 +1,7 @@
 //===- BoostedTrees.cpp - Gradient-boosted trees through XGBoost ----------===//
 
 #include "strata/CostModel/BoostedTrees.h"
+#include "strata/Support/OutputFiles.h"
 
 #include "llvm/Support/FileOutputBuffer.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -150,18 +151,8 @@ llvm::Error BoostedTrees::save(StringRef path) const {
   if (XGBoosterSaveModelToBuffer(handle, R"({"format": "json"})", &length,
                                  &data))
     return xgbError("cannot serialize the model");
-  llvm::Expected<std::unique_ptr<llvm::FileOutputBuffer>> out =
-      llvm::FileOutputBuffer::create(path, length);
-  if (!out)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot write '" + path +
-                                       "': " + llvm::toString(out.takeError()));
-  std::copy(data, data + length, (*out)->getBufferStart());
-  if (llvm::Error err = (*out)->commit())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot write '" + path +
-                                       "': " + llvm::toString(std::move(err)));
-  return llvm::Error::success();
+  // Atomic, mode-keeping, special files written through (OutputFiles.h).
+  return writeOutputFiles({{path.str(), std::string(data, length)}});
 }
 
 size_t BoostedTrees::getNumFeatures() const {

@@ -2,6 +2,8 @@
 
 #include "Dataset.h"
 
+#include "strata/Support/OutputFiles.h"
+
 #include "llvm/Support/FileOutputBuffer.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
@@ -147,12 +149,6 @@ llvm::Error strata_cost::writeDataset(StringRef path, const Dataset &data) {
   os << llvm::json::Value(std::move(header)) << "\n";
   for (const Row &row : data.rows)
     os << printRow(row) << "\n";
-  llvm::Expected<std::unique_ptr<llvm::FileOutputBuffer>> out =
-      llvm::FileOutputBuffer::create(path, text.size());
-  if (!out)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot write '" + path +
-                                       "': " + llvm::toString(out.takeError()));
-  std::copy(text.begin(), text.end(), (*out)->getBufferStart());
-  return (*out)->commit();
+  // Atomic, mode-keeping, special files written through (OutputFiles.h).
+  return mlir::strata::writeOutputFiles({{path.str(), std::move(text)}});
 }

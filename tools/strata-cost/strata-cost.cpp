@@ -21,6 +21,7 @@
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
 #include "strata/Runtime/Measure.h"
+#include "strata/Support/OutputFiles.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
@@ -545,16 +546,17 @@ static int eval() {
   double choiceRoofline = choices ? double(rightRoofline) / choices : 0;
 
   if (!predictionsFile.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(predictionsFile, ec);
-    if (ec)
-      return fail("cannot write '" + predictionsFile + "': " + ec.message());
+    std::string text;
+    llvm::raw_string_ostream os(text);
     os << "id,source,set,variant,measured,predicted,roofline\n";
     for (auto [i, row] : llvm::enumerate(rows))
       os << row.id << "," << row.source << "," << row.set << "," << row.variant
          << "," << llvm::format("%.6g", measured[i]) << ","
          << llvm::format("%.6g", predicted[i]) << ","
          << llvm::format("%.6g", roofline[i]) << "\n";
+    if (llvm::Error err =
+            writeOutputFiles({{predictionsFile.getValue(), std::move(text)}}))
+      return fail(llvm::toString(std::move(err)));
   }
 
   if (format == "json") {
