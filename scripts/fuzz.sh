@@ -24,20 +24,7 @@ for arg in "$@"; do
 done
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzOnnxImport FuzzTensorFiles FuzzStrataOpt)
 
-missing=()
-for pkg in clang-22 libclang-rt-22-dev; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
-if [ ! -f "$BUILD/build.ninja" ]; then
-  CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$ROOT" -B "$BUILD" \
-    -DCMAKE_BUILD_TYPE=Release -DSTRATA_SANITIZE=ON -DSTRATA_FUZZ=ON
-fi
+scripts/configure-asan.sh "$BUILD"
 ninja -C "$BUILD" -j "${STRATA_JOBS:-$(nproc)}" "${TARGETS[@]}"
 
 # Seeds: the project's own test inputs, and the ONNX backend test data.
