@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -273,7 +274,27 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
   pm.addPass(std::make_unique<DropGPUObjectTimingsPass>());
 }
 
+void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
+                                            const FormKernelsOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  if (options.fusion != "none") {
+    StrataFuseOptions fuse;
+    fuse.costModel = options.fusion;
+    fuse.target = options.target;
+    fuse.remarks = options.remarks;
+    pm.addNestedPass<func::FuncOp>(createStrataFuse(fuse));
+  }
+  pm.addNestedPass<func::FuncOp>(createStrataGroupOps());
+}
+
 void mlir::strata::registerStrataPipelines() {
+  PassPipelineRegistration<FormKernelsOptions>(
+      "strata-form-kernels",
+      "Form kernels as strata-run does: cancel layout transposes, fuse under "
+      "a cost model (fusion=), group every remaining compute op",
+      buildFormKernelsPipeline);
   PassPipelineRegistration<CPUPipelineOptions>(
       "strata-cpu-pipeline",
       "Lower TOSA / linalg-on-tensors with strata.group kernels to the LLVM "

@@ -20,6 +20,7 @@
 #include "strata/CostModel/LearnedModel.h"
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
+#include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/Measure.h"
 #include "strata/Support/OutputFiles.h"
 
@@ -213,17 +214,10 @@ static int collect() {
         return fail("cannot load '" + job.path + "'");
       module = std::move(loaded->module);
       PassManager pm(&context);
-      // What strata-run does before partitioning.
-      pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
-      pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
-      pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
-      if (job.variant == "fused") {
-        StrataFuseOptions fuse;
-        fuse.costModel = "roofline";
-        fuse.remarks = false;
-        pm.addNestedPass<func::FuncOp>(createStrataFuse(fuse));
-      }
-      pm.addNestedPass<func::FuncOp>(createStrataGroupOps());
+      // Kernels as strata-run forms them (strata-form-kernels).
+      FormKernelsOptions form;
+      form.fusion = job.variant == "fused" ? "roofline" : "none";
+      buildFormKernelsPipeline(pm, form);
       if (failed(pm.run(*module)))
         return fail("grouping the kernels of '" + job.path + "' failed");
     }

@@ -135,6 +135,13 @@ static cl::opt<unsigned>
                cl::desc("Print at most this many elements per output"),
                cl::init(16), cl::cat(runCategory));
 
+static cl::opt<std::string> emitFile(
+    "emit-mlir",
+    cl::desc("Also write the module strata-run compiles (after "
+             "strata-form-kernels and strata-cpu-pipeline, the LLVM dialect) "
+             "to this file; strata-opt -p 'builtin.module(strata-form-kernels"
+             "{fusion=...},strata-cpu-pipeline)' prints the same"),
+    cl::init(""), cl::cat(runCategory));
 static cl::opt<bool> perfJitDump(
     "perf-jitdump",
     cl::desc("Let the JIT write a perf jitdump file (for `perf inject "
@@ -478,21 +485,13 @@ int main(int argc, char **argv) {
   PassManager groupPM(&context);
   if (failed(applyPassManagerCLOptions(groupPM)))
     return 1;
-  // Canonicalize first: imported models carry layout transposes around
-  // every convolution and pool that cancel pairwise, and reshape chains.
-  groupPM.addNestedPass<func::FuncOp>(createCanonicalizerPass());
-  // The rest (between a convolution and its activation, around
-  // elementwise chains) move through elementwise ops until they cancel.
-  groupPM.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
-  groupPM.addNestedPass<func::FuncOp>(createCanonicalizerPass());
-  if (fusionSpec != "none") {
-    StrataFuseOptions fuse;
-    fuse.costModel = fusionSpec;
-    fuse.target = targetSpec;
-    fuse.remarks = showRemarks;
-    groupPM.addNestedPass<func::FuncOp>(createStrataFuse(fuse));
-  }
-  groupPM.addNestedPass<func::FuncOp>(createStrataGroupOps());
+  // The library's kernel formation (strata-form-kernels): what
+  // `strata-opt -p 'builtin.module(strata-form-kernels{fusion=...})'` does.
+  FormKernelsOptions form;
+  form.fusion = fusionSpec;
+  form.target = targetSpec;
+  form.remarks = showRemarks;
+  buildFormKernelsPipeline(groupPM, form);
   if (failed(groupPM.run(*module)))
     return fail("grouping failed");
   FailureOr<GraphReport> report = analyzeEntry(*module, sig->name, targetSpec);
@@ -520,6 +519,15 @@ int main(int argc, char **argv) {
   auto compileStart = std::chrono::steady_clock::now();
   if (failed(pm.run(*module)))
     return fail("lowering '" + inputFile + "' with strata-cpu-pipeline failed");
+  if (!emitFile.empty()) {
+    // What is about to be JIT-compiled, as strata-opt would print it.
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    os << "\n";
+    if (llvm::Error err = writeOutputFiles({{emitFile, std::move(text)}}))
+      return fail(llvm::toString(std::move(err)));
+  }
 
   // What the lowering allocated for a tier plan: the entry's arenas and
   // the kernels that write into them.

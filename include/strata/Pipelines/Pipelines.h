@@ -73,6 +73,38 @@ struct CUDAPipelineOptions
       llvm::cl::list_init<int64_t>({8, 32})};
 };
 
+/// Options of `strata-form-kernels`: how a model becomes kernels before
+/// lowering, exactly as strata-run and strata-cost do it.
+struct FormKernelsOptions : public PassPipelineOptions<FormKernelsOptions> {
+  Option<std::string> fusion{
+      *this, "fusion",
+      llvm::cl::desc("Kernel partition: none (one kernel per op), or "
+                     "strata-fuse gated by the cost model roofline, learned, "
+                     "learned:FILE or measured"),
+      llvm::cl::init("learned")};
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Target the cost model prices kernels on (built-in "
+                     "name or JSON file; empty: the module's, else "
+                     "host-cpu)"),
+      llvm::cl::init("")};
+  Option<bool> remarks{
+      *this, "remarks",
+      llvm::cl::desc("Remarks for every merge strata-fuse refuses"),
+      llvm::cl::init(false)};
+};
+
+/// Appends kernel formation to `pm` (anchored on builtin.module):
+/// canonicalize (imported models carry layout transposes around every
+/// convolution and pool that cancel pairwise), tosa-reduce-transposes (the
+/// rest move through elementwise ops until they cancel), canonicalize,
+/// strata-fuse under `fusion`'s cost model (unless `none`), and
+/// strata-group-ops for every compute op still ungrouped. This is what
+/// strata-run compiles; `strata-opt -p 'builtin.module(strata-form-kernels)'`
+/// reproduces it.
+void buildFormKernelsPipeline(OpPassManager &pm,
+                              const FormKernelsOptions &options);
+
 /// Appends the CPU pipeline to `pm` (anchored on builtin.module).
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
@@ -83,7 +115,8 @@ void buildCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options);
 /// supports `chip`, or failure for a chip name not of the form sm_NN[a].
 FailureOr<std::string> getDefaultPTXFeatures(StringRef chip);
 
-/// Registers both pipelines with the global pass registry.
+/// Registers the pipelines (strata-form-kernels, strata-cpu-pipeline,
+/// strata-cuda-pipeline) with the global pass registry.
 void registerStrataPipelines();
 
 } // namespace mlir::strata
