@@ -1,7 +1,8 @@
 //===- Passes.h - Conversion passes -----------------------------*- C++ -*-===//
 //
 // Passes that lower Strata's kernel graph towards CPU and CUDA code. The
-// pipelines built from them are declared in strata/Pipelines/Pipelines.h.
+// pipelines built from them are declared in strata/Pipelines/Pipelines.h
+// and implemented in lib/Pipelines.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,6 +1,7 @@
-//===- Pipelines.cpp - strata-cpu-pipeline and strata-cuda-pipeline -------===//
+//===- Pipelines.cpp - Strata's registered pipelines ---------------------===//
 //
-// Both pipelines share one front half: TOSA to linalg on tensors, groups
+// strata-form-kernels forms kernels (as strata-run does). The two lowering
+// pipelines share one front half: TOSA to linalg on tensors, groups
 // outlined to kernel functions, then bufferization, once, for the whole
 // module (function boundaries included), with results turned into
 // caller-allocated out-parameters. The back halves differ: loops and the
