@@ -34,6 +34,7 @@
 #include "strata/CostModel/CostModel.h"
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
+#include "strata/Pipelines/Pipelines.h"
 #include "strata/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -75,6 +76,13 @@ static cl::opt<std::string>
                  cl::desc("export: the function (default: the only one, or "
                           "main)"),
                  cl::init(""), cl::cat(planCategory));
+static cl::opt<std::string> exportFusion(
+    "fusion",
+    cl::desc("export: form kernels first, as strata-run does "
+             "(strata-form-kernels): none, roofline, learned, learned:FILE "
+             "or measured; default: none for ONNX models, no forming for "
+             ".mlir"),
+    cl::init(""));
 static cl::opt<std::string> outputFile("o", cl::desc("export: output file"),
                                        cl::init("-"), cl::cat(planCategory));
 static cl::opt<std::string> algorithm("algorithm",
@@ -285,11 +293,18 @@ static int exportGraph(StringRef path) {
   OwningOpRef<ModuleOp> module = std::move(loaded->module);
   if (!module)
     return fail("cannot read '" + path + "'");
-  bool onnx = loaded->isOnnx;
-  if (onnx) {
-    // Cancel the layout transposes around convolutions, as strata-run does.
+  // Kernels as strata-run forms them (strata-form-kernels): always with
+  // --fusion, and for ONNX models (whose layout transposes must cancel)
+  // one kernel per op by default. A .mlir module without --fusion is
+  // exported as it is.
+  if (!exportFusion.empty() || loaded->isOnnx) {
+    // A pass's error names the function; the whole function printed after
+    // it would bury the message.
+    context.printOpOnDiagnostic(false);
     PassManager pm(&context);
-    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+    FormKernelsOptions form;
+    form.fusion = exportFusion.empty() ? "none" : exportFusion.getValue();
+    buildFormKernelsPipeline(pm, form);
     if (failed(pm.run(*module)))
       return 1;
   }
