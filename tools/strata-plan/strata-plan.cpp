@@ -80,8 +80,8 @@ static cl::opt<std::string> exportFusion(
     "fusion",
     cl::desc("export: form kernels first, as strata-run does "
              "(strata-form-kernels): none, roofline, learned, learned:FILE "
-             "or measured; default: none for ONNX models, no forming for "
-             ".mlir"),
+             "or measured; default: export the module's ops (an ONNX model "
+             "canonicalized)"),
     cl::init(""));
 static cl::opt<std::string> outputFile("o", cl::desc("export: output file"),
                                        cl::init("-"), cl::cat(planCategory));
@@ -293,18 +293,21 @@ static int exportGraph(StringRef path) {
   OwningOpRef<ModuleOp> module = std::move(loaded->module);
   if (!module)
     return fail("cannot read '" + path + "'");
-  // Kernels as strata-run forms them (strata-form-kernels): always with
-  // --fusion, and for ONNX models (whose layout transposes must cancel)
-  // one kernel per op by default. A .mlir module without --fusion is
-  // exported as it is.
-  if (!exportFusion.empty() || loaded->isOnnx) {
-    // A pass's error names the function; the whole function printed after
-    // it would bury the message.
-    context.printOpOnDiagnostic(false);
+  // --fusion: the kernels strata-run compiles (strata-form-kernels).
+  // Without it the graph is the module's ops; an ONNX model is only
+  // canonicalized, which cancels most layout transposes (the graphs
+  // docs/benchmarks/memory.md was measured on).
+  context.printOpOnDiagnostic(false);
+  if (!exportFusion.empty()) {
     PassManager pm(&context);
     FormKernelsOptions form;
-    form.fusion = exportFusion.empty() ? "none" : exportFusion.getValue();
+    form.fusion = exportFusion;
     buildFormKernelsPipeline(pm, form);
+    if (failed(pm.run(*module)))
+      return 1;
+  } else if (loaded->isOnnx) {
+    PassManager pm(&context);
+    pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
     if (failed(pm.run(*module)))
       return 1;
   }
