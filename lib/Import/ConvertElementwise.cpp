@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -56,21 +57,14 @@ static Value clamp(NodeContext &n, Value x, double lo, double hi) {
     hiAttr = n.b.getFloatAttr(ft, hi);
   } else {
     auto it = cast<IntegerType>(et);
-    // Saturate in integers: 2^63 - 1 is not a double, and converting an
-    // out-of-range double (or NaN) to an integer is undefined.
-    // A NaN bound is no bound.
+    // Saturate in integers (converting an out-of-range double or NaN is
+    // undefined); a NaN bound is no bound.
     auto clampTo = [&](double v, bool upper) -> int64_t {
-      unsigned width = it.getWidth();
-      int64_t max = APInt::getSignedMaxValue(width).getSExtValue();
-      int64_t min = APInt::getSignedMinValue(width).getSExtValue();
-      double limit = std::ldexp(1.0, width - 1);
+      int64_t max = APInt::getSignedMaxValue(it.getWidth()).getSExtValue();
+      int64_t min = APInt::getSignedMinValue(it.getWidth()).getSExtValue();
       if (std::isnan(v))
         return upper ? max : min;
-      if (v >= limit)
-        return max;
-      if (v < -limit)
-        return min;
-      return static_cast<int64_t>(v);
+      return std::clamp(saturatingCast(v), min, max);
     };
     loAttr = n.b.getIntegerAttr(it, clampTo(lo, /*upper=*/false));
     hiAttr = n.b.getIntegerAttr(it, clampTo(hi, /*upper=*/true));

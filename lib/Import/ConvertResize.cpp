@@ -213,12 +213,11 @@ static LogicalResult convertResize(NodeContext &n) {
   }
   // The output, and each axis's interpolation matrix (in x out), must be
   // allocatable before anything is built.
-  unsigned elementBytes =
-      (n.inputElementType(0).getIntOrFloatBitWidth() + 7) / 8;
   for (int64_t d = 0; d < rank; ++d)
     if (out[d] <= 0)
       return n.fail("the output would be empty");
-  std::string tooLarge = mlir::strata::checkTensorSize(out, elementBytes);
+  std::string tooLarge =
+      mlir::strata::checkTensorSize(tensorType(out, n.inputElementType(0)));
   if (!tooLarge.empty())
     return n.fail("output " + tooLarge);
   for (int64_t d = 0; d < rank; ++d)

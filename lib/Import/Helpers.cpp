@@ -173,25 +173,30 @@ std::optional<DenseElementsAttr> NodeContext::constInput(unsigned i) const {
 /// Inputs read on the host at import time (shapes, axes, scales, norm
 /// parameters) are small; a splat constant can claim any size, so larger
 /// ones are refused instead of expanded.
+/// Fails at `n` with "SUBJECT HAS N elements; the importer VERB at most
+/// 2^20 at import time" unless `shape` is within kMaxHostConstantElements.
+static LogicalResult checkHostLimit(NodeContext &n, ArrayRef<int64_t> shape,
+                                    const Twine &subject, StringRef has,
+                                    StringRef verb) {
+  std::optional<int64_t> count = strata::getCheckedNumElements(shape);
+  if (count && *count <= kMaxHostConstantElements)
+    return success();
+  return n.fail(subject + " " + has + " " +
+                (count ? Twine(*count) : Twine("more than 2^63")) +
+                " elements; the importer " + verb + " at most " +
+                Twine(kMaxHostConstantElements) + " at import time");
+}
+
 LogicalResult NodeContext::checkHostElements(ArrayRef<int64_t> shape,
                                              StringRef what) {
-  std::optional<int64_t> n = strata::getCheckedNumElements(shape);
-  if (n && *n <= kMaxHostConstantElements)
-    return success();
-  return fail(what + " would have " +
-              (n ? Twine(*n) : Twine("more than 2^63")) +
-              " elements; the importer builds at most " +
-              Twine(kMaxHostConstantElements) + " at import time");
+  return checkHostLimit(*this, shape, what, "would have", "builds");
 }
 
 LogicalResult NodeContext::checkHostConstantSize(unsigned i, StringRef what,
                                                  DenseElementsAttr attr) {
-  int64_t n = attr.getType().getNumElements();
-  if (n <= kMaxHostConstantElements)
-    return success();
-  return fail("input #" + Twine(i) + " (" + what + ") has " + Twine(n) +
-              " elements; the importer reads at most " +
-              Twine(kMaxHostConstantElements) + " at import time");
+  return checkHostLimit(*this, attr.getType().getShape(),
+                        "input #" + Twine(i) + " (" + what + ")", "has",
+                        "reads");
 }
 
 FailureOr<SmallVector<int64_t>> NodeContext::constIntsInput(unsigned i,

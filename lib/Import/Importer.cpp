@@ -167,13 +167,13 @@ GraphImporter::getValueType(const onnx::ValueInfoProto &info, StringRef what) {
                         << " is symbolic; bound to 1 (use --bind-dim "
                         << (param.empty() ? "NAME" : param) << "=VALUE)";
   }
-  std::string tooLarge =
-      checkTensorSize(shape, (elementType.getIntOrFloatBitWidth() + 7) / 8);
+  auto type = RankedTensorType::get(shape, elementType);
+  std::string tooLarge = checkTensorSize(type);
   if (!tooLarge.empty()) {
     emitError(fileLoc) << what << " '" << info.name() << "': " << tooLarge;
     return failure();
   }
-  return RankedTensorType::get(shape, elementType);
+  return type;
 }
 
 FailureOr<Value> GraphImporter::lookup(StringRef name, Location loc,
@@ -395,10 +395,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                "') is not supported");
         break;
       }
-      RankedTensorType type = typeOf(v);
-      std::string tooLarge = checkTensorSize(
-          type.getShape(),
-          (type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+      std::string tooLarge = checkTensorSize(typeOf(v));
       if (!tooLarge.empty()) {
         report("output #" + Twine(i) + " ('" + node.output(i) +
                "'): " + tooLarge);

@@ -87,14 +87,7 @@ FailureOr<EntrySignature> mlir::strata::getEntrySignature(ModuleOp module,
 
 LogicalResult mlir::strata::checkStaticTensorSizes(Operation *root) {
   auto check = [](Type type, Location loc, StringRef what) -> LogicalResult {
-    auto shaped = dyn_cast<ShapedType>(type);
-    if (!shaped || !shaped.hasRank() || !shaped.hasStaticShape() ||
-        !shaped.getElementType().isIntOrIndexOrFloat())
-      return success();
-    uint64_t bits = shaped.getElementType().isIndex()
-                        ? 64
-                        : shaped.getElementType().getIntOrFloatBitWidth();
-    std::string why = checkTensorSize(shaped.getShape(), (bits + 7) / 8);
+    std::string why = checkTensorSize(dyn_cast<ShapedType>(type));
     if (why.empty())
       return success();
     return emitError(loc) << what << " of type " << type << ": " << why;

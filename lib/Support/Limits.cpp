@@ -84,3 +84,13 @@ std::string mlir::strata::checkTensorSize(ArrayRef<int64_t> shape,
            "--max-tensor-bytes to raise it)";
   return "";
 }
+
+std::string mlir::strata::checkTensorSize(ShapedType type) {
+  if (!type || !type.hasRank() || !type.hasStaticShape())
+    return "";
+  Type element = type.getElementType();
+  if (!element.isIntOrIndexOrFloat())
+    return "";
+  unsigned bits = element.isIndex() ? 64 : element.getIntOrFloatBitWidth();
+  return checkTensorSize(type.getShape(), (bits + 7) / 8);
+}

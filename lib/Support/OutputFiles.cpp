@@ -83,16 +83,24 @@ static llvm::Error classify(llvm::StringRef path, Plan &plan) {
   return llvm::Error::success();
 }
 
+/// Creates a new, uniquely named file `.NAME.strata-XXXXXX` in the directory
+/// of `target` (so a rename onto `target` stays on one file system): its
+/// open descriptor and its name, or -1 with errno set.
+static int createTemporaryBeside(llvm::StringRef target, std::string &name) {
+  llvm::SmallString<256> pattern(llvm::sys::path::parent_path(target));
+  if (pattern.empty())
+    pattern = ".";
+  llvm::sys::path::append(pattern, "." + llvm::sys::path::filename(target) +
+                                       ".strata-XXXXXX");
+  name = std::string(pattern.str());
+  return ::mkstemp(name.data());
+}
+
 /// Writes `contents` to a new temporary file beside `plan.target`.
 static llvm::Error writeTemporary(llvm::StringRef path, Plan &plan,
                                   llvm::StringRef contents) {
-  llvm::SmallString<256> pattern(llvm::sys::path::parent_path(plan.target));
-  if (pattern.empty())
-    pattern = ".";
-  llvm::sys::path::append(
-      pattern, "." + llvm::sys::path::filename(plan.target) + ".strata-XXXXXX");
-  std::string name(pattern.str());
-  int fd = ::mkstemp(name.data());
+  std::string name;
+  int fd = createTemporaryBeside(plan.target, name);
   if (fd < 0)
     return errorFor(path, errnoText(errno));
   plan.temporary = name;
@@ -209,13 +217,8 @@ StagedOutputArgs::StagedOutputArgs(int argc, char **argv) {
       }
   }
   if (!target.empty() && target != "-") {
-    llvm::SmallString<256> pattern(llvm::sys::path::parent_path(target));
-    if (pattern.empty())
-      pattern = ".";
-    llvm::sys::path::append(pattern, "." + llvm::sys::path::filename(target) +
-                                         ".strata-XXXXXX");
-    std::string name(pattern.str());
-    int fd = ::mkstemp(name.data());
+    std::string name;
+    int fd = createTemporaryBeside(target, name);
     if (fd < 0) {
       error = "cannot write '" + target + "': " + errnoText(errno);
     } else {
@@ -268,4 +271,3 @@ int StagedOutputArgs::finish(int status) {
   }
   return 0;
 }
-

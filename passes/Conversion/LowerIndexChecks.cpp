@@ -11,6 +11,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "strata-lower-index-checks"
 
@@ -53,6 +54,11 @@ struct StrataLowerIndexChecksPass final
 
     IRRewriter rewriter(&getContext());
     for (CheckIndexOp op : checks) {
+      LLVM_DEBUG(llvm::dbgs()
+                 << "strata-lower-index-checks: site #"
+                 << sites.lookup(op.getSite()) << " '" << op.getSite()
+                 << "', bound " << op.getBound()
+                 << (report ? ", reported" : ", substituted") << "\n");
       lower(rewriter, op, sites.lookup(op.getSite()));
       ++numChecks;
     }

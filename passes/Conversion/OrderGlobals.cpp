@@ -9,6 +9,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "strata-order-globals"
 
@@ -84,6 +85,9 @@ struct StrataOrderGlobalsPass final
       while (taken.contains(name))
         name = base + "_" + std::to_string(suffixes[base]++);
       taken.insert(name);
+      LLVM_DEBUG(llvm::dbgs()
+                 << "strata-order-globals: @" << global.getSymName() << " -> @"
+                 << name << "\n");
       global.setSymName(name);
       auto ref = FlatSymbolRefAttr::get(&getContext(), name);
       for (memref::GetGlobalOp get : gets)

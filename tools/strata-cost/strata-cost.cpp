@@ -14,7 +14,6 @@
 #include "Dataset.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
-#include "passes/Fusion/Passes.h"
 #include "strata/CostModel/BoostedTrees.h"
 #include "strata/CostModel/Features.h"
 #include "strata/CostModel/LearnedModel.h"
@@ -25,12 +24,10 @@
 #include "strata/Support/OutputFiles.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"

@@ -5,7 +5,7 @@
 //              [--check=REF.npy ... [--rtol=R] [--atol=A]]
 //              [--benchmark=N] [--report [--target=NAME|FILE]]
 //              [--fusion=none|roofline|learned[:FILE]|measured] [--remarks]
-//              [--max-tensor-bytes=N] [--perf-jitdump]
+//              [--max-tensor-bytes=N] [--perf-jitdump] [--emit-mlir=FILE]
 //
 // An ONNX model is imported first (lib/Import; --bind-dim binds symbolic
 // dimensions). Tensor files are NumPy .npy or ONNX TensorProto .pb files.
@@ -21,7 +21,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Strata/IR/StrataOps.h"
-#include "passes/Fusion/Passes.h"
 #include "strata/Analysis/KernelGraph.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/CostModel/Features.h"
@@ -37,7 +36,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -45,7 +43,6 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -531,8 +528,9 @@ int main(int argc, char **argv) {
 
   // What the lowering allocated for a tier plan: the entry's arenas and
   // the kernels that write into them.
-  std::optional<TierArenaReport> arenas =
-      getTierArenaReport(*module, sig->name);
+  std::optional<TierArenaReport> arenas;
+  if (printReport)
+    arenas = getTierArenaReport(*module, sig->name);
 
   SmallVector<StringRef> libs = {STRATA_C_RUNNER_UTILS};
   for (const std::string &lib : sharedLibs)

@@ -101,9 +101,8 @@ int main(int argc, char **argv) {
     llvm::errs() << "error: " << staged.getError() << "\n";
     return 1;
   }
-  return staged.finish(
-      failed(mlirTranslateMain(staged.argc(), staged.argv(),
-                               "Strata translation tool"))
-          ? 1
-          : 0);
+  return staged.finish(failed(mlirTranslateMain(staged.argc(), staged.argv(),
+                                                "Strata translation tool"))
+                           ? 1
+                           : 0);
 }

@@ -16,9 +16,9 @@
 #ifndef STRATA_SUPPORT_LIMITS_H
 #define STRATA_SUPPORT_LIMITS_H
 
+#include "mlir/IR/BuiltinTypeInterfaces.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <optional>
@@ -47,6 +47,11 @@ std::optional<uint64_t> getCheckedByteSize(ArrayRef<int64_t> shape,
 /// empty string if it may. `elementBytes` may be a fraction rounded up
 /// (i1 counts as 1 byte).
 std::string checkTensorSize(ArrayRef<int64_t> shape, uint64_t elementBytes);
+
+/// The same for a statically shaped tensor or memref type (elements of
+/// integer, index or float type, sub-byte ones counted as one byte); an
+/// empty string for other types.
+std::string checkTensorSize(ShapedType type);
 
 /// Formats a shape as 2x3x4 (the empty shape as "scalar").
 std::string formatShape(ArrayRef<int64_t> shape);

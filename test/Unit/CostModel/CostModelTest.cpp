@@ -1,6 +1,7 @@
 //===- CostModelTest.cpp - Op work and roofline model tests ---------------===//
 
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/LearnedModel.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/InitAll.h"
@@ -234,4 +235,15 @@ TEST_F(CostModelTest, EstimateOnUnitUsesThatUnitsShareOfThePeak) {
   EXPECT_DOUBLE_EQ(model->estimate(op)->seconds, flops / 1e9);
   EXPECT_TRUE(failed(model->estimateOnUnit(op, 2)));
 }
+TEST(LearnedModelMachine, OnlyISAAndCoresCount) {
+  std::string zen4 = "cpu=znver4; cores=2; isa=avx2,avx512f";
+  EXPECT_EQ(
+      describeMachineDifference("cpu=znver5; cores=2; isa=avx2,avx512f", zen4),
+      "");
+  EXPECT_EQ(describeMachineDifference("cpu=znver4; cores=16; isa=avx2", zen4),
+            "isa avx2 vs avx2,avx512f, cores 16 vs 2");
+  EXPECT_EQ(describeMachineDifference("cpu=synthetic", zen4),
+            "no isa recorded, no cores recorded");
+}
+
 } // namespace
