@@ -4,6 +4,7 @@
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "passes/Analysis/Passes.h"
+#include "passes/Codegen/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 #include "passes/Memory/Passes.h"
@@ -25,6 +26,7 @@ void mlir::strata::registerStrataPasses() {
   registerFusionPasses();
   registerAnalysisPasses();
   registerConversionPasses();
+  registerCodegenPasses();
   registerMemoryPasses();
   registerStrataPipelines();
 }

@@ -13,12 +13,14 @@
 #include "strata/Pipelines/Pipelines.h"
 
 #include "passes/Analysis/Passes.h"
+#include "passes/Codegen/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -80,7 +82,8 @@ struct CheckPlacedKernelsGroupedPass final
 /// TOSA → linalg on tensors, groups → kernel functions, one bufferization.
 static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
                                         bool fuse, StringRef costModel,
-                                        bool reportIndexErrors) {
+                                        bool reportIndexErrors,
+                                        const CPUPipelineOptions *cpu) {
   // One cost model for every pass that follows (empty options defer to it).
   if (!costModel.empty()) {
     StrataSetCostModelOptions set;
@@ -97,8 +100,11 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
   // length of !tosa.shape operands, so every rank-4 tosa.pad fails; kernel
   // and stride caps) describe TOSA hardware profiles, not what the linalg
   // lowering can do. The importer's ops are checked by their verifiers.
-  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
-                              TosaToLinalgNamedOptions(),
+  // Vectorized convolutions want filters as HWCF (output channels
+  // contiguous, the vector dimension).
+  TosaToLinalgNamedOptions named;
+  named.preferConv2DKernelLayoutHWCF = cpu && cpu->vectorize;
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(), named,
                               /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
@@ -120,7 +126,20 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
   // Inside each kernel: producers with several consumers are recomputed
   // rather than stored, and matmul/convolution epilogues are computed tile
   // by tile with the contraction.
-  pm.addNestedPass<func::FuncOp>(createStrataFuseKernelBodies());
+  bool codegen = cpu && cpu->vectorize;
+  StrataFuseKernelBodiesOptions bodies;
+  bodies.tileEpilogues = !codegen;
+  pm.addNestedPass<func::FuncOp>(createStrataFuseKernelBodies(bodies));
+  if (codegen) {
+    // Every contraction gets a lowering plan (a user's is kept), which
+    // tiling and vectorization then honour, on tensors.
+    StrataChooseLoweringOptions choose;
+    choose.vectorBits = cpu->vectorBits;
+    pm.addNestedPass<func::FuncOp>(createStrataChooseLowering(choose));
+    StrataTileKernelsOptions tile;
+    tile.vectorBits = cpu->vectorBits;
+    pm.addNestedPass<func::FuncOp>(createStrataTileKernels(tile));
+  }
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -153,14 +172,36 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
 void mlir::strata::buildCPUPipeline(OpPassManager &pm,
                                     const CPUPipelineOptions &options) {
   buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
-                              options.costModel, /*reportIndexErrors=*/true);
+                              options.costModel, /*reportIndexErrors=*/true,
+                              &options);
+  if (options.vectorize) {
+    // One thread: outer tiles run in sequence.
+    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+    // Transfers read the buffers subviews view, so the accumulator's
+    // read/write pair is recognised across the reduction loops.
+    pm.addNestedPass<func::FuncOp>(memref::createFoldMemRefAliasOpsPass());
+    pm.addPass(createCSEPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createStrataLowerVectorTiles());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.vectorize) {
+    VectorTransferToSCFOptions toSCF;
+    toSCF.enableFullUnroll();
+    pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(toSCF));
+  }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Math on vectors: LLVM intrinsics where there are some, libm calls per
+  // element otherwise (scalarized into vector ops, lowered next).
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  if (options.vectorize) {
+    pm.addPass(createConvertVectorToLLVMPass());
+    pm.addPass(createUBToLLVMConversionPass());
+  }
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -252,7 +293,8 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
   // A GPU kernel cannot call the host's report hook: invalid indices are
   // replaced by 0 without a report.
   buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
-                              options.costModel, /*reportIndexErrors=*/false);
+                              options.costModel, /*reportIndexErrors=*/false,
+                              /*cpu=*/nullptr);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   SmallVector<int64_t> tiles(options.tileSizes.begin(),
                              options.tileSizes.end());

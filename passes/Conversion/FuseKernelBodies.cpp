@@ -91,7 +91,7 @@ struct StrataFuseKernelBodiesPass final
 
     SmallVector<linalg::LinalgOp> roots;
     func.walk([&](linalg::LinalgOp op) {
-      if (isEpilogueRoot(op))
+      if (tileEpilogues && isEpilogueRoot(op))
         roots.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -101,7 +101,10 @@ def StrataFuseKernelBodies
   let options = [
     Option<"tileElements", "tile-elements", "int64_t", /*default=*/"4096",
            "Elements of one epilogue tile (innermost dimensions kept whole "
-           "up to this size)">
+           "up to this size)">,
+    Option<"tileEpilogues", "tile-epilogues", "bool", /*default=*/"true",
+           "Tile matmul/convolution epilogues (off when strata-tile-kernels "
+           "tiles kernels by their lowering plans)">
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",

@@ -30,6 +30,28 @@ void mlir::strata::detail::printDouble(AsmPrinter &printer, Real value) {
   printer.printFloat(llvm::APFloat(value.value));
 }
 
+FailureOr<SmallVector<int64_t>>
+mlir::strata::detail::parseI64List(AsmParser &parser) {
+  SmallVector<int64_t> result;
+  auto parseOne = [&]() -> ParseResult {
+    int64_t value;
+    if (parser.parseInteger(value))
+      return failure();
+    result.push_back(value);
+    return success();
+  };
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, parseOne))
+    return failure();
+  return result;
+}
+
+void mlir::strata::detail::printI64List(AsmPrinter &printer,
+                                        ArrayRef<int64_t> values) {
+  printer << '[';
+  llvm::interleaveComma(values, printer);
+  printer << ']';
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Strata/IR/StrataAttrs.cpp.inc"
 
@@ -87,6 +109,38 @@ PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (offset % alignment != 0)
     return emitError() << "placement offset " << offset
                        << " is not a multiple of its alignment " << alignment;
+  return success();
+}
+
+LogicalResult
+LoweringAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     ArrayRef<int64_t> tile, ArrayRef<int64_t> registerTile,
+                     ArrayRef<int64_t> order, int64_t vectorWidth) {
+  size_t loops = tile.size();
+  if (registerTile.size() != loops || order.size() != loops)
+    return emitError() << "lowering plan has " << loops << " tile sizes, "
+                       << registerTile.size() << " register tile sizes and "
+                       << order.size()
+                       << " loops in its order; all three must be one per loop";
+  if (llvm::any_of(tile, [](int64_t s) { return s < 0; }))
+    return emitError() << "lowering plan tile sizes must not be negative";
+  if (llvm::any_of(registerTile, [](int64_t s) { return s < 1; }))
+    return emitError() << "lowering plan register tile sizes must be positive";
+  SmallVector<bool> seen(loops, false);
+  for (int64_t loop : order) {
+    if (loop < 0 || loop >= static_cast<int64_t>(loops) || seen[loop])
+      return emitError() << "lowering plan order must be a permutation of 0.."
+                         << static_cast<int64_t>(loops) - 1;
+    seen[loop] = true;
+  }
+  for (auto [outer, inner] : llvm::zip_equal(tile, registerTile))
+    if (outer != 0 && outer < inner)
+      return emitError() << "lowering plan tile size " << outer
+                         << " is smaller than its register tile size " << inner;
+  if (vectorWidth < 1 || !llvm::isPowerOf2_64(vectorWidth))
+    return emitError() << "lowering plan vector width must be a power of two, "
+                          "got "
+                       << vectorWidth;
   return success();
 }
 

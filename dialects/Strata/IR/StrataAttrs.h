@@ -1,6 +1,7 @@
 //===- StrataAttrs.h - Target and tier attributes ---------------*- C++ -*-===//
 //
-// Declares `#strata.tier`, `#strata.unit` and `#strata.target`.
+// Declares `#strata.tier`, `#strata.unit`, `#strata.target`,
+// `#strata.placement` and `#strata.lowering`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +38,11 @@ namespace mlir::strata::detail {
 FailureOr<Real> parseDouble(AsmParser &parser);
 /// Prints a real number so that it parses back bit-identically.
 void printDouble(AsmPrinter &printer, Real value);
+
+/// Parses `[` integer (`,` integer)* `]` (possibly empty).
+FailureOr<SmallVector<int64_t>> parseI64List(AsmParser &parser);
+/// Prints `[` integer (`,` integer)* `]`.
+void printI64List(AsmPrinter &printer, ArrayRef<int64_t> values);
 
 /// Parses `[` attr (`,` attr)* `]` where every element is an `AttrT`.
 template <typename AttrT>

@@ -31,6 +31,13 @@ class Strata_AttrListParameter<string attrT, string desc>
   let printer = [{ ::mlir::strata::detail::printAttrList($_printer, $_self) }];
 }
 
+/// A bracketed list of integers, `[64, 256, 0]`.
+class Strata_I64ListParameter<string desc>
+    : ArrayRefParameter<"int64_t", desc> {
+  let parser = [{ ::mlir::strata::detail::parseI64List($_parser) }];
+  let printer = [{ ::mlir::strata::detail::printI64List($_printer, $_self) }];
+}
+
 class Strata_Attr<string name, string attrMnemonic, list<Trait> traits = []>
     : AttrDef<Strata_Dialect, name, traits> {
   let mnemonic = attrMnemonic;
@@ -124,6 +131,46 @@ def Strata_PlacementAttr : Strata_Attr<"Placement", "placement"> {
     StringRefParameter<"tier name">:$tier,
     "int64_t":$offset,
     "int64_t":$alignment
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Strata_LoweringAttr : Strata_Attr<"Lowering", "lowering"> {
+  let summary = "How one kernel's contraction is tiled and vectorized";
+  let description = [{
+    The lowering plan of a structured op (matmul, batch matmul, convolution,
+    depthwise convolution, pooling) in a kernel, one entry per loop of the
+    op in its iteration order (matmul: m, n, k; `conv_2d_nhwc_hwcf`: n, oh,
+    ow, f, kh, kw, c). `strata-choose-lowering` attaches it as
+    `strata.lowering`; `strata-tile-kernels` honours it exactly:
+
+    - `tile`: the outer (cache) tile of each parallel loop; the tiles are
+      independent (`scf.forall`) and the kernel's epilogue is computed in
+      the same tile. 0 leaves the loop whole. Reduction loops are not tiled
+      at this level (their entry must be 0).
+    - `register_tile`: the tile computed in vector registers inside an
+      outer tile: the parallel entries give the accumulator (kept in
+      registers over the whole reduction), the reduction entries the step of
+      the reduction loops. Every entry is at least 1. Where a size does not
+      divide its loop, the last tile is peeled off and computed separately.
+    - `order`: the nesting of the register-tile loops, outermost first, a
+      permutation of the loops with every parallel loop before every
+      reduction loop.
+    - `vector_width`: the number of lanes of the target's vectors the plan
+      was made for (16 for f32 on AVX-512, 8 on AVX2); elementwise ops of
+      the kernel are vectorized this wide.
+
+    ```mlir
+    linalg.matmul {strata.lowering = #strata.lowering<tile = [64, 256, 0],
+        register_tile = [8, 32, 1], order = [0, 1, 2], vector_width = 16>}
+    ```
+  }];
+  let parameters = (ins
+    Strata_I64ListParameter<"outer tile size per loop (0: whole)">:$tile,
+    Strata_I64ListParameter<"register tile size per loop">:$register_tile,
+    Strata_I64ListParameter<"register loop nesting, outermost first">:$order,
+    "int64_t":$vector_width
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -9,6 +9,7 @@
 
 #include "dialects/Strata/IR/StrataAttrs.h"
 #include "dialects/Strata/IR/StrataOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
@@ -23,6 +24,39 @@ void StrataDialect::initialize() {
 #include "dialects/Strata/IR/StrataOps.cpp.inc"
       >();
   registerAttributes();
+}
+
+/// A plan fits its op: one entry per loop, reduction loops not tiled at the
+/// outer level, parallel loops nested outside reduction loops.
+static LogicalResult verifyLoweringPlan(Operation *op, Attribute value) {
+  StringRef name = StrataDialect::getLoweringAttrName();
+  auto plan = dyn_cast<LoweringAttr>(value);
+  if (!plan)
+    return op->emitError() << "'" << name
+                           << "' must be a #strata.lowering attribute";
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp)
+    return op->emitError() << "'" << name
+                           << "' may only be attached to a linalg structured op";
+  SmallVector<utils::IteratorType> iterators =
+      linalgOp.getIteratorTypesArray();
+  if (plan.getTile().size() != iterators.size())
+    return op->emitError() << "'" << name << "' has "
+                           << plan.getTile().size() << " loops, the op has "
+                           << iterators.size();
+  bool inReductions = false;
+  for (int64_t loop : plan.getOrder()) {
+    bool reduction = iterators[loop] == utils::IteratorType::reduction;
+    if (reduction && plan.getTile()[loop] != 0)
+      return op->emitError()
+             << "'" << name << "' tiles reduction loop " << loop
+             << " at the outer level; only parallel loops are (use 0)";
+    if (!reduction && inReductions)
+      return op->emitError() << "'" << name << "' nests parallel loop "
+                             << loop << " inside a reduction loop";
+    inReductions |= reduction;
+  }
+  return success();
 }
 
 LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
@@ -118,5 +152,7 @@ LogicalResult StrataDialect::verifyOperationAttribute(Operation *op,
              << "'" << name << "' must be an array of strings on a module";
     return success();
   }
+  if (name == getLoweringAttrName())
+    return verifyLoweringPlan(op, attr.getValue());
   return op->emitError() << "unknown strata attribute '" << name << "'";
 }

@@ -78,6 +78,10 @@ def Strata_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getIndexCheckSitesAttrName() {
       return ::llvm::StringLiteral("strata.index_check_sites");
     }
+    /// On a linalg structured op in a kernel: its `#strata.lowering` plan.
+    static constexpr ::llvm::StringLiteral getLoweringAttrName() {
+      return ::llvm::StringLiteral("strata.lowering");
+    }
   }];
 }
 

@@ -45,6 +45,17 @@ struct KernelFormationOptions : public PassPipelineOptions<Derived> {
 
 /// Options of `strata-cpu-pipeline`.
 struct CPUPipelineOptions : public KernelFormationOptions<CPUPipelineOptions> {
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile and vectorize kernels by their lowering plans "
+                     "(strata-choose-lowering, strata-tile-kernels); false "
+                     "lowers every structured op to scalar loops"),
+      llvm::cl::init(true)};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width the plans are made for (0: the "
+                     "host's)"),
+      llvm::cl::init(0)};
 };
 
 /// Options of `strata-cuda-pipeline`.

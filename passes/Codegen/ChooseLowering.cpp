@@ -1,0 +1,255 @@
+//===- ChooseLowering.cpp - Lowering plans for kernel contractions --------===//
+//
+// Implements `strata-choose-lowering`: a `#strata.lowering` plan for every
+// matmul, batch matmul, convolution and pooling op of a kernel, sized for
+// the host's (or the given) vector unit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Codegen/Passes.h"
+
+#include "dialects/Strata/IR/StrataAttrs.h"
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/TargetParser/Host.h"
+
+#define DEBUG_TYPE "strata-choose-lowering"
+
+namespace mlir::strata {
+#define GEN_PASS_DEF_STRATACHOOSELOWERING
+#include "passes/Codegen/Passes.h.inc"
+} // namespace mlir::strata
+
+using namespace mlir;
+using namespace mlir::strata;
+
+unsigned mlir::strata::getHostVectorBits() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 512;
+  if (features.lookup("avx2") && features.lookup("fma"))
+    return 256;
+  return 128;
+}
+
+unsigned mlir::strata::getHostVectorRegisters() {
+  return llvm::sys::getHostCPUFeatures().lookup("avx512f") ? 32 : 16;
+}
+
+namespace {
+/// What the plan is chosen for: the vector unit.
+struct VectorUnit {
+  int64_t lanes;     ///< f32 lanes per register.
+  int64_t registers; ///< Vector registers.
+};
+
+/// The two loops a register tile is built on: `n` indexes the output's
+/// contiguous dimension (vectorized), `m` the one before it (rows of the
+/// accumulator). -1 when the op has no such loop.
+struct TileLoops {
+  int64_t m = -1;
+  int64_t n = -1;
+};
+} // namespace
+
+/// The loop that indexes result dimension `dim` of the output, if it is a
+/// parallel loop read by that dimension alone.
+static int64_t outputLoop(linalg::LinalgOp op, int64_t dim) {
+  AffineMap map = op.getIndexingMapMatchingResult(op->getResult(0));
+  if (dim < 0 || dim >= static_cast<int64_t>(map.getNumResults()))
+    return -1;
+  auto expr = dyn_cast<AffineDimExpr>(map.getResult(dim));
+  if (!expr)
+    return -1;
+  int64_t loop = expr.getPosition();
+  if (op.getIteratorTypesArray()[loop] != utils::IteratorType::parallel)
+    return -1;
+  return loop;
+}
+
+static TileLoops findTileLoops(linalg::LinalgOp op) {
+  int64_t rank = op.getRank(op.getDpsInitOperand(0));
+  TileLoops loops;
+  loops.n = outputLoop(op, rank - 1);
+  loops.m = outputLoop(op, rank - 2);
+  return loops;
+}
+
+/// Cycles one reduction step of an m x n register tile takes: the FMAs
+/// (two 256-bit FMA pipes, so one 512-bit or two narrower FMAs per cycle),
+/// the loads and broadcasts (two per cycle), the instructions (about six
+/// per cycle), and the FMA latency (four cycles), which too few
+/// accumulators cannot hide.
+static double stepCycles(int64_t m, int64_t n, const VectorUnit &unit) {
+  int64_t vectors = llvm::divideCeil(n, unit.lanes);
+  double fmaPerCycle = unit.lanes > 8 ? 1.0 : 2.0;
+  double fmas = m * vectors;
+  double loads = (m + vectors) / 2.0;
+  double issue = (fmas + m + vectors + 2) / 6.0;
+  return std::max({fmas / fmaPerCycle, loads, issue, 4.0});
+}
+
+/// Cycles per reduction step to compute `extent` iterations of a loop with
+/// register tile `size`: full tiles, then the peeled remainder, a smaller
+/// static tile.
+static double loopCycles(int64_t extent, int64_t size, int64_t other,
+                         bool isRow, const VectorUnit &unit) {
+  auto cost = [&](int64_t tile) {
+    return isRow ? stepCycles(tile, other, unit) : stepCycles(other, tile, unit);
+  };
+  double cycles = (extent / size) * cost(size);
+  if (int64_t rest = extent % size)
+    cycles += cost(rest);
+  return cycles;
+}
+
+static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  int64_t numLoops = ranges.size();
+  TileLoops loops = findTileLoops(op);
+
+  // Register tile: every loop 1 except the accumulator's two.
+  SmallVector<int64_t> reg(numLoops, 1);
+  int64_t bestM = 1, bestN = 1;
+  if (loops.n >= 0) {
+    int64_t extentN = ranges[loops.n];
+    int64_t extentM = loops.m >= 0 ? ranges[loops.m] : 1;
+    int64_t budget = unit.registers * 3 / 4;
+    SmallVector<int64_t> widths;
+    for (int64_t w = unit.lanes / 2; w <= 4 * unit.lanes; w += unit.lanes / 2)
+      if (w <= extentN)
+        widths.push_back(w);
+    if (extentN <= 4 * unit.lanes)
+      widths.push_back(extentN);
+    double bestCycles = std::numeric_limits<double>::infinity();
+    double bestLoads = std::numeric_limits<double>::infinity();
+    for (int64_t n : widths) {
+      int64_t vectors = llvm::divideCeil(n, unit.lanes);
+      for (int64_t m = 1; m <= std::min<int64_t>(extentM, 16); ++m) {
+        if (m * vectors > budget)
+          break;
+        double cycles =
+            (extentN / n) * loopCycles(extentM, m, n, /*isRow=*/true, unit);
+        if (int64_t rest = extentN % n)
+          cycles += loopCycles(extentM, m, rest, /*isRow=*/true, unit);
+        // At equal cost: fewer loads and broadcasts per FMA (less traffic
+        // from the caches), then the bigger tile.
+        double loads = double(m + vectors) / double(m * vectors);
+        bool better = cycles < bestCycles * (1 - 1e-9);
+        bool tie = !better && cycles <= bestCycles * (1 + 1e-9);
+        if (better || (tie && (loads < bestLoads - 1e-9 ||
+                               (loads <= bestLoads + 1e-9 &&
+                                m * n > bestM * bestN)))) {
+          bestCycles = cycles;
+          bestLoads = loads;
+          bestM = m;
+          bestN = n;
+        }
+      }
+    }
+    reg[loops.n] = bestN;
+    if (loops.m >= 0)
+      reg[loops.m] = bestM;
+  }
+
+  // Outer tile: parallel loops other than m and n one at a time; m and n
+  // sized so that the reduction operand's slice (reduction extent x n tile)
+  // stays within half of a 1 MiB L2 and the output tile within 64 KiB.
+  int64_t reduction = 1;
+  for (auto [extent, iterator] : llvm::zip_equal(ranges, iterators))
+    if (iterator == utils::IteratorType::reduction)
+      reduction *= extent;
+  SmallVector<int64_t> tile(numLoops, 0);
+  for (int64_t i = 0; i < numLoops; ++i)
+    if (iterators[i] == utils::IteratorType::parallel)
+      tile[i] = 1;
+  // The largest multiple of the register tile at most `value` that divides
+  // the loop (outer tiles are all full, so every tile has static shapes and
+  // only register tiles have remainders); else the whole loop.
+  auto roundTo = [](int64_t value, int64_t multiple, int64_t extent) {
+    for (int64_t size = std::min(value, extent) / multiple * multiple;
+         size >= multiple; size -= multiple)
+      if (extent % size == 0)
+        return size;
+    return extent;
+  };
+  if (loops.n >= 0) {
+    int64_t extentN = ranges[loops.n];
+    int64_t nTile = (512 * 1024 / 4) / std::max<int64_t>(reduction, 1);
+    tile[loops.n] = roundTo(nTile, bestN, extentN);
+    if (loops.m >= 0) {
+      int64_t mTile = (64 * 1024 / 4) / tile[loops.n];
+      tile[loops.m] = roundTo(mTile, bestM, ranges[loops.m]);
+    }
+  }
+
+  // Register loops: parallel loops outside (m before n), reductions inside,
+  // each group in the op's loop order.
+  SmallVector<int64_t> order;
+  for (int64_t i = 0; i < numLoops; ++i)
+    if (iterators[i] == utils::IteratorType::parallel && i != loops.n)
+      order.push_back(i);
+  if (loops.n >= 0)
+    order.push_back(loops.n);
+  for (int64_t i = 0; i < numLoops; ++i)
+    if (iterators[i] == utils::IteratorType::reduction)
+      order.push_back(i);
+  return LoweringAttr::get(op.getContext(), tile, reg, order, unit.lanes);
+}
+
+/// Whether `op` is one the tile-and-vectorize lowering handles: a
+/// contraction or convolution on static f32 tensors.
+static bool isPlannable(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+      op->getNumResults() != 1 || op.getNumDpsInits() != 1)
+    return false;
+  if (!getElementTypeOrSelf(op->getResult(0).getType()).isF32())
+    return false;
+  if (linalg::isaContractionOpInterface(op))
+    return true;
+  return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
+             linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp,
+             linalg::PoolingNhwcMinOp>(op.getOperation());
+}
+
+namespace {
+struct StrataChooseLoweringPass final
+    : strata::impl::StrataChooseLoweringBase<StrataChooseLoweringPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (!func->hasAttr(StrataDialect::getKernelAttrName()))
+      return;
+    unsigned bits = vectorBits ? unsigned(vectorBits) : getHostVectorBits();
+    if (bits < 64 || !llvm::isPowerOf2_32(bits)) {
+      func.emitError() << "strata-choose-lowering: vector-bits must be a "
+                          "power of two of at least 64, got "
+                       << bits;
+      return signalPassFailure();
+    }
+    VectorUnit unit;
+    unit.lanes = bits / 32;
+    unit.registers = registers ? int64_t(registers)
+                               : int64_t(getHostVectorRegisters());
+    if (unit.registers < 4) {
+      func.emitError() << "strata-choose-lowering: registers must be at "
+                          "least 4, got "
+                       << unit.registers;
+      return signalPassFailure();
+    }
+    StringRef name = StrataDialect::getLoweringAttrName();
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(name) || !isPlannable(op))
+        return;
+      LoweringAttr plan = choosePlan(op, unit);
+      LLVM_DEBUG(llvm::dbgs() << "plan for " << op->getName() << ": " << plan
+                              << "\n");
+      op->setAttr(name, plan);
+      ++numPlans;
+    });
+  }
+};
+} // namespace

@@ -1,0 +1,37 @@
+//===- Passes.h - CPU code generation passes --------------------*- C++ -*-===//
+//
+// Passes that turn a kernel's structured ops into tiled, vectorized,
+// register-blocked code: choose a lowering plan, honour it on tensors, and
+// lower the vector ops after bufferization. The CPU pipeline
+// (strata/Pipelines/Pipelines.h) runs them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_PASSES_CODEGEN_PASSES_H
+#define STRATA_PASSES_CODEGEN_PASSES_H
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::strata {
+#define GEN_PASS_DECL
+#include "passes/Codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Codegen/Passes.h.inc"
+
+/// The host's vector register width in bits: 512 with AVX-512F, 256 with
+/// AVX2, 128 otherwise.
+unsigned getHostVectorBits();
+/// The host's number of vector registers: 32 with AVX-512F, 16 otherwise.
+unsigned getHostVectorRegisters();
+} // namespace mlir::strata
+
+#endif // STRATA_PASSES_CODEGEN_PASSES_H

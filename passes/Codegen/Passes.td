@@ -1,0 +1,111 @@
+//===- Passes.td - CPU code generation passes --------------*- tablegen -*-===//
+
+#ifndef STRATA_PASSES_CODEGEN_PASSES_TD
+#define STRATA_PASSES_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def StrataChooseLowering : Pass<"strata-choose-lowering", "func::FuncOp"> {
+  let summary = "Choose a lowering plan (tiles, register tile, loop order, "
+                "vector width) for every contraction of a kernel";
+  let description = [{
+    For every matmul, batch matmul, convolution (2-D, NHWC with HWCF
+    filters), depthwise convolution and pooling op in a kernel function
+    (`strata.kernel`) that has no `strata.lowering` yet, chooses a plan
+    (`#strata.lowering`) for the host's vector unit, or for `vector-bits`
+    and `registers` when given. A plan already present (for example one a
+    user edited and fed back) is kept. `strata-tile-kernels` honours the
+    plans.
+
+    The register tile keeps the accumulator in at most three quarters of
+    the vector registers, is a multiple of the vector width along the
+    output's contiguous dimension where the loop allows, and prefers sizes
+    that divide their loops (fewer peeled remainders). The outer tile
+    gives each tile a few hundred kilobytes of operands.
+
+    Before:
+    ```mlir
+    %0 = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>)
+                       outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+    ```
+    After (AVX-512):
+    ```mlir
+    %0 = linalg.matmul {strata.lowering = #strata.lowering<tile = [64, 64, 0],
+             register_tile = [8, 32, 1], order = [0, 1, 2], vector_width = 16>}
+             ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>)
+             outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Vector register width in bits (0: the host's: 512 with AVX-512, "
+           "256 with AVX2, else 128)">,
+    Option<"registers", "registers", "unsigned", /*default=*/"0",
+           "Number of vector registers (0: the host's: 32 with AVX-512, "
+           "else 16)">
+  ];
+  let statistics = [
+    Statistic<"numPlans", "plans", "Number of lowering plans chosen">
+  ];
+}
+
+def StrataTileKernels : Pass<"strata-tile-kernels", "func::FuncOp"> {
+  let summary = "Tile, fuse and vectorize kernels as their lowering plans say";
+  let description = [{
+    In every kernel function, for each op with a `strata.lowering` plan:
+    tiles the kernel's last op (the epilogue, or the op itself) by the
+    plan's outer tile as an `scf.forall` and fuses the op, its initial
+    value (fill, bias) and the epilogue into each tile; inside, tiles the
+    same chain by the register tile (parallel loops in `order`), then the
+    op's reduction loops; peels every loop whose size the tile does not
+    divide, so that the main loops run on full, static tiles; and
+    vectorizes every structured op of the kernel (contractions into
+    `vector.contract`; convolutions through their 1-D form). Remainder
+    tiles of matmul-like ops are vectorized with masks; those of other ops
+    are split into unit tiles first. Elementwise and reduction ops with no
+    plan are tiled to `vector_width` lanes along their innermost loop and
+    vectorized too. Runs on tensors, before bufferization.
+
+    The vector ops are lowered by `strata-lower-vector-tiles` after
+    bufferization.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Vector width in bits for ops without a plan (0: the host's)">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::affine::AffineDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+  let statistics = [
+    Statistic<"numTiled", "tiled-ops", "Number of planned ops tiled">,
+    Statistic<"numPeeled", "peeled-loops", "Number of loops peeled">,
+    Statistic<"numVectorized", "vectorized-ops",
+              "Number of structured ops vectorized">,
+    Statistic<"numNotVectorized", "scalar-ops",
+              "Number of structured ops left to scalar loops">
+  ];
+}
+
+def StrataLowerVectorTiles : Pass<"strata-lower-vector-tiles", "func::FuncOp"> {
+  let summary = "Keep accumulators in registers and lower vector contractions "
+                "to FMAs";
+  let description = [{
+    After bufferization: folds subviews into the vector transfers that read
+    them, hoists the accumulator's read and write out of the reduction
+    loops (`vector.transfer_read`/`transfer_write` pairs on the same tile),
+    drops unit dimensions, and lowers `vector.contract` to outer products
+    and `vector.outerproduct` to one `vector.fma` per accumulator row: the
+    register-blocked micro-kernel (for an 8x32 f32 tile on AVX-512: 16
+    accumulators, 8 broadcasts and 16 FMAs per reduction step). Masks and
+    n-D transfers are lowered here too, so `convert-vector-to-llvm` sees
+    only 1-D vector ops.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::affine::AffineDialect"
+  ];
+}
+
+#endif // STRATA_PASSES_CODEGEN_PASSES_TD

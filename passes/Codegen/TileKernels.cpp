@@ -1,0 +1,511 @@
+//===- TileKernels.cpp - Tile, fuse and vectorize planned kernels ---------===//
+//
+// Implements `strata-tile-kernels`: honours each op's `#strata.lowering`
+// plan on tensors. Outer tiles (scf.forall) hold the whole chain (initial
+// value, contraction, epilogue); register tiles inside hold the
+// accumulator; reduction loops run innermost; remainders are peeled; then
+// every structured op is vectorized.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Codegen/Passes.h"
+
+#include "dialects/Strata/IR/StrataAttrs.h"
+#include "dialects/Strata/IR/StrataDialect.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "strata-tile-kernels"
+
+namespace mlir::strata {
+#define GEN_PASS_DEF_STRATATILEKERNELS
+#include "passes/Codegen/Passes.h.inc"
+} // namespace mlir::strata
+
+using namespace mlir;
+using namespace mlir::strata;
+
+/// Marks the loops register tiling creates: the ones peeling looks at.
+static constexpr StringLiteral kTileLoopAttr = "strata.tile_loop";
+/// Marks a loop that is a peeled remainder (or was already peeled).
+static constexpr StringLiteral kPeeledAttr = "strata.peeled";
+
+static bool isAllParallel(linalg::LinalgOp op) {
+  return op.getNumLoops() > 0 && op.getNumLoops() == op.getNumParallelLoops();
+}
+
+/// The epilogue of `op`: the chain of all-parallel linalg ops that read its
+/// result as their only tensor of that shape, each the only user of the
+/// previous one; returns the last (or `op` itself).
+static linalg::LinalgOp findAnchor(linalg::LinalgOp op) {
+  linalg::LinalgOp anchor = op;
+  while (anchor->getNumResults() == 1 && anchor->getResult(0).hasOneUse()) {
+    auto user = dyn_cast<linalg::LinalgOp>(*anchor->getResult(0).user_begin());
+    if (!user || !isAllParallel(user) || !user.hasPureTensorSemantics() ||
+        user->getNumResults() != 1 ||
+        user->getResult(0).getType() != anchor->getResult(0).getType() ||
+        user->getBlock() != op->getBlock())
+      break;
+    // The anchor's iteration space must be the output's, element for
+    // element, so the plan's tile sizes carry over.
+    OpOperand *read = nullptr;
+    for (OpOperand *input : user.getDpsInputOperands())
+      if (input->get() == anchor->getResult(0))
+        read = input;
+    if (!read || !user.getMatchingIndexingMap(read).isIdentity())
+      break;
+    anchor = user;
+  }
+  return anchor;
+}
+
+/// The plan's sizes of the parallel loops, by output dimension (the
+/// anchor's loops).
+static SmallVector<int64_t> sizesByOutputDim(linalg::LinalgOp op,
+                                             ArrayRef<int64_t> sizes) {
+  AffineMap map = op.getIndexingMapMatchingResult(op->getResult(0));
+  SmallVector<int64_t> result;
+  for (AffineExpr expr : map.getResults())
+    result.push_back(sizes[cast<AffineDimExpr>(expr).getPosition()]);
+  return result;
+}
+
+/// The plan's order restricted to the parallel loops, by output dimension.
+static SmallVector<int64_t> parallelOrderByOutputDim(linalg::LinalgOp op,
+                                                     ArrayRef<int64_t> order) {
+  AffineMap map = op.getIndexingMapMatchingResult(op->getResult(0));
+  SmallVector<int64_t> dimOfLoop(op.getNumLoops(), -1);
+  for (auto [dim, expr] : llvm::enumerate(map.getResults()))
+    dimOfLoop[cast<AffineDimExpr>(expr).getPosition()] = dim;
+  SmallVector<int64_t> result;
+  for (int64_t loop : order)
+    if (dimOfLoop[loop] >= 0)
+      result.push_back(dimOfLoop[loop]);
+  return result;
+}
+
+/// The plan's sizes of the parallel loops as tile sizes of `root`: the
+/// planned op itself (its reduction loops untiled) or its epilogue, whose
+/// loops are the output's dimensions.
+static SmallVector<int64_t> rootSizes(linalg::LinalgOp planned,
+                                      linalg::LinalgOp root,
+                                      ArrayRef<int64_t> sizes) {
+  if (root != planned)
+    return sizesByOutputDim(planned, sizes);
+  SmallVector<int64_t> result(sizes);
+  for (auto [size, iterator] :
+       llvm::zip_equal(result, planned.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction)
+      size = 0;
+  return result;
+}
+
+/// The plan's loop order as an interchange of `root`'s loops.
+static SmallVector<int64_t> rootOrder(linalg::LinalgOp planned,
+                                      linalg::LinalgOp root,
+                                      ArrayRef<int64_t> order) {
+  if (root != planned)
+    return parallelOrderByOutputDim(planned, order);
+  return SmallVector<int64_t>(order);
+}
+
+/// Whether `op` reads, through a chain of linalg ops, the result of
+/// `planned` (i.e. `op` is part of `planned`'s epilogue).
+static bool findAnchorChainContains(Operation *op, Operation *planned) {
+  for (Value operand : op->getOperands()) {
+    Operation *producer = operand.getDefiningOp();
+    if (producer == planned)
+      return true;
+    if (isa_and_nonnull<linalg::LinalgOp>(producer) &&
+        producer->getBlock() == op->getBlock() &&
+        findAnchorChainContains(producer, planned))
+      return true;
+  }
+  return false;
+}
+
+/// Tiles `root` by `sizes` (interchanged by `interchange`) and fuses every
+/// linalg producer in its block that feeds it; returns the tiled root and
+/// the tiled copy of `planned` (nullptr if it was not fused).
+static FailureOr<std::pair<Operation *, Operation *>>
+tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
+            Operation *planned, ArrayRef<int64_t> sizes,
+            ArrayRef<int64_t> interchange, bool forall) {
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  tiling.setInterchange(interchange);
+  if (forall)
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  // Fuse the chain from `planned` to the root and the initial values
+  // (fill, bias broadcast) of each: their tiles are disjoint, so nothing is
+  // computed twice. Other producers (a filter's transpose, a residual) are
+  // computed whole before the loops; a tile of them would be recomputed
+  // by every tile that reads it. A fused op needed elsewhere as well
+  // yields its tiles.
+  Operation *rootOp = root;
+  llvm::SmallPtrSet<Operation *, 8> chain;
+  for (Operation *op = rootOp; op;) {
+    chain.insert(op);
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    for (OpOperand &init : linalgOp.getDpsInitsMutable())
+      if (auto producer = init.get().getDefiningOp<linalg::LinalgOp>())
+        chain.insert(producer);
+    if (op == planned)
+      break;
+    Operation *next = nullptr;
+    for (OpOperand *input : linalgOp.getDpsInputOperands())
+      if (auto producer = input->get().getDefiningOp<linalg::LinalgOp>())
+        if (producer == planned || findAnchorChainContains(producer, planned))
+          next = producer;
+    op = next;
+  }
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer, bool)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!chain.contains(producer.getOwner()))
+          return std::nullopt;
+        scf::SCFTileAndFuseOptions::ControlFnResult result;
+        for (Operation *user : producer.getUsers())
+          if (!chain.contains(user) &&
+              !isa<tensor::ExtractSliceOp, tensor::DimOp>(user))
+            result.yieldProducerReplacement = true;
+        return result;
+      });
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(rootOp), options);
+  if (failed(result))
+    return failure();
+  Operation *tiledPlanned = nullptr;
+  Operation *tiledRoot = result->tiledAndFusedOps.front();
+  for (Operation *op : result->tiledAndFusedOps)
+    if (op->getName() == planned->getName() &&
+        op->getAttr(StrataDialect::getLoweringAttrName()) ==
+            planned->getAttr(StrataDialect::getLoweringAttrName()))
+      tiledPlanned = op;
+  if (!result->loops.empty()) {
+    Operation *outer = result->loops.front();
+    for (auto [original, replacement] : result->replacements)
+      rewriter.replaceUsesWithIf(original, replacement, [&](OpOperand &use) {
+        return !outer->isAncestor(use.getOwner());
+      });
+    for (LoopLikeOpInterface loop : result->loops)
+      if (!forall)
+        loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+  }
+  return std::make_pair(tiledRoot, tiledPlanned);
+}
+
+/// Tiles the reduction loops of `op` by `sizes` in `order`.
+static LogicalResult tileReductions(RewriterBase &rewriter,
+                                    linalg::LinalgOp op,
+                                    ArrayRef<int64_t> sizes,
+                                    ArrayRef<int64_t> order) {
+  SmallVector<int64_t> tileSizes(op.getNumLoops(), 0);
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool any = false;
+  for (auto [i, size] : llvm::enumerate(sizes))
+    if (iterators[i] == utils::IteratorType::reduction) {
+      tileSizes[i] = size;
+      any = true;
+    }
+  if (!any)
+    return success();
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
+  // Interchange: parallel loops (untiled) first in op order, then the
+  // reductions in the plan's order.
+  SmallVector<int64_t> interchange;
+  for (auto [i, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::parallel)
+      interchange.push_back(i);
+  for (int64_t loop : order)
+    if (iterators[loop] == utils::IteratorType::reduction)
+      interchange.push_back(loop);
+  tiling.setInterchange(interchange);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  for (LoopLikeOpInterface loop : result->loops)
+    loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+  return success();
+}
+
+/// Whether a loop's trip count is static and its step divides it.
+static bool divides(scf::ForOp loop) {
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  return lb && ub && step && (*ub - *lb) % *step == 0;
+}
+
+namespace {
+/// A tile loop carries its tile with a dynamic type (`tensor<8x?xf32>`)
+/// even when peeling made every size static; an op that writes into a
+/// `tensor.cast` of a static tensor is recreated on the static tensor (and
+/// its result cast), so that it vectorizes.
+struct StaticInitFromCast final
+    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op->getNumResults() != 1 ||
+        op.getNumDpsInits() != 1)
+      return rewriter.notifyMatchFailure(op, "not one tensor init");
+    auto cast = op.getDpsInitOperand(0)->get().getDefiningOp<tensor::CastOp>();
+    if (!cast || !tensor::preservesStaticInformation(
+                     cast.getType(), cast.getSource().getType()))
+      return rewriter.notifyMatchFailure(op, "init is not a cast of a more "
+                                             "static tensor");
+    for (OpOperand *input : op.getDpsInputOperands())
+      if (auto type = dyn_cast<ShapedType>(input->get().getType()))
+        if (!type.hasStaticShape())
+          return rewriter.notifyMatchFailure(op, "dynamic input");
+    IRMapping mapping;
+    mapping.map(cast.getResult(), cast.getSource());
+    Operation *clone = rewriter.clone(*op, mapping);
+    clone->getResult(0).setType(cast.getSource().getType());
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op->getResult(0).getType(),
+                                                clone->getResult(0));
+    return success();
+  }
+};
+} // namespace
+
+/// Iterations of a tile worth vectorizing whole: a register tile, or a few
+/// vectors of an elementwise op. Larger ops (a reduction nobody tiled)
+/// would become vectors of thousands of lanes.
+static constexpr int64_t kMaxVectorIterations = 4096;
+
+/// Whether `op` is vectorized: static shapes (peeling leaves static tiles
+/// wherever the kernel's shapes are static; masked vectorization of
+/// dynamic tiles does not lower reliably yet), a small iteration space, and
+/// no i1 tensors (a vector of i1 is stored as packed bits, a memref of i1
+/// as bytes).
+static bool isVectorizable(linalg::LinalgOp op) {
+  if (op.hasDynamicShape())
+    return false;
+  int64_t iterations = 1;
+  for (int64_t range : op.getStaticLoopRanges())
+    iterations *= range;
+  if (iterations > kMaxVectorIterations)
+    return false;
+  for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    if (auto type = dyn_cast<ShapedType>(value.getType()))
+      if (type.getElementType().isInteger(1))
+        return false;
+  return true;
+}
+
+namespace {
+struct StrataTileKernelsPass final
+    : strata::impl::StrataTileKernelsBase<StrataTileKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (!func->hasAttr(StrataDialect::getKernelAttrName()) || func.isExternal())
+      return;
+    unsigned bits = vectorBits ? unsigned(vectorBits) : getHostVectorBits();
+    int64_t lanes = std::max<int64_t>(bits / 32, 1);
+    IRRewriter rewriter(&getContext());
+    StringRef planName = StrataDialect::getLoweringAttrName();
+
+    SmallVector<linalg::LinalgOp> planned;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(planName))
+        planned.push_back(op);
+    });
+    for (linalg::LinalgOp op : planned) {
+      if (failed(tilePlanned(rewriter, op))) {
+        op->emitError("strata-tile-kernels: cannot tile this op as its "
+                      "lowering plan says");
+        return signalPassFailure();
+      }
+      ++numTiled;
+    }
+    // Ops without a plan: vector_width lanes along the innermost loop.
+    SmallVector<linalg::LinalgOp> others;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op->hasAttr(planName) && op.hasPureTensorSemantics() &&
+          op.getNumLoops() > 0 && !op->getParentOfType<scf::ForOp>() &&
+          !op->getParentOfType<scf::ForallOp>())
+        others.push_back(op);
+    });
+    for (linalg::LinalgOp op : others)
+      (void)tileForVectors(rewriter, op, lanes);
+
+    if (failed(simplify(func)) || failed(peelAll(rewriter, func)) ||
+        failed(simplify(func)))
+      return signalPassFailure();
+    vectorizeAll(rewriter, func);
+    if (failed(simplify(func)))
+      return signalPassFailure();
+    func.walk([](Operation *op) {
+      op->removeAttr(kTileLoopAttr);
+      op->removeAttr(kPeeledAttr);
+    });
+  }
+
+  LogicalResult tilePlanned(RewriterBase &rewriter, linalg::LinalgOp op) {
+    auto plan = cast<LoweringAttr>(op->getAttr(
+        StrataDialect::getLoweringAttrName()));
+    if (op->getNumResults() != 1 || !op.hasPureTensorSemantics())
+      return op->emitError("a planned op must have one tensor result"),
+             failure();
+    linalg::LinalgOp anchor = findAnchor(op);
+    Operation *current = op;
+    linalg::LinalgOp currentAnchor = anchor;
+
+    // Outer tiles: independent, the whole chain in each.
+    SmallVector<int64_t> outer = rootSizes(op, anchor, plan.getTile());
+    SmallVector<int64_t> shape = op.getStaticLoopRanges();
+    bool tiles = llvm::any_of(llvm::enumerate(plan.getTile()), [&](auto it) {
+      return it.value() != 0 && it.value() < shape[it.index()];
+    });
+    if (tiles) {
+      auto tiled = tileAndFuse(rewriter, anchor, op, outer, {},
+                               /*forall=*/true);
+      if (failed(tiled) || !tiled->second)
+        return failure();
+      currentAnchor = cast<linalg::LinalgOp>(tiled->first);
+      current = tiled->second;
+    }
+
+    // Register tiles of the parallel loops, in the plan's order.
+    auto currentOp = cast<linalg::LinalgOp>(current);
+    SmallVector<int64_t> reg =
+        rootSizes(currentOp, currentAnchor, plan.getRegisterTile());
+    SmallVector<int64_t> order =
+        rootOrder(currentOp, currentAnchor, plan.getOrder());
+    auto tiled = tileAndFuse(rewriter, currentAnchor, current, reg, order,
+                             /*forall=*/false);
+    if (failed(tiled) || !tiled->second)
+      return failure();
+    // Then the reductions, innermost.
+    return tileReductions(rewriter, cast<linalg::LinalgOp>(tiled->second),
+                          plan.getRegisterTile(), plan.getOrder());
+  }
+
+  /// Tiles an op without a plan so that each tile is at most a few vectors:
+  /// every loop by 1 except the innermost, by four vectors.
+  LogicalResult tileForVectors(RewriterBase &rewriter, linalg::LinalgOp op,
+                               int64_t lanes) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    // Reductions without a plan are left whole (and scalar): tiling their
+    // reduction loops would carry the result through the loops.
+    if (llvm::any_of(ranges, ShapedType::isDynamic) || !isAllParallel(op))
+      return failure();
+    SmallVector<int64_t> sizes(ranges.size(), 1);
+    sizes.back() = std::min<int64_t>(ranges.back(), 4 * lanes);
+    if (llvm::all_of(llvm::zip_equal(sizes, ranges),
+                     [](auto p) { return std::get<0>(p) == std::get<1>(p); }))
+      return success();
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, result->replacements);
+    for (LoopLikeOpInterface loop : result->loops)
+      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+    return success();
+  }
+
+  /// Peels every tile loop whose step does not divide its range, until
+  /// none is left (the remainder copies of inner loops included).
+  LogicalResult peelAll(RewriterBase &rewriter, func::FuncOp func) {
+    while (true) {
+      SmallVector<scf::ForOp> loops;
+      func.walk([&](scf::ForOp loop) {
+        if (loop->hasAttr(kTileLoopAttr) && !loop->hasAttr(kPeeledAttr) &&
+            !divides(loop))
+          loops.push_back(loop);
+      });
+      if (loops.empty())
+        return success();
+      for (scf::ForOp loop : loops) {
+        scf::ForOp remainder;
+        rewriter.setInsertionPoint(loop);
+        if (succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop,
+                                                        remainder)) &&
+            remainder) {
+          remainder->setAttr(kPeeledAttr, rewriter.getUnitAttr());
+          ++numPeeled;
+        }
+        loop->setAttr(kPeeledAttr, rewriter.getUnitAttr());
+      }
+    }
+  }
+
+  /// Folds the constant tile sizes peeling leaves into static tensor types.
+  LogicalResult simplify(func::FuncOp func) {
+    RewritePatternSet patterns(&getContext());
+    linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    patterns.add<StaticInitFromCast>(&getContext());
+    for (RegisteredOperationName name :
+         getContext().getRegisteredOperations())
+      if (llvm::is_contained({StringRef("tensor"), StringRef("linalg"),
+                              StringRef("scf"), StringRef("affine"),
+                              StringRef("arith")},
+                             name.getDialectNamespace()))
+        name.getCanonicalizationPatterns(patterns, &getContext());
+    return applyPatternsGreedily(func, std::move(patterns));
+  }
+
+  void vectorizeAll(RewriterBase &rewriter, func::FuncOp func) {
+    // 2-D convolutions and pooling with unit height become their 1-D form,
+    // which the vectorizer handles.
+    {
+      RewritePatternSet patterns(&getContext());
+      linalg::populateDecomposeConvolutionPatterns(patterns);
+      (void)applyPatternsGreedily(func, std::move(patterns));
+    }
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      if (!isVectorizable(op)) {
+        ++numNotVectorized;
+        continue;
+      }
+      SmallVector<int64_t> sizes;
+      rewriter.setInsertionPoint(op);
+      SmallVector<bool> scalable(sizes.size(), false);
+      FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+          rewriter, op, sizes, scalable,
+          /*vectorizeNDExtract=*/true, /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/true);
+      if (failed(result)) {
+        LLVM_DEBUG(llvm::dbgs() << "not vectorized: " << *op << "\n");
+        ++numNotVectorized;
+        continue;
+      }
+      rewriter.replaceOp(op, result->replacements);
+      ++numVectorized;
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,69 @@
+// strata-choose-lowering: plans for AVX-512 (512-bit vectors, 32 registers)
+// and AVX2 (256-bit, 16 registers); a plan already present is kept;
+// functions that are not kernels are left alone.
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{vector-bits=512 registers=32}))' | FileCheck %s --check-prefix=AVX512
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{vector-bits=256 registers=16}))' | FileCheck %s --check-prefix=AVX2
+
+// AVX512-LABEL: func.func @matmul
+// 24 of 32 zmm accumulators (6x4 vectors): the fewest loads per FMA; the
+// 4 rows left over are a peeled 4x64 tile. With AVX2, 12 of 16 ymm (4x3).
+// AVX512: linalg.matmul {strata.lowering = #strata.lowering<tile = [256, 256, 0], register_tile = [6, 64, 1], order = [0, 1, 2], vector_width = 16>}
+// AVX2-LABEL: func.func @matmul
+// AVX2: linalg.matmul {strata.lowering = #strata.lowering<tile = [64, 256, 0], register_tile = [4, 24, 1], order = [0, 1, 2], vector_width = 8>}
+func.func @matmul(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>, %c: tensor<256x256xf32>) -> tensor<256x256xf32> attributes {strata.kernel} {
+  %0 = linalg.matmul ins(%a, %b : tensor<256x256xf32>, tensor<256x256xf32>) outs(%c : tensor<256x256xf32>) -> tensor<256x256xf32>
+  return %0 : tensor<256x256xf32>
+}
+
+// -----
+
+// A 7x7 output: one output row (7 columns x 128 channels) per outer tile;
+// the register tile runs along the row (ow) and the channels (f).
+// AVX512-LABEL: func.func @conv
+// AVX512: linalg.conv_2d_nhwc_hwcf {{{.*}}strata.lowering = #strata.lowering<tile = [1, 1, 7, 128, 0, 0, 0], register_tile = [1, 1, 6, 64, 1, 1, 1], order = [0, 1, 2, 3, 4, 5, 6], vector_width = 16>
+func.func @conv(%x: tensor<1x9x9x64xf32>, %w: tensor<3x3x64x128xf32>, %c: tensor<1x7x7x128xf32>) -> tensor<1x7x7x128xf32> attributes {strata.kernel} {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x9x9x64xf32>, tensor<3x3x64x128xf32>) outs(%c : tensor<1x7x7x128xf32>) -> tensor<1x7x7x128xf32>
+  return %0 : tensor<1x7x7x128xf32>
+}
+
+// -----
+
+// AVX512-LABEL: func.func @depthwise_and_pool
+// AVX512: linalg.depthwise_conv_2d_nhwc_hwc {{{.*}}strata.lowering = #strata.lowering<tile = [1, 1, 14, 32, 0, 0], register_tile = [1, 1, 12, 32, 1, 1], order = [0, 1, 2, 3, 4, 5], vector_width = 16>
+// AVX512: linalg.pooling_nhwc_max {{{.*}}strata.lowering = #strata.lowering<tile = [1, 1, 7, 32, 0, 0], register_tile = [1, 1, 7, 32, 1, 1], order = [0, 1, 2, 3, 4, 5], vector_width = 16>
+func.func @depthwise_and_pool(%x: tensor<1x16x16x32xf32>, %w: tensor<3x3x32xf32>, %c: tensor<1x14x14x32xf32>, %k: tensor<2x2xf32>, %p: tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32> attributes {strata.kernel} {
+  %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x16x16x32xf32>, tensor<3x3x32xf32>) outs(%c : tensor<1x14x14x32xf32>) -> tensor<1x14x14x32xf32>
+  %1 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%0, %k : tensor<1x14x14x32xf32>, tensor<2x2xf32>) outs(%p : tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32>
+  return %1 : tensor<1x7x7x32xf32>
+}
+
+// -----
+
+// A user's plan is kept as written.
+// AVX512-LABEL: func.func @kept
+// AVX512: strata.lowering = #strata.lowering<tile = [16, 16, 0], register_tile = [2, 16, 1], order = [1, 0, 2], vector_width = 16>
+func.func @kept(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %c: tensor<16x16xf32>) -> tensor<16x16xf32> attributes {strata.kernel} {
+  %0 = linalg.matmul {strata.lowering = #strata.lowering<tile = [16, 16, 0], register_tile = [2, 16, 1], order = [1, 0, 2], vector_width = 16>}
+      ins(%a, %b : tensor<16x16xf32>, tensor<16x16xf32>) outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
+  return %0 : tensor<16x16xf32>
+}
+
+// -----
+
+// Not a kernel; and a kernel with an integer matmul (not planned).
+// AVX512-LABEL: func.func @not_kernel
+// AVX512-NOT: strata.lowering
+// AVX512-LABEL: func.func @integer
+// AVX512-NOT: strata.lowering
+func.func @not_kernel(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<16x16xf32>, tensor<16x16xf32>) outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
+  return %0 : tensor<16x16xf32>
+}
+func.func @integer(%a: tensor<16x16xi32>, %b: tensor<16x16xi32>, %c: tensor<16x16xi32>) -> tensor<16x16xi32> attributes {strata.kernel} {
+  %0 = linalg.matmul ins(%a, %b : tensor<16x16xi32>, tensor<16x16xi32>) outs(%c : tensor<16x16xi32>) -> tensor<16x16xi32>
+  return %0 : tensor<16x16xi32>
+}
+

@@ -1,0 +1,79 @@
+// strata-tile-kernels honours each plan: outer tiles as scf.forall with the
+// fill and the epilogue fused, register tiles as scf.for in the plan's
+// order, reduction loops innermost, remainders peeled into static tiles,
+// and every op of the kernel vectorized (contractions to vector.contract).
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-tile-kernels{vector-bits=512}))' | FileCheck %s
+
+// 40x45 output, register tile 8x32: rows divide (5 tiles), columns peel
+// into a 32-wide main tile and a 13-wide remainder.
+// CHECK-LABEL: func.func @matmul_relu
+// CHECK: scf.forall
+// CHECK: scf.for %{{.*}} = %c0 to %c40 step %c8
+// CHECK: vector.transfer_write %{{.*}} : vector<8x32xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args
+// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK: arith.maximumf %{{.*}} : vector<8x32xf32>
+// CHECK: vector.contract {{.*}} vector<8x1xf32>, vector<1x13xf32> into vector<8x13xf32>
+// CHECK: arith.maximumf %{{.*}} : vector<8x13xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK-NOT: linalg.fill
+func.func @matmul_relu(%a: tensor<80x16xf32>, %b: tensor<16x45xf32>) -> tensor<80x45xf32> attributes {strata.kernel} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<80x45xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<80x45xf32>) -> tensor<80x45xf32>
+  %m = linalg.matmul {strata.lowering = #strata.lowering<tile = [40, 45, 0], register_tile = [8, 32, 1], order = [0, 1, 2], vector_width = 16>}
+      ins(%a, %b : tensor<80x16xf32>, tensor<16x45xf32>) outs(%f : tensor<80x45xf32>) -> tensor<80x45xf32>
+  %e2 = tensor.empty() : tensor<80x45xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : tensor<80x45xf32>) outs(%e2 : tensor<80x45xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<80x45xf32>
+  return %r : tensor<80x45xf32>
+}
+
+// -----
+
+// The order is honoured: columns outside rows.
+// CHECK-LABEL: func.func @order
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c16
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c8 step %c4
+func.func @order(%a: tensor<8x8xf32>, %b: tensor<8x64xf32>, %c: tensor<8x64xf32>) -> tensor<8x64xf32> attributes {strata.kernel} {
+  %m = linalg.matmul {strata.lowering = #strata.lowering<tile = [0, 0, 0], register_tile = [4, 16, 1], order = [1, 0, 2], vector_width = 16>}
+      ins(%a, %b : tensor<8x8xf32>, tensor<8x64xf32>) outs(%c : tensor<8x64xf32>) -> tensor<8x64xf32>
+  return %m : tensor<8x64xf32>
+}
+
+// -----
+
+// A 3x3 convolution: register tile 4 output columns x 32 channels; kh, kw
+// and c are reduction loops, the contraction is the 1-D form's.
+// CHECK-LABEL: func.func @conv
+// CHECK: scf.forall
+// CHECK-COUNT-3: scf.for
+// CHECK: vector.contract {{.*}} into vector<1x4x32xf32>
+// CHECK-NOT: linalg.conv
+func.func @conv(%x: tensor<1x6x6x8xf32>, %w: tensor<3x3x8x32xf32>, %c: tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32> attributes {strata.kernel} {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, strata.lowering = #strata.lowering<tile = [1, 1, 4, 32, 0, 0, 0], register_tile = [1, 1, 4, 32, 1, 1, 1], order = [0, 1, 2, 3, 4, 5, 6], vector_width = 16>}
+      ins(%x, %w : tensor<1x6x6x8xf32>, tensor<3x3x8x32xf32>) outs(%c : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
+  return %0 : tensor<1x4x4x32xf32>
+}
+
+// -----
+
+// Elementwise ops without a plan: four vectors along the innermost loop.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %c192 step %c64
+// CHECK: math.exp %{{.*}} : vector<1x64xf32>
+func.func @elementwise(%x: tensor<3x200xf32>) -> tensor<3x200xf32> attributes {strata.kernel} {
+  %e = tensor.empty() : tensor<3x200xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<3x200xf32>) outs(%e : tensor<3x200xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %1 = math.exp %in : f32
+    linalg.yield %1 : f32
+  } -> tensor<3x200xf32>
+  return %0 : tensor<3x200xf32>
+}
