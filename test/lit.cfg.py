@@ -53,6 +53,15 @@ if os.path.isdir(onnx_data) and os.path.exists(system_python):
         config.available_features.add("onnx-testdata")
         config.substitutions.append(("%onnx_python", system_python))
 
+# Debian's python3 with NumPy (python3-numpy) for tests that compute their
+# references with it.
+if os.path.exists(system_python):
+    import subprocess
+    if subprocess.call([system_python, "-c", "import numpy"],
+                       stderr=subprocess.DEVNULL) == 0:
+        config.available_features.add("numpy")
+        config.substitutions.append(("%numpy_python", system_python))
+
 # The ONNX light models of the shared data directory (../shared beside the
 # checkout).
 for light in [os.path.join(config.strata_src_root, "..", "shared", "models",

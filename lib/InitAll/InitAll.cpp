@@ -8,6 +8,7 @@
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 #include "passes/Memory/Passes.h"
+#include "passes/Rewrite/Passes.h"
 #include "strata/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -27,6 +28,7 @@ void mlir::strata::registerStrataPasses() {
   registerAnalysisPasses();
   registerConversionPasses();
   registerCodegenPasses();
+  registerRewritePasses();
   registerMemoryPasses();
   registerStrataPipelines();
 }

@@ -14,6 +14,7 @@
 
 #include "passes/Analysis/Passes.h"
 #include "passes/Codegen/Passes.h"
+#include "passes/Rewrite/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 
@@ -321,6 +322,9 @@ void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
                                             const FormKernelsOptions &options) {
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
+  // Transposes left around batch normalizations and residual adds move
+  // down until they meet their inverses.
+  pm.addNestedPass<func::FuncOp>(createStrataSinkTransposes());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   if (options.fusion != "none") {
     StrataFuseOptions fuse;

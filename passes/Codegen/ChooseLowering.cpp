@@ -11,6 +11,9 @@
 #include "dialects/Strata/IR/StrataAttrs.h"
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -215,6 +218,35 @@ static bool isPlannable(linalg::LinalgOp op) {
 }
 
 namespace {
+/// A depthwise convolution with channel multiplier 1 (what TOSA's
+/// depthwise_conv2d lowers to) as the multiplier-free op, which has a 1-D
+/// form the vectorizer handles.
+struct DepthwiseWithoutMultiplier final
+    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcmOp op,
+                                PatternRewriter &rewriter) const override {
+    auto filterType = dyn_cast<RankedTensorType>(op.getInputs()[1].getType());
+    auto initType = dyn_cast<RankedTensorType>(op.getOutputs()[0].getType());
+    if (!filterType || !initType || !op.hasPureTensorSemantics() ||
+        filterType.getDimSize(3) != 1)
+      return rewriter.notifyMatchFailure(op, "multiplier is not 1");
+    Location loc = op.getLoc();
+    SmallVector<ReassociationIndices> filterMap = {{0}, {1}, {2, 3}};
+    SmallVector<ReassociationIndices> outputMap = {{0}, {1}, {2}, {3, 4}};
+    Value filter = tensor::CollapseShapeOp::create(
+        rewriter, loc, op.getInputs()[1], filterMap);
+    Value init = tensor::CollapseShapeOp::create(rewriter, loc,
+                                                 op.getOutputs()[0], outputMap);
+    auto conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
+        rewriter, loc, init.getType(), ValueRange{op.getInputs()[0], filter},
+        ValueRange{init}, op.getStrides(), op.getDilations());
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, initType, conv->getResult(0), outputMap);
+    return success();
+  }
+};
+
 struct StrataChooseLoweringPass final
     : strata::impl::StrataChooseLoweringBase<StrataChooseLoweringPass> {
   using Base::Base;
@@ -240,6 +272,11 @@ struct StrataChooseLoweringPass final
                        << unit.registers;
       return signalPassFailure();
     }
+    // Forms with a vectorizable equivalent are rewritten into it first.
+    RewritePatternSet patterns(&getContext());
+    patterns.add<DepthwiseWithoutMultiplier>(&getContext());
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
     StringRef name = StrataDialect::getLoweringAttrName();
     func.walk([&](linalg::LinalgOp op) {
       if (op->hasAttr(name) || !isPlannable(op))

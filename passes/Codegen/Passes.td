@@ -15,7 +15,10 @@ def StrataChooseLowering : Pass<"strata-choose-lowering", "func::FuncOp"> {
     (`#strata.lowering`) for the host's vector unit, or for `vector-bits`
     and `registers` when given. A plan already present (for example one a
     user edited and fed back) is kept. `strata-tile-kernels` honours the
-    plans.
+    plans. A depthwise convolution with channel multiplier 1
+    (`depthwise_conv_2d_nhwc_hwcm`, as TOSA lowers it) is first rewritten
+    as `depthwise_conv_2d_nhwc_hwc`, which has a vectorizable 1-D form;
+    other multipliers stay scalar.
 
     The register tile keeps the accumulator in at most three quarters of
     the vector registers, is a multiple of the vector width along the

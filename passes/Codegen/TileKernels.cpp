@@ -152,8 +152,7 @@ tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
   // (fill, bias broadcast) of each: their tiles are disjoint, so nothing is
   // computed twice. Other producers (a filter's transpose, a residual) are
   // computed whole before the loops; a tile of them would be recomputed
-  // by every tile that reads it. A fused op needed elsewhere as well
-  // yields its tiles.
+  // by every tile that reads it.
   Operation *rootOp = root;
   llvm::SmallPtrSet<Operation *, 8> chain;
   for (Operation *op = rootOp; op;) {
@@ -176,12 +175,10 @@ tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         if (!chain.contains(producer.getOwner()))
           return std::nullopt;
-        scf::SCFTileAndFuseOptions::ControlFnResult result;
-        for (Operation *user : producer.getUsers())
-          if (!chain.contains(user) &&
-              !isa<tensor::ExtractSliceOp, tensor::DimOp>(user))
-            result.yieldProducerReplacement = true;
-        return result;
+        // A fused op that is also read elsewhere keeps its untiled
+        // original for those readers (yielding its tiles instead would
+        // carry a second tile buffer through every loop).
+        return scf::SCFTileAndFuseOptions::ControlFnResult();
       });
   rewriter.setInsertionPoint(root);
   FailureOr<scf::SCFTileAndFuseResult> result =
@@ -462,6 +459,12 @@ struct StrataTileKernelsPass final
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     patterns.add<StaticInitFromCast>(&getContext());
+    for (Dialect *dialect : getContext().getLoadedDialects())
+      if (llvm::is_contained({StringRef("tensor"), StringRef("linalg"),
+                              StringRef("scf"), StringRef("affine"),
+                              StringRef("arith")},
+                             dialect->getNamespace()))
+        dialect->getCanonicalizationPatterns(patterns);
     for (RegisteredOperationName name :
          getContext().getRegisteredOperations())
       if (llvm::is_contained({StringRef("tensor"), StringRef("linalg"),
@@ -480,6 +483,8 @@ struct StrataTileKernelsPass final
       linalg::populateDecomposeConvolutionPatterns(patterns);
       (void)applyPatternsGreedily(func, std::move(patterns));
     }
+    // The decomposition casts the input window to a dynamic type; fold it.
+    (void)simplify(func);
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics())

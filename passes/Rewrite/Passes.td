@@ -1,0 +1,47 @@
+//===- Passes.td - Graph rewrites --------------------------*- tablegen -*-===//
+
+#ifndef STRATA_PASSES_REWRITE_PASSES_TD
+#define STRATA_PASSES_REWRITE_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def StrataSinkTransposes : Pass<"strata-sink-transposes", "func::FuncOp"> {
+  let summary = "Move layout transposes below elementwise ops so that "
+                "inverse pairs cancel";
+  let description = [{
+    The ONNX importer computes convolutions in NHWC and everything else in
+    NCHW, so every convolution sits between two `tosa.transpose`s; with a
+    batch normalization or a residual add in between, upstream's
+    `tosa-reduce-transposes` leaves both in place and each costs a pass
+    over the activation. This pass moves a transpose below a TOSA
+    elementwise op (`tosa.add`, `tosa.mul`, `tosa.clamp`, ...) when every
+    other operand of that op is either a transpose by the same permutation
+    or a constant (which is permuted at compile time), below a
+    `tosa.slice` (start and size permuted) and below a `tosa.concat` of
+    transposes by one permutation (axis permuted); each moved transpose
+    must have no other user. The transposes then meet their inverses
+    and cancel (`canonicalize`). Values are unchanged bit for bit: the ops
+    compute the same elements in another order.
+
+    Before:
+    ```mlir
+    %t = tosa.transpose %conv {perms = array<i32: 0, 3, 1, 2>}
+        : (tensor<1x56x56x64xf32>) -> tensor<1x64x56x56xf32>
+    %s = tosa.mul %t, %scale, %shift : (tensor<1x64x56x56xf32>,
+        tensor<1x64x1x1xf32>, tensor<1xi8>) -> tensor<1x64x56x56xf32>
+    %u = tosa.transpose %s {perms = array<i32: 0, 2, 3, 1>}
+        : (tensor<1x64x56x56xf32>) -> tensor<1x56x56x64xf32>
+    ```
+    After (`%scale` now `tensor<1x1x1x64xf32>`):
+    ```mlir
+    %s = tosa.mul %conv, %scale2, %shift : (tensor<1x56x56x64xf32>,
+        tensor<1x1x1x64xf32>, tensor<1xi8>) -> tensor<1x56x56x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numSunk", "sunk", "Number of transposes moved below an op">
+  ];
+}
+
+#endif // STRATA_PASSES_REWRITE_PASSES_TD

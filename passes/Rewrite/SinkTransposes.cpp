@@ -1,0 +1,250 @@
+//===- SinkTransposes.cpp - Move transposes below elementwise ops ---------===//
+//
+// Implements `strata-sink-transposes` and populateSinkTransposePatterns.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Rewrite/Passes.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#define DEBUG_TYPE "strata-sink-transposes"
+
+namespace mlir::strata {
+#define GEN_PASS_DEF_STRATASINKTRANSPOSES
+#include "passes/Rewrite/Passes.h.inc"
+} // namespace mlir::strata
+
+using namespace mlir;
+using namespace mlir::strata;
+
+/// Constants larger than this are not permuted element by element (one
+/// whose data order the permutation keeps is always accepted).
+static constexpr int64_t kMaxPermutedElements = 1 << 16;
+
+/// `value` transposed by `perms` (result dim i is input dim perms[i]), as a
+/// constant of type `type`; failure if that would mean copying a large
+/// constant.
+static FailureOr<DenseElementsAttr> permute(DenseElementsAttr value,
+                                            ArrayRef<int32_t> perms,
+                                            RankedTensorType type) {
+  if (value.isSplat())
+    return DenseElementsAttr::get(type, value.getSplatValue<Attribute>());
+  ArrayRef<int64_t> shape = value.getType().getShape();
+  // The data order is unchanged when the non-unit dimensions keep their
+  // relative order.
+  int64_t last = -1;
+  bool ordered = true;
+  for (int32_t dim : perms)
+    if (shape[dim] != 1) {
+      ordered &= dim > last;
+      last = dim;
+    }
+  if (ordered)
+    return value.reshape(type);
+  int64_t count = value.getNumElements();
+  if (count > kMaxPermutedElements)
+    return failure();
+  SmallVector<Attribute> source(value.getValues<Attribute>());
+  SmallVector<Attribute> result(count);
+  int64_t rank = shape.size();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  ArrayRef<int64_t> newShape = type.getShape();
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t flat = 0; flat < count; ++flat) {
+    int64_t offset = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      offset += index[i] * strides[perms[i]];
+    result[flat] = source[offset];
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      if (++index[i] < newShape[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return DenseElementsAttr::get(type, result);
+}
+
+namespace {
+/// op(transpose(x, P), c) -> transpose(op(x, transpose(c, P^-1)), P).
+struct SinkTransposeThroughElementwise final : RewritePattern {
+  SinkTransposeThroughElementwise(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    // tosa.mul is elementwise too but not marked so (its shift operand).
+    if (!(op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
+          isa<tosa::MulOp>(op)) ||
+        op->getNumResults() != 1)
+      return failure();
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType || resultType.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "not a ranked tensor of rank 2+");
+    int64_t rank = resultType.getRank();
+
+    // The permutation: the first transposed operand's.
+    ArrayRef<int32_t> perms;
+    for (Value operand : op->getOperands())
+      if (auto transpose = operand.getDefiningOp<tosa::TransposeOp>()) {
+        perms = transpose.getPerms();
+        break;
+      }
+    if (perms.empty())
+      return rewriter.notifyMatchFailure(op, "no transposed operand");
+    SmallVector<int32_t> inverse(rank);
+    for (auto [i, p] : llvm::enumerate(perms))
+      inverse[p] = i;
+    auto permuteShape = [&](ArrayRef<int64_t> shape) {
+      SmallVector<int64_t> result;
+      for (int32_t p : inverse)
+        result.push_back(shape[p]);
+      return result;
+    };
+
+    SmallVector<Value> operands;
+    SmallVector<std::pair<unsigned, DenseElementsAttr>> constants;
+    for (auto [index, operand] : llvm::enumerate(op->getOperands())) {
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (!type || type.getRank() != rank) {
+        operands.push_back(operand); // tosa.mul's shift.
+        continue;
+      }
+      if (auto transpose = operand.getDefiningOp<tosa::TransposeOp>()) {
+        if (transpose.getPerms() != perms || !operand.hasOneUse())
+          return rewriter.notifyMatchFailure(
+              op, "a transposed operand with another permutation or user");
+        operands.push_back(transpose.getInput1());
+        continue;
+      }
+      DenseElementsAttr value;
+      if (!matchPattern(operand, m_Constant(&value)))
+        return rewriter.notifyMatchFailure(op, "an operand neither "
+                                               "transposed nor constant");
+      auto permutedType = RankedTensorType::get(permuteShape(type.getShape()),
+                                                type.getElementType());
+      FailureOr<DenseElementsAttr> permuted =
+          permute(value, inverse, permutedType);
+      if (failed(permuted))
+        return rewriter.notifyMatchFailure(op, "constant too large to permute");
+      constants.push_back({unsigned(index), *permuted});
+      operands.push_back(Value());
+    }
+    for (auto [index, value] : constants)
+      operands[index] = tosa::ConstOp::create(
+          rewriter, op->getOperand(index).getLoc(), value.getType(), value);
+
+    auto newType = RankedTensorType::get(permuteShape(resultType.getShape()),
+                                         resultType.getElementType());
+    OperationState state(op->getLoc(), op->getName(), operands, {newType},
+                         op->getAttrs());
+    Operation *moved = rewriter.create(state);
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(
+        op, resultType, moved->getResult(0),
+        rewriter.getDenseI32ArrayAttr(perms));
+    return success();
+  }
+};
+/// slice(transpose(x, P)) -> transpose(slice(x), P), the slice's start
+/// and size permuted.
+struct SinkTransposeThroughSlice final : OpRewritePattern<tosa::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::SliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = slice.getInput1().getDefiningOp<tosa::TransposeOp>();
+    if (!transpose || !transpose->hasOneUse())
+      return rewriter.notifyMatchFailure(slice, "input is not a transpose "
+                                                "used only here");
+    SmallVector<int64_t> start, size;
+    if (!tosa::getConstShapeValues(slice.getStart().getDefiningOp(), start) ||
+        !tosa::getConstShapeValues(slice.getSize().getDefiningOp(), size))
+      return rewriter.notifyMatchFailure(slice, "start or size not constant");
+    auto resultType = dyn_cast<RankedTensorType>(slice.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(slice, "unranked result");
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    SmallVector<int64_t> newStart(perms.size()), newSize(perms.size()),
+        newShape(perms.size());
+    for (auto [i, p] : llvm::enumerate(perms)) {
+      newStart[p] = start[i];
+      newSize[p] = size[i];
+      newShape[p] = resultType.getDimSize(i);
+    }
+    Location loc = slice.getLoc();
+    auto moved = tosa::SliceOp::create(
+        rewriter, loc,
+        RankedTensorType::get(newShape, resultType.getElementType()),
+        transpose.getInput1(), tosa::getTosaConstShape(rewriter, loc, newStart),
+        tosa::getTosaConstShape(rewriter, loc, newSize));
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(
+        slice, resultType, moved, rewriter.getDenseI32ArrayAttr(perms));
+    return success();
+  }
+};
+
+/// concat(transpose(a, P), transpose(b, P), axis) ->
+/// transpose(concat(a, b, P[axis]), P).
+struct SinkTransposeThroughConcat final : OpRewritePattern<tosa::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ConcatOp concat,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<RankedTensorType>(concat.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(concat, "unranked result");
+    ArrayRef<int32_t> perms;
+    SmallVector<Value> inputs;
+    for (Value input : concat.getInput1()) {
+      auto transpose = input.getDefiningOp<tosa::TransposeOp>();
+      if (!transpose || !input.hasOneUse() ||
+          (!perms.empty() && transpose.getPerms() != perms))
+        return rewriter.notifyMatchFailure(
+            concat, "an input is not a transpose by the same permutation "
+                    "used only here");
+      perms = transpose.getPerms();
+      inputs.push_back(transpose.getInput1());
+    }
+    if (perms.empty())
+      return failure();
+    SmallVector<int64_t> newShape(perms.size());
+    for (auto [i, p] : llvm::enumerate(perms))
+      newShape[p] = resultType.getDimSize(i);
+    int32_t axis = perms[concat.getAxis()];
+    auto moved = tosa::ConcatOp::create(
+        rewriter, concat.getLoc(),
+        RankedTensorType::get(newShape, resultType.getElementType()), inputs,
+        rewriter.getI32IntegerAttr(axis));
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(
+        concat, resultType, moved, rewriter.getDenseI32ArrayAttr(perms));
+    return success();
+  }
+};
+} // namespace
+
+void mlir::strata::populateSinkTransposePatterns(RewritePatternSet &patterns) {
+  patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughSlice,
+               SinkTransposeThroughConcat>(patterns.getContext());
+}
+
+namespace {
+struct StrataSinkTransposesPass final
+    : strata::impl::StrataSinkTransposesBase<StrataSinkTransposesPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateSinkTransposePatterns(patterns);
+    // Inverse transposes meet and cancel; constants fold.
+    tosa::TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
+    GreedyRewriteConfig config;
+    config.setUseTopDownTraversal(true);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
+      return signalPassFailure();
+  }
+};
+} // namespace
