@@ -264,8 +264,11 @@ struct StrataChooseLoweringPass final
     }
     VectorUnit unit;
     unit.lanes = bits / 32;
-    unit.registers = registers ? int64_t(registers)
-                               : int64_t(getHostVectorRegisters());
+    // Registers follow the vector width asked for (AVX-512 has 32, AVX2
+    // 16), else the host's.
+    unit.registers = registers    ? int64_t(registers)
+                     : vectorBits ? (bits >= 512 ? 32 : 16)
+                                  : int64_t(getHostVectorRegisters());
     if (unit.registers < 4) {
       func.emitError() << "strata-choose-lowering: registers must be at "
                           "least 4, got "

@@ -44,8 +44,8 @@ def StrataChooseLowering : Pass<"strata-choose-lowering", "func::FuncOp"> {
            "Vector register width in bits (0: the host's: 512 with AVX-512, "
            "256 with AVX2, else 128)">,
     Option<"registers", "registers", "unsigned", /*default=*/"0",
-           "Number of vector registers (0: the host's: 32 with AVX-512, "
-           "else 16)">
+           "Number of vector registers (0: 32 for 512-bit vectors, else "
+           "16; the host's when vector-bits is 0 too)">
   ];
   let statistics = [
     Statistic<"numPlans", "plans", "Number of lowering plans chosen">
