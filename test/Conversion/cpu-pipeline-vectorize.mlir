@@ -1,6 +1,6 @@
 // The CPU pipeline tiles and vectorizes contractions: the matmul's inner
 // loop is register-blocked FMAs on the plan's vectors (AVX-512 here: a 6x64
-// register tile, four 16-lane vectors per row; AVX2: 3x32, four 8-lane
+// register tile, four 16-lane vectors per row; with AVX2 3x32, four 8-lane
 // vectors per row, 12 of 16 registers); with vectorize=false every
 // op is a scalar loop nest. Both compute the same numbers
 // (test/E2E/contractions.test).
