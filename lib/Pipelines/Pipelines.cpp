@@ -109,6 +109,10 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
                               /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  // Filters the vectorized convolutions read as HWCF are rearranged once,
+  // here, instead of on every call.
+  if (cpu && cpu->vectorize)
+    pm.addNestedPass<func::FuncOp>(createStrataPackConstants());
   // Index checks (Gather's indices) become elementwise linalg; on the CPU
   // each invalid index is reported to the runtime.
   StrataLowerIndexChecksOptions checks;

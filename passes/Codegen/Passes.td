@@ -52,6 +52,44 @@ def StrataChooseLowering : Pass<"strata-choose-lowering", "func::FuncOp"> {
   ];
 }
 
+def StrataPackConstants : Pass<"strata-pack-constants", "func::FuncOp"> {
+  let summary = "Rearrange constant operands of kernels at compile time";
+  let description = [{
+    A kernel (`strata.group`) that transposes one of its inputs
+    (`linalg.transpose`, e.g. a convolution's filter to the HWCF layout the
+    vectorized convolution reads) while the caller passes a constant for
+    that input now receives the transposed constant instead: the transpose
+    happens once, at compile time, not on every call. Constants defined
+    inside the group are folded the same way. Runs on linalg inside groups,
+    before they are outlined.
+
+    Before:
+    ```mlir
+    %w = arith.constant dense<...> : tensor<8x3x3x4xf32>
+    %r = strata.group(%x = %in, %f = %w) ... {
+      %t = linalg.transpose ins(%f : tensor<8x3x3x4xf32>)
+               outs(%e : tensor<3x3x4x8xf32>) permutation = [1, 2, 3, 0]
+      %c = linalg.conv_2d_nhwc_hwcf ins(%x, %t : ...) ...
+    }
+    ```
+    After:
+    ```mlir
+    %w2 = arith.constant dense<...> : tensor<3x3x4x8xf32>
+    %r = strata.group(%x = %in, %f = %w2) ... {
+      %c = linalg.conv_2d_nhwc_hwcf ins(%x, %f : ...) ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"67108864",
+           "Largest constant (in elements) rearranged at compile time">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numPacked", "packed", "Number of constants rearranged">
+  ];
+}
+
 def StrataTileKernels : Pass<"strata-tile-kernels", "func::FuncOp"> {
   let summary = "Tile, fuse and vectorize kernels as their lowering plans say";
   let description = [{

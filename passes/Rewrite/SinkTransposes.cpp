@@ -6,6 +6,8 @@
 
 #include "passes/Rewrite/Passes.h"
 
+#include "strata/Support/Constants.h"
+
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -24,52 +26,7 @@ using namespace mlir::strata;
 
 /// Constants larger than this are not permuted element by element (one
 /// whose data order the permutation keeps is always accepted).
-static constexpr int64_t kMaxPermutedElements = 1 << 16;
-
-/// `value` transposed by `perms` (result dim i is input dim perms[i]), as a
-/// constant of type `type`; failure if that would mean copying a large
-/// constant.
-static FailureOr<DenseElementsAttr> permute(DenseElementsAttr value,
-                                            ArrayRef<int32_t> perms,
-                                            RankedTensorType type) {
-  if (value.isSplat())
-    return DenseElementsAttr::get(type, value.getSplatValue<Attribute>());
-  ArrayRef<int64_t> shape = value.getType().getShape();
-  // The data order is unchanged when the non-unit dimensions keep their
-  // relative order.
-  int64_t last = -1;
-  bool ordered = true;
-  for (int32_t dim : perms)
-    if (shape[dim] != 1) {
-      ordered &= dim > last;
-      last = dim;
-    }
-  if (ordered)
-    return value.reshape(type);
-  int64_t count = value.getNumElements();
-  if (count > kMaxPermutedElements)
-    return failure();
-  SmallVector<Attribute> source(value.getValues<Attribute>());
-  SmallVector<Attribute> result(count);
-  int64_t rank = shape.size();
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t i = rank - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
-  ArrayRef<int64_t> newShape = type.getShape();
-  SmallVector<int64_t> index(rank, 0);
-  for (int64_t flat = 0; flat < count; ++flat) {
-    int64_t offset = 0;
-    for (int64_t i = 0; i < rank; ++i)
-      offset += index[i] * strides[perms[i]];
-    result[flat] = source[offset];
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      if (++index[i] < newShape[i])
-        break;
-      index[i] = 0;
-    }
-  }
-  return DenseElementsAttr::get(type, result);
-}
+static constexpr int64_t kMaxPermutedElements = 1 << 20;
 
 namespace {
 /// op(transpose(x, P), c) -> transpose(op(x, transpose(c, P^-1)), P).
@@ -127,10 +84,9 @@ struct SinkTransposeThroughElementwise final : RewritePattern {
       if (!matchPattern(operand, m_Constant(&value)))
         return rewriter.notifyMatchFailure(op, "an operand neither "
                                                "transposed nor constant");
-      auto permutedType = RankedTensorType::get(permuteShape(type.getShape()),
-                                                type.getElementType());
-      FailureOr<DenseElementsAttr> permuted =
-          permute(value, inverse, permutedType);
+      FailureOr<DenseElementsAttr> permuted = transposeConstant(
+          value, SmallVector<int64_t>(inverse.begin(), inverse.end()),
+          kMaxPermutedElements);
       if (failed(permuted))
         return rewriter.notifyMatchFailure(op, "constant too large to permute");
       constants.push_back({unsigned(index), *permuted});

@@ -1,0 +1,28 @@
+//===- Constants.h - Compile-time layout changes of constants ---*- C++ -*-===//
+//
+// Folding a layout change (a transpose) of a constant at compile time, so
+// that weights are stored the way kernels read them rather than rearranged
+// on every call. Shared by the graph rewrites and the code generator.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_SUPPORT_CONSTANTS_H
+#define STRATA_SUPPORT_CONSTANTS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::strata {
+
+/// `value` transposed: dimension i of the result is dimension `perms[i]` of
+/// `value`. Splats stay splats; a permutation that keeps the data order (it
+/// only moves unit dimensions) is a reshape; otherwise the elements are
+/// copied, byte-wise for elements of whole bytes. Fails for packed i1 data
+/// or when `maxElements` (if positive) is exceeded by a copy.
+FailureOr<DenseElementsAttr> transposeConstant(DenseElementsAttr value,
+                                               ArrayRef<int64_t> perms,
+                                               int64_t maxElements = 0);
+
+} // namespace mlir::strata
+
+#endif // STRATA_SUPPORT_CONSTANTS_H

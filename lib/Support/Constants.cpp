@@ -1,0 +1,63 @@
+//===- Constants.cpp - Compile-time layout changes of constants -----------===//
+
+#include "strata/Support/Constants.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+FailureOr<DenseElementsAttr>
+mlir::strata::transposeConstant(DenseElementsAttr value,
+                                ArrayRef<int64_t> perms, int64_t maxElements) {
+  auto type = cast<ShapedType>(value.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = shape.size();
+  if (static_cast<int64_t>(perms.size()) != rank)
+    return failure();
+  SmallVector<int64_t> newShape;
+  for (int64_t p : perms)
+    newShape.push_back(shape[p]);
+  auto newType = RankedTensorType::get(newShape, type.getElementType());
+  if (value.isSplat())
+    return DenseElementsAttr::get(newType, value.getSplatValue<Attribute>());
+  // The data order is unchanged when the non-unit dimensions keep their
+  // relative order.
+  int64_t last = -1;
+  bool ordered = true;
+  for (int64_t p : perms)
+    if (shape[p] != 1) {
+      ordered &= p > last;
+      last = p;
+    }
+  if (ordered)
+    return value.reshape(newType);
+  int64_t count = value.getNumElements();
+  unsigned bits = type.getElementTypeBitWidth();
+  if ((maxElements > 0 && count > maxElements) || bits % 8 != 0 ||
+      type.getElementType().isInteger(1))
+    return failure();
+  size_t bytes = bits / 8;
+  ArrayRef<char> source = value.getRawData();
+  if (source.size() != count * bytes)
+    return failure();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  std::vector<char> result(source.size());
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t flat = 0; flat < count; ++flat) {
+    int64_t offset = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      offset += index[i] * strides[perms[i]];
+    std::memcpy(result.data() + flat * bytes, source.data() + offset * bytes,
+                bytes);
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      if (++index[i] < newShape[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(newType, result);
+}
