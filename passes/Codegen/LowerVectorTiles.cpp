@@ -25,6 +25,48 @@ namespace mlir::strata {
 using namespace mlir;
 using namespace mlir::strata;
 
+/// Collects the ops that use `buffer` (through views); false if one of
+/// them may read it.
+static bool collectWriteOnlyUsers(Value buffer,
+                                  SmallVectorImpl<Operation *> &users) {
+  for (OpOperand &use : buffer.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto view = dyn_cast<memref::SubViewOp>(user)) {
+      if (!collectWriteOnlyUsers(view.getResult(), users))
+        return false;
+    } else if (auto write = dyn_cast<vector::TransferWriteOp>(user)) {
+      if (write.getBase() != buffer)
+        return false;
+    } else if (!isa<memref::DeallocOp>(user)) {
+      return false;
+    }
+    users.push_back(user);
+  }
+  return true;
+}
+
+/// Erases buffers nothing reads any more (their reads were forwarded from
+/// the writes), with their views and writes.
+static void eraseWriteOnlyAllocs(func::FuncOp func) {
+  SmallVector<memref::AllocOp> allocs;
+  func.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
+  for (memref::AllocOp alloc : allocs) {
+    SmallVector<Operation *> users;
+    if (!collectWriteOnlyUsers(alloc.getResult(), users))
+      continue;
+    // A view is collected after its own users (a view of it included), so
+    // erasing writes first and then views in collection order leaves no
+    // erased op with uses.
+    for (Operation *user : users)
+      if (!isa<memref::SubViewOp>(user))
+        user->erase();
+    for (Operation *user : users)
+      if (isa<memref::SubViewOp>(user))
+        user->erase();
+    alloc->erase();
+  }
+}
+
 namespace {
 struct StrataLowerVectorTilesPass final
     : strata::impl::StrataLowerVectorTilesBase<StrataLowerVectorTilesPass> {
@@ -37,6 +79,13 @@ struct StrataLowerVectorTilesPass final
     // reduction loop becomes a loop-carried vector (needs the subviews
     // folded into the transfers, which the pipeline does before).
     linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
+    // The tile buffer between a tile's initial value, its reduction loop and
+    // its epilogue: each read of what was just written takes the written
+    // vector, and writes nobody reads go, so the accumulator never leaves
+    // the registers (and parallel tiles share no scratch memory).
+    IRRewriter rewriter(context);
+    vector::transferOpflowOpt(rewriter, func);
+    eraseWriteOnlyAllocs(func);
 
     // Unit dimensions (the batch and height of a convolution tile) go, so
     // contractions are plain matmuls of 2-D vectors.
