@@ -157,9 +157,8 @@ static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
       reg[loops.m] = bestM;
   }
 
-  // Outer tile: parallel loops other than m and n one at a time; m and n
-  // sized so that the reduction operand's slice (reduction extent x n tile)
-  // stays within half of a 1 MiB L2 and the output tile within 64 KiB.
+  // Outer tile. The weights a tile reads (reduction extent x its columns)
+  // should stay in the 1 MiB L2 while the tile's rows reuse them.
   int64_t reduction = 1;
   for (auto [extent, iterator] : llvm::zip_equal(ranges, iterators))
     if (iterator == utils::IteratorType::reduction)
@@ -168,23 +167,57 @@ static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
   for (int64_t i = 0; i < numLoops; ++i)
     if (iterators[i] == utils::IteratorType::parallel)
       tile[i] = 1;
-  // The largest multiple of the register tile at most `value` that divides
-  // the loop (outer tiles are all full, so every tile has static shapes and
-  // only register tiles have remainders); else the whole loop.
+  // The largest multiple of the register tile at most `value` (and at
+  // least one register tile) that divides the loop: outer tiles are all
+  // full, so every tile has static shapes and only register tiles have
+  // remainders. The whole loop if no multiple divides it.
   auto roundTo = [](int64_t value, int64_t multiple, int64_t extent) {
-    for (int64_t size = std::min(value, extent) / multiple * multiple;
+    for (int64_t size = std::max(std::min(value, extent), multiple) /
+                        multiple * multiple;
          size >= multiple; size -= multiple)
-      if (extent % size == 0)
+      if (size <= extent && extent % size == 0)
         return size;
     return extent;
   };
+  constexpr int64_t kL2Budget = 512 * 1024;     // weights of a tile
+  constexpr int64_t kBlockBudget = 64 * 1024;   // a block of them
+  constexpr int64_t kOutputBudget = 256 * 1024; // partial sums of a tile
   if (loops.n >= 0) {
     int64_t extentN = ranges[loops.n];
-    int64_t nTile = (512 * 1024 / 4) / std::max<int64_t>(reduction, 1);
-    tile[loops.n] = roundTo(nTile, bestN, extentN);
-    if (loops.m >= 0) {
-      int64_t mTile = (64 * 1024 / 4) / tile[loops.n];
-      tile[loops.m] = roundTo(mTile, bestM, ranges[loops.m]);
+    if (reduction * bestN * 4 <= kL2Budget) {
+      // All of the reduction fits: rows of the tile reuse whole columns.
+      tile[loops.n] = roundTo(kL2Budget / 4 / reduction, bestN, extentN);
+      if (loops.m >= 0) {
+        int64_t mTile = (64 * 1024 / 4) / tile[loops.n];
+        tile[loops.m] = roundTo(mTile, bestM, ranges[loops.m]);
+      }
+    } else {
+      // Block the reduction: the innermost reduction loop by a block whose
+      // weights for one register column stay in L1/L2, the others by 1;
+      // the tile spans every row (and as many outer rows as the partial
+      // sums allow), so that each block is read once per tile.
+      tile[loops.n] = roundTo(bestN, bestN, extentN);
+      int64_t innermost = -1;
+      for (int64_t i = 0; i < numLoops; ++i)
+        if (iterators[i] == utils::IteratorType::reduction) {
+          tile[i] = 1;
+          innermost = i;
+        }
+      int64_t block = std::max<int64_t>(kBlockBudget / 4 / tile[loops.n], 1);
+      tile[innermost] = roundTo(block, 1, ranges[innermost]);
+      int64_t rows = 1;
+      if (loops.m >= 0) {
+        tile[loops.m] = ranges[loops.m];
+        rows = ranges[loops.m];
+      }
+      // The outer row loop (a convolution's output height).
+      int64_t rank = op.getRank(op.getDpsInitOperand(0));
+      int64_t outerRow = outputLoop(op, rank - 3);
+      if (outerRow >= 0 && outerRow != loops.m && outerRow != loops.n) {
+        int64_t fit = std::max<int64_t>(
+            kOutputBudget / 4 / (rows * tile[loops.n]), 1);
+        tile[outerRow] = roundTo(fit, 1, ranges[outerRow]);
+      }
     }
   }
 

@@ -373,9 +373,15 @@ struct StrataTileKernelsPass final
     // Outer tiles: independent, the whole chain in each.
     SmallVector<int64_t> outer = rootSizes(op, anchor, plan.getTile());
     SmallVector<int64_t> shape = op.getStaticLoopRanges();
-    bool tiles = llvm::any_of(llvm::enumerate(plan.getTile()), [&](auto it) {
-      return it.value() != 0 && it.value() < shape[it.index()];
-    });
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    bool tiles = false, blocked = false;
+    for (auto [i, size] : llvm::enumerate(plan.getTile())) {
+      bool partial = size != 0 && size < shape[i];
+      if (iterators[i] == utils::IteratorType::parallel)
+        tiles |= partial;
+      else
+        blocked |= partial;
+    }
     if (tiles) {
       auto tiled = tileAndFuse(rewriter, anchor, op, outer, {},
                                /*forall=*/true);
@@ -384,6 +390,10 @@ struct StrataTileKernelsPass final
       currentAnchor = cast<linalg::LinalgOp>(tiled->first);
       current = tiled->second;
     }
+
+    if (blocked)
+      return tileBlocked(rewriter, cast<linalg::LinalgOp>(current),
+                         currentAnchor, plan);
 
     // Register tiles of the parallel loops, in the plan's order.
     auto currentOp = cast<linalg::LinalgOp>(current);
@@ -398,6 +408,89 @@ struct StrataTileKernelsPass final
     // Then the reductions, innermost.
     return tileReductions(rewriter, cast<linalg::LinalgOp>(tiled->second),
                           plan.getRegisterTile(), plan.getOrder());
+  }
+
+  /// The reduction is blocked (the plan tiles reduction loops at the outer
+  /// level): inside the outer tile, the blocks of the reduction run one
+  /// after another (scf.for, outermost), each over every register tile, so
+  /// that a block of the weights stays in cache while the whole outer tile
+  /// reads it; the partial sums stay in the output tile. The initial value
+  /// and the epilogue are tiled by the register tile on their own, before
+  /// and after the blocks.
+  LogicalResult tileBlocked(RewriterBase &rewriter, linalg::LinalgOp op,
+                            linalg::LinalgOp anchor, LoweringAttr plan) {
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    SmallVector<int64_t> byDim = sizesByOutputDim(op, plan.getRegisterTile());
+    bool anchorIsOp = anchor.getOperation() == op.getOperation();
+    Operation *init = nullptr;
+    if (Value value = op.getDpsInitOperand(0)->get())
+      init = value.getDefiningOp<linalg::LinalgOp>();
+
+    // The reduction blocks, in the plan's order.
+    SmallVector<int64_t> blockSizes(op.getNumLoops(), 0);
+    SmallVector<int64_t> interchange;
+    for (auto [i, iterator] : llvm::enumerate(iterators))
+      if (iterator == utils::IteratorType::parallel)
+        interchange.push_back(i);
+    for (int64_t loop : plan.getOrder())
+      if (iterators[loop] == utils::IteratorType::reduction) {
+        blockSizes[loop] = plan.getTile()[loop];
+        interchange.push_back(loop);
+      }
+    scf::SCFTilingOptions blocks;
+    blocks.setTileSizes(
+        getAsIndexOpFoldResult(rewriter.getContext(), blockSizes));
+    blocks.setInterchange(interchange);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> blockedOp = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), blocks);
+    if (failed(blockedOp))
+      return failure();
+    rewriter.replaceOp(op, blockedOp->replacements);
+    for (LoopLikeOpInterface loop : blockedOp->loops)
+      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+
+    // Register tiles inside each block: parallel loops in the plan's order,
+    // then the reductions.
+    auto inner = cast<linalg::LinalgOp>(blockedOp->tiledOps.front());
+    scf::SCFTilingOptions registers;
+    registers.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(),
+                                                  plan.getRegisterTile()));
+    registers.setInterchange(plan.getOrder());
+    rewriter.setInsertionPoint(inner);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(inner.getOperation()), registers);
+    if (failed(tiled))
+      return failure();
+    rewriter.replaceOp(inner, tiled->replacements);
+    for (LoopLikeOpInterface loop : tiled->loops)
+      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+
+    // The initial value and the epilogue, by register tiles.
+    if (init && failed(tileBy(rewriter, cast<linalg::LinalgOp>(init), byDim)))
+      return failure();
+    if (!anchorIsOp && failed(tileBy(rewriter, anchor, byDim)))
+      return failure();
+    return success();
+  }
+
+  /// Tiles all-parallel `op` (its loops are the output's dimensions) by
+  /// `sizes`.
+  LogicalResult tileBy(RewriterBase &rewriter, linalg::LinalgOp op,
+                       ArrayRef<int64_t> sizes) {
+    if (!isAllParallel(op) || op.getNumLoops() != sizes.size())
+      return success();
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, result->replacements);
+    for (LoopLikeOpInterface loop : result->loops)
+      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+    return success();
   }
 
   /// Tiles an op without a plan so that each tile is at most a few vectors:

@@ -22,7 +22,8 @@ namespace mlir::strata {
 #include "passes/Rewrite/Passes.h.inc"
 
 /// Moves a `tosa.transpose` below a TOSA elementwise op whose other
-/// operands are transposes by the same permutation or constants.
+/// operands are transposes by the same permutation or constants, below
+/// slices and concats, and folds transposes of constants.
 void populateSinkTransposePatterns(RewritePatternSet &patterns);
 } // namespace mlir::strata
 

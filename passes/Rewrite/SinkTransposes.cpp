@@ -27,6 +27,9 @@ using namespace mlir::strata;
 /// Constants larger than this are not permuted element by element (one
 /// whose data order the permutation keeps is always accepted).
 static constexpr int64_t kMaxPermutedElements = 1 << 20;
+/// Transposes of constants larger than this stay run-time ops (256 MiB of
+/// f32; weights are far smaller).
+static constexpr int64_t kMaxFoldedElements = 1 << 26;
 
 namespace {
 /// op(transpose(x, P), c) -> transpose(op(x, transpose(c, P^-1)), P).
@@ -107,6 +110,28 @@ struct SinkTransposeThroughElementwise final : RewritePattern {
     return success();
   }
 };
+/// transpose(constant) -> constant, for the weights the importer rearranges
+/// (ONNX OIHW filters to TOSA's OHWI): done once here instead of on every
+/// call. Upstream's folder only folds splats and single-use constants.
+struct FoldConstantTranspose final : OpRewritePattern<tosa::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr value;
+    if (!matchPattern(transpose.getInput1(), m_Constant(&value)))
+      return rewriter.notifyMatchFailure(transpose, "input not constant");
+    SmallVector<int64_t> perms(transpose.getPerms().begin(),
+                               transpose.getPerms().end());
+    FailureOr<DenseElementsAttr> folded =
+        transposeConstant(value, perms, kMaxFoldedElements);
+    if (failed(folded))
+      return rewriter.notifyMatchFailure(transpose, "constant too large");
+    rewriter.replaceOpWithNewOp<tosa::ConstOp>(transpose, folded->getType(),
+                                               *folded);
+    return success();
+  }
+};
+
 /// slice(transpose(x, P)) -> transpose(slice(x), P), the slice's start
 /// and size permuted.
 struct SinkTransposeThroughSlice final : OpRewritePattern<tosa::SliceOp> {
@@ -184,7 +209,8 @@ struct SinkTransposeThroughConcat final : OpRewritePattern<tosa::ConcatOp> {
 
 void mlir::strata::populateSinkTransposePatterns(RewritePatternSet &patterns) {
   patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughSlice,
-               SinkTransposeThroughConcat>(patterns.getContext());
+               SinkTransposeThroughConcat, FoldConstantTranspose>(
+      patterns.getContext());
 }
 
 namespace {

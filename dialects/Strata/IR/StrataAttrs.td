@@ -145,10 +145,14 @@ def Strata_LoweringAttr : Strata_Attr<"Lowering", "lowering"> {
     ow, f, kh, kw, c). `strata-choose-lowering` attaches it as
     `strata.lowering`; `strata-tile-kernels` honours it exactly:
 
-    - `tile`: the outer (cache) tile of each parallel loop; the tiles are
-      independent (`scf.forall`) and the kernel's epilogue is computed in
-      the same tile. 0 leaves the loop whole. Reduction loops are not tiled
-      at this level (their entry must be 0).
+    - `tile`: the outer (cache) tile of each loop; 0 leaves the loop
+      whole. The tiles of the parallel loops are independent
+      (`scf.forall`), and the kernel's initial value and epilogue are
+      computed in the same tile. A reduction entry blocks the reduction:
+      inside an outer tile the blocks run one after another, each over all
+      of the tile's register tiles (so a block of the weights stays in
+      cache while the whole tile reads it), the partial sums kept in the
+      output tile; the epilogue follows the last block.
     - `register_tile`: the tile computed in vector registers inside an
       outer tile: the parallel entries give the accumulator (kept in
       registers over the whole reduction), the reduction entries the step of

@@ -26,8 +26,8 @@ void StrataDialect::initialize() {
   registerAttributes();
 }
 
-/// A plan fits its op: one entry per loop, reduction loops not tiled at the
-/// outer level, parallel loops nested outside reduction loops.
+/// A plan fits its op: one entry per loop, parallel loops nested outside
+/// reduction loops.
 static LogicalResult verifyLoweringPlan(Operation *op, Attribute value) {
   StringRef name = StrataDialect::getLoweringAttrName();
   auto plan = dyn_cast<LoweringAttr>(value);
@@ -47,10 +47,6 @@ static LogicalResult verifyLoweringPlan(Operation *op, Attribute value) {
   bool inReductions = false;
   for (int64_t loop : plan.getOrder()) {
     bool reduction = iterators[loop] == utils::IteratorType::reduction;
-    if (reduction && plan.getTile()[loop] != 0)
-      return op->emitError()
-             << "'" << name << "' tiles reduction loop " << loop
-             << " at the outer level; only parallel loops are (use 0)";
     if (!reduction && inReductions)
       return op->emitError() << "'" << name << "' nests parallel loop "
                              << loop << " inside a reduction loop";

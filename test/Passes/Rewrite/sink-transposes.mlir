@@ -74,3 +74,15 @@ func.func @slice_concat(%x: tensor<1x4x4x8xf32>, %y: tensor<1x2x2x8xf32>) -> ten
   %c = tosa.concat %s, %u {axis = 1 : i32} : (tensor<1x8x2x2xf32>, tensor<1x8x2x2xf32>) -> tensor<1x16x2x2xf32>
   return %c : tensor<1x16x2x2xf32>
 }
+
+// -----
+
+// A transpose of a constant is folded (OIHW filters to OHWI).
+// CHECK-LABEL: func.func @constant
+// CHECK-NOT: tosa.transpose
+// CHECK: "tosa.const"() <{values = dense<{{\[\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]]> : tensor<1x3x2xf32>}>
+func.func @constant() -> tensor<1x3x2xf32> {
+  %c = "tosa.const"() {values = dense<[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]> : tensor<1x2x3xf32>} : () -> tensor<1x2x3xf32>
+  %t = tosa.transpose %c {perms = array<i32: 0, 2, 1>} : (tensor<1x2x3xf32>) -> tensor<1x3x2xf32>
+  return %t : tensor<1x3x2xf32>
+}
