@@ -10,7 +10,7 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libgmock-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
-  libgecode-dev coinor-libcbc-dev pkg-config libxgboost-dev
+  libgecode-dev coinor-libcbc-dev pkg-config libxgboost-dev libomp-22-dev
 )
 
 missing=()

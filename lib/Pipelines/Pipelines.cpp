@@ -179,9 +179,14 @@ void mlir::strata::buildCPUPipeline(OpPassManager &pm,
   buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
                               options.costModel, /*reportIndexErrors=*/true,
                               &options);
+  bool parallel = options.vectorize && options.parallel;
   if (options.vectorize) {
-    // One thread: outer tiles run in sequence.
-    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+    // Outer tiles are independent: OpenMP threads share them out, or they
+    // run in sequence.
+    if (parallel)
+      pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    else
+      pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
     // Transfers read the buffers subviews view, so the accumulator's
     // read/write pair is recognised across the reduction loops.
     pm.addNestedPass<func::FuncOp>(memref::createFoldMemRefAliasOpsPass());
@@ -194,6 +199,15 @@ void mlir::strata::buildCPUPipeline(OpPassManager &pm,
     VectorTransferToSCFOptions toSCF;
     toSCF.enableFullUnroll();
     pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(toSCF));
+  }
+  if (parallel) {
+    // scf.parallel -> omp.parallel + omp.wsloop. The memref.alloca_scope
+    // it puts around each iteration must be lowered (with the rest of
+    // memref) while the loop body is still structured.
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createLowerAffinePass());
+    pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -210,6 +224,8 @@ void mlir::strata::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  if (parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

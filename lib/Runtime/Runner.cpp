@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <mutex>
+#include <thread>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -133,6 +134,22 @@ static void strataIndexErrorHook(int64_t site, int64_t index, int64_t bound) {
     record.index = index;
     record.bound = bound;
   }
+}
+
+// LLVM's OpenMP runtime, linked into this library (see CMakeLists.txt).
+extern "C" {
+void omp_set_num_threads(int);
+int omp_get_max_threads(void);
+}
+
+void mlir::strata::setThreadCount(unsigned threads) {
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  omp_set_num_threads(static_cast<int>(threads));
+}
+
+unsigned mlir::strata::getThreadCount() {
+  return static_cast<unsigned>(omp_get_max_threads());
 }
 
 CompiledModule::CompiledModule(std::unique_ptr<ExecutionEngine> engine,

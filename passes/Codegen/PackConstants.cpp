@@ -84,7 +84,8 @@ struct StrataPackConstantsPass final
       ++numPacked;
     }
     // Inputs nothing reads any more.
-    for (int64_t i = body.getNumArguments() - 1; i >= 0; --i)
+    for (int64_t i = static_cast<int64_t>(body.getNumArguments()) - 1; i >= 0;
+         --i)
       if (body.getArgument(i).use_empty()) {
         body.eraseArgument(i);
         group.getInputsMutable().erase(i);

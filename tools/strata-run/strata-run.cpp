@@ -52,6 +52,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -364,6 +365,51 @@ static std::optional<TierArenaReport> getTierArenaReport(ModuleOp module,
   return report;
 }
 
+static constexpr const char *kThreadsHelp =
+    "Threads that run each kernel's outer tiles (0, the default: one per "
+    "hardware thread); results are identical for every count";
+
+/// Takes `--threads=N` (or `--threads N`, one dash too) out of argv. LLVM
+/// 22's shared library registers an undocumented `threads` option of its
+/// own, so strata-run cannot register one; it parses the flag itself and
+/// lends that option its description for --help.
+static FailureOr<unsigned> takeThreadsFlag(int &argc, char **argv) {
+  if (cl::Option *existing = cl::getRegisteredOptions().lookup("threads")) {
+    existing->setDescription(kThreadsHelp);
+    existing->addCategory(runCategory);
+    existing->setHiddenFlag(cl::NotHidden);
+  }
+  unsigned threads = 0;
+  std::vector<char *> kept = {argv[0]};
+  bool literal = false;
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    literal |= arg == "--";
+    StringRef name = arg.starts_with("--") ? arg.drop_front(2)
+                                           : arg.drop_front(1);
+    if (literal || !arg.starts_with("-") || !name.consume_front("threads") ||
+        (!name.empty() && !name.starts_with("="))) {
+      kept.push_back(argv[i]);
+      continue;
+    }
+    StringRef value;
+    if (name.consume_front("="))
+      value = name;
+    else if (i + 1 < argc)
+      value = argv[++i];
+    if (value.empty() || value.getAsInteger(10, threads) || threads > 4096) {
+      llvm::errs() << "strata-run: error: --threads takes a thread count "
+                      "from 0 to 4096, got '"
+                   << value << "'\n";
+      return failure();
+    }
+  }
+  llvm::copy(kept, argv);
+  argc = kept.size();
+  argv[argc] = nullptr;
+  return threads;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // --fusion=measured times candidate kernels through the JIT.
@@ -372,6 +418,9 @@ int main(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   cl::HideUnrelatedOptions(runCategory);
+  FailureOr<unsigned> threads = takeThreadsFlag(argc, argv);
+  if (failed(threads))
+    return 1;
   cl::ParseCommandLineOptions(
       argc, argv,
       "strata-run: compile an MLIR module with Strata's CPU pipeline and run, "
@@ -550,6 +599,7 @@ int main(int argc, char **argv) {
                               std::chrono::steady_clock::now() - compileStart)
                               .count();
 
+  setThreadCount(*threads);
   SmallVector<HostTensor> outputs = (*compiled)->makeOutputs();
   if (llvm::Error err = (*compiled)->run(inputs, outputs))
     return fail("running '" + sig->name +
@@ -595,22 +645,29 @@ int main(int argc, char **argv) {
     for (unsigned i = 0, warmup = std::min(3u, benchmarkRuns.getValue());
          i < warmup; ++i)
       cantFail((*compiled)->run(inputs, outputs));
+    // CPU time of the whole process (every thread) next to wall time: the
+    // steadier figure on a shared machine.
+    SmallVector<double> cpuTimes;
     for (unsigned i = 0; i < benchmarkRuns; ++i) {
       auto start = std::chrono::steady_clock::now();
+      std::clock_t cpuStart = std::clock();
       cantFail((*compiled)->run(inputs, outputs));
+      cpuTimes.push_back(double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
       times.push_back(std::chrono::duration<double>(
                           std::chrono::steady_clock::now() - start)
                           .count());
     }
     std::sort(times.begin(), times.end());
-    auto percentile = [&](double p) {
-      size_t rank = static_cast<size_t>(p * (times.size() - 1) + 0.5);
-      return times[rank];
+    std::sort(cpuTimes.begin(), cpuTimes.end());
+    auto percentile = [](ArrayRef<double> sorted, double p) {
+      size_t rank = static_cast<size_t>(p * (sorted.size() - 1) + 0.5);
+      return sorted[rank];
     };
-    medianSeconds = percentile(0.5);
+    medianSeconds = percentile(times, 0.5);
     llvm::outs() << "benchmark: " << benchmarkRuns << " runs, median "
                  << formatSeconds(medianSeconds) << ", p90 "
-                 << formatSeconds(percentile(0.9)) << "\n";
+                 << formatSeconds(percentile(times, 0.9)) << ", cpu median "
+                 << formatSeconds(percentile(cpuTimes, 0.5)) << "\n";
   }
 
   if (profileKernels)

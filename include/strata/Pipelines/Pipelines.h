@@ -51,6 +51,12 @@ struct CPUPipelineOptions : public KernelFormationOptions<CPUPipelineOptions> {
                      "(strata-choose-lowering, strata-tile-kernels); false "
                      "lowers every structured op to scalar loops"),
       llvm::cl::init(true)};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the outer tiles of each kernel on OpenMP threads "
+                     "(the runtime sets how many: strata-run --threads); "
+                     "false runs them in sequence"),
+      llvm::cl::init(true)};
   Option<unsigned> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Vector register width the plans are made for (0: the "

@@ -48,6 +48,13 @@ FailureOr<EntrySignature> getEntrySignature(ModuleOp module, StringRef name);
 /// strata/Support/Limits.h; emits an error at the first one that does not.
 LogicalResult checkStaticTensorSizes(Operation *root);
 
+/// Sets how many OpenMP threads compiled kernels run their outer tiles on
+/// (0: one per hardware thread). Results do not depend on it: each tile is
+/// computed by one thread, in the same order of operations.
+void setThreadCount(unsigned threads);
+/// The number of threads kernels run on.
+unsigned getThreadCount();
+
 /// A module lowered to the LLVM dialect and compiled to native code.
 class CompiledModule {
 public:

@@ -36,3 +36,20 @@ func.func @splat_and_runtime(%x: tensor<2x3xf32>) -> (tensor<3x2xf32>, tensor<3x
   }
   return %0#0, %0#1 : tensor<3x2xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// A group without inputs (its constant is inside).
+// CHECK-LABEL: func.func @no_inputs
+// CHECK: strata.group()
+// CHECK: arith.constant dense<{{\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+// CHECK-NOT: linalg.transpose
+func.func @no_inputs() -> tensor<2x2xf32> {
+  %0 = strata.group() : () -> tensor<2x2xf32> {
+    %c = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+    %e = tensor.empty() : tensor<2x2xf32>
+    %t = linalg.transpose ins(%c : tensor<2x2xf32>) outs(%e : tensor<2x2xf32>) permutation = [1, 0]
+    strata.yield %t : tensor<2x2xf32>
+  }
+  return %0 : tensor<2x2xf32>
+}
