@@ -10,6 +10,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <deque>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -142,7 +143,17 @@ void omp_set_num_threads(int);
 int omp_get_max_threads(void);
 }
 
+/// Idle OpenMP workers spin 1 ms (not libomp's default 200 ms) before they
+/// sleep: long enough to stay awake between the kernels of one run, short
+/// enough not to burn a core after it (which also made process CPU time
+/// count a spinning thread). libomp reads KMP_BLOCKTIME when it starts, so
+/// this is set when the library is loaded; a user's KMP_BLOCKTIME wins.
+static const bool kBlocktimeSet = [] {
+  return ::setenv("KMP_BLOCKTIME", "1", /*overwrite=*/0) == 0;
+}();
+
 void mlir::strata::setThreadCount(unsigned threads) {
+  (void)kBlocktimeSet;
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   omp_set_num_threads(static_cast<int>(threads));
