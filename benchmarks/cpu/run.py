@@ -204,10 +204,14 @@ def convs(args, tmp, peak):
     layers = CONV_LAYERS[:4] if args.quick else CONV_LAYERS
     rng = np.random.default_rng(1)
     for name, h, c, f, k, s, p, dw in layers:
-        o = (h + 2 * p - k) // s + 1
         # TOSA wants the padded extent to fit the strides exactly: trim the
-        # bottom/right padding as ONNX's floor division does implicitly.
-        q = p - (h + 2 * p - k) % s
+        # bottom/right padding (or, without padding, the input's last rows
+        # and columns, which a strided window never reads) as ONNX's floor
+        # division does implicitly. Both engines get the same shapes.
+        r = (h + 2 * p - k) % s
+        q = p - r if r <= p else p
+        h = h if r <= p else h - r
+        o = (h + p + q - k) // s + 1
         flop = 2.0 * o * o * f * k * k * (1 if dw else c)
         bias = rng.standard_normal(f, dtype=np.float32)
         if dw:
@@ -231,7 +235,7 @@ def convs(args, tmp, peak):
         runs = max(5, min(args.runs, int(1e10 / flop)))
         s_wall, s_cpu, _ = strata(args.strata_run, path, runs, 1)
         node = helper.make_node("Conv", ["x", "w", "b"], ["y"], kernel_shape=[k, k],
-                                strides=[s, s], pads=[p, p, p, p], group=c if dw else 1)
+                                strides=[s, s], pads=[p, p, q, q], group=c if dw else 1)
         graph = helper.make_graph(
             [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, h])],
             [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, f, o, o])],
@@ -256,8 +260,10 @@ def models(args, tmp):
         model_run.randomize(model, args.seed)
         path = os.path.join(tmp, f"{name}.onnx")
         onnx.save(model, path)
-        feeds_shape = [d.dim_value or 1 for d in model.graph.input[0].type.tensor_type.shape.dim]
-        feeds = {model.graph.input[0].name:
+        inits = {i.name for i in model.graph.initializer}
+        data = [i for i in model.graph.input if i.name not in inits][0]
+        feeds_shape = [d.dim_value or 1 for d in data.type.tensor_type.shape.dim]
+        feeds = {data.name:
                  np.random.default_rng(0).standard_normal(feeds_shape, dtype=np.float32)}
         row = dict(name=name)
         for threads in (1, 2):

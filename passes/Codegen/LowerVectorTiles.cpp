@@ -12,7 +12,9 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #define DEBUG_TYPE "strata-lower-vector-tiles"
@@ -67,6 +69,24 @@ static void eraseWriteOnlyAllocs(func::FuncOp func) {
   }
 }
 
+/// memref.copy between static buffers (a padded input, a yielded tile)
+/// becomes linalg.copy, which lowers to a loop nest LLVM vectorizes; the
+/// runtime's generic memref copy walks elements one at a time.
+static void copiesToLoops(func::FuncOp func) {
+  SmallVector<memref::CopyOp> copies;
+  func.walk([&](memref::CopyOp copy) {
+    auto type = dyn_cast<MemRefType>(copy.getSource().getType());
+    if (type && type.hasStaticShape() && type.getRank() > 0)
+      copies.push_back(copy);
+  });
+  for (memref::CopyOp copy : copies) {
+    OpBuilder builder(copy);
+    linalg::CopyOp::create(builder, copy.getLoc(), copy.getSource(),
+                           copy.getTarget());
+    copy->erase();
+  }
+}
+
 namespace {
 struct StrataLowerVectorTilesPass final
     : strata::impl::StrataLowerVectorTilesBase<StrataLowerVectorTilesPass> {
@@ -79,13 +99,7 @@ struct StrataLowerVectorTilesPass final
     // reduction loop becomes a loop-carried vector (needs the subviews
     // folded into the transfers, which the pipeline does before).
     linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
-    // The tile buffer between a tile's initial value, its reduction loop and
-    // its epilogue: each read of what was just written takes the written
-    // vector, and writes nobody reads go, so the accumulator never leaves
-    // the registers (and parallel tiles share no scratch memory).
-    IRRewriter rewriter(context);
-    vector::transferOpflowOpt(rewriter, func);
-    eraseWriteOnlyAllocs(func);
+    copiesToLoops(func);
 
     // Unit dimensions (the batch and height of a convolution tile) go, so
     // contractions are plain matmuls of 2-D vectors.
@@ -99,6 +113,18 @@ struct StrataLowerVectorTilesPass final
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
+    // After the unit dimensions are gone (their rank-reducing views made):
+    // the tile buffer between a tile's initial value, its reduction loop and
+    // its epilogue: each read of what was just written takes the written
+    // vector, and writes nobody reads go, so the accumulator never leaves
+    // the registers (and parallel tiles share no scratch memory).
+    IRRewriter rewriter(context);
+    // Hoisting leaves identical views of the tile buffer; one view per
+    // tile lets the forwarding below see a write and a read as the same.
+    DominanceInfo dominance(func);
+    eliminateCommonSubExpressions(rewriter, dominance, func);
+    vector::transferOpflowOpt(rewriter, func);
+    eraseWriteOnlyAllocs(func);
     // Contractions to outer products (one broadcast of the left operand per
     // accumulator row), masks to selects. No canonicalization from here on:
     // it would fold the accumulator rows into scalar element chains.

@@ -141,11 +141,14 @@ def StrataLowerVectorTiles : Pass<"strata-lower-vector-tiles", "func::FuncOp"> {
     register-blocked micro-kernel (for an 8x32 f32 tile on AVX-512: 16
     accumulators, 8 broadcasts and 16 FMAs per reduction step). Masks and
     n-D transfers are lowered here too, so `convert-vector-to-llvm` sees
-    only 1-D vector ops.
+    only 1-D vector ops. Copies between static buffers (`memref.copy`, e.g.
+    into a padded input) become `linalg.copy` loops that LLVM vectorizes,
+    instead of calls to the runtime's element-wise copy.
   }];
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::affine::AffineDialect"
+    "::mlir::scf::SCFDialect", "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect"
   ];
 }
 

@@ -17,10 +17,10 @@ func.func @matmul(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>, %c: tensor<2
 
 // -----
 
-// A 7x7 output: one output row (7 columns x 128 channels) per outer tile;
+// A 7x7 output: one output row (7 columns x 64 channels) per outer tile;
 // the register tile runs along the row (ow) and the channels (f).
 // AVX512-LABEL: func.func @conv
-// AVX512: linalg.conv_2d_nhwc_hwcf {{{.*}}strata.lowering = #strata.lowering<tile = [1, 1, 7, 128, 0, 0, 0], register_tile = [1, 1, 6, 64, 1, 1, 1], order = [0, 1, 2, 3, 4, 5, 6], vector_width = 16>
+// AVX512: linalg.conv_2d_nhwc_hwcf {{{.*}}strata.lowering = #strata.lowering<tile = [1, 1, 7, 64, 0, 0, 0], register_tile = [1, 1, 6, 64, 1, 1, 1], order = [0, 1, 2, 3, 4, 5, 6], vector_width = 16>
 func.func @conv(%x: tensor<1x9x9x64xf32>, %w: tensor<3x3x64x128xf32>, %c: tensor<1x7x7x128xf32>) -> tensor<1x7x7x128xf32> attributes {strata.kernel} {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%x, %w : tensor<1x9x9x64xf32>, tensor<3x3x64x128xf32>) outs(%c : tensor<1x7x7x128xf32>) -> tensor<1x7x7x128xf32>
@@ -85,4 +85,17 @@ func.func @depthwise_multiplier(%x: tensor<1x6x6x8xf32>, %w: tensor<3x3x8x1xf32>
   %1 = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%x, %w2 : tensor<1x6x6x8xf32>, tensor<3x3x8x2xf32>) outs(%c2 : tensor<1x4x4x8x2xf32>) -> tensor<1x4x4x8x2xf32>
   return %0, %1 : tensor<1x4x4x8x1xf32>, tensor<1x4x4x8x2xf32>
+}
+
+// -----
+
+// The weights of one register column (3x3x512 x 64 floats, 1.2 MB) exceed
+// L2: the reduction is blocked (kh, kw by 1, c by 256: 64 KiB of weights per
+// block) and the tile spans all 7x7 outputs of 64 channels.
+// AVX512-LABEL: func.func @blocked
+// AVX512: strata.lowering = #strata.lowering<tile = [1, 7, 7, 64, 1, 1, 256], register_tile = [1, 1, 6, 64, 1, 1, 1], order = [0, 1, 2, 3, 4, 5, 6], vector_width = 16>
+func.func @blocked(%x: tensor<1x9x9x512xf32>, %w: tensor<3x3x512x512xf32>, %c: tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32> attributes {strata.kernel} {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x9x9x512xf32>, tensor<3x3x512x512xf32>) outs(%c : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
+  return %0 : tensor<1x7x7x512xf32>
 }

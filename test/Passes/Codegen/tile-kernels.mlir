@@ -77,3 +77,33 @@ func.func @elementwise(%x: tensor<3x200xf32>) -> tensor<3x200xf32> attributes {s
   } -> tensor<3x200xf32>
   return %0 : tensor<3x200xf32>
 }
+
+// -----
+
+// A blocked reduction: inside each outer tile (64 channels), the blocks of
+// 128 input channels run outermost; every register tile of the block
+// accumulates into the output tile; the fill comes before the blocks and
+// the epilogue (relu) after them, both by register tiles.
+// CHECK-LABEL: func.func @blocked
+// CHECK: scf.forall
+// CHECK: vector.transfer_write %{{.*}} : vector<1x1x4x32xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c128
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c128 step %c1
+// CHECK: vector.contract {{.*}} into vector<1x4x32xf32>
+// CHECK: arith.maximumf %{{.*}} : vector<1x1x4x32xf32>
+func.func @blocked(%x: tensor<1x4x4x256xf32>, %w: tensor<1x1x256x64xf32>) -> tensor<1x4x4x64xf32> attributes {strata.kernel} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, strata.lowering = #strata.lowering<tile = [1, 4, 4, 32, 1, 1, 128], register_tile = [1, 1, 4, 32, 1, 1, 1], order = [0, 1, 2, 3, 4, 5, 6], vector_width = 16>}
+      ins(%x, %w : tensor<1x4x4x256xf32>, tensor<1x1x256x64xf32>) outs(%f : tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c : tensor<1x4x4x64xf32>) outs(%e2 : tensor<1x4x4x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x4x4x64xf32>
+  return %r : tensor<1x4x4x64xf32>
+}
