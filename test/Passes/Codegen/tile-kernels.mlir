@@ -88,8 +88,8 @@ func.func @elementwise(%x: tensor<3x200xf32>) -> tensor<3x200xf32> attributes {s
 // CHECK: scf.forall
 // CHECK: vector.transfer_write %{{.*}} : vector<1x1x4x32xf32>
 // CHECK: scf.for %{{.*}} = %c0 to %c256 step %c128
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c4 step %c1
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c128 step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %c128 step %c1
 // CHECK: vector.contract {{.*}} into vector<1x4x32xf32>
 // CHECK: arith.maximumf %{{.*}} : vector<1x1x4x32xf32>
 func.func @blocked(%x: tensor<1x4x4x256xf32>, %w: tensor<1x1x256x64xf32>) -> tensor<1x4x4x64xf32> attributes {strata.kernel} {
