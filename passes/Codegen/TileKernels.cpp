@@ -494,7 +494,8 @@ struct StrataTileKernelsPass final
   }
 
   /// Tiles an op without a plan so that each tile is at most a few vectors:
-  /// every loop by 1 except the innermost, by four vectors.
+  /// every loop by 1 (an scf.forall, so threads share the tiles) except the
+  /// innermost, by four vectors.
   LogicalResult tileForVectors(RewriterBase &rewriter, linalg::LinalgOp op,
                                int64_t lanes) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -502,19 +503,38 @@ struct StrataTileKernelsPass final
     // reduction loops would carry the result through the loops.
     if (llvm::any_of(ranges, ShapedType::isDynamic) || !isAllParallel(op))
       return failure();
-    SmallVector<int64_t> sizes(ranges.size(), 1);
-    sizes.back() = std::min<int64_t>(ranges.back(), 4 * lanes);
-    if (llvm::all_of(llvm::zip_equal(sizes, ranges),
-                     [](auto p) { return std::get<0>(p) == std::get<1>(p); }))
+    // Outer loops by 1 as independent tiles (threads share them), the
+    // innermost by four vectors in sequence (its remainder is peeled).
+    Operation *target = op;
+    int64_t outer = 1;
+    for (int64_t range : ArrayRef<int64_t>(ranges).drop_back())
+      outer *= range;
+    if (outer > 1) {
+      SmallVector<int64_t> sizes(ranges.size(), 1);
+      sizes.back() = 0;
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+      tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+      if (failed(result))
+        return failure();
+      rewriter.replaceOp(op, result->replacements);
+      target = result->tiledOps.front();
+    }
+    if (ranges.back() <= 4 * lanes)
       return success();
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    sizes.back() = 4 * lanes;
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
-    rewriter.setInsertionPoint(op);
+    rewriter.setInsertionPoint(target);
     FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(op.getOperation()), tiling);
+        rewriter, cast<TilingInterface>(target), tiling);
     if (failed(result))
       return failure();
-    rewriter.replaceOp(op, result->replacements);
+    rewriter.replaceOp(target, result->replacements);
     for (LoopLikeOpInterface loop : result->loops)
       loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
     return success();

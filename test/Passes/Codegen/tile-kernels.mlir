@@ -62,11 +62,14 @@ func.func @conv(%x: tensor<1x6x6x8xf32>, %w: tensor<3x3x8x32xf32>, %c: tensor<1x
 
 // -----
 
-// Elementwise ops without a plan: four vectors along the innermost loop.
+// Elementwise ops without a plan: rows as independent tiles (threads
+// share them), four vectors at a time along the innermost loop, the 8-lane
+// remainder peeled.
 // CHECK-LABEL: func.func @elementwise
-// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK: scf.forall (%{{.*}}) in (3)
 // CHECK: scf.for %{{.*}} = %c0 to %c192 step %c64
 // CHECK: math.exp %{{.*}} : vector<1x64xf32>
+// CHECK: math.exp %{{.*}} : vector<1x8xf32>
 func.func @elementwise(%x: tensor<3x200xf32>) -> tensor<3x200xf32> attributes {strata.kernel} {
   %e = tensor.empty() : tensor<3x200xf32>
   %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
