@@ -19,7 +19,9 @@ def StrataSinkTransposes : Pass<"strata-sink-transposes", "func::FuncOp"> {
     or a constant (which is permuted at compile time), below a
     `tosa.slice` (start and size permuted) and below a `tosa.concat` of
     transposes by one permutation (axis permuted); each moved transpose
-    must have no other user. A transpose of a constant (the importer's
+    must be read only by ops that can take it (then each gets its own
+    transpose further down and the shared one dies; DenseNet's concat
+    outputs feed both the next concat and a batch normalization). A transpose of a constant (the importer's
     OIHW-to-OHWI filters) becomes a transposed constant, once, at compile
     time. The transposes then meet their inverses
     and cancel (`canonicalize`). Values are unchanged bit for bit: the ops

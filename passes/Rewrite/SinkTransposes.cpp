@@ -33,6 +33,54 @@ static constexpr int64_t kMaxPermutedElements = 1 << 20;
 /// every call cost more than the rest of the network.
 static constexpr int64_t kMaxFoldedElements = int64_t(1) << 28;
 
+/// Whether `op` is elementwise in the TOSA sense (tosa.mul included: it is
+/// elementwise but not marked so, because of its shift operand).
+static bool isElementwise(Operation *op) {
+  return op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
+         isa<tosa::MulOp>(op);
+}
+
+/// Whether a pattern below can move a transpose by `perms` below `user`:
+/// every other operand of the same rank is a transpose by `perms` or a
+/// constant (elementwise ops), every input a transpose by `perms`
+/// (concat), or it is a slice with constant bounds.
+static bool canAbsorb(Operation *user, ArrayRef<int32_t> perms) {
+  auto sameTranspose = [&](Value value) {
+    auto transpose = value.getDefiningOp<tosa::TransposeOp>();
+    return transpose && transpose.getPerms() == perms;
+  };
+  if (auto concat = dyn_cast<tosa::ConcatOp>(user))
+    return llvm::all_of(concat.getInput1(), sameTranspose);
+  if (auto slice = dyn_cast<tosa::SliceOp>(user)) {
+    SmallVector<int64_t> values;
+    return tosa::getConstShapeValues(slice.getStart().getDefiningOp(),
+                                     values) &&
+           tosa::getConstShapeValues(slice.getSize().getDefiningOp(), values);
+  }
+  if (!isElementwise(user) || user->getNumResults() != 1)
+    return false;
+  auto type = dyn_cast<RankedTensorType>(user->getResult(0).getType());
+  if (!type)
+    return false;
+  for (Value operand : user->getOperands()) {
+    auto operandType = dyn_cast<RankedTensorType>(operand.getType());
+    if (!operandType || operandType.getRank() != type.getRank())
+      continue;
+    if (!sameTranspose(operand) && !matchPattern(operand, m_Constant()))
+      return false;
+  }
+  return true;
+}
+
+/// A transpose may move below its users when each of them can take it:
+/// then every user gets its own transpose further down and this one dies,
+/// so moving never leaves more transposes on a path than there were.
+static bool allUsersAbsorb(tosa::TransposeOp transpose) {
+  return llvm::all_of(transpose->getUsers(), [&](Operation *user) {
+    return canAbsorb(user, transpose.getPerms());
+  });
+}
+
 namespace {
 /// op(transpose(x, P), c) -> transpose(op(x, transpose(c, P^-1)), P).
 struct SinkTransposeThroughElementwise final : RewritePattern {
@@ -41,10 +89,7 @@ struct SinkTransposeThroughElementwise final : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    // tosa.mul is elementwise too but not marked so (its shift operand).
-    if (!(op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
-          isa<tosa::MulOp>(op)) ||
-        op->getNumResults() != 1)
+    if (!isElementwise(op) || op->getNumResults() != 1)
       return failure();
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType || resultType.getRank() < 2)
@@ -79,9 +124,10 @@ struct SinkTransposeThroughElementwise final : RewritePattern {
         continue;
       }
       if (auto transpose = operand.getDefiningOp<tosa::TransposeOp>()) {
-        if (transpose.getPerms() != perms || !operand.hasOneUse())
+        if (transpose.getPerms() != perms || !allUsersAbsorb(transpose))
           return rewriter.notifyMatchFailure(
-              op, "a transposed operand with another permutation or user");
+              op, "a transposed operand with another permutation, or with a "
+                  "user that cannot take the transpose");
         operands.push_back(transpose.getInput1());
         continue;
       }
@@ -141,9 +187,9 @@ struct SinkTransposeThroughSlice final : OpRewritePattern<tosa::SliceOp> {
   LogicalResult matchAndRewrite(tosa::SliceOp slice,
                                 PatternRewriter &rewriter) const override {
     auto transpose = slice.getInput1().getDefiningOp<tosa::TransposeOp>();
-    if (!transpose || !transpose->hasOneUse())
+    if (!transpose || !allUsersAbsorb(transpose))
       return rewriter.notifyMatchFailure(slice, "input is not a transpose "
-                                                "used only here");
+                                                "whose users can all take it");
     SmallVector<int64_t> start, size;
     if (!tosa::getConstShapeValues(slice.getStart().getDefiningOp(), start) ||
         !tosa::getConstShapeValues(slice.getSize().getDefiningOp(), size))
@@ -184,11 +230,11 @@ struct SinkTransposeThroughConcat final : OpRewritePattern<tosa::ConcatOp> {
     SmallVector<Value> inputs;
     for (Value input : concat.getInput1()) {
       auto transpose = input.getDefiningOp<tosa::TransposeOp>();
-      if (!transpose || !input.hasOneUse() ||
+      if (!transpose || !allUsersAbsorb(transpose) ||
           (!perms.empty() && transpose.getPerms() != perms))
         return rewriter.notifyMatchFailure(
             concat, "an input is not a transpose by the same permutation "
-                    "used only here");
+                    "whose users can all take it");
       perms = transpose.getPerms();
       inputs.push_back(transpose.getInput1());
     }

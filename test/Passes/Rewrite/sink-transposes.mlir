@@ -86,3 +86,24 @@ func.func @constant() -> tensor<1x3x2xf32> {
   %t = tosa.transpose %c {perms = array<i32: 0, 2, 1>} : (tensor<1x2x3xf32>) -> tensor<1x3x2xf32>
   return %t : tensor<1x3x2xf32>
 }
+
+// -----
+
+// DenseNet's pattern: a transposed value read by a concat and by a batch
+// normalization. Every user can take the transpose, so both move below and
+// the shared one goes.
+// CHECK-LABEL: func.func @shared
+// CHECK: %[[C:.*]] = tosa.concat %arg0, %arg1 {axis = 3 : i32} : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x8xf32>
+// CHECK: tosa.transpose %[[C]] {perms = array<i32: 0, 3, 1, 2>}
+// CHECK: %[[M:.*]] = tosa.mul %arg0, %{{.*}} : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>, tensor<1xi8>) -> tensor<1x2x2x4xf32>
+// CHECK: tosa.transpose %[[M]] {perms = array<i32: 0, 3, 1, 2>}
+// CHECK-NOT: tosa.transpose %arg
+func.func @shared(%x: tensor<1x2x2x4xf32>, %y: tensor<1x2x2x4xf32>) -> (tensor<1x8x2x2xf32>, tensor<1x4x2x2xf32>) {
+  %scale = "tosa.const"() {values = dense<2.0> : tensor<1x4x1x1xf32>} : () -> tensor<1x4x1x1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %tx = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x4xf32>) -> tensor<1x4x2x2xf32>
+  %ty = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x4xf32>) -> tensor<1x4x2x2xf32>
+  %c = tosa.concat %tx, %ty {axis = 1 : i32} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x8x2x2xf32>
+  %m = tosa.mul %tx, %scale, %shift : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>, tensor<1xi8>) -> tensor<1x4x2x2xf32>
+  return %c, %m : tensor<1x8x2x2xf32>, tensor<1x4x2x2xf32>
+}
