@@ -14,15 +14,15 @@
 
 #include "passes/Analysis/Passes.h"
 #include "passes/Codegen/Passes.h"
-#include "passes/Rewrite/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
+#include "passes/Rewrite/Passes.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -9,8 +9,8 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/Support/TargetSelect.h"
 
-#include <deque>
 #include <cstdlib>
+#include <deque>
 #include <mutex>
 #include <thread>
 

@@ -100,7 +100,8 @@ static double stepCycles(int64_t m, int64_t n, const VectorUnit &unit) {
 static double loopCycles(int64_t extent, int64_t size, int64_t other,
                          bool isRow, const VectorUnit &unit) {
   auto cost = [&](int64_t tile) {
-    return isRow ? stepCycles(tile, other, unit) : stepCycles(other, tile, unit);
+    return isRow ? stepCycles(tile, other, unit)
+                 : stepCycles(other, tile, unit);
   };
   double cycles = (extent / size) * cost(size);
   if (int64_t rest = extent % size)
@@ -143,9 +144,9 @@ static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
         double loads = double(m + vectors) / double(m * vectors);
         bool better = cycles < bestCycles * (1 - 1e-9);
         bool tie = !better && cycles <= bestCycles * (1 + 1e-9);
-        if (better || (tie && (loads < bestLoads - 1e-9 ||
-                               (loads <= bestLoads + 1e-9 &&
-                                m * n > bestM * bestN)))) {
+        if (better ||
+            (tie && (loads < bestLoads - 1e-9 ||
+                     (loads <= bestLoads + 1e-9 && m * n > bestM * bestN)))) {
           bestCycles = cycles;
           bestLoads = loads;
           bestM = m;
@@ -220,8 +221,8 @@ static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
       int64_t rank = op.getRank(op.getDpsInitOperand(0));
       int64_t outerRow = outputLoop(op, rank - 3);
       if (outerRow >= 0 && outerRow != loops.m && outerRow != loops.n) {
-        int64_t fit = std::max<int64_t>(
-            kOutputBudget / 4 / (rows * tile[loops.n]), 1);
+        int64_t fit =
+            std::max<int64_t>(kOutputBudget / 4 / (rows * tile[loops.n]), 1);
         tile[outerRow] = roundTo(fit, 1, ranges[outerRow]);
       }
     }
@@ -345,8 +346,7 @@ struct StrataChooseLoweringPass final
     linalg::populateFoldUnitExtentDimsPatterns(patterns, unitDims);
     tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
                                                          &getContext());
-    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns,
-                                                       &getContext());
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
     StringRef name = StrataDialect::getLoweringAttrName();
@@ -354,8 +354,8 @@ struct StrataChooseLoweringPass final
       if (op->hasAttr(name) || !isPlannable(op))
         return;
       LoweringAttr plan = choosePlan(op, unit);
-      LLVM_DEBUG(llvm::dbgs() << "plan for " << op->getName() << ": " << plan
-                              << "\n");
+      LLVM_DEBUG(llvm::dbgs()
+                 << "plan for " << op->getName() << ": " << plan << "\n");
       op->setAttr(name, plan);
       ++numPlans;
     });

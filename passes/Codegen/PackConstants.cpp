@@ -8,8 +8,8 @@
 #include "passes/Codegen/Passes.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/Support/Constants.h"
 #include "mlir/IR/Matchers.h"
+#include "strata/Support/Constants.h"
 #include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "strata-pack-constants"
@@ -60,11 +60,11 @@ struct StrataPackConstantsPass final
       DenseElementsAttr value = constantOf(group, input);
       if (!value)
         continue;
-      FailureOr<DenseElementsAttr> packed = transposeConstant(
-          value, transpose.getPermutation(), maxElements);
+      FailureOr<DenseElementsAttr> packed =
+          transposeConstant(value, transpose.getPermutation(), maxElements);
       if (failed(packed)) {
-        LLVM_DEBUG(llvm::dbgs() << "not packed (too large): " << transpose
-                                << "\n");
+        LLVM_DEBUG(llvm::dbgs()
+                   << "not packed (too large): " << transpose << "\n");
         continue;
       }
       OpBuilder builder(group);

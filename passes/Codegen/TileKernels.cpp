@@ -138,9 +138,9 @@ static bool findAnchorChainContains(Operation *op, Operation *planned) {
 /// linalg producer in its block that feeds it; returns the tiled root and
 /// the tiled copy of `planned` (nullptr if it was not fused).
 static FailureOr<std::pair<Operation *, Operation *>>
-tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
-            Operation *planned, ArrayRef<int64_t> sizes,
-            ArrayRef<int64_t> interchange, bool forall) {
+tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root, Operation *planned,
+            ArrayRef<int64_t> sizes, ArrayRef<int64_t> interchange,
+            bool forall) {
   scf::SCFTilingOptions tiling;
   tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
   tiling.setInterchange(interchange);
@@ -171,8 +171,8 @@ tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
     op = next;
   }
   options.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult producer, bool)
-          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         if (!chain.contains(producer.getOwner()))
           return std::nullopt;
         // A fused op that is also read elsewhere keeps its untiled
@@ -207,8 +207,7 @@ tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root,
 }
 
 /// Tiles the reduction loops of `op` by `sizes` in `order`.
-static LogicalResult tileReductions(RewriterBase &rewriter,
-                                    linalg::LinalgOp op,
+static LogicalResult tileReductions(RewriterBase &rewriter, linalg::LinalgOp op,
                                     ArrayRef<int64_t> sizes,
                                     ArrayRef<int64_t> order) {
   SmallVector<int64_t> tileSizes(op.getNumLoops(), 0);
@@ -257,8 +256,7 @@ namespace {
 /// even when peeling made every size static; an op that writes into a
 /// `tensor.cast` of a static tensor is recreated on the static tensor (and
 /// its result cast), so that it vectorizes.
-struct StaticInitFromCast final
-    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+struct StaticInitFromCast final : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
@@ -361,8 +359,8 @@ struct StrataTileKernelsPass final
   }
 
   LogicalResult tilePlanned(RewriterBase &rewriter, linalg::LinalgOp op) {
-    auto plan = cast<LoweringAttr>(op->getAttr(
-        StrataDialect::getLoweringAttrName()));
+    auto plan =
+        cast<LoweringAttr>(op->getAttr(StrataDialect::getLoweringAttrName()));
     if (op->getNumResults() != 1 || !op.hasPureTensorSemantics())
       return op->emitError("a planned op must have one tensor result"),
              failure();
@@ -454,8 +452,8 @@ struct StrataTileKernelsPass final
     // then the reductions.
     auto inner = cast<linalg::LinalgOp>(blockedOp->tiledOps.front());
     scf::SCFTilingOptions registers;
-    registers.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(),
-                                                  plan.getRegisterTile()));
+    registers.setTileSizes(
+        getAsIndexOpFoldResult(rewriter.getContext(), plan.getRegisterTile()));
     registers.setInterchange(plan.getOrder());
     rewriter.setInsertionPoint(inner);
     FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
@@ -530,8 +528,8 @@ struct StrataTileKernelsPass final
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
     rewriter.setInsertionPoint(target);
-    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(target), tiling);
+    FailureOr<scf::SCFTilingResult> result =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), tiling);
     if (failed(result))
       return failure();
     rewriter.replaceOp(target, result->replacements);
@@ -555,8 +553,8 @@ struct StrataTileKernelsPass final
       for (scf::ForOp loop : loops) {
         scf::ForOp remainder;
         rewriter.setInsertionPoint(loop);
-        if (succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop,
-                                                        remainder)) &&
+        if (succeeded(
+                scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)) &&
             remainder) {
           remainder->setAttr(kPeeledAttr, rewriter.getUnitAttr());
           ++numPeeled;
@@ -578,8 +576,7 @@ struct StrataTileKernelsPass final
                               StringRef("arith")},
                              dialect->getNamespace()))
         dialect->getCanonicalizationPatterns(patterns);
-    for (RegisteredOperationName name :
-         getContext().getRegisteredOperations())
+    for (RegisteredOperationName name : getContext().getRegisteredOperations())
       if (llvm::is_contained({StringRef("tensor"), StringRef("linalg"),
                               StringRef("scf"), StringRef("affine"),
                               StringRef("arith")},

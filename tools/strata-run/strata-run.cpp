@@ -385,8 +385,8 @@ static FailureOr<unsigned> takeThreadsFlag(int &argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     StringRef arg = argv[i];
     literal |= arg == "--";
-    StringRef name = arg.starts_with("--") ? arg.drop_front(2)
-                                           : arg.drop_front(1);
+    StringRef name =
+        arg.starts_with("--") ? arg.drop_front(2) : arg.drop_front(1);
     if (literal || !arg.starts_with("-") || !name.consume_front("threads") ||
         (!name.empty() && !name.starts_with("="))) {
       kept.push_back(argv[i]);

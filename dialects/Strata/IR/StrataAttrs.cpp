@@ -112,10 +112,11 @@ PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult
-LoweringAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                     ArrayRef<int64_t> tile, ArrayRef<int64_t> registerTile,
-                     ArrayRef<int64_t> order, int64_t vectorWidth) {
+LogicalResult LoweringAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   ArrayRef<int64_t> tile,
+                                   ArrayRef<int64_t> registerTile,
+                                   ArrayRef<int64_t> order,
+                                   int64_t vectorWidth) {
   size_t loops = tile.size();
   if (registerTile.size() != loops || order.size() != loops)
     return emitError() << "lowering plan has " << loops << " tile sizes, "

@@ -36,20 +36,18 @@ static LogicalResult verifyLoweringPlan(Operation *op, Attribute value) {
                            << "' must be a #strata.lowering attribute";
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp)
-    return op->emitError() << "'" << name
-                           << "' may only be attached to a linalg structured op";
-  SmallVector<utils::IteratorType> iterators =
-      linalgOp.getIteratorTypesArray();
+    return op->emitError()
+           << "'" << name << "' may only be attached to a linalg structured op";
+  SmallVector<utils::IteratorType> iterators = linalgOp.getIteratorTypesArray();
   if (plan.getTile().size() != iterators.size())
-    return op->emitError() << "'" << name << "' has "
-                           << plan.getTile().size() << " loops, the op has "
-                           << iterators.size();
+    return op->emitError() << "'" << name << "' has " << plan.getTile().size()
+                           << " loops, the op has " << iterators.size();
   bool inReductions = false;
   for (int64_t loop : plan.getOrder()) {
     bool reduction = iterators[loop] == utils::IteratorType::reduction;
     if (!reduction && inReductions)
-      return op->emitError() << "'" << name << "' nests parallel loop "
-                             << loop << " inside a reduction loop";
+      return op->emitError() << "'" << name << "' nests parallel loop " << loop
+                             << " inside a reduction loop";
     inReductions |= reduction;
   }
   return success();
