@@ -70,7 +70,7 @@ struct StrataPackConstantsPass final
       OpBuilder builder(group);
       Location loc = transpose.getLoc();
       Value replacement;
-      if (packed->isSplat() || isa<BlockArgument>(input) == false) {
+      if (packed->isSplat() || !isa<BlockArgument>(input)) {
         // Splats (cheap) and constants of the body stay in the body.
         builder.setInsertionPoint(transpose);
         replacement = arith::ConstantOp::create(builder, loc, *packed);

@@ -206,24 +206,35 @@ tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp root, Operation *planned,
   return std::make_pair(tiledRoot, tiledPlanned);
 }
 
-/// Tiles the reduction loops of `op` by `sizes` in `order`.
-static LogicalResult tileReductions(RewriterBase &rewriter, linalg::LinalgOp op,
-                                    ArrayRef<int64_t> sizes,
-                                    ArrayRef<int64_t> order) {
-  SmallVector<int64_t> tileSizes(op.getNumLoops(), 0);
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  bool any = false;
-  for (auto [i, size] : llvm::enumerate(sizes))
-    if (iterators[i] == utils::IteratorType::reduction) {
-      tileSizes[i] = size;
-      any = true;
-    }
-  if (!any)
-    return success();
+/// Tiles `op` by `sizes` (0: untiled), its loops nested as `interchange`
+/// says, as scf.for loops marked for peeling (or one scf.forall), and
+/// replaces it; returns the tiled op.
+static FailureOr<Operation *> tileOp(RewriterBase &rewriter, Operation *op,
+                                     ArrayRef<int64_t> sizes,
+                                     ArrayRef<int64_t> interchange = {},
+                                     bool forall = false) {
   scf::SCFTilingOptions tiling;
-  tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
-  // Interchange: parallel loops (untiled) first in op order, then the
-  // reductions in the plan's order.
+  tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  tiling.setInterchange(interchange);
+  if (forall)
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), tiling);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  if (!forall)
+    for (LoopLikeOpInterface loop : result->loops)
+      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+  return result->tiledOps.front();
+}
+
+/// The loops of `op` with the parallel ones first (in the op's order) and
+/// the reductions after them in the plan's `order`.
+static SmallVector<int64_t> parallelThenReductions(linalg::LinalgOp op,
+                                                   ArrayRef<int64_t> order) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> interchange;
   for (auto [i, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::parallel)
@@ -231,16 +242,28 @@ static LogicalResult tileReductions(RewriterBase &rewriter, linalg::LinalgOp op,
   for (int64_t loop : order)
     if (iterators[loop] == utils::IteratorType::reduction)
       interchange.push_back(loop);
-  tiling.setInterchange(interchange);
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), tiling);
-  if (failed(result))
-    return failure();
-  rewriter.replaceOp(op, result->replacements);
-  for (LoopLikeOpInterface loop : result->loops)
-    loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
-  return success();
+  return interchange;
+}
+
+/// `sizes` with every parallel loop's entry 0: the op's reduction tiles.
+static SmallVector<int64_t> reductionSizes(linalg::LinalgOp op,
+                                           ArrayRef<int64_t> sizes) {
+  SmallVector<int64_t> result(sizes);
+  for (auto [size, iterator] :
+       llvm::zip_equal(result, op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::parallel)
+      size = 0;
+  return result;
+}
+
+/// Tiles the reduction loops of `op` by `sizes`, nested in `order`.
+static LogicalResult tileReductions(RewriterBase &rewriter, linalg::LinalgOp op,
+                                    ArrayRef<int64_t> sizes,
+                                    ArrayRef<int64_t> order) {
+  SmallVector<int64_t> tileSizes = reductionSizes(op, sizes);
+  if (llvm::all_of(tileSizes, [](int64_t size) { return size == 0; }))
+    return success();
+  return tileOp(rewriter, op, tileSizes, parallelThenReductions(op, order));
 }
 
 /// Whether a loop's trip count is static and its step divides it.
@@ -417,52 +440,21 @@ struct StrataTileKernelsPass final
   /// and after the blocks.
   LogicalResult tileBlocked(RewriterBase &rewriter, linalg::LinalgOp op,
                             linalg::LinalgOp anchor, LoweringAttr plan) {
-    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     SmallVector<int64_t> byDim = sizesByOutputDim(op, plan.getRegisterTile());
     bool anchorIsOp = anchor.getOperation() == op.getOperation();
     Operation *init = nullptr;
     if (Value value = op.getDpsInitOperand(0)->get())
       init = value.getDefiningOp<linalg::LinalgOp>();
 
-    // The reduction blocks, in the plan's order.
-    SmallVector<int64_t> blockSizes(op.getNumLoops(), 0);
-    SmallVector<int64_t> interchange;
-    for (auto [i, iterator] : llvm::enumerate(iterators))
-      if (iterator == utils::IteratorType::parallel)
-        interchange.push_back(i);
-    for (int64_t loop : plan.getOrder())
-      if (iterators[loop] == utils::IteratorType::reduction) {
-        blockSizes[loop] = plan.getTile()[loop];
-        interchange.push_back(loop);
-      }
-    scf::SCFTilingOptions blocks;
-    blocks.setTileSizes(
-        getAsIndexOpFoldResult(rewriter.getContext(), blockSizes));
-    blocks.setInterchange(interchange);
-    rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> blockedOp = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(op.getOperation()), blocks);
-    if (failed(blockedOp))
+    // The reduction blocks, in the plan's order; inside each, the register
+    // tiles: parallel loops in the plan's order, then the reductions.
+    FailureOr<Operation *> blocked =
+        tileOp(rewriter, op, reductionSizes(op, plan.getTile()),
+               parallelThenReductions(op, plan.getOrder()));
+    if (failed(blocked) ||
+        failed(tileOp(rewriter, *blocked, plan.getRegisterTile(),
+                      plan.getOrder())))
       return failure();
-    rewriter.replaceOp(op, blockedOp->replacements);
-    for (LoopLikeOpInterface loop : blockedOp->loops)
-      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
-
-    // Register tiles inside each block: parallel loops in the plan's order,
-    // then the reductions.
-    auto inner = cast<linalg::LinalgOp>(blockedOp->tiledOps.front());
-    scf::SCFTilingOptions registers;
-    registers.setTileSizes(
-        getAsIndexOpFoldResult(rewriter.getContext(), plan.getRegisterTile()));
-    registers.setInterchange(plan.getOrder());
-    rewriter.setInsertionPoint(inner);
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(inner.getOperation()), registers);
-    if (failed(tiled))
-      return failure();
-    rewriter.replaceOp(inner, tiled->replacements);
-    for (LoopLikeOpInterface loop : tiled->loops)
-      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
 
     // The initial value and the epilogue, by register tiles.
     if (init && failed(tileBy(rewriter, cast<linalg::LinalgOp>(init), byDim)))
@@ -478,17 +470,7 @@ struct StrataTileKernelsPass final
                        ArrayRef<int64_t> sizes) {
     if (!isAllParallel(op) || op.getNumLoops() != sizes.size())
       return success();
-    scf::SCFTilingOptions tiling;
-    tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
-    rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(op.getOperation()), tiling);
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, result->replacements);
-    for (LoopLikeOpInterface loop : result->loops)
-      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
-    return success();
+    return tileOp(rewriter, op, sizes);
   }
 
   /// Tiles an op without a plan so that each tile is at most a few vectors:
@@ -510,32 +492,17 @@ struct StrataTileKernelsPass final
     if (outer > 1) {
       SmallVector<int64_t> sizes(ranges.size(), 1);
       sizes.back() = 0;
-      scf::SCFTilingOptions tiling;
-      tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
-      tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), tiling);
-      if (failed(result))
+      FailureOr<Operation *> tiled =
+          tileOp(rewriter, target, sizes, {}, /*forall=*/true);
+      if (failed(tiled))
         return failure();
-      rewriter.replaceOp(op, result->replacements);
-      target = result->tiledOps.front();
+      target = *tiled;
     }
     if (ranges.back() <= 4 * lanes)
       return success();
     SmallVector<int64_t> sizes(ranges.size(), 0);
     sizes.back() = 4 * lanes;
-    scf::SCFTilingOptions tiling;
-    tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
-    rewriter.setInsertionPoint(target);
-    FailureOr<scf::SCFTilingResult> result =
-        scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), tiling);
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(target, result->replacements);
-    for (LoopLikeOpInterface loop : result->loops)
-      loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
-    return success();
+    return tileOp(rewriter, target, sizes);
   }
 
   /// Peels every tile loop whose step does not divide its range, until
@@ -570,17 +537,14 @@ struct StrataTileKernelsPass final
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     patterns.add<StaticInitFromCast>(&getContext());
+    // Canonicalization of the dialects tiling produces (static tile sizes,
+    // casts folded into their users).
+    const StringRef dialects[] = {"tensor", "linalg", "scf", "affine", "arith"};
     for (Dialect *dialect : getContext().getLoadedDialects())
-      if (llvm::is_contained({StringRef("tensor"), StringRef("linalg"),
-                              StringRef("scf"), StringRef("affine"),
-                              StringRef("arith")},
-                             dialect->getNamespace()))
+      if (llvm::is_contained(dialects, dialect->getNamespace()))
         dialect->getCanonicalizationPatterns(patterns);
     for (RegisteredOperationName name : getContext().getRegisteredOperations())
-      if (llvm::is_contained({StringRef("tensor"), StringRef("linalg"),
-                              StringRef("scf"), StringRef("affine"),
-                              StringRef("arith")},
-                             name.getDialectNamespace()))
+      if (llvm::is_contained(dialects, name.getDialectNamespace()))
         name.getCanonicalizationPatterns(patterns, &getContext());
     return applyPatternsGreedily(func, std::move(patterns));
   }

@@ -1,0 +1,82 @@
+//===- ConstantsTest.cpp - Compile-time transposes of constants -----------===//
+
+#include "strata/Support/Constants.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+DenseElementsAttr floats(MLIRContext &context, ArrayRef<int64_t> shape,
+                         ArrayRef<float> values) {
+  auto type = RankedTensorType::get(shape, Float32Type::get(&context));
+  return DenseElementsAttr::get(type, values);
+}
+
+std::vector<float> values(DenseElementsAttr attr) {
+  auto range = attr.getValues<float>();
+  return std::vector<float>(range.begin(), range.end());
+}
+
+TEST(TransposeConstant, PermutesElements) {
+  MLIRContext context;
+  // 2x3 -> 3x2.
+  auto value = floats(context, {2, 3}, {1, 2, 3, 4, 5, 6});
+  FailureOr<DenseElementsAttr> result = transposeConstant(value, {1, 0});
+  ASSERT_TRUE(succeeded(result));
+  EXPECT_EQ(cast<ShapedType>(result->getType()).getShape(),
+            ArrayRef<int64_t>({3, 2}));
+  EXPECT_EQ(values(*result), std::vector<float>({1, 4, 2, 5, 3, 6}));
+}
+
+TEST(TransposeConstant, OIHWToHWIO) {
+  MLIRContext context;
+  // O=2, I=1, H=1, W=2: element (o, 0, 0, w) = 10 * o + w.
+  auto value = floats(context, {2, 1, 1, 2}, {0, 1, 10, 11});
+  FailureOr<DenseElementsAttr> result =
+      transposeConstant(value, {2, 3, 1, 0});
+  ASSERT_TRUE(succeeded(result));
+  EXPECT_EQ(cast<ShapedType>(result->getType()).getShape(),
+            ArrayRef<int64_t>({1, 2, 1, 2}));
+  // (h, w, i, o) = 10 * o + w.
+  EXPECT_EQ(values(*result), std::vector<float>({0, 10, 1, 11}));
+}
+
+TEST(TransposeConstant, UnitDimensionsOnlyReshape) {
+  MLIRContext context;
+  // 1xCx1x1 -> 1x1x1xC keeps the data order.
+  auto value = floats(context, {1, 3, 1, 1}, {1, 2, 3});
+  FailureOr<DenseElementsAttr> result =
+      transposeConstant(value, {0, 2, 3, 1}, /*maxElements=*/1);
+  ASSERT_TRUE(succeeded(result));
+  EXPECT_EQ(values(*result), std::vector<float>({1, 2, 3}));
+}
+
+TEST(TransposeConstant, SplatStaysSplat) {
+  MLIRContext context;
+  auto type = RankedTensorType::get({4, 5}, Float32Type::get(&context));
+  auto value = DenseElementsAttr::get(type, 0.5f);
+  FailureOr<DenseElementsAttr> result =
+      transposeConstant(value, {1, 0}, /*maxElements=*/1);
+  ASSERT_TRUE(succeeded(result));
+  EXPECT_TRUE(result->isSplat());
+  EXPECT_EQ(cast<ShapedType>(result->getType()).getShape(),
+            ArrayRef<int64_t>({5, 4}));
+}
+
+TEST(TransposeConstant, RefusesWhatItWouldNotCopy) {
+  MLIRContext context;
+  auto value = floats(context, {2, 3}, {1, 2, 3, 4, 5, 6});
+  EXPECT_TRUE(failed(transposeConstant(value, {1, 0}, /*maxElements=*/5)));
+  EXPECT_TRUE(failed(transposeConstant(value, {0, 1, 2})));
+  auto bools = DenseElementsAttr::get(
+      RankedTensorType::get({2, 2}, IntegerType::get(&context, 1)),
+      ArrayRef<bool>({true, false, false, true}));
+  EXPECT_TRUE(failed(transposeConstant(bools, {1, 0})));
+}
+} // namespace
