@@ -36,6 +36,7 @@ tools = [
     "strata-run",
     "strata-plan",
     "strata-cost",
+    "strata-compile",
     ToolSubst("mlir-opt-stock", os.path.join(config.llvm_tools_dir, "mlir-opt"),
               unresolved="fatal"),
 ]
@@ -70,6 +71,14 @@ for light in [os.path.join(config.strata_src_root, "..", "shared", "models",
         config.available_features.add("onnx-light-models")
         config.substitutions.append(("%light_models", os.path.abspath(light)))
         break
+
+# A C compiler for the programs that link strata-compile's output, and the
+# directory of the libraries they need (LLVM's libomp).
+if lit.util.which("cc"):
+    config.available_features.add("c-compiler")
+    config.substitutions.append(("%cc", lit.util.which("cc")))
+config.substitutions.append(
+    ("%llvm_libdir", os.path.dirname(config.openmp_library)))
 
 # Optional parts of the machine.
 if config.ptxas and os.path.exists(config.ptxas):

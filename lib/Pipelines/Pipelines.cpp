@@ -139,9 +139,11 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
     // Every contraction gets a lowering plan (a user's is kept), which
     // tiling and vectorization then honour, on tensors.
     StrataChooseLoweringOptions choose;
+    choose.cpu = cpu->cpu;
     choose.vectorBits = cpu->vectorBits;
     pm.addNestedPass<func::FuncOp>(createStrataChooseLowering(choose));
     StrataTileKernelsOptions tile;
+    tile.cpu = cpu->cpu;
     tile.vectorBits = cpu->vectorBits;
     pm.addNestedPass<func::FuncOp>(createStrataTileKernels(tile));
   }

@@ -17,6 +17,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/X86TargetParser.h"
 
 #define DEBUG_TYPE "strata-choose-lowering"
 
@@ -39,6 +40,28 @@ unsigned mlir::strata::getHostVectorBits() {
 
 unsigned mlir::strata::getHostVectorRegisters() {
   return llvm::sys::getHostCPUFeatures().lookup("avx512f") ? 32 : 16;
+}
+
+FailureOr<CPUVectorUnit> mlir::strata::getCPUVectorUnit(StringRef cpu,
+                                                        std::string &error) {
+  if (cpu.empty() || cpu == "host")
+    return CPUVectorUnit{getHostVectorBits(), getHostVectorRegisters()};
+  if (llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) ==
+      llvm::X86::CK_None) {
+    error = ("unknown CPU '" + cpu +
+             "'; expected an x86-64 CPU name as LLVM spells it, e.g. "
+             "haswell, skylake-avx512, znver4 (llc -mcpu=help lists them)")
+                .str();
+    return failure();
+  }
+  SmallVector<StringRef> features;
+  llvm::X86::getFeaturesForCPU(cpu, features);
+  auto has = [&](StringRef f) { return llvm::is_contained(features, f); };
+  if (has("avx512f"))
+    return CPUVectorUnit{512, 32};
+  if (has("avx2") && has("fma"))
+    return CPUVectorUnit{256, 16};
+  return CPUVectorUnit{128, 16};
 }
 
 namespace {
@@ -306,7 +329,13 @@ struct StrataChooseLoweringPass final
     func::FuncOp func = getOperation();
     if (!func->hasAttr(StrataDialect::getKernelAttrName()))
       return;
-    unsigned bits = vectorBits ? unsigned(vectorBits) : getHostVectorBits();
+    std::string error;
+    FailureOr<CPUVectorUnit> target = getCPUVectorUnit(cpu, error);
+    if (failed(target)) {
+      func.emitError() << "strata-choose-lowering: " << error;
+      return signalPassFailure();
+    }
+    unsigned bits = vectorBits ? unsigned(vectorBits) : target->bits;
     if (bits < 64 || !llvm::isPowerOf2_32(bits)) {
       func.emitError() << "strata-choose-lowering: vector-bits must be a "
                           "power of two of at least 64, got "
@@ -316,10 +345,10 @@ struct StrataChooseLoweringPass final
     VectorUnit unit;
     unit.lanes = bits / 32;
     // Registers follow the vector width asked for (AVX-512 has 32, AVX2
-    // 16), else the host's.
+    // 16), else the CPU's.
     unit.registers = registers    ? int64_t(registers)
                      : vectorBits ? (bits >= 512 ? 32 : 16)
-                                  : int64_t(getHostVectorRegisters());
+                                  : int64_t(target->registers);
     if (unit.registers < 4) {
       func.emitError() << "strata-choose-lowering: registers must be at "
                           "least 4, got "

@@ -32,6 +32,18 @@ namespace mlir::strata {
 unsigned getHostVectorBits();
 /// The host's number of vector registers: 32 with AVX-512F, 16 otherwise.
 unsigned getHostVectorRegisters();
+
+/// The vector unit plans are made for.
+struct CPUVectorUnit {
+  unsigned bits;      ///< Vector register width.
+  unsigned registers; ///< Vector registers.
+};
+
+/// The vector unit of `cpu`, an LLVM x86-64 CPU name (haswell,
+/// skylake-avx512, znver4, ...; empty or "host": this machine), from the
+/// features LLVM knows it has. Fails with a message naming the CPU when
+/// LLVM does not know it.
+FailureOr<CPUVectorUnit> getCPUVectorUnit(StringRef cpu, std::string &error);
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_CODEGEN_PASSES_H

@@ -40,8 +40,12 @@ def StrataChooseLowering : Pass<"strata-choose-lowering", "func::FuncOp"> {
     ```
   }];
   let options = [
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"",
+           "CPU the plans are made for: an LLVM x86-64 CPU name such as "
+           "haswell, skylake-avx512 or znver4 (empty: the host); its vector "
+           "width and register count are LLVM's for that CPU">,
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
-           "Vector register width in bits (0: the host's: 512 with AVX-512, "
+           "Vector register width in bits (0: the CPU's: 512 with AVX-512, "
            "256 with AVX2, else 128)">,
     Option<"registers", "registers", "unsigned", /*default=*/"0",
            "Number of vector registers (0: 32 for 512-bit vectors, else "
@@ -111,8 +115,10 @@ def StrataTileKernels : Pass<"strata-tile-kernels", "func::FuncOp"> {
     bufferization.
   }];
   let options = [
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"",
+           "CPU whose vector width ops without a plan use (empty: the host)">,
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
-           "Vector width in bits for ops without a plan (0: the host's)">
+           "Vector width in bits for ops without a plan (0: the CPU's)">
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",

@@ -340,7 +340,13 @@ struct StrataTileKernelsPass final
     func::FuncOp func = getOperation();
     if (!func->hasAttr(StrataDialect::getKernelAttrName()) || func.isExternal())
       return;
-    unsigned bits = vectorBits ? unsigned(vectorBits) : getHostVectorBits();
+    std::string error;
+    FailureOr<CPUVectorUnit> target = getCPUVectorUnit(cpu, error);
+    if (failed(target)) {
+      func.emitError() << "strata-tile-kernels: " << error;
+      return signalPassFailure();
+    }
+    unsigned bits = vectorBits ? unsigned(vectorBits) : target->bits;
     int64_t lanes = std::max<int64_t>(bits / 32, 1);
     IRRewriter rewriter(&getContext());
     StringRef planName = StrataDialect::getLoweringAttrName();

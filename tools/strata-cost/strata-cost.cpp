@@ -21,6 +21,7 @@
 #include "strata/InitAll.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/Measure.h"
+#include "strata/Runtime/Runner.h"
 #include "strata/Support/OutputFiles.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -153,8 +154,12 @@ static int collect() {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
+  // Kernels are timed on one thread: one core's time is steady on a shared
+  // machine, and the fusion and tiling decisions it prices are made per
+  // core (outer tiles are what threads split).
+  setThreadCount(1);
   Dataset data;
-  data.machine = getMachineFingerprint();
+  data.machine = getMachineFingerprint() + "; threads=1";
   llvm::StringSet<> done;
   if (resume && llvm::sys::fs::exists(outputFile)) {
     llvm::Expected<Dataset> old = readDataset(outputFile);

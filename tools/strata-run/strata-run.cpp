@@ -330,6 +330,19 @@ static void printProfile(KernelProfile &profile, CompiledModule &compiled,
     llvm::outs() << "    #" << i << " @" << calls[i].kernel << ": "
                  << perRun(calls[i].seconds) << " (" << share(calls[i].seconds)
                  << ")\n";
+  if (!classified)
+    return;
+  SmallVector<size_t> others;
+  for (size_t i : order)
+    if (!groupHasContraction[i])
+      others.push_back(i);
+  if (others.empty())
+    return;
+  llvm::outs() << "  slowest kernels without a conv or matmul:\n";
+  for (size_t i : ArrayRef<size_t>(others).take_front(shown))
+    llvm::outs() << "    #" << i << " @" << calls[i].kernel << ": "
+                 << perRun(calls[i].seconds) << " (" << share(calls[i].seconds)
+                 << ")\n";
 }
 
 namespace {

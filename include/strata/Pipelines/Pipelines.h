@@ -57,10 +57,16 @@ struct CPUPipelineOptions : public KernelFormationOptions<CPUPipelineOptions> {
                      "(the runtime sets how many: strata-run --threads); "
                      "false runs them in sequence"),
       llvm::cl::init(true)};
+  Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("CPU the plans are made for, an LLVM x86-64 CPU name "
+                     "(haswell, skylake-avx512, znver4, ...; empty: the "
+                     "host); strata-compile --cpu also generates code for it"),
+      llvm::cl::init("")};
   Option<unsigned> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Vector register width the plans are made for (0: the "
-                     "host's)"),
+                     "CPU's)"),
       llvm::cl::init(0)};
 };
 

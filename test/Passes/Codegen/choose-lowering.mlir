@@ -3,6 +3,12 @@
 // functions that are not kernels are left alone.
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{vector-bits=512 registers=32}))' | FileCheck %s --check-prefix=AVX512
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{vector-bits=256 registers=16}))' | FileCheck %s --check-prefix=AVX2
+// A named CPU gives the same plans as its vector unit: LLVM knows
+// skylake-avx512 and znver4 have AVX-512, haswell and znver2 AVX2.
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{cpu=skylake-avx512}))' | FileCheck %s --check-prefix=AVX512
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{cpu=znver4}))' | FileCheck %s --check-prefix=AVX512
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{cpu=haswell}))' | FileCheck %s --check-prefix=AVX2
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-choose-lowering{cpu=znver2}))' | FileCheck %s --check-prefix=AVX2
 
 // AVX512-LABEL: func.func @matmul
 // 24 of 32 zmm accumulators (6x4 vectors): the fewest loads per FMA; the
