@@ -145,11 +145,14 @@ static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
     int64_t extentN = ranges[loops.n];
     int64_t extentM = loops.m >= 0 ? ranges[loops.m] : 1;
     int64_t budget = unit.registers * 3 / 4;
+    // Widths of a power-of-two number of registers (or half of one):
+    // others are slow in LLVM (strata-tile-kernels splits them, see
+    // getGoodVectorWidth there), and so are the remainders they leave.
     SmallVector<int64_t> widths;
-    for (int64_t w = unit.lanes / 2; w <= 4 * unit.lanes; w += unit.lanes / 2)
+    for (int64_t w = unit.lanes / 2; w <= 4 * unit.lanes; w *= 2)
       if (w <= extentN)
         widths.push_back(w);
-    if (extentN <= 4 * unit.lanes)
+    if (extentN <= 4 * unit.lanes && !llvm::is_contained(widths, extentN))
       widths.push_back(extentN);
     double bestCycles = std::numeric_limits<double>::infinity();
     double bestLoads = std::numeric_limits<double>::infinity();
