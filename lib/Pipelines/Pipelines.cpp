@@ -215,8 +215,11 @@ void mlir::strata::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  // Math on vectors: LLVM intrinsics where there are some, libm calls per
-  // element otherwise (scalarized into vector ops, lowered next).
+  // Math on vectors: f32 exp, log, tanh, erf as polynomials (vectorized),
+  // then LLVM intrinsics where there are some, libm calls per element
+  // otherwise (scalarized into vector ops, lowered next).
+  if (options.vectorize)
+    pm.addNestedPass<func::FuncOp>(createStrataApproximateMath());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   if (options.vectorize) {

@@ -343,7 +343,8 @@ static int64_t getGoodVectorWidth(int64_t extent, int64_t lanes) {
 }
 
 /// The loop of `op`'s last result dimension (the one vectors run along),
-/// if that dimension is a loop of its own.
+/// if that dimension is a loop of its own. (A reduction along its row is
+/// tiled into partial results along that loop first.)
 static std::optional<unsigned> getVectorLoop(linalg::LinalgOp op) {
   if (op->getNumResults() == 0 || op.getNumDpsInits() != 1)
     return std::nullopt;
@@ -510,10 +511,10 @@ struct StrataTileKernelsPass final
   LogicalResult tileForVectors(RewriterBase &rewriter, linalg::LinalgOp op,
                                int64_t lanes) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    // Reductions without a plan are left whole (and scalar): tiling their
-    // reduction loops would carry the result through the loops.
-    if (llvm::any_of(ranges, ShapedType::isDynamic) || !isAllParallel(op))
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
       return failure();
+    if (!isAllParallel(op))
+      return tileReductionForVectors(rewriter, op, lanes);
     // Outer loops by 1 as independent tiles (threads share them), the
     // innermost by four vectors in sequence (its remainder is peeled).
     Operation *target = op;
@@ -534,6 +535,85 @@ struct StrataTileKernelsPass final
     SmallVector<int64_t> sizes(ranges.size(), 0);
     sizes.back() = 4 * lanes;
     return tileOp(rewriter, target, sizes);
+  }
+
+  /// Tiles a reduction without a plan (softmax's max and sum, a mean, a
+  /// global pooling written as a reduction) for vectors along the loop its
+  /// first input is contiguous in: if that loop is parallel (a sum over the
+  /// rows of an NHWC tensor), by four vectors, with every reduction loop by
+  /// 1 inside it, so the partial sums stay a loop-carried vector; if it is
+  /// the reduction (softmax along its row), by chunks of four vectors, each
+  /// reduced into the row's result. The other parallel loops are scf.forall
+  /// tiles of 1, shared by the threads.
+  LogicalResult tileReductionForVectors(RewriterBase &rewriter,
+                                        linalg::LinalgOp op, int64_t lanes) {
+    if (op->getNumResults() != 1 || op.getNumDpsInputs() == 0)
+      return failure();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    AffineMap inputMap = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+    if (inputMap.getNumResults() == 0)
+      return failure();
+    auto contiguous = dyn_cast<AffineDimExpr>(inputMap.getResults().back());
+    if (!contiguous)
+      return failure();
+    unsigned vectorLoop = contiguous.getPosition();
+    int64_t numLoops = op.getNumLoops();
+
+    Operation *target = op;
+    SmallVector<int64_t> outer(numLoops, 0);
+    bool anyOuter = false;
+    for (int64_t i = 0; i < numLoops; ++i)
+      if (iterators[i] == utils::IteratorType::parallel && i != vectorLoop &&
+          ranges[i] > 1) {
+        outer[i] = 1;
+        anyOuter = true;
+      }
+    if (anyOuter) {
+      FailureOr<Operation *> tiled =
+          tileOp(rewriter, target, outer, {}, /*forall=*/true);
+      if (failed(tiled))
+        return failure();
+      target = *tiled;
+    }
+    // A reduction along the vector loop alone (softmax's row max and sum):
+    // partial results, one per lane of four vectors, accumulate chunk by
+    // chunk with elementwise ops (vectors), and are reduced once per row
+    // after the loop; reducing every chunk to a scalar would be a chain of
+    // scalar ops per chunk.
+    int64_t chunk = 4 * lanes;
+    if (iterators[vectorLoop] == utils::IteratorType::reduction &&
+        op.getNumReductionLoops() == 1 && ranges[vectorLoop] > chunk) {
+      SmallVector<int64_t> sizes(numLoops, 0);
+      sizes[vectorLoop] = chunk;
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+      tiling.setReductionTilingStrategy(
+          ReductionTilingStrategy::PartialReductionOuterReduction);
+      tiling.setReductionDims({vectorLoop});
+      rewriter.setInsertionPoint(target);
+      FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(target), tiling);
+      if (succeeded(result)) {
+        rewriter.replaceOp(target, result->replacements);
+        for (LoopLikeOpInterface loop : result->loops)
+          loop->setAttr(kTileLoopAttr, rewriter.getUnitAttr());
+        return success();
+      }
+    }
+    // Inside a tile: the vector loop by four vectors, reductions by 1
+    // (the vector loop itself when it is the reduction), the vector loop
+    // outermost.
+    SmallVector<int64_t> inner(numLoops, 0);
+    for (int64_t i = 0; i < numLoops; ++i)
+      if (iterators[i] == utils::IteratorType::reduction)
+        inner[i] = 1;
+    inner[vectorLoop] = std::min<int64_t>(ranges[vectorLoop], 4 * lanes);
+    SmallVector<int64_t> interchange = {int64_t(vectorLoop)};
+    for (int64_t i = 0; i < numLoops; ++i)
+      if (i != int64_t(vectorLoop))
+        interchange.push_back(i);
+    return tileOp(rewriter, target, inner, interchange);
   }
 
   /// Peels every tile loop whose step does not divide its range, until

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the contraction E2E cases of test/E2E/contractions.test.
+"""Writes the contraction and reduction E2E cases of test/E2E/contractions.test.
 
 Every case is a TOSA function (weights are arguments, drawn at random), its
 inputs as .npy, and a reference computed here with NumPy in float64,
@@ -125,6 +125,78 @@ def pool(name, kind, n, h, wd, c, k, stride, pad):
     save(name, [x], ref, body, "%p")
 
 
+def reduce_op(kind, value, shape, axis):
+    out = list(shape)
+    out[axis] = 1
+    return (f"tosa.reduce_{kind} {value} {{axis = {axis} : i32}} : "
+            f"({tensor(shape)}) -> {tensor(out)}"), out
+
+
+def softmax(name, rows, cols):
+    """Softmax along the contiguous axis (a reduction loop innermost)."""
+    x = rand(rows, cols) * 3
+    x64 = x.astype(np.float64)
+    e = np.exp(x64 - x64.max(axis=1, keepdims=True))
+    ref = e / e.sum(axis=1, keepdims=True)
+    s, c = (rows, cols), (rows, 1)
+    mx, _ = reduce_op("max", "%a0", s, 1)
+    sm, _ = reduce_op("sum", "%e", s, 1)
+    body = (f"  %m = {mx}\n"
+            f"  %d = tosa.sub %a0, %m : ({tensor(s)}, {tensor(c)}) -> {tensor(s)}\n"
+            f"  %e = tosa.exp %d : ({tensor(s)}) -> {tensor(s)}\n"
+            f"  %t = {sm}\n"
+            f"  %r = tosa.reciprocal %t : ({tensor(c)}) -> {tensor(c)}\n"
+            "  %sh = \"tosa.const\"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>\n"
+            f"  %p = tosa.mul %e, %r, %sh : ({tensor(s)}, {tensor(c)}, tensor<1xi8>) -> {tensor(s)}\n")
+    save(name, [x], ref, body, "%p")
+
+
+def spatial_mean(name, n, h, wd, c):
+    """Global average pooling of NHWC as two sums (the contiguous channel
+    loop is parallel) and a scale."""
+    x = rand(n, h, wd, c)
+    ref = x.astype(np.float64).mean(axis=(1, 2), keepdims=True)
+    s1, o1 = reduce_op("sum", "%a0", (n, h, wd, c), 1)
+    s2, o2 = reduce_op("sum", "%s1", o1, 2)
+    body = (f"  %s1 = {s1}\n  %s2 = {s2}\n"
+            f"  %k = \"tosa.const\"() {{values = dense<{1.0 / (h * wd)!r}> : {tensor((1, 1, 1, 1))}}} : () -> {tensor((1, 1, 1, 1))}\n"
+            "  %sh = \"tosa.const\"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>\n"
+            f"  %p = tosa.mul %s2, %k, %sh : ({tensor(o2)}, {tensor((1, 1, 1, 1))}, tensor<1xi8>) -> {tensor(o2)}\n")
+    save(name, [x], ref, body, "%p")
+
+
+def reduce_middle(name, kind, a, b, c):
+    x = rand(a, b, c)
+    x64 = x.astype(np.float64)
+    ref = x64.max(axis=1, keepdims=True) if kind == "max" else x64.sum(axis=1, keepdims=True)
+    r, _ = reduce_op(kind, "%a0", (a, b, c), 1)
+    save(name, [x], ref, f"  %p = {r}\n", "%p")
+
+
+def layer_norm(name, rows, cols):
+    """(x - mean) / sqrt(var + eps) along the contiguous axis."""
+    x = rand(rows, cols) + 1.5
+    x64 = x.astype(np.float64)
+    mu = x64.mean(axis=1, keepdims=True)
+    ref = (x64 - mu) / np.sqrt(((x64 - mu) ** 2).mean(axis=1, keepdims=True) + 1e-5)
+    s, c = (rows, cols), (rows, 1)
+    s1, _ = reduce_op("sum", "%a0", s, 1)
+    s2, _ = reduce_op("sum", "%q", s, 1)
+    body = (f"  %inv = \"tosa.const\"() {{values = dense<{1.0 / cols!r}> : {tensor(c)}}} : () -> {tensor(c)}\n"
+            "  %eps = \"tosa.const\"() {values = dense<1.0e-05> : " + tensor(c) + "} : () -> " + tensor(c) + "\n"
+            "  %sh = \"tosa.const\"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>\n"
+            f"  %s1 = {s1}\n"
+            f"  %mu = tosa.mul %s1, %inv, %sh : ({tensor(c)}, {tensor(c)}, tensor<1xi8>) -> {tensor(c)}\n"
+            f"  %d = tosa.sub %a0, %mu : ({tensor(s)}, {tensor(c)}) -> {tensor(s)}\n"
+            f"  %q = tosa.mul %d, %d, %sh : ({tensor(s)}, {tensor(s)}, tensor<1xi8>) -> {tensor(s)}\n"
+            f"  %s2 = {s2}\n"
+            f"  %v = tosa.mul %s2, %inv, %sh : ({tensor(c)}, {tensor(c)}, tensor<1xi8>) -> {tensor(c)}\n"
+            f"  %ve = tosa.add %v, %eps : ({tensor(c)}, {tensor(c)}) -> {tensor(c)}\n"
+            f"  %rs = tosa.rsqrt %ve : ({tensor(c)}) -> {tensor(c)}\n"
+            f"  %p = tosa.mul %d, %rs, %sh : ({tensor(s)}, {tensor(c)}, tensor<1xi8>) -> {tensor(s)}\n")
+    save(name, [x], ref, body, "%p")
+
+
 CASES = []
 os.makedirs(OUT, exist_ok=True)
 matmul("matmul_1x1x1", 1, 1, 1, 1)
@@ -144,6 +216,12 @@ depthwise("depthwise_3x3", 1, 10, 10, 7, 1, 3, 3, pad=(1, 1, 1, 1))
 depthwise("depthwise_s2_mult2", 1, 9, 9, 6, 2, 3, 3, stride=(2, 2))
 pool("max_pool_3x3_s2", "max", 1, 13, 13, 10, 3, 2, (1, 1, 1, 1))
 pool("avg_pool_2x2_s2", "avg", 1, 8, 10, 17, 2, 2, (0, 0, 0, 0))
+softmax("softmax_1000", 3, 1000)
+softmax("softmax_odd", 5, 37)
+spatial_mean("mean_hw_nhwc", 2, 7, 7, 67)
+reduce_middle("reduce_max_middle", "max", 5, 37, 19)
+reduce_middle("reduce_sum_middle", "sum", 4, 130, 33)
+layer_norm("layer_norm_77", 4, 77)
 with open(os.path.join(OUT, "cases.txt"), "w") as f:
     for name, count in CASES:
         f.write(f"{name} {count}\n")
