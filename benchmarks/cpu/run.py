@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CPU code generation benchmark: Strata against OpenBLAS and onnxruntime.
+"""CPU code generation benchmark: Strata against OpenBLAS, onnxruntime, IREE.
 
 Three parts, each measured side by side in one run on this machine:
 
@@ -12,8 +12,9 @@ Three parts, each measured side by side in one run on this machine:
    constant) against onnxruntime on one Conv node (NCHW, its layout), one
    thread.
 3. The nine ONNX light models with seeded random weights: latency at 1 and
-   2 threads, against onnxruntime at the same thread counts, plus Strata's
-   compile time.
+   2 threads, against onnxruntime and IREE (llvm-cpu, its default flags and
+   im2col + micro-kernels) at the same thread counts, plus Strata's compile
+   time.
 
 Every figure is the median of --runs runs after a warm-up; Strata's CPU
 time (process CPU time, all threads) is printed next to its wall time.
@@ -34,7 +35,17 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV = os.path.join(ROOT, "build", "bench-venv")
-PEERS = ["numpy", "onnxruntime", "onnx"]
+PEERS = ["numpy", "onnxruntime", "onnx", "iree-base-compiler", "iree-base-runtime",
+         "halide"]
+HALIDE_MODES = ("hand", "adams2019")
+
+# IREE's two configurations: its defaults, and im2col convolutions with
+# micro-kernels (what its CPU performance guide recommends).
+IREE_FLAGS = {
+    "default": [],
+    "im2col+ukernels": ["--iree-global-opt-use-im2col-for-convs",
+                        "--iree-llvmcpu-enable-ukernels=all"],
+}
 
 
 def ensure_venv():
@@ -108,6 +119,89 @@ def ort_time(model_bytes, feeds, runs, threads):
     return float(np.median(walls)), float(np.median(cpus))
 
 
+def iree_compile(onnx_path, tmp, name):
+    """Imports an ONNX model with IREE's importer (upgraded to opset 17)
+    and compiles it for the host CPU in each IREE_FLAGS configuration.
+    Returns ({config: vmfb path or error text}, entry function name)."""
+    bindir = os.path.join(VENV, "bin")
+    model = onnx.load(onnx_path)
+    # Initializers need not be graph inputs from IR version 4 on; the light
+    # models are version 3.
+    model.ir_version = max(model.ir_version, 7)
+    upgraded = os.path.join(tmp, f"{name}.ir7.onnx")
+    onnx.save(model, upgraded)
+    mlir = os.path.join(tmp, f"{name}.iree.mlir")
+    out = subprocess.run([os.path.join(bindir, "iree-import-onnx"), upgraded,
+                          "--opset-version", "17", "-o", mlir],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        err = "import failed: " + out.stderr.strip().splitlines()[-1][:200]
+        return {config: err for config in IREE_FLAGS}, None
+    with open(mlir) as f:
+        entry = re.search(r"func\.func @([\w.$-]+)\(", f.read()).group(1)
+    results = {}
+    for config, flags in IREE_FLAGS.items():
+        vmfb = os.path.join(tmp, f"{name}.{config}.vmfb")
+        start = time.perf_counter()
+        out = subprocess.run([os.path.join(bindir, "iree-compile"), mlir,
+                              "--iree-hal-target-device=local",
+                              "--iree-hal-local-target-device-backends=llvm-cpu",
+                              "--iree-llvmcpu-target-cpu=host", *flags, "-o", vmfb],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            lines = out.stderr.strip().splitlines() or ["?"]
+            results[config] = "compile failed: " + lines[0][:200]
+        else:
+            results[config] = vmfb
+            print(f"  iree {config}: compiled in {time.perf_counter() - start:.1f} s", flush=True)
+    return results, entry
+
+
+def iree_time(vmfb, entry, input_npy, runs, threads):
+    """(wall median, cpu median) of iree-benchmark-module on `threads`
+    worker threads (one task topology group each)."""
+    out = subprocess.run([os.path.join(VENV, "bin", "iree-benchmark-module"),
+                          "--device=local-task", f"--module={vmfb}",
+                          f"--function={entry}", f"--input=@{input_npy}",
+                          f"--task_topology_max_group_count={threads}",
+                          f"--benchmark_repetitions={runs}"],
+                         capture_output=True, text=True)
+    m = re.search(r"real_time_median\s+([0-9.]+) (\w+)\s+([0-9.]+) (\w+)", out.stdout)
+    if out.returncode != 0 or not m:
+        raise RuntimeError(f"iree-benchmark-module: {out.stderr.strip()[-300:]}")
+    return seconds(m.group(1), m.group(2)), seconds(m.group(3), m.group(4))
+
+
+def halide_time(case, mode, runs):
+    """(wall, cpu) medians of benchmarks/cpu/halide_peer.py on one thread,
+    or None if Halide failed (its message is printed)."""
+    env = dict(os.environ, HL_NUM_THREADS="1")
+    cmd = [sys.executable, os.path.join(ROOT, "benchmarks", "cpu", "halide_peer.py"),
+           *map(str, case), mode, str(runs)]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        print(f"  halide {mode} failed: {out.stderr.strip()[-300:]}", flush=True)
+        return None
+    w, c = out.stdout.split()[-2:]
+    return float(w), float(c)
+
+
+def version_of(package):
+    try:
+        from importlib.metadata import version
+        return version(package)
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
+def iree_version():
+    try:
+        from importlib.metadata import version
+        return version("iree-base-compiler")
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
 def numpy_time(a, b, runs):
     """OpenBLAS sgemm on one thread, in a child so the thread count holds."""
     code = (
@@ -167,6 +261,8 @@ def gemm(args, tmp, peak):
                                  {"a": rng.standard_normal((m, k), dtype=np.float32)}, runs, 1)
         row = dict(shape=f"{m}x{k}x{n}", flop=flop, strata=(s_wall, s_cpu),
                    openblas=(b_wall, b_cpu), ort=(o_wall, o_cpu), peak=peak)
+        for mode in HALIDE_MODES:
+            row["halide " + mode] = halide_time(("gemm", m, k, n), mode, runs)
         rows.append(row)
         print(f"gemm {row['shape']}: strata {flop / s_cpu / 1e9:.1f} GFLOP/s (cpu), "
               f"openblas {flop / b_cpu / 1e9:.1f}, onnxruntime {flop / o_cpu / 1e9:.1f}", flush=True)
@@ -243,7 +339,11 @@ def convs(args, tmp, peak):
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
         o_wall, o_cpu = ort_time(model.SerializeToString(),
                                  {"x": rng.standard_normal((1, c, h, h), dtype=np.float32)}, runs, 1)
-        rows.append(dict(name=name, flop=flop, strata=(s_wall, s_cpu), ort=(o_wall, o_cpu)))
+        row = dict(name=name, flop=flop, strata=(s_wall, s_cpu), ort=(o_wall, o_cpu))
+        for mode in HALIDE_MODES:
+            row["halide " + mode] = None if dw else halide_time(
+                ("conv", h, c, f, k, s, p, o), mode, runs)
+        rows.append(row)
         print(f"conv {name}: strata {flop / s_cpu / 1e9:.1f} GFLOP/s, "
               f"onnxruntime {flop / o_cpu / 1e9:.1f}", flush=True)
     return rows
@@ -266,10 +366,18 @@ def models(args, tmp):
         feeds = {data.name:
                  np.random.default_rng(0).standard_normal(feeds_shape, dtype=np.float32)}
         row = dict(name=name)
+        input_npy = os.path.join(tmp, f"{name}.input.npy")
+        np.save(input_npy, next(iter(feeds.values())))
+        vmfbs, entry = iree_compile(path, tmp, name) if args.iree else ({}, None)
+        row["iree_errors"] = {c: v for c, v in vmfbs.items() if not v.endswith(".vmfb")}
         for threads in (1, 2):
             wall, cpu, compile_s = strata(args.strata_run, path, args.model_runs, threads)
             o_wall, o_cpu = ort_time(model.SerializeToString(), feeds, args.model_runs, threads)
             row[threads] = dict(strata=(wall, cpu), ort=(o_wall, o_cpu))
+            for config, vmfb in vmfbs.items():
+                if vmfb.endswith(".vmfb"):
+                    row[threads]["iree " + config] = iree_time(
+                        vmfb, entry, input_npy, args.model_runs, threads)
             row["compile"] = compile_s
         rows.append(row)
         print(f"model {name}: strata {row[1]['strata'][0] * 1e3:.1f} / {row[2]['strata'][0] * 1e3:.1f} ms "
@@ -286,7 +394,7 @@ def geomean(values):
 def markdown(path, peak, g, c, m, args):
     lines = []
     w = lines.append
-    w("# CPU code generation: Strata against OpenBLAS and onnxruntime")
+    w("# CPU code generation: Strata against OpenBLAS, onnxruntime and IREE")
     w("")
     w("Generated by `python3 benchmarks/cpu/run.py` (see its docstring); do not")
     w("edit by hand. One run of the script, all figures side by side on the same")
@@ -296,21 +404,32 @@ def markdown(path, peak, g, c, m, args):
                          capture_output=True, text=True).stdout.split(":")[-1].strip()
     w(f"- machine: {cpu}, {os.cpu_count()} cores; measured FP32 FMA peak of one core "
       f"{peak:.1f} GFLOP/s (`benchmarks/cpu/fma_probe.c`)" if peak else f"- machine: {cpu}")
-    w(f"- peers: numpy {np.__version__} (OpenBLAS, one thread), onnxruntime {ort.__version__}")
+    w(f"- peers: numpy {np.__version__} (OpenBLAS, one thread), onnxruntime {ort.__version__}, "
+      f"Halide {version_of('halide')} (`benchmarks/cpu/halide_peer.py`: JIT for the host, one "
+      "hand schedule, and the Adams2019 autoscheduler with parallelism 1; one thread; not "
+      "run for depthwise layers), IREE (models, below)")
     w("- GFLOP/s are computed from process CPU time (the steadier figure on a")
     w("  shared machine); wall times are in the model table.")
     w("")
     if g:
         w("## GEMM, one thread")
         w("")
-        w("| M x K x N | Strata GFLOP/s | % of peak | OpenBLAS | onnxruntime | Strata / OpenBLAS | Strata / onnxruntime |")
-        w("|---|---:|---:|---:|---:|---:|---:|")
+        w("| M x K x N | Strata GFLOP/s | % of peak | OpenBLAS | onnxruntime | Halide hand | Halide Adams2019 | Strata / OpenBLAS | Strata / onnxruntime | Strata / best Halide |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in g:
             s, b, o = (r["flop"] / r[k][1] / 1e9 for k in ("strata", "openblas", "ort"))
             pct = f"{100 * s / peak:.0f}%" if peak else "-"
-            w(f"| {r['shape']} | {s:.1f} | {pct} | {b:.1f} | {o:.1f} | {s / b:.2f} | {s / o:.2f} |")
-        w(f"| **geomean** | | | | | **{geomean([r['openblas'][1] / r['strata'][1] for r in g]):.2f}** | "
-          f"**{geomean([r['ort'][1] / r['strata'][1] for r in g]):.2f}** |")
+            hl_rates = [r["flop"] / r["halide " + mode][1] / 1e9 if r.get("halide " + mode) else None
+                        for mode in HALIDE_MODES]
+            hl_cells = [f"{x:.1f}" if x else "failed" for x in hl_rates]
+            best = max([x for x in hl_rates if x] or [float("nan")])
+            w(f"| {r['shape']} | {s:.1f} | {pct} | {b:.1f} | {o:.1f} | {hl_cells[0]} | {hl_cells[1]} | "
+              f"{s / b:.2f} | {s / o:.2f} | {s / best:.2f} |")
+        best_hl = [min(r["halide " + mode][1] for mode in HALIDE_MODES if r.get("halide " + mode))
+                   for r in g if any(r.get("halide " + mode) for mode in HALIDE_MODES)]
+        w(f"| **geomean** | | | | | | | **{geomean([r['openblas'][1] / r['strata'][1] for r in g]):.2f}** | "
+          f"**{geomean([r['ort'][1] / r['strata'][1] for r in g]):.2f}** | "
+          f"**{geomean([h / r['strata'][1] for h, r in zip(best_hl, g)]):.2f}** |")
         w("")
     if c:
         w("## Convolution layers, one thread")
@@ -318,11 +437,16 @@ def markdown(path, peak, g, c, m, args):
         w("Strata runs one TOSA conv2d (NHWC input, filter a constant, bias); onnxruntime")
         w("one Conv node (NCHW, filter and bias initializers).")
         w("")
-        w("| layer | GFLOP | Strata GFLOP/s | onnxruntime GFLOP/s | Strata / onnxruntime |")
-        w("|---|---:|---:|---:|---:|")
+        w("| layer | GFLOP | Strata GFLOP/s | onnxruntime GFLOP/s | Halide hand | Halide Adams2019 | Strata / onnxruntime | Strata / best Halide |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in c:
             s, o = (r["flop"] / r[k][1] / 1e9 for k in ("strata", "ort"))
-            w(f"| {r['name']} | {r['flop'] / 1e9:.3f} | {s:.1f} | {o:.1f} | {s / o:.2f} |")
+            hl_rates = [r["flop"] / r["halide " + mode][1] / 1e9 if r.get("halide " + mode) else None
+                        for mode in HALIDE_MODES]
+            hl_cells = [f"{x:.1f}" if x else "-" for x in hl_rates]
+            best = max([x for x in hl_rates if x] or [float("nan")])
+            w(f"| {r['name']} | {r['flop'] / 1e9:.3f} | {s:.1f} | {o:.1f} | {hl_cells[0]} | {hl_cells[1]} | "
+              f"{s / o:.2f} | {s / best:.2f} |")
         resnet = [r for r in c if r["name"].startswith("resnet")]
         w(f"| **geomean, ResNet-50 layers** | | | | **{geomean([r['ort'][1] / r['strata'][1] for r in resnet]):.2f}** |")
         w("")
@@ -346,6 +470,38 @@ def markdown(path, peak, g, c, m, args):
             w(f"\nGeomean latency ratio onnxruntime / Strata at {t} thread(s): "
               f"**{geomean([r[t]['ort'][0] / r[t]['strata'][0] for r in m]):.2f}**")
         w("")
+        if args.iree:
+            w("### IREE")
+            w("")
+            w(f"IREE {iree_version()} (`iree-base-compiler`/`-runtime` from PyPI), llvm-cpu for")
+            w("the host CPU (`--iree-llvmcpu-target-cpu=host`), the ONNX model imported with")
+            w("`iree-import-onnx --opset-version 17`, timed with `iree-benchmark-module`")
+            w("(`--task_topology_max_group_count` = threads); *im2col+ukernels* adds")
+            w("`--iree-global-opt-use-im2col-for-convs --iree-llvmcpu-enable-ukernels=all`.")
+            w("Ratio > 1 means Strata is faster.")
+            w("")
+            w("| model | threads | Strata | IREE default | ratio | IREE im2col+ukernels | ratio |")
+            w("|---|---:|---:|---:|---:|---:|---:|")
+            for r in m:
+                for t in (1, 2):
+                    st = r[t]["strata"][0]
+                    cells = [f"{st * 1e3:.1f} ms"]
+                    for config in IREE_FLAGS:
+                        key = "iree " + config
+                        if key in r[t]:
+                            it = r[t][key][0]
+                            cells += [f"{it * 1e3:.1f} ms", f"{it / st:.2f}"]
+                        else:
+                            cells += [r["iree_errors"].get(config, "-"), "-"]
+                    w(f"| {r['name']} | {t} | " + " | ".join(cells) + " |")
+            for config in IREE_FLAGS:
+                for t in (1, 2):
+                    ratios = [r[t]["iree " + config][0] / r[t]["strata"][0]
+                              for r in m if "iree " + config in r[t]]
+                    faster = sum(1 for x in ratios if x > 1)
+                    w(f"\nIREE {config}, {t} thread(s): geomean ratio IREE / Strata "
+                      f"**{geomean(ratios):.2f}**; Strata faster on {faster} of {len(ratios)} models")
+            w("")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -360,6 +516,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a few cases of each part")
     ap.add_argument("--markdown")
     ap.add_argument("--workdir", help="keep the generated models here")
+    ap.add_argument("--no-iree", dest="iree", action="store_false",
+                    help="leave IREE out of the models part")
     args = ap.parse_args()
     peak = fma_peak()
     parts = args.parts.split(",")

@@ -2,8 +2,12 @@
 
 #include "strata/CostModel/Features.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/RegisterTile.h"
 
+#include "dialects/Strata/IR/StrataAttrs.h"
+#include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -51,7 +55,15 @@ ArrayRef<StringRef> mlir::strata::getFeatureNames() {
                                     "cheap_math_elements",
                                     "pow_elements",
                                     "innermost_reduction",
-                                    "movement_run"};
+                                    "movement_run",
+                                    "plan_rows",
+                                    "plan_columns",
+                                    "plan_vector_width",
+                                    "plan_accumulators",
+                                    "plan_step_efficiency",
+                                    "plan_remainder_share",
+                                    "plan_outer_tile_elements",
+                                    "plan_reduction_block"};
   static_assert(std::size(names) == kNumFeatures,
                 "one name per feature, in order");
   return names;
@@ -276,6 +288,13 @@ public:
       addMath(op);
     if (kind == OpKind::Reduce && reducesInnermost(op))
       set(Feature::InnermostReduction, 1);
+    if (work->flops > planFlops)
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        if (auto plan = op->getAttrOfType<LoweringAttr>(
+                StrataDialect::getLoweringAttrName())) {
+          planFlops = work->flops;
+          addPlan(linalgOp, plan);
+        }
     return success();
   }
 
@@ -344,6 +363,50 @@ public:
   }
 
 private:
+  /// The plan features of `op`'s lowering plan.
+  void addPlan(linalg::LinalgOp op, LoweringAttr plan) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    ArrayRef<int64_t> tile = plan.getTile(), reg = plan.getRegisterTile();
+    if (ranges.size() != reg.size() || ranges.size() != tile.size() ||
+        op.getNumDpsInits() != 1)
+      return;
+    // The accumulator's loops: the output's last two dimensions.
+    AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    auto loopOf = [&](int64_t fromEnd) -> int64_t {
+      int64_t index = int64_t(map.getNumResults()) - fromEnd;
+      if (index < 0)
+        return -1;
+      auto dim = dyn_cast<AffineDimExpr>(map.getResult(index));
+      return dim ? int64_t(dim.getPosition()) : -1;
+    };
+    int64_t nLoop = loopOf(1), mLoop = loopOf(2);
+    int64_t m = mLoop >= 0 ? reg[mLoop] : 1, n = nLoop >= 0 ? reg[nLoop] : 1;
+    int64_t extentM = mLoop >= 0 ? ranges[mLoop] : 1;
+    int64_t extentN = nLoop >= 0 ? ranges[nLoop] : 1;
+    int64_t lanes = std::max<int64_t>(plan.getVectorWidth(), 1);
+    VectorUnitModel unit{lanes, lanes >= 16 ? 32 : 16};
+    set(Feature::PlanRows, m);
+    set(Feature::PlanColumns, n);
+    set(Feature::PlanVectorWidth, lanes);
+    set(Feature::PlanAccumulators, m * ((n + lanes - 1) / lanes));
+    set(Feature::PlanStepEfficiency,
+        estimateRegisterStepEfficiency(m, n, unit));
+    double full = double(extentM / m * m) * double(extentN / n * n);
+    set(Feature::PlanRemainderShare,
+        1.0 - full / std::max(double(extentM) * double(extentN), 1.0));
+    double outer = 1, block = 1;
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      double size = tile[i] > 0 ? double(tile[i]) : double(ranges[i]);
+      if (iterators[i] == utils::IteratorType::parallel)
+        outer *= size;
+      else
+        block *= size;
+    }
+    set(Feature::PlanOuterTileElements, outer);
+    set(Feature::PlanReductionBlock, block);
+  }
+
   /// Counts a movement op by what it does.
   void addMovement(Operation *op) {
     if (std::optional<double> run = getContiguousRun(op)) {
@@ -414,7 +477,7 @@ private:
   FeatureVector features{};
   llvm::DenseMap<Value, int> depthOf;
   double flops = 0, matrixFlops = 0, transcendental = 0, intermediate = 0,
-         transposed = 0;
+         transposed = 0, planFlops = -1;
 };
 } // namespace
 
@@ -444,6 +507,22 @@ FailureOr<FeatureVector> mlir::strata::extractFeatures(Operation *op) {
     if (failed(builder.addOp(&nested, /*inGroup=*/true)))
       return failure();
   if (failed(builder.setBoundary(group.getInputs(), group.getResults())))
+    return failure();
+  return builder.take();
+}
+
+FailureOr<FeatureVector>
+mlir::strata::extractFeatures(func::FuncOp kernel) {
+  if (kernel.isExternal() || !kernel.getBody().hasOneBlock())
+    return failure();
+  FeatureBuilder builder;
+  Block &body = kernel.getBody().front();
+  for (Operation &nested : body.without_terminator())
+    if (failed(builder.addOp(&nested, /*inGroup=*/true)))
+      return failure();
+  if (failed(builder.setBoundary(
+          ValueRange(body.getArguments()),
+          body.getTerminator()->getOperands())))
     return failure();
   return builder.take();
 }

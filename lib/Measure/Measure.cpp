@@ -3,6 +3,7 @@
 #include "strata/Runtime/Measure.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/Runner.h"
+#include "passes/Codegen/Passes.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
@@ -209,6 +210,40 @@ mlir::strata::createMeasuredCostModel(TargetDescription target) {
   return std::make_unique<MeasuredCostModel>(std::move(target));
 }
 
+llvm::Expected<KernelTiming>
+mlir::strata::measureKernelFunction(func::FuncOp kernel,
+                                    const MeasureOptions &options) {
+  Location loc = kernel.getLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  OpBuilder builder(kernel.getContext());
+  builder.setInsertionPointToEnd(module->getBody());
+  auto copy = cast<func::FuncOp>(builder.clone(*kernel));
+  copy.setSymName("kernel_body");
+  copy.setPrivate();
+  copy->setAttr(StrataDialect::getKernelAttrName(), builder.getUnitAttr());
+  auto entry = func::FuncOp::create(builder, loc, "kernel",
+                                    kernel.getFunctionType());
+  Block *body = entry.addEntryBlock();
+  builder.setInsertionPointToEnd(body);
+  auto call = func::CallOp::create(builder, loc, copy, body->getArguments());
+  func::ReturnOp::create(builder, loc, call.getResults());
+  return measureKernelModule(*module, options);
+}
+
 void mlir::strata::registerMeasuredCostModelFactory() {
   registerMeasuredCostModel(&createMeasuredCostModel);
+  // strata-choose-lowering{cost-model=measured}: each candidate plan is
+  // compiled and timed in its kernel function, alone.
+  setLoweringPlanTimer([](func::FuncOp kernel) -> FailureOr<double> {
+    MeasureOptions options;
+    options.minSeconds = 0.01;
+    llvm::Expected<KernelTiming> timing =
+        measureKernelFunction(kernel, options);
+    if (!timing) {
+      kernel.emitRemark() << "cannot time this kernel: "
+                          << llvm::toString(timing.takeError());
+      return failure();
+    }
+    return timing->medianSeconds;
+  });
 }

@@ -81,10 +81,12 @@ struct CheckPlacedKernelsGroupedPass final
 } // namespace
 
 /// TOSA → linalg on tensors, groups → kernel functions, one bufferization.
-static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
-                                        bool fuse, StringRef costModel,
-                                        bool reportIndexErrors,
-                                        const CPUPipelineOptions *cpu) {
+/// With `untilPlans`, stops after the lowering plans, taking the candidate
+/// of that rank (-1: the tiling cost model's pick).
+static void buildTensorToBufferPipeline(
+    OpPassManager &pm, bool groupOps, bool fuse, StringRef costModel,
+    bool reportIndexErrors, const CPUPipelineOptions *cpu,
+    std::optional<int> untilPlans = std::nullopt) {
   // One cost model for every pass that follows (empty options defer to it).
   if (!costModel.empty()) {
     StrataSetCostModelOptions set;
@@ -141,7 +143,12 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
     StrataChooseLoweringOptions choose;
     choose.cpu = cpu->cpu;
     choose.vectorBits = cpu->vectorBits;
+    choose.costModel = cpu->tiling;
+    if (untilPlans)
+      choose.candidate = *untilPlans;
     pm.addNestedPass<func::FuncOp>(createStrataChooseLowering(choose));
+    if (untilPlans)
+      return;
     StrataTileKernelsOptions tile;
     tile.cpu = cpu->cpu;
     tile.vectorBits = cpu->vectorBits;
@@ -174,6 +181,21 @@ static void buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps,
   pm.addPass(createStrataMaterializeArenas());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::strata::buildCPUPipelineUntilPlans(
+    OpPassManager &pm, const CPUPipelineOptions &options, int candidate) {
+  CPUPipelineOptions vectorized;
+  vectorized.groupOps = options.groupOps;
+  vectorized.fuse = options.fuse;
+  vectorized.costModel = options.costModel;
+  vectorized.cpu = options.cpu;
+  vectorized.vectorBits = options.vectorBits;
+  vectorized.tiling = options.tiling;
+  vectorized.vectorize = true;
+  buildTensorToBufferPipeline(pm, options.groupOps, options.fuse,
+                              options.costModel, /*reportIndexErrors=*/true,
+                              &vectorized, candidate);
 }
 
 void mlir::strata::buildCPUPipeline(OpPassManager &pm,

@@ -10,6 +10,9 @@
 
 #include "dialects/Strata/IR/StrataAttrs.h"
 #include "dialects/Strata/IR/StrataDialect.h"
+#include "strata/CostModel/Features.h"
+#include "strata/CostModel/LearnedModel.h"
+#include "strata/CostModel/RegisterTile.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -64,13 +67,9 @@ FailureOr<CPUVectorUnit> mlir::strata::getCPUVectorUnit(StringRef cpu,
   return CPUVectorUnit{128, 16};
 }
 
-namespace {
-/// What the plan is chosen for: the vector unit.
-struct VectorUnit {
-  int64_t lanes;     ///< f32 lanes per register.
-  int64_t registers; ///< Vector registers.
-};
+using VectorUnit = VectorUnitModel;
 
+namespace {
 /// The two loops a register tile is built on: `n` indexes the output's
 /// contiguous dimension (vectorized), `m` the one before it (rows of the
 /// accumulator). -1 when the op has no such loop.
@@ -103,28 +102,14 @@ static AccumulatorLoops findTileLoops(linalg::LinalgOp op) {
   return loops;
 }
 
-/// Cycles one reduction step of an m x n register tile takes: the FMAs
-/// (two 256-bit FMA pipes, so one 512-bit or two narrower FMAs per cycle),
-/// the loads and broadcasts (two per cycle), the instructions (about six
-/// per cycle), and the FMA latency (four cycles), which too few
-/// accumulators cannot hide.
-static double stepCycles(int64_t m, int64_t n, const VectorUnit &unit) {
-  int64_t vectors = llvm::divideCeil(n, unit.lanes);
-  double fmaPerCycle = unit.lanes > 8 ? 1.0 : 2.0;
-  double fmas = m * vectors;
-  double loads = (m + vectors) / 2.0;
-  double issue = (fmas + m + vectors + 2) / 6.0;
-  return std::max({fmas / fmaPerCycle, loads, issue, 4.0});
-}
-
 /// Cycles per reduction step to compute `extent` iterations of a loop with
 /// register tile `size`: full tiles, then the peeled remainder, a smaller
 /// static tile.
 static double loopCycles(int64_t extent, int64_t size, int64_t other,
                          bool isRow, const VectorUnit &unit) {
   auto cost = [&](int64_t tile) {
-    return isRow ? stepCycles(tile, other, unit)
-                 : stepCycles(other, tile, unit);
+    return isRow ? estimateRegisterStepCycles(tile, other, unit)
+                 : estimateRegisterStepCycles(other, tile, unit);
   };
   double cycles = (extent / size) * cost(size);
   if (int64_t rest = extent % size)
@@ -132,7 +117,68 @@ static double loopCycles(int64_t extent, int64_t size, int64_t other,
   return cycles;
 }
 
-static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
+namespace {
+/// One register tile candidate and what the cycle model says of it.
+struct RegisterTile {
+  int64_t m = 1, n = 1;
+  double cycles = 0; ///< Per reduction step, over the whole output.
+  double loads = 0;  ///< Loads and broadcasts per FMA.
+};
+} // namespace
+
+/// Every register tile the vector unit can hold, best first by the cycle
+/// model: fewest cycles, then fewest loads per FMA, then the bigger tile.
+static SmallVector<RegisterTile> rankRegisterTiles(linalg::LinalgOp op,
+                                                   const VectorUnit &unit) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  AccumulatorLoops loops = findTileLoops(op);
+  if (loops.n < 0)
+    return {RegisterTile()};
+  int64_t extentN = ranges[loops.n];
+  int64_t extentM = loops.m >= 0 ? ranges[loops.m] : 1;
+  int64_t budget = unit.registers * 3 / 4;
+  // Widths of a power-of-two number of registers (or half of one):
+  // others are slow in LLVM (strata-tile-kernels splits them, see
+  // getGoodVectorWidth there), and so are the remainders they leave.
+  SmallVector<int64_t> widths;
+  for (int64_t w = unit.lanes / 2; w <= 4 * unit.lanes; w *= 2)
+    if (w <= extentN)
+      widths.push_back(w);
+  if (extentN <= 4 * unit.lanes && !llvm::is_contained(widths, extentN))
+    widths.push_back(extentN);
+  SmallVector<RegisterTile> tiles;
+  for (int64_t n : widths) {
+    int64_t vectors = llvm::divideCeil(n, unit.lanes);
+    for (int64_t m = 1; m <= std::min<int64_t>(extentM, 16); ++m) {
+      if (m * vectors > budget)
+        break;
+      RegisterTile tile;
+      tile.m = m;
+      tile.n = n;
+      tile.cycles =
+          (extentN / n) * loopCycles(extentM, m, n, /*isRow=*/true, unit);
+      if (int64_t rest = extentN % n)
+        tile.cycles += loopCycles(extentM, m, rest, /*isRow=*/true, unit);
+      tile.loads = double(m + vectors) / double(m * vectors);
+      tiles.push_back(tile);
+    }
+  }
+  if (tiles.empty())
+    return {RegisterTile()};
+  llvm::stable_sort(tiles, [](const RegisterTile &a, const RegisterTile &b) {
+    if (a.cycles != b.cycles)
+      return a.cycles < b.cycles;
+    if (a.loads != b.loads)
+      return a.loads < b.loads;
+    return a.m * a.n > b.m * b.n;
+  });
+  return tiles;
+}
+
+/// The plan of `op` with register tile `regTile`: its outer tile and loop
+/// order follow from it.
+static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
+                             const RegisterTile &regTile) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   int64_t numLoops = ranges.size();
@@ -140,46 +186,8 @@ static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
 
   // Register tile: every loop 1 except the accumulator's two.
   SmallVector<int64_t> reg(numLoops, 1);
-  int64_t bestM = 1, bestN = 1;
+  int64_t bestM = regTile.m, bestN = regTile.n;
   if (loops.n >= 0) {
-    int64_t extentN = ranges[loops.n];
-    int64_t extentM = loops.m >= 0 ? ranges[loops.m] : 1;
-    int64_t budget = unit.registers * 3 / 4;
-    // Widths of a power-of-two number of registers (or half of one):
-    // others are slow in LLVM (strata-tile-kernels splits them, see
-    // getGoodVectorWidth there), and so are the remainders they leave.
-    SmallVector<int64_t> widths;
-    for (int64_t w = unit.lanes / 2; w <= 4 * unit.lanes; w *= 2)
-      if (w <= extentN)
-        widths.push_back(w);
-    if (extentN <= 4 * unit.lanes && !llvm::is_contained(widths, extentN))
-      widths.push_back(extentN);
-    double bestCycles = std::numeric_limits<double>::infinity();
-    double bestLoads = std::numeric_limits<double>::infinity();
-    for (int64_t n : widths) {
-      int64_t vectors = llvm::divideCeil(n, unit.lanes);
-      for (int64_t m = 1; m <= std::min<int64_t>(extentM, 16); ++m) {
-        if (m * vectors > budget)
-          break;
-        double cycles =
-            (extentN / n) * loopCycles(extentM, m, n, /*isRow=*/true, unit);
-        if (int64_t rest = extentN % n)
-          cycles += loopCycles(extentM, m, rest, /*isRow=*/true, unit);
-        // At equal cost: fewer loads and broadcasts per FMA (less traffic
-        // from the caches), then the bigger tile.
-        double loads = double(m + vectors) / double(m * vectors);
-        bool better = cycles < bestCycles * (1 - 1e-9);
-        bool tie = !better && cycles <= bestCycles * (1 + 1e-9);
-        if (better ||
-            (tie && (loads < bestLoads - 1e-9 ||
-                     (loads <= bestLoads + 1e-9 && m * n > bestM * bestN)))) {
-          bestCycles = cycles;
-          bestLoads = loads;
-          bestM = m;
-          bestN = n;
-        }
-      }
-    }
     reg[loops.n] = bestN;
     if (loops.m >= 0)
       reg[loops.m] = bestM;
@@ -266,6 +274,19 @@ static LoweringAttr choosePlan(linalg::LinalgOp op, const VectorUnit &unit) {
     if (iterators[i] == utils::IteratorType::reduction)
       order.push_back(i);
   return LoweringAttr::get(op.getContext(), tile, reg, order, unit.lanes);
+}
+
+SmallVector<LoweringAttr>
+mlir::strata::enumerateLoweringPlans(linalg::LinalgOp op, unsigned bits,
+                                     unsigned registers) {
+  VectorUnit unit{bits / 32, registers};
+  SmallVector<LoweringAttr> plans;
+  for (const RegisterTile &tile : rankRegisterTiles(op, unit)) {
+    LoweringAttr plan = makePlan(op, unit, tile);
+    if (!llvm::is_contained(plans, plan))
+      plans.push_back(plan);
+  }
+  return plans;
 }
 
 /// Whether `op` is one the tile-and-vectorize lowering handles: a
@@ -382,15 +403,112 @@ struct StrataChooseLoweringPass final
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
     StringRef name = StrataDialect::getLoweringAttrName();
+    SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr(name) || !isPlannable(op))
-        return;
-      LoweringAttr plan = choosePlan(op, unit);
-      LLVM_DEBUG(llvm::dbgs()
-                 << "plan for " << op->getName() << ": " << plan << "\n");
-      op->setAttr(name, plan);
-      ++numPlans;
+      if (!op->hasAttr(name) && isPlannable(op))
+        ops.push_back(op);
     });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<LoweringAttr> plans =
+          enumerateLoweringPlans(op, bits, unsigned(unit.registers));
+      numCandidates += plans.size();
+      FailureOr<LoweringAttr> plan = pick(func, op, plans);
+      if (failed(plan))
+        return signalPassFailure();
+      LLVM_DEBUG(llvm::dbgs()
+                 << "plan for " << op->getName() << ": " << *plan << "\n");
+      op->setAttr(name, *plan);
+      ++numPlans;
+    }
   }
+
+  LogicalResult initialize(MLIRContext *context) override {
+    StringRef spec = costModel;
+    if (spec == "analytic" || spec == "measured")
+      return success();
+    if (spec != "learned" && !spec.starts_with("learned:"))
+      return emitError(UnknownLoc::get(context))
+             << "strata-choose-lowering: unknown cost-model '" << spec
+             << "'; expected analytic, learned, learned:FILE or measured";
+    std::string path = spec.consume_front("learned:")
+                           ? spec.str()
+                           : getDefaultLearnedModelPath();
+    auto loaded = loadLearnedModel(path);
+    if (!loaded)
+      return emitError(UnknownLoc::get(context))
+             << "strata-choose-lowering: " << llvm::toString(loaded.takeError());
+    model = std::move(*loaded);
+    return success();
+  }
+
+  /// The plan the cost model prices cheapest (ties: the cycle model's
+  /// order).
+  FailureOr<LoweringAttr> pick(func::FuncOp func, linalg::LinalgOp op,
+                               ArrayRef<LoweringAttr> plans) {
+    if (candidate >= 0)
+      return plans[std::min<size_t>(candidate, plans.size() - 1)];
+    StringRef spec = costModel;
+    if (spec == "analytic" || plans.size() == 1)
+      return plans.front();
+    StringRef name = StrataDialect::getLoweringAttrName();
+    // Only the best-ranked: what the learned model was trained on, and
+    // what measuring can afford.
+    plans = plans.take_front(std::min<size_t>(plans.size(),
+                                              std::max<unsigned>(top, 1)));
+    SmallVector<double> seconds;
+    if (model) {
+      SmallVector<FeatureVector> rows;
+      for (LoweringAttr plan : plans) {
+        op->setAttr(name, plan);
+        FailureOr<FeatureVector> features = extractFeatures(func);
+        op->removeAttr(name);
+        if (failed(features))
+          return plans.front(); // Not priceable: the cycle model's choice.
+        rows.push_back(*features);
+      }
+      if (llvm::Error err = model->predictSeconds(rows, seconds)) {
+        func.emitError() << "strata-choose-lowering: "
+                         << llvm::toString(std::move(err));
+        return failure();
+      }
+    } else {
+      KernelTimer &timer = getTimer();
+      if (!timer) {
+        func.emitError() << "strata-choose-lowering: cost-model=measured "
+                            "needs a kernel timer; the Strata tools "
+                            "(strata-opt, strata-run, strata-compile) have "
+                            "one, a plugin loaded into mlir-opt does not";
+        return failure();
+      }
+      for (LoweringAttr plan : plans) {
+        op->setAttr(name, plan);
+        FailureOr<double> time = timer(func);
+        op->removeAttr(name);
+        if (failed(time)) {
+          func.emitError() << "strata-choose-lowering: timing the kernel "
+                              "with plan "
+                           << plan << " failed";
+          return failure();
+        }
+        seconds.push_back(*time);
+      }
+    }
+    size_t best = 0;
+    for (size_t i = 1; i < seconds.size(); ++i)
+      if (seconds[i] < seconds[best])
+        best = i;
+    return plans[best];
+  }
+
+  static KernelTimer &getTimer() {
+    static KernelTimer timer;
+    return timer;
+  }
+
+  std::shared_ptr<const LearnedModelFile> model;
 };
 } // namespace
+
+void mlir::strata::setLoweringPlanTimer(KernelTimer timer) {
+  StrataChooseLoweringPass::getTimer() = std::move(timer);
+}

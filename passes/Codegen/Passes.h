@@ -21,6 +21,10 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include "dialects/Strata/IR/StrataAttrs.h"
+
+#include <functional>
+
 namespace mlir::strata {
 #define GEN_PASS_DECL
 #include "passes/Codegen/Passes.h.inc"
@@ -33,6 +37,21 @@ namespace mlir::strata {
 unsigned getHostVectorBits();
 /// The host's number of vector registers: 32 with AVX-512F, 16 otherwise.
 unsigned getHostVectorRegisters();
+
+/// The candidate lowering plans of a plannable op (matmul, convolution,
+/// pooling on static f32 tensors) for a vector unit of `bits` and
+/// `registers`, without duplicates, best first by the cycle model
+/// (strata-choose-lowering's `analytic` choice is the first).
+SmallVector<LoweringAttr> enumerateLoweringPlans(linalg::LinalgOp op,
+                                                 unsigned bits,
+                                                 unsigned registers);
+
+/// Times a kernel function (its ops carrying the plans to try) compiled
+/// alone; strata-choose-lowering{cost-model=measured} asks it. Set once
+/// by tools that can JIT (strata-opt, strata-run, strata-compile:
+/// registerMeasuredCostModelFactory in lib/Measure).
+using KernelTimer = std::function<FailureOr<double>(func::FuncOp kernel)>;
+void setLoweringPlanTimer(KernelTimer timer);
 
 /// The vector unit plans are made for.
 struct CPUVectorUnit {

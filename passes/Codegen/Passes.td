@@ -49,10 +49,26 @@ def StrataChooseLowering : Pass<"strata-choose-lowering", "func::FuncOp"> {
            "256 with AVX2, else 128)">,
     Option<"registers", "registers", "unsigned", /*default=*/"0",
            "Number of vector registers (0: 32 for 512-bit vectors, else "
-           "16; the host's when vector-bits is 0 too)">
+           "16; the host's when vector-bits is 0 too)">,
+    Option<"costModel", "cost-model", "std::string", /*default=*/"\"analytic\"",
+           "What picks among the candidate plans: analytic (the cycle model "
+           "that ranks them), learned or learned:FILE (the learned cost "
+           "model prices each candidate kernel), measured (each candidate "
+           "is compiled and timed; needs the JIT timer the Strata tools "
+           "register); both among the `top` best-ranked">,
+    Option<"top", "top", "unsigned", /*default=*/"9",
+           "cost-model=learned and measured: how many of the candidates the "
+           "cycle model ranks best to price (the learned model was trained "
+           "on ranks up to 8: strata-cost collect --plans=5)">,
+    Option<"candidate", "candidate", "int", /*default=*/"-1",
+           "Take the candidate of this rank (0: the cycle model's best; "
+           "larger than the last: the last) instead of asking the cost "
+           "model: how strata-cost collect measures other tilings">
   ];
   let statistics = [
-    Statistic<"numPlans", "plans", "Number of lowering plans chosen">
+    Statistic<"numPlans", "plans", "Number of lowering plans chosen">,
+    Statistic<"numCandidates", "candidates",
+              "Number of candidate plans considered">
   ];
 }
 

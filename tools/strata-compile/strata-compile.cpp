@@ -79,7 +79,12 @@ static cl::opt<std::string> fusionSpec(
     "fusion",
     cl::desc("Kernel partition, as strata-run --fusion: none, roofline, "
              "learned, learned:FILE or measured"),
-    cl::init("learned"), cl::cat(compileCategory));
+    cl::init("roofline"), cl::cat(compileCategory));
+static cl::opt<std::string> tilingSpec(
+    "tiling",
+    cl::desc("What picks each contraction's lowering plan, as strata-run "
+             "--tiling: analytic, learned, learned:FILE or measured"),
+    cl::init("analytic"), cl::cat(compileCategory));
 static cl::opt<bool> parallel(
     "parallel",
     cl::desc("Run each kernel's outer tiles on OpenMP threads (the object "
@@ -222,6 +227,7 @@ int main(int argc, char **argv) {
   CPUPipelineOptions cpu;
   cpu.cpu = cpuName;
   cpu.parallel = parallel;
+  cpu.tiling = tilingSpec;
   buildCPUPipeline(pm, cpu);
   if (failed(pm.run(*module)))
     return fail("compiling '" + inputFile + "' failed");

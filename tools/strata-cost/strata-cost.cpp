@@ -13,6 +13,7 @@
 #include "Corpus.h"
 #include "Dataset.h"
 
+#include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/CostModel/BoostedTrees.h"
 #include "strata/CostModel/Features.h"
@@ -40,6 +41,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <chrono>
+#include <limits>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -72,6 +74,13 @@ static cl::opt<bool>
            cl::desc("collect: keep the rows already in the output file and "
                     "measure only the missing ones"),
            cl::cat(costCategory));
+static cl::opt<unsigned> numPlans(
+    "plans",
+    cl::desc("collect: also time up to this many lowering plans of every "
+             "kernel with one contraction (the candidates of rank 0, 1, 2, "
+             "4, 8, ... by strata-choose-lowering's cycle model), with their "
+             "plan features: what the learned model picks tilings from"),
+    cl::init(0), cl::cat(costCategory));
 static cl::opt<double> minSeconds(
     "min-seconds",
     cl::desc("collect: time each kernel at least this long (median of the "
@@ -140,6 +149,79 @@ static SmallVector<GroupOp> getKernels(ModuleOp module) {
       groups.push_back(group);
   });
   return groups;
+}
+
+/// The ranks of the candidate plans collect times for a kernel.
+static SmallVector<int> getPlanRanks(unsigned count) {
+  SmallVector<int> ranks;
+  for (int rank : {0, 1, 2, 4, 8, 16, 32, 64})
+    if (ranks.size() < count)
+      ranks.push_back(rank);
+  return ranks;
+}
+
+/// Times the plans of ranks getPlanRanks(--plans) of `group`'s one
+/// contraction, each as a row of set "tiling:<kernel id>" and variant
+/// "plan<rank>" with the features of its kernel function (linalg, plan
+/// attached). Kernels with no or several plannable ops get none. Returns
+/// the rows added.
+static size_t collectPlans(GroupOp group, const Job &job, StringRef kernelId,
+                           const MeasureOptions &measure,
+                           const llvm::StringSet<> &done, Dataset &data) {
+  size_t added = 0;
+  SmallVector<std::string> seen;
+  for (int rank : getPlanRanks(numPlans)) {
+    Row row;
+    row.id = (kernelId + "/plan" + Twine(rank)).str();
+    row.source = job.source;
+    row.set = ("tiling:" + kernelId).str();
+    row.variant = "plan" + std::to_string(rank);
+    llvm::Expected<OwningOpRef<ModuleOp>> module = buildKernelModule(group);
+    if (!module) {
+      llvm::consumeError(module.takeError());
+      return added;
+    }
+    PassManager pm(group->getContext());
+    CPUPipelineOptions cpu;
+    cpu.groupOps = true;
+    buildCPUPipelineUntilPlans(pm, cpu, rank);
+    if (failed(pm.run(**module)))
+      return added;
+    func::FuncOp kernel;
+    std::string plan;
+    unsigned planned = 0;
+    (*module)->walk([&](Operation *op) {
+      if (auto attr = op->getAttr(StrataDialect::getLoweringAttrName())) {
+        ++planned;
+        kernel = op->getParentOfType<func::FuncOp>();
+        llvm::raw_string_ostream(plan) << attr;
+      }
+    });
+    // Ranks past the last candidate give the last again.
+    if (planned != 1 || llvm::is_contained(seen, plan))
+      return added;
+    seen.push_back(plan);
+    if (done.contains(row.id))
+      continue;
+    FailureOr<FeatureVector> features = extractFeatures(kernel);
+    if (failed(features))
+      return added;
+    llvm::Expected<KernelTiming> timing = measureKernelModule(**module, measure);
+    if (!timing) {
+      llvm::WithColor::warning(llvm::errs(), "strata-cost")
+          << "skipping plan " << row.id << ": "
+          << llvm::toString(timing.takeError()) << "\n";
+      return added;
+    }
+    row.features = *features;
+    row.seconds = timing->medianSeconds;
+    row.p10 = timing->p10Seconds;
+    row.p90 = timing->p90Seconds;
+    row.runs = timing->runs;
+    data.rows.push_back(std::move(row));
+    ++added;
+  }
+  return added;
 }
 
 static int collect() {
@@ -256,6 +338,8 @@ static int collect() {
       row.runs = timing->runs;
       data.rows.push_back(std::move(row));
       ++measured;
+      measured += collectPlans(group, job, prefix + std::to_string(k), measure,
+                               done, data);
     }
     auto now = std::chrono::steady_clock::now();
     double elapsed = std::chrono::duration<double>(now - start).count();
@@ -512,7 +596,8 @@ static int eval() {
   // measured fastest?
   std::map<std::string, std::map<std::string, std::array<double, 3>>> sets;
   for (auto [i, row] : llvm::enumerate(rows)) {
-    if (row.set.empty() || StringRef(row.source).starts_with("model/"))
+    if (row.set.empty() || StringRef(row.source).starts_with("model/") ||
+        StringRef(row.set).starts_with("tiling:"))
       continue;
     std::array<double, 3> &sum = sets[row.set][row.variant];
     sum[0] += measured[i];
@@ -540,6 +625,40 @@ static int eval() {
   }
   double choiceLearned = choices ? double(rightLearned) / choices : 0;
   double choiceRoofline = choices ? double(rightRoofline) / choices : 0;
+
+  // Lowering plans of one kernel: is the model's pick within 5% of the
+  // measured best, and how much slower is it? Against the cycle model's
+  // pick (plan0).
+  std::map<std::string, std::map<std::string, std::pair<double, double>>>
+      tilings;
+  for (auto [i, row] : llvm::enumerate(rows))
+    if (StringRef(row.set).starts_with("tiling:"))
+      tilings[row.set][row.variant] = {measured[i], predicted[i]};
+  size_t tilingKernels = 0, within5Learned = 0, within5Analytic = 0;
+  double slowdownLearned = 0, slowdownAnalytic = 0;
+  for (auto &[set, variants] : tilings) {
+    if (variants.size() < 2 || !variants.count("plan0"))
+      continue;
+    double best = std::numeric_limits<double>::infinity();
+    const std::pair<double, double> *pick = nullptr;
+    for (auto &[variant, mp] : variants) {
+      best = std::min(best, mp.first);
+      if (!pick || mp.second < pick->second)
+        pick = &mp;
+    }
+    double analytic = variants["plan0"].first;
+    ++tilingKernels;
+    within5Learned += pick->first <= 1.05 * best;
+    within5Analytic += analytic <= 1.05 * best;
+    slowdownLearned += pick->first / best - 1;
+    slowdownAnalytic += analytic / best - 1;
+  }
+  auto share = [&](size_t n) {
+    return tilingKernels ? double(n) / tilingKernels : 0.0;
+  };
+  auto mean = [&](double sum) {
+    return tilingKernels ? sum / tilingKernels : 0.0;
+  };
 
   if (!predictionsFile.empty()) {
     std::string text;
@@ -572,6 +691,11 @@ static int eval() {
     base["fusion_choice_accuracy"] = choiceRoofline;
     base["fusion_choice_regret"] = choices ? regretRoofline / choices : 0;
     out["roofline"] = std::move(base);
+    out["tiling_kernels"] = int64_t(tilingKernels);
+    out["tiling_within_5pct"] = share(within5Learned);
+    out["tiling_mean_slowdown"] = mean(slowdownLearned);
+    out["tiling_analytic_within_5pct"] = share(within5Analytic);
+    out["tiling_analytic_mean_slowdown"] = mean(slowdownAnalytic);
     llvm::outs() << llvm::json::Value(std::move(out)) << "\n";
     return 0;
   }
@@ -586,6 +710,17 @@ static int eval() {
   line("learned", learned, choiceLearned);
   line("roofline", baseline, choiceRoofline);
   llvm::outs() << "fusion choices: " << choices << " computations\n";
+  if (tilingKernels)
+    llvm::outs() << "tiling choices: " << tilingKernels
+                 << " kernels; pick within 5% of the measured best: learned "
+                 << llvm::format("%.3f", share(within5Learned))
+                 << " (mean slowdown "
+                 << llvm::format("%.1f%%", 100 * mean(slowdownLearned))
+                 << "), cycle model "
+                 << llvm::format("%.3f", share(within5Analytic))
+                 << " (mean slowdown "
+                 << llvm::format("%.1f%%", 100 * mean(slowdownAnalytic))
+                 << ")\n";
   return 0;
 }
 

@@ -10,7 +10,7 @@
 // An ONNX model is imported first (lib/Import; --bind-dim binds symbolic
 // dimensions). Tensor files are NumPy .npy or ONNX TensorProto .pb files.
 // The module goes through strata-fuse (kernels formed where the cost model
-// of --fusion predicts a gain; the default learned model unless
+// of --fusion predicts a gain; roofline by default; none with
 // --fusion=none), strata-group-ops (every compute op still ungrouped becomes
 // a kernel) and strata-cpu-pipeline, is JIT-compiled and its entry
 // is called on the given or seeded-random inputs. Exit status: 0 on
@@ -111,12 +111,18 @@ static cl::opt<std::string> targetSpec(
              "cuda-sm90, npu-sram) or a JSON file; default: the module's "
              "strata.target, else host-cpu"),
     cl::init(""), cl::cat(runCategory));
+static cl::opt<std::string> tilingSpec(
+    "tiling",
+    cl::desc("What picks each contraction's lowering plan: analytic (the "
+             "cycle model), learned, learned:FILE (the learned cost model) "
+             "or measured (the best candidates compiled and timed; slow)"),
+    cl::init("analytic"), cl::cat(runCategory));
 static cl::opt<std::string> fusionSpec(
     "fusion",
     cl::desc("Kernel partition: none (one kernel per op), or strata-fuse "
              "gated by the cost model roofline, learned, learned:FILE or "
              "measured (each candidate compiled and timed; slow)"),
-    cl::init("learned"), cl::cat(runCategory));
+    cl::init("roofline"), cl::cat(runCategory));
 static cl::opt<bool>
     showRemarks("remarks",
                 cl::desc("Show remarks (e.g. why strata-fuse refused a merge)"),
@@ -574,7 +580,9 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
-  buildCPUPipeline(pm, CPUPipelineOptions());
+  CPUPipelineOptions cpu;
+  cpu.tiling = tilingSpec;
+  buildCPUPipeline(pm, cpu);
   auto compileStart = std::chrono::steady_clock::now();
   if (failed(pm.run(*module)))
     return fail("lowering '" + inputFile + "' with strata-cpu-pipeline failed");

@@ -15,6 +15,7 @@
 #ifndef STRATA_COSTMODEL_FEATURES_H
 #define STRATA_COSTMODEL_FEATURES_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 
@@ -23,7 +24,7 @@
 namespace mlir::strata {
 
 /// The version of the feature layout below.
-inline constexpr int kFeatureVersion = 2;
+inline constexpr int kFeatureVersion = 3;
 
 /// Positions in the feature vector.
 enum class Feature : unsigned {
@@ -98,10 +99,29 @@ enum class Feature : unsigned {
   /// that moves the innermost dimension, 55 for a slice of 56x56 rows to
   /// 55x55; 0 without such ops. Short runs copy element by element.
   MovementRun,
+  // Version 3: the lowering plan (#strata.lowering) of the kernel's
+  // largest planned op, so the model can price tilings; all 0 when no op
+  // has a plan (a strata.group before lowering: the plan the pipeline
+  // chooses later).
+  /// Register tile: accumulator rows, columns (lanes), the vector width it
+  /// was made for, and accumulator registers (rows x vectors per row).
+  PlanRows,
+  PlanColumns,
+  PlanVectorWidth,
+  PlanAccumulators,
+  /// FMA issue efficiency of one register tile step by the cycle model
+  /// (strata/CostModel/RegisterTile.h): 1 keeps the FMA pipes busy.
+  PlanStepEfficiency,
+  /// Share of the output computed by peeled remainder tiles.
+  PlanRemainderShare,
+  /// Output elements of one outer tile, and reduction elements of one
+  /// reduction block (the whole reduction when it is not blocked).
+  PlanOuterTileElements,
+  PlanReductionBlock,
 };
 
 inline constexpr unsigned kNumFeatures =
-    static_cast<unsigned>(Feature::MovementRun) + 1;
+    static_cast<unsigned>(Feature::PlanReductionBlock) + 1;
 
 using FeatureVector = std::array<float, kNumFeatures>;
 
@@ -123,9 +143,11 @@ enum class OpKind {
 /// Classifies `op` (TOSA, linalg, arith, math, tensor ops).
 OpKind classifyOp(Operation *op);
 
-/// Features of `op` run as one kernel; a strata.group's body is one kernel.
-/// Fails when a shape is dynamic.
+/// Features of `op` run as one kernel; a strata.group's body is one kernel,
+/// and so is a kernel function's (strata.kernel: linalg on tensors, as
+/// strata-choose-lowering sees it). Fails when a shape is dynamic.
 FailureOr<FeatureVector> extractFeatures(Operation *op);
+FailureOr<FeatureVector> extractFeatures(func::FuncOp kernel);
 
 inline float getFeature(const FeatureVector &v, Feature f) {
   return v[static_cast<unsigned>(f)];

@@ -68,6 +68,14 @@ struct CPUPipelineOptions : public KernelFormationOptions<CPUPipelineOptions> {
       llvm::cl::desc("Vector register width the plans are made for (0: the "
                      "CPU's)"),
       llvm::cl::init(0)};
+  Option<std::string> tiling{
+      *this, "tiling",
+      llvm::cl::desc("What picks each contraction's lowering plan among the "
+                     "candidates: analytic (the cycle model), learned, "
+                     "learned:FILE (the learned cost model) or measured "
+                     "(compile and time the best few; strata-run and "
+                     "strata-compile only)"),
+      llvm::cl::init("analytic")};
 };
 
 /// Options of `strata-cuda-pipeline`.
@@ -103,8 +111,9 @@ struct FormKernelsOptions : public PassPipelineOptions<FormKernelsOptions> {
       *this, "fusion",
       llvm::cl::desc("Kernel partition: none (one kernel per op), or "
                      "strata-fuse gated by the cost model roofline, learned, "
-                     "learned:FILE or measured"),
-      llvm::cl::init("learned")};
+                     "learned:FILE or measured (default roofline: see "
+                     "docs/fusion.md)"),
+      llvm::cl::init("roofline")};
   Option<std::string> target{
       *this, "target",
       llvm::cl::desc("Target the cost model prices kernels on (built-in "
@@ -130,6 +139,15 @@ void buildFormKernelsPipeline(OpPassManager &pm,
 
 /// Appends the CPU pipeline to `pm` (anchored on builtin.module).
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// The first part of strata-cpu-pipeline (vectorized): linalg on tensors,
+/// kernels outlined with fused bodies, and a lowering plan on every
+/// contraction: the candidate of rank `candidate` (-1: the one the
+/// `tiling` cost model picks). What strata-cost collect measures tilings
+/// from; running strata-cpu-pipeline on the result keeps the plans.
+void buildCPUPipelineUntilPlans(OpPassManager &pm,
+                                const CPUPipelineOptions &options,
+                                int candidate = -1);
 
 /// Appends the CUDA pipeline to `pm` (anchored on builtin.module).
 void buildCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options);

@@ -12,6 +12,7 @@
 
 #include "strata/CostModel/CostModel.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"
@@ -54,12 +55,18 @@ llvm::Expected<KernelTiming> measureKernel(Operation *kernel,
 llvm::Expected<KernelTiming> measureKernelModule(ModuleOp module,
                                                  const MeasureOptions &options);
 
+/// Times a kernel function (strata.kernel, linalg on tensors with its
+/// lowering plans, as strata-choose-lowering sees it) compiled alone.
+llvm::Expected<KernelTiming>
+measureKernelFunction(func::FuncOp kernel, const MeasureOptions &options = {});
+
 /// The `measured` cost model: every estimate is a measurement on this
 /// machine (cached per kernel text). Slow: for checking other models and
 /// for small modules.
 std::unique_ptr<CostModel> createMeasuredCostModel(TargetDescription target);
 
-/// Makes createCostModel("measured", ...) available in this process.
+/// Makes createCostModel("measured", ...) and strata-choose-lowering's
+/// cost-model=measured available in this process.
 void registerMeasuredCostModelFactory();
 
 } // namespace mlir::strata

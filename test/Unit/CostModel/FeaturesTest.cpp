@@ -5,6 +5,7 @@
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/InitAll.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -343,4 +344,52 @@ TEST_F(FeaturesTest, DynamicShapeFails) {
   });
   ASSERT_TRUE(exp);
   EXPECT_TRUE(failed(extractFeatures(exp)));
+}
+
+// A kernel function (linalg on tensors, as strata-choose-lowering sees it):
+// its body is one kernel, and the plan of its matmul gives the plan
+// features; without a plan they are all 0.
+TEST_F(FeaturesTest, KernelFunctionPlan) {
+  const char *source = R"mlir(
+    func.func @k(%a: tensor<100x64xf32>, %b: tensor<64x200xf32>,
+                 %c: tensor<100x200xf32>) -> tensor<100x200xf32>
+        attributes {strata.kernel} {
+      %0 = linalg.matmul {strata.lowering = #strata.lowering<
+               tile = [50, 200, 0], register_tile = [6, 48, 1],
+               order = [0, 1, 2], vector_width = 16>}
+          ins(%a, %b : tensor<100x64xf32>, tensor<64x200xf32>)
+          outs(%c : tensor<100x200xf32>) -> tensor<100x200xf32>
+      return %0 : tensor<100x200xf32>
+    })mlir";
+  module = parseSourceString<ModuleOp>(source, &context);
+  ASSERT_TRUE(module);
+  auto kernel = *module->getOps<func::FuncOp>().begin();
+  FailureOr<FeatureVector> v = extractFeatures(kernel);
+  ASSERT_TRUE(succeeded(v));
+  EXPECT_EQ(at(*v, Feature::NumMatmul), 1);
+  EXPECT_EQ(at(*v, Feature::MatrixFlops), 2.0f * 100 * 64 * 200);
+  EXPECT_EQ(at(*v, Feature::PlanRows), 6);
+  EXPECT_EQ(at(*v, Feature::PlanColumns), 48);
+  EXPECT_EQ(at(*v, Feature::PlanVectorWidth), 16);
+  EXPECT_EQ(at(*v, Feature::PlanAccumulators), 18); // 6 rows x 3 vectors
+  // 96 of 100 rows and 192 of 200 columns are in full tiles.
+  EXPECT_NEAR(at(*v, Feature::PlanRemainderShare),
+              1.0 - (96.0 * 192.0) / (100.0 * 200.0), 1e-6);
+  EXPECT_EQ(at(*v, Feature::PlanOuterTileElements), 50 * 200);
+  EXPECT_EQ(at(*v, Feature::PlanReductionBlock), 64);
+  EXPECT_GT(at(*v, Feature::PlanStepEfficiency), 0.5);
+  EXPECT_LE(at(*v, Feature::PlanStepEfficiency), 1.0);
+
+  kernel.getBody().walk([](linalg::MatmulOp op) {
+    op->removeAttr("strata.lowering");
+  });
+  FailureOr<FeatureVector> bare = extractFeatures(kernel);
+  ASSERT_TRUE(succeeded(bare));
+  for (Feature f : {Feature::PlanRows, Feature::PlanColumns,
+                    Feature::PlanVectorWidth, Feature::PlanAccumulators,
+                    Feature::PlanStepEfficiency, Feature::PlanRemainderShare,
+                    Feature::PlanOuterTileElements,
+                    Feature::PlanReductionBlock})
+    EXPECT_EQ(at(*bare, f), 0);
+  EXPECT_EQ(at(*bare, Feature::MatrixFlops), at(*v, Feature::MatrixFlops));
 }
