@@ -55,7 +55,7 @@ def gemm(m, k, n, mode):
         # registers across the reduction, B's row is loaded once per step.
         vec = hl.get_jit_target_from_environment().natural_vector_size(hl.Float(32))
         xo, yo, xi, yi = hl.Var("xo"), hl.Var("yo"), hl.Var("xi"), hl.Var("yi")
-        c.tile(x, y, xo, yo, xi, yi, 4 * vec, 6, hl.TailStrategy.GuardWithIf) \
+        c.tile(x, y, xo, yo, xi, yi, 4 * vec, 6, hl.TailStrategy.ShiftInwards) \
          .vectorize(xi, vec).unroll(xi).unroll(yi)
         prod.compute_at(c, xo).vectorize(x, vec).unroll(x).unroll(y)
         prod.update().reorder(x, y, r.x).vectorize(x, vec).unroll(x).unroll(y)
@@ -94,8 +94,8 @@ def conv(h, cin, f, ksize, stride, pad, o, mode):
         vec = hl.get_jit_target_from_environment().natural_vector_size(hl.Float(32))
         cw = min(4 * vec, f)
         coo, cii, xo, xi = hl.Var("coo"), hl.Var("cii"), hl.Var("xo"), hl.Var("xi")
-        out.split(co, coo, cii, cw, hl.TailStrategy.GuardWithIf) \
-           .split(x, xo, xi, 6, hl.TailStrategy.GuardWithIf) \
+        out.split(co, coo, cii, cw, hl.TailStrategy.ShiftInwards) \
+           .split(x, xo, xi, 6, hl.TailStrategy.ShiftInwards) \
            .reorder(cii, xi, coo, xo, y).vectorize(cii, vec).unroll(xi)
         acc.compute_at(out, coo).vectorize(co, vec).unroll(x)
         acc.update().reorder(co, x, r.x, r.y, r.z).vectorize(co, vec).unroll(x)

@@ -15,6 +15,8 @@ Three parts, each measured side by side in one run on this machine:
    2 threads, against onnxruntime and IREE (llvm-cpu, its default flags and
    im2col + micro-kernels) at the same thread counts, plus Strata's compile
    time.
+4. (--parts pytorch) the pytorch-converted models of libonnx-testdata on
+   their test inputs, against onnxruntime, 1 and 2 threads.
 
 Every figure is the median of --runs runs after a warm-up; Strata's CPU
 time (process CPU time, all threads) is printed next to its wall time.
@@ -386,12 +388,64 @@ def models(args, tmp):
     return rows
 
 
+PYTORCH_DIR = "/usr/share/libonnx-testdata/data/pytorch-converted"
+
+
+def pytorch_models(args, tmp):
+    """The pytorch-converted models of Debian's libonnx-testdata (one or a
+    few layers each) on their own test input: Strata against onnxruntime,
+    1 and 2 threads. Models Strata cannot run are listed with the reason."""
+    rows = []
+    names = sorted(os.listdir(PYTORCH_DIR)) if os.path.isdir(PYTORCH_DIR) else []
+    if args.quick:
+        names = names[:4]
+    for name in names:
+        model_path = os.path.join(PYTORCH_DIR, name, "model.onnx")
+        data = os.path.join(PYTORCH_DIR, name, "test_data_set_0")
+        inputs = sorted(f for f in os.listdir(data) if f.startswith("input_"))
+        model = onnx.load(model_path)
+        feeds = {}
+        inits = {i.name for i in model.graph.initializer}
+        graph_inputs = [i.name for i in model.graph.input if i.name not in inits]
+        for gname, f in zip(graph_inputs, inputs):
+            tensor = onnx.TensorProto()
+            with open(os.path.join(data, f), "rb") as fh:
+                tensor.ParseFromString(fh.read())
+            feeds[gname] = numpy_helper.to_array(tensor)
+        row = dict(name=name[len("test_"):])
+        try:
+            for threads in (1, 2):
+                extra = [f"--input={os.path.join(data, f)}" for f in inputs]
+                cmd = [args.strata_run, model_path, f"--benchmark={args.runs}",
+                       f"--threads={threads}", "--print-limit=0", *extra]
+                out = subprocess.run(cmd, capture_output=True, text=True)
+                m = re.search(r"median ([0-9.e+-]+) (\w+), p90 [^,]+, cpu median ([0-9.e+-]+) (\w+)",
+                              out.stdout)
+                if out.returncode != 0 or not m:
+                    raise RuntimeError((out.stderr.strip().splitlines() or ["?"])[-1][:160])
+                wall = seconds(m.group(1), m.group(2))
+                try:
+                    o_wall, _ = ort_time(model.SerializeToString(), feeds, args.runs, threads)
+                except Exception as err:  # noqa: BLE001  (onnxruntime's own errors)
+                    raise RuntimeError("onnxruntime: " + str(err).splitlines()[0][-120:])
+                row[threads] = (wall, o_wall)
+        except RuntimeError as err:
+            row["error"] = str(err).replace("|", "/")
+        rows.append(row)
+        if "error" in row:
+            print(f"pytorch {row['name']}: {row['error']}", flush=True)
+        else:
+            print(f"pytorch {row['name']}: strata {row[1][0] * 1e6:.0f} us, onnxruntime "
+                  f"{row[1][1] * 1e6:.0f} us (1 thread)", flush=True)
+    return rows
+
+
 def geomean(values):
     values = [v for v in values if v > 0]
     return float(np.exp(np.mean(np.log(values)))) if values else float("nan")
 
 
-def markdown(path, peak, g, c, m, args):
+def markdown(path, peak, g, c, m, args, p=()):
     lines = []
     w = lines.append
     w("# CPU code generation: Strata against OpenBLAS, onnxruntime and IREE")
@@ -502,6 +556,29 @@ def markdown(path, peak, g, c, m, args):
                     w(f"\nIREE {config}, {t} thread(s): geomean ratio IREE / Strata "
                       f"**{geomean(ratios):.2f}**; Strata faster on {faster} of {len(ratios)} models")
             w("")
+    if p:
+        w("## libonnx-testdata pytorch-converted models")
+        w("")
+        w("Each model on its own test input (`test_data_set_0`), median wall time of")
+        w(f"{args.runs} runs; ratio onnxruntime / Strata (> 1: Strata faster). These are")
+        w("one to a few layers on small tensors: the times are mostly call overhead.")
+        w("")
+        w("| model | Strata 1 thread | onnxruntime 1 thread | ratio | Strata 2 threads | onnxruntime 2 threads | ratio |")
+        w("|---|---:|---:|---:|---:|---:|---:|")
+        ok = [r for r in p if "error" not in r]
+        for r in p:
+            if "error" in r:
+                w(f"| {r['name']} | {r['error']} | | | | | |")
+                continue
+            cells = []
+            for t in (1, 2):
+                s_, o_ = r[t]
+                cells += [f"{s_ * 1e6:.0f} us", f"{o_ * 1e6:.0f} us", f"{o_ / s_:.2f}"]
+            w(f"| {r['name']} | " + " | ".join(cells) + " |")
+        for t in (1, 2):
+            w(f"\nGeomean ratio onnxruntime / Strata at {t} thread(s) over {len(ok)} models: "
+              f"**{geomean([r[t][1] / r[t][0] for r in ok]):.2f}**")
+        w("")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -518,6 +595,7 @@ def main():
     ap.add_argument("--workdir", help="keep the generated models here")
     ap.add_argument("--no-iree", dest="iree", action="store_false",
                     help="leave IREE out of the models part")
+    ap.add_argument("--json", help="also write the raw figures here")
     args = ap.parse_args()
     peak = fma_peak()
     parts = args.parts.split(",")
@@ -527,8 +605,13 @@ def main():
         g = gemm(args, tmp, peak) if "gemm" in parts else []
         c = convs(args, tmp, peak) if "conv" in parts else []
         m = models(args, tmp) if "models" in parts else []
+        p = pytorch_models(args, tmp) if "pytorch" in parts else []
+    if args.json:
+        import json
+        with open(args.json, "w") as f:
+            json.dump(dict(peak=peak, gemm=g, conv=c, models=m, pytorch=p), f)
     if args.markdown:
-        markdown(args.markdown, peak, g, c, m, args)
+        markdown(args.markdown, peak, g, c, m, args, p)
 
 
 if __name__ == "__main__":

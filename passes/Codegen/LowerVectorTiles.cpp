@@ -9,6 +9,9 @@
 #include "passes/Codegen/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
@@ -69,9 +72,16 @@ static void eraseWriteOnlyAllocs(func::FuncOp func) {
   }
 }
 
+/// Elements of the vectors a copy moves at a time (256 bytes).
+static constexpr int64_t kCopyChunkBytes = 256;
+
 /// memref.copy between static buffers (a padded input, a yielded tile)
-/// becomes linalg.copy, which lowers to a loop nest LLVM vectorizes; the
-/// runtime's generic memref copy walks elements one at a time.
+/// becomes vector loads and stores: a linalg.copy tiled to rows of its
+/// innermost dimension (chunks of at most 256 bytes that divide it) and
+/// vectorized. The runtime's generic memref copy walks elements one at a
+/// time, and LLVM left the scalar loops of a plain linalg.copy unvectorized
+/// (source and destination may alias): a depthwise convolution's padded
+/// input cost more than the convolution.
 static void copiesToLoops(func::FuncOp func) {
   SmallVector<memref::CopyOp> copies;
   func.walk([&](memref::CopyOp copy) {
@@ -79,11 +89,36 @@ static void copiesToLoops(func::FuncOp func) {
     if (type && type.hasStaticShape() && type.getRank() > 0)
       copies.push_back(copy);
   });
+  IRRewriter rewriter(func.getContext());
   for (memref::CopyOp copy : copies) {
-    OpBuilder builder(copy);
-    linalg::CopyOp::create(builder, copy.getLoc(), copy.getSource(),
-                           copy.getTarget());
-    copy->erase();
+    rewriter.setInsertionPoint(copy);
+    auto linalgCopy = linalg::CopyOp::create(
+        rewriter, copy.getLoc(), copy.getSource(), copy.getTarget());
+    rewriter.eraseOp(copy);
+    auto type = cast<MemRefType>(linalgCopy.getInputs()[0].getType());
+    unsigned bytes = std::max(1u, type.getElementTypeBitWidth() / 8);
+    int64_t inner = type.getShape().back();
+    int64_t chunk = std::max<int64_t>(kCopyChunkBytes / bytes, 1);
+    while (chunk > 1 && inner % chunk != 0)
+      chunk /= 2;
+    if (type.getElementType().isInteger(1))
+      continue; // Vectors of i1 are bits, buffers of i1 bytes.
+    SmallVector<int64_t> sizes(type.getRank(), 1);
+    sizes.back() = std::min(chunk, inner);
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(getAsIndexOpFoldResult(func.getContext(), sizes));
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(linalgCopy.getOperation()), tiling);
+    if (failed(tiled))
+      continue; // The loop nest LLVM may still vectorize.
+    rewriter.eraseOp(linalgCopy);
+    for (Operation *op : tiled->tiledOps) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> vectorized =
+          linalg::vectorize(rewriter, op);
+      if (succeeded(vectorized))
+        rewriter.eraseOp(op);
+    }
   }
 }
 
