@@ -511,8 +511,7 @@ FailureOr<FeatureVector> mlir::strata::extractFeatures(Operation *op) {
   return builder.take();
 }
 
-FailureOr<FeatureVector>
-mlir::strata::extractFeatures(func::FuncOp kernel) {
+FailureOr<FeatureVector> mlir::strata::extractFeatures(func::FuncOp kernel) {
   if (kernel.isExternal() || !kernel.getBody().hasOneBlock())
     return failure();
   FeatureBuilder builder;
@@ -520,9 +519,8 @@ mlir::strata::extractFeatures(func::FuncOp kernel) {
   for (Operation &nested : body.without_terminator())
     if (failed(builder.addOp(&nested, /*inGroup=*/true)))
       return failure();
-  if (failed(builder.setBoundary(
-          ValueRange(body.getArguments()),
-          body.getTerminator()->getOperands())))
+  if (failed(builder.setBoundary(ValueRange(body.getArguments()),
+                                 body.getTerminator()->getOperands())))
     return failure();
   return builder.take();
 }

@@ -3,6 +3,7 @@
 #include "strata/Runtime/Measure.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/Runner.h"
+
 #include "passes/Codegen/Passes.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
@@ -221,8 +222,8 @@ mlir::strata::measureKernelFunction(func::FuncOp kernel,
   copy.setSymName("kernel_body");
   copy.setPrivate();
   copy->setAttr(StrataDialect::getKernelAttrName(), builder.getUnitAttr());
-  auto entry = func::FuncOp::create(builder, loc, "kernel",
-                                    kernel.getFunctionType());
+  auto entry =
+      func::FuncOp::create(builder, loc, "kernel", kernel.getFunctionType());
   Block *body = entry.addEntryBlock();
   builder.setInsertionPointToEnd(body);
   auto call = func::CallOp::create(builder, loc, copy, body->getArguments());

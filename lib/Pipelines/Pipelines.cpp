@@ -83,10 +83,11 @@ struct CheckPlacedKernelsGroupedPass final
 /// TOSA → linalg on tensors, groups → kernel functions, one bufferization.
 /// With `untilPlans`, stops after the lowering plans, taking the candidate
 /// of that rank (-1: the tiling cost model's pick).
-static void buildTensorToBufferPipeline(
-    OpPassManager &pm, bool groupOps, bool fuse, StringRef costModel,
-    bool reportIndexErrors, const CPUPipelineOptions *cpu,
-    std::optional<int> untilPlans = std::nullopt) {
+static void
+buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps, bool fuse,
+                            StringRef costModel, bool reportIndexErrors,
+                            const CPUPipelineOptions *cpu,
+                            std::optional<int> untilPlans = std::nullopt) {
   // One cost model for every pass that follows (empty options defer to it).
   if (!costModel.empty()) {
     StrataSetCostModelOptions set;
@@ -183,8 +184,9 @@ static void buildTensorToBufferPipeline(
   pm.addPass(createCanonicalizerPass());
 }
 
-void mlir::strata::buildCPUPipelineUntilPlans(
-    OpPassManager &pm, const CPUPipelineOptions &options, int candidate) {
+void mlir::strata::buildCPUPipelineUntilPlans(OpPassManager &pm,
+                                              const CPUPipelineOptions &options,
+                                              int candidate) {
   CPUPipelineOptions vectorized;
   vectorized.groupOps = options.groupOps;
   vectorized.fuse = options.fuse;

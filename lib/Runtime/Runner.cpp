@@ -10,8 +10,8 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <cstdlib>
-#include <malloc.h>
 #include <deque>
+#include <malloc.h>
 #include <mutex>
 #include <thread>
 

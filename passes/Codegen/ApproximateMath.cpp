@@ -27,12 +27,11 @@ struct StrataApproximateMathPass final
   using Base::Base;
 
   void runOnOperation() override {
-    static constexpr StringLiteral kDefault[] = {"exp",   "expm1", "log",
-                                                 "log1p", "log2",  "tanh",
-                                                 "erf"};
-    static constexpr StringLiteral kKnown[] = {
-        "exp",  "expm1", "log", "log1p", "log2", "tanh",
-        "erf",  "atan",  "sin", "cos",   "atan2"};
+    static constexpr StringLiteral kDefault[] = {
+        "exp", "expm1", "log", "log1p", "log2", "tanh", "erf"};
+    static constexpr StringLiteral kKnown[] = {"exp",  "expm1", "log",  "log1p",
+                                               "log2", "tanh",  "erf",  "atan",
+                                               "sin",  "cos",   "atan2"};
     llvm::StringSet<> selected;
     if (ops.empty())
       selected.insert(std::begin(kDefault), std::end(kDefault));

@@ -10,14 +10,14 @@
 
 #include "dialects/Strata/IR/StrataAttrs.h"
 #include "dialects/Strata/IR/StrataDialect.h"
-#include "strata/CostModel/Features.h"
-#include "strata/CostModel/LearnedModel.h"
-#include "strata/CostModel/RegisterTile.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "strata/CostModel/Features.h"
+#include "strata/CostModel/LearnedModel.h"
+#include "strata/CostModel/RegisterTile.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/X86TargetParser.h"
@@ -49,8 +49,7 @@ FailureOr<CPUVectorUnit> mlir::strata::getCPUVectorUnit(StringRef cpu,
                                                         std::string &error) {
   if (cpu.empty() || cpu == "host")
     return CPUVectorUnit{getHostVectorBits(), getHostVectorRegisters()};
-  if (llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) ==
-      llvm::X86::CK_None) {
+  if (llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) == llvm::X86::CK_None) {
     error = ("unknown CPU '" + cpu +
              "'; expected an x86-64 CPU name as LLVM spells it, e.g. "
              "haswell, skylake-avx512, znver4 (llc -mcpu=help lists them)")
@@ -436,7 +435,8 @@ struct StrataChooseLoweringPass final
     auto loaded = loadLearnedModel(path);
     if (!loaded)
       return emitError(UnknownLoc::get(context))
-             << "strata-choose-lowering: " << llvm::toString(loaded.takeError());
+             << "strata-choose-lowering: "
+             << llvm::toString(loaded.takeError());
     model = std::move(*loaded);
     return success();
   }
@@ -453,8 +453,8 @@ struct StrataChooseLoweringPass final
     StringRef name = StrataDialect::getLoweringAttrName();
     // Only the best-ranked: what the learned model was trained on, and
     // what measuring can afford.
-    plans = plans.take_front(std::min<size_t>(plans.size(),
-                                              std::max<unsigned>(top, 1)));
+    plans = plans.take_front(
+        std::min<size_t>(plans.size(), std::max<unsigned>(top, 1)));
     SmallVector<double> seconds;
     if (model) {
       SmallVector<FeatureVector> rows;

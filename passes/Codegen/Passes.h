@@ -42,9 +42,8 @@ unsigned getHostVectorRegisters();
 /// pooling on static f32 tensors) for a vector unit of `bits` and
 /// `registers`, without duplicates, best first by the cycle model
 /// (strata-choose-lowering's `analytic` choice is the first).
-SmallVector<LoweringAttr> enumerateLoweringPlans(linalg::LinalgOp op,
-                                                 unsigned bits,
-                                                 unsigned registers);
+SmallVector<LoweringAttr>
+enumerateLoweringPlans(linalg::LinalgOp op, unsigned bits, unsigned registers);
 
 /// Times a kernel function (its ops carrying the plans to try) compiled
 /// alone; strata-choose-lowering{cost-model=measured} asks it. Set once

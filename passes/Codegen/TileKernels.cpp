@@ -592,8 +592,8 @@ struct StrataTileKernelsPass final
           ReductionTilingStrategy::PartialReductionOuterReduction);
       tiling.setReductionDims({vectorLoop});
       rewriter.setInsertionPoint(target);
-      FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(target), tiling);
+      FailureOr<scf::SCFTilingResult> result =
+          scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), tiling);
       if (succeeded(result)) {
         rewriter.replaceOp(target, result->replacements);
         for (LoopLikeOpInterface loop : result->loops)
@@ -664,8 +664,7 @@ struct StrataTileKernelsPass final
         return success();
       for (auto [op, loop] : ops) {
         SmallVector<int64_t> sizes(op.getNumLoops(), 0);
-        sizes[loop] =
-            getGoodVectorWidth(op.getStaticLoopRanges()[loop], lanes);
+        sizes[loop] = getGoodVectorWidth(op.getStaticLoopRanges()[loop], lanes);
         if (failed(tileOp(rewriter, op, sizes)))
           return op->emitError("strata-tile-kernels: cannot split this op "
                                "into vectors of good widths"),

@@ -120,8 +120,8 @@ linkSharedLibrary(const CompiledObject &object) {
     return error("writing a .so needs a C compiler as 'cc' on PATH (e.g. "
                  "Debian's gcc); write a .o and link it yourself instead");
   SmallString<128> objectPath, libraryPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "strata-compile", "o", objectPath))
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("strata-compile", "o", objectPath))
     return error("cannot create a temporary file: " + ec.message());
   llvm::FileRemover removeObject(objectPath);
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
@@ -141,16 +141,16 @@ linkSharedLibrary(const CompiledObject &object) {
       llvm::sys::path::parent_path(STRATA_OPENMP_LIBRARY).str();
   std::string searchDir = "-L" + libDir, rpath = "-Wl,-rpath," + libDir;
   SmallVector<std::string> flags = object.getLinkFlags();
-  SmallVector<StringRef> args = {*cc,        "-shared",  "-o", libraryPath,
+  SmallVector<StringRef> args = {*cc,        "-shared", "-o", libraryPath,
                                  objectPath, searchDir, rpath};
   for (const std::string &flag : flags)
     args.push_back(flag);
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
-                                     &message);
+  int rc =
+      llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0)
-    return error("linking the shared library with '" + *cc +
-                 "' failed" + (message.empty() ? "" : ": " + message));
+    return error("linking the shared library with '" + *cc + "' failed" +
+                 (message.empty() ? "" : ": " + message));
   auto bytes = llvm::MemoryBuffer::getFile(libraryPath);
   if (!bytes)
     return error("cannot read '" + libraryPath +

@@ -41,8 +41,8 @@
 #include "llvm/Support/WithColor.h"
 
 #include <chrono>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -206,7 +206,8 @@ static size_t collectPlans(GroupOp group, const Job &job, StringRef kernelId,
     FailureOr<FeatureVector> features = extractFeatures(kernel);
     if (failed(features))
       return added;
-    llvm::Expected<KernelTiming> timing = measureKernelModule(**module, measure);
+    llvm::Expected<KernelTiming> timing =
+        measureKernelModule(**module, measure);
     if (!timing) {
       llvm::WithColor::warning(llvm::errs(), "strata-cost")
           << "skipping plan " << row.id << ": "

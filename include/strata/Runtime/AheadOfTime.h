@@ -1,4 +1,4 @@
-//===- AheadOfTime.h - Compile an entry function to an object file -*- C++ -*-===//
+//===- AheadOfTime.h - Compile to an object file ---------------*- C++ -*-===//
 //
 // The ahead-of-time path of strata-compile: the module strata-cpu-pipeline
 // lowered (the same LLVM dialect the JIT compiles) is translated to LLVM IR,

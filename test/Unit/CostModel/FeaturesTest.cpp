@@ -380,16 +380,15 @@ TEST_F(FeaturesTest, KernelFunctionPlan) {
   EXPECT_GT(at(*v, Feature::PlanStepEfficiency), 0.5);
   EXPECT_LE(at(*v, Feature::PlanStepEfficiency), 1.0);
 
-  kernel.getBody().walk([](linalg::MatmulOp op) {
-    op->removeAttr("strata.lowering");
-  });
+  kernel.getBody().walk(
+      [](linalg::MatmulOp op) { op->removeAttr("strata.lowering"); });
   FailureOr<FeatureVector> bare = extractFeatures(kernel);
   ASSERT_TRUE(succeeded(bare));
-  for (Feature f : {Feature::PlanRows, Feature::PlanColumns,
-                    Feature::PlanVectorWidth, Feature::PlanAccumulators,
-                    Feature::PlanStepEfficiency, Feature::PlanRemainderShare,
-                    Feature::PlanOuterTileElements,
-                    Feature::PlanReductionBlock})
+  for (Feature f :
+       {Feature::PlanRows, Feature::PlanColumns, Feature::PlanVectorWidth,
+        Feature::PlanAccumulators, Feature::PlanStepEfficiency,
+        Feature::PlanRemainderShare, Feature::PlanOuterTileElements,
+        Feature::PlanReductionBlock})
     EXPECT_EQ(at(*bare, f), 0);
   EXPECT_EQ(at(*bare, Feature::MatrixFlops), at(*v, Feature::MatrixFlops));
 }
