@@ -515,6 +515,8 @@ struct StrataTileKernelsPass final
       return failure();
     if (!isAllParallel(op))
       return tileReductionForVectors(rewriter, op, lanes);
+    if (succeeded(tileTransposeForVectors(rewriter, op, lanes)))
+      return success();
     // Outer loops by 1 as independent tiles (threads share them), the
     // innermost by four vectors in sequence (its remainder is peeled).
     Operation *target = op;
@@ -535,6 +537,45 @@ struct StrataTileKernelsPass final
     SmallVector<int64_t> sizes(ranges.size(), 0);
     sizes.back() = 4 * lanes;
     return tileOp(rewriter, target, sizes);
+  }
+
+  /// An elementwise op whose first input is contiguous along another loop
+  /// than its output (a layout transpose, NHWC to NCHW): square blocks of
+  /// one vector along both loops, so that each block is read as whole
+  /// vectors of the input and written as whole vectors of the output (the
+  /// transpose happens in registers), instead of a vector of the output
+  /// gathered from elements a row apart in the input.
+  LogicalResult tileTransposeForVectors(RewriterBase &rewriter,
+                                        linalg::LinalgOp op, int64_t lanes) {
+    std::optional<unsigned> outLoop = getVectorLoop(op);
+    if (!outLoop || op.getNumDpsInputs() == 0)
+      return failure();
+    AffineMap inputMap = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+    if (inputMap.getNumResults() == 0)
+      return failure();
+    auto inDim = dyn_cast<AffineDimExpr>(inputMap.getResults().back());
+    if (!inDim || inDim.getPosition() == *outLoop)
+      return failure();
+    unsigned inLoop = inDim.getPosition();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (ranges[inLoop] < 8 || ranges[*outLoop] < 8)
+      return failure();
+    Operation *target = op;
+    SmallVector<int64_t> outer(ranges.size(), 1);
+    outer[inLoop] = outer[*outLoop] = 0;
+    if (llvm::any_of(llvm::enumerate(ranges), [&](auto item) {
+          return outer[item.index()] == 1 && item.value() > 1;
+        })) {
+      FailureOr<Operation *> tiled =
+          tileOp(rewriter, target, outer, {}, /*forall=*/true);
+      if (failed(tiled))
+        return failure();
+      target = *tiled;
+    }
+    SmallVector<int64_t> block(ranges.size(), 0);
+    block[inLoop] = std::min(ranges[inLoop], lanes);
+    block[*outLoop] = std::min(ranges[*outLoop], lanes);
+    return tileOp(rewriter, target, block);
   }
 
   /// Tiles a reduction without a plan (softmax's max and sum, a mean, a

@@ -118,3 +118,23 @@ func.func @blocked(%x: tensor<1x4x4x256xf32>, %w: tensor<1x1x256x64xf32>) -> ten
   } -> tensor<1x4x4x64xf32>
   return %r : tensor<1x4x4x64xf32>
 }
+
+// -----
+
+// A layout transpose (NCHW to NHWC): the input is contiguous along W, the
+// output along the channels: square blocks of one vector
+// (16 x 16) along both loops, so whole input vectors are read and whole
+// output vectors written (the transpose happens in registers); remainders
+// peeled (40 = 32 + 8 channels, 24 = 16 + 8 columns).
+// CHECK-LABEL: func.func @layout_transpose
+// CHECK: scf.forall (%{{.*}}) in (8)
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK: vector.transfer_read {{.*}}permutation_map{{.*}} : tensor<1x16x1x16xf32>, vector<1x1x16x16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<1x1x16x16xf32>, tensor<1x1x16x16xf32>
+// CHECK: vector<1x1x8x8xf32>
+// CHECK-NOT: linalg.transpose
+func.func @layout_transpose(%x: tensor<1x40x8x24xf32>) -> tensor<1x8x24x40xf32> attributes {strata.kernel} {
+  %0 = tensor.empty() : tensor<1x8x24x40xf32>
+  %t = linalg.transpose ins(%x : tensor<1x40x8x24xf32>) outs(%0 : tensor<1x8x24x40xf32>) permutation = [0, 2, 3, 1]
+  return %t : tensor<1x8x24x40xf32>
+}
