@@ -151,6 +151,16 @@ static SmallVector<GroupOp> getKernels(ModuleOp module) {
   return groups;
 }
 
+/// Fills a row's features and timing.
+static void setMeasurement(Row &row, const FeatureVector &features,
+                           const KernelTiming &timing) {
+  row.features = features;
+  row.seconds = timing.medianSeconds;
+  row.p10 = timing.p10Seconds;
+  row.p90 = timing.p90Seconds;
+  row.runs = timing.runs;
+}
+
 /// The ranks of the candidate plans collect times for a kernel.
 static SmallVector<int> getPlanRanks(unsigned count) {
   SmallVector<int> ranks;
@@ -214,11 +224,7 @@ static size_t collectPlans(GroupOp group, const Job &job, StringRef kernelId,
           << llvm::toString(timing.takeError()) << "\n";
       return added;
     }
-    row.features = *features;
-    row.seconds = timing->medianSeconds;
-    row.p10 = timing->p10Seconds;
-    row.p90 = timing->p90Seconds;
-    row.runs = timing->runs;
+    setMeasurement(row, *features, *timing);
     data.rows.push_back(std::move(row));
     ++added;
   }
@@ -332,11 +338,7 @@ static int collect() {
         ++skipped;
         continue;
       }
-      row.features = *features;
-      row.seconds = timing->medianSeconds;
-      row.p10 = timing->p10Seconds;
-      row.p90 = timing->p90Seconds;
-      row.runs = timing->runs;
+      setMeasurement(row, *features, *timing);
       data.rows.push_back(std::move(row));
       ++measured;
       measured += collectPlans(group, job, prefix + std::to_string(k), measure,

@@ -1,6 +1,7 @@
 //===- FeaturesTest.cpp - Kernel feature extraction -----------------------===//
 
 #include "strata/CostModel/Features.h"
+#include "strata/CostModel/RegisterTile.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/InitAll.h"
@@ -391,4 +392,21 @@ TEST_F(FeaturesTest, KernelFunctionPlan) {
         Feature::PlanReductionBlock})
     EXPECT_EQ(at(*bare, f), 0);
   EXPECT_EQ(at(*bare, Feature::MatrixFlops), at(*v, Feature::MatrixFlops));
+}
+
+// The cycle model strata-choose-lowering ranks register tiles with: a 6x64
+// tile on AVX-512 (24 accumulators) keeps the one 512-bit FMA pipe busy; a
+// single vector waits on the FMA latency (4 cycles for 1 FMA); AVX2 issues
+// two 256-bit FMAs a cycle.
+TEST(RegisterTileTest, StepCyclesAndEfficiency) {
+  VectorUnitModel avx512{16, 32}, avx2{8, 16};
+  EXPECT_DOUBLE_EQ(estimateRegisterStepCycles(6, 64, avx512), 24.0);
+  EXPECT_DOUBLE_EQ(estimateRegisterStepEfficiency(6, 64, avx512), 1.0);
+  EXPECT_DOUBLE_EQ(estimateRegisterStepCycles(1, 16, avx512), 4.0);
+  EXPECT_DOUBLE_EQ(estimateRegisterStepEfficiency(1, 16, avx512), 0.25);
+  EXPECT_DOUBLE_EQ(estimateRegisterStepCycles(6, 16, avx2), 6.0);
+  EXPECT_DOUBLE_EQ(estimateRegisterStepEfficiency(6, 16, avx2), 1.0);
+  // A partial vector costs a whole one.
+  EXPECT_DOUBLE_EQ(estimateRegisterStepCycles(6, 40, avx512),
+                   estimateRegisterStepCycles(6, 48, avx512));
 }

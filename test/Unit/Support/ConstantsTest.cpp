@@ -38,8 +38,7 @@ TEST(TransposeConstant, OIHWToHWIO) {
   MLIRContext context;
   // O=2, I=1, H=1, W=2: element (o, 0, 0, w) = 10 * o + w.
   auto value = floats(context, {2, 1, 1, 2}, {0, 1, 10, 11});
-  FailureOr<DenseElementsAttr> result =
-      transposeConstant(value, {2, 3, 1, 0});
+  FailureOr<DenseElementsAttr> result = transposeConstant(value, {2, 3, 1, 0});
   ASSERT_TRUE(succeeded(result));
   EXPECT_EQ(cast<ShapedType>(result->getType()).getShape(),
             ArrayRef<int64_t>({1, 2, 1, 2}));
