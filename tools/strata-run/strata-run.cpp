@@ -43,6 +43,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -277,6 +279,23 @@ static std::string formatSeconds(double s) {
   return formatValue(s) + " s";
 }
 
+/// A kernel's kind: its name less the entry function's prefix and any
+/// trailing `_N` suffixes (`main_conv2d_clamp_29` -> `conv2d_clamp`).
+static std::string kernelKind(StringRef kernel) {
+  StringRef kind = kernel;
+  size_t underscore = kind.find('_');
+  if (underscore != StringRef::npos)
+    kind = kind.drop_front(underscore + 1);
+  while (true) {
+    size_t last = kind.rfind('_');
+    if (last == StringRef::npos || last + 1 == kind.size() ||
+        !llvm::all_of(kind.drop_front(last + 1), llvm::isDigit))
+      break;
+    kind = kind.take_front(last);
+  }
+  return kind.str();
+}
+
 /// Runs the entry max(--benchmark, 1) times with `profile` recording and
 /// prints where the time went.
 static void printProfile(KernelProfile &profile, CompiledModule &compiled,
@@ -336,6 +355,29 @@ static void printProfile(KernelProfile &profile, CompiledModule &compiled,
     llvm::outs() << "    #" << i << " @" << calls[i].kernel << ": "
                  << perRun(calls[i].seconds) << " (" << share(calls[i].seconds)
                  << ")\n";
+  // Kernels by kind: the kernel's name without its function prefix and
+  // numeric suffixes (@main_transpose_12 and @main_transpose count as
+  // "transpose"), so that many small kernels of one kind show up together.
+  llvm::StringMap<std::pair<double, unsigned>> kinds;
+  SmallVector<std::string> kindOrder;
+  for (const ProfiledCall &call : calls) {
+    std::string kind = kernelKind(call.kernel);
+    auto [it, inserted] = kinds.try_emplace(kind, 0.0, 0u);
+    if (inserted)
+      kindOrder.push_back(kind);
+    it->second.first += call.seconds;
+    ++it->second.second;
+  }
+  llvm::stable_sort(kindOrder, [&](const std::string &a, const std::string &b) {
+    return kinds[a].first > kinds[b].first;
+  });
+  llvm::outs() << "  kernels by kind:\n";
+  for (const std::string &kind :
+       ArrayRef<std::string>(kindOrder).take_front(shown)) {
+    auto [seconds, count] = kinds[kind];
+    llvm::outs() << "    " << kind << " x" << count << ": " << perRun(seconds)
+                 << " (" << share(seconds) << ")\n";
+  }
   if (!classified)
     return;
   SmallVector<size_t> others;
