@@ -138,6 +138,9 @@ buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps, bool fuse,
   StrataFuseKernelBodiesOptions bodies;
   bodies.tileEpilogues = !codegen;
   pm.addNestedPass<func::FuncOp>(createStrataFuseKernelBodies(bodies));
+  // Kernels with one body (repeated blocks, whose weights are arguments)
+  // are tiled, vectorized and compiled once.
+  pm.addPass(createStrataDedupeKernels());
   if (codegen) {
     // Every contraction gets a lowering plan (a user's is kept), which
     // tiling and vectorization then honour, on tensors.

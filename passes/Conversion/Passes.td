@@ -44,6 +44,47 @@ def StrataOutlineGroups : Pass<"strata-outline-groups", "ModuleOp"> {
   ];
 }
 
+def StrataDedupeKernels : Pass<"strata-dedupe-kernels", "ModuleOp"> {
+  let summary = "Merge kernel functions that compute the same thing";
+  let description = [{
+    Kernels of the same shape and body (ResNet-50's repeated bottleneck
+    blocks: their weights are arguments, so 65 kernels hold 35 distinct
+    bodies) are compiled once: every `strata.kernel` function whose type,
+    attributes and body (locations aside) equal an earlier kernel's is
+    erased and its calls call the earlier one. Runs after outlining, before
+    the kernels are tiled, so that tiling, vectorization and LLVM see each
+    body once. The first kernel in module order is kept, so the output does
+    not depend on hashing.
+
+    Before:
+    ```mlir
+    func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+      %0 = call @f_exp(%a) : (tensor<4xf32>) -> tensor<4xf32>
+      %1 = call @f_exp_0(%0) : (tensor<4xf32>) -> tensor<4xf32>
+      return %1 : tensor<4xf32>
+    }
+    func.func private @f_exp(%x: tensor<4xf32>) -> tensor<4xf32>
+        attributes {strata.kernel} { ... }
+    func.func private @f_exp_0(%x: tensor<4xf32>) -> tensor<4xf32>
+        attributes {strata.kernel} { ... the same ... }
+    ```
+    After:
+    ```mlir
+    func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+      %0 = call @f_exp(%a) : (tensor<4xf32>) -> tensor<4xf32>
+      %1 = call @f_exp(%0) : (tensor<4xf32>) -> tensor<4xf32>
+      return %1 : tensor<4xf32>
+    }
+    func.func private @f_exp(%x: tensor<4xf32>) -> tensor<4xf32>
+        attributes {strata.kernel} { ... }
+    ```
+  }];
+  let statistics = [
+    Statistic<"numMerged", "merged", "Number of kernel functions merged "
+              "into an identical earlier one">
+  ];
+}
+
 def StrataDecomposeAggregates
     : Pass<"strata-decompose-aggregates", "func::FuncOp"> {
   let summary = "Decompose aggregate linalg ops (linalg.softmax) into "

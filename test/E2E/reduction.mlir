@@ -9,6 +9,8 @@
 // CHECK: kernel groups: 2 (row_sum, col_max)
 // Both results stay live to the end: 64 B + 128 B.
 // CHECK: peak memory: 192 B of activations, reached at kernel 'col_max'
+// Compile time is split into its parts.
+// CHECK: compile time: {{[0-9.]+ m?s}} (kernel formation {{[0-9.]+ [mu]?s}}, lowering {{[0-9.]+ [mu]?s}}, LLVM {{[0-9.]+ [mu]?s}})
 func.func @reduce(%x: tensor<2x8x16xf32>) -> (tensor<2x8x1xf32>, tensor<2x1x16xf32>) {
   %0 = strata.group(%a = %x) : (tensor<2x8x16xf32>) -> tensor<2x8x1xf32> attributes {name = "row_sum"} {
     %s = tosa.reduce_sum %a {axis = 2 : i32} : (tensor<2x8x16xf32>) -> tensor<2x8x1xf32>

@@ -59,7 +59,9 @@ unsigned getThreadCount();
 class CompiledModule {
 public:
   /// JIT-compiles `llvmModule` (already lowered by strata-cpu-pipeline) at
-  /// LLVM -O`optLevel`. `sharedLibs` are loaded for runtime symbols;
+  /// LLVM -O`optLevel`, completely, before returning. Large constant
+  /// globals are taken out of `llvmModule` (it is changed: they become
+  /// external declarations) and bound to buffers the CompiledModule owns. `sharedLibs` are loaded for runtime symbols;
   /// `symbols` (name, address) are defined for the module as well. The JIT
   /// writes a perf jitdump file (for `perf inject --jit`) only when
   /// `perfJitDump` is set: it is a file per process that nobody removes.
@@ -83,10 +85,24 @@ public:
 
   const EntrySignature &getSignature() const { return signature; }
 
+  /// A large constant of the module (weights), bound to its symbol when
+  /// the JIT links instead of being compiled into the machine code.
+  struct ConstantBuffer {
+    struct Free {
+      void operator()(uint8_t *data) const;
+    };
+    std::string name;
+    std::unique_ptr<uint8_t, Free> data;
+  };
+
 private:
   CompiledModule(std::unique_ptr<ExecutionEngine> engine,
                  EntrySignature signature,
-                 std::vector<std::string> indexCheckSites);
+                 std::vector<std::string> indexCheckSites,
+                 std::vector<ConstantBuffer> constants);
+  /// Declared before the engine: the code refers to them until the engine
+  /// is destroyed.
+  std::vector<ConstantBuffer> constants;
   std::unique_ptr<ExecutionEngine> engine;
   EntrySignature signature;
   /// strata.index_check_sites of the module: the ops whose index checks may
