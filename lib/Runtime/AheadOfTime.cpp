@@ -5,6 +5,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -229,6 +230,65 @@ SmallVector<std::string> CompiledObject::getLinkFlags() const {
   return flags;
 }
 
+/// Appends the bytes of `value` to `bytes` (in memory order); false if it
+/// is not plain data (a pointer, an expression).
+static bool appendBytes(const llvm::DataLayout &layout, llvm::Constant *value,
+                        std::string &bytes) {
+  if (auto *data = dyn_cast<llvm::ConstantDataSequential>(value)) {
+    bytes += data->getRawDataValues();
+    return true;
+  }
+  if (isa<llvm::ConstantAggregateZero>(value)) {
+    bytes.append(layout.getTypeAllocSize(value->getType()), '\0');
+    return true;
+  }
+  if (auto *array = dyn_cast<llvm::ConstantArray>(value)) {
+    for (llvm::Use &element : array->operands())
+      if (!appendBytes(layout, cast<llvm::Constant>(element.get()), bytes))
+        return false;
+    return true;
+  }
+  return false;
+}
+
+/// Rewrites each large constant global of numbers as an array of bytes.
+/// LLVM writes a float array into the object file element by element
+/// (and a multi-dimensional memref's is a nest of arrays): ResNet-50's 25M
+/// weights took over a second. Byte arrays are written in one piece. Uses
+/// are pointers to the global (opaque pointers), so only the global's
+/// value type changes; its alignment is kept.
+static void storeConstantsAsBytes(llvm::Module &module) {
+  const llvm::DataLayout &layout = module.getDataLayout();
+  llvm::Type *byte = llvm::Type::getInt8Ty(module.getContext());
+  SmallVector<llvm::GlobalVariable *> globals;
+  for (llvm::GlobalVariable &global : module.globals())
+    if (global.isConstant() && global.hasInitializer() &&
+        layout.getTypeAllocSize(global.getValueType()) >= 256 &&
+        !global.getValueType()->isIntegerTy(8))
+      globals.push_back(&global);
+  for (llvm::GlobalVariable *global : globals) {
+    std::string bytes;
+    if (!appendBytes(layout, global->getInitializer(), bytes) ||
+        bytes.size() != layout.getTypeAllocSize(global->getValueType()))
+      continue;
+    llvm::Constant *data = llvm::ConstantDataArray::getRaw(bytes, bytes.size(), byte);
+    auto *replacement = new llvm::GlobalVariable(
+        module, data->getType(), /*isConstant=*/true, global->getLinkage(),
+        data, "", global, global->getThreadLocalMode(),
+        global->getAddressSpace());
+    replacement->setAlignment(
+        std::max(global->getAlign().valueOrOne(),
+                 layout.getPrefTypeAlign(global->getValueType())));
+    // Not unnamed_addr: a byte array that happens to end in its only zero
+    // byte would otherwise qualify as a mergeable C string.
+    replacement->setVisibility(global->getVisibility());
+    replacement->setDSOLocal(global->isDSOLocal());
+    replacement->takeName(global);
+    global->replaceAllUsesWith(replacement);
+    global->eraseFromParent();
+  }
+}
+
 llvm::Expected<CompiledObject>
 mlir::strata::compileToObject(ModuleOp llvmModule,
                               const EntrySignature &signature,
@@ -259,6 +319,7 @@ mlir::strata::compileToObject(ModuleOp llvmModule,
                                             /*sizeLevel=*/0, machine->get());
   if (llvm::Error err = optimize(module.get()))
     return std::move(err);
+  storeConstantsAsBytes(*module);
 
   CompiledObject result;
   for (llvm::Function &f : *module)

@@ -186,8 +186,9 @@ void CompiledModule::ConstantBuffer::Free::operator()(uint8_t *data) const {
 }
 
 /// Constant globals at least this large are not compiled into the JIT's
-/// machine code (see takeConstants).
-static constexpr int64_t kExternalConstantBytes = 4096;
+/// machine code (see takeConstants); smaller ones (tables a kernel may
+/// index with constants) stay where LLVM can fold their loads.
+static constexpr int64_t kExternalConstantBytes = 256;
 
 /// Turns every constant `llvm.mlir.global` of `module` holding at least
 /// kExternalConstantBytes of dense integer or float data into an external
