@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -76,6 +77,24 @@ struct CheckPlacedKernelsGroupedPass final
                           "pipeline's group-ops=true) before lowering";
         return signalPassFailure();
       }
+  }
+};
+
+/// Kernels stay functions in the machine code: LLVM inlined every kernel
+/// called once into the entry, whose single basic block then held each
+/// kernel's OpenMP prologue (densenet121: 22,000 instructions), and the
+/// backend's schedulers are quadratic in a block's length. A call per
+/// kernel costs nothing next to its work.
+struct KeepKernelsOutlinedPass final
+    : PassWrapper<KeepKernelsOutlinedPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(KeepKernelsOutlinedPass)
+  StringRef getArgument() const override {
+    return "strata-keep-kernels-outlined";
+  }
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<LLVM::LLVMFuncOp>())
+      if (func->hasAttr(StrataDialect::getKernelAttrName()))
+        func.setNoInline(true);
   }
 };
 } // namespace
@@ -261,6 +280,7 @@ void mlir::strata::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(std::make_unique<KeepKernelsOutlinedPass>());
 }
 
 FailureOr<std::string> mlir::strata::getDefaultPTXFeatures(StringRef chip) {

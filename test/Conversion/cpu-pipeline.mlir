@@ -11,8 +11,9 @@
 // CHECK-NOT: -> !llvm.struct
 // CHECK: llvm.call @f_exp(
 // CHECK-NOT: tosa.
+// Kernels are never inlined into their caller (strata-keep-kernels-outlined).
 // CHECK: llvm.func @f_exp(
-// CHECK-SAME: attributes {strata.kernel, sym_visibility = "private"}
+// CHECK-SAME: attributes {no_inline, strata.kernel, sym_visibility = "private"}
 // f32 exp is a vectorized polynomial (strata-approximate-math), not the
 // intrinsic LLVM would scalarize into libm calls.
 // CHECK-NOT: llvm.intr.exp

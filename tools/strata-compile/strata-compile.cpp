@@ -73,7 +73,7 @@ static cl::opt<std::string>
                      "skylake-avx512, znver4, ...; default: this machine)"),
             cl::init(""), cl::cat(compileCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
-                                  cl::init(3), cl::Prefix,
+                                  cl::init(kDefaultOptLevel), cl::Prefix,
                                   cl::cat(compileCategory));
 static cl::opt<std::string> fusionSpec(
     "fusion",

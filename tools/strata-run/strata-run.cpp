@@ -130,7 +130,7 @@ static cl::opt<bool>
                 cl::desc("Show remarks (e.g. why strata-fuse refused a merge)"),
                 cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
-                                  cl::init(3), cl::Prefix,
+                                  cl::init(kDefaultOptLevel), cl::Prefix,
                                   cl::cat(runCategory));
 static cl::list<std::string>
     sharedLibs("shared-libs",

@@ -32,7 +32,7 @@ struct AheadOfTimeOptions {
   /// An LLVM x86-64 CPU name; empty: the host (with its exact features).
   std::string cpu;
   /// LLVM optimization level, as strata-run -O.
-  unsigned optLevel = 3;
+  unsigned optLevel = kDefaultOptLevel;
 };
 
 /// Whether `name` can be a C identifier prefix.

@@ -11,6 +11,7 @@
 #define STRATA_RUNTIME_MEASURE_H
 
 #include "strata/CostModel/CostModel.h"
+#include "strata/Runtime/Runner.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -27,7 +28,7 @@ struct MeasureOptions {
   unsigned minRuns = 5;
   unsigned maxRuns = 200;
   double minSeconds = 0.02;
-  unsigned optLevel = 3;
+  unsigned optLevel = kDefaultOptLevel;
   /// Seeds the floating-point inputs; integer inputs are zero (valid
   /// indices, no division traps).
   uint64_t seed = 0;

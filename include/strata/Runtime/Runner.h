@@ -28,6 +28,14 @@ class ExecutionEngine;
 
 namespace mlir::strata {
 
+/// The LLVM optimization level compiled programs get by default (strata-run,
+/// strata-compile, strata-cost's timings). -O2, not -O3: on the light
+/// models -O3 ran no faster (within 2%), and its larger full-unrolling
+/// threshold unrolled DenseNet's concatenation copies into basic blocks of
+/// thousands of 512-bit moves, on which the backend's schedulers are
+/// quadratic (densenet121: 21 s in LLVM at -O3, 8.7 s at -O2).
+inline constexpr unsigned kDefaultOptLevel = 2;
+
 /// A runnable entry: its name and static tensor signature.
 struct EntrySignature {
   std::string name;
