@@ -271,7 +271,8 @@ static void storeConstantsAsBytes(llvm::Module &module) {
     if (!appendBytes(layout, global->getInitializer(), bytes) ||
         bytes.size() != layout.getTypeAllocSize(global->getValueType()))
       continue;
-    llvm::Constant *data = llvm::ConstantDataArray::getRaw(bytes, bytes.size(), byte);
+    llvm::Constant *data =
+        llvm::ConstantDataArray::getRaw(bytes, bytes.size(), byte);
     auto *replacement = new llvm::GlobalVariable(
         module, data->getType(), /*isConstant=*/true, global->getLinkage(),
         data, "", global, global->getThreadLocalMode(),

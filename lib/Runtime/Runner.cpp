@@ -198,10 +198,12 @@ static constexpr int64_t kExternalConstantBytes = 256;
 /// code generation), and the JIT then copies the emitted section again;
 /// bound this way, the data is copied once. The module is changed in place:
 /// it is consumed by the compilation.
-static std::vector<CompiledModule::ConstantBuffer> takeConstants(ModuleOp module) {
+static std::vector<CompiledModule::ConstantBuffer>
+takeConstants(ModuleOp module) {
   std::vector<CompiledModule::ConstantBuffer> buffers;
   for (auto global : module.getOps<LLVM::GlobalOp>()) {
-    if (!global.getConstant() || global.getInitializerRegion().getBlocks().size())
+    if (!global.getConstant() ||
+        global.getInitializerRegion().getBlocks().size())
       continue;
     auto value = dyn_cast_or_null<DenseElementsAttr>(global.getValueOrNull());
     if (!value)
@@ -213,7 +215,8 @@ static std::vector<CompiledModule::ConstantBuffer> takeConstants(ModuleOp module
     int64_t bytes = value.getNumElements() * elementBytes;
     if (bytes < kExternalConstantBytes)
       continue;
-    uint64_t alignment = std::max<uint64_t>(global.getAlignment().value_or(1), 64);
+    uint64_t alignment =
+        std::max<uint64_t>(global.getAlignment().value_or(1), 64);
     size_t allocated = llvm::alignTo(bytes, alignment);
     CompiledModule::ConstantBuffer buffer;
     buffer.name = global.getSymName().str();
@@ -239,15 +242,120 @@ static std::vector<CompiledModule::ConstantBuffer> takeConstants(ModuleOp module
   return buffers;
 }
 
-CompiledModule::CompiledModule(std::unique_ptr<ExecutionEngine> engine,
-                               EntrySignature signature,
-                               std::vector<std::string> indexCheckSites,
-                               std::vector<ConstantBuffer> constants)
-    : constants(std::move(constants)), engine(std::move(engine)),
-      signature(std::move(signature)),
+CompiledModule::CompiledModule(
+    std::unique_ptr<ExecutionEngine> engine,
+    std::vector<std::unique_ptr<ExecutionEngine>> kernelEngines,
+    EntrySignature signature, std::vector<std::string> indexCheckSites,
+    std::vector<ConstantBuffer> constants)
+    : constants(std::move(constants)), kernelEngines(std::move(kernelEngines)),
+      engine(std::move(engine)), signature(std::move(signature)),
       indexCheckSites(std::move(indexCheckSites)) {}
 
 CompiledModule::~CompiledModule() = default;
+
+namespace {
+/// The modules one program is compiled as: its kernels split between
+/// `kernelParts`, everything else in `main` (kernels declared).
+struct ModuleParts {
+  OwningOpRef<ModuleOp> main;
+  SmallVector<OwningOpRef<ModuleOp>> kernelParts;
+  /// The kernels each part defines, in module order.
+  SmallVector<SmallVector<std::string>> kernelNames;
+};
+} // namespace
+
+/// Kernel modules compiled at once (each by its own engine, on its own
+/// thread), next to the entry's. Fixed, so the split (and the machine code)
+/// does not depend on the machine.
+static constexpr unsigned kKernelParts = 2;
+
+/// Splits `module` for parallel compilation, or returns nothing when it
+/// cannot be split: fewer than two kernels, a kernel calling a function
+/// defined in the module, or a mutable global (each part would get its own
+/// copy). Kernels are dealt to the part with fewer ops so far, largest first.
+static std::optional<ModuleParts> splitByKernels(ModuleOp module) {
+  SmallVector<LLVM::LLVMFuncOp> kernels;
+  for (auto func : module.getOps<LLVM::LLVMFuncOp>())
+    if (!func.isExternal() &&
+        func->hasAttr(StrataDialect::getKernelAttrName())) {
+      kernels.push_back(func);
+    }
+  if (kernels.size() < 2)
+    return std::nullopt;
+  for (auto global : module.getOps<LLVM::GlobalOp>())
+    if (!global.getConstant())
+      return std::nullopt;
+  // A kernel may call declarations only (whatever it calls is defined by
+  // no part but the one it is in: not split when kernels call functions).
+  for (LLVM::LLVMFuncOp kernel : kernels) {
+    WalkResult walk = kernel.walk([&](Operation *op) {
+      auto call = dyn_cast<LLVM::CallOp>(op);
+      if (!call || !call.getCallee())
+        return WalkResult::advance();
+      auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(*call.getCallee());
+      if (callee && !callee.isExternal())
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return std::nullopt;
+  }
+
+  SmallVector<std::pair<int64_t, unsigned>> sizes;
+  for (auto [i, kernel] : llvm::enumerate(kernels)) {
+    int64_t ops = 0;
+    kernel.walk([&](Operation *) { ++ops; });
+    sizes.emplace_back(ops, i);
+  }
+  llvm::stable_sort(sizes, [](auto a, auto b) { return a.first > b.first; });
+  SmallVector<unsigned> partOf(kernels.size());
+  SmallVector<int64_t> load(kKernelParts, 0);
+  for (auto [ops, i] : sizes) {
+    unsigned lightest =
+        std::min_element(load.begin(), load.end()) - load.begin();
+    partOf[i] = lightest;
+    load[lightest] += ops;
+  }
+
+  // `part` < kKernelParts: that kernel part; kKernelParts: the main part.
+  auto build = [&](unsigned part) {
+    OpBuilder builder(module.getContext());
+    OwningOpRef<ModuleOp> result = ModuleOp::create(module.getLoc());
+    (*result)->setAttrs(module->getAttrDictionary());
+    builder.setInsertionPointToEnd(result->getBody());
+    DenseMap<Operation *, unsigned> kernelIndex;
+    for (auto [i, kernel] : llvm::enumerate(kernels))
+      kernelIndex[kernel] = i;
+    for (Operation &op : module.getBody()->getOperations()) {
+      auto func = dyn_cast<LLVM::LLVMFuncOp>(op);
+      bool defineHere = true;
+      if (func && !func.isExternal()) {
+        auto it = kernelIndex.find(func);
+        bool isKernel = it != kernelIndex.end();
+        defineHere =
+            isKernel ? partOf[it->second] == part : part == kKernelParts;
+      }
+      if (defineHere) {
+        builder.clone(op);
+        continue;
+      }
+      // Declared only: defined by another part.
+      auto declared =
+          cast<LLVM::LLVMFuncOp>(builder.insert(op.cloneWithoutRegions()));
+      declared.setLinkage(LLVM::Linkage::External);
+      declared->removeAttr(SymbolTable::getVisibilityAttrName());
+    }
+    return result;
+  };
+  ModuleParts parts;
+  parts.main = build(kKernelParts);
+  parts.kernelNames.resize(kKernelParts);
+  for (unsigned part = 0; part < kKernelParts; ++part)
+    parts.kernelParts.push_back(build(part));
+  for (auto [i, kernel] : llvm::enumerate(kernels))
+    parts.kernelNames[partOf[i]].push_back(kernel.getSymName().str());
+  return parts;
+}
 
 llvm::Expected<std::unique_ptr<CompiledModule>>
 CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
@@ -270,35 +378,99 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
   // behind for every process.
   options.enablePerfNotificationListener = perfJitDump;
   std::vector<ConstantBuffer> constants = takeConstants(llvmModule);
-  auto engine = ExecutionEngine::create(llvmModule, options);
-  if (!engine)
-    return engine.takeError();
-  (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap map;
-    for (const ConstantBuffer &constant : constants)
-      map[interner(constant.name)] = {
-          llvm::orc::ExecutorAddr::fromPtr(constant.data.get()),
-          llvm::JITSymbolFlags::Exported};
-    for (const auto &[name, address] : symbols)
-      map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                             llvm::JITSymbolFlags::Exported};
-    map[interner("strata_index_error")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&strataIndexErrorHook),
-        llvm::JITSymbolFlags::Exported};
-    return map;
-  });
+
+  // Symbols every engine resolves: the constants, the caller's symbols,
+  // the index-error hook, and (for the entry's engine) the kernels.
+  std::vector<std::pair<std::string, void *>> defined;
+  for (const ConstantBuffer &constant : constants)
+    defined.emplace_back(constant.name, constant.data.get());
+  for (const auto &[name, address] : symbols)
+    defined.emplace_back(name, address);
+  defined.emplace_back("strata_index_error",
+                       reinterpret_cast<void *>(&strataIndexErrorHook));
+  auto define = [&](ExecutionEngine &engine) {
+    engine.registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap map;
+      for (const auto &[name, address] : defined)
+        map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+      return map;
+    });
+  };
+
   std::vector<std::string> sites;
   if (auto names = llvmModule->getAttrOfType<ArrayAttr>(
           StrataDialect::getIndexCheckSitesAttrName()))
     for (Attribute name : names)
       if (auto text = dyn_cast<StringAttr>(name))
         sites.push_back(text.str());
+
+  // LLVM compiles one module on one thread, and its optimization and code
+  // generation were most of a model's compile time: the kernels are split
+  // into kKernelParts modules, each optimized and compiled by its own
+  // engine on its own thread while the entry's module is optimized on this
+  // one; the entry's engine then links against the kernels' addresses.
+  std::vector<std::unique_ptr<ExecutionEngine>> kernelEngines;
+  std::optional<ModuleParts> parts = splitByKernels(llvmModule);
+  ModuleOp mainModule = parts ? *parts->main : llvmModule;
+  if (parts) {
+    std::vector<llvm::Expected<std::unique_ptr<ExecutionEngine>>> results;
+    std::vector<std::vector<std::pair<std::string, void *>>> addresses(
+        kKernelParts);
+    for (unsigned part = 0; part < kKernelParts; ++part)
+      results.emplace_back(std::unique_ptr<ExecutionEngine>());
+    std::vector<std::thread> threads;
+    for (unsigned part = 0; part < kKernelParts; ++part)
+      threads.emplace_back([&, part] {
+        auto engine =
+            ExecutionEngine::create(*parts->kernelParts[part], options);
+        if (engine) {
+          define(**engine);
+          for (const std::string &name : parts->kernelNames[part]) {
+            llvm::Expected<void *> address = (*engine)->lookup(name);
+            if (!address) {
+              engine = address.takeError();
+              break;
+            }
+            addresses[part].emplace_back(name, *address);
+          }
+        }
+        results[part] = std::move(engine);
+      });
+    auto mainEngine = ExecutionEngine::create(mainModule, options);
+    for (std::thread &thread : threads)
+      thread.join();
+    llvm::Error errors = llvm::Error::success();
+    for (auto &result : results) {
+      if (!result)
+        errors = llvm::joinErrors(std::move(errors), result.takeError());
+      else
+        kernelEngines.push_back(std::move(*result));
+    }
+    if (!mainEngine)
+      errors = llvm::joinErrors(std::move(errors), mainEngine.takeError());
+    if (errors)
+      return std::move(errors);
+    for (auto &partAddresses : addresses)
+      defined.insert(defined.end(), partAddresses.begin(), partAddresses.end());
+    define(**mainEngine);
+    if (auto entry = (*mainEngine)->lookupPacked(signature.name); !entry)
+      return entry.takeError();
+    return std::unique_ptr<CompiledModule>(new CompiledModule(
+        std::move(*mainEngine), std::move(kernelEngines), std::move(signature),
+        std::move(sites), std::move(constants)));
+  }
+
+  auto engine = ExecutionEngine::create(llvmModule, options);
+  if (!engine)
+    return engine.takeError();
+  define(**engine);
   // The JIT compiles lazily, on the first lookup: compile now, so that
   // creation is compilation and the first run is a run.
   if (auto entry = (*engine)->lookupPacked(signature.name); !entry)
     return entry.takeError();
   return std::unique_ptr<CompiledModule>(
-      new CompiledModule(std::move(*engine), std::move(signature),
+      new CompiledModule(std::move(*engine), {}, std::move(signature),
                          std::move(sites), std::move(constants)));
 }
 

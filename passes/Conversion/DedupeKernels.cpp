@@ -38,11 +38,11 @@ static llvm::hash_code hashKernel(func::FuncOp kernel) {
   llvm::hash_code hash =
       llvm::hash_combine(kernel.getFunctionType(), getComparedAttrs(kernel));
   kernel.getBody().walk([&](Operation *op) {
-    hash = llvm::hash_combine(
-        hash, OperationEquivalence::computeHash(
-                  op, OperationEquivalence::ignoreHashValue,
-                  OperationEquivalence::ignoreHashValue,
-                  OperationEquivalence::IgnoreLocations));
+    hash =
+        llvm::hash_combine(hash, OperationEquivalence::computeHash(
+                                     op, OperationEquivalence::ignoreHashValue,
+                                     OperationEquivalence::ignoreHashValue,
+                                     OperationEquivalence::IgnoreLocations));
   });
   return hash;
 }
@@ -66,8 +66,9 @@ struct StrataDedupeKernelsPass final
           kernel.isDeclaration() || kernel.isPublic())
         continue;
       SmallVector<func::FuncOp, 1> &bucket = kept[hashKernel(kernel)];
-      auto same = llvm::find_if(
-          bucket, [&](func::FuncOp other) { return areEquivalent(other, kernel); });
+      auto same = llvm::find_if(bucket, [&](func::FuncOp other) {
+        return areEquivalent(other, kernel);
+      });
       if (same != bucket.end())
         merges.emplace_back(kernel, *same);
       else

@@ -69,10 +69,11 @@ public:
   /// JIT-compiles `llvmModule` (already lowered by strata-cpu-pipeline) at
   /// LLVM -O`optLevel`, completely, before returning. Large constant
   /// globals are taken out of `llvmModule` (it is changed: they become
-  /// external declarations) and bound to buffers the CompiledModule owns. `sharedLibs` are loaded for runtime symbols;
-  /// `symbols` (name, address) are defined for the module as well. The JIT
-  /// writes a perf jitdump file (for `perf inject --jit`) only when
-  /// `perfJitDump` is set: it is a file per process that nobody removes.
+  /// external declarations) and bound to buffers the CompiledModule owns.
+  /// `sharedLibs` are loaded for runtime symbols; `symbols` (name, address) are
+  /// defined for the module as well. The JIT writes a perf jitdump file (for
+  /// `perf inject --jit`) only when `perfJitDump` is set: it is a file per
+  /// process that nobody removes.
   static llvm::Expected<std::unique_ptr<CompiledModule>>
   create(ModuleOp llvmModule, EntrySignature signature, unsigned optLevel,
          ArrayRef<StringRef> sharedLibs,
@@ -105,12 +106,16 @@ public:
 
 private:
   CompiledModule(std::unique_ptr<ExecutionEngine> engine,
+                 std::vector<std::unique_ptr<ExecutionEngine>> kernelEngines,
                  EntrySignature signature,
                  std::vector<std::string> indexCheckSites,
                  std::vector<ConstantBuffer> constants);
-  /// Declared before the engine: the code refers to them until the engine
-  /// is destroyed.
+  /// Declared before the engines: their code refers to the constants until
+  /// the engines are destroyed, and the entry's code to the kernels'.
   std::vector<ConstantBuffer> constants;
+  /// Engines of the kernel modules (the kernels are compiled in parallel);
+  /// empty when `engine` holds the whole program.
+  std::vector<std::unique_ptr<ExecutionEngine>> kernelEngines;
   std::unique_ptr<ExecutionEngine> engine;
   EntrySignature signature;
   /// strata.index_check_sites of the module: the ops whose index checks may
