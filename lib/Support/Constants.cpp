@@ -61,3 +61,52 @@ mlir::strata::transposeConstant(DenseElementsAttr value,
   }
   return DenseElementsAttr::getFromRawBuffer(newType, result);
 }
+
+FailureOr<DenseElementsAttr>
+mlir::strata::sliceConstant(DenseElementsAttr value, ArrayRef<int64_t> start,
+                            ArrayRef<int64_t> size, int64_t maxElements) {
+  auto type = cast<ShapedType>(value.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = shape.size();
+  if (static_cast<int64_t>(start.size()) != rank ||
+      static_cast<int64_t>(size.size()) != rank)
+    return failure();
+  for (int64_t i = 0; i < rank; ++i)
+    if (start[i] < 0 || size[i] < 0 || start[i] + size[i] > shape[i])
+      return failure();
+  auto newType = RankedTensorType::get(size, type.getElementType());
+  if (value.isSplat())
+    return DenseElementsAttr::get(newType, value.getSplatValue<Attribute>());
+  int64_t count = newType.getNumElements();
+  unsigned bits = type.getElementTypeBitWidth();
+  if ((maxElements > 0 && count > maxElements) || bits % 8 != 0 ||
+      type.getElementType().isInteger(1))
+    return failure();
+  size_t bytes = bits / 8;
+  ArrayRef<char> source = value.getRawData();
+  if (source.size() != value.getNumElements() * bytes)
+    return failure();
+  std::vector<char> result(count * bytes);
+  if (count == 0 || rank == 0)
+    return DenseElementsAttr::getFromRawBuffer(
+        newType, source.take_front(result.size()));
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  // One row (the innermost extent) per step of the outer index.
+  int64_t row = size.back();
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t flat = 0; flat < count; flat += row) {
+    int64_t offset = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      offset += (start[i] + index[i]) * strides[i];
+    std::memcpy(result.data() + flat * bytes, source.data() + offset * bytes,
+                row * bytes);
+    for (int64_t i = rank - 2; i >= 0; --i) {
+      if (++index[i] < size[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(newType, result);
+}

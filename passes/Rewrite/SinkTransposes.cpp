@@ -180,6 +180,34 @@ struct FoldConstantTranspose final : OpRewritePattern<tosa::TransposeOp> {
   }
 };
 
+/// slice(constant) -> constant: the filters of each group of a grouped
+/// convolution (the importer slices the ONNX weight), so that their layout
+/// transposes fold too instead of running on every call (AlexNet: four
+/// transposes of sliced 3x3 filters, 6 of its 40 ms).
+struct FoldConstantSlice final : OpRewritePattern<tosa::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::SliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr value;
+    if (!matchPattern(slice.getInput1(), m_Constant(&value)))
+      return rewriter.notifyMatchFailure(slice, "input not constant");
+    SmallVector<int64_t> start, size;
+    if (!tosa::getConstShapeValues(slice.getStart().getDefiningOp(), start) ||
+        !tosa::getConstShapeValues(slice.getSize().getDefiningOp(), size))
+      return rewriter.notifyMatchFailure(slice, "start or size not constant");
+    auto type = dyn_cast<RankedTensorType>(slice.getType());
+    if (!type || !type.hasStaticShape() || type.getShape() != ArrayRef(size))
+      return rewriter.notifyMatchFailure(slice, "size not the result shape");
+    FailureOr<DenseElementsAttr> folded =
+        sliceConstant(value, start, size, kMaxFoldedElements);
+    if (failed(folded))
+      return rewriter.notifyMatchFailure(slice, "cannot fold the slice");
+    rewriter.replaceOpWithNewOp<tosa::ConstOp>(slice, folded->getType(),
+                                               *folded);
+    return success();
+  }
+};
+
 /// slice(transpose(x, P)) -> transpose(slice(x), P), the slice's start
 /// and size permuted.
 struct SinkTransposeThroughSlice final : OpRewritePattern<tosa::SliceOp> {
@@ -253,12 +281,217 @@ struct SinkTransposeThroughConcat final : OpRewritePattern<tosa::ConcatOp> {
     return success();
   }
 };
+
+/// A chain of reshapes and transposes as one data movement: the chain's
+/// input, split into "atoms" (runs of elements that stay contiguous and in
+/// order through every step), is permuted once. Atoms are numbered; each
+/// step's tensor is a list of dimensions, each a list of atoms (major
+/// first; a unit dimension has none).
+class LayoutChain {
+public:
+  explicit LayoutChain(ArrayRef<int64_t> shape) {
+    for (int64_t size : shape) {
+      dims.emplace_back();
+      if (size == 1)
+        continue; // Unit dimensions do not move data.
+      dims.back().push_back(sizes.size());
+      input.push_back(sizes.size());
+      sizes.push_back(size);
+    }
+  }
+
+  void transpose(ArrayRef<int32_t> perms) {
+    SmallVector<SmallVector<unsigned>> permuted;
+    for (int32_t p : perms)
+      permuted.push_back(dims[p]);
+    dims = std::move(permuted);
+  }
+
+  /// False if `shape` regroups the elements in a way no atoms describe
+  /// (a new dimension straddling part of an atom that does not divide).
+  bool reshape(ArrayRef<int64_t> shape) {
+    SmallVector<unsigned> order = getOrder();
+    SmallVector<SmallVector<unsigned>> regrouped;
+    size_t next = 0;
+    for (int64_t size : shape) {
+      regrouped.emplace_back();
+      int64_t product = 1;
+      while (product < size) {
+        if (next == order.size())
+          return false;
+        unsigned atom = order[next];
+        if (size % (product * sizes[atom]) == 0) {
+          regrouped.back().push_back(atom);
+          product *= sizes[atom];
+          ++next;
+          continue;
+        }
+        // Split the atom: its outer part ends this dimension.
+        int64_t outer = size / product;
+        if (size % product != 0 || sizes[atom] % outer != 0)
+          return false;
+        unsigned inner = split(atom, outer);
+        order.insert(order.begin() + next + 1, inner);
+        regrouped.back().push_back(atom);
+        product *= outer;
+        ++next;
+      }
+      if (product != size)
+        return false;
+    }
+    if (next != order.size())
+      return false;
+    dims = std::move(regrouped);
+    return true;
+  }
+
+  /// The chain as reshape(input -> atoms in input order), transpose,
+  /// reshape(-> result): the atom sizes of the input order and the
+  /// permutation, with atoms adjacent in both orders merged.
+  void getMovement(SmallVectorImpl<int64_t> &atomShape,
+                   SmallVectorImpl<int32_t> &perms) const {
+    SmallVector<unsigned> order = getOrder();
+    DenseMap<unsigned, unsigned> inputPosition;
+    for (auto [i, atom] : llvm::enumerate(input))
+      inputPosition[atom] = i;
+    // Runs of the result order that are consecutive in the input order.
+    SmallVector<std::pair<unsigned, unsigned>> runs; // (first input pos, len)
+    for (unsigned atom : order) {
+      unsigned position = inputPosition[atom];
+      if (!runs.empty() && runs.back().first + runs.back().second == position)
+        ++runs.back().second;
+      else
+        runs.push_back({position, 1});
+    }
+    SmallVector<std::pair<unsigned, unsigned>> byInput(runs);
+    llvm::sort(byInput);
+    DenseMap<unsigned, unsigned> runIndex;
+    for (auto [i, run] : llvm::enumerate(byInput)) {
+      runIndex[run.first] = i;
+      int64_t size = 1;
+      for (unsigned k = 0; k < run.second; ++k)
+        size *= sizes[input[run.first + k]];
+      atomShape.push_back(size);
+    }
+    for (auto run : runs)
+      perms.push_back(runIndex[run.first]);
+  }
+
+private:
+  SmallVector<unsigned> getOrder() const {
+    SmallVector<unsigned> order;
+    for (const SmallVector<unsigned> &dim : dims)
+      order.append(dim.begin(), dim.end());
+    return order;
+  }
+
+  /// Splits `atom` into an outer atom of `outer` elements (keeping its
+  /// number) and a new inner atom, everywhere it appears.
+  unsigned split(unsigned atom, int64_t outer) {
+    unsigned inner = sizes.size();
+    sizes.push_back(sizes[atom] / outer);
+    sizes[atom] = outer;
+    auto insertAfter = [&](SmallVectorImpl<unsigned> &list) {
+      auto it = llvm::find(list, atom);
+      if (it != list.end())
+        list.insert(std::next(it), inner);
+    };
+    insertAfter(input);
+    for (SmallVector<unsigned> &dim : dims)
+      insertAfter(dim);
+    return inner;
+  }
+
+  SmallVector<int64_t> sizes;
+  SmallVector<unsigned> input;
+  SmallVector<SmallVector<unsigned>> dims;
+};
+
+/// A chain of tosa.reshape and tosa.transpose ops (each but the last read
+/// only by the next) with two or more transposes becomes at most one
+/// transpose between two reshapes (reshapes of contiguous data are free).
+/// ShuffleNet's channel shuffle, between NHWC convolutions, is
+/// transpose(NHWC->NCHW), reshape(C -> G x C/G), transpose(swap G and C/G),
+/// reshape(back), transpose(NCHW->NHWC): three passes over the activation,
+/// one after this (a 4 x 34 transpose per pixel).
+struct FoldLayoutChain final : RewritePattern {
+  FoldLayoutChain(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/2, context) {}
+
+  static bool isLink(Operation *op) {
+    return op && isa<tosa::TransposeOp, tosa::ReshapeOp>(op);
+  }
+
+  LogicalResult matchAndRewrite(Operation *last,
+                                PatternRewriter &rewriter) const override {
+    if (!isLink(last))
+      return failure();
+    // Only the chain's last op rewrites (a longer chain is found from its
+    // end).
+    if (last->hasOneUse() && isLink(*last->user_begin()))
+      return rewriter.notifyMatchFailure(last, "not the end of its chain");
+    SmallVector<Operation *> chain = {last};
+    while (true) {
+      Operation *producer = chain.back()->getOperand(0).getDefiningOp();
+      if (!isLink(producer) || !producer->hasOneUse())
+        break;
+      chain.push_back(producer);
+    }
+    std::reverse(chain.begin(), chain.end());
+    unsigned transposes = llvm::count_if(
+        chain, [](Operation *op) { return isa<tosa::TransposeOp>(op); });
+    if (transposes < 2)
+      return rewriter.notifyMatchFailure(last, "fewer than two transposes");
+
+    Value source = chain.front()->getOperand(0);
+    auto sourceType = dyn_cast<RankedTensorType>(source.getType());
+    auto resultType = dyn_cast<RankedTensorType>(last->getResult(0).getType());
+    if (!sourceType || !resultType || !sourceType.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(last, "dynamic shapes");
+    LayoutChain layout(sourceType.getShape());
+    for (Operation *op : chain) {
+      if (auto transpose = dyn_cast<tosa::TransposeOp>(op)) {
+        layout.transpose(transpose.getPerms());
+        continue;
+      }
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      if (!type.hasStaticShape() || !layout.reshape(type.getShape()))
+        return rewriter.notifyMatchFailure(op, "a reshape that mixes data");
+    }
+    SmallVector<int64_t> atomShape;
+    SmallVector<int32_t> perms;
+    layout.getMovement(atomShape, perms);
+
+    Location loc = last->getLoc();
+    Type element = sourceType.getElementType();
+    auto reshape = [&](Value value, ArrayRef<int64_t> shape) -> Value {
+      if (cast<RankedTensorType>(value.getType()).getShape() == shape)
+        return value;
+      return tosa::ReshapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, element), value,
+          tosa::getTosaConstShape(rewriter, loc, shape));
+    };
+    Value value = source;
+    if (!llvm::equal(perms, llvm::seq<int32_t>(0, perms.size()))) {
+      value = reshape(value, atomShape);
+      SmallVector<int64_t> permuted;
+      for (int32_t p : perms)
+        permuted.push_back(atomShape[p]);
+      value = tosa::TransposeOp::create(
+          rewriter, loc, RankedTensorType::get(permuted, element), value,
+          rewriter.getDenseI32ArrayAttr(perms));
+    }
+    rewriter.replaceOp(last, reshape(value, resultType.getShape()));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::strata::populateSinkTransposePatterns(RewritePatternSet &patterns) {
   patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughSlice,
-               SinkTransposeThroughConcat, FoldConstantTranspose>(
-      patterns.getContext());
+               SinkTransposeThroughConcat, FoldConstantTranspose,
+               FoldConstantSlice, FoldLayoutChain>(patterns.getContext());
 }
 
 namespace {

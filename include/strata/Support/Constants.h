@@ -1,8 +1,9 @@
 //===- Constants.h - Compile-time layout changes of constants ---*- C++ -*-===//
 //
-// Folding a layout change (a transpose) of a constant at compile time, so
-// that weights are stored the way kernels read them rather than rearranged
-// on every call. Shared by the graph rewrites and the code generator.
+// Folding a layout change (a transpose) or a slice of a constant at compile
+// time, so that weights are stored the way kernels read them rather than
+// rearranged on every call. Shared by the graph rewrites and the code
+// generator.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +23,15 @@ namespace mlir::strata {
 FailureOr<DenseElementsAttr> transposeConstant(DenseElementsAttr value,
                                                ArrayRef<int64_t> perms,
                                                int64_t maxElements = 0);
+
+/// The box of `value` starting at `start` with extents `size` (both of
+/// `value`'s rank and inside it). Splats stay splats; otherwise rows of the
+/// innermost dimension are copied. Fails for packed i1 data, a box outside
+/// `value`, or one of more than `maxElements` elements (if positive).
+FailureOr<DenseElementsAttr> sliceConstant(DenseElementsAttr value,
+                                           ArrayRef<int64_t> start,
+                                           ArrayRef<int64_t> size,
+                                           int64_t maxElements = 0);
 
 } // namespace mlir::strata
 

@@ -107,3 +107,76 @@ func.func @shared(%x: tensor<1x2x2x4xf32>, %y: tensor<1x2x2x4xf32>) -> (tensor<1
   %m = tosa.mul %tx, %scale, %shift : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>, tensor<1xi8>) -> tensor<1x4x2x2xf32>
   return %c, %m : tensor<1x8x2x2xf32>, tensor<1x4x2x2xf32>
 }
+
+// -----
+
+// ShuffleNet's channel shuffle between NHWC convolutions: three transposes
+// and two reshapes become one transpose of (pixels x groups x channels per
+// group) between two reshapes.
+// CHECK-LABEL: func.func @channel_shuffle
+// CHECK: %[[R:.*]] = tosa.reshape %arg0, %{{.*}} : (tensor<1x2x2x6xf32>, !tosa.shape<3>) -> tensor<4x2x3xf32>
+// CHECK: %[[T:.*]] = tosa.transpose %[[R]] {perms = array<i32: 0, 2, 1>} : (tensor<4x2x3xf32>) -> tensor<4x3x2xf32>
+// CHECK: %[[B:.*]] = tosa.reshape %[[T]], %{{.*}} : (tensor<4x3x2xf32>, !tosa.shape<4>) -> tensor<1x2x2x6xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[B]]
+func.func @channel_shuffle(%x: tensor<1x2x2x6xf32>) -> tensor<1x2x2x6xf32> {
+  %s5 = tosa.const_shape {values = dense<[1, 2, 3, 2, 2]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %s4 = tosa.const_shape {values = dense<[1, 6, 2, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %0 = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x6xf32>) -> tensor<1x6x2x2xf32>
+  %1 = tosa.reshape %0, %s5 : (tensor<1x6x2x2xf32>, !tosa.shape<5>) -> tensor<1x2x3x2x2xf32>
+  %2 = tosa.transpose %1 {perms = array<i32: 0, 2, 1, 3, 4>} : (tensor<1x2x3x2x2xf32>) -> tensor<1x3x2x2x2xf32>
+  %3 = tosa.reshape %2, %s4 : (tensor<1x3x2x2x2xf32>, !tosa.shape<4>) -> tensor<1x6x2x2xf32>
+  %4 = tosa.transpose %3 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x6x2x2xf32>) -> tensor<1x2x2x6xf32>
+  return %4 : tensor<1x2x2x6xf32>
+}
+
+// -----
+
+// A chain that moves no data (NHWC -> NCHW, spatial dimensions merged and
+// split again, back to NHWC) becomes nothing.
+// CHECK-LABEL: func.func @identity_chain
+// CHECK-NOT: tosa.transpose
+// CHECK-NOT: tosa.reshape
+// CHECK: return %arg0
+func.func @identity_chain(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32> {
+  %s3 = tosa.const_shape {values = dense<[1, 4, 6]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s4 = tosa.const_shape {values = dense<[1, 4, 2, 3]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %0 = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x3x4xf32>) -> tensor<1x4x2x3xf32>
+  %1 = tosa.reshape %0, %s3 : (tensor<1x4x2x3xf32>, !tosa.shape<3>) -> tensor<1x4x6xf32>
+  %2 = tosa.reshape %1, %s4 : (tensor<1x4x6xf32>, !tosa.shape<4>) -> tensor<1x4x2x3xf32>
+  %3 = tosa.transpose %2 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x4x2x3xf32>) -> tensor<1x2x3x4xf32>
+  return %3 : tensor<1x2x3x4xf32>
+}
+
+// -----
+
+// A reshape that regroups elements across a transposed boundary (3x2 read
+// as 2x3) has no single-permutation form: the chain stays.
+// CHECK-LABEL: func.func @mixing_chain
+// CHECK: tosa.transpose
+// CHECK: tosa.reshape
+// CHECK: tosa.transpose
+func.func @mixing_chain(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %s = tosa.const_shape {values = dense<[2, 3]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %0 = tosa.transpose %x {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  %1 = tosa.reshape %0, %s : (tensor<3x2xf32>, !tosa.shape<2>) -> tensor<2x3xf32>
+  %2 = tosa.transpose %1 {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %2 : tensor<3x2xf32>
+}
+
+// -----
+
+// A slice of a constant (a grouped convolution's filters) folds, and so
+// does the transpose of it.
+// CHECK-LABEL: func.func @sliced_filter
+// CHECK-NOT: tosa.slice
+// CHECK-NOT: tosa.transpose
+// CHECK: "tosa.const"() <{values = dense<{{\[\[}}[3.000000e+00, 7.000000e+00], [4.000000e+00, 8.000000e+00]]]> : tensor<1x2x2xf32>}>
+func.func @sliced_filter() -> tensor<1x2x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]]> : tensor<1x2x4xf32>} : () -> tensor<1x2x4xf32>
+  %start = tosa.const_shape {values = dense<[0, 0, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %size = tosa.const_shape {values = dense<[1, 2, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s = tosa.slice %w, %start, %size : (tensor<1x2x4xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x2x2xf32>
+  %t = tosa.transpose %s {perms = array<i32: 0, 2, 1>} : (tensor<1x2x2xf32>) -> tensor<1x2x2xf32>
+  return %t : tensor<1x2x2xf32>
+}
