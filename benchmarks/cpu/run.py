@@ -508,7 +508,10 @@ def markdown(path, peak, g, c, m, args, p=()):
         w("## Light models (seeded random weights)")
         w("")
         w("Latency: median wall time (CPU time in parentheses) of one inference;")
-        w("ratio > 1 means Strata is faster.")
+        w("ratio > 1 means Strata is faster. Compile: strata-run's `compile time`,")
+        w("wall time from the imported module to machine code (kernel formation,")
+        w("the CPU pipeline, and LLVM, which compiles the kernels as two modules on")
+        w("two threads).")
         w("")
         w("| model | Strata 1 thread | onnxruntime 1 thread | ratio | Strata 2 threads | onnxruntime 2 threads | ratio | Strata 2-thread speedup | compile |")
         w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -596,7 +599,21 @@ def main():
     ap.add_argument("--no-iree", dest="iree", action="store_false",
                     help="leave IREE out of the models part")
     ap.add_argument("--json", help="also write the raw figures here")
+    ap.add_argument("--from-json", help="write --markdown from the figures an "
+                    "earlier run wrote with --json, measuring nothing")
     args = ap.parse_args()
+    if args.from_json:
+        import json
+        with open(args.from_json) as f:
+            data = json.load(f)
+
+        def thread_keys(row):
+            # JSON turned the thread counts (dict keys) into strings.
+            return {int(k) if k.isdigit() else k: v for k, v in row.items()}
+        markdown(args.markdown, data["peak"], data["gemm"], data["conv"],
+                 [thread_keys(r) for r in data["models"]], args,
+                 [thread_keys(r) for r in data["pytorch"]])
+        return
     peak = fma_peak()
     parts = args.parts.split(",")
     with tempfile.TemporaryDirectory() as scratch:

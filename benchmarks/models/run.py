@@ -235,7 +235,7 @@ def write_markdown(path, rows, args):
     w("  the logits (exposed as a second output) are compared with")
     w("  onnxruntime 1-thread CPU (pass: rtol 1e-2, atol 1e-5 on both). The")
     w("  table gives the logits' range and the max absolute errors.")
-    w("- *import*, *compile* (strata-cpu-pipeline + LLVM JIT at -O3) and")
+    w("- *import*, *compile* (kernel formation, strata-cpu-pipeline and LLVM at -O2) and")
     w(f"  *latency* (median of {args.runs} runs after a warm-up) come from")
     w("  `strata-run --report --benchmark`; *peak* is the activation peak in")
     w("  program order from the kernel graph.")

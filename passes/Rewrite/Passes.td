@@ -21,10 +21,17 @@ def StrataSinkTransposes : Pass<"strata-sink-transposes", "func::FuncOp"> {
     transposes by one permutation (axis permuted); each moved transpose
     must be read only by ops that can take it (then each gets its own
     transpose further down and the shared one dies; DenseNet's concat
-    outputs feed both the next concat and a batch normalization). A transpose of a constant (the importer's
-    OIHW-to-OHWI filters) becomes a transposed constant, once, at compile
-    time. The transposes then meet their inverses
-    and cancel (`canonicalize`). Values are unchanged bit for bit: the ops
+    outputs feed both the next concat and a batch normalization). A
+    transpose or a slice of a constant (the importer's OIHW-to-OHWI
+    filters, a grouped convolution's per-group filters) becomes a
+    constant, once, at compile time. A chain of `tosa.reshape` and
+    `tosa.transpose` ops with two or more transposes (each op but the last
+    read only by the next) becomes at most one transpose between two
+    reshapes: the chain's input is cut into runs of elements that stay
+    contiguous through every step, and those are permuted once (ShuffleNet's
+    channel shuffle, NHWC -> NCHW, split channels into groups, swap, merge,
+    NCHW -> NHWC, is one transpose of pixels x groups x channels). The
+    transposes then meet their inverses and cancel (`canonicalize`). Values are unchanged bit for bit: the ops
     compute the same elements in another order.
 
     Before:
