@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -122,6 +123,41 @@ static void copiesToLoops(func::FuncOp func) {
   }
 }
 
+/// Window loops at most this long are unrolled (see unrollWindowLoops).
+static constexpr int64_t kMaxUnrolledWindow = 4;
+
+/// Reduction loops over a convolution or pooling window (a depthwise
+/// convolution's 3x3: loops of 3 carrying the accumulator vectors, with no
+/// loop inside) are unrolled here rather than left to LLVM, whose
+/// unrolling threshold then decides: at -O2 it left a strided depthwise
+/// convolution's window rolled, 69 us against 54 us at -O3. Two rounds: a
+/// window row whose inner loop was unrolled is innermost in the second.
+static void unrollWindowLoops(func::FuncOp func) {
+  for (int round = 0; round < 2; ++round) {
+    SmallVector<scf::ForOp> loops;
+    func.walk([&](scf::ForOp loop) {
+      if (loop.getInitArgs().empty() ||
+          !llvm::all_of(loop.getInitArgs().getTypes(),
+                        [](Type type) { return isa<VectorType>(type); }))
+        return;
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+      if (!lb || !ub || !step || *step <= 0)
+        return;
+      int64_t trips = (*ub - *lb + *step - 1) / *step;
+      if (trips < 2 || trips > kMaxUnrolledWindow)
+        return;
+      bool innermost = true;
+      loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
+      if (innermost)
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops)
+      (void)loopUnrollFull(loop);
+  }
+}
+
 namespace {
 struct StrataLowerVectorTilesPass final
     : strata::impl::StrataLowerVectorTilesBase<StrataLowerVectorTilesPass> {
@@ -186,6 +222,7 @@ struct StrataLowerVectorTilesPass final
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
+    unrollWindowLoops(func);
   }
 };
 } // namespace
