@@ -70,6 +70,9 @@ public:
   /// LLVM -O`optLevel`, completely, before returning. Large constant
   /// globals are taken out of `llvmModule` (it is changed: they become
   /// external declarations) and bound to buffers the CompiledModule owns.
+  /// Modules with two or more kernel functions (strata.kernel) that call
+  /// only declarations are compiled as three modules (the kernels split in
+  /// two, the rest) by separate engines on separate threads.
   /// `sharedLibs` are loaded for runtime symbols; `symbols` (name, address) are
   /// defined for the module as well. The JIT writes a perf jitdump file (for
   /// `perf inject --jit`) only when `perfJitDump` is set: it is a file per
