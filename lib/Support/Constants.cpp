@@ -8,6 +8,27 @@
 
 using namespace mlir;
 
+/// The raw data of a non-splat `value` whose elements are whole bytes
+/// (`elementBytes` each), when a copy of `copied` elements is allowed by
+/// `maxElements` (if positive).
+static FailureOr<ArrayRef<char>> getCopyableData(DenseElementsAttr value,
+                                                 int64_t copied,
+                                                 int64_t maxElements,
+                                                 size_t &elementBytes) {
+  Type element = value.getElementType();
+  if (!element.isIntOrFloat())
+    return failure();
+  unsigned bits = element.getIntOrFloatBitWidth();
+  if ((maxElements > 0 && copied > maxElements) || bits % 8 != 0 ||
+      element.isInteger(1))
+    return failure();
+  elementBytes = bits / 8;
+  ArrayRef<char> data = value.getRawData();
+  if (data.size() != value.getNumElements() * elementBytes)
+    return failure();
+  return data;
+}
+
 FailureOr<DenseElementsAttr>
 mlir::strata::transposeConstant(DenseElementsAttr value,
                                 ArrayRef<int64_t> perms, int64_t maxElements) {
@@ -34,14 +55,12 @@ mlir::strata::transposeConstant(DenseElementsAttr value,
   if (ordered)
     return value.reshape(newType);
   int64_t count = value.getNumElements();
-  unsigned bits = type.getElementTypeBitWidth();
-  if ((maxElements > 0 && count > maxElements) || bits % 8 != 0 ||
-      type.getElementType().isInteger(1))
+  size_t bytes;
+  FailureOr<ArrayRef<char>> data =
+      getCopyableData(value, count, maxElements, bytes);
+  if (failed(data))
     return failure();
-  size_t bytes = bits / 8;
-  ArrayRef<char> source = value.getRawData();
-  if (source.size() != count * bytes)
-    return failure();
+  ArrayRef<char> source = *data;
   SmallVector<int64_t> strides(rank, 1);
   for (int64_t i = rank - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];
@@ -78,14 +97,12 @@ mlir::strata::sliceConstant(DenseElementsAttr value, ArrayRef<int64_t> start,
   if (value.isSplat())
     return DenseElementsAttr::get(newType, value.getSplatValue<Attribute>());
   int64_t count = newType.getNumElements();
-  unsigned bits = type.getElementTypeBitWidth();
-  if ((maxElements > 0 && count > maxElements) || bits % 8 != 0 ||
-      type.getElementType().isInteger(1))
+  size_t bytes;
+  FailureOr<ArrayRef<char>> data =
+      getCopyableData(value, count, maxElements, bytes);
+  if (failed(data))
     return failure();
-  size_t bytes = bits / 8;
-  ArrayRef<char> source = value.getRawData();
-  if (source.size() != value.getNumElements() * bytes)
-    return failure();
+  ArrayRef<char> source = *data;
   std::vector<char> result(count * bytes);
   if (count == 0 || rank == 0)
     return DenseElementsAttr::getFromRawBuffer(

@@ -1,4 +1,4 @@
-//===- ConstantsTest.cpp - Compile-time transposes of constants -----------===//
+//===- ConstantsTest.cpp - Compile-time transposes and slices of constants ===//
 
 #include "strata/Support/Constants.h"
 
@@ -77,5 +77,37 @@ TEST(TransposeConstant, RefusesWhatItWouldNotCopy) {
       RankedTensorType::get({2, 2}, IntegerType::get(&context, 1)),
       ArrayRef<bool>({true, false, false, true}));
   EXPECT_TRUE(failed(transposeConstant(bools, {1, 0})));
+}
+TEST(SliceConstant, CopiesTheBox) {
+  MLIRContext context;
+  // 2x3x4, element (i, j, k) = 100 i + 10 j + k; the box from (1, 1, 2)
+  // of extents 1x2x2.
+  std::vector<float> data;
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int k = 0; k < 4; ++k)
+        data.push_back(100 * i + 10 * j + k);
+  auto value = floats(context, {2, 3, 4}, data);
+  FailureOr<DenseElementsAttr> result =
+      sliceConstant(value, {1, 1, 2}, {1, 2, 2});
+  ASSERT_TRUE(succeeded(result));
+  EXPECT_EQ(cast<ShapedType>(result->getType()).getShape(),
+            ArrayRef<int64_t>({1, 2, 2}));
+  EXPECT_EQ(values(*result), std::vector<float>({112, 113, 122, 123}));
+}
+
+TEST(SliceConstant, SplatStaysSplatAndBoundsAreChecked) {
+  MLIRContext context;
+  auto type = RankedTensorType::get({4, 5}, Float32Type::get(&context));
+  auto splat = DenseElementsAttr::get(type, 0.5f);
+  FailureOr<DenseElementsAttr> result =
+      sliceConstant(splat, {1, 0}, {2, 5}, /*maxElements=*/1);
+  ASSERT_TRUE(succeeded(result));
+  EXPECT_TRUE(result->isSplat());
+  auto value = floats(context, {2, 3}, {1, 2, 3, 4, 5, 6});
+  EXPECT_TRUE(failed(sliceConstant(value, {1, 2}, {1, 2})));    // outside
+  EXPECT_TRUE(failed(sliceConstant(value, {0, 0}, {2, 3}, 5))); // too many
+  EXPECT_TRUE(failed(sliceConstant(value, {0}, {2})));          // rank
+  EXPECT_TRUE(succeeded(sliceConstant(value, {0, 0}, {2, 3}, 6)));
 }
 } // namespace
