@@ -269,8 +269,18 @@ struct ModuleParts {
 /// does not depend on the machine.
 static constexpr unsigned kKernelParts = 2;
 
+/// Kernels smaller than this in all (LLVM dialect ops) are compiled with
+/// the entry: the light models' are 20,000-27,000 ops, the libonnx-testdata
+/// single-layer models' a few hundred, which compile in milliseconds. Split,
+/// those tiny programs also ran slower for a while after compiling: on two
+/// OpenMP threads a 7 us Conv2d took 227 us per run in about half of the
+/// processes, for the first tens of milliseconds (cause not found; never
+/// without the split).
+static constexpr int64_t kMinSplitOps = 5000;
+
 /// Splits `module` for parallel compilation, or returns nothing when it
-/// cannot be split: fewer than two kernels, a kernel calling a function
+/// cannot be split or is too small to gain (kMinSplitOps): fewer than two
+/// kernels, a kernel calling a function
 /// defined in the module, or a mutable global (each part would get its own
 /// copy). Kernels are dealt to the part with fewer ops so far, largest first.
 static std::optional<ModuleParts> splitByKernels(ModuleOp module) {
@@ -307,6 +317,11 @@ static std::optional<ModuleParts> splitByKernels(ModuleOp module) {
     kernel.walk([&](Operation *) { ++ops; });
     sizes.emplace_back(ops, i);
   }
+  int64_t total = 0;
+  for (auto [ops, i] : sizes)
+    total += ops;
+  if (total < kMinSplitOps)
+    return std::nullopt;
   llvm::stable_sort(sizes, [](auto a, auto b) { return a.first > b.first; });
   SmallVector<unsigned> partOf(kernels.size());
   SmallVector<int64_t> load(kKernelParts, 0);
