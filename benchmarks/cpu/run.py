@@ -445,6 +445,14 @@ def geomean(values):
     return float(np.exp(np.mean(np.log(values)))) if values else float("nan")
 
 
+def halide_rates(row):
+    """GFLOP/s of each Halide schedule (None where it did not run) and the
+    best of them (nan if none ran)."""
+    rates = [row["flop"] / row["halide " + mode][1] / 1e9 if row.get("halide " + mode) else None
+             for mode in HALIDE_MODES]
+    return rates, max([x for x in rates if x] or [float("nan")])
+
+
 def markdown(path, peak, g, c, m, args, p=()):
     lines = []
     w = lines.append
@@ -473,17 +481,16 @@ def markdown(path, peak, g, c, m, args, p=()):
         for r in g:
             s, b, o = (r["flop"] / r[k][1] / 1e9 for k in ("strata", "openblas", "ort"))
             pct = f"{100 * s / peak:.0f}%" if peak else "-"
-            hl_rates = [r["flop"] / r["halide " + mode][1] / 1e9 if r.get("halide " + mode) else None
-                        for mode in HALIDE_MODES]
+            hl_rates, best = halide_rates(r)
             hl_cells = [f"{x:.1f}" if x else "failed" for x in hl_rates]
-            best = max([x for x in hl_rates if x] or [float("nan")])
             w(f"| {r['shape']} | {s:.1f} | {pct} | {b:.1f} | {o:.1f} | {hl_cells[0]} | {hl_cells[1]} | "
               f"{s / b:.2f} | {s / o:.2f} | {s / best:.2f} |")
-        best_hl = [min(r["halide " + mode][1] for mode in HALIDE_MODES if r.get("halide " + mode))
-                   for r in g if any(r.get("halide " + mode) for mode in HALIDE_MODES)]
+        # Rows where some Halide schedule ran, each against its best one.
+        halide_ratios = [r["flop"] / r["strata"][1] / 1e9 / halide_rates(r)[1]
+                         for r in g if any(halide_rates(r)[0])]
         w(f"| **geomean** | | | | | | | **{geomean([r['openblas'][1] / r['strata'][1] for r in g]):.2f}** | "
           f"**{geomean([r['ort'][1] / r['strata'][1] for r in g]):.2f}** | "
-          f"**{geomean([h / r['strata'][1] for h, r in zip(best_hl, g)]):.2f}** |")
+          f"**{geomean(halide_ratios):.2f}** |")
         w("")
     if c:
         w("## Convolution layers, one thread")
@@ -495,10 +502,8 @@ def markdown(path, peak, g, c, m, args, p=()):
         w("|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in c:
             s, o = (r["flop"] / r[k][1] / 1e9 for k in ("strata", "ort"))
-            hl_rates = [r["flop"] / r["halide " + mode][1] / 1e9 if r.get("halide " + mode) else None
-                        for mode in HALIDE_MODES]
+            hl_rates, best = halide_rates(r)
             hl_cells = [f"{x:.1f}" if x else "-" for x in hl_rates]
-            best = max([x for x in hl_rates if x] or [float("nan")])
             w(f"| {r['name']} | {r['flop'] / 1e9:.3f} | {s:.1f} | {o:.1f} | {hl_cells[0]} | {hl_cells[1]} | "
               f"{s / o:.2f} | {s / best:.2f} |")
         resnet = [r for r in c if r["name"].startswith("resnet")]

@@ -263,7 +263,7 @@ static void storeConstantsAsBytes(llvm::Module &module) {
   SmallVector<llvm::GlobalVariable *> globals;
   for (llvm::GlobalVariable &global : module.globals())
     if (global.isConstant() && global.hasInitializer() &&
-        layout.getTypeAllocSize(global.getValueType()) >= 256 &&
+        layout.getTypeAllocSize(global.getValueType()) >= kLargeConstantBytes &&
         !global.getValueType()->isIntegerTy(8))
       globals.push_back(&global);
   for (llvm::GlobalVariable *global : globals) {

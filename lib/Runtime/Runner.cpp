@@ -185,13 +185,8 @@ void CompiledModule::ConstantBuffer::Free::operator()(uint8_t *data) const {
   std::free(data);
 }
 
-/// Constant globals at least this large are not compiled into the JIT's
-/// machine code (see takeConstants); smaller ones (tables a kernel may
-/// index with constants) stay where LLVM can fold their loads.
-static constexpr int64_t kExternalConstantBytes = 256;
-
 /// Turns every constant `llvm.mlir.global` of `module` holding at least
-/// kExternalConstantBytes of dense integer or float data into an external
+/// kLargeConstantBytes of dense integer or float data into an external
 /// declaration and returns its bytes, to be bound to the symbol when the
 /// JIT links. LLVM emits a global's initializer element by element (the
 /// weights of resnet50, 25M floats in nested arrays, took over a second of
@@ -202,8 +197,7 @@ static std::vector<CompiledModule::ConstantBuffer>
 takeConstants(ModuleOp module) {
   std::vector<CompiledModule::ConstantBuffer> buffers;
   for (auto global : module.getOps<LLVM::GlobalOp>()) {
-    if (!global.getConstant() ||
-        global.getInitializerRegion().getBlocks().size())
+    if (!global.getConstant() || !global.getInitializerRegion().empty())
       continue;
     auto value = dyn_cast_or_null<DenseElementsAttr>(global.getValueOrNull());
     if (!value)
@@ -213,7 +207,7 @@ takeConstants(ModuleOp module) {
       continue;
     int64_t elementBytes = element.getIntOrFloatBitWidth() / 8;
     int64_t bytes = value.getNumElements() * elementBytes;
-    if (bytes < kExternalConstantBytes)
+    if (bytes < kLargeConstantBytes)
       continue;
     uint64_t alignment =
         std::max<uint64_t>(global.getAlignment().value_or(1), 64);
@@ -286,10 +280,8 @@ static constexpr int64_t kMinSplitOps = 5000;
 static std::optional<ModuleParts> splitByKernels(ModuleOp module) {
   SmallVector<LLVM::LLVMFuncOp> kernels;
   for (auto func : module.getOps<LLVM::LLVMFuncOp>())
-    if (!func.isExternal() &&
-        func->hasAttr(StrataDialect::getKernelAttrName())) {
+    if (!func.isExternal() && func->hasAttr(StrataDialect::getKernelAttrName()))
       kernels.push_back(func);
-    }
   if (kernels.size() < 2)
     return std::nullopt;
   for (auto global : module.getOps<LLVM::GlobalOp>())
@@ -311,24 +303,23 @@ static std::optional<ModuleParts> splitByKernels(ModuleOp module) {
       return std::nullopt;
   }
 
-  SmallVector<std::pair<int64_t, unsigned>> sizes;
-  for (auto [i, kernel] : llvm::enumerate(kernels)) {
+  SmallVector<std::pair<int64_t, LLVM::LLVMFuncOp>> sizes;
+  int64_t total = 0;
+  for (LLVM::LLVMFuncOp kernel : kernels) {
     int64_t ops = 0;
     kernel.walk([&](Operation *) { ++ops; });
-    sizes.emplace_back(ops, i);
-  }
-  int64_t total = 0;
-  for (auto [ops, i] : sizes)
+    sizes.emplace_back(ops, kernel);
     total += ops;
+  }
   if (total < kMinSplitOps)
     return std::nullopt;
   llvm::stable_sort(sizes, [](auto a, auto b) { return a.first > b.first; });
-  SmallVector<unsigned> partOf(kernels.size());
+  DenseMap<Operation *, unsigned> partOf;
   SmallVector<int64_t> load(kKernelParts, 0);
-  for (auto [ops, i] : sizes) {
+  for (auto [ops, kernel] : sizes) {
     unsigned lightest =
         std::min_element(load.begin(), load.end()) - load.begin();
-    partOf[i] = lightest;
+    partOf[kernel] = lightest;
     load[lightest] += ops;
   }
 
@@ -338,17 +329,13 @@ static std::optional<ModuleParts> splitByKernels(ModuleOp module) {
     OwningOpRef<ModuleOp> result = ModuleOp::create(module.getLoc());
     (*result)->setAttrs(module->getAttrDictionary());
     builder.setInsertionPointToEnd(result->getBody());
-    DenseMap<Operation *, unsigned> kernelIndex;
-    for (auto [i, kernel] : llvm::enumerate(kernels))
-      kernelIndex[kernel] = i;
     for (Operation &op : module.getBody()->getOperations()) {
       auto func = dyn_cast<LLVM::LLVMFuncOp>(op);
       bool defineHere = true;
       if (func && !func.isExternal()) {
-        auto it = kernelIndex.find(func);
-        bool isKernel = it != kernelIndex.end();
+        auto it = partOf.find(func);
         defineHere =
-            isKernel ? partOf[it->second] == part : part == kKernelParts;
+            it != partOf.end() ? it->second == part : part == kKernelParts;
       }
       if (defineHere) {
         builder.clone(op);
@@ -367,8 +354,8 @@ static std::optional<ModuleParts> splitByKernels(ModuleOp module) {
   parts.kernelNames.resize(kKernelParts);
   for (unsigned part = 0; part < kKernelParts; ++part)
     parts.kernelParts.push_back(build(part));
-  for (auto [i, kernel] : llvm::enumerate(kernels))
-    parts.kernelNames[partOf[i]].push_back(kernel.getSymName().str());
+  for (LLVM::LLVMFuncOp kernel : kernels)
+    parts.kernelNames[partOf[kernel]].push_back(kernel.getSymName().str());
   return parts;
 }
 
@@ -426,9 +413,8 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
   // engine on its own thread while the entry's module is optimized on this
   // one; the entry's engine then links against the kernels' addresses.
   std::vector<std::unique_ptr<ExecutionEngine>> kernelEngines;
-  std::optional<ModuleParts> parts = splitByKernels(llvmModule);
-  ModuleOp mainModule = parts ? *parts->main : llvmModule;
-  if (parts) {
+  std::unique_ptr<ExecutionEngine> engine;
+  if (std::optional<ModuleParts> parts = splitByKernels(llvmModule)) {
     std::vector<llvm::Expected<std::unique_ptr<ExecutionEngine>>> results;
     std::vector<std::vector<std::pair<std::string, void *>>> addresses(
         kKernelParts);
@@ -437,22 +423,22 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
     std::vector<std::thread> threads;
     for (unsigned part = 0; part < kKernelParts; ++part)
       threads.emplace_back([&, part] {
-        auto engine =
+        auto created =
             ExecutionEngine::create(*parts->kernelParts[part], options);
-        if (engine) {
-          define(**engine);
+        if (created) {
+          define(**created);
           for (const std::string &name : parts->kernelNames[part]) {
-            llvm::Expected<void *> address = (*engine)->lookup(name);
+            llvm::Expected<void *> address = (*created)->lookup(name);
             if (!address) {
-              engine = address.takeError();
+              created = address.takeError();
               break;
             }
             addresses[part].emplace_back(name, *address);
           }
         }
-        results[part] = std::move(engine);
+        results[part] = std::move(created);
       });
-    auto mainEngine = ExecutionEngine::create(mainModule, options);
+    auto mainEngine = ExecutionEngine::create(*parts->main, options);
     for (std::thread &thread : threads)
       thread.join();
     llvm::Error errors = llvm::Error::success();
@@ -468,25 +454,21 @@ CompiledModule::create(ModuleOp llvmModule, EntrySignature signature,
       return std::move(errors);
     for (auto &partAddresses : addresses)
       defined.insert(defined.end(), partAddresses.begin(), partAddresses.end());
-    define(**mainEngine);
-    if (auto entry = (*mainEngine)->lookupPacked(signature.name); !entry)
-      return entry.takeError();
-    return std::unique_ptr<CompiledModule>(new CompiledModule(
-        std::move(*mainEngine), std::move(kernelEngines), std::move(signature),
-        std::move(sites), std::move(constants)));
+    engine = std::move(*mainEngine);
+  } else {
+    auto created = ExecutionEngine::create(llvmModule, options);
+    if (!created)
+      return created.takeError();
+    engine = std::move(*created);
   }
-
-  auto engine = ExecutionEngine::create(llvmModule, options);
-  if (!engine)
-    return engine.takeError();
-  define(**engine);
+  define(*engine);
   // The JIT compiles lazily, on the first lookup: compile now, so that
   // creation is compilation and the first run is a run.
-  if (auto entry = (*engine)->lookupPacked(signature.name); !entry)
+  if (auto entry = engine->lookupPacked(signature.name); !entry)
     return entry.takeError();
-  return std::unique_ptr<CompiledModule>(
-      new CompiledModule(std::move(*engine), {}, std::move(signature),
-                         std::move(sites), std::move(constants)));
+  return std::unique_ptr<CompiledModule>(new CompiledModule(
+      std::move(engine), std::move(kernelEngines), std::move(signature),
+      std::move(sites), std::move(constants)));
 }
 
 SmallVector<HostTensor> CompiledModule::makeOutputs() const {

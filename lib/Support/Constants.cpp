@@ -2,19 +2,25 @@
 
 #include "strata/Support/Constants.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cstring>
 
 using namespace mlir;
 
-/// The raw data of a non-splat `value` whose elements are whole bytes
-/// (`elementBytes` each), when a copy of `copied` elements is allowed by
-/// `maxElements` (if positive).
-static FailureOr<ArrayRef<char>> getCopyableData(DenseElementsAttr value,
-                                                 int64_t copied,
-                                                 int64_t maxElements,
-                                                 size_t &elementBytes) {
+namespace {
+/// The raw data of a non-splat constant with elements of whole bytes.
+struct CopyableData {
+  ArrayRef<char> bytes;
+  size_t elementBytes;
+};
+} // namespace
+
+/// `value`'s data, when its elements are whole bytes and a copy of `copied`
+/// elements is allowed by `maxElements` (if positive).
+static FailureOr<CopyableData>
+getCopyableData(DenseElementsAttr value, int64_t copied, int64_t maxElements) {
   Type element = value.getElementType();
   if (!element.isIntOrFloat())
     return failure();
@@ -22,9 +28,8 @@ static FailureOr<ArrayRef<char>> getCopyableData(DenseElementsAttr value,
   if ((maxElements > 0 && copied > maxElements) || bits % 8 != 0 ||
       element.isInteger(1))
     return failure();
-  elementBytes = bits / 8;
-  ArrayRef<char> data = value.getRawData();
-  if (data.size() != value.getNumElements() * elementBytes)
+  CopyableData data{value.getRawData(), bits / 8};
+  if (data.bytes.size() != value.getNumElements() * data.elementBytes)
     return failure();
   return data;
 }
@@ -55,15 +60,12 @@ mlir::strata::transposeConstant(DenseElementsAttr value,
   if (ordered)
     return value.reshape(newType);
   int64_t count = value.getNumElements();
-  size_t bytes;
-  FailureOr<ArrayRef<char>> data =
-      getCopyableData(value, count, maxElements, bytes);
+  FailureOr<CopyableData> data = getCopyableData(value, count, maxElements);
   if (failed(data))
     return failure();
-  ArrayRef<char> source = *data;
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t i = rank - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
+  ArrayRef<char> source = data->bytes;
+  size_t bytes = data->elementBytes;
+  SmallVector<int64_t> strides = computeStrides(shape);
   std::vector<char> result(source.size());
   SmallVector<int64_t> index(rank, 0);
   for (int64_t flat = 0; flat < count; ++flat) {
@@ -97,19 +99,16 @@ mlir::strata::sliceConstant(DenseElementsAttr value, ArrayRef<int64_t> start,
   if (value.isSplat())
     return DenseElementsAttr::get(newType, value.getSplatValue<Attribute>());
   int64_t count = newType.getNumElements();
-  size_t bytes;
-  FailureOr<ArrayRef<char>> data =
-      getCopyableData(value, count, maxElements, bytes);
+  FailureOr<CopyableData> data = getCopyableData(value, count, maxElements);
   if (failed(data))
     return failure();
-  ArrayRef<char> source = *data;
+  ArrayRef<char> source = data->bytes;
+  size_t bytes = data->elementBytes;
   std::vector<char> result(count * bytes);
   if (count == 0 || rank == 0)
     return DenseElementsAttr::getFromRawBuffer(
         newType, source.take_front(result.size()));
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t i = rank - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
+  SmallVector<int64_t> strides = computeStrides(shape);
   // One row (the innermost extent) per step of the outer index.
   int64_t row = size.back();
   SmallVector<int64_t> index(rank, 0);

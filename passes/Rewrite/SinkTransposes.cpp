@@ -7,6 +7,7 @@
 #include "passes/Rewrite/Passes.h"
 
 #include "strata/Support/Constants.h"
+#include "strata/Support/LayoutChain.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
@@ -280,131 +281,6 @@ struct SinkTransposeThroughConcat final : OpRewritePattern<tosa::ConcatOp> {
         concat, resultType, moved, rewriter.getDenseI32ArrayAttr(perms));
     return success();
   }
-};
-
-/// A chain of reshapes and transposes as one data movement: the chain's
-/// input, split into "atoms" (runs of elements that stay contiguous and in
-/// order through every step), is permuted once. Atoms are numbered; each
-/// step's tensor is a list of dimensions, each a list of atoms (major
-/// first; a unit dimension has none).
-class LayoutChain {
-public:
-  explicit LayoutChain(ArrayRef<int64_t> shape) {
-    for (int64_t size : shape) {
-      dims.emplace_back();
-      if (size == 1)
-        continue; // Unit dimensions do not move data.
-      dims.back().push_back(sizes.size());
-      input.push_back(sizes.size());
-      sizes.push_back(size);
-    }
-  }
-
-  void transpose(ArrayRef<int32_t> perms) {
-    SmallVector<SmallVector<unsigned>> permuted;
-    for (int32_t p : perms)
-      permuted.push_back(dims[p]);
-    dims = std::move(permuted);
-  }
-
-  /// False if `shape` regroups the elements in a way no atoms describe
-  /// (a new dimension straddling part of an atom that does not divide).
-  bool reshape(ArrayRef<int64_t> shape) {
-    SmallVector<unsigned> order = getOrder();
-    SmallVector<SmallVector<unsigned>> regrouped;
-    size_t next = 0;
-    for (int64_t size : shape) {
-      regrouped.emplace_back();
-      int64_t product = 1;
-      while (product < size) {
-        if (next == order.size())
-          return false;
-        unsigned atom = order[next];
-        if (size % (product * sizes[atom]) == 0) {
-          regrouped.back().push_back(atom);
-          product *= sizes[atom];
-          ++next;
-          continue;
-        }
-        // Split the atom: its outer part ends this dimension.
-        int64_t outer = size / product;
-        if (size % product != 0 || sizes[atom] % outer != 0)
-          return false;
-        unsigned inner = split(atom, outer);
-        order.insert(order.begin() + next + 1, inner);
-        regrouped.back().push_back(atom);
-        product *= outer;
-        ++next;
-      }
-      if (product != size)
-        return false;
-    }
-    if (next != order.size())
-      return false;
-    dims = std::move(regrouped);
-    return true;
-  }
-
-  /// The chain as reshape(input -> atoms in input order), transpose,
-  /// reshape(-> result): the atom sizes of the input order and the
-  /// permutation, with atoms adjacent in both orders merged.
-  void getMovement(SmallVectorImpl<int64_t> &atomShape,
-                   SmallVectorImpl<int32_t> &perms) const {
-    SmallVector<unsigned> order = getOrder();
-    DenseMap<unsigned, unsigned> inputPosition;
-    for (auto [i, atom] : llvm::enumerate(input))
-      inputPosition[atom] = i;
-    // Runs of the result order that are consecutive in the input order.
-    SmallVector<std::pair<unsigned, unsigned>> runs; // (first input pos, len)
-    for (unsigned atom : order) {
-      unsigned position = inputPosition[atom];
-      if (!runs.empty() && runs.back().first + runs.back().second == position)
-        ++runs.back().second;
-      else
-        runs.push_back({position, 1});
-    }
-    SmallVector<std::pair<unsigned, unsigned>> byInput(runs);
-    llvm::sort(byInput);
-    DenseMap<unsigned, unsigned> runIndex;
-    for (auto [i, run] : llvm::enumerate(byInput)) {
-      runIndex[run.first] = i;
-      int64_t size = 1;
-      for (unsigned k = 0; k < run.second; ++k)
-        size *= sizes[input[run.first + k]];
-      atomShape.push_back(size);
-    }
-    for (auto run : runs)
-      perms.push_back(runIndex[run.first]);
-  }
-
-private:
-  SmallVector<unsigned> getOrder() const {
-    SmallVector<unsigned> order;
-    for (const SmallVector<unsigned> &dim : dims)
-      order.append(dim.begin(), dim.end());
-    return order;
-  }
-
-  /// Splits `atom` into an outer atom of `outer` elements (keeping its
-  /// number) and a new inner atom, everywhere it appears.
-  unsigned split(unsigned atom, int64_t outer) {
-    unsigned inner = sizes.size();
-    sizes.push_back(sizes[atom] / outer);
-    sizes[atom] = outer;
-    auto insertAfter = [&](SmallVectorImpl<unsigned> &list) {
-      auto it = llvm::find(list, atom);
-      if (it != list.end())
-        list.insert(std::next(it), inner);
-    };
-    insertAfter(input);
-    for (SmallVector<unsigned> &dim : dims)
-      insertAfter(dim);
-    return inner;
-  }
-
-  SmallVector<int64_t> sizes;
-  SmallVector<unsigned> input;
-  SmallVector<SmallVector<unsigned>> dims;
 };
 
 /// A chain of tosa.reshape and tosa.transpose ops (each but the last read

@@ -36,6 +36,12 @@ namespace mlir::strata {
 /// quadratic (densenet121: 21 s in LLVM at -O3, 8.7 s at -O2).
 inline constexpr unsigned kDefaultOptLevel = 2;
 
+/// Constants at least this large (weights) leave LLVM's element-by-element
+/// constant emission: the JIT binds them to buffers, strata-compile writes
+/// them as byte arrays. Smaller ones (tables a kernel may index with
+/// constants) stay where LLVM can fold their loads.
+inline constexpr int64_t kLargeConstantBytes = 256;
+
 /// A runnable entry: its name and static tensor signature.
 struct EntrySignature {
   std::string name;
