@@ -103,6 +103,9 @@ static OpKind classifyWithClass(Operation *op, OpClass cls) {
   case OpClass::Movement:
     return OpKind::Movement;
   case OpClass::Matrix:
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+      return linalg::isaConvolutionOpInterface(linalgOp) ? OpKind::Conv
+                                                         : OpKind::Matmul;
     return name.contains("conv") ? OpKind::Conv : OpKind::Matmul;
   case OpClass::Vector:
     break;

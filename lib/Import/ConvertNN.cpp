@@ -11,7 +11,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
+#include "strata/Support/GroupedConv.h"
 #include "strata/Support/Limits.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -277,37 +282,44 @@ static LogicalResult convertConv(NodeContext &n) {
         bias, zp, zp, n.b.getDenseI64ArrayAttr(pads),
         n.b.getDenseI64ArrayAttr(stride), n.b.getDenseI64ArrayAttr(dilation),
         accType);
-  } else if (group == cin) {
-    // Depthwise: [C*mult, 1, kh, kw] -> [kh, kw, C, mult].
-    int64_t mult = cout / cin;
-    Value wd = reshape(n.b, n.loc, w, {cin, mult, w4[2], w4[3]});
-    wd = transpose(n.b, n.loc, wd, {2, 3, 0, 1});
+  } else if (group == cin && cout == cin) {
+    // Depthwise: [C, 1, kh, kw] -> [kh, kw, C, 1].
+    Value wd = transpose(n.b, n.loc, w, {2, 3, 0, 1});
     y = tosa::DepthwiseConv2DOp::create(
         n.b, n.loc, tensorType({batch, out2[0], out2[1], cout}, et), xh, wd,
         bias, zp, zp, n.b.getDenseI64ArrayAttr(pads),
         n.b.getDenseI64ArrayAttr(stride), n.b.getDenseI64ArrayAttr(dilation),
         accType);
   } else {
-    // Grouped: one convolution per group, concatenated on channels.
-    SmallVector<Value> parts;
-    ArrayRef<int64_t> xhs = typeOf(xh).getShape();
+    // Grouped (a depthwise convolution with a channel multiplier too): one
+    // linalg op on the channels split into (group, channel of the group),
+    // see strata/Support/GroupedConv.h.
     int64_t cg = cin / group, mg = cout / group;
-    for (int64_t g = 0; g < group; ++g) {
-      Value xg = slice(n.b, n.loc, xh, {0, 0, 0, g * cg},
-                       {xhs[0], xhs[1], xhs[2], cg});
-      Value wg =
-          slice(n.b, n.loc, w, {g * mg, 0, 0, 0}, {mg, w4[1], w4[2], w4[3]});
-      Value bg = slice(n.b, n.loc, bias, {g * mg}, {mg});
-      wg = transpose(n.b, n.loc, wg, {0, 2, 3, 1});
-      parts.push_back(tosa::Conv2DOp::create(
-          n.b, n.loc, tensorType({batch, out2[0], out2[1], mg}, et), xg, wg, bg,
-          zp, zp, n.b.getDenseI64ArrayAttr(pads),
-          n.b.getDenseI64ArrayAttr(stride), n.b.getDenseI64ArrayAttr(dilation),
-          accType));
-    }
-    y = tosa::ConcatOp::create(n.b, n.loc,
-                               tensorType({batch, out2[0], out2[1], cout}, et),
-                               parts, n.b.getI32IntegerAttr(3));
+    Value padded = pad(n.b, n.loc, xh, {0, pads[0], pads[2], 0},
+                       {0, pads[1], pads[3], 0}, 0);
+    ArrayRef<int64_t> ps = typeOf(padded).getShape();
+    Value input = reshape(n.b, n.loc, padded, {ps[0], ps[1], ps[2], group, cg});
+    // [G*F, C, kh, kw] -> [G, F, C, kh, kw] -> [kh, kw, G, C, F].
+    Value filter = reshape(n.b, n.loc, w, {group, mg, cg, w4[2], w4[3]});
+    filter = transpose(n.b, n.loc, filter, {3, 4, 0, 2, 1});
+    SmallVector<int64_t> outShape = {batch, out2[0], out2[1], group, mg};
+    Value empty = tensor::EmptyOp::create(n.b, n.loc, outShape, et);
+    Value init;
+    if (n.hasInput(2))
+      init = linalg::BroadcastOp::create(n.b, n.loc,
+                                         reshape(n.b, n.loc, bias, {group, mg}),
+                                         empty, ArrayRef<int64_t>{0, 1, 2})
+                 ->getResult(0);
+    else
+      init = linalg::FillOp::create(
+                 n.b, n.loc,
+                 arith::ConstantOp::create(n.b, n.loc, n.b.getFloatAttr(et, 0))
+                     .getResult(),
+                 empty)
+                 .getResult(0);
+    y = strata::buildGroupedConv2D(n.b, n.loc, input, filter, init, stride,
+                                   dilation);
+    y = reshape(n.b, n.loc, y, {batch, out2[0], out2[1], cout});
   }
   n.setOutput(0, fromNHWC(n, y, spatialRank));
   return success();

@@ -18,6 +18,7 @@
 #include "strata/CostModel/Features.h"
 #include "strata/CostModel/LearnedModel.h"
 #include "strata/CostModel/RegisterTile.h"
+#include "strata/Support/GroupedConv.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/X86TargetParser.h"
@@ -93,11 +94,28 @@ static int64_t outputLoop(linalg::LinalgOp op, int64_t dim) {
   return loop;
 }
 
+/// The accumulator's loops: `n` is the output's last dimension; `m` the
+/// nearest dimension before it whose loop does not index every input (a
+/// loop that does, a grouped convolution's group, would need another row
+/// of weights per accumulator row: its rows are the output columns).
 static AccumulatorLoops findTileLoops(linalg::LinalgOp op) {
   int64_t rank = op.getRank(op.getDpsInitOperand(0));
   AccumulatorLoops loops;
   loops.n = outputLoop(op, rank - 1);
-  loops.m = outputLoop(op, rank - 2);
+  if (loops.n < 0)
+    return loops;
+  for (int64_t dim = rank - 2; dim >= 0; --dim) {
+    int64_t loop = outputLoop(op, dim);
+    if (loop < 0)
+      return loops;
+    bool everyInput = op.getNumDpsInputs() > 1;
+    for (OpOperand *input : op.getDpsInputOperands())
+      everyInput &= op.getMatchingIndexingMap(input).isFunctionOfDim(loop);
+    if (!everyInput) {
+      loops.m = loop;
+      return loops;
+    }
+  }
   return loops;
 }
 
@@ -300,7 +318,8 @@ static bool isPlannable(linalg::LinalgOp op) {
     return true;
   return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
              linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp,
-             linalg::PoolingNhwcMinOp>(op.getOperation());
+             linalg::PoolingNhwcMinOp>(op.getOperation()) ||
+         matchGroupedConv2D(op).has_value();
 }
 
 namespace {
@@ -344,6 +363,110 @@ struct DepthwiseWithoutMultiplier final
   }
 };
 
+/// A depthwise convolution with a channel multiplier above 1 as a grouped
+/// convolution (one input channel per group, the multiplier its output
+/// channels), which is planned and vectorized like a convolution.
+struct DepthwiseWithMultiplier final
+    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcmOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(op.getInputs()[0].getType());
+    auto filterType = dyn_cast<RankedTensorType>(op.getInputs()[1].getType());
+    if (!inputType || !filterType || !op.hasPureTensorSemantics() ||
+        filterType.getDimSize(3) == 1)
+      return rewriter.notifyMatchFailure(op, "multiplier is 1");
+    Location loc = op.getLoc();
+    // NHWC -> NHWC1 (groups of one channel); HWCM -> HWC1M.
+    SmallVector<int64_t> inputShape(inputType.getShape());
+    inputShape.push_back(1);
+    SmallVector<int64_t> filterShape(filterType.getShape());
+    filterShape.insert(filterShape.begin() + 3, 1);
+    Value input = tensor::ExpandShapeOp::create(
+        rewriter, loc, inputType.clone(inputShape), op.getInputs()[0],
+        SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    Value filter = tensor::ExpandShapeOp::create(
+        rewriter, loc, filterType.clone(filterShape), op.getInputs()[1],
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4}});
+    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+    rewriter.replaceOp(op, buildGroupedConv2D(rewriter, loc, input, filter,
+                                              op.getOutputs()[0], strides,
+                                              dilations));
+    return success();
+  }
+};
+
+/// Whether `value` is a grouped convolution's result, directly or through
+/// elementwise ops (its epilogue).
+static bool comesFromGroupedConv(Value value) {
+  auto op = value.getDefiningOp<linalg::LinalgOp>();
+  while (op) {
+    if (matchGroupedConv2D(op))
+      return true;
+    if (!linalg::isElementwise(op) || op.getNumDpsInputs() == 0)
+      return false;
+    op = op.getDpsInputOperand(0)->get().getDefiningOp<linalg::LinalgOp>();
+  }
+  return false;
+}
+
+/// An elementwise op of a grouped convolution's epilogue reads per-channel
+/// constants broadcast through unit dimensions (`(d0, 0, 0, d3)` of a
+/// 1x1x1xC tensor); reshape propagation needs projected permutations, so
+/// such an operand is collapsed to its other dimensions first.
+struct CollapseBroadcastUnitDims final : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!linalg::isElementwise(op) || !op.hasPureTensorSemantics() ||
+        !llvm::any_of(op.getDpsInputs(), [](Value input) {
+          auto collapse = input.getDefiningOp<tensor::CollapseShapeOp>();
+          return collapse && comesFromGroupedConv(collapse.getSrc());
+        }))
+      return rewriter.notifyMatchFailure(op, "not a grouped conv epilogue");
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    SmallVector<Value> inputs(op.getDpsInputs());
+    bool changed = false;
+    for (auto [i, input] : llvm::enumerate(inputs)) {
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      if (!type)
+        continue;
+      SmallVector<AffineExpr> kept;
+      SmallVector<int64_t> shape;
+      SmallVector<ReassociationIndices> groups;
+      ReassociationIndices pending;
+      for (auto [dim, expr] : llvm::enumerate(maps[i].getResults())) {
+        auto constant = dyn_cast<AffineConstantExpr>(expr);
+        pending.push_back(dim);
+        if (constant && constant.getValue() == 0 && type.getDimSize(dim) == 1)
+          continue;
+        kept.push_back(expr);
+        shape.push_back(type.getDimSize(dim));
+        groups.push_back(pending);
+        pending.clear();
+      }
+      if (kept.size() == maps[i].getNumResults())
+        continue;
+      if (!groups.empty())
+        llvm::append_range(groups.back(), pending);
+      else
+        groups.clear(); // Rank 0: every dimension goes.
+      inputs[i] = tensor::CollapseShapeOp::create(
+          rewriter, op.getLoc(), type.clone(shape), input, groups);
+      maps[i] = AffineMap::get(maps[i].getNumDims(), 0, kept, op.getContext());
+      changed = true;
+    }
+    if (!changed)
+      return rewriter.notifyMatchFailure(op, "no broadcast unit dimension");
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getInputsMutable().assign(inputs);
+      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+    return success();
+  }
+};
+
 struct StrataChooseLoweringPass final
     : strata::impl::StrataChooseLoweringBase<StrataChooseLoweringPass> {
   using Base::Base;
@@ -380,7 +503,20 @@ struct StrataChooseLoweringPass final
     }
     // Forms with a vectorizable equivalent are rewritten into it first.
     RewritePatternSet patterns(&getContext());
-    patterns.add<DepthwiseWithoutMultiplier>(&getContext());
+    patterns.add<DepthwiseWithoutMultiplier, DepthwiseWithMultiplier,
+                 CollapseBroadcastUnitDims>(&getContext());
+    // The epilogue of a grouped convolution (bias, scale, activation) reads
+    // the result with its channels merged again; it is expanded to the
+    // convolution's (group, channel) dimensions, the merge moved after it,
+    // so that it runs on the convolution's tiles.
+    linalg::populateFoldReshapeOpsByExpansionPatterns(
+        patterns, [](OpOperand *operand) {
+          auto collapse =
+              operand->get().getDefiningOp<tensor::CollapseShapeOp>();
+          auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+          return collapse && consumer && linalg::isElementwise(consumer) &&
+                 comesFromGroupedConv(collapse.getSrc());
+        });
     // The epilogue of such a convolution (TOSA's bias add, on the rank-5
     // result) loses the unit multiplier dimension too, so it can be fused
     // into the convolution's tiles.

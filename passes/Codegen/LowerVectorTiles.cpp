@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -158,6 +159,156 @@ static void unrollWindowLoops(func::FuncOp func) {
   }
 }
 
+/// The vector type a transfer of `type` with (sorted, projected) map `map`
+/// has as a minor-identity transfer: the skipped dimensions after the first
+/// one read become unit dimensions. Null if the map is not of that kind.
+static VectorType getMinorIdentityForm(AffineMap map, VectorType type) {
+  if (map.getNumResults() == 0 || map.isMinorIdentity() ||
+      !map.isProjectedPermutation(/*allowZeroInResults=*/false))
+    return {};
+  SmallVector<int64_t> dims;
+  for (AffineExpr expr : map.getResults())
+    dims.push_back(cast<AffineDimExpr>(expr).getPosition());
+  if (!llvm::is_sorted(dims))
+    return {};
+  SmallVector<int64_t> shape;
+  for (int64_t d = dims.front(), i = 0; d < int64_t(map.getNumDims()); ++d)
+    shape.push_back(
+        i < int64_t(dims.size()) && dims[i] == d ? type.getDimSize(i++) : 1);
+  return VectorType::get(shape, type.getElementType());
+}
+
+/// A tile whose view dropped a unit dimension between others (a grouped
+/// convolution's group, see GroupedConvTileToConv2D) reads and writes its
+/// accumulator with a map that skips that dimension; hoisting takes only
+/// minor-identity transfers. Each such read/write pair (same buffer and
+/// indices, in one block) becomes transfers of the vector with the unit
+/// dimensions, and shape_casts.
+static void makeAccumulatorTransfersMinorIdentity(func::FuncOp func) {
+  SmallVector<std::pair<vector::TransferReadOp, vector::TransferWriteOp>> pairs;
+  func.walk([&](vector::TransferWriteOp write) {
+    if (write.getMask() || !isa<MemRefType>(write.getBase().getType()) ||
+        !getMinorIdentityForm(write.getPermutationMap(), write.getVectorType()))
+      return;
+    for (Operation &op : *write->getBlock())
+      if (auto read = dyn_cast<vector::TransferReadOp>(&op))
+        if (read.getBase() == write.getBase() &&
+            read.getIndices() == write.getIndices() &&
+            read.getVectorType() == write.getVectorType() &&
+            read.getPermutationMap() == write.getPermutationMap() &&
+            !read.getMask() && read->isBeforeInBlock(write)) {
+          pairs.push_back({read, write});
+          return;
+        }
+  });
+  IRRewriter rewriter(func.getContext());
+  for (auto [read, write] : pairs) {
+    VectorType wide =
+        getMinorIdentityForm(read.getPermutationMap(), read.getVectorType());
+    AffineMap map =
+        AffineMap::getMinorIdentityMap(read.getPermutationMap().getNumDims(),
+                                       wide.getRank(), read.getContext());
+    ArrayAttr inBounds =
+        rewriter.getBoolArrayAttr(SmallVector<bool>(wide.getRank(), true));
+    rewriter.setInsertionPoint(read);
+    auto wideRead = vector::TransferReadOp::create(
+        rewriter, read.getLoc(), wide, read.getBase(), read.getIndices(), map,
+        read.getPadding(), /*mask=*/Value(), inBounds);
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(read, read.getVectorType(),
+                                                     wideRead.getResult());
+    rewriter.setInsertionPoint(write);
+    Value value = vector::ShapeCastOp::create(rewriter, write.getLoc(), wide,
+                                              write.getVector());
+    rewriter.replaceOpWithNewOp<vector::TransferWriteOp>(
+        write, value, write.getBase(), write.getIndices(),
+        AffineMapAttr::get(map), /*mask=*/Value(), inBounds);
+  }
+}
+
+/// The allocation `value` is a view of, or null.
+static Operation *getAllocation(Value value) {
+  while (value) {
+    Operation *def = value.getDefiningOp();
+    if (isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def))
+      return def;
+    auto view = dyn_cast_or_null<ViewLikeOpInterface>(def);
+    if (!view)
+      return nullptr;
+    value = view.getViewSource();
+  }
+  return nullptr;
+}
+
+/// Hoists the accumulator of a reduction loop when upstream's hoisting
+/// does not: that one refuses a buffer with any view anywhere (a grouped
+/// convolution's result is reshaped after its loops). A read and a write of
+/// the same vector of a buffer this function allocated, at loop-invariant
+/// indices, with no other access to that allocation inside the loop,
+/// become a loop-carried vector.
+static void hoistAccumulators(func::FuncOp func) {
+  IRRewriter rewriter(func.getContext());
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    SmallVector<scf::ForOp> loops;
+    func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops) {
+      for (Operation &op : loop.getBody()->without_terminator()) {
+        auto read = dyn_cast<vector::TransferReadOp>(&op);
+        if (!read || read.getMask() ||
+            !loop.isDefinedOutsideOfLoop(read.getBase()) ||
+            !llvm::all_of(read.getIndices(), [&](Value index) {
+              return loop.isDefinedOutsideOfLoop(index);
+            }))
+          continue;
+        Operation *allocation = getAllocation(read.getBase());
+        if (!allocation)
+          continue;
+        vector::TransferWriteOp write;
+        for (Operation *next = read->getNextNode(); next && !write;
+             next = next->getNextNode())
+          if (auto candidate = dyn_cast<vector::TransferWriteOp>(next))
+            if (candidate.getBase() == read.getBase() &&
+                candidate.getIndices() == read.getIndices() &&
+                candidate.getVectorType() == read.getVectorType() &&
+                candidate.getPermutationMap() == read.getPermutationMap() &&
+                !candidate.getMask())
+              write = candidate;
+        if (!write)
+          continue;
+        bool otherAccess = false;
+        loop->walk([&](Operation *user) {
+          if (user == read || user == write)
+            return;
+          for (Value operand : user->getOperands())
+            if (isa<MemRefType>(operand.getType()) &&
+                getAllocation(operand) == allocation)
+              otherAccess = true;
+        });
+        if (otherAccess)
+          continue;
+        read->moveBefore(loop);
+        FailureOr<LoopLikeOpInterface> hoisted =
+            loop.replaceWithAdditionalYields(
+                rewriter, read.getResult(),
+                /*replaceInitOperandUsesInLoop=*/true,
+                [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+                  return SmallVector<Value>{write.getVector()};
+                });
+        if (failed(hoisted))
+          return;
+        write->moveAfter(*hoisted);
+        write.getValueToStoreMutable().assign(
+            hoisted->getLoopResults()->back());
+        changed = true;
+        break;
+      }
+      if (changed)
+        break;
+    }
+  }
+}
+
 namespace {
 struct StrataLowerVectorTilesPass final
     : strata::impl::StrataLowerVectorTilesBase<StrataLowerVectorTilesPass> {
@@ -169,7 +320,9 @@ struct StrataLowerVectorTilesPass final
     // The accumulator: a transfer_read/transfer_write pair of one tile in a
     // reduction loop becomes a loop-carried vector (needs the subviews
     // folded into the transfers, which the pipeline does before).
+    makeAccumulatorTransfersMinorIdentity(func);
     linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
+    hoistAccumulators(func);
     copiesToLoops(func);
 
     // Unit dimensions (the batch and height of a convolution tile) go, so

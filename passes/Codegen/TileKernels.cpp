@@ -22,6 +22,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "strata/Support/GroupedConv.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Debug.h"
 
@@ -301,6 +302,56 @@ struct StaticInitFromCast final : OpInterfaceRewritePattern<linalg::LinalgOp> {
     clone->getResult(0).setType(cast.getSource().getType());
     rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op->getResult(0).getType(),
                                                 clone->getResult(0));
+    return success();
+  }
+};
+} // namespace
+
+namespace {
+/// A tile of a grouped convolution that holds one group is a plain
+/// convolution: the group dimension is dropped from its operands (rank-
+/// reducing slices) and the tile becomes linalg.conv_2d_nhwc_hwcf, which
+/// the convolution decomposition and the vectorizer handle.
+struct GroupedConvTileToConv2D final
+    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<GroupedConv2D> grouped = matchGroupedConv2D(op);
+    if (!grouped || !op.hasPureTensorSemantics() || op.hasDynamicShape())
+      return rewriter.notifyMatchFailure(op, "not a static grouped conv");
+    if (op.getStaticLoopRanges()[grouped->groupLoop] != 1)
+      return rewriter.notifyMatchFailure(op, "more than one group");
+    Location loc = op.getLoc();
+    // Drops dimension `dim` (of extent 1) of `value`.
+    auto dropDim = [&](Value value, int64_t dim) -> Value {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape.erase(shape.begin() + dim);
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> sizes =
+          getAsIndexOpFoldResult(rewriter.getContext(), type.getShape());
+      return tensor::ExtractSliceOp::create(rewriter, loc, type.clone(shape),
+                                            value, offsets, sizes, strides);
+    };
+    Value init = op.getDpsInitOperand(0)->get();
+    Value input = dropDim(op.getDpsInputOperand(0)->get(), 3);
+    Value filter = dropDim(op.getDpsInputOperand(1)->get(), 2);
+    Value acc = dropDim(init, 3);
+    auto conv = linalg::Conv2DNhwcHwcfOp::create(
+        rewriter, loc, acc.getType(), ValueRange{input, filter},
+        ValueRange{acc}, rewriter.getI64TensorAttr(grouped->strides),
+        rewriter.getI64TensorAttr(grouped->dilations));
+    auto type = cast<RankedTensorType>(init.getType());
+    SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        op, conv->getResult(0), init, offsets,
+        getAsIndexOpFoldResult(rewriter.getContext(), type.getShape()),
+        strides);
     return success();
   }
 };
@@ -741,6 +792,7 @@ struct StrataTileKernelsPass final
     // which the vectorizer handles.
     {
       RewritePatternSet patterns(&getContext());
+      patterns.add<GroupedConvTileToConv2D>(&getContext());
       linalg::populateDecomposeConvolutionPatterns(patterns);
       (void)applyPatternsGreedily(func, std::move(patterns));
     }

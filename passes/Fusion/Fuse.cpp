@@ -112,9 +112,28 @@ public:
     for (Operation &op : block) {
       unsigned index = position.size();
       position[&op] = index;
+    }
+    // Ops that start out in the kernel of another op (getKernelSeed).
+    llvm::DenseMap<Operation *, SmallVector<Operation *>> seeds;
+    llvm::SmallPtrSet<Operation *, 8> seeded;
+    for (Operation &op : block) {
       if (!isComputeOp(&op))
         continue;
-      if (failed(computeGroupBoundary(&op, /*quiet=*/!emit)))
+      SmallVector<Operation *> seed = getKernelSeed(&op);
+      if (seed.size() == 1)
+        continue;
+      for (Operation *member : seed)
+        if (member != &op)
+          seeded.insert(member);
+      seeds[&op] = std::move(seed);
+    }
+    for (Operation &op : block) {
+      if (!isComputeOp(&op) || seeded.contains(&op))
+        continue;
+      SmallVector<Operation *> ops = {&op};
+      if (auto it = seeds.find(&op); it != seeds.end())
+        ops = it->second;
+      if (failed(computeGroupBoundary(ops, /*quiet=*/!emit)))
         continue;
       // A tier plan (strata-map-memory) places each kernel's results; a
       // placed op stays its own kernel so that its placement stays valid
@@ -128,8 +147,9 @@ public:
                         "fuse before strata-map-memory");
       }
       unsigned id = nextId++;
-      kernels[id] = Kernel{id, kind, {&op}, std::nullopt};
-      kernelOf[&op] = id;
+      kernels[id] = Kernel{id, kind, ops, std::nullopt};
+      for (Operation *member : ops)
+        kernelOf[member] = id;
     }
   }
 

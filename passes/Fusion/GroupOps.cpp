@@ -7,6 +7,7 @@
 #include "passes/Fusion/Passes.h"
 
 #include "passes/Fusion/Grouping.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #define DEBUG_TYPE "strata-group-ops"
 
@@ -25,27 +26,36 @@ struct StrataGroupOpsPass final
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    SmallVector<Operation *> candidates;
+    // Each compute op with the ops that belong in its kernel (a linalg
+    // convolution's initial value and result reshape, see getKernelSeed).
+    SmallVector<SmallVector<Operation *>> candidates;
+    llvm::SmallPtrSet<Operation *, 8> seeded;
     for (Block &block : func.getBody())
       for (Operation &op : block)
-        if (isComputeOp(&op))
-          candidates.push_back(&op);
-    for (Operation *op : candidates) {
-      if (succeeded(wrap(op)))
+        if (isComputeOp(&op)) {
+          candidates.push_back(getKernelSeed(&op));
+          for (Operation *member : candidates.back())
+            if (member != &op)
+              seeded.insert(member);
+        }
+    for (ArrayRef<Operation *> ops : candidates) {
+      if (ops.size() == 1 && seeded.contains(ops.front()))
+        continue;
+      if (succeeded(wrap(ops)))
         ++numGroups;
       else
         ++numLeftUngrouped;
     }
   }
 
-  /// Wraps `op` into a new group placed where `op` was; the group yields
-  /// every result of the op, used or not.
-  LogicalResult wrap(Operation *op) {
+  /// Wraps `ops` into a new group placed where the last was; the group
+  /// yields every result of them used outside (or not used at all).
+  LogicalResult wrap(ArrayRef<Operation *> ops) {
     FailureOr<GroupBoundary> boundary =
-        computeGroupBoundary(op, /*quiet=*/false);
+        computeGroupBoundary(ops, /*quiet=*/false);
     if (failed(boundary))
       return failure();
-    replaceWithGroup(op, *boundary, getGroupName(op));
+    replaceWithGroup(ops, *boundary, getGroupName(ops));
     return success();
   }
 };

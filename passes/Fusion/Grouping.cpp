@@ -5,6 +5,8 @@
 #include "passes/Fusion/Passes.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -26,6 +28,28 @@ bool mlir::strata::isComputeOp(Operation *op) {
     return false;
   return llvm::any_of(op->getResultTypes(),
                       [](Type t) { return isa<RankedTensorType>(t); });
+}
+
+SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      op->getNumResults() != 1 || linalgOp.getNumDpsInits() != 1 ||
+      (!linalg::isaContractionOpInterface(linalgOp) &&
+       !linalg::isaConvolutionOpInterface(linalgOp)))
+    return {op};
+  SmallVector<Operation *> seed;
+  Operation *init = linalgOp.getDpsInitOperand(0)->get().getDefiningOp();
+  if (isa_and_nonnull<linalg::FillOp, linalg::BroadcastOp>(init) &&
+      init->getBlock() == op->getBlock() && init->hasOneUse())
+    seed.push_back(init);
+  seed.push_back(op);
+  Value result = op->getResult(0);
+  if (result.hasOneUse() &&
+      isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+          *result.user_begin()) &&
+      result.user_begin()->getBlock() == op->getBlock())
+    seed.push_back(*result.user_begin());
+  return seed;
 }
 
 bool mlir::strata::isInlinableConstant(Operation *op) {
@@ -75,7 +99,7 @@ mlir::strata::computeGroupBoundary(ArrayRef<Operation *> ops, bool quiet) {
   GroupBoundary boundary;
   for (Value v : captured) {
     Operation *def = v.getDefiningOp();
-    if (isInlinableConstant(def)) {
+    if (isInlinableConstant(def) || isa_and_nonnull<tensor::EmptyOp>(def)) {
       if (!llvm::is_contained(boundary.clonedConstants, def))
         boundary.clonedConstants.push_back(def);
       continue;

@@ -22,12 +22,20 @@ namespace mlir::strata {
 /// and views of a buffer are plumbing and stay outside groups.
 bool isComputeOp(Operation *op);
 
+/// The ops a kernel of `op` is formed from: `op` and, when `op` is a
+/// linalg contraction or convolution on tensors (the importer's grouped
+/// convolution), the linalg op that makes its initial value (a fill or a
+/// bias broadcast only `op` reads) and the reshape that is the only user
+/// of its result (so that its epilogue can join it). In block order.
+SmallVector<Operation *> getKernelSeed(Operation *op);
+
 /// The boundary of a would-be group of `ops` (ops of one block, in block
 /// order).
 struct GroupBoundary {
   /// Tensors read from outside the set, in first-use order.
   SmallVector<Value> inputs;
-  /// Constants the group clones instead of reading (isInlinableConstant).
+  /// Constants (isInlinableConstant) and empty tensors the group clones
+  /// instead of reading.
   SmallVector<Operation *> clonedConstants;
   /// Results of the set used outside it (or not used at all), in op order:
   /// for a single op, all of its results.

@@ -78,13 +78,19 @@ func.func @integer(%a: tensor<16x16xi32>, %b: tensor<16x16xi32>, %c: tensor<16x1
 // -----
 
 // A depthwise convolution with channel multiplier 1 becomes the
-// multiplier-free op (planned); multiplier 2 stays as it is (not planned).
+// multiplier-free op (planned); multiplier 2 becomes a grouped convolution
+// (groups of one input channel, the multiplier its output channels), whose
+// register tile has the output columns as rows (not the groups, a loop of
+// the weights) and the multiplier as its vector.
 // AVX512-LABEL: func.func @depthwise_multiplier
 // AVX512: tensor.collapse_shape %arg1 {{\[\[}}0], [1], [2, 3]] : tensor<3x3x8x1xf32> into tensor<3x3x8xf32>
 // AVX512: linalg.depthwise_conv_2d_nhwc_hwc {{{.*}}strata.lowering = #strata.lowering<
 // AVX512: tensor.expand_shape
-// AVX512: linalg.depthwise_conv_2d_nhwc_hwcm
-// AVX512-NOT: strata.lowering
+// AVX512-NOT: linalg.depthwise_conv_2d_nhwc_hwcm
+// AVX512: tensor.expand_shape %arg0 {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 6, 6, 8, 1]
+// AVX512: tensor.expand_shape %arg3 {{\[\[}}0], [1], [2, 3], [4]] output_shape [3, 3, 8, 1, 2]
+// AVX512: linalg.generic
+// AVX512-SAME: strata.lowering = #strata.lowering<tile = [1, 1, 4, 1, 2, 0, 0, 0], register_tile = [1, 1, 4, 1, 2, 1, 1, 1]
 // AVX512: return
 func.func @depthwise_multiplier(%x: tensor<1x6x6x8xf32>, %w: tensor<3x3x8x1xf32>, %c: tensor<1x4x4x8x1xf32>, %w2: tensor<3x3x8x2xf32>, %c2: tensor<1x4x4x8x2xf32>) -> (tensor<1x4x4x8x1xf32>, tensor<1x4x4x8x2xf32>) attributes {strata.kernel} {
   %0 = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}

@@ -1,0 +1,48 @@
+//===- GroupedConv.h - Grouped 2-D convolution as one linalg op -*- C++ -*-===//
+//
+// A grouped convolution (ONNX Conv with 1 < group, a depthwise convolution
+// with a channel multiplier) as one linalg.generic on tensors whose channel
+// dimension is split into (group, channels of the group):
+//
+//   input  N x H x W x G x C     (NHWGC)
+//   filter KH x KW x G x C x F   (HWGCF; HWCF, the plain convolution's, per
+//                                 group)
+//   output N x OH x OW x G x F   (NHWGF)
+//
+// The group is a loop every operand is indexed by. Splitting the channel
+// dimension is a reshape, so the op reads and writes the NHWC tensors of
+// the graph in place. The importer builds it, the code generator plans it
+// like a convolution and, once a tile holds one group, lowers that tile as
+// linalg.conv_2d_nhwc_hwcf.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_SUPPORT_GROUPEDCONV_H
+#define STRATA_SUPPORT_GROUPEDCONV_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::strata {
+
+/// The grouped convolution `init + conv(input, filter)`; operands as the
+/// file comment lays them out, `strides` and `dilations` of (height,
+/// width). Returns the op's result.
+Value buildGroupedConv2D(OpBuilder &builder, Location loc, Value input,
+                         Value filter, Value init, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations);
+
+/// What matchGroupedConv2D reads off a grouped convolution.
+struct GroupedConv2D {
+  int64_t groupLoop = -1; ///< The group's loop.
+  SmallVector<int64_t, 2> strides, dilations;
+};
+
+/// The grouped convolution `op` is, if it is one in the layout above (a
+/// multiply-accumulate linalg.generic of rank-5 operands with the group
+/// at input dimension 3, filter dimension 2 and output dimension 3).
+std::optional<GroupedConv2D> matchGroupedConv2D(linalg::LinalgOp op);
+
+} // namespace mlir::strata
+
+#endif // STRATA_SUPPORT_GROUPEDCONV_H

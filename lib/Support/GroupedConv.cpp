@@ -1,0 +1,83 @@
+//===- GroupedConv.cpp - Grouped 2-D convolution as one linalg op ---------===//
+
+#include "strata/Support/GroupedConv.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::strata;
+
+// Loops of the op buildGroupedConv2D makes, in order.
+enum : unsigned { kN, kOH, kOW, kG, kF, kKH, kKW, kC, kNumLoops };
+
+Value mlir::strata::buildGroupedConv2D(OpBuilder &builder, Location loc,
+                                       Value input, Value filter, Value init,
+                                       ArrayRef<int64_t> strides,
+                                       ArrayRef<int64_t> dilations) {
+  MLIRContext *context = builder.getContext();
+  auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
+  AffineExpr h = d(kOH) * strides[0] + d(kKH) * dilations[0];
+  AffineExpr w = d(kOW) * strides[1] + d(kKW) * dilations[1];
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(kNumLoops, 0, {d(kN), h, w, d(kG), d(kC)}, context),
+      AffineMap::get(kNumLoops, 0, {d(kKH), d(kKW), d(kG), d(kC), d(kF)},
+                     context),
+      AffineMap::get(kNumLoops, 0, {d(kN), d(kOH), d(kOW), d(kG), d(kF)},
+                     context)};
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators(kNumLoops, IteratorType::parallel);
+  iterators[kKH] = iterators[kKW] = iterators[kC] = IteratorType::reduction;
+  auto op = linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{input, filter}, ValueRange{init},
+      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        Value sum = arith::AddFOp::create(b, l, args[2], product);
+        linalg::YieldOp::create(b, l, sum);
+      });
+  return op.getResult(0);
+}
+
+std::optional<GroupedConv2D>
+mlir::strata::matchGroupedConv2D(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(op.getOperation()) || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != kNumLoops ||
+      !linalg::isaConvolutionOpInterface(op))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  for (AffineMap map : maps)
+    if (map.getNumResults() != 5)
+      return std::nullopt;
+  AffineMap input = maps[0], filter = maps[1], output = maps[2];
+  if (!output.isProjectedPermutation())
+    return std::nullopt;
+  // The loop of result `i` of `map`, or -1 if it is not a plain loop.
+  auto loop = [](AffineMap map, unsigned i) -> int64_t {
+    auto dim = dyn_cast<AffineDimExpr>(map.getResult(i));
+    return dim ? int64_t(dim.getPosition()) : -1;
+  };
+  int64_t n = loop(output, 0), g = loop(output, 3), f = loop(output, 4);
+  int64_t c = loop(filter, 3);
+  if (loop(input, 0) != n || loop(input, 3) != g || loop(filter, 2) != g ||
+      loop(filter, 4) != f || c < 0 || loop(input, 4) != c)
+    return std::nullopt;
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(op);
+  if (failed(dims) || dims->depth.size() != 1 ||
+      dims->depth[0] != unsigned(g) || dims->outputImage.size() != 2 ||
+      dims->filterLoop.size() != 2 || dims->strides.size() != 2 ||
+      dims->dilations.size() != 2)
+    return std::nullopt;
+  // The image loops must be output dimensions 1 and 2, and the window's
+  // filter dimensions 0 and 1, in that order.
+  if (int64_t(dims->outputImage[0]) != loop(output, 1) ||
+      int64_t(dims->outputImage[1]) != loop(output, 2) ||
+      int64_t(dims->filterLoop[0]) != loop(filter, 0) ||
+      int64_t(dims->filterLoop[1]) != loop(filter, 1))
+    return std::nullopt;
+  GroupedConv2D result;
+  result.groupLoop = g;
+  result.strides.assign(dims->strides.begin(), dims->strides.end());
+  result.dilations.assign(dims->dilations.begin(), dims->dilations.end());
+  return result;
+}

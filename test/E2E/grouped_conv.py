@@ -1,0 +1,78 @@
+"""Writes ONNX models of grouped convolutions (and depthwise ones with a
+channel multiplier), their inputs and float64 NumPy references, for
+grouped-conv.test. Usage: grouped_conv.py OUTDIR"""
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper, save
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(7)
+
+
+def conv_ref(x, w, b, group, stride, pad, dil):
+    """NCHW grouped convolution in float64, one group at a time."""
+    n, c, h, wd = x.shape
+    m, cg, kh, kw = w.shape
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pad[0], pad[2]), (pad[1], pad[3])))
+    oh = (xp.shape[2] - dil * (kh - 1) - 1) // stride + 1
+    ow = (xp.shape[3] - dil * (kw - 1) - 1) // stride + 1
+    y = np.zeros((n, m, oh, ow))
+    mg = m // group
+    for g in range(group):
+        xg = xp[:, g * cg:(g + 1) * cg]
+        wg = w[g * mg:(g + 1) * mg].astype(np.float64)
+        for i in range(kh):
+            for j in range(kw):
+                win = xg[:, :, i * dil:i * dil + stride * (oh - 1) + 1:stride,
+                         j * dil:j * dil + stride * (ow - 1) + 1:stride]
+                y[:, g * mg:(g + 1) * mg] += np.einsum("nchw,mc->nmhw", win, wg[:, :, i, j])
+    if b is not None:
+        y += b.astype(np.float64)[None, :, None, None]
+    return y
+
+
+def case(name, n, cin, cout, group, k, hw, stride=1, pad=(0, 0, 0, 0), dil=1,
+         bias=True, relu=False):
+    x = rng.standard_normal((n, cin, hw[0], hw[1])).astype(np.float32)
+    w = rng.standard_normal((cout, cin // group, k, k)).astype(np.float32)
+    b = rng.standard_normal(cout).astype(np.float32) if bias else None
+    inits = [numpy_helper.from_array(w, "w")]
+    inputs = ["x", "w"]
+    if bias:
+        inits.append(numpy_helper.from_array(b, "b"))
+        inputs.append("b")
+    nodes = [helper.make_node("Conv", inputs, ["c"], group=group, kernel_shape=[k, k],
+                              strides=[stride, stride], pads=list(pad), dilations=[dil, dil])]
+    ref = conv_ref(x, w, b, group, stride, pad, dil)
+    result = "c"
+    if relu:
+        nodes.append(helper.make_node("Relu", ["c"], ["y"]))
+        ref = np.maximum(ref, 0)
+        result = "y"
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+        [helper.make_tensor_value_info(result, TensorProto.FLOAT, list(ref.shape))], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    save(model, os.path.join(out, f"{name}.onnx"))
+    np.save(os.path.join(out, f"{name}.x.npy"), x)
+    np.save(os.path.join(out, f"{name}.ref.npy"), ref.astype(np.float32))
+    return name
+
+
+names = [
+    # ShuffleNet's grouped 1x1 convolutions: 4 groups of 17 channels, ReLU.
+    case("group4_1x1_relu", 1, 68, 68, 4, 1, (7, 9), bias=False, relu=True),
+    case("group4_3x3_pad", 1, 8, 12, 4, 3, (10, 10), pad=(1, 1, 1, 1)),
+    case("group2_3x3_s2_asym", 1, 6, 10, 2, 3, (11, 8), stride=2, pad=(1, 0, 0, 1)),
+    case("group3_dilated", 1, 9, 6, 3, 3, (9, 9), pad=(2, 2, 2, 2), dil=2),
+    case("group2_batch2_5x5", 2, 4, 6, 2, 5, (9, 7), pad=(2, 2, 2, 2)),
+    # Depthwise with a channel multiplier (group = input channels).
+    case("depthwise_mult2", 1, 6, 12, 6, 3, (9, 9), pad=(1, 1, 1, 1)),
+    case("depthwise_mult3_s2", 1, 5, 15, 5, 3, (10, 11), stride=2, bias=False),
+]
+with open(os.path.join(out, "cases.txt"), "w") as f:
+    f.write("\n".join(names) + "\n")
