@@ -21,6 +21,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 #define DEBUG_TYPE "strata-lower-vector-tiles"
 
@@ -239,6 +240,62 @@ static Operation *getAllocation(Value value) {
   return nullptr;
 }
 
+/// The box a vector transfer touches in the allocation its buffer views,
+/// as (offset, size) per dimension of the allocation: when its indices are
+/// constants and its buffer is the allocation or a chain of subviews of it
+/// with static offsets and unit strides.
+static std::optional<SmallVector<std::pair<int64_t, int64_t>>>
+getAllocationBox(VectorTransferOpInterface transfer) {
+  SmallVector<std::pair<int64_t, int64_t>> box;
+  for (Value index : transfer.getIndices()) {
+    std::optional<int64_t> value = getConstantIntValue(index);
+    if (!value)
+      return std::nullopt;
+    box.push_back({*value, 1});
+  }
+  for (auto [i, expr] :
+       llvm::enumerate(transfer.getPermutationMap().getResults()))
+    if (auto dim = dyn_cast<AffineDimExpr>(expr))
+      box[dim.getPosition()].second = transfer.getVectorType().getDimSize(i);
+  Value buffer = transfer.getBase();
+  while (auto view = buffer.getDefiningOp<memref::SubViewOp>()) {
+    if (!view.hasUnitStride() ||
+        llvm::any_of(view.getStaticOffsets(), ShapedType::isDynamic))
+      return std::nullopt;
+    llvm::SmallBitVector dropped = view.getDroppedDims();
+    SmallVector<std::pair<int64_t, int64_t>> outer;
+    unsigned next = 0;
+    for (auto [dim, offset] : llvm::enumerate(view.getStaticOffsets())) {
+      if (dropped[dim]) {
+        outer.push_back({offset, 1});
+        continue;
+      }
+      outer.push_back({offset + box[next].first, box[next].second});
+      ++next;
+    }
+    box = std::move(outer);
+    buffer = view.getSource();
+  }
+  if (!isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
+          buffer.getDefiningOp()))
+    return std::nullopt;
+  return box;
+}
+
+/// Whether transfers `a` and `b` provably touch disjoint parts of their
+/// allocation (the parts of a register tile split into vectors of good
+/// widths share one tile buffer).
+static bool areDisjoint(VectorTransferOpInterface a,
+                        VectorTransferOpInterface b) {
+  auto boxA = getAllocationBox(a), boxB = getAllocationBox(b);
+  if (!boxA || !boxB || boxA->size() != boxB->size())
+    return false;
+  for (auto [x, y] : llvm::zip_equal(*boxA, *boxB))
+    if (x.first + x.second <= y.first || y.first + y.second <= x.first)
+      return true;
+  return false;
+}
+
 /// Hoists the accumulator of a reduction loop when upstream's hoisting
 /// does not: that one refuses a buffer with any view anywhere (a grouped
 /// convolution's result is reshaped after its loops). A read and a write of
@@ -253,6 +310,9 @@ static void hoistAccumulators(func::FuncOp func) {
     SmallVector<scf::ForOp> loops;
     func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops) {
+      // Views of the tile buffer made inside the loop (at constant
+      // offsets) move out first.
+      moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
       for (Operation &op : loop.getBody()->without_terminator()) {
         auto read = dyn_cast<vector::TransferReadOp>(&op);
         if (!read || read.getMask() ||
@@ -278,12 +338,17 @@ static void hoistAccumulators(func::FuncOp func) {
           continue;
         bool otherAccess = false;
         loop->walk([&](Operation *user) {
-          if (user == read || user == write)
+          if (user == read || user == write || isa<ViewLikeOpInterface>(user))
             return;
-          for (Value operand : user->getOperands())
-            if (isa<MemRefType>(operand.getType()) &&
-                getAllocation(operand) == allocation)
-              otherAccess = true;
+          bool touches = llvm::any_of(user->getOperands(), [&](Value v) {
+            return isa<MemRefType>(v.getType()) &&
+                   getAllocation(v) == allocation;
+          });
+          if (!touches)
+            return;
+          auto transfer = dyn_cast<VectorTransferOpInterface>(user);
+          if (!transfer || !areDisjoint(transfer, read))
+            otherAccess = true;
         });
         if (otherAccess)
           continue;
