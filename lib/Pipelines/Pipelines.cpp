@@ -186,6 +186,10 @@ buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps, bool fuse,
   // Bufferization creates constant globals in an order that varies between
   // runs; fix names and order so the output is byte-identical.
   pm.addPass(createStrataOrderGlobals());
+  // A kernel that returns a reshape of its result buffer (a grouped
+  // convolution's) allocates the returned shape, so the buffer becomes the
+  // caller's below instead of a copy.
+  pm.addNestedPass<func::FuncOp>(createStrataReturnAllocs());
   // Tile loops carry their result buffer as an iteration argument; folding
   // it (and the copies of a tile onto itself) lets the result buffer become
   // the caller's out-parameter below instead of a copy.

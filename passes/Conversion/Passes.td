@@ -112,6 +112,41 @@ def StrataDecomposeAggregates
   ];
 }
 
+def StrataReturnAllocs : Pass<"strata-return-allocs", "func::FuncOp"> {
+  let summary = "Allocate returned reshapes of local buffers at the returned "
+                "shape";
+  let description = [{
+    After bufferization, a function that returns a reshape
+    (`memref.collapse_shape`/`memref.expand_shape`) of a buffer it allocates
+    (a grouped convolution's NHWGF result returned as NHWC) allocates the
+    returned shape instead and views it at the computed shape, so that the
+    returned value is the allocation itself and
+    `buffer-results-to-out-params{hoist-static-allocs}` makes it the
+    caller's buffer, instead of a copy of the whole result. Static
+    identity-layout buffers only; the reshapes cancel in canonicalization.
+
+    Before:
+    ```mlir
+    %a = memref.alloc() : memref<1x14x14x4x68xf32>
+    ...
+    %c = memref.collapse_shape %a [[0], [1], [2], [3, 4]] : ... into memref<1x14x14x272xf32>
+    return %c : memref<1x14x14x272xf32>
+    ```
+    After:
+    ```mlir
+    %n = memref.alloc() : memref<1x14x14x272xf32>
+    %a = memref.expand_shape %n [[0], [1], [2], [3, 4]] output_shape [1, 14, 14, 4, 68] ...
+    ...
+    return %n : memref<1x14x14x272xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numReturned", "returned", "Number of reshaped returns "
+              "allocated at their returned shape">
+  ];
+}
+
 def StrataFuseKernelBodies
     : Pass<"strata-fuse-kernel-bodies", "func::FuncOp"> {
   let summary = "Fuse the linalg ops of a kernel function into one loop nest";
