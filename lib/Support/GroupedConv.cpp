@@ -81,3 +81,69 @@ mlir::strata::matchGroupedConv2D(linalg::LinalgOp op) {
   result.dilations.assign(dims->dilations.begin(), dims->dilations.end());
   return result;
 }
+
+Value mlir::strata::buildBlockedConv2D(OpBuilder &builder, Location loc,
+                                       Value input, Value filter, Value init,
+                                       ArrayRef<int64_t> strides,
+                                       ArrayRef<int64_t> dilations) {
+  // Loops: n, oh, ow, block, channel of the block, kh, kw, c (the grouped
+  // convolution's, with the block in the group's place).
+  MLIRContext *context = builder.getContext();
+  auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
+  AffineExpr h = d(kOH) * strides[0] + d(kKH) * dilations[0];
+  AffineExpr w = d(kOW) * strides[1] + d(kKW) * dilations[1];
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(kNumLoops, 0, {d(kN), h, w, d(kC)}, context),
+      AffineMap::get(kNumLoops, 0, {d(kG), d(kKH), d(kKW), d(kC), d(kF)},
+                     context),
+      AffineMap::get(kNumLoops, 0, {d(kN), d(kOH), d(kOW), d(kG), d(kF)},
+                     context)};
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators(kNumLoops, IteratorType::parallel);
+  iterators[kKH] = iterators[kKW] = iterators[kC] = IteratorType::reduction;
+  auto op = linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{input, filter}, ValueRange{init},
+      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        Value sum = arith::AddFOp::create(b, l, args[2], product);
+        linalg::YieldOp::create(b, l, sum);
+      });
+  return op.getResult(0);
+}
+
+std::optional<BlockedConv2D>
+mlir::strata::matchBlockedConv2D(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(op.getOperation()) || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != kNumLoops ||
+      !linalg::isaConvolutionOpInterface(op))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap input = maps[0], filter = maps[1], output = maps[2];
+  if (input.getNumResults() != 4 || filter.getNumResults() != 5 ||
+      output.getNumResults() != 5 || !output.isProjectedPermutation())
+    return std::nullopt;
+  auto loop = [](AffineMap map, unsigned i) -> int64_t {
+    auto dim = dyn_cast<AffineDimExpr>(map.getResult(i));
+    return dim ? int64_t(dim.getPosition()) : -1;
+  };
+  int64_t n = loop(output, 0), block = loop(output, 3), f = loop(output, 4);
+  int64_t c = loop(filter, 3);
+  if (loop(input, 0) != n || loop(filter, 0) != block || loop(filter, 4) != f ||
+      c < 0 || loop(input, 3) != c || input.isFunctionOfDim(block))
+    return std::nullopt;
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(op);
+  if (failed(dims) || dims->outputImage.size() != 2 ||
+      dims->filterLoop.size() != 2 || dims->strides.size() != 2 ||
+      dims->dilations.size() != 2 ||
+      int64_t(dims->outputImage[0]) != loop(output, 1) ||
+      int64_t(dims->outputImage[1]) != loop(output, 2) ||
+      int64_t(dims->filterLoop[0]) != loop(filter, 1) ||
+      int64_t(dims->filterLoop[1]) != loop(filter, 2))
+    return std::nullopt;
+  BlockedConv2D result;
+  result.blockLoop = block;
+  result.strides.assign(dims->strides.begin(), dims->strides.end());
+  result.dilations.assign(dims->dilations.begin(), dims->dilations.end());
+  return result;
+}

@@ -94,10 +94,24 @@ static int64_t outputLoop(linalg::LinalgOp op, int64_t dim) {
   return loop;
 }
 
+/// Whether `loop` is a plain dimension of an input that loop `n` indexes
+/// (the weights): rows along it would each need other weights.
+static bool selectsWeights(linalg::LinalgOp op, int64_t n, int64_t loop) {
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.isFunctionOfDim(n) &&
+        llvm::is_contained(map.getResults(),
+                           getAffineDimExpr(loop, op.getContext())))
+      return true;
+  }
+  return false;
+}
+
 /// The accumulator's loops: `n` is the output's last dimension; `m` the
-/// nearest dimension before it whose loop does not index every input (a
-/// loop that does, a grouped convolution's group, would need another row
-/// of weights per accumulator row: its rows are the output columns).
+/// nearest dimension before it whose loop is not a plain dimension of an
+/// input that `n` indexes (the weights): a grouped convolution's group or
+/// a blocked filter's block would need another row of weights per
+/// accumulator row, so its rows are the output columns.
 static AccumulatorLoops findTileLoops(linalg::LinalgOp op) {
   int64_t rank = op.getRank(op.getDpsInitOperand(0));
   AccumulatorLoops loops;
@@ -108,15 +122,30 @@ static AccumulatorLoops findTileLoops(linalg::LinalgOp op) {
     int64_t loop = outputLoop(op, dim);
     if (loop < 0)
       return loops;
-    bool everyInput = op.getNumDpsInputs() > 1;
-    for (OpOperand *input : op.getDpsInputOperands())
-      everyInput &= op.getMatchingIndexingMap(input).isFunctionOfDim(loop);
-    if (!everyInput) {
+    if (!selectsWeights(op, loops.n, loop)) {
       loops.m = loop;
       return loops;
     }
   }
   return loops;
+}
+
+/// The output loop outside the accumulator's rows (a convolution's output
+/// height), if it is a parallel loop of its own that does not select
+/// weights; -1 otherwise.
+static int64_t getOuterRowLoop(linalg::LinalgOp op,
+                               const AccumulatorLoops &loops) {
+  if (loops.m < 0)
+    return -1;
+  AffineMap map = op.getIndexingMapMatchingResult(op->getResult(0));
+  std::optional<unsigned> dimM =
+      map.getResultPosition(getAffineDimExpr(loops.m, op.getContext()));
+  if (!dimM || *dimM == 0)
+    return -1;
+  int64_t loop = outputLoop(op, *dimM - 1);
+  if (loop < 0 || loop == loops.n || selectsWeights(op, loops.n, loop))
+    return -1;
+  return loop;
 }
 
 /// Cycles per reduction step to compute `extent` iterations of a loop with
@@ -248,6 +277,15 @@ static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
       if (loops.m >= 0) {
         int64_t mTile = (64 * 1024 / 4) / tile[loops.n];
         tile[loops.m] = roundTo(mTile, bestM, ranges[loops.m]);
+        // A blocked filter (strata-pack-constants) is large: each block is
+        // read once, by one tile spanning as many output rows as the
+        // partial sums allow, not once per row.
+        int64_t outerRow = getOuterRowLoop(op, loops);
+        if (outerRow >= 0 && matchBlockedConv2D(op)) {
+          int64_t fit = std::max<int64_t>(
+              kOutputBudget / 4 / (tile[loops.m] * tile[loops.n]), 1);
+          tile[outerRow] = roundTo(fit, 1, ranges[outerRow]);
+        }
       }
     } else {
       // Block the reduction: the innermost reduction loop by a block whose
@@ -270,8 +308,8 @@ static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
       }
       // The outer row loop (a convolution's output height).
       int64_t rank = op.getRank(op.getDpsInitOperand(0));
-      int64_t outerRow = outputLoop(op, rank - 3);
-      if (outerRow >= 0 && outerRow != loops.m && outerRow != loops.n) {
+      int64_t outerRow = getOuterRowLoop(op, loops);
+      if (outerRow >= 0) {
         int64_t fit =
             std::max<int64_t>(kOutputBudget / 4 / (rows * tile[loops.n]), 1);
         tile[outerRow] = roundTo(fit, 1, ranges[outerRow]);
@@ -319,7 +357,8 @@ static bool isPlannable(linalg::LinalgOp op) {
   return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
              linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp,
              linalg::PoolingNhwcMinOp>(op.getOperation()) ||
-         matchGroupedConv2D(op).has_value();
+         matchGroupedConv2D(op).has_value() ||
+         matchBlockedConv2D(op).has_value();
 }
 
 namespace {
@@ -402,7 +441,7 @@ struct DepthwiseWithMultiplier final
 static bool comesFromGroupedConv(Value value) {
   auto op = value.getDefiningOp<linalg::LinalgOp>();
   while (op) {
-    if (matchGroupedConv2D(op))
+    if (matchGroupedConv2D(op) || matchBlockedConv2D(op))
       return true;
     if (!linalg::isElementwise(op) || op.getNumDpsInputs() == 0)
       return false;
@@ -511,12 +550,21 @@ struct StrataChooseLoweringPass final
     // so that it runs on the convolution's tiles.
     linalg::populateFoldReshapeOpsByExpansionPatterns(
         patterns, [](OpOperand *operand) {
+          // A blocked convolution's initial value (a bias broadcast) is
+          // made at the blocked shape.
+          if (auto expand =
+                  dyn_cast<tensor::ExpandShapeOp>(operand->getOwner()))
+            return llvm::any_of(expand->getUsers(), [](Operation *user) {
+              auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+              return linalgOp && matchBlockedConv2D(linalgOp);
+            });
           auto collapse =
               operand->get().getDefiningOp<tensor::CollapseShapeOp>();
           auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
           return collapse && consumer && linalg::isElementwise(consumer) &&
                  comesFromGroupedConv(collapse.getSrc());
         });
+    linalg::FillOp::getCanonicalizationPatterns(patterns, &getContext());
     // The epilogue of such a convolution (TOSA's bias add, on the rank-5
     // result) loses the unit multiplier dimension too, so it can be fused
     // into the convolution's tiles.

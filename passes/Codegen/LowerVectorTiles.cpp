@@ -226,18 +226,24 @@ static void makeAccumulatorTransfersMinorIdentity(func::FuncOp func) {
   }
 }
 
-/// The allocation `value` is a view of, or null.
-static Operation *getAllocation(Value value) {
+/// The buffer `value` is a view of: an allocation, or an argument of the
+/// kernel (as upstream's hoisting does, distinct arguments are taken not to
+/// alias: a kernel's output buffers are its caller's fresh allocations);
+/// null otherwise.
+static Value getAllocation(Value value) {
   while (value) {
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      return isa<FunctionOpInterface>(arg.getOwner()->getParentOp()) ? value
+                                                                     : Value();
     Operation *def = value.getDefiningOp();
-    if (isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def))
-      return def;
-    auto view = dyn_cast_or_null<ViewLikeOpInterface>(def);
+    if (isa<memref::AllocOp, memref::AllocaOp>(def))
+      return value;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
     if (!view)
-      return nullptr;
+      return Value();
     value = view.getViewSource();
   }
-  return nullptr;
+  return Value();
 }
 
 /// The box a vector transfer touches in the allocation its buffer views,
@@ -276,8 +282,7 @@ getAllocationBox(VectorTransferOpInterface transfer) {
     box = std::move(outer);
     buffer = view.getSource();
   }
-  if (!isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
-          buffer.getDefiningOp()))
+  if (!getAllocation(buffer) || getAllocation(buffer) != buffer)
     return std::nullopt;
   return box;
 }
@@ -321,7 +326,7 @@ static void hoistAccumulators(func::FuncOp func) {
               return loop.isDefinedOutsideOfLoop(index);
             }))
           continue;
-        Operation *allocation = getAllocation(read.getBase());
+        Value allocation = getAllocation(read.getBase());
         if (!allocation)
           continue;
         vector::TransferWriteOp write;

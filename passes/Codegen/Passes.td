@@ -102,11 +102,19 @@ def StrataPackConstants : Pass<"strata-pack-constants", "func::FuncOp"> {
   }];
   let options = [
     Option<"maxElements", "max-elements", "int64_t", /*default=*/"67108864",
-           "Largest constant (in elements) rearranged at compile time">
+           "Largest constant (in elements) rearranged at compile time">,
+    Option<"minPackedBytes", "min-blocked-bytes", "int64_t",
+           /*default=*/"262144",
+           "Smallest constant convolution filter (in bytes) stored in blocks "
+           "of 64 output channels">
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
   let statistics = [
-    Statistic<"numPacked", "packed", "Number of constants rearranged">
+    Statistic<"numPacked", "packed", "Number of constants rearranged">,
+    Statistic<"numBlocked", "blocked", "Number of convolution filters "
+              "stored in blocks of output channels">
   ];
 }
 

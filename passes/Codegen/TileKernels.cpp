@@ -308,20 +308,30 @@ struct StaticInitFromCast final : OpInterfaceRewritePattern<linalg::LinalgOp> {
 } // namespace
 
 namespace {
-/// A tile of a grouped convolution that holds one group is a plain
-/// convolution: the group dimension is dropped from its operands (rank-
-/// reducing slices) and the tile becomes linalg.conv_2d_nhwc_hwcf, which
-/// the convolution decomposition and the vectorizer handle.
+/// A tile of a grouped convolution that holds one group (of a blocked one,
+/// one block of output channels) is a plain convolution: the group
+/// dimension is dropped from its operands (rank-reducing slices) and the
+/// tile becomes linalg.conv_2d_nhwc_hwcf, which the convolution
+/// decomposition and the vectorizer handle.
 struct GroupedConvTileToConv2D final
     : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<GroupedConv2D> grouped = matchGroupedConv2D(op);
-    if (!grouped || !op.hasPureTensorSemantics() || op.hasDynamicShape())
+    std::optional<BlockedConv2D> blocked;
+    if (!grouped)
+      blocked = matchBlockedConv2D(op);
+    if ((!grouped && !blocked) || !op.hasPureTensorSemantics() ||
+        op.hasDynamicShape())
       return rewriter.notifyMatchFailure(op, "not a static grouped conv");
-    if (op.getStaticLoopRanges()[grouped->groupLoop] != 1)
+    int64_t outerLoop = grouped ? grouped->groupLoop : blocked->blockLoop;
+    if (op.getStaticLoopRanges()[outerLoop] != 1)
       return rewriter.notifyMatchFailure(op, "more than one group");
+    ArrayRef<int64_t> convStrides =
+        grouped ? grouped->strides : blocked->strides;
+    ArrayRef<int64_t> convDilations =
+        grouped ? grouped->dilations : blocked->dilations;
     Location loc = op.getLoc();
     // Drops dimension `dim` (of extent 1) of `value`.
     auto dropDim = [&](Value value, int64_t dim) -> Value {
@@ -338,13 +348,18 @@ struct GroupedConvTileToConv2D final
                                             value, offsets, sizes, strides);
     };
     Value init = op.getDpsInitOperand(0)->get();
-    Value input = dropDim(op.getDpsInputOperand(0)->get(), 3);
-    Value filter = dropDim(op.getDpsInputOperand(1)->get(), 2);
+    // A grouped convolution's input has the group at dimension 3 and its
+    // filter at dimension 2; a blocked one's input has no block, its
+    // filter has it at dimension 0.
+    Value input = op.getDpsInputOperand(0)->get();
+    if (grouped)
+      input = dropDim(input, 3);
+    Value filter = dropDim(op.getDpsInputOperand(1)->get(), grouped ? 2 : 0);
     Value acc = dropDim(init, 3);
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, acc.getType(), ValueRange{input, filter},
-        ValueRange{acc}, rewriter.getI64TensorAttr(grouped->strides),
-        rewriter.getI64TensorAttr(grouped->dilations));
+        ValueRange{acc}, rewriter.getI64TensorAttr(convStrides),
+        rewriter.getI64TensorAttr(convDilations));
     auto type = cast<RankedTensorType>(init.getType());
     SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
     SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));

@@ -37,7 +37,9 @@ def conv_ref(x, w, b, group, stride, pad, dil):
 def case(name, n, cin, cout, group, k, hw, stride=1, pad=(0, 0, 0, 0), dil=1,
          bias=True, relu=False):
     x = rng.standard_normal((n, cin, hw[0], hw[1])).astype(np.float32)
-    w = rng.standard_normal((cout, cin // group, k, k)).astype(np.float32)
+    # Weights scaled so that outputs stay near 1 however long the reduction.
+    w = (rng.standard_normal((cout, cin // group, k, k)) /
+         np.sqrt(cin // group * k * k)).astype(np.float32)
     b = rng.standard_normal(cout).astype(np.float32) if bias else None
     inits = [numpy_helper.from_array(w, "w")]
     inputs = ["x", "w"]
@@ -73,6 +75,10 @@ names = [
     # Depthwise with a channel multiplier (group = input channels).
     case("depthwise_mult2", 1, 6, 12, 6, 3, (9, 9), pad=(1, 1, 1, 1)),
     case("depthwise_mult3_s2", 1, 5, 15, 5, 3, (10, 11), stride=2, bias=False),
+    # Filters of 256 KiB and more are stored in blocks of 64 output channels
+    # (strata-pack-constants): a blocked convolution.
+    case("blocked_3x3_s2", 1, 256, 128, 1, 3, (9, 8), stride=2, pad=(1, 1, 0, 1), relu=True),
+    case("blocked_1x1", 2, 512, 192, 1, 1, (5, 3)),
 ]
 with open(os.path.join(out, "cases.txt"), "w") as f:
     f.write("\n".join(names) + "\n")

@@ -43,6 +43,28 @@ struct GroupedConv2D {
 /// at input dimension 3, filter dimension 2 and output dimension 3).
 std::optional<GroupedConv2D> matchGroupedConv2D(linalg::LinalgOp op);
 
+/// A convolution whose filter is stored in blocks of `B` output channels,
+/// each block's HWCF filter contiguous (strata-pack-constants makes it so
+/// large filters are read as one sequential stream):
+///
+///   input  N x H x W x C,  filter F/B x KH x KW x C x B,
+///   output N x OH x OW x F/B x B
+///
+/// The block is, like a group, an outer loop of the weights; a tile of one
+/// block is a plain linalg.conv_2d_nhwc_hwcf too.
+Value buildBlockedConv2D(OpBuilder &builder, Location loc, Value input,
+                         Value filter, Value init, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations);
+
+/// What matchBlockedConv2D reads off a blocked convolution.
+struct BlockedConv2D {
+  int64_t blockLoop = -1; ///< The loop over blocks of output channels.
+  SmallVector<int64_t, 2> strides, dilations;
+};
+
+/// The blocked convolution `op` is, if it is one in the layout above.
+std::optional<BlockedConv2D> matchBlockedConv2D(linalg::LinalgOp op);
+
 } // namespace mlir::strata
 
 #endif // STRATA_SUPPORT_GROUPEDCONV_H
