@@ -67,14 +67,19 @@ mlir::strata::transposeConstant(DenseElementsAttr value,
   size_t bytes = data->elementBytes;
   SmallVector<int64_t> strides = computeStrides(shape);
   std::vector<char> result(source.size());
-  SmallVector<int64_t> index(rank, 0);
-  for (int64_t flat = 0; flat < count; ++flat) {
+  // The trailing dimensions the permutation keeps in place are contiguous
+  // in both: copied as one run (a blocked filter's 64 channels).
+  int64_t outer = rank, run = 1;
+  while (outer > 0 && perms[outer - 1] == outer - 1)
+    run *= shape[--outer];
+  SmallVector<int64_t> index(outer, 0);
+  for (int64_t flat = 0; flat < count; flat += run) {
     int64_t offset = 0;
-    for (int64_t i = 0; i < rank; ++i)
+    for (int64_t i = 0; i < outer; ++i)
       offset += index[i] * strides[perms[i]];
     std::memcpy(result.data() + flat * bytes, source.data() + offset * bytes,
-                bytes);
-    for (int64_t i = rank - 1; i >= 0; --i) {
+                run * bytes);
+    for (int64_t i = outer - 1; i >= 0; --i) {
       if (++index[i] < newShape[i])
         break;
       index[i] = 0;

@@ -147,3 +147,54 @@ mlir::strata::matchBlockedConv2D(linalg::LinalgOp op) {
   result.dilations.assign(dims->dilations.begin(), dims->dilations.end());
   return result;
 }
+
+// Loops of the blocked matmul: batch, rows, block, column of the block,
+// reduction.
+enum : unsigned { kMB, kMM, kMBlock, kMN, kMK, kMatmulLoops };
+
+Value mlir::strata::buildBlockedMatmul(OpBuilder &builder, Location loc,
+                                       Value lhs, Value rhs, Value init) {
+  MLIRContext *context = builder.getContext();
+  auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(kMatmulLoops, 0, {d(kMB), d(kMM), d(kMK)}, context),
+      AffineMap::get(kMatmulLoops, 0, {d(kMBlock), d(kMK), d(kMN)}, context),
+      AffineMap::get(kMatmulLoops, 0, {d(kMB), d(kMM), d(kMBlock), d(kMN)},
+                     context)};
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators(kMatmulLoops, IteratorType::parallel);
+  iterators[kMK] = IteratorType::reduction;
+  auto op = linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{lhs, rhs}, ValueRange{init},
+      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        Value sum = arith::AddFOp::create(b, l, args[2], product);
+        linalg::YieldOp::create(b, l, sum);
+      });
+  return op.getResult(0);
+}
+
+std::optional<int64_t> mlir::strata::matchBlockedMatmul(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(op.getOperation()) || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != kMatmulLoops ||
+      !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  for (AffineMap map : maps)
+    if (!map.isProjectedPermutation())
+      return std::nullopt;
+  auto loop = [](AffineMap map, unsigned i) -> int64_t {
+    return cast<AffineDimExpr>(map.getResult(i)).getPosition();
+  };
+  AffineMap lhs = maps[0], rhs = maps[1], out = maps[2];
+  if (lhs.getNumResults() != 3 || rhs.getNumResults() != 3 ||
+      out.getNumResults() != 4)
+    return std::nullopt;
+  int64_t b = loop(out, 0), m = loop(out, 1), block = loop(out, 2),
+          n = loop(out, 3), k = loop(lhs, 2);
+  if (loop(lhs, 0) != b || loop(lhs, 1) != m || loop(rhs, 0) != block ||
+      loop(rhs, 1) != k || loop(rhs, 2) != n ||
+      op.getIteratorTypesArray()[k] != utils::IteratorType::reduction)
+    return std::nullopt;
+  return block;
+}

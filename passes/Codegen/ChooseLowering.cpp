@@ -358,7 +358,8 @@ static bool isPlannable(linalg::LinalgOp op) {
              linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp,
              linalg::PoolingNhwcMinOp>(op.getOperation()) ||
          matchGroupedConv2D(op).has_value() ||
-         matchBlockedConv2D(op).has_value();
+         matchBlockedConv2D(op).has_value() ||
+         matchBlockedMatmul(op).has_value();
 }
 
 namespace {
@@ -441,7 +442,8 @@ struct DepthwiseWithMultiplier final
 static bool comesFromGroupedConv(Value value) {
   auto op = value.getDefiningOp<linalg::LinalgOp>();
   while (op) {
-    if (matchGroupedConv2D(op) || matchBlockedConv2D(op))
+    if (matchGroupedConv2D(op) || matchBlockedConv2D(op) ||
+        matchBlockedMatmul(op))
       return true;
     if (!linalg::isElementwise(op) || op.getNumDpsInputs() == 0)
       return false;
@@ -556,7 +558,8 @@ struct StrataChooseLoweringPass final
                   dyn_cast<tensor::ExpandShapeOp>(operand->getOwner()))
             return llvm::any_of(expand->getUsers(), [](Operation *user) {
               auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
-              return linalgOp && matchBlockedConv2D(linalgOp);
+              return linalgOp && (matchBlockedConv2D(linalgOp) ||
+                                  matchBlockedMatmul(linalgOp));
             });
           auto collapse =
               operand->get().getDefiningOp<tensor::CollapseShapeOp>();

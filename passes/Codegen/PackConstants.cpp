@@ -126,6 +126,58 @@ struct StrataPackConstantsPass final
     }
   }
 
+  /// Large constant right-hand sides of batch matmuls (one matrix for the
+  /// batch: a fully connected layer's weights) are stored in blocks of
+  /// kFilterBlock columns, each block's rows contiguous, and the matmul
+  /// becomes a blocked one: at batch 1 it is a matrix-vector product whose
+  /// speed is how fast the weights stream from memory, and a block is one
+  /// sequential stream instead of rows of 256 bytes a whole row apart.
+  void packMatmuls(GroupOp group) {
+    SmallVector<linalg::BatchMatmulOp> matmuls;
+    for (Operation &op : group.getBodyBlock())
+      if (auto matmul = dyn_cast<linalg::BatchMatmulOp>(op))
+        if (matmul.hasPureTensorSemantics() &&
+            matmul.getIndexingMapsArray() ==
+                matmul.getDefaultIndexingMaps(matmul.getContext()))
+          matmuls.push_back(matmul);
+    for (linalg::BatchMatmulOp matmul : matmuls) {
+      Value rhs = matmul.getInputs()[1];
+      DenseElementsAttr value = constantOf(group, rhs);
+      auto type = dyn_cast<RankedTensorType>(rhs.getType());
+      auto init = dyn_cast<RankedTensorType>(matmul.getOutputs()[0].getType());
+      if (!value || !type || !init || !type.hasStaticShape() ||
+          !init.hasStaticShape() || !type.getElementType().isF32() ||
+          type.getDimSize(0) != 1 || type.getNumElements() * 4 < minPackedBytes)
+        continue;
+      int64_t rows = type.getDimSize(1), columns = type.getDimSize(2);
+      if (columns % kFilterBlock != 0 || columns == kFilterBlock)
+        continue;
+      // [1, K, N] -> [K, N/B, B] -> [N/B, K, B].
+      auto split = RankedTensorType::get(
+          {rows, columns / kFilterBlock, kFilterBlock}, type.getElementType());
+      FailureOr<DenseElementsAttr> packed =
+          transposeConstant(value.reshape(split), {1, 0, 2}, maxElements);
+      if (failed(packed))
+        continue;
+      Location loc = matmul.getLoc();
+      Value blockedRhs = materialize(group, rhs, *packed, loc, matmul);
+      OpBuilder builder(matmul);
+      SmallVector<ReassociationIndices> columnsSplit = {{0}, {1}, {2, 3}};
+      SmallVector<int64_t> blockedShape(init.getShape().drop_back());
+      blockedShape.append({columns / kFilterBlock, kFilterBlock});
+      Value blockedInit =
+          tensor::ExpandShapeOp::create(builder, loc, init.clone(blockedShape),
+                                        matmul.getOutputs()[0], columnsSplit);
+      Value blocked = buildBlockedMatmul(builder, loc, matmul.getInputs()[0],
+                                         blockedRhs, blockedInit);
+      Value result =
+          tensor::CollapseShapeOp::create(builder, loc, blocked, columnsSplit);
+      matmul->getResult(0).replaceAllUsesWith(result);
+      matmul->erase();
+      ++numBlocked;
+    }
+  }
+
   void packGroup(GroupOp group) {
     Block &body = group.getBodyBlock();
     SmallVector<linalg::TransposeOp> transposes;
@@ -152,6 +204,7 @@ struct StrataPackConstantsPass final
       ++numPacked;
     }
     packFilters(group);
+    packMatmuls(group);
     // Inputs nothing reads any more.
     for (int64_t i = static_cast<int64_t>(body.getNumArguments()) - 1; i >= 0;
          --i)

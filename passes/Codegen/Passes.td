@@ -83,6 +83,17 @@ def StrataPackConstants : Pass<"strata-pack-constants", "func::FuncOp"> {
     inside the group are folded the same way. Runs on linalg inside groups,
     before they are outlined.
 
+    Large weights (`min-blocked-bytes`, 256 KiB by default) are also stored
+    in blocks of 64 output channels, each block contiguous: a 2-D
+    convolution's HWCF filter becomes F/64 x KH x KW x C x 64 and the
+    convolution a blocked `linalg.generic` on its output split into (block,
+    channel); a batch matmul's right-hand side (one K x N matrix, a fully
+    connected layer's weights) becomes N/64 x K x 64, the matmul a blocked
+    generic likewise (`strata/Support/GroupedConv.h`). A register tile then
+    reads its weights as one sequential stream: a matrix-vector product
+    runs at the speed memory streams, not at the speed of rows of 256 bytes
+    each a whole matrix row apart.
+
     Before:
     ```mlir
     %w = arith.constant dense<...> : tensor<8x3x3x4xf32>
@@ -101,7 +112,7 @@ def StrataPackConstants : Pass<"strata-pack-constants", "func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"maxElements", "max-elements", "int64_t", /*default=*/"67108864",
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"134217728",
            "Largest constant (in elements) rearranged at compile time">,
     Option<"minPackedBytes", "min-blocked-bytes", "int64_t",
            /*default=*/"262144",

@@ -307,7 +307,64 @@ struct StaticInitFromCast final : OpInterfaceRewritePattern<linalg::LinalgOp> {
 };
 } // namespace
 
+/// `value` without its dimensions `dims` (each of extent 1): a
+/// rank-reducing slice.
+static Value dropUnitDims(PatternRewriter &rewriter, Location loc, Value value,
+                          ArrayRef<int64_t> dims) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (auto [dim, size] : llvm::enumerate(type.getShape()))
+    if (!llvm::is_contained(dims, int64_t(dim)))
+      shape.push_back(size);
+  SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes =
+      getAsIndexOpFoldResult(rewriter.getContext(), type.getShape());
+  return tensor::ExtractSliceOp::create(rewriter, loc, type.clone(shape), value,
+                                        offsets, sizes, strides);
+}
+
+/// `result` written back into all of `dest` (a rank-expanding insert).
+static Value insertWhole(PatternRewriter &rewriter, Location loc, Value result,
+                         Value dest) {
+  auto type = cast<RankedTensorType>(dest.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(
+      rewriter, loc, result, dest, offsets,
+      getAsIndexOpFoldResult(rewriter.getContext(), type.getShape()), strides);
+}
+
 namespace {
+/// A tile of a blocked matmul (strata-pack-constants) with one batch and
+/// one block is a plain linalg.matmul on rank-reduced slices.
+struct BlockedMatmulTileToMatmul final
+    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<int64_t> block = matchBlockedMatmul(op);
+    if (!block || !op.hasPureTensorSemantics() || op.hasDynamicShape())
+      return rewriter.notifyMatchFailure(op, "not a static blocked matmul");
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    // Loops: batch (0), rows, block, columns, reduction.
+    if (ranges[*block] != 1 || ranges[0] != 1)
+      return rewriter.notifyMatchFailure(op, "more than one block or batch");
+    Location loc = op.getLoc();
+    Value init = op.getDpsInitOperand(0)->get();
+    Value lhs =
+        dropUnitDims(rewriter, loc, op.getDpsInputOperand(0)->get(), {0});
+    Value rhs =
+        dropUnitDims(rewriter, loc, op.getDpsInputOperand(1)->get(), {0});
+    Value acc = dropUnitDims(rewriter, loc, init, {0, 2});
+    auto matmul = linalg::MatmulOp::create(
+        rewriter, loc, acc.getType(), ValueRange{lhs, rhs}, ValueRange{acc});
+    rewriter.replaceOp(op,
+                       insertWhole(rewriter, loc, matmul->getResult(0), init));
+    return success();
+  }
+};
+
 /// A tile of a grouped convolution that holds one group (of a blocked one,
 /// one block of output channels) is a plain convolution: the group
 /// dimension is dropped from its operands (rank-reducing slices) and the
@@ -807,7 +864,8 @@ struct StrataTileKernelsPass final
     // which the vectorizer handles.
     {
       RewritePatternSet patterns(&getContext());
-      patterns.add<GroupedConvTileToConv2D>(&getContext());
+      patterns.add<GroupedConvTileToConv2D, BlockedMatmulTileToMatmul>(
+          &getContext());
       linalg::populateDecomposeConvolutionPatterns(patterns);
       (void)applyPatternsGreedily(func, std::move(patterns));
     }

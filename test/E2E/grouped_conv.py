@@ -65,6 +65,26 @@ def case(name, n, cin, cout, group, k, hw, stride=1, pad=(0, 0, 0, 0), dil=1,
     return name
 
 
+def gemm_case(name, m, k, n):
+    """Gemm (transB, bias) then ReLU; weights of K x N floats."""
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = (rng.standard_normal((n, k)) / np.sqrt(k)).astype(np.float32)
+    b = rng.standard_normal(n).astype(np.float32)
+    nodes = [helper.make_node("Gemm", ["x", "w", "b"], ["g"], transB=1),
+             helper.make_node("Relu", ["g"], ["y"])]
+    ref = np.maximum(x.astype(np.float64) @ w.astype(np.float64).T + b, 0)
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    save(model, os.path.join(out, f"{name}.onnx"))
+    np.save(os.path.join(out, f"{name}.x.npy"), x)
+    np.save(os.path.join(out, f"{name}.ref.npy"), ref.astype(np.float32))
+    return name
+
+
 names = [
     # ShuffleNet's grouped 1x1 convolutions: 4 groups of 17 channels, ReLU.
     case("group4_1x1_relu", 1, 68, 68, 4, 1, (7, 9), bias=False, relu=True),
@@ -79,6 +99,10 @@ names = [
     # (strata-pack-constants): a blocked convolution.
     case("blocked_3x3_s2", 1, 256, 128, 1, 3, (9, 8), stride=2, pad=(1, 1, 0, 1), relu=True),
     case("blocked_1x1", 2, 512, 192, 1, 1, (5, 3)),
+    # A fully connected layer's weights (1 MiB) in blocks of 64 columns: a
+    # matrix-vector product, and three rows.
+    gemm_case("blocked_gemm_1", 1, 2048, 128),
+    gemm_case("blocked_gemm_3", 3, 1031, 256),
 ]
 with open(os.path.join(out, "cases.txt"), "w") as f:
     f.write("\n".join(names) + "\n")

@@ -65,6 +65,20 @@ struct BlockedConv2D {
 /// The blocked convolution `op` is, if it is one in the layout above.
 std::optional<BlockedConv2D> matchBlockedConv2D(linalg::LinalgOp op);
 
+/// A batch matmul whose right-hand side (one matrix for every batch) is
+/// stored in blocks of `B` columns, each block's K x B rows contiguous:
+///
+///   lhs  Batch x M x K,  rhs N/B x K x B,  output Batch x M x N/B x B
+///
+/// A matrix-vector product (a fully connected layer at batch 1) streams
+/// such a right-hand side sequentially from memory. A tile of one block is
+/// a plain linalg.matmul.
+Value buildBlockedMatmul(OpBuilder &builder, Location loc, Value lhs, Value rhs,
+                         Value init);
+
+/// The block loop of `op` if it is a blocked matmul in the layout above.
+std::optional<int64_t> matchBlockedMatmul(linalg::LinalgOp op);
+
 } // namespace mlir::strata
 
 #endif // STRATA_SUPPORT_GROUPEDCONV_H

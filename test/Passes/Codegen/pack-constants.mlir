@@ -87,3 +87,27 @@ func.func @blocked_filter(%x: tensor<1x6x6x4xf32>) -> (tensor<1x4x4x128xf32>, te
   }
   return %0#0, %0#1 : tensor<1x4x4x128xf32>, tensor<1x4x4x96xf32>
 }
+
+// -----
+
+// A batch matmul's constant right-hand side (one matrix) is stored in
+// blocks of 64 columns, each block's rows contiguous.
+// BLOCK-LABEL: func.func @blocked_matmul
+// BLOCK: strata.group
+// BLOCK: arith.constant dense<5.000000e-01> : tensor<2x16x64xf32>
+// BLOCK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [1, 3, 2, 64]
+// BLOCK: linalg.generic
+// BLOCK-SAME: ins(%{{.*}}, %{{.*}} : tensor<1x3x16xf32>, tensor<2x16x64xf32>)
+// BLOCK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x3x2x64xf32> into tensor<1x3x128xf32>
+// BLOCK-NOT: linalg.batch_matmul
+func.func @blocked_matmul(%x: tensor<1x3x16xf32>) -> tensor<1x3x128xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x16x128xf32>
+  %0 = strata.group(%a = %x, %b = %w) : (tensor<1x3x16xf32>, tensor<1x16x128xf32>) -> tensor<1x3x128xf32> {
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<1x3x128xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x128xf32>) -> tensor<1x3x128xf32>
+    %r = linalg.batch_matmul ins(%a, %b : tensor<1x3x16xf32>, tensor<1x16x128xf32>) outs(%f : tensor<1x3x128xf32>) -> tensor<1x3x128xf32>
+    strata.yield %r : tensor<1x3x128xf32>
+  }
+  return %0 : tensor<1x3x128xf32>
+}
