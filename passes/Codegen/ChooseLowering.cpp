@@ -221,6 +221,10 @@ static SmallVector<RegisterTile> rankRegisterTiles(linalg::LinalgOp op,
   return tiles;
 }
 
+/// Outer tiles a plan makes at least, where the output rows allow: enough
+/// for the threads of a small machine to share.
+static constexpr int64_t kMinParallelTiles = 4;
+
 /// The plan of `op` with register tile `regTile`: its outer tile and loop
 /// order follow from it.
 static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
@@ -313,6 +317,32 @@ static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
         int64_t fit =
             std::max<int64_t>(kOutputBudget / 4 / (rows * tile[loops.n]), 1);
         tile[outerRow] = roundTo(fit, 1, ranges[outerRow]);
+      }
+    }
+  }
+
+  // Threads share the outer tiles: a plan that made a handful of them
+  // (a 14x14 layer's whole output in one tile, so that its weights are read
+  // once) splits the output rows until there are kMinParallelTiles, if the
+  // rows allow. The tiles only split the output, so the results do not
+  // change.
+  if (loops.n >= 0) {
+    auto countTiles = [&] {
+      int64_t count = 1;
+      for (int64_t i = 0; i < numLoops; ++i)
+        if (iterators[i] == utils::IteratorType::parallel && tile[i] > 0)
+          count *= llvm::divideCeil(ranges[i], tile[i]);
+      return count;
+    };
+    int64_t outerRow = getOuterRowLoop(op, loops);
+    if (outerRow >= 0 && countTiles() < kMinParallelTiles) {
+      int64_t extent = ranges[outerRow];
+      for (int64_t size = tile[outerRow] - 1; size >= 1; --size) {
+        if (extent % size != 0)
+          continue;
+        tile[outerRow] = size;
+        if (countTiles() >= kMinParallelTiles)
+          break;
       }
     }
   }

@@ -112,3 +112,18 @@ func.func @blocked(%x: tensor<1x9x9x512xf32>, %w: tensor<3x3x512x512xf32>, %c: t
       ins(%x, %w : tensor<1x9x9x512xf32>, tensor<3x3x512x512xf32>) outs(%c : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
   return %0 : tensor<1x7x7x512xf32>
 }
+
+// -----
+
+// A small output whose reduction is blocked (3x3x160 x 160 channels) would
+// be one tile (all rows, all 160 channels); the output rows are split
+// until there are at least 4 tiles for the threads to share: the largest
+// divisor of 14 that gives 4 tiles is 2 (7 tiles).
+// AVX512-LABEL: func.func @min_parallel_tiles
+// AVX512: linalg.conv_2d_nhwc_hwcf
+// AVX512-SAME: strata.lowering = #strata.lowering<tile = [1, 2, 14, 160, 1, 1, 80]
+func.func @min_parallel_tiles(%x: tensor<1x16x16x160xf32>, %w: tensor<3x3x160x160xf32>, %c: tensor<1x14x14x160xf32>) -> tensor<1x14x14x160xf32> attributes {strata.kernel} {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x16x16x160xf32>, tensor<3x3x160x160xf32>) outs(%c : tensor<1x14x14x160xf32>) -> tensor<1x14x14x160xf32>
+  return %0 : tensor<1x14x14x160xf32>
+}
