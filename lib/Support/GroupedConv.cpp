@@ -8,8 +8,35 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-// Loops of the op buildGroupedConv2D makes, in order.
+// Loops of the op buildGroupedConv2D makes, in order (buildBlockedConv2D:
+// the block in the group's place).
 enum : unsigned { kN, kOH, kOW, kG, kF, kKH, kKW, kC, kNumLoops };
+
+/// `init + lhs * rhs` summed over the reduction loops, as a linalg.generic
+/// with `maps` (lhs, rhs, init) over loops of `iterators`.
+static Value buildMultiplyAccumulate(OpBuilder &builder, Location loc,
+                                     Value lhs, Value rhs, Value init,
+                                     ArrayRef<AffineMap> maps,
+                                     ArrayRef<utils::IteratorType> iterators) {
+  auto op = linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{lhs, rhs}, ValueRange{init},
+      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        Value sum = arith::AddFOp::create(b, l, args[2], product);
+        linalg::YieldOp::create(b, l, sum);
+      });
+  return op.getResult(0);
+}
+
+/// The iterators of a 2-D convolution's loops (kN ... kC): the window and
+/// the input channel reduce.
+static SmallVector<utils::IteratorType> getConvIterators() {
+  SmallVector<utils::IteratorType> iterators(kNumLoops,
+                                             utils::IteratorType::parallel);
+  iterators[kKH] = iterators[kKW] = iterators[kC] =
+      utils::IteratorType::reduction;
+  return iterators;
+}
 
 Value mlir::strata::buildGroupedConv2D(OpBuilder &builder, Location loc,
                                        Value input, Value filter, Value init,
@@ -25,17 +52,8 @@ Value mlir::strata::buildGroupedConv2D(OpBuilder &builder, Location loc,
                      context),
       AffineMap::get(kNumLoops, 0, {d(kN), d(kOH), d(kOW), d(kG), d(kF)},
                      context)};
-  using utils::IteratorType;
-  SmallVector<IteratorType> iterators(kNumLoops, IteratorType::parallel);
-  iterators[kKH] = iterators[kKW] = iterators[kC] = IteratorType::reduction;
-  auto op = linalg::GenericOp::create(
-      builder, loc, init.getType(), ValueRange{input, filter}, ValueRange{init},
-      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-        Value sum = arith::AddFOp::create(b, l, args[2], product);
-        linalg::YieldOp::create(b, l, sum);
-      });
-  return op.getResult(0);
+  return buildMultiplyAccumulate(builder, loc, input, filter, init, maps,
+                                 getConvIterators());
 }
 
 std::optional<GroupedConv2D>
@@ -98,17 +116,8 @@ Value mlir::strata::buildBlockedConv2D(OpBuilder &builder, Location loc,
                      context),
       AffineMap::get(kNumLoops, 0, {d(kN), d(kOH), d(kOW), d(kG), d(kF)},
                      context)};
-  using utils::IteratorType;
-  SmallVector<IteratorType> iterators(kNumLoops, IteratorType::parallel);
-  iterators[kKH] = iterators[kKW] = iterators[kC] = IteratorType::reduction;
-  auto op = linalg::GenericOp::create(
-      builder, loc, init.getType(), ValueRange{input, filter}, ValueRange{init},
-      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-        Value sum = arith::AddFOp::create(b, l, args[2], product);
-        linalg::YieldOp::create(b, l, sum);
-      });
-  return op.getResult(0);
+  return buildMultiplyAccumulate(builder, loc, input, filter, init, maps,
+                                 getConvIterators());
 }
 
 std::optional<BlockedConv2D>
@@ -161,17 +170,10 @@ Value mlir::strata::buildBlockedMatmul(OpBuilder &builder, Location loc,
       AffineMap::get(kMatmulLoops, 0, {d(kMBlock), d(kMK), d(kMN)}, context),
       AffineMap::get(kMatmulLoops, 0, {d(kMB), d(kMM), d(kMBlock), d(kMN)},
                      context)};
-  using utils::IteratorType;
-  SmallVector<IteratorType> iterators(kMatmulLoops, IteratorType::parallel);
-  iterators[kMK] = IteratorType::reduction;
-  auto op = linalg::GenericOp::create(
-      builder, loc, init.getType(), ValueRange{lhs, rhs}, ValueRange{init},
-      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-        Value sum = arith::AddFOp::create(b, l, args[2], product);
-        linalg::YieldOp::create(b, l, sum);
-      });
-  return op.getResult(0);
+  SmallVector<utils::IteratorType> iterators(kMatmulLoops,
+                                             utils::IteratorType::parallel);
+  iterators[kMK] = utils::IteratorType::reduction;
+  return buildMultiplyAccumulate(builder, loc, lhs, rhs, init, maps, iterators);
 }
 
 std::optional<int64_t> mlir::strata::matchBlockedMatmul(linalg::LinalgOp op) {

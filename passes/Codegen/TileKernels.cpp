@@ -390,40 +390,22 @@ struct GroupedConvTileToConv2D final
     ArrayRef<int64_t> convDilations =
         grouped ? grouped->dilations : blocked->dilations;
     Location loc = op.getLoc();
-    // Drops dimension `dim` (of extent 1) of `value`.
-    auto dropDim = [&](Value value, int64_t dim) -> Value {
-      auto type = cast<RankedTensorType>(value.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape.erase(shape.begin() + dim);
-      SmallVector<OpFoldResult> offsets(type.getRank(),
-                                        rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> strides(type.getRank(),
-                                        rewriter.getIndexAttr(1));
-      SmallVector<OpFoldResult> sizes =
-          getAsIndexOpFoldResult(rewriter.getContext(), type.getShape());
-      return tensor::ExtractSliceOp::create(rewriter, loc, type.clone(shape),
-                                            value, offsets, sizes, strides);
-    };
     Value init = op.getDpsInitOperand(0)->get();
     // A grouped convolution's input has the group at dimension 3 and its
     // filter at dimension 2; a blocked one's input has no block, its
     // filter has it at dimension 0.
     Value input = op.getDpsInputOperand(0)->get();
     if (grouped)
-      input = dropDim(input, 3);
-    Value filter = dropDim(op.getDpsInputOperand(1)->get(), grouped ? 2 : 0);
-    Value acc = dropDim(init, 3);
+      input = dropUnitDims(rewriter, loc, input, {3});
+    Value filter = dropUnitDims(rewriter, loc, op.getDpsInputOperand(1)->get(),
+                                {grouped ? 2 : 0});
+    Value acc = dropUnitDims(rewriter, loc, init, {3});
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, acc.getType(), ValueRange{input, filter},
         ValueRange{acc}, rewriter.getI64TensorAttr(convStrides),
         rewriter.getI64TensorAttr(convDilations));
-    auto type = cast<RankedTensorType>(init.getType());
-    SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
-    SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
-    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
-        op, conv->getResult(0), init, offsets,
-        getAsIndexOpFoldResult(rewriter.getContext(), type.getShape()),
-        strides);
+    rewriter.replaceOp(op,
+                       insertWhole(rewriter, loc, conv->getResult(0), init));
     return success();
   }
 };

@@ -34,6 +34,20 @@ def conv_ref(x, w, b, group, stride, pad, dil):
     return y
 
 
+def write(name, nodes, inits, x, result, ref):
+    """Saves the model of `nodes` (input x, output `result`), its input and
+    its reference output; returns the case name."""
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+        [helper.make_tensor_value_info(result, TensorProto.FLOAT, list(ref.shape))], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    save(model, os.path.join(out, f"{name}.onnx"))
+    np.save(os.path.join(out, f"{name}.x.npy"), x)
+    np.save(os.path.join(out, f"{name}.ref.npy"), ref.astype(np.float32))
+    return name
+
+
 def case(name, n, cin, cout, group, k, hw, stride=1, pad=(0, 0, 0, 0), dil=1,
          bias=True, relu=False):
     x = rng.standard_normal((n, cin, hw[0], hw[1])).astype(np.float32)
@@ -54,15 +68,7 @@ def case(name, n, cin, cout, group, k, hw, stride=1, pad=(0, 0, 0, 0), dil=1,
         nodes.append(helper.make_node("Relu", ["c"], ["y"]))
         ref = np.maximum(ref, 0)
         result = "y"
-    graph = helper.make_graph(
-        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
-        [helper.make_tensor_value_info(result, TensorProto.FLOAT, list(ref.shape))], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    save(model, os.path.join(out, f"{name}.onnx"))
-    np.save(os.path.join(out, f"{name}.x.npy"), x)
-    np.save(os.path.join(out, f"{name}.ref.npy"), ref.astype(np.float32))
-    return name
+    return write(name, nodes, inits, x, result, ref)
 
 
 def gemm_case(name, m, k, n):
@@ -73,16 +79,8 @@ def gemm_case(name, m, k, n):
     nodes = [helper.make_node("Gemm", ["x", "w", "b"], ["g"], transB=1),
              helper.make_node("Relu", ["g"], ["y"])]
     ref = np.maximum(x.astype(np.float64) @ w.astype(np.float64).T + b, 0)
-    graph = helper.make_graph(
-        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
-        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    save(model, os.path.join(out, f"{name}.onnx"))
-    np.save(os.path.join(out, f"{name}.x.npy"), x)
-    np.save(os.path.join(out, f"{name}.ref.npy"), ref.astype(np.float32))
-    return name
+    inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
+    return write(name, nodes, inits, x, "y", ref)
 
 
 names = [
