@@ -28,6 +28,54 @@ static Value buildMultiplyAccumulate(OpBuilder &builder, Location loc,
   return op.getResult(0);
 }
 
+/// The loop of result `i` of `map`, or -1 if it is not a plain loop.
+static int64_t plainLoop(AffineMap map, unsigned i) {
+  auto dim = dyn_cast<AffineDimExpr>(map.getResult(i));
+  return dim ? int64_t(dim.getPosition()) : -1;
+}
+
+/// Whether `op` is a linalg.generic of two inputs and one init over
+/// `numLoops` loops.
+static bool isTwoInputGeneric(linalg::LinalgOp op, unsigned numLoops) {
+  return isa<linalg::GenericOp>(op.getOperation()) &&
+         op.getNumDpsInputs() == 2 && op.getNumDpsInits() == 1 &&
+         op.getNumLoops() == numLoops;
+}
+
+/// The input's window rows and columns, `oh * s + kh * d` and
+/// `ow * s + kw * d`, over the convolution loops.
+static std::pair<AffineExpr, AffineExpr>
+getWindowExprs(MLIRContext *context, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> dilations) {
+  auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
+  return {d(kOH) * strides[0] + d(kKH) * dilations[0],
+          d(kOW) * strides[1] + d(kKW) * dilations[1]};
+}
+
+/// `op` as a 2-D convolution with outer loop `outer`, if its image loops
+/// are output dimensions 1 and 2 and its window the filter's dimensions
+/// `window` and `window + 1`.
+static std::optional<SplitConv2D> matchWindow(linalg::LinalgOp op,
+                                              int64_t outer, unsigned window) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(op);
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap filter = maps[1], output = maps[2];
+  if (failed(dims) || dims->outputImage.size() != 2 ||
+      dims->filterLoop.size() != 2 || dims->strides.size() != 2 ||
+      dims->dilations.size() != 2 ||
+      int64_t(dims->outputImage[0]) != plainLoop(output, 1) ||
+      int64_t(dims->outputImage[1]) != plainLoop(output, 2) ||
+      int64_t(dims->filterLoop[0]) != plainLoop(filter, window) ||
+      int64_t(dims->filterLoop[1]) != plainLoop(filter, window + 1))
+    return std::nullopt;
+  SplitConv2D result;
+  result.outerLoop = outer;
+  result.strides.assign(dims->strides.begin(), dims->strides.end());
+  result.dilations.assign(dims->dilations.begin(), dims->dilations.end());
+  return result;
+}
+
 /// The iterators of a 2-D convolution's loops (kN ... kC): the window and
 /// the input channel reduce.
 static SmallVector<utils::IteratorType> getConvIterators() {
@@ -44,8 +92,7 @@ Value mlir::strata::buildGroupedConv2D(OpBuilder &builder, Location loc,
                                        ArrayRef<int64_t> dilations) {
   MLIRContext *context = builder.getContext();
   auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
-  AffineExpr h = d(kOH) * strides[0] + d(kKH) * dilations[0];
-  AffineExpr w = d(kOW) * strides[1] + d(kKW) * dilations[1];
+  auto [h, w] = getWindowExprs(context, strides, dilations);
   SmallVector<AffineMap> maps = {
       AffineMap::get(kNumLoops, 0, {d(kN), h, w, d(kG), d(kC)}, context),
       AffineMap::get(kNumLoops, 0, {d(kKH), d(kKW), d(kG), d(kC), d(kF)},
@@ -56,60 +103,33 @@ Value mlir::strata::buildGroupedConv2D(OpBuilder &builder, Location loc,
                                  getConvIterators());
 }
 
-std::optional<GroupedConv2D>
+std::optional<SplitConv2D>
 mlir::strata::matchGroupedConv2D(linalg::LinalgOp op) {
-  if (!isa<linalg::GenericOp>(op.getOperation()) || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumLoops() != kNumLoops ||
+  if (!isTwoInputGeneric(op, kNumLoops) ||
       !linalg::isaConvolutionOpInterface(op))
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  for (AffineMap map : maps)
-    if (map.getNumResults() != 5)
-      return std::nullopt;
   AffineMap input = maps[0], filter = maps[1], output = maps[2];
-  if (!output.isProjectedPermutation())
+  if (input.getNumResults() != 5 || filter.getNumResults() != 5 ||
+      output.getNumResults() != 5 || !output.isProjectedPermutation())
     return std::nullopt;
-  // The loop of result `i` of `map`, or -1 if it is not a plain loop.
-  auto loop = [](AffineMap map, unsigned i) -> int64_t {
-    auto dim = dyn_cast<AffineDimExpr>(map.getResult(i));
-    return dim ? int64_t(dim.getPosition()) : -1;
-  };
-  int64_t n = loop(output, 0), g = loop(output, 3), f = loop(output, 4);
-  int64_t c = loop(filter, 3);
-  if (loop(input, 0) != n || loop(input, 3) != g || loop(filter, 2) != g ||
-      loop(filter, 4) != f || c < 0 || loop(input, 4) != c)
+  int64_t n = plainLoop(output, 0), g = plainLoop(output, 3),
+          f = plainLoop(output, 4), c = plainLoop(filter, 3);
+  if (plainLoop(input, 0) != n || plainLoop(input, 3) != g ||
+      plainLoop(filter, 2) != g || plainLoop(filter, 4) != f || c < 0 ||
+      plainLoop(input, 4) != c)
     return std::nullopt;
-  FailureOr<linalg::ConvolutionDimensions> dims =
-      linalg::inferConvolutionDims(op);
-  if (failed(dims) || dims->depth.size() != 1 ||
-      dims->depth[0] != unsigned(g) || dims->outputImage.size() != 2 ||
-      dims->filterLoop.size() != 2 || dims->strides.size() != 2 ||
-      dims->dilations.size() != 2)
-    return std::nullopt;
-  // The image loops must be output dimensions 1 and 2, and the window's
-  // filter dimensions 0 and 1, in that order.
-  if (int64_t(dims->outputImage[0]) != loop(output, 1) ||
-      int64_t(dims->outputImage[1]) != loop(output, 2) ||
-      int64_t(dims->filterLoop[0]) != loop(filter, 0) ||
-      int64_t(dims->filterLoop[1]) != loop(filter, 1))
-    return std::nullopt;
-  GroupedConv2D result;
-  result.groupLoop = g;
-  result.strides.assign(dims->strides.begin(), dims->strides.end());
-  result.dilations.assign(dims->dilations.begin(), dims->dilations.end());
-  return result;
+  return matchWindow(op, g, /*window=*/0);
 }
 
 Value mlir::strata::buildBlockedConv2D(OpBuilder &builder, Location loc,
                                        Value input, Value filter, Value init,
                                        ArrayRef<int64_t> strides,
                                        ArrayRef<int64_t> dilations) {
-  // Loops: n, oh, ow, block, channel of the block, kh, kw, c (the grouped
-  // convolution's, with the block in the group's place).
+  // The grouped convolution's loops, with the block in the group's place.
   MLIRContext *context = builder.getContext();
   auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
-  AffineExpr h = d(kOH) * strides[0] + d(kKH) * dilations[0];
-  AffineExpr w = d(kOW) * strides[1] + d(kKW) * dilations[1];
+  auto [h, w] = getWindowExprs(context, strides, dilations);
   SmallVector<AffineMap> maps = {
       AffineMap::get(kNumLoops, 0, {d(kN), h, w, d(kC)}, context),
       AffineMap::get(kNumLoops, 0, {d(kG), d(kKH), d(kKW), d(kC), d(kF)},
@@ -120,10 +140,9 @@ Value mlir::strata::buildBlockedConv2D(OpBuilder &builder, Location loc,
                                  getConvIterators());
 }
 
-std::optional<BlockedConv2D>
+std::optional<SplitConv2D>
 mlir::strata::matchBlockedConv2D(linalg::LinalgOp op) {
-  if (!isa<linalg::GenericOp>(op.getOperation()) || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumLoops() != kNumLoops ||
+  if (!isTwoInputGeneric(op, kNumLoops) ||
       !linalg::isaConvolutionOpInterface(op))
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -131,30 +150,13 @@ mlir::strata::matchBlockedConv2D(linalg::LinalgOp op) {
   if (input.getNumResults() != 4 || filter.getNumResults() != 5 ||
       output.getNumResults() != 5 || !output.isProjectedPermutation())
     return std::nullopt;
-  auto loop = [](AffineMap map, unsigned i) -> int64_t {
-    auto dim = dyn_cast<AffineDimExpr>(map.getResult(i));
-    return dim ? int64_t(dim.getPosition()) : -1;
-  };
-  int64_t n = loop(output, 0), block = loop(output, 3), f = loop(output, 4);
-  int64_t c = loop(filter, 3);
-  if (loop(input, 0) != n || loop(filter, 0) != block || loop(filter, 4) != f ||
-      c < 0 || loop(input, 3) != c || input.isFunctionOfDim(block))
+  int64_t n = plainLoop(output, 0), block = plainLoop(output, 3),
+          f = plainLoop(output, 4), c = plainLoop(filter, 3);
+  if (plainLoop(input, 0) != n || plainLoop(filter, 0) != block ||
+      plainLoop(filter, 4) != f || c < 0 || plainLoop(input, 3) != c ||
+      input.isFunctionOfDim(block))
     return std::nullopt;
-  FailureOr<linalg::ConvolutionDimensions> dims =
-      linalg::inferConvolutionDims(op);
-  if (failed(dims) || dims->outputImage.size() != 2 ||
-      dims->filterLoop.size() != 2 || dims->strides.size() != 2 ||
-      dims->dilations.size() != 2 ||
-      int64_t(dims->outputImage[0]) != loop(output, 1) ||
-      int64_t(dims->outputImage[1]) != loop(output, 2) ||
-      int64_t(dims->filterLoop[0]) != loop(filter, 1) ||
-      int64_t(dims->filterLoop[1]) != loop(filter, 2))
-    return std::nullopt;
-  BlockedConv2D result;
-  result.blockLoop = block;
-  result.strides.assign(dims->strides.begin(), dims->strides.end());
-  result.dilations.assign(dims->dilations.begin(), dims->dilations.end());
-  return result;
+  return matchWindow(op, block, /*window=*/1);
 }
 
 // Loops of the blocked matmul: batch, rows, block, column of the block,
@@ -177,17 +179,14 @@ Value mlir::strata::buildBlockedMatmul(OpBuilder &builder, Location loc,
 }
 
 std::optional<int64_t> mlir::strata::matchBlockedMatmul(linalg::LinalgOp op) {
-  if (!isa<linalg::GenericOp>(op.getOperation()) || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumLoops() != kMatmulLoops ||
+  if (!isTwoInputGeneric(op, kMatmulLoops) ||
       !linalg::isaContractionOpInterface(op))
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   for (AffineMap map : maps)
     if (!map.isProjectedPermutation())
       return std::nullopt;
-  auto loop = [](AffineMap map, unsigned i) -> int64_t {
-    return cast<AffineDimExpr>(map.getResult(i)).getPosition();
-  };
+  auto loop = plainLoop;
   AffineMap lhs = maps[0], rhs = maps[1], out = maps[2];
   if (lhs.getNumResults() != 3 || rhs.getNumResults() != 3 ||
       out.getNumResults() != 4)

@@ -467,9 +467,9 @@ struct DepthwiseWithMultiplier final
   }
 };
 
-/// Whether `value` is a grouped convolution's result, directly or through
-/// elementwise ops (its epilogue).
-static bool comesFromGroupedConv(Value value) {
+/// Whether `value` is the result of a grouped or blocked op (GroupedConv.h),
+/// directly or through elementwise ops (its epilogue).
+static bool comesFromSplitOp(Value value) {
   auto op = value.getDefiningOp<linalg::LinalgOp>();
   while (op) {
     if (matchGroupedConv2D(op) || matchBlockedConv2D(op) ||
@@ -493,7 +493,7 @@ struct CollapseBroadcastUnitDims final : OpRewritePattern<linalg::GenericOp> {
     if (!linalg::isElementwise(op) || !op.hasPureTensorSemantics() ||
         !llvm::any_of(op.getDpsInputs(), [](Value input) {
           auto collapse = input.getDefiningOp<tensor::CollapseShapeOp>();
-          return collapse && comesFromGroupedConv(collapse.getSrc());
+          return collapse && comesFromSplitOp(collapse.getSrc());
         }))
       return rewriter.notifyMatchFailure(op, "not a grouped conv epilogue");
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -595,7 +595,7 @@ struct StrataChooseLoweringPass final
               operand->get().getDefiningOp<tensor::CollapseShapeOp>();
           auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
           return collapse && consumer && linalg::isElementwise(consumer) &&
-                 comesFromGroupedConv(collapse.getSrc());
+                 comesFromSplitOp(collapse.getSrc());
         });
     linalg::FillOp::getCanonicalizationPatterns(patterns, &getContext());
     // The epilogue of such a convolution (TOSA's bias add, on the rank-5

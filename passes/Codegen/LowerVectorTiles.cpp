@@ -181,10 +181,12 @@ static VectorType getMinorIdentityForm(AffineMap map, VectorType type) {
 
 /// A tile whose view dropped a unit dimension between others (a grouped
 /// convolution's group, see GroupedConvTileToConv2D) reads and writes its
-/// accumulator with a map that skips that dimension; hoisting takes only
-/// minor-identity transfers. Each such read/write pair (same buffer and
-/// indices, in one block) becomes transfers of the vector with the unit
-/// dimensions, and shape_casts.
+/// accumulator with a map that skips that dimension. Each such read/write
+/// pair (same buffer and indices, in one block) becomes transfers of the
+/// vector with the unit dimensions, and shape_casts: upstream's hoisting
+/// takes only minor-identity transfers, and after hoistAccumulators (which
+/// takes any) the minor-identity form still lowered to the faster loop (a
+/// 14x14x272 four-group layer: 104-106 us against 108-116 without).
 static void makeAccumulatorTransfersMinorIdentity(func::FuncOp func) {
   SmallVector<std::pair<vector::TransferReadOp, vector::TransferWriteOp>> pairs;
   func.walk([&](vector::TransferWriteOp write) {
@@ -282,7 +284,7 @@ getAllocationBox(VectorTransferOpInterface transfer) {
     box = std::move(outer);
     buffer = view.getSource();
   }
-  if (!getAllocation(buffer) || getAllocation(buffer) != buffer)
+  if (getAllocation(buffer) != buffer)
     return std::nullopt;
   return box;
 }

@@ -70,111 +70,110 @@ struct StrataPackConstantsPass final
     return body.addArgument(outside.getType(), loc);
   }
 
-  /// Large constant filters of 2-D convolutions (HWCF) are stored in blocks
-  /// of kFilterBlock output channels, each block's filter contiguous, and
-  /// the convolution becomes a blocked one (strata/Support/GroupedConv.h):
-  /// a register tile then reads its weights as one sequential stream
-  /// instead of rows of a few vectors each a whole filter row apart, which
-  /// from DRAM ran at 2/3 of the speed of the same layer with its weights
-  /// in cache.
-  void packFilters(GroupOp group) {
-    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
-    for (Operation &op : group.getBodyBlock())
-      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
-        if (conv.hasPureTensorSemantics())
-          convs.push_back(conv);
-    for (linalg::Conv2DNhwcHwcfOp conv : convs) {
-      Value input = conv.getInputs()[1];
-      DenseElementsAttr value = constantOf(group, input);
-      auto type = dyn_cast<RankedTensorType>(input.getType());
-      auto init = dyn_cast<RankedTensorType>(conv.getOutputs()[0].getType());
-      if (!value || !type || !init || !type.hasStaticShape() ||
-          !init.hasStaticShape() || !type.getElementType().isF32() ||
-          type.getNumElements() * 4 < minPackedBytes)
-        continue;
-      int64_t channels = type.getDimSize(3);
-      if (channels % kFilterBlock != 0 || channels == kFilterBlock)
-        continue;
-      // [KH, KW, C, F] -> [KH, KW, C, F/B, B] -> [F/B, KH, KW, C, B].
-      ArrayRef<int64_t> shape = type.getShape();
-      auto split = RankedTensorType::get(
-          {shape[0], shape[1], shape[2], channels / kFilterBlock, kFilterBlock},
-          type.getElementType());
-      FailureOr<DenseElementsAttr> packed =
-          transposeConstant(value.reshape(split), {3, 0, 1, 2, 4}, maxElements);
-      if (failed(packed))
-        continue;
-      Location loc = conv.getLoc();
-      Value filter = materialize(group, input, *packed, loc, conv);
-      OpBuilder builder(conv);
-      SmallVector<ReassociationIndices> channelsSplit = {{0}, {1}, {2}, {3, 4}};
-      SmallVector<int64_t> blockedShape(init.getShape().drop_back());
-      blockedShape.append({channels / kFilterBlock, kFilterBlock});
-      Value blockedInit =
-          tensor::ExpandShapeOp::create(builder, loc, init.clone(blockedShape),
-                                        conv.getOutputs()[0], channelsSplit);
-      SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
-      SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
-      Value blocked =
-          buildBlockedConv2D(builder, loc, conv.getInputs()[0], filter,
-                             blockedInit, strides, dilations);
-      Value result =
-          tensor::CollapseShapeOp::create(builder, loc, blocked, channelsSplit);
-      conv->getResult(0).replaceAllUsesWith(result);
-      conv->erase();
-      ++numBlocked;
-    }
+  /// The constant `weights` (output channels last, `shape` without unit
+  /// leading dimensions) stored in blocks of kFilterBlock channels, each
+  /// block contiguous: [..., F] -> [F/B, ..., B]; failure if they are not
+  /// worth it (small, or the channels are not whole blocks) or too large.
+  FailureOr<DenseElementsAttr> blockWeights(GroupOp group, Value weights,
+                                            ArrayRef<int64_t> shape) {
+    DenseElementsAttr value = constantOf(group, weights);
+    auto type = dyn_cast<RankedTensorType>(weights.getType());
+    if (!value || !type || !type.hasStaticShape() ||
+        !type.getElementType().isF32() ||
+        type.getNumElements() * 4 < minPackedBytes)
+      return failure();
+    int64_t channels = shape.back();
+    if (channels % kFilterBlock != 0 || channels == kFilterBlock)
+      return failure();
+    SmallVector<int64_t> split(shape.drop_back());
+    split.append({channels / kFilterBlock, kFilterBlock});
+    int64_t rank = split.size();
+    SmallVector<int64_t> perm = {rank - 2};
+    for (int64_t i = 0; i < rank - 2; ++i)
+      perm.push_back(i);
+    perm.push_back(rank - 1);
+    return transposeConstant(
+        value.reshape(RankedTensorType::get(split, type.getElementType())),
+        perm, maxElements);
   }
 
-  /// Large constant right-hand sides of batch matmuls (one matrix for the
-  /// batch: a fully connected layer's weights) are stored in blocks of
-  /// kFilterBlock columns, each block's rows contiguous, and the matmul
-  /// becomes a blocked one: at batch 1 it is a matrix-vector product whose
-  /// speed is how fast the weights stream from memory, and a block is one
-  /// sequential stream instead of rows of 256 bytes a whole row apart.
-  void packMatmuls(GroupOp group) {
-    SmallVector<linalg::BatchMatmulOp> matmuls;
+  /// Replaces `op`, whose output (static, channels last) is its only init,
+  /// by `build(builder, blockedInit)`: the op on its output split into
+  /// (block, channel of the block), collapsed back.
+  void replaceBlocked(linalg::LinalgOp op,
+                      function_ref<Value(OpBuilder &, Location, Value)> build) {
+    Value init = op.getDpsInitOperand(0)->get();
+    auto type = cast<RankedTensorType>(init.getType());
+    int64_t rank = type.getRank();
+    SmallVector<ReassociationIndices> split;
+    for (int64_t i = 0; i < rank - 1; ++i)
+      split.push_back({i});
+    split.push_back({rank - 1, rank});
+    SmallVector<int64_t> shape(type.getShape().drop_back());
+    shape.append({type.getShape().back() / kFilterBlock, kFilterBlock});
+    OpBuilder builder(op);
+    Location loc = op.getLoc();
+    Value blockedInit = tensor::ExpandShapeOp::create(
+        builder, loc, type.clone(shape), init, split);
+    Value result = tensor::CollapseShapeOp::create(
+        builder, loc, build(builder, loc, blockedInit), split);
+    op->getResult(0).replaceAllUsesWith(result);
+    op->erase();
+    ++numBlocked;
+  }
+
+  /// Large constant weights are stored in blocks of kFilterBlock output
+  /// channels, each block contiguous, and their op becomes a blocked one
+  /// (strata/Support/GroupedConv.h): a 2-D convolution's HWCF filter, and a
+  /// batch matmul's right-hand side (one matrix for the batch: a fully
+  /// connected layer's weights). A register tile then reads its weights as
+  /// one sequential stream instead of rows of 256 bytes each a whole row
+  /// apart, which from DRAM ran at 2/3 of the speed of the same layer with
+  /// its weights in cache, and a matrix-vector product at a quarter of the
+  /// speed memory streams.
+  void blockLargeWeights(GroupOp group) {
+    SmallVector<linalg::LinalgOp> ops;
     for (Operation &op : group.getBodyBlock())
-      if (auto matmul = dyn_cast<linalg::BatchMatmulOp>(op))
-        if (matmul.hasPureTensorSemantics() &&
-            matmul.getIndexingMapsArray() ==
-                matmul.getDefaultIndexingMaps(matmul.getContext()))
-          matmuls.push_back(matmul);
-    for (linalg::BatchMatmulOp matmul : matmuls) {
-      Value rhs = matmul.getInputs()[1];
-      DenseElementsAttr value = constantOf(group, rhs);
-      auto type = dyn_cast<RankedTensorType>(rhs.getType());
-      auto init = dyn_cast<RankedTensorType>(matmul.getOutputs()[0].getType());
-      if (!value || !type || !init || !type.hasStaticShape() ||
-          !init.hasStaticShape() || !type.getElementType().isF32() ||
-          type.getDimSize(0) != 1 || type.getNumElements() * 4 < minPackedBytes)
+      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::BatchMatmulOp>(op) &&
+          cast<linalg::LinalgOp>(op).hasPureTensorSemantics())
+        ops.push_back(cast<linalg::LinalgOp>(op));
+    for (linalg::LinalgOp op : ops) {
+      Value weights = op.getDpsInputOperand(1)->get();
+      auto type = dyn_cast<RankedTensorType>(weights.getType());
+      auto init = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      if (!type || !init || !init.hasStaticShape())
         continue;
-      int64_t rows = type.getDimSize(1), columns = type.getDimSize(2);
-      if (columns % kFilterBlock != 0 || columns == kFilterBlock)
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
+        FailureOr<DenseElementsAttr> packed =
+            blockWeights(group, weights, type.getShape());
+        if (failed(packed))
+          continue;
+        Value filter = materialize(group, weights, *packed, op.getLoc(), op);
+        SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+        SmallVector<int64_t> dilations(
+            conv.getDilations().getValues<int64_t>());
+        Value input = conv.getInputs()[0];
+        replaceBlocked(op, [&](OpBuilder &b, Location loc, Value blockedInit) {
+          return buildBlockedConv2D(b, loc, input, filter, blockedInit, strides,
+                                    dilations);
+        });
         continue;
-      // [1, K, N] -> [K, N/B, B] -> [N/B, K, B].
-      auto split = RankedTensorType::get(
-          {rows, columns / kFilterBlock, kFilterBlock}, type.getElementType());
+      }
+      // A batch matmul with one right-hand matrix [1, K, N].
+      auto matmul = cast<linalg::BatchMatmulOp>(op.getOperation());
+      if (matmul.getIndexingMapsArray() !=
+              matmul.getDefaultIndexingMaps(matmul.getContext()) ||
+          type.getRank() != 3 || type.getDimSize(0) != 1)
+        continue;
       FailureOr<DenseElementsAttr> packed =
-          transposeConstant(value.reshape(split), {1, 0, 2}, maxElements);
+          blockWeights(group, weights, type.getShape().drop_front());
       if (failed(packed))
         continue;
-      Location loc = matmul.getLoc();
-      Value blockedRhs = materialize(group, rhs, *packed, loc, matmul);
-      OpBuilder builder(matmul);
-      SmallVector<ReassociationIndices> columnsSplit = {{0}, {1}, {2, 3}};
-      SmallVector<int64_t> blockedShape(init.getShape().drop_back());
-      blockedShape.append({columns / kFilterBlock, kFilterBlock});
-      Value blockedInit =
-          tensor::ExpandShapeOp::create(builder, loc, init.clone(blockedShape),
-                                        matmul.getOutputs()[0], columnsSplit);
-      Value blocked = buildBlockedMatmul(builder, loc, matmul.getInputs()[0],
-                                         blockedRhs, blockedInit);
-      Value result =
-          tensor::CollapseShapeOp::create(builder, loc, blocked, columnsSplit);
-      matmul->getResult(0).replaceAllUsesWith(result);
-      matmul->erase();
-      ++numBlocked;
+      Value rhs = materialize(group, weights, *packed, op.getLoc(), op);
+      Value lhs = matmul.getInputs()[0];
+      replaceBlocked(op, [&](OpBuilder &b, Location loc, Value blockedInit) {
+        return buildBlockedMatmul(b, loc, lhs, rhs, blockedInit);
+      });
     }
   }
 
@@ -203,8 +202,7 @@ struct StrataPackConstantsPass final
       transpose->erase();
       ++numPacked;
     }
-    packFilters(group);
-    packMatmuls(group);
+    blockLargeWeights(group);
     // Inputs nothing reads any more.
     for (int64_t i = static_cast<int64_t>(body.getNumArguments()) - 1; i >= 0;
          --i)

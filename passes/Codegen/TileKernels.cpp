@@ -375,20 +375,14 @@ struct GroupedConvTileToConv2D final
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<GroupedConv2D> grouped = matchGroupedConv2D(op);
-    std::optional<BlockedConv2D> blocked;
+    std::optional<SplitConv2D> split = matchGroupedConv2D(op);
+    bool grouped = split.has_value();
     if (!grouped)
-      blocked = matchBlockedConv2D(op);
-    if ((!grouped && !blocked) || !op.hasPureTensorSemantics() ||
-        op.hasDynamicShape())
+      split = matchBlockedConv2D(op);
+    if (!split || !op.hasPureTensorSemantics() || op.hasDynamicShape())
       return rewriter.notifyMatchFailure(op, "not a static grouped conv");
-    int64_t outerLoop = grouped ? grouped->groupLoop : blocked->blockLoop;
-    if (op.getStaticLoopRanges()[outerLoop] != 1)
+    if (op.getStaticLoopRanges()[split->outerLoop] != 1)
       return rewriter.notifyMatchFailure(op, "more than one group");
-    ArrayRef<int64_t> convStrides =
-        grouped ? grouped->strides : blocked->strides;
-    ArrayRef<int64_t> convDilations =
-        grouped ? grouped->dilations : blocked->dilations;
     Location loc = op.getLoc();
     Value init = op.getDpsInitOperand(0)->get();
     // A grouped convolution's input has the group at dimension 3 and its
@@ -402,8 +396,8 @@ struct GroupedConvTileToConv2D final
     Value acc = dropUnitDims(rewriter, loc, init, {3});
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, acc.getType(), ValueRange{input, filter},
-        ValueRange{acc}, rewriter.getI64TensorAttr(convStrides),
-        rewriter.getI64TensorAttr(convDilations));
+        ValueRange{acc}, rewriter.getI64TensorAttr(split->strides),
+        rewriter.getI64TensorAttr(split->dilations));
     rewriter.replaceOp(op,
                        insertWhole(rewriter, loc, conv->getResult(0), init));
     return success();

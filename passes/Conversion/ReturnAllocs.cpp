@@ -42,7 +42,8 @@ struct StrataReturnAllocsPass final
         auto alloc = reshape->getOperand(0).getDefiningOp<memref::AllocOp>();
         if (!alloc || !isPlainStatic(alloc.getType()) ||
             alloc->getBlock() != ret->getBlock() ||
-            !alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
+            !alloc.getDynamicSizes().empty() ||
+            !alloc.getSymbolOperands().empty())
           continue;
         auto type = cast<MemRefType>(reshape->getResult(0).getType());
         rewriter.setInsertionPoint(alloc);

@@ -349,7 +349,7 @@ static void printProfile(KernelProfile &profile, CompiledModule &compiled,
   llvm::stable_sort(order, [&](size_t a, size_t b) {
     return calls[a].seconds > calls[b].seconds;
   });
-  size_t shown = std::min<size_t>(order.size(), getenv("STRATA_TOP") ? 1000 : 10);
+  size_t shown = std::min<size_t>(order.size(), 10);
   llvm::outs() << "  slowest kernels:\n";
   for (size_t i : ArrayRef<size_t>(order).take_front(shown))
     llvm::outs() << "    #" << i << " @" << calls[i].kernel << ": "

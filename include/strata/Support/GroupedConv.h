@@ -32,16 +32,17 @@ Value buildGroupedConv2D(OpBuilder &builder, Location loc, Value input,
                          Value filter, Value init, ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> dilations);
 
-/// What matchGroupedConv2D reads off a grouped convolution.
-struct GroupedConv2D {
-  int64_t groupLoop = -1; ///< The group's loop.
+/// What matchGroupedConv2D and matchBlockedConv2D read off a convolution
+/// with an outer loop of its weights (a group, a block of output channels).
+struct SplitConv2D {
+  int64_t outerLoop = -1; ///< The group's (block's) loop.
   SmallVector<int64_t, 2> strides, dilations;
 };
 
 /// The grouped convolution `op` is, if it is one in the layout above (a
 /// multiply-accumulate linalg.generic of rank-5 operands with the group
 /// at input dimension 3, filter dimension 2 and output dimension 3).
-std::optional<GroupedConv2D> matchGroupedConv2D(linalg::LinalgOp op);
+std::optional<SplitConv2D> matchGroupedConv2D(linalg::LinalgOp op);
 
 /// A convolution whose filter is stored in blocks of `B` output channels,
 /// each block's HWCF filter contiguous (strata-pack-constants makes it so
@@ -56,14 +57,8 @@ Value buildBlockedConv2D(OpBuilder &builder, Location loc, Value input,
                          Value filter, Value init, ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> dilations);
 
-/// What matchBlockedConv2D reads off a blocked convolution.
-struct BlockedConv2D {
-  int64_t blockLoop = -1; ///< The loop over blocks of output channels.
-  SmallVector<int64_t, 2> strides, dilations;
-};
-
 /// The blocked convolution `op` is, if it is one in the layout above.
-std::optional<BlockedConv2D> matchBlockedConv2D(linalg::LinalgOp op);
+std::optional<SplitConv2D> matchBlockedConv2D(linalg::LinalgOp op);
 
 /// A batch matmul whose right-hand side (one matrix for every batch) is
 /// stored in blocks of `B` columns, each block's K x B rows contiguous:

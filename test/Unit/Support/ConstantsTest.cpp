@@ -46,6 +46,35 @@ TEST(TransposeConstant, OIHWToHWIO) {
   EXPECT_EQ(values(*result), std::vector<float>({0, 10, 1, 11}));
 }
 
+TEST(TransposeConstant, KeptTrailingDimensionsMoveAsRuns) {
+  MLIRContext context;
+  // [2, 3, 4, 5] with the last dimension kept in place (copied in runs of
+  // 5), against the element-by-element definition.
+  std::vector<float> data(2 * 3 * 4 * 5);
+  for (size_t i = 0; i < data.size(); ++i)
+    data[i] = float(i);
+  auto value = floats(context, {2, 3, 4, 5}, data);
+  std::vector<std::vector<int64_t>> permutations = {{2, 0, 1, 3}, {1, 0, 2, 3}};
+  for (const std::vector<int64_t> &perms : permutations) {
+    FailureOr<DenseElementsAttr> result = transposeConstant(value, perms);
+    ASSERT_TRUE(succeeded(result));
+    int64_t shape[] = {2, 3, 4, 5};
+    int64_t strides[] = {60, 20, 5, 1};
+    std::vector<float> expected;
+    int64_t sizes[4];
+    for (int i = 0; i < 4; ++i)
+      sizes[i] = shape[perms[i]];
+    for (int64_t a = 0; a < sizes[0]; ++a)
+      for (int64_t b = 0; b < sizes[1]; ++b)
+        for (int64_t c = 0; c < sizes[2]; ++c)
+          for (int64_t d = 0; d < sizes[3]; ++d)
+            expected.push_back(
+                data[a * strides[perms[0]] + b * strides[perms[1]] +
+                     c * strides[perms[2]] + d * strides[perms[3]]]);
+    EXPECT_EQ(values(*result), expected);
+  }
+}
+
 TEST(TransposeConstant, UnitDimensionsOnlyReshape) {
   MLIRContext context;
   // 1xCx1x1 -> 1x1x1xC keeps the data order.
