@@ -244,7 +244,9 @@ void mlir::strata::buildCPUPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(memref::createFoldMemRefAliasOpsPass());
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());
-    pm.addNestedPass<func::FuncOp>(createStrataLowerVectorTiles());
+    StrataLowerVectorTilesOptions lowerTiles;
+    lowerTiles.parallel = parallel;
+    pm.addNestedPass<func::FuncOp>(createStrataLowerVectorTiles(lowerTiles));
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.vectorize) {

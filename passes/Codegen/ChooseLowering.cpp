@@ -256,28 +256,39 @@ static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
     if (iterators[i] == utils::IteratorType::parallel)
       tile[i] = 1;
   // The largest multiple of the register tile at most `value` (and at
-  // least one register tile) that divides the loop: outer tiles are all
-  // full, so every tile has static shapes and only register tiles have
-  // remainders. The whole loop if no multiple divides it.
-  auto roundTo = [](int64_t value, int64_t multiple, int64_t extent) {
+  // least one register tile) that divides the loop, so that outer tiles
+  // are all full. If no multiple divides the loop (1000 with 64-wide
+  // tiles): the whole loop, or with `partial`, the largest multiple (the
+  // last outer tile is a partial one, which strata-tile-kernels splits
+  // off). (A divisor that is not a multiple, 125, would leave every outer
+  // tile an odd remainder, measured 3x slower.)
+  auto roundTo = [](int64_t value, int64_t multiple, int64_t extent,
+                    bool partial = false) {
     int64_t target = std::max(std::min(value, extent), multiple);
     for (int64_t size = target / multiple * multiple; size >= multiple;
          size -= multiple)
       if (size <= extent && extent % size == 0)
         return size;
-    // No multiple divides the loop (1000 with 64-wide tiles): the whole
-    // loop. (A divisor that is not a multiple, 125, leaves every outer
-    // tile an odd remainder, measured 3x slower.)
+    if (partial && target < extent)
+      return target / multiple * multiple;
     return extent;
   };
+  constexpr int64_t kL1Budget = 32 * 1024;      // weights read per row
   constexpr int64_t kL2Budget = 256 * 1024;     // weights of a tile
   constexpr int64_t kBlockBudget = 64 * 1024;   // a block of them
   constexpr int64_t kOutputBudget = 256 * 1024; // partial sums of a tile
   if (loops.n >= 0) {
     int64_t extentN = ranges[loops.n];
+    // Output rows (every parallel loop but the columns'): with one, the
+    // weights are read once whatever the tile.
+    int64_t rowCount = 1;
+    for (int64_t i = 0; i < numLoops; ++i)
+      if (iterators[i] == utils::IteratorType::parallel && i != loops.n)
+        rowCount *= ranges[i];
     if (reduction * bestN * 4 <= kL2Budget) {
       // All of the reduction fits: rows of the tile reuse whole columns.
-      tile[loops.n] = roundTo(kL2Budget / 4 / reduction, bestN, extentN);
+      tile[loops.n] = roundTo(kL2Budget / 4 / reduction, bestN, extentN,
+                              /*partial=*/rowCount > 1);
       if (loops.m >= 0) {
         int64_t mTile = (64 * 1024 / 4) / tile[loops.n];
         tile[loops.m] = roundTo(mTile, bestM, ranges[loops.m]);
@@ -289,6 +300,18 @@ static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
           int64_t fit = std::max<int64_t>(
               kOutputBudget / 4 / (tile[loops.m] * tile[loops.n]), 1);
           tile[outerRow] = roundTo(fit, 1, ranges[outerRow]);
+        } else if (outerRow >= 0 && tile[loops.m] == ranges[loops.m] &&
+                   tile[loops.m] < mTile &&
+                   reduction * tile[loops.n] * 4 > kL1Budget) {
+          // Short rows (a 13x13 output) and weights beyond L1: the tile
+          // spans several rows, so that its weights serve about mTile
+          // output pixels. (squeezenet's last 1x1 convolution, 512 x 1000
+          // channels: 1 row per tile read its 2 MB of weights 13 times.)
+          // Tiles of equal height, the last one possibly a row shorter
+          // (13 rows by 9: 7 + 6).
+          int64_t extent = ranges[outerRow];
+          int64_t count = llvm::divideCeil(extent, mTile / tile[loops.m]);
+          tile[outerRow] = llvm::divideCeil(extent, count);
         }
       }
     } else {
@@ -296,7 +319,13 @@ static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
       // weights for one register column stay in L1/L2, the others by 1;
       // the tile spans every row (and as many outer rows as the partial
       // sums allow), so that each block is read once per tile.
-      tile[loops.n] = roundTo(bestN, bestN, extentN);
+      // A tile of 64 columns that does not divide the loop leaves a
+      // partial one, except with one row (a matrix-vector product: the
+      // weights are read once whatever the tile): whole rows of weights,
+      // read as one sequential run per block. (A 4096 x 1000 product ran
+      // 1.3-1.7x slower in tiles of 512 or 256 columns, even at 2 threads.)
+      tile[loops.n] = roundTo(bestN, bestN, extentN,
+                              /*partial=*/rowCount > 1);
       int64_t innermost = -1;
       for (int64_t i = 0; i < numLoops; ++i)
         if (iterators[i] == utils::IteratorType::reduction) {
@@ -311,7 +340,6 @@ static LoweringAttr makePlan(linalg::LinalgOp op, const VectorUnit &unit,
         rows = ranges[loops.m];
       }
       // The outer row loop (a convolution's output height).
-      int64_t rank = op.getRank(op.getDpsInitOperand(0));
       int64_t outerRow = getOuterRowLoop(op, loops);
       if (outerRow >= 0) {
         int64_t fit =

@@ -78,27 +78,75 @@ static void eraseWriteOnlyAllocs(func::FuncOp func) {
 /// Elements of the vectors a copy moves at a time (256 bytes).
 static constexpr int64_t kCopyChunkBytes = 256;
 
-/// memref.copy between static buffers (a padded input, a yielded tile)
-/// becomes vector loads and stores: a linalg.copy tiled to rows of its
-/// innermost dimension (chunks of at most 256 bytes that divide it) and
-/// vectorized. The runtime's generic memref copy walks elements one at a
-/// time, and LLVM left the scalar loops of a plain linalg.copy unvectorized
-/// (source and destination may alias): a depthwise convolution's padded
-/// input cost more than the convolution.
-static void copiesToLoops(func::FuncOp func) {
-  SmallVector<memref::CopyOp> copies;
-  func.walk([&](memref::CopyOp copy) {
-    auto type = dyn_cast<MemRefType>(copy.getSource().getType());
-    if (type && type.hasStaticShape() && type.getRank() > 0)
-      copies.push_back(copy);
+/// A copy or fill of at least this many bytes outside any parallel loop
+/// is shared by the threads (row by row).
+static constexpr int64_t kParallelMoveBytes = 64 * 1024;
+
+/// Whether `op` fills its one static buffer with a value computed from no
+/// input (linalg.fill; the linalg.map bufferizing a tensor.pad makes).
+static bool isStaticFill(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() == 0 || op.getNumReductionLoops() != 0)
+    return false;
+  auto type = dyn_cast<MemRefType>(op.getDpsInitOperand(0)->get().getType());
+  if (!type || !type.hasStaticShape())
+    return false;
+  if (isa<linalg::FillOp>(op))
+    return true;
+  return isa<linalg::MapOp>(op) && op.getNumDpsInputs() == 0 &&
+         llvm::hasSingleElement(op.getBlock()->getOperations());
+}
+
+/// `loop` (no results) as an scf.parallel loop over the same range.
+static void makeParallel(RewriterBase &rewriter, scf::ForOp loop) {
+  rewriter.setInsertionPoint(loop);
+  auto parallel = scf::ParallelOp::create(
+      rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
+      ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+  Block *body = loop.getBody();
+  rewriter.eraseOp(body->getTerminator());
+  rewriter.inlineBlockBefore(body, parallel.getBody()->getTerminator(),
+                             parallel.getInductionVars());
+  rewriter.eraseOp(loop);
+}
+
+/// memref.copy between static buffers (a padded input, a concatenation's
+/// parts, a yielded tile) and fills of static buffers (a padded input's
+/// border value) become vector loads and stores: a linalg.copy or fill
+/// tiled to rows of its innermost dimension (chunks of at most 256 bytes
+/// that divide it) and vectorized. The runtime's generic memref copy walks
+/// elements one at a time, and LLVM left the scalar loops of a plain
+/// linalg.copy unvectorized (source and destination may alias): a
+/// depthwise convolution's padded input cost more than the convolution.
+/// With `parallel`, a large one at the kernel's top level (run by one
+/// thread, before or after the parallel tiles) has its outermost loop of
+/// more than one row made an scf.parallel loop: at 2 threads a
+/// concatenation's copies and a padded max pool's fill and copy were
+/// serial, a pool 10x slower than onnxruntime's.
+static void lowerBufferMoves(func::FuncOp func, bool parallel) {
+  SmallVector<Operation *> moves;
+  func.walk([&](Operation *op) {
+    if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      auto type = dyn_cast<MemRefType>(copy.getSource().getType());
+      if (type && type.hasStaticShape() && type.getRank() > 0)
+        moves.push_back(op);
+    } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      if (isStaticFill(linalgOp))
+        moves.push_back(op);
+    }
   });
   IRRewriter rewriter(func.getContext());
-  for (memref::CopyOp copy : copies) {
-    rewriter.setInsertionPoint(copy);
-    auto linalgCopy = linalg::CopyOp::create(
-        rewriter, copy.getLoc(), copy.getSource(), copy.getTarget());
-    rewriter.eraseOp(copy);
-    auto type = cast<MemRefType>(linalgCopy.getInputs()[0].getType());
+  for (Operation *move : moves) {
+    rewriter.setInsertionPoint(move);
+    Operation *target = move;
+    if (auto copy = dyn_cast<memref::CopyOp>(move)) {
+      target = linalg::CopyOp::create(rewriter, copy.getLoc(), copy.getSource(),
+                                      copy.getTarget());
+      rewriter.eraseOp(copy);
+    }
+    auto linalgOp = cast<linalg::LinalgOp>(target);
+    auto type =
+        cast<MemRefType>(linalgOp.getDpsInitOperand(0)->get().getType());
     unsigned bytes = std::max(1u, type.getElementTypeBitWidth() / 8);
     int64_t inner = type.getShape().back();
     int64_t chunk = std::max<int64_t>(kCopyChunkBytes / bytes, 1);
@@ -110,17 +158,35 @@ static void copiesToLoops(func::FuncOp func) {
     sizes.back() = std::min(chunk, inner);
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(getAsIndexOpFoldResult(func.getContext(), sizes));
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(linalgCopy.getOperation()), tiling);
+    FailureOr<scf::SCFTilingResult> tiled =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), tiling);
     if (failed(tiled))
       continue; // The loop nest LLVM may still vectorize.
-    rewriter.eraseOp(linalgCopy);
+    rewriter.eraseOp(target);
     for (Operation *op : tiled->tiledOps) {
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::VectorizationResult> vectorized =
           linalg::vectorize(rewriter, op);
       if (succeeded(vectorized))
         rewriter.eraseOp(op);
+    }
+    if (!parallel || type.getNumElements() * bytes < kParallelMoveBytes ||
+        tiled->loops.empty() ||
+        tiled->loops.front()->getParentOp() != func.getOperation())
+      continue;
+    for (LoopLikeOpInterface loopLike : tiled->loops) {
+      auto loop = dyn_cast<scf::ForOp>(loopLike.getOperation());
+      if (!loop)
+        break;
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+      if (!lb || !ub || !step)
+        break;
+      if (*ub - *lb > *step) {
+        makeParallel(rewriter, loop);
+        break;
+      }
     }
   }
 }
@@ -395,7 +461,7 @@ struct StrataLowerVectorTilesPass final
     makeAccumulatorTransfersMinorIdentity(func);
     linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
     hoistAccumulators(func);
-    copiesToLoops(func);
+    lowerBufferMoves(func, parallel);
 
     // Unit dimensions (the batch and height of a convolution tile) go, so
     // contractions are plain matmuls of 2-D vectors.

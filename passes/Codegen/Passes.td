@@ -183,9 +183,18 @@ def StrataLowerVectorTiles : Pass<"strata-lower-vector-tiles", "func::FuncOp"> {
     accumulators, 8 broadcasts and 16 FMAs per reduction step). Masks and
     n-D transfers are lowered here too, so `convert-vector-to-llvm` sees
     only 1-D vector ops. Copies between static buffers (`memref.copy`, e.g.
-    into a padded input) become `linalg.copy` loops that LLVM vectorizes,
-    instead of calls to the runtime's element-wise copy.
+    into a padded input) and fills of static buffers (a padded input's
+    border value) become vector loads and stores, instead of calls to the
+    runtime's element-wise copy and scalar loops; with `parallel`, those of
+    64 KiB or more at a kernel's top level become `scf.parallel` loops over
+    their rows, shared by the threads.
   }];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Share large copies and fills outside the parallel tiles (a "
+           "concatenation, a padded input) among the threads: scf.parallel "
+           "loops over their rows">
+  ];
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::affine::AffineDialect",

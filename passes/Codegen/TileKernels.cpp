@@ -15,8 +15,10 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/AffineCanonicalizationUtils.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -273,6 +275,75 @@ static bool divides(scf::ForOp loop) {
   std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
   std::optional<int64_t> step = getConstantIntValue(loop.getStep());
   return lb && ub && step && (*ub - *lb) % *step == 0;
+}
+
+/// Splits `forall` along each dimension in `dims` whose step does not
+/// divide its range into a loop over the full tiles and, after it, a loop
+/// over the last, partial tile (which writes into the first loop's
+/// results). The tile sizes in the full loop become the step, so register
+/// tiles along that dimension have static shapes; the partial loop has one
+/// iteration along it, which canonicalization folds. (Along the other
+/// dimensions a partial tile is only a shorter loop of register tiles.)
+/// Returns the number of splits.
+static int64_t peelForall(RewriterBase &rewriter, scf::ForallOp forall,
+                          ArrayRef<bool> dims) {
+  SmallVector<scf::ForallOp> worklist = {forall};
+  int64_t splits = 0;
+  while (!worklist.empty()) {
+    scf::ForallOp loop = worklist.pop_back_val();
+    std::optional<SmallVector<OpFoldResult>> lbs = loop.getLoopLowerBounds();
+    std::optional<SmallVector<OpFoldResult>> ubs = loop.getLoopUpperBounds();
+    std::optional<SmallVector<OpFoldResult>> steps = loop.getLoopSteps();
+    if (!lbs || !ubs || !steps)
+      continue;
+    std::optional<SmallVector<int64_t>> lb = getConstantIntValues(*lbs);
+    std::optional<SmallVector<int64_t>> ub = getConstantIntValues(*ubs);
+    std::optional<SmallVector<int64_t>> step = getConstantIntValues(*steps);
+    if (!lb || !ub || !step)
+      continue;
+    for (int64_t dim = 0, e = lb->size(); dim < e; ++dim) {
+      int64_t range = (*ub)[dim] - (*lb)[dim];
+      if (dim >= static_cast<int64_t>(dims.size()) || !dims[dim] ||
+          (*step)[dim] <= 0 || range <= (*step)[dim] ||
+          range % (*step)[dim] == 0)
+        continue;
+      int64_t split = (*ub)[dim] - range % (*step)[dim];
+      // The partial tile: a copy of the loop from `split`, continuing the
+      // full tiles' results.
+      rewriter.setInsertionPointAfter(loop);
+      auto partial = cast<scf::ForallOp>(rewriter.clone(*loop));
+      rewriter.replaceUsesWithIf(
+          loop->getResults(), partial->getResults(),
+          [&](OpOperand &use) { return use.getOwner() != partial; });
+      partial.getOutputsMutable().assign(loop->getResults());
+      SmallVector<int64_t> partialLb(*lb);
+      partialLb[dim] = split;
+      partial.setStaticLowerBound(partialLb);
+      SmallVector<int64_t> fullUb(*ub);
+      fullUb[dim] = split;
+      loop.setStaticUpperBound(fullUb);
+      // In the full tiles, min(step, ub - iv) is the step.
+      rewriter.setInsertionPoint(loop);
+      Location loc = loop.getLoc();
+      Value ubValue = arith::ConstantIndexOp::create(rewriter, loc, split);
+      Value stepValue =
+          arith::ConstantIndexOp::create(rewriter, loc, (*step)[dim]);
+      Value iv = loop.getInductionVar(dim);
+      SmallVector<affine::AffineMinOp> mins;
+      loop.walk([&](affine::AffineMinOp min) {
+        if (llvm::is_contained(min->getOperands(), iv))
+          mins.push_back(min);
+      });
+      for (affine::AffineMinOp min : mins)
+        (void)scf::rewritePeeledMinMaxOp(rewriter, min, iv, ubValue, stepValue,
+                                         /*insideLoop=*/true);
+      worklist.push_back(loop);
+      worklist.push_back(partial);
+      ++splits;
+      break;
+    }
+  }
+  return splits;
 }
 
 namespace {
@@ -534,6 +605,7 @@ struct StrataTileKernelsPass final
       else
         blocked |= partial;
     }
+    scf::ForallOp forall;
     if (tiles) {
       auto tiled = tileAndFuse(rewriter, anchor, op, outer, {},
                                /*forall=*/true);
@@ -541,11 +613,27 @@ struct StrataTileKernelsPass final
         return failure();
       currentAnchor = cast<linalg::LinalgOp>(tiled->first);
       current = tiled->second;
+      forall = current->getParentOfType<scf::ForallOp>();
     }
+    // An outer tile that does not divide its loop (1000 output channels
+    // by 128) leaves one partial tile, split off once the tile is done
+    // where the register tile spans more than one iteration of the loop.
+    // (The forall's dimensions are the root's tiled loops, in order.)
+    SmallVector<bool> peelDims;
+    SmallVector<int64_t> regByRoot =
+        rootSizes(op, anchor, plan.getRegisterTile());
+    for (auto [size, reg] : llvm::zip_equal(outer, regByRoot))
+      if (size != 0)
+        peelDims.push_back(reg > 1);
+    auto peelOuter = [&](LogicalResult result) {
+      if (succeeded(result) && forall)
+        numPeeled += peelForall(rewriter, forall, peelDims);
+      return result;
+    };
 
     if (blocked)
-      return tileBlocked(rewriter, cast<linalg::LinalgOp>(current),
-                         currentAnchor, plan);
+      return peelOuter(tileBlocked(rewriter, cast<linalg::LinalgOp>(current),
+                                   currentAnchor, plan));
 
     // Register tiles of the parallel loops, in the plan's order.
     auto currentOp = cast<linalg::LinalgOp>(current);
@@ -558,8 +646,9 @@ struct StrataTileKernelsPass final
     if (failed(tiled) || !tiled->second)
       return failure();
     // Then the reductions, innermost.
-    return tileReductions(rewriter, cast<linalg::LinalgOp>(tiled->second),
-                          plan.getRegisterTile(), plan.getOrder());
+    return peelOuter(tileReductions(rewriter,
+                                    cast<linalg::LinalgOp>(tiled->second),
+                                    plan.getRegisterTile(), plan.getOrder()));
   }
 
   /// The reduction is blocked (the plan tiles reduction loops at the outer
@@ -823,6 +912,9 @@ struct StrataTileKernelsPass final
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     patterns.add<StaticInitFromCast>(&getContext());
+    // Tile sizes min(step, ub - iv) in loops whose step divides the range
+    // (inner loops of a full outer tile split off a partial one).
+    scf::populateSCFForLoopCanonicalizationPatterns(patterns);
     // Canonicalization of the dialects tiling produces (static tile sizes,
     // casts folded into their users).
     const StringRef dialects[] = {"tensor", "linalg", "scf", "affine", "arith"};

@@ -30,7 +30,27 @@ bool mlir::strata::isComputeOp(Operation *op) {
                       [](Type t) { return isa<RankedTensorType>(t); });
 }
 
+/// The slice `op`'s input `index` is, if only `op` reads it: in `op`'s
+/// kernel it is a view of the kernel's argument; a kernel of its own would
+/// copy it (the importer slices off the input rows a strided convolution
+/// never reads: resnet50's three 1x1 stride-2 convolutions, 1.4 ms of
+/// copies at 2 threads).
+static Operation *getInputSlice(Operation *op, unsigned index) {
+  if (op->getNumOperands() <= index)
+    return nullptr;
+  Operation *slice = op->getOperand(index).getDefiningOp();
+  if (!isa_and_nonnull<tosa::SliceOp, tensor::ExtractSliceOp>(slice) ||
+      !slice->hasOneUse() || slice->getBlock() != op->getBlock())
+    return nullptr;
+  return slice;
+}
+
 SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op)) {
+    if (Operation *slice = getInputSlice(op, 0))
+      return {slice, op};
+    return {op};
+  }
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
       op->getNumResults() != 1 || linalgOp.getNumDpsInits() != 1 ||
@@ -38,10 +58,15 @@ SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
        !linalg::isaConvolutionOpInterface(linalgOp)))
     return {op};
   SmallVector<Operation *> seed;
+  if (Operation *slice = getInputSlice(op, 0))
+    seed.push_back(slice);
   Operation *init = linalgOp.getDpsInitOperand(0)->get().getDefiningOp();
   if (isa_and_nonnull<linalg::FillOp, linalg::BroadcastOp>(init) &&
       init->getBlock() == op->getBlock() && init->hasOneUse())
     seed.push_back(init);
+  // In block order.
+  llvm::sort(seed,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   seed.push_back(op);
   Value result = op->getResult(0);
   if (result.hasOneUse() &&

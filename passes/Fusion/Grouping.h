@@ -22,8 +22,10 @@ namespace mlir::strata {
 /// and views of a buffer are plumbing and stay outside groups.
 bool isComputeOp(Operation *op);
 
-/// The ops a kernel of `op` is formed from: `op` and, when `op` is a
-/// linalg contraction or convolution on tensors (the importer's grouped
+/// The ops a kernel of `op` is formed from: `op`; when `op` is a
+/// convolution or matmul (TOSA or linalg), the slice its input is if only
+/// `op` reads it (a view inside the kernel, a copy outside); when `op` is
+/// a linalg contraction or convolution on tensors (the importer's grouped
 /// convolution), the linalg op that makes its initial value (a fill or a
 /// bias broadcast only `op` reads) and the reshape that is the only user
 /// of its result (so that its epilogue can join it). In block order.

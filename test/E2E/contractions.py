@@ -84,6 +84,25 @@ def conv(name, n, h, wd, c, o, kh, kw, stride=(1, 1), dilation=(1, 1),
     save(name, [x, w, bias], ref, body, result)
 
 
+def conv_sliced(name, n, h, wd, c, o, stride):
+    """A 1x1 strided convolution of an input whose last row and column it
+    never reads, sliced off first (as the ONNX importer does): the slice is
+    a view in the convolution's kernel."""
+    x, w, bias = rand(n, h, wd, c), rand(o, 1, 1, c), rand(o)
+    sliced = x[:, :h - 1, :wd - 1, :]
+    ref = conv_ref(sliced, w, (stride, stride), (1, 1), (0, 0, 0, 0)) + bias
+    st = (n, h - 1, wd - 1, c)
+    body = ("  %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>\n"
+            f"  %size = tosa.const_shape {{values = dense<[{', '.join(map(str, st))}]> : tensor<4xindex>}} : () -> !tosa.shape<4>\n"
+            f"  %s = tosa.slice %a0, %start, %size : ({tensor(x.shape)}, !tosa.shape<4>, !tosa.shape<4>) -> {tensor(st)}\n"
+            f"  %c = tosa.conv2d %s, %a1, %a2, %zp, %zp {{acc_type = f32, "
+            f"dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, "
+            f"stride = array<i64: {stride}, {stride}>}} : ({tensor(st)}, "
+            f"{tensor(w.shape)}, {tensor(bias.shape)}, tensor<1xf32>, tensor<1xf32>) "
+            f"-> {tensor(ref.shape)}\n")
+    save(name, [x, w, bias], ref, body, "%c")
+
+
 def depthwise(name, n, h, wd, c, mult, kh, kw, stride=(1, 1), pad=(0, 0, 0, 0)):
     x, w, bias = rand(n, h, wd, c), rand(kh, kw, c, mult), rand(c * mult)
     xp = np.pad(x.astype(np.float64), ((0, 0), pad[0:2], pad[2:4], (0, 0)))
@@ -212,10 +231,13 @@ conv("conv_7x7_s2", 1, 23, 23, 3, 16, 7, 7, stride=(2, 2), pad=(3, 3, 3, 3))
 conv("conv_3x3_s2_asym", 1, 14, 14, 7, 12, 3, 3, stride=(2, 2), pad=(1, 0, 1, 0))
 conv("conv_dilated", 1, 15, 15, 4, 9, 3, 3, dilation=(2, 2), pad=(2, 2, 2, 2))
 conv("conv_batch2", 2, 6, 7, 3, 5, 2, 3)
+conv("conv_partial_tiles", 1, 13, 13, 512, 200, 1, 1, relu=True)
+conv_sliced("conv_sliced_s2", 1, 12, 12, 24, 40, 2)
 depthwise("depthwise_3x3", 1, 10, 10, 7, 1, 3, 3, pad=(1, 1, 1, 1))
 depthwise("depthwise_s2_mult2", 1, 9, 9, 6, 2, 3, 3, stride=(2, 2))
 pool("max_pool_3x3_s2", "max", 1, 13, 13, 10, 3, 2, (1, 1, 1, 1))
 pool("avg_pool_2x2_s2", "avg", 1, 8, 10, 17, 2, 2, (0, 0, 0, 0))
+pool("max_pool_large", "max", 1, 41, 41, 16, 3, 2, (1, 1, 1, 1))
 softmax("softmax_1000", 3, 1000)
 softmax("softmax_odd", 5, 37)
 spatial_mean("mean_hw_nhwc", 2, 7, 7, 67)

@@ -115,15 +115,45 @@ func.func @blocked(%x: tensor<1x9x9x512xf32>, %w: tensor<3x3x512x512xf32>, %c: t
 
 // -----
 
-// A small output whose reduction is blocked (3x3x160 x 160 channels) would
-// be one tile (all rows, all 160 channels); the output rows are split
-// until there are at least 4 tiles for the threads to share: the largest
-// divisor of 14 that gives 4 tiles is 2 (7 tiles).
+// A small output whose reduction is blocked (3x3x160 x 160 channels):
+// tiles of 64 channels (64 + 64 + a partial 32) spanning all rows would be
+// 3 tiles; the output rows are split until there are at least 4 tiles for
+// the threads to share: the largest divisor of 14 that gives 4 is 7.
 // AVX512-LABEL: func.func @min_parallel_tiles
 // AVX512: linalg.conv_2d_nhwc_hwcf
-// AVX512-SAME: strata.lowering = #strata.lowering<tile = [1, 2, 14, 160, 1, 1, 80]
+// AVX512-SAME: strata.lowering = #strata.lowering<tile = [1, 7, 14, 64, 1, 1, 160]
 func.func @min_parallel_tiles(%x: tensor<1x16x16x160xf32>, %w: tensor<3x3x160x160xf32>, %c: tensor<1x14x14x160xf32>) -> tensor<1x14x14x160xf32> attributes {strata.kernel} {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%x, %w : tensor<1x16x16x160xf32>, tensor<3x3x160x160xf32>) outs(%c : tensor<1x14x14x160xf32>) -> tensor<1x14x14x160xf32>
   return %0 : tensor<1x14x14x160xf32>
+}
+
+// -----
+
+// Output channels that no multiple of the register tile divides (1000)
+// are tiled by 128 anyway (7 full tiles and a partial one of 104, which
+// strata-tile-kernels splits off), not as one 1000-wide tile whose 2 MB of
+// weights every tile would read. The rows are short (13), and a tile's
+// weights (512 x 128) are beyond L1: each tile spans 7 of the 13 rows
+// (7 + 6), so its weights serve 91 pixels.
+// AVX512-LABEL: func.func @partial_columns
+// AVX512: linalg.conv_2d_nhwc_hwcf
+// AVX512-SAME: strata.lowering = #strata.lowering<tile = [1, 7, 13, 128, 0, 0, 0]
+func.func @partial_columns(%x: tensor<1x13x13x512xf32>, %w: tensor<1x1x512x1000xf32>, %c: tensor<1x13x13x1000xf32>) -> tensor<1x13x13x1000xf32> attributes {strata.kernel} {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x13x13x512xf32>, tensor<1x1x512x1000xf32>) outs(%c : tensor<1x13x13x1000xf32>) -> tensor<1x13x13x1000xf32>
+  return %0 : tensor<1x13x13x1000xf32>
+}
+
+// -----
+
+// One output row (a matrix-vector product, 4096 x 1000): the weights are
+// read once whatever the tile, so the columns stay whole (each block of
+// the reduction, 16 rows of 1000 weights, is one sequential run).
+// AVX512-LABEL: func.func @one_row
+// AVX512: linalg.matmul
+// AVX512-SAME: strata.lowering = #strata.lowering<tile = [1, 1000, 16]
+func.func @one_row(%x: tensor<1x4096xf32>, %w: tensor<4096x1000xf32>, %c: tensor<1x1000xf32>) -> tensor<1x1000xf32> attributes {strata.kernel} {
+  %0 = linalg.matmul ins(%x, %w : tensor<1x4096xf32>, tensor<4096x1000xf32>) outs(%c : tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  return %0 : tensor<1x1000xf32>
 }

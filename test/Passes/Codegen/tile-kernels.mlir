@@ -138,3 +138,24 @@ func.func @layout_transpose(%x: tensor<1x40x8x24xf32>) -> tensor<1x8x24x40xf32> 
   %t = linalg.transpose ins(%x : tensor<1x40x8x24xf32>) outs(%0 : tensor<1x8x24x40xf32>) permutation = [0, 2, 3, 1]
   return %t : tensor<1x8x24x40xf32>
 }
+
+// -----
+
+// Outer tiles that do not divide their loops: 3 rows of 5 by 2 (2 + 1) and
+// 100 columns by 32 (3 x 32 + 4). The partial column tile is split off as a
+// second scf.forall after the full tiles (continuing their result), so
+// every register tile has a static shape and is vectorized; the partial row
+// tile is only a shorter loop of register tiles (the register tile has one
+// row), so it stays in the same forall.
+// CHECK-LABEL: func.func @partial_outer_tiles
+// CHECK: %[[FULL:.*]] = scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (5, 96) step (2, 32) shared_outs(%{{.*}} = %{{.*}})
+// CHECK: vector.contract {{.*}} into vector<1x32xf32>
+// CHECK: scf.forall (%{{.*}}) = (0) to (5) step (2) shared_outs(%{{.*}} = %[[FULL]])
+// CHECK: vector.contract {{.*}} into vector<1x4xf32>
+// CHECK-NOT: vector<1x?xf32>
+// CHECK-NOT: linalg.matmul
+func.func @partial_outer_tiles(%a: tensor<5x16xf32>, %b: tensor<16x100xf32>, %c: tensor<5x100xf32>) -> tensor<5x100xf32> attributes {strata.kernel} {
+  %m = linalg.matmul {strata.lowering = #strata.lowering<tile = [2, 32, 0], register_tile = [1, 32, 1], order = [0, 1, 2], vector_width = 16>}
+      ins(%a, %b : tensor<5x16xf32>, tensor<16x100xf32>) outs(%c : tensor<5x100xf32>) -> tensor<5x100xf32>
+  return %m : tensor<5x100xf32>
+}

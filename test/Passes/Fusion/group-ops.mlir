@@ -75,3 +75,27 @@ func.func @grouped(%a: tensor<8xf32>) -> tensor<8xf32> {
   }
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+// The slice only a convolution reads (the rows a stride-2 1x1 convolution
+// never reads, which the importer cuts off) starts in the convolution's
+// kernel, where it is a view of the input; a group of its own would copy
+// it. A slice with another reader stays a group of its own.
+// CHECK-LABEL: func.func @strided_conv_slice
+// CHECK: strata.group(%[[A:.*]] = %arg0, %{{.*}} = %arg1) : (tensor<1x8x8x4xf32>, tensor<8x1x1x4xf32>) -> tensor<1x4x4x8xf32> attributes {name = "slice_conv2d"}
+// CHECK: tosa.slice %[[A]]
+// CHECK: tosa.conv2d
+// CHECK: strata.yield
+// CHECK: strata.group(%{{.*}} = %arg0) : (tensor<1x8x8x4xf32>) -> tensor<1x7x7x4xf32> attributes {name = "slice"}
+func.func @strided_conv_slice(%x: tensor<1x8x8x4xf32>, %w: tensor<8x1x1x4xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x7x7x4xf32>) {
+  %b = "tosa.const"() {values = dense<0.0> : tensor<8xf32>} : () -> tensor<8xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 7, 7, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %x, %start, %size : (tensor<1x8x8x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x7x4xf32>
+  %c = tosa.conv2d %s, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x7x7x4xf32>, tensor<8x1x1x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x8xf32>
+  %s2 = tosa.slice %x, %start, %size : (tensor<1x8x8x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x7x4xf32>
+  %c2 = tosa.conv2d %s2, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x7x7x4xf32>, tensor<8x1x1x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x8xf32>
+  return %c, %c2, %s2 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x7x7x4xf32>
+}

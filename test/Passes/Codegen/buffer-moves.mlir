@@ -1,0 +1,59 @@
+// strata-lower-vector-tiles: copies between static buffers and fills of
+// static buffers become vector stores in rows of up to 256 bytes; with
+// parallel=true, those of 64 KiB or more at a kernel's top level (run by
+// one thread, outside the parallel tiles) become scf.parallel loops over
+// their outermost dimension of more than one row.
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-lower-vector-tiles{parallel=true}))' | FileCheck %s --check-prefixes=CHECK,PAR
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-lower-vector-tiles))' | FileCheck %s --check-prefixes=CHECK,SEQ
+
+// A padded input (a max pool's): the border value fills the whole buffer
+// (linalg.map, as bufferizing tensor.pad makes it), then the input is
+// copied into its interior. Both are 58 rows of vectors; in parallel,
+// rows are shared.
+// CHECK-LABEL: func.func @padded
+// PAR: scf.parallel (%{{.*}}) = (%c0) to (%c58) step (%c1)
+// SEQ-NOT: scf.parallel
+// SEQ: scf.for %{{.*}} = %c0 to %c58 step %c1
+// CHECK: vector.store %{{.*}} : memref<64xf32, {{.*}}>, vector<64xf32>
+// PAR: scf.parallel (%{{.*}}) = (%c0) to (%c56) step (%c1)
+// SEQ: scf.for %{{.*}} = %c0 to %c56 step %c1
+// CHECK: vector.load
+// CHECK: vector.store
+// CHECK-NOT: linalg.map
+// CHECK-NOT: memref.copy
+func.func @padded(%x: memref<1x56x56x64xf32>, %out: memref<1x58x58x64xf32>) {
+  %cst = arith.constant -3.40282347E+38 : f32
+  linalg.map outs(%out : memref<1x58x58x64xf32>)
+    (%init: f32) {
+      linalg.yield %cst : f32
+    }
+  %interior = memref.subview %out[0, 1, 1, 0] [1, 56, 56, 64] [1, 1, 1, 1] : memref<1x58x58x64xf32> to memref<1x56x56x64xf32, strided<[215296, 3712, 64, 1], offset: 3776>>
+  memref.copy %x, %interior : memref<1x56x56x64xf32> to memref<1x56x56x64xf32, strided<[215296, 3712, 64, 1], offset: 3776>>
+  return
+}
+
+// -----
+
+// Below 64 KiB a copy stays one thread's; inside a parallel loop (an
+// outer tile's copy) it is already shared.
+// CHECK-LABEL: func.func @small_or_nested
+// CHECK-NOT: scf.parallel (%{{.*}}) = (%c0) to (%c8)
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c1
+// CHECK: vector.store
+// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c4) step (%c1)
+// CHECK-NOT: scf.parallel
+// CHECK: scf.for %{{.*}} = %c0 to %c512 step %c1
+// CHECK: vector.store
+func.func @small_or_nested(%a: memref<8x64xf32>, %b: memref<8x64xf32>, %c: memref<4x512x64xf32>, %d: memref<4x512x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  memref.copy %a, %b : memref<8x64xf32> to memref<8x64xf32>
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    %src = memref.subview %c[%i, 0, 0] [1, 512, 64] [1, 1, 1] : memref<4x512x64xf32> to memref<512x64xf32, strided<[64, 1], offset: ?>>
+    %dst = memref.subview %d[%i, 0, 0] [1, 512, 64] [1, 1, 1] : memref<4x512x64xf32> to memref<512x64xf32, strided<[64, 1], offset: ?>>
+    memref.copy %src, %dst : memref<512x64xf32, strided<[64, 1], offset: ?>> to memref<512x64xf32, strided<[64, 1], offset: ?>>
+    scf.reduce
+  }
+  return
+}
