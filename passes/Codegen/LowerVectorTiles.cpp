@@ -128,7 +128,9 @@ static void lowerBufferMoves(func::FuncOp func, bool parallel) {
   func.walk([&](Operation *op) {
     if (auto copy = dyn_cast<memref::CopyOp>(op)) {
       auto type = dyn_cast<MemRefType>(copy.getSource().getType());
-      if (type && type.hasStaticShape() && type.getRank() > 0)
+      // Rows of a static width (a tile's padded window may have a
+      // dynamic number of rows).
+      if (type && type.getRank() > 0 && !type.isDynamicDim(type.getRank() - 1))
         moves.push_back(op);
     } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
       if (isStaticFill(linalgOp))
@@ -170,7 +172,8 @@ static void lowerBufferMoves(func::FuncOp func, bool parallel) {
       if (succeeded(vectorized))
         rewriter.eraseOp(op);
     }
-    if (!parallel || type.getNumElements() * bytes < kParallelMoveBytes ||
+    if (!parallel || !type.hasStaticShape() ||
+        type.getNumElements() * bytes < kParallelMoveBytes ||
         tiled->loops.empty() ||
         tiled->loops.front()->getParentOp() != func.getOperation())
       continue;

@@ -159,3 +159,28 @@ func.func @partial_outer_tiles(%a: tensor<5x16xf32>, %b: tensor<16x100xf32>, %c:
       ins(%a, %b : tensor<5x16xf32>, tensor<16x100xf32>) outs(%c : tensor<5x100xf32>) -> tensor<5x100xf32>
   return %m : tensor<5x100xf32>
 }
+
+// -----
+
+// A pooling's padded input is padded tile by tile: the pad moves into the
+// outer tile (each pads the 3 input rows its output row reads), so no
+// padded copy of the whole input is made before the tiles.
+// CHECK-LABEL: func.func @padded_pool
+// CHECK-NOT: tensor.pad
+// CHECK: scf.forall
+// CHECK: tensor.pad
+// CHECK: scf.yield %{{.*}} : tensor<1x3x9x16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1x1x16xf32>
+func.func @padded_pool(%x: tensor<1x8x8x16xf32>) -> tensor<1x4x4x16xf32> attributes {strata.kernel} {
+  %ninf = arith.constant -3.40282347E+38 : f32
+  %padded = tensor.pad %x low[0, 1, 1, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %ninf : f32
+  } : tensor<1x8x8x16xf32> to tensor<1x9x9x16xf32>
+  %e = tensor.empty() : tensor<1x4x4x16xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
+  %window = tensor.empty() : tensor<3x3xf32>
+  %p = linalg.pooling_nhwc_max {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>, strata.lowering = #strata.lowering<tile = [1, 1, 4, 16, 0, 0], register_tile = [1, 1, 4, 16, 1, 1], order = [0, 1, 2, 3, 4, 5], vector_width = 16>}
+      ins(%padded, %window : tensor<1x9x9x16xf32>, tensor<3x3xf32>) outs(%init : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
+  return %p : tensor<1x4x4x16xf32>
+}
