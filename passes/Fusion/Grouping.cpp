@@ -34,7 +34,7 @@ bool mlir::strata::isComputeOp(Operation *op) {
 /// kernel it is a view of the kernel's argument; a kernel of its own would
 /// copy it (the importer slices off the input rows a strided convolution
 /// never reads: resnet50's three 1x1 stride-2 convolutions, 1.4 ms of
-/// copies at 2 threads).
+/// copies at 2 threads; squeezenet's input, before its layout transpose).
 static Operation *getInputSlice(Operation *op, unsigned index) {
   if (op->getNumOperands() <= index)
     return nullptr;
@@ -46,7 +46,8 @@ static Operation *getInputSlice(Operation *op, unsigned index) {
 }
 
 SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
-  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op)) {
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
+          tosa::TransposeOp, linalg::TransposeOp>(op)) {
     if (Operation *slice = getInputSlice(op, 0))
       return {slice, op};
     return {op};

@@ -23,8 +23,8 @@ namespace mlir::strata {
 bool isComputeOp(Operation *op);
 
 /// The ops a kernel of `op` is formed from: `op`; when `op` is a
-/// convolution or matmul (TOSA or linalg), the slice its input is if only
-/// `op` reads it (a view inside the kernel, a copy outside); when `op` is
+/// convolution, matmul or transpose, the slice its input is if only `op`
+/// reads it (a view inside the kernel, a copy outside); when `op` is
 /// a linalg contraction or convolution on tensors (the importer's grouped
 /// convolution), the linalg op that makes its initial value (a fill or a
 /// bias broadcast only `op` reads) and the reshape that is the only user
