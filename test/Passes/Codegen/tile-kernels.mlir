@@ -184,3 +184,24 @@ func.func @padded_pool(%x: tensor<1x8x8x16xf32>) -> tensor<1x4x4x16xf32> attribu
       ins(%padded, %window : tensor<1x9x9x16xf32>, tensor<3x3xf32>) outs(%init : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
   return %p : tensor<1x4x4x16xf32>
 }
+
+// -----
+
+// Partial outer tiles along both loops the register tile spans (20 rows by
+// 8: 2 + a partial 4; 40 columns by 32: 1 + a partial 8): four pieces,
+// every register tile static. The pieces with one outer tile are folded
+// into straight-line code.
+// CHECK-LABEL: func.func @partial_both
+// CHECK: %[[A:.*]] = scf.forall (%{{.*}}) = (0) to (16) step (8) shared_outs(%{{.*}} = %arg2)
+// CHECK: vector.contract {{.*}} into vector<4x16xf32>
+// CHECK: %[[B:.*]] = scf.forall (%{{.*}}) = (0) to (16) step (8) shared_outs(%{{.*}} = %[[A]])
+// CHECK: vector.contract {{.*}} into vector<4x8xf32>
+// CHECK: vector.contract {{.*}} into vector<4x16xf32>
+// CHECK: vector.contract {{.*}} into vector<4x8xf32>
+// CHECK-NOT: vector<4x?xf32>
+// CHECK-NOT: vector<?x
+func.func @partial_both(%a: tensor<20x8xf32>, %b: tensor<8x40xf32>, %c: tensor<20x40xf32>) -> tensor<20x40xf32> attributes {strata.kernel} {
+  %m = linalg.matmul {strata.lowering = #strata.lowering<tile = [8, 32, 0], register_tile = [4, 16, 1], order = [0, 1, 2], vector_width = 16>}
+      ins(%a, %b : tensor<20x8xf32>, tensor<8x40xf32>) outs(%c : tensor<20x40xf32>) -> tensor<20x40xf32>
+  return %m : tensor<20x40xf32>
+}
