@@ -55,4 +55,37 @@ def StrataSinkTransposes : Pass<"strata-sink-transposes", "func::FuncOp"> {
   ];
 }
 
+def StrataApplyRules : Pass<"strata-apply-rules", "func::FuncOp"> {
+  let summary = "Apply named rules of Strata's rewrite rule library to a "
+                "fixpoint";
+  let description = [{
+    Applies the rules of the library (`strata-opt --list-rules` prints it:
+    each rule's name, labels, whether it keeps values bit for bit, and what
+    it does) greedily until none applies, for users who want rules without
+    a strategy. `rules=` names the rules to apply (default: all of them),
+    `disable-rules=` removes some; an unknown name is an error that lists
+    the known ones. Every pattern carries its rule's name as a debug label,
+    so `--mlir-debug-counter` can bisect applications; `remarks=true`
+    reports each application (rule, op, location).
+
+    ```sh
+    strata-opt model.mlir -p 'builtin.module(func.func(strata-apply-rules{rules=strata.sink-transposes,strata.fold-conv-scale,strata.fold-conv-shift}))'
+    ```
+  }];
+  let options = [
+    ListOption<"rules", "rules", "std::string",
+               "Rules to apply (default: every rule of the library)">,
+    ListOption<"disableRules", "disable-rules", "std::string",
+               "Rules not to apply">,
+    Option<"maxIterations", "max-iterations", "int64_t", /*default=*/"10",
+           "Sweeps over the function at most">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "A remark for every rule application">
+  ];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numApplied", "applications", "Rule applications">
+  ];
+}
+
 #endif // STRATA_PASSES_REWRITE_PASSES_TD

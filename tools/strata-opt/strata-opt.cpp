@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Analysis/CostReport.h"
+#include "passes/Rewrite/Rules.h"
 #include "strata/InitAll.h"
 #include "strata/Runtime/Measure.h"
 #include "strata/Support/OutputFiles.h"
@@ -39,9 +40,22 @@ static cl::opt<std::string> costReportTarget(
              "strata.target, else host-cpu)"),
     cl::init(""));
 
+static cl::opt<bool>
+    listRules("list-rules",
+              cl::desc("Print the named rewrite rules (strata-apply-rules, "
+                       "strategies): name, labels, whether values stay bit "
+                       "for bit, what each does; then exit"));
+
 static int runStrataOpt(int argc, char **argv);
 
 int main(int argc, char **argv) {
+  // --list-rules needs no input (MlirOptMain would wait for one on stdin).
+  for (int i = 1; i < argc; ++i)
+    if (llvm::StringRef(argv[i]) == "--list-rules" ||
+        llvm::StringRef(argv[i]) == "-list-rules") {
+      mlir::strata::printRewriteRules(llvm::outs());
+      return 0;
+    }
   // A failed run must not truncate or delete an existing -o file (upstream
   // MlirOptMain opens it first and removes it on failure).
   mlir::strata::StagedOutputArgs staged(argc, argv);

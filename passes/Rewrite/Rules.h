@@ -1,0 +1,64 @@
+//===- Rules.h - The named rewrite rule library -----------------*- C++ -*-===//
+//
+// Every graph rewrite Strata offers to strategies and to
+// `strata-apply-rules` is a named rule: a pattern set with labels saying
+// what kind of rewrite it is and whether it keeps values bit for bit.
+// `strata-opt --list-rules` prints the library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_PASSES_REWRITE_RULES_H
+#define STRATA_PASSES_REWRITE_RULES_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::strata {
+
+/// What a rule does (a rule may carry several labels).
+enum RuleLabel : unsigned {
+  /// Moves or removes layout changes (transposes, reshapes).
+  kRuleLayout = 1u << 0,
+  /// An algebraic identity or folding.
+  kRuleAlgebraic = 1u << 1,
+  /// Makes ops adjacent or fewer so that kernel formation fuses more.
+  kRuleFusionEnabling = 1u << 2,
+};
+
+/// One named rule.
+struct RewriteRule {
+  /// `strata.` followed by a kebab-case name; the debug label of every
+  /// pattern the rule adds (so `--mlir-debug-counter` and traces name it).
+  llvm::StringLiteral name;
+  llvm::StringLiteral summary;
+  unsigned labels;
+  /// True when the rewritten program computes the same values bit for bit;
+  /// false when it reassociates floating-point arithmetic.
+  bool exact;
+  void (*populate)(RewritePatternSet &patterns);
+};
+
+/// The library, in a fixed order.
+llvm::ArrayRef<RewriteRule> getRewriteRules();
+
+/// The rule named `name`, or null.
+const RewriteRule *lookupRewriteRule(llvm::StringRef name);
+
+/// Adds `rule`'s patterns to `patterns`, each labelled with the rule's name.
+void addRewriteRule(const RewriteRule &rule, RewritePatternSet &patterns);
+
+/// The labels of `labels` as words ("layout, algebraic").
+std::string formatRuleLabels(unsigned labels);
+
+/// One line per rule: name, labels, exact or not, summary.
+void printRewriteRules(llvm::raw_ostream &os);
+
+/// BatchNormalization's per-channel scale and shift after a convolution
+/// with constant weights, folded into its weights and bias.
+void populateFoldConvScalePatterns(RewritePatternSet &patterns);
+void populateFoldConvShiftPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::strata
+
+#endif // STRATA_PASSES_REWRITE_RULES_H
