@@ -403,6 +403,12 @@ void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
   // Transposes left around batch normalizations and residual adds move
   // down until they meet their inverses.
   pm.addNestedPass<func::FuncOp>(createStrataSinkTransposes());
+  // Batch normalizations, now right after their convolutions, fold into
+  // the convolutions' weights and bias (until the default rewrite strategy
+  // takes over, issue 18).
+  StrataApplyRulesOptions rules;
+  rules.rules = {"strata.fold-conv-scale", "strata.fold-conv-shift"};
+  pm.addNestedPass<func::FuncOp>(createStrataApplyRules(rules));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   if (options.fusion != "none") {
     StrataFuseOptions fuse;

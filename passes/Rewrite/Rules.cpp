@@ -47,14 +47,16 @@ static FailureOr<SmallVector<float>> getPerChannel(Value value, int64_t rank,
   return result;
 }
 
-/// The convolution `value` is, if it is a tosa.conv2d on f32 with constant
-/// weights and bias whose only user is the op being rewritten.
-static tosa::Conv2DOp getFoldableConv(Value value, DenseElementsAttr &weights,
-                                      DenseElementsAttr &bias) {
-  auto conv = value.getDefiningOp<tosa::Conv2DOp>();
-  if (!conv || !conv->hasOneUse() ||
-      !matchPattern(conv.getWeight(), m_Constant(&weights)) ||
-      !matchPattern(conv.getBias(), m_Constant(&bias)) ||
+/// The convolution `value` is, if it is a tosa.conv2d or
+/// tosa.depthwise_conv2d on f32 with constant weights and bias whose only
+/// user is the op being rewritten.
+static Operation *getFoldableConv(Value value, DenseElementsAttr &weights,
+                                  DenseElementsAttr &bias) {
+  Operation *conv = value.getDefiningOp();
+  if (!isa_and_nonnull<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(conv) ||
+      !conv->hasOneUse() ||
+      !matchPattern(conv->getOperand(1), m_Constant(&weights)) ||
+      !matchPattern(conv->getOperand(2), m_Constant(&bias)) ||
       !weights.getElementType().isF32() || !bias.getElementType().isF32() ||
       weights.getNumElements() > kMaxFoldedElements)
     return nullptr;
@@ -65,7 +67,7 @@ namespace {
 /// A binary op's convolution operand and its other operand's per-channel
 /// constants.
 struct ConvAndChannels {
-  tosa::Conv2DOp conv;
+  Operation *conv; ///< tosa.conv2d or tosa.depthwise_conv2d.
   DenseElementsAttr weights, bias;
   SmallVector<float> channels;
 };
@@ -98,18 +100,25 @@ static std::optional<ConvAndChannels> matchConvAndChannels(Operation *op) {
 static Value rebuildConv(PatternRewriter &rewriter,
                          const ConvAndChannels &match, ArrayRef<float> scale,
                          ArrayRef<float> shift) {
-  tosa::Conv2DOp conv = match.conv;
+  Operation *conv = match.conv;
   int64_t channels = shift.size();
   Operation *clone = rewriter.clone(*conv);
   if (!scale.empty()) {
+    // conv2d's weights are [O][KH][KW][I] (output channel outermost),
+    // depthwise_conv2d's [KH][KW][C][M] (output channel c * M + m, the
+    // two innermost dimensions).
+    bool innermost = isa<tosa::DepthwiseConv2DOp>(conv);
     int64_t perChannel = match.weights.getNumElements() / channels;
+    auto channelOf = [&](int64_t index) {
+      return innermost ? index % channels : index / perChannel;
+    };
     SmallVector<float> newWeights;
     newWeights.reserve(match.weights.getNumElements());
     for (auto [index, w] : llvm::enumerate(match.weights.getValues<float>()))
-      newWeights.push_back(w * scale[index / perChannel]);
+      newWeights.push_back(w * scale[channelOf(index)]);
     auto weightType = cast<RankedTensorType>(match.weights.getType());
     clone->setOperand(1, tosa::ConstOp::create(
-                             rewriter, conv.getWeight().getLoc(), weightType,
+                             rewriter, conv->getOperand(1).getLoc(), weightType,
                              DenseElementsAttr::get(
                                  weightType, ArrayRef<float>(newWeights))));
   }
@@ -122,7 +131,7 @@ static Value rebuildConv(PatternRewriter &rewriter,
   auto biasType = RankedTensorType::get({channels}, rewriter.getF32Type());
   clone->setOperand(
       2, tosa::ConstOp::create(
-             rewriter, conv.getBias().getLoc(), biasType,
+             rewriter, conv->getOperand(2).getLoc(), biasType,
              DenseElementsAttr::get(biasType, ArrayRef<float>(newBias))));
   return clone->getResult(0);
 }
@@ -186,12 +195,12 @@ static const RewriteRule kRules[] = {
      populateSinkTransposePatterns},
     {"strata.fold-conv-scale",
      "conv2d(x, W, b) * s -> conv2d(x, W * s, b * s) for a per-channel "
-     "constant s (BatchNormalization's scale)",
+     "constant s (BatchNormalization's scale); depthwise_conv2d too",
      kRuleAlgebraic | kRuleFusionEnabling, /*exact=*/false,
      populateFoldConvScalePatterns},
     {"strata.fold-conv-shift",
      "conv2d(x, W, b) + c -> conv2d(x, W, b + c) for a per-channel constant "
-     "c (BatchNormalization's shift)",
+     "c (BatchNormalization's shift); depthwise_conv2d too",
      kRuleAlgebraic | kRuleFusionEnabling, /*exact=*/false,
      populateFoldConvShiftPatterns},
 };
