@@ -179,14 +179,11 @@ static void lowerBufferMoves(func::FuncOp func, bool parallel) {
       continue;
     for (LoopLikeOpInterface loopLike : tiled->loops) {
       auto loop = dyn_cast<scf::ForOp>(loopLike.getOperation());
-      if (!loop)
+      std::optional<APInt> trips =
+          loop ? loop.getStaticTripCount() : std::nullopt;
+      if (!trips)
         break;
-      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
-      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
-      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-      if (!lb || !ub || !step)
-        break;
-      if (*ub - *lb > *step) {
+      if (trips->ugt(1)) {
         makeParallel(rewriter, loop);
         break;
       }

@@ -625,7 +625,12 @@ struct StrataTileKernelsPass final
       else
         blocked |= partial;
     }
+    // An outer tile that does not divide its loop (1000 output channels
+    // by 128) leaves one partial tile, split off once the tile is done
+    // where the register tile spans more than one iteration of the loop.
+    // (The forall's dimensions are the root's tiled loops, in order.)
     scf::ForallOp forall;
+    SmallVector<bool> peelDims;
     if (tiles) {
       auto tiled = tileAndFuse(rewriter, anchor, op, outer, {},
                                /*forall=*/true, /*fusePads=*/true);
@@ -634,17 +639,12 @@ struct StrataTileKernelsPass final
       currentAnchor = cast<linalg::LinalgOp>(tiled->first);
       current = tiled->second;
       forall = current->getParentOfType<scf::ForallOp>();
+      SmallVector<int64_t> regByRoot =
+          rootSizes(op, anchor, plan.getRegisterTile());
+      for (auto [size, reg] : llvm::zip_equal(outer, regByRoot))
+        if (size != 0)
+          peelDims.push_back(reg > 1);
     }
-    // An outer tile that does not divide its loop (1000 output channels
-    // by 128) leaves one partial tile, split off once the tile is done
-    // where the register tile spans more than one iteration of the loop.
-    // (The forall's dimensions are the root's tiled loops, in order.)
-    SmallVector<bool> peelDims;
-    SmallVector<int64_t> regByRoot =
-        rootSizes(op, anchor, plan.getRegisterTile());
-    for (auto [size, reg] : llvm::zip_equal(outer, regByRoot))
-      if (size != 0)
-        peelDims.push_back(reg > 1);
     auto peelOuter = [&](LogicalResult result) {
       if (succeeded(result) && forall)
         numPeeled += peelForall(rewriter, forall, peelDims);

@@ -72,10 +72,9 @@ struct StrataApplyRulesPass final
     RuleTrace trace(remarks);
     GreedyRewriteConfig config;
     config.setUseTopDownTraversal(true);
-    config.setMaxIterations(maxIterations);
     config.setListener(&trace);
-    // A fixpoint not reached within max-iterations is not an error: the
-    // rules applied so far are kept.
+    // A fixpoint not reached within the driver's bound on sweeps is not an
+    // error: the rules applied so far are kept.
     (void)applyPatternsGreedily(func, std::move(patterns), config);
     numApplied += trace.applied;
   }

@@ -77,8 +77,6 @@ def StrataApplyRules : Pass<"strata-apply-rules", "func::FuncOp"> {
                "Rules to apply (default: every rule of the library)">,
     ListOption<"disableRules", "disable-rules", "std::string",
                "Rules not to apply">,
-    Option<"maxIterations", "max-iterations", "int64_t", /*default=*/"10",
-           "Sweeps over the function at most">,
     Option<"remarks", "remarks", "bool", /*default=*/"false",
            "A remark for every rule application">
   ];

@@ -38,9 +38,9 @@ static FailureOr<SmallVector<float>> getPerChannel(Value value, int64_t rank,
   int64_t last = type.getDimSize(rank - 1);
   if (last != 1 && last != channels)
     return failure();
-  SmallVector<float> result;
   if (attr.isSplat())
     return SmallVector<float>(channels, attr.getSplatValue<float>());
+  SmallVector<float> result;
   auto values = attr.getValues<float>();
   for (int64_t c = 0; c < channels; ++c)
     result.push_back(values[last == 1 ? 0 : c]);
