@@ -9,6 +9,8 @@
 #include "passes/Fusion/Passes.h"
 #include "passes/Memory/Passes.h"
 #include "passes/Rewrite/Passes.h"
+#include "passes/RewriteStrategies/Passes.h"
+#include "passes/RewriteStrategies/StrategyOps.h"
 #include "strata/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -21,6 +23,7 @@ using namespace mlir;
 void mlir::strata::registerStrataDialects(DialectRegistry &registry) {
   registry.insert<StrataDialect>();
   registerTierCopyBufferization(registry);
+  registerStrategyExtension(registry);
 }
 
 void mlir::strata::registerStrataPasses() {
@@ -29,6 +32,7 @@ void mlir::strata::registerStrataPasses() {
   registerConversionPasses();
   registerCodegenPasses();
   registerRewritePasses();
+  registerRewriteStrategiesPasses();
   registerMemoryPasses();
   registerStrataPipelines();
 }

@@ -17,6 +17,7 @@
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 #include "passes/Rewrite/Passes.h"
+#include "passes/RewriteStrategies/Passes.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
@@ -400,15 +401,14 @@ void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
                                             const FormKernelsOptions &options) {
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
-  // Transposes left around batch normalizations and residual adds move
-  // down until they meet their inverses.
-  pm.addNestedPass<func::FuncOp>(createStrataSinkTransposes());
-  // Batch normalizations, now right after their convolutions, fold into
-  // the convolutions' weights and bias (until the default rewrite strategy
-  // takes over, issue 18).
-  StrataApplyRulesOptions rules;
-  rules.rules = {"strata.fold-conv-scale", "strata.fold-conv-shift"};
-  pm.addNestedPass<func::FuncOp>(createStrataApplyRules(rules));
+  // The rewrite strategy: by default, transposes left around batch
+  // normalizations and residual adds move down until they meet their
+  // inverses, and batch normalizations fold into convolutions.
+  if (options.strategy != "none") {
+    StrataApplyStrategyOptions strategy;
+    strategy.strategy = options.strategy;
+    pm.addPass(createStrataApplyStrategy(strategy));
+  }
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   if (options.fusion != "none") {
     StrataFuseOptions fuse;

@@ -25,6 +25,11 @@ namespace mlir::strata {
 /// operands are transposes by the same permutation or constants, below
 /// slices and concats, and folds transposes of constants.
 void populateSinkTransposePatterns(RewritePatternSet &patterns);
+
+/// Moves a `tosa.transpose` above an elementwise op, slice or pad whose
+/// users are all transposes by the same permutation (the opposite
+/// direction: never in one fixpoint with the sinking patterns).
+void populateHoistTransposePatterns(RewritePatternSet &patterns);
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_REWRITE_PASSES_H

@@ -193,6 +193,29 @@ static const RewriteRule kRules[] = {
      "constants and reshape/transpose chains (strata-sink-transposes)",
      kRuleLayout | kRuleFusionEnabling, /*exact=*/true,
      populateSinkTransposePatterns},
+    {"strata.hoist-transposes",
+     "move a transpose above an elementwise op, slice or pad whose users "
+     "are all that transpose (towards its inverse; LRN's NCHW islands); "
+     "the opposite of strata.sink-transposes, so never in one fixpoint "
+     "with it",
+     kRuleLayout | kRuleFusionEnabling, /*exact=*/true,
+     populateHoistTransposePatterns},
+    {"strata.cancel-transposes",
+     "transpose(transpose(x)) -> one transpose, or x when they are inverses; "
+     "reshape(reshape(x)) -> one reshape; a reshape or transpose that "
+     "changes nothing -> x",
+     kRuleLayout | kRuleFusionEnabling, /*exact=*/true,
+     populateCancelTransposesPatterns},
+    {"strata.algebraic-identities",
+     "x * 1 -> x, x + 0 -> x, x - 0 -> x, -(-x) -> x (x + 0 turns -0.0 "
+     "into +0.0, so not bit-exact)",
+     kRuleAlgebraic, /*exact=*/false, populateAlgebraicIdentityPatterns},
+    {"strata.merge-affine-chains",
+     "(x * a) * b -> x * (a * b), (x + a) + b -> x + (a + b), (x + a) * b "
+     "-> x * b + a * b for constants a, b (consecutive per-channel scales "
+     "and shifts: BatchNormalization then Mul and Add)",
+     kRuleAlgebraic | kRuleFusionEnabling, /*exact=*/false,
+     populateMergeAffineChainPatterns},
     {"strata.fold-conv-scale",
      "conv2d(x, W, b) * s -> conv2d(x, W * s, b * s) for a per-channel "
      "constant s (BatchNormalization's scale); depthwise_conv2d too",

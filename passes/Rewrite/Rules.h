@@ -59,6 +59,17 @@ void printRewriteRules(llvm::raw_ostream &os);
 void populateFoldConvScalePatterns(RewritePatternSet &patterns);
 void populateFoldConvShiftPatterns(RewritePatternSet &patterns);
 
+/// Transposes of transposes composed (and dropped when the identity),
+/// reshapes of reshapes collapsed, reshapes to the same type dropped.
+void populateCancelTransposesPatterns(RewritePatternSet &patterns);
+
+/// x * 1, x + 0, x - 0 and -(-x) replaced by x.
+void populateAlgebraicIdentityPatterns(RewritePatternSet &patterns);
+
+/// (x * a) * b, (x + a) + b and (x + a) * b for constants a, b: one scale
+/// and one shift.
+void populateMergeAffineChainPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_REWRITE_RULES_H

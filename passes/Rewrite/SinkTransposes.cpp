@@ -52,6 +52,10 @@ static bool canAbsorb(Operation *user, ArrayRef<int32_t> perms) {
   };
   if (auto concat = dyn_cast<tosa::ConcatOp>(user))
     return llvm::all_of(concat.getInput1(), sameTranspose);
+  if (auto pad = dyn_cast<tosa::PadOp>(user)) {
+    SmallVector<int64_t> values;
+    return tosa::getConstShapeValues(pad.getPadding().getDefiningOp(), values);
+  }
   if (auto slice = dyn_cast<tosa::SliceOp>(user)) {
     SmallVector<int64_t> values;
     return tosa::getConstShapeValues(slice.getStart().getDefiningOp(),
@@ -246,6 +250,41 @@ struct SinkTransposeThroughSlice final : OpRewritePattern<tosa::SliceOp> {
   }
 };
 
+/// pad(transpose(x, P)) -> transpose(pad(x), P), the padding permuted
+/// (LRN pads its channels in NCHW).
+struct SinkTransposeThroughPad final : OpRewritePattern<tosa::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::PadOp pad,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = pad.getInput1().getDefiningOp<tosa::TransposeOp>();
+    if (!transpose || !allUsersAbsorb(transpose))
+      return rewriter.notifyMatchFailure(pad, "input is not a transpose "
+                                              "whose users can all take it");
+    SmallVector<int64_t> padding;
+    if (!tosa::getConstShapeValues(pad.getPadding().getDefiningOp(), padding))
+      return rewriter.notifyMatchFailure(pad, "padding not constant");
+    auto resultType = dyn_cast<RankedTensorType>(pad.getType());
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    if (!resultType || padding.size() != 2 * perms.size())
+      return rewriter.notifyMatchFailure(pad, "unranked result");
+    SmallVector<int64_t> newPadding(padding.size()), newShape(perms.size());
+    for (auto [i, p] : llvm::enumerate(perms)) {
+      newPadding[2 * p] = padding[2 * i];
+      newPadding[2 * p + 1] = padding[2 * i + 1];
+      newShape[p] = resultType.getDimSize(i);
+    }
+    Location loc = pad.getLoc();
+    auto moved = tosa::PadOp::create(
+        rewriter, loc,
+        RankedTensorType::get(newShape, resultType.getElementType()),
+        transpose.getInput1(),
+        tosa::getTosaConstShape(rewriter, loc, newPadding), pad.getPadConst());
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(
+        pad, resultType, moved, rewriter.getDenseI32ArrayAttr(perms));
+    return success();
+  }
+};
+
 /// concat(transpose(a, P), transpose(b, P), axis) ->
 /// transpose(concat(a, b, P[axis]), P).
 struct SinkTransposeThroughConcat final : OpRewritePattern<tosa::ConcatOp> {
@@ -364,10 +403,119 @@ struct FoldLayoutChain final : RewritePattern {
 };
 } // namespace
 
+namespace {
+/// transpose(op(a, b), P) -> op(transpose(a, P), transpose(b, P)) when
+/// every user of `op` (an elementwise op, a slice or a pad) is a transpose
+/// by P: the transposes move up, towards their inverses. Constants are
+/// permuted at compile time; the transposes of other operands are new
+/// ops (strata.cancel-transposes composes them with their producers).
+/// This undoes strata.sink-transposes, so the two rules never run in one
+/// fixpoint.
+struct HoistTranspose final : OpRewritePattern<tosa::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = transpose.getInput1().getDefiningOp();
+    if (!op || op->getNumResults() != 1 ||
+        !(isElementwise(op) || isa<tosa::SliceOp, tosa::PadOp>(op)))
+      return rewriter.notifyMatchFailure(
+          transpose, "input is not an elementwise op, a slice or a pad");
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    if (!llvm::all_of(op->getUsers(), [&](Operation *user) {
+          auto other = dyn_cast<tosa::TransposeOp>(user);
+          return other && other.getPerms() == perms;
+        }))
+      return rewriter.notifyMatchFailure(
+          transpose, "the op has a user that is not the same transpose");
+    auto resultType = cast<RankedTensorType>(transpose.getType());
+    int64_t rank = perms.size();
+    Location loc = op->getLoc();
+    auto permute = [&](Value value) -> FailureOr<Value> {
+      DenseElementsAttr constant;
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape;
+      for (int32_t p : perms)
+        shape.push_back(type.getDimSize(p));
+      if (matchPattern(value, m_Constant(&constant))) {
+        FailureOr<DenseElementsAttr> permuted = transposeConstant(
+            constant, SmallVector<int64_t>(perms.begin(), perms.end()),
+            kMaxPermutedElements);
+        if (failed(permuted))
+          return failure();
+        return Value(tosa::ConstOp::create(rewriter, value.getLoc(),
+                                           permuted->getType(), *permuted));
+      }
+      return Value(tosa::TransposeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+          value, rewriter.getDenseI32ArrayAttr(perms)));
+    };
+    Operation *hoisted = nullptr;
+    if (auto slice = dyn_cast<tosa::SliceOp>(op)) {
+      SmallVector<int64_t> start, size;
+      if (!tosa::getConstShapeValues(slice.getStart().getDefiningOp(), start) ||
+          !tosa::getConstShapeValues(slice.getSize().getDefiningOp(), size))
+        return rewriter.notifyMatchFailure(transpose, "slice not constant");
+      SmallVector<int64_t> newStart, newSize;
+      for (int32_t p : perms) {
+        newStart.push_back(start[p]);
+        newSize.push_back(size[p]);
+      }
+      FailureOr<Value> input = permute(slice.getInput1());
+      if (failed(input))
+        return rewriter.notifyMatchFailure(transpose, "constant too large");
+      hoisted = tosa::SliceOp::create(
+          rewriter, loc, resultType, *input,
+          tosa::getTosaConstShape(rewriter, loc, newStart),
+          tosa::getTosaConstShape(rewriter, loc, newSize));
+    } else if (auto pad = dyn_cast<tosa::PadOp>(op)) {
+      SmallVector<int64_t> padding;
+      if (!tosa::getConstShapeValues(pad.getPadding().getDefiningOp(), padding))
+        return rewriter.notifyMatchFailure(transpose, "padding not constant");
+      SmallVector<int64_t> newPadding;
+      for (int32_t p : perms) {
+        newPadding.push_back(padding[2 * p]);
+        newPadding.push_back(padding[2 * p + 1]);
+      }
+      FailureOr<Value> input = permute(pad.getInput1());
+      if (failed(input))
+        return rewriter.notifyMatchFailure(transpose, "constant too large");
+      hoisted = tosa::PadOp::create(
+          rewriter, loc, resultType, *input,
+          tosa::getTosaConstShape(rewriter, loc, newPadding),
+          pad.getPadConst());
+    } else {
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands()) {
+        auto type = dyn_cast<RankedTensorType>(operand.getType());
+        if (!type || type.getRank() != rank) {
+          operands.push_back(operand); // tosa.mul's shift.
+          continue;
+        }
+        FailureOr<Value> permuted = permute(operand);
+        if (failed(permuted))
+          return rewriter.notifyMatchFailure(transpose, "constant too large");
+        operands.push_back(*permuted);
+      }
+      OperationState state(loc, op->getName(), operands, {resultType},
+                           op->getAttrs());
+      hoisted = rewriter.create(state);
+    }
+    for (Operation *user : llvm::to_vector(op->getUsers()))
+      rewriter.replaceOp(user, hoisted->getResults());
+    return success();
+  }
+};
+} // namespace
+
+void mlir::strata::populateHoistTransposePatterns(RewritePatternSet &patterns) {
+  patterns.add<HoistTranspose>(patterns.getContext());
+}
+
 void mlir::strata::populateSinkTransposePatterns(RewritePatternSet &patterns) {
   patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughSlice,
-               SinkTransposeThroughConcat, FoldConstantTranspose,
-               FoldConstantSlice, FoldLayoutChain>(patterns.getContext());
+               SinkTransposeThroughPad, SinkTransposeThroughConcat,
+               FoldConstantTranspose, FoldConstantSlice, FoldLayoutChain>(
+      patterns.getContext());
 }
 
 namespace {

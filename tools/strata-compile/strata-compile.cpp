@@ -75,6 +75,12 @@ static cl::opt<std::string>
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(kDefaultOptLevel), cl::Prefix,
                                   cl::cat(compileCategory));
+static cl::opt<std::string> strategySpec(
+    "strategy",
+    cl::desc("Rewrite strategy applied before fusion: a transform library "
+             "file (docs/strategies.md), none, or empty for the default "
+             "(share/strata/strategies/default.mlir)"),
+    cl::init(""), cl::cat(compileCategory));
 static cl::opt<std::string> fusionSpec(
     "fusion",
     cl::desc("Kernel partition, as strata-run --fusion: none, roofline, "
@@ -223,6 +229,7 @@ int main(int argc, char **argv) {
     return 1;
   FormKernelsOptions form;
   form.fusion = fusionSpec;
+  form.strategy = strategySpec;
   buildFormKernelsPipeline(pm, form);
   CPUPipelineOptions cpu;
   cpu.cpu = cpuName;

@@ -119,6 +119,12 @@ static cl::opt<std::string> tilingSpec(
              "cycle model), learned, learned:FILE (the learned cost model) "
              "or measured (the best candidates compiled and timed; slow)"),
     cl::init("analytic"), cl::cat(runCategory));
+static cl::opt<std::string> strategySpec(
+    "strategy",
+    cl::desc("Rewrite strategy applied before fusion: a transform library "
+             "file (docs/strategies.md), none, or empty for the default "
+             "(share/strata/strategies/default.mlir)"),
+    cl::init(""), cl::cat(runCategory));
 static cl::opt<std::string> fusionSpec(
     "fusion",
     cl::desc("Kernel partition: none (one kernel per op), or strata-fuse "
@@ -596,6 +602,7 @@ int main(int argc, char **argv) {
   // `strata-opt -p 'builtin.module(strata-form-kernels{fusion=...})'` does.
   FormKernelsOptions form;
   form.fusion = fusionSpec;
+  form.strategy = strategySpec;
   form.target = targetSpec;
   form.remarks = showRemarks;
   buildFormKernelsPipeline(groupPM, form);

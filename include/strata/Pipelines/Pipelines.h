@@ -124,13 +124,19 @@ struct FormKernelsOptions : public PassPipelineOptions<FormKernelsOptions> {
       *this, "remarks",
       llvm::cl::desc("Remarks for every merge strata-fuse refuses"),
       llvm::cl::init(false)};
+  Option<std::string> strategy{
+      *this, "strategy",
+      llvm::cl::desc("Rewrite strategy applied before fusion: a transform "
+                     "library file, empty for the default strategy "
+                     "(share/strata/strategies/default.mlir), or none"),
+      llvm::cl::init("")};
 };
 
 /// Appends kernel formation to `pm` (anchored on builtin.module):
 /// canonicalize (imported models carry layout transposes around every
-/// convolution and pool that cancel pairwise), tosa-reduce-transposes (the
-/// rest move through elementwise ops until they cancel), canonicalize,
-/// strata-fuse under `fusion`'s cost model (unless `none`), and
+/// convolution and pool that cancel pairwise), tosa-reduce-transposes,
+/// the rewrite strategy (strata-apply-strategy: `strategy`, by default
+/// data/strategies/default.mlir), canonicalize, strata-fuse under `fusion`'s cost model (unless `none`), and
 /// strata-group-ops for every compute op still ungrouped. This is what
 /// strata-run compiles; `strata-opt -p 'builtin.module(strata-form-kernels)'`
 /// reproduces it.

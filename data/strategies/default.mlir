@@ -1,0 +1,39 @@
+// Strata's default rewrite strategy: what strata-form-kernels (and so
+// strata-run) applies to an imported model before kernels are formed.
+// Replace it with `strata-run --strategy=FILE`, or run it alone with
+//   strata-opt -p 'builtin.module(strata-apply-strategy{remarks=true})'
+// See docs/strategies.md.
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(
+      %module: !transform.any_op {transform.readonly}) {
+    // Layout: transposes move below elementwise ops, slices and concats
+    // until they meet their inverses.
+    transform.strata.normalize %module
+        with ["strata.sink-transposes", "strata.cancel-transposes"]
+        : !transform.any_op
+    // Batch normalizations, now right after their convolutions, fold into
+    // the convolutions' weights and bias.
+    // Transposes that could not sink (LRN computes in NCHW between NHWC
+    // convolutions and pools: a transpose in, one out, and a diamond in
+    // between) may cancel when moved up instead. Moving them up can also
+    // leave more of them, so the cost model decides.
+    transform.strata.best_of %module : !transform.any_op {
+    ^bb0(%kept: !transform.any_op):
+      transform.yield
+    }, {
+    ^bb0(%hoisted: !transform.any_op):
+      transform.strata.normalize %hoisted
+          with ["strata.hoist-transposes", "strata.cancel-transposes"]
+          : !transform.any_op
+      transform.yield
+    }
+    // Per-channel scales and shifts in a row (BatchNormalization, then Mul
+    // and Add) become one scale and one shift; with the identities, what
+    // is left folds into the convolutions' weights and bias.
+    transform.strata.normalize %module
+        with ["strata.algebraic-identities", "strata.merge-affine-chains",
+              "strata.fold-conv-scale", "strata.fold-conv-shift"]
+        : !transform.any_op
+    transform.yield
+  }
+}
