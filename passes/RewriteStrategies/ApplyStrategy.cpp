@@ -90,7 +90,7 @@ struct StrataApplyStrategyPass final
         });
     numSteps += steps;
     if (remarks) {
-      InFlightDiagnostic summary = module.emitRemark()
+      InFlightDiagnostic summary = mlir::emitRemark(module.getLoc())
                                    << "strategy: " << steps << " rewrite steps";
       for (auto &[rule, count] : counts)
         summary << "; " << rule << " " << count;

@@ -21,7 +21,7 @@
 // REMARKS: remark: strategy: 1 rewrite steps; strata.algebraic-identities 1
 
 // TIE: remark: best_of: alternative 0 predicted [[P:[0-9.]+]] us
-// TIE: remark: best_of: alternative 1 failed: traversal 'one': the strategy applies at no op of the scope (7 visited)
+// TIE: remark: best_of: alternative 1 failed: traversal 'one': the strategy applies at no op of the scope (5 visited)
 // TIE: remark: best_of: alternative 2 predicted [[P]] us
 // TIE: remark: best_of: kept alternative 0
 

@@ -7,7 +7,7 @@ module attributes {transform.with_named_sequence} {
     ^bb0(%c: !transform.any_op):
       transform.strata.traverse one topdown in %c : !transform.any_op {
       ^bb1(%op: !transform.any_op):
-        transform.strata.apply_rule "strata.algebraic-identities" at %op
+        transform.strata.apply_rule "strata.merge-affine-chains" at %op
             : !transform.any_op
       }
       transform.yield
