@@ -1,0 +1,156 @@
+// The layout and algebraic rules of the library, one split per case:
+// strata.cancel-transposes, strata.hoist-transposes, strata.sink-transposes
+// through tosa.pad, strata.algebraic-identities, strata.merge-affine-chains.
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.cancel-transposes}))' | FileCheck %s --check-prefix=CANCEL
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.hoist-transposes,strata.cancel-transposes}))' | FileCheck %s --check-prefix=HOIST
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.sink-transposes}))' | FileCheck %s --check-prefix=SINK
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.algebraic-identities}))' | FileCheck %s --check-prefix=IDENT
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.merge-affine-chains}))' | FileCheck %s --check-prefix=AFFINE
+
+// Inverse transposes vanish; two others become one.
+// CANCEL-LABEL: func.func @transposes
+// CANCEL-NEXT: %[[T:.*]] = tosa.transpose %arg0 {perms = array<i32: 0, 2, 1>}
+// CANCEL-NEXT: return %arg0, %[[T]]
+func.func @transposes(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<2x4x3xf32>) {
+  %a = tosa.transpose %x {perms = array<i32: 1, 2, 0>} : (tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
+  %b = tosa.transpose %a {perms = array<i32: 2, 0, 1>} : (tensor<3x4x2xf32>) -> tensor<2x3x4xf32>
+  %c = tosa.transpose %a {perms = array<i32: 2, 1, 0>} : (tensor<3x4x2xf32>) -> tensor<2x4x3xf32>
+  return %b, %c : tensor<2x3x4xf32>, tensor<2x4x3xf32>
+}
+
+// -----
+
+// A reshape of a reshape is one reshape; a reshape to its input's type
+// is its input.
+// CANCEL-LABEL: func.func @reshapes
+// CANCEL: %[[R:.*]] = tosa.reshape %arg0
+// CANCEL-SAME: -> tensor<6x4xf32>
+// CANCEL-NOT: tosa.reshape
+// CANCEL: return %[[R]], %arg0
+func.func @reshapes(%x: tensor<2x3x4xf32>) -> (tensor<6x4xf32>, tensor<2x3x4xf32>) {
+  %s1 = tosa.const_shape {values = dense<[24]> : tensor<1xindex>} : () -> !tosa.shape<1>
+  %s2 = tosa.const_shape {values = dense<[6, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %s3 = tosa.const_shape {values = dense<[2, 3, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %a = tosa.reshape %x, %s1 : (tensor<2x3x4xf32>, !tosa.shape<1>) -> tensor<24xf32>
+  %b = tosa.reshape %a, %s2 : (tensor<24xf32>, !tosa.shape<2>) -> tensor<6x4xf32>
+  %c = tosa.reshape %x, %s3 : (tensor<2x3x4xf32>, !tosa.shape<3>) -> tensor<2x3x4xf32>
+  return %b, %c : tensor<6x4xf32>, tensor<2x3x4xf32>
+}
+
+// -----
+
+// LRN's shape: NHWC -> NCHW, a product of the value with itself, a channel
+// pad and slice, a constant scale, back to NHWC. Hoisted, the transposes
+// meet and cancel; the pad and slice bounds and the constant are permuted.
+// HOIST-LABEL: func.func @lrn_island
+// HOIST-NOT: tosa.transpose
+// HOIST: %[[SQ:.*]] = tosa.mul %arg0, %arg0
+// HOIST: %[[P:.*]] = tosa.pad %[[SQ]]
+// HOIST-SAME: -> tensor<1x4x4x6xf32>
+// HOIST: %[[S:.*]] = tosa.slice %[[P]]
+// HOIST-SAME: -> tensor<1x4x4x2xf32>
+// HOIST: tosa.mul %[[S]], %{{.*}}, %{{.*}} : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>
+// HOIST-NOT: tosa.transpose
+// HOIST: return
+func.func @lrn_island(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %k = "tosa.const"() {values = dense<[[[[0.5]], [[2.0]]]]> : tensor<1x2x1x1xf32>} : () -> tensor<1x2x1x1xf32>
+  %padding = tosa.const_shape {values = dense<[0, 0, 2, 2, 0, 0, 0, 0]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %start = tosa.const_shape {values = dense<[0, 1, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 2, 4, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %t = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %sq = tosa.mul %t, %t, %shift : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1xi8>) -> tensor<1x2x4x4xf32>
+  %p = tosa.pad %sq, %padding, %zero : (tensor<1x2x4x4xf32>, !tosa.shape<8>, tensor<1xf32>) -> tensor<1x6x4x4xf32>
+  %s = tosa.slice %p, %start, %size : (tensor<1x6x4x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x4x4xf32>
+  %m = tosa.mul %s, %k, %shift : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>, tensor<1xi8>) -> tensor<1x2x4x4xf32>
+  %back = tosa.transpose %m {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32>
+  return %back : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+// A transpose does not move above an op that has another user.
+// HOIST-LABEL: func.func @hoist_refused
+// HOIST: tosa.clamp %arg0
+// HOIST: tosa.transpose
+func.func @hoist_refused(%x: tensor<2x3xf32>) -> (tensor<3x2xf32>, tensor<2x3xf32>) {
+  %c = tosa.clamp %x {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %t = tosa.transpose %c {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %t, %c : tensor<3x2xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// A transpose moves below a pad, the padding permuted.
+// SINK-LABEL: func.func @sink_pad
+// SINK: %[[P:.*]] = tosa.pad %arg0, %{{.*}}, %{{.*}} : (tensor<1x4x4x2xf32>, !tosa.shape<8>, tensor<1xf32>) -> tensor<1x4x4x6xf32>
+// SINK: tosa.transpose %[[P]] {perms = array<i32: 0, 3, 1, 2>}
+func.func @sink_pad(%x: tensor<1x4x4x2xf32>) -> tensor<1x6x4x4xf32> {
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %padding = tosa.const_shape {values = dense<[0, 0, 2, 2, 0, 0, 0, 0]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %t = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %p = tosa.pad %t, %padding, %zero : (tensor<1x2x4x4xf32>, !tosa.shape<8>, tensor<1xf32>) -> tensor<1x6x4x4xf32>
+  return %p : tensor<1x6x4x4xf32>
+}
+
+// -----
+
+// x * 1, 0 + x, x - 0 and -(-x) are x; x * 2 and 1 - x stay.
+// IDENT-LABEL: func.func @identities
+// IDENT-NOT: tosa.negate
+// IDENT: %[[M:.*]] = tosa.mul %arg0, %{{.*}}
+// IDENT: %[[S:.*]] = tosa.sub %{{.*}}, %arg0
+// IDENT: return %arg0, %[[M]], %[[S]]
+func.func @identities(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %one = "tosa.const"() {values = dense<1.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %two = "tosa.const"() {values = dense<2.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %0 = tosa.mul %x, %one, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %1 = tosa.add %zero, %0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %2 = tosa.sub %1, %zero : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %3 = tosa.negate %2, %zp, %zp : (tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %4 = tosa.negate %3, %zp, %zp : (tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4xf32>
+  %5 = tosa.mul %x, %two, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %6 = tosa.sub %one, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %4, %5, %6 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// A batch normalization, then Mul and Add (DenseNet): ((x*a + b)*c + d)
+// is x*(a*c) + (b*c + d): a = [2, 3], b = [1, 1], c = [10, 10], d = [5, 6]
+// give the scale [20, 30] and the shift [15, 16].
+// AFFINE-LABEL: func.func @affine_chain
+// AFFINE-DAG: %[[S:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}2.000000e+01, 3.000000e+01]]]]>
+// AFFINE-DAG: %[[T:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}1.500000e+01, 1.600000e+01]]]]>
+// AFFINE: %[[M:.*]] = tosa.mul %arg0, %[[S]]
+// AFFINE-NEXT: %[[A:.*]] = tosa.add %[[M]], %[[T]]
+// AFFINE-NEXT: return %[[A]]
+func.func @affine_chain(%x: tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32> {
+  %a = "tosa.const"() {values = dense<[[[[2.0, 3.0]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<[[[[1.0, 1.0]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %c = "tosa.const"() {values = dense<10.0> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
+  %d = "tosa.const"() {values = dense<[[[[5.0, 6.0]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %0 = tosa.mul %x, %a, %shift : (tensor<1x3x3x2xf32>, tensor<1x1x1x2xf32>, tensor<1xi8>) -> tensor<1x3x3x2xf32>
+  %1 = tosa.add %0, %b : (tensor<1x3x3x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x3x3x2xf32>
+  %2 = tosa.mul %1, %c, %shift : (tensor<1x3x3x2xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x3x3x2xf32>
+  %3 = tosa.add %2, %d : (tensor<1x3x3x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x3x3x2xf32>
+  return %3 : tensor<1x3x3x2xf32>
+}
+
+// -----
+
+// The inner shift has another user: the chain stays.
+// AFFINE-LABEL: func.func @affine_shared
+// AFFINE: tosa.add %arg0
+// AFFINE: tosa.add
+func.func @affine_shared(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %b = "tosa.const"() {values = dense<1.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %0 = tosa.add %x, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %1 = tosa.add %0, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xf32>, tensor<4xf32>
+}
