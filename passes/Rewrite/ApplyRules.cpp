@@ -72,8 +72,8 @@ struct StrataApplyRulesPass final
     RuleTrace trace(remarks);
     GreedyRewriteConfig config;
     config.setUseTopDownTraversal(true);
-  // Only the named rules rewrite (ops' folders would rewrite untraced).
-  config.enableFolding(false);
+    // Only the named rules rewrite (ops' folders would rewrite untraced).
+    config.enableFolding(false);
     config.setListener(&trace);
     // A fixpoint not reached within the driver's bound on sweeps is not an
     // error: the rules applied so far are kept.

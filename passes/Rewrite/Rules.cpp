@@ -9,6 +9,10 @@
 
 #include "passes/Rewrite/Passes.h"
 
+#include "strata/Support/GroupedConv.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -178,12 +182,171 @@ struct FoldConvShift final : OpRewritePattern<tosa::AddOp> {
 };
 } // namespace
 
+namespace {
+/// A grouped convolution (strata/Support/GroupedConv.h: output NHWGF,
+/// filter KH x KW x G x C x F) read through the reshape to NHWC, with a
+/// constant filter; its init a fill of zero or a broadcast of constant
+/// per-channel values (a folded shift).
+struct GroupedConvMatch {
+  linalg::GenericOp conv;
+  tosa::ReshapeOp reshape;
+  DenseElementsAttr filter;
+  SmallVector<float> channels; ///< The other operand, per output channel.
+  SmallVector<float> bias;     ///< The init's values (zeros for a fill).
+};
+} // namespace
+
+/// `op` (a tosa.mul or tosa.add) as a grouped convolution's NHWC view
+/// times / plus a per-channel constant.
+static std::optional<GroupedConvMatch> matchGroupedConv(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  for (unsigned i = 0; i < 2; ++i) {
+    GroupedConvMatch match;
+    match.reshape = op->getOperand(i).getDefiningOp<tosa::ReshapeOp>();
+    if (!match.reshape || match.reshape.getType() != type ||
+        !match.reshape->hasOneUse())
+      continue;
+    match.conv = match.reshape.getInput1().getDefiningOp<linalg::GenericOp>();
+    if (!match.conv || !match.conv->hasOneUse() ||
+        !matchGroupedConv2D(cast<linalg::LinalgOp>(*match.conv)) ||
+        !matchPattern(match.conv.getDpsInputOperand(1)->get(),
+                      m_Constant(&match.filter)) ||
+        !match.filter.getElementType().isF32() ||
+        match.filter.getNumElements() > kMaxFoldedElements)
+      continue;
+    auto outType = cast<RankedTensorType>(match.conv.getResult(0).getType());
+    int64_t channels = outType.getDimSize(3) * outType.getDimSize(4);
+    if (channels != type.getDimSize(type.getRank() - 1))
+      continue;
+    Value init = match.conv.getDpsInitOperand(0)->get();
+    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+      FloatAttr zero;
+      if (!matchPattern(fill.getInputs()[0], m_Constant(&zero)) ||
+          !zero.getValue().isZero())
+        continue;
+      match.bias.assign(channels, 0.0f);
+    } else if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>()) {
+      DenseElementsAttr values;
+      if (!matchPattern(broadcast.getInput(), m_Constant(&values)) ||
+          values.getNumElements() != channels ||
+          broadcast.getDimensions() != ArrayRef<int64_t>{0, 1, 2})
+        continue;
+      match.bias.assign(values.getValues<float>().begin(),
+                        values.getValues<float>().end());
+    } else {
+      continue;
+    }
+    FailureOr<SmallVector<float>> perChannel =
+        getPerChannel(op->getOperand(1 - i), type.getRank(), channels);
+    if (failed(perChannel))
+      continue;
+    match.channels = std::move(*perChannel);
+    return match;
+  }
+  return std::nullopt;
+}
+
+/// The matched grouped convolution with output channel c's filter scaled
+/// by `scale[c]` (empty: kept) and its init the per-channel `bias`,
+/// reshaped to the matched op's type.
+static Value rebuildGroupedConv(PatternRewriter &rewriter,
+                                const GroupedConvMatch &match,
+                                ArrayRef<float> scale, ArrayRef<float> bias) {
+  linalg::GenericOp conv = match.conv;
+  tosa::ReshapeOp reshape = match.reshape;
+  Location loc = conv.getLoc();
+  auto outType = cast<RankedTensorType>(conv.getResult(0).getType());
+  IRMapping mapping;
+  if (!scale.empty()) {
+    // Filter [KH][KW][G][C][F]: output channel g * F + f.
+    auto filterType = cast<RankedTensorType>(match.filter.getType());
+    int64_t groups = filterType.getDimSize(2);
+    int64_t perGroupIn = filterType.getDimSize(3);
+    int64_t perGroupOut = filterType.getDimSize(4);
+    SmallVector<float> values;
+    values.reserve(match.filter.getNumElements());
+    for (auto [index, w] : llvm::enumerate(match.filter.getValues<float>())) {
+      int64_t f = index % perGroupOut;
+      int64_t g = (index / (perGroupOut * perGroupIn)) % groups;
+      values.push_back(w * scale[g * perGroupOut + f]);
+    }
+    Value filter = conv.getDpsInputOperand(1)->get();
+    mapping.map(filter, tosa::ConstOp::create(
+                            rewriter, filter.getLoc(), filterType,
+                            DenseElementsAttr::get(filterType,
+                                                   ArrayRef<float>(values))));
+  }
+  bool zeroBias = llvm::all_of(bias, [](float b) { return b == 0.0f; });
+  if (!zeroBias) {
+    auto biasType = RankedTensorType::get(
+        {outType.getDimSize(3), outType.getDimSize(4)}, rewriter.getF32Type());
+    Value values = tosa::ConstOp::create(
+        rewriter, loc, biasType,
+        DenseElementsAttr::get(biasType, ArrayRef<float>(bias)));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
+                                          outType.getElementType());
+    Value init = linalg::BroadcastOp::create(rewriter, loc, values, empty,
+                                             ArrayRef<int64_t>{0, 1, 2})
+                     ->getResult(0);
+    mapping.map(conv.getDpsInitOperand(0)->get(), init);
+  }
+  Operation *clone = rewriter.clone(*conv, mapping);
+  return tosa::ReshapeOp::create(rewriter, reshape.getLoc(), reshape.getType(),
+                                 clone->getResult(0), reshape.getShape());
+}
+
+namespace {
+/// mul(reshape(grouped_conv(x, W)), s) -> reshape(grouped_conv(x, W * s)).
+struct FoldGroupedConvScale final : OpRewritePattern<tosa::MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr shiftAttr;
+    if (!matchPattern(mul.getShift(), m_Constant(&shiftAttr)) ||
+        llvm::any_of(shiftAttr.getValues<APInt>(),
+                     [](const APInt &v) { return !v.isZero(); }))
+      return rewriter.notifyMatchFailure(mul, "shift is not constant zero");
+    std::optional<GroupedConvMatch> match = matchGroupedConv(mul);
+    if (!match)
+      return rewriter.notifyMatchFailure(
+          mul, "not a grouped convolution (constant filter, read only here) "
+               "times a per-channel constant");
+    SmallVector<float> bias;
+    for (auto [b, s] : llvm::zip(match->bias, match->channels))
+      bias.push_back(b * s);
+    rewriter.replaceOp(
+        mul, rebuildGroupedConv(rewriter, *match, match->channels, bias));
+    return success();
+  }
+};
+
+/// add(reshape(grouped_conv(x, W)), c) -> reshape(grouped_conv(x, W))
+/// with its accumulator starting at c (a broadcast init).
+struct FoldGroupedConvShift final : OpRewritePattern<tosa::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::AddOp add,
+                                PatternRewriter &rewriter) const override {
+    std::optional<GroupedConvMatch> match = matchGroupedConv(add);
+    if (!match)
+      return rewriter.notifyMatchFailure(
+          add, "not a grouped convolution (constant filter, read only here) "
+               "plus a per-channel constant");
+    SmallVector<float> bias;
+    for (auto [b, c] : llvm::zip(match->bias, match->channels))
+      bias.push_back(b + c);
+    rewriter.replaceOp(
+        add, rebuildGroupedConv(rewriter, *match, /*scale=*/{}, bias));
+    return success();
+  }
+};
+} // namespace
+
 void mlir::strata::populateFoldConvScalePatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldConvScale>(patterns.getContext());
+  patterns.add<FoldConvScale, FoldGroupedConvScale>(patterns.getContext());
 }
 
 void mlir::strata::populateFoldConvShiftPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldConvShift>(patterns.getContext());
+  patterns.add<FoldConvShift, FoldGroupedConvShift>(patterns.getContext());
 }
 
 static const RewriteRule kRules[] = {
@@ -226,6 +389,12 @@ static const RewriteRule kRules[] = {
      "c (BatchNormalization's shift); depthwise_conv2d too",
      kRuleAlgebraic | kRuleFusionEnabling, /*exact=*/false,
      populateFoldConvShiftPatterns},
+    {"strata.merge-sibling-convs",
+     "conv2d(x, W1, b1), conv2d(x, W2, b2) with one window -> slices of "
+     "conv2d(x, [W1; W2], [b1; b2]), the activation after every slice "
+     "moved above them (TASO's multi-output merge; pays only for some "
+     "shapes: use it inside best_of)",
+     kRuleFusionEnabling, /*exact=*/false, populateMergeSiblingConvPatterns},
 };
 
 ArrayRef<RewriteRule> mlir::strata::getRewriteRules() { return kRules; }

@@ -70,6 +70,11 @@ void populateAlgebraicIdentityPatterns(RewritePatternSet &patterns);
 /// and one shift.
 void populateMergeAffineChainPatterns(RewritePatternSet &patterns);
 
+/// Convolutions reading one input with one window merged into one wider
+/// convolution whose channels are sliced apart; a unary elementwise op
+/// after every slice moves above them.
+void populateMergeSiblingConvPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_REWRITE_RULES_H

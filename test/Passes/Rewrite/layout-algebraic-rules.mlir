@@ -6,6 +6,7 @@
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.sink-transposes}))' | FileCheck %s --check-prefix=SINK
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.algebraic-identities}))' | FileCheck %s --check-prefix=IDENT
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.merge-affine-chains}))' | FileCheck %s --check-prefix=AFFINE
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.merge-sibling-convs}))' | FileCheck %s --check-prefix=SIB
 
 // Inverse transposes vanish; two others become one.
 // CANCEL-LABEL: func.func @transposes
@@ -153,4 +154,60 @@ func.func @affine_shared(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %0 = tosa.add %x, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   %1 = tosa.add %0, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0, %1 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Two 1x1 convolutions of one input (Inception's branches): one
+// convolution with 2 + 3 output channels, sliced apart; the ReLU after
+// both slices moves above them. The 3x3 convolution of the same input has
+// another window and stays.
+// SIB-LABEL: func.func @siblings
+// SIB: %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<5x1x1x4xf32>}>
+// SIB: %[[B:.*]] = "tosa.const"() <{values = dense<[1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00]> : tensor<5xf32>}>
+// SIB: %[[C:.*]] = tosa.conv2d %arg0, %[[W]], %[[B]]
+// SIB-SAME: -> tensor<1x8x8x5xf32>
+// SIB-NEXT: %[[R:.*]] = tosa.clamp %[[C]]
+// SIB: %[[S0:.*]] = tosa.slice %[[R]]
+// SIB-SAME: -> tensor<1x8x8x2xf32>
+// SIB: %[[S1:.*]] = tosa.slice %[[R]]
+// SIB-SAME: -> tensor<1x8x8x3xf32>
+// SIB: %[[K:.*]] = tosa.conv2d %arg0
+// SIB-SAME: pad = array<i64: 1, 1, 1, 1>
+// SIB: return %[[S0]], %[[S1]], %[[K]]
+func.func @siblings(%x: tensor<1x8x8x4xf32>) -> (tensor<1x8x8x2xf32>, tensor<1x8x8x3xf32>, tensor<1x8x8x2xf32>) {
+  %w1 = "tosa.const"() {values = dense<0.5> : tensor<2x1x1x4xf32>} : () -> tensor<2x1x1x4xf32>
+  %b1 = "tosa.const"() {values = dense<1.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %w2 = "tosa.const"() {values = dense<0.25> : tensor<3x1x1x4xf32>} : () -> tensor<3x1x1x4xf32>
+  %b2 = "tosa.const"() {values = dense<2.0> : tensor<3xf32>} : () -> tensor<3xf32>
+  %w3 = "tosa.const"() {values = dense<0.1> : tensor<2x3x3x4xf32>} : () -> tensor<2x3x3x4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c1 = tosa.conv2d %x, %w1, %b1, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x2xf32>
+  %r1 = tosa.clamp %c1 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32>
+  %c2 = tosa.conv2d %x, %w2, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<3x1x1x4xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x3xf32>
+  %r2 = tosa.clamp %c2 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x8x8x3xf32>) -> tensor<1x8x8x3xf32>
+  %c3 = tosa.conv2d %x, %w3, %b1, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<2x3x3x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x2xf32>
+  return %r1, %r2, %c3 : tensor<1x8x8x2xf32>, tensor<1x8x8x3xf32>, tensor<1x8x8x2xf32>
+}
+
+// -----
+
+// Different activations after the slices: the merge happens, the
+// activations stay below the slices.
+// SIB-LABEL: func.func @siblings_mixed
+// SIB: %[[C:.*]] = tosa.conv2d %arg0
+// SIB-SAME: -> tensor<1x8x8x4xf32>
+// SIB: %[[S0:.*]] = tosa.slice %[[C]]
+// SIB: %[[S1:.*]] = tosa.slice %[[C]]
+// SIB: tosa.clamp %[[S0]]
+// SIB: tosa.clamp %[[S1]]
+func.func @siblings_mixed(%x: tensor<1x8x8x4xf32>) -> (tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>) {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<2x1x1x4xf32>} : () -> tensor<2x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<1.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c1 = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x2xf32>
+  %r1 = tosa.clamp %c1 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32>
+  %c2 = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x2xf32>
+  %r2 = tosa.clamp %c2 {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32>
+  return %r1, %r2 : tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>
 }

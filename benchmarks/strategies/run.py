@@ -1,0 +1,496 @@
+#!/usr/bin/env python3
+"""Rewrite strategies on the nine ONNX light models (docs/benchmarks/strategies.md).
+
+Parts (--parts, comma-separated; default all):
+
+counts   Ops per model before the strategy (import, canonicalize,
+         tosa-reduce-transposes, canonicalize: upstream's cleanup) and after
+         the default strategy (data/strategies/default.mlir, as
+         strata-form-kernels runs it), next to onnxruntime's optimized graph
+         at its extended level (SessionOptions.optimized_model_filepath):
+         interior transposes, per-channel mul/add right after a convolution,
+         compute ops, and Strata's kernels after fusion.
+compile  The strategy's share of compile time: strata-apply-strategy's wall
+         time (strata-opt --mlir-timing over strata-form-kernels) against
+         strata-run's whole compile time (kernel formation, lowering, LLVM).
+latency  Predicted (strata-run --report, roofline) and measured latency of
+         each model with random weights, with and without the default
+         strategy (--strategy=none), single-threaded, alternating rounds.
+bestof   Decisions best_of makes: for each model and each offered rewrite
+         (hoisting transposes, merging sibling convolutions, folding
+         batch normalizations, merging scale/shift chains), a strategy with
+         best_of {without, with}; when the two programs differ, both are
+         measured and the pick is checked against the measured-faster one.
+
+Usage (after scripts/setup.sh; onnxruntime from PyPI is an oracle only):
+
+    build/bench-venv/bin/python benchmarks/strategies/run.py \\
+        --json /tmp/strategies.json --markdown docs/benchmarks/strategies.md
+    build/bench-venv/bin/python benchmarks/strategies/run.py \\
+        --from-json /tmp/strategies.json --markdown docs/benchmarks/strategies.md
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks", "models"))
+from lightmodels import LIGHT_MODELS, find_models_dir  # noqa: E402
+
+BEFORE = "builtin.module(func.func(canonicalize,tosa-reduce-transposes,canonicalize))"
+AFTER = ("builtin.module(func.func(canonicalize,tosa-reduce-transposes),"
+         "strata-apply-strategy{strategy=%s},func.func(canonicalize))")
+# Ops that compute nothing at run time: constants, shapes, views, inits.
+FREE = {"tosa.const", "tosa.const_shape", "tosa.reshape", "tensor.empty",
+        "linalg.fill", "linalg.yield", "func.return", "arith.constant",
+        "tensor.expand_shape", "tensor.collapse_shape", "tosa.yield",
+        "strata.yield", "func.func"}
+CONVS = {"tosa.conv2d", "tosa.depthwise_conv2d", "linalg.generic"}
+ORT_FREE = {"Constant", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
+            "Identity", "Dropout", "ConstantOfShape"}
+
+OP_RE = re.compile(r"^\s*(?:(%[\w#:]+(?:\s*,\s*%[\w#:]+)*)\s*=\s*)?\"?([a-z_]+\.[a-z_0-9.]+)\"?(.*)$")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def parse_ops(text):
+    """(name, results, operands, rest) per op line of printed MLIR, for the
+    ops of function bodies (not those inside a linalg op's region)."""
+    ops = []
+    nested = 0
+    for line in text.splitlines():
+        if nested:
+            nested += line.count("{") - line.count("}")
+            continue
+        m = OP_RE.match(line)
+        if not m or m.group(2).startswith(("transform.", "builtin.")):
+            continue
+        if m.group(2).startswith("linalg.") and line.rstrip().endswith("{"):
+            nested = 1
+        results = [r.strip() for r in (m.group(1) or "").split(",") if r.strip()]
+        operands = re.findall(r"%[\w#]+", m.group(3).split(":")[0])
+        ops.append((m.group(2), results, operands, m.group(3)))
+    return ops
+
+
+def count_ops(text):
+    ops = parse_ops(text)
+    defs = {}
+    for op in ops:
+        for r in op[1]:
+            defs[r.split("#")[0]] = op
+    uses_by_return = set()
+    for name, _, operands, _ in ops:
+        if name == "func.return":
+            uses_by_return.update(operands)
+    counts = Counter(name for name, *_ in ops)
+    interior = 0
+    for name, results, operands, _ in ops:
+        if name != "tosa.transpose":
+            continue
+        src = operands[0] if operands else ""
+        # The input's layout change (possibly after a slice of it) and the
+        # output's are boundaries: they exist in any compiler's graph.
+        while src in defs and defs[src][0] in ("tosa.slice", "tosa.reshape"):
+            src = defs[src][2][0]
+        if src.startswith("%arg") or any(r in uses_by_return for r in results):
+            continue
+        interior += 1
+    after_conv = 0
+    for name, _, operands, rest in ops:
+        if name not in ("tosa.mul", "tosa.add"):
+            continue
+        types = re.findall(r"tensor<([\dx]+)xf32>", rest)
+        producers = [defs.get(o) for o in operands[:2]]
+        # Through layout changes: the reshape a grouped convolution's
+        # NHWGC -> NHWC needs, the transposes before the strategy.
+        for _ in range(3):
+            producers = [defs.get(p[2][0])
+                         if p and p[0] in ("tosa.reshape", "tosa.transpose")
+                         else p for p in producers]
+        # One operand has at most one dimension above 1 (a channel vector).
+        per_channel = any(sum(int(d) > 1 for d in t.split("x")) <= 1
+                          for t in types[:2])
+        if per_channel and any(p and p[0] in CONVS for p in producers):
+            after_conv += 1
+    compute = sum(c for n, c in counts.items() if n not in FREE)
+    return dict(transposes=counts["tosa.transpose"], interior=interior,
+                after_conv=after_conv, compute=compute,
+                ops={n: c for n, c in counts.items() if n not in FREE})
+
+
+def ort_counts(model_path, tmp):
+    import onnx
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    out = os.path.join(tmp, "ort_optimized.onnx")
+    opts.optimized_model_filepath = out
+    opts.log_severity_level = 3
+    ort.InferenceSession(model_path, opts, providers=["CPUExecutionProvider"])
+    model = onnx.load(out)
+    nodes = [n for n in model.graph.node if n.op_type not in ORT_FREE]
+    expanded = 0
+    types = Counter()
+    for n in nodes:
+        types[n.op_type] += 1
+        extra = 0
+        if n.op_type in ("FusedConv", "FusedGemm"):
+            attrs = {a.name: a for a in n.attribute}
+            if "activation" in attrs:
+                extra += 1
+            if n.op_type == "FusedConv" and len(n.input) > 3 and n.input[3]:
+                extra += 1  # the fused Sum (residual add)
+        expanded += 1 + extra
+    transposes = types["Transpose"]
+    return dict(nodes=len(nodes), expanded=expanded, transposes=transposes,
+                types=dict(types))
+
+
+def part_counts(args, models, tmp):
+    rows = {}
+    for name in models:
+        path = os.path.join(args.models_dir, f"light_{name}.onnx")
+        mlir = os.path.join(tmp, f"{name}.mlir")
+        r = run([args.strata_translate, "--import-onnx", path, "-o", mlir])
+        if r.returncode:
+            sys.exit(r.stderr)
+        before = run([args.strata_opt, "-p", BEFORE, mlir])
+        after = run([args.strata_opt, "-p", AFTER % args.strategy, mlir])
+        kernels = run([args.strata_opt, "-p",
+                       "builtin.module(strata-form-kernels)", mlir])
+        for r in (before, after, kernels):
+            if r.returncode:
+                sys.exit(r.stderr[-3000:])
+        row = dict(before=count_ops(before.stdout), after=count_ops(after.stdout),
+                   kernels=kernels.stdout.count("strata.group"))
+        # strata.group's printed form: "strata.group" once per kernel.
+        row["kernels"] = len(re.findall(r"strata\.group\b", kernels.stdout))
+        row["ort"] = ort_counts(path, tmp)
+        rows[name] = row
+        print(f"{name}: transposes {row['before']['interior']} -> "
+              f"{row['after']['interior']}, compute {row['before']['compute']}"
+              f" -> {row['after']['compute']} (onnxruntime "
+              f"{row['ort']['expanded']})", flush=True)
+    return rows
+
+
+def strata_run(args, model, extra):
+    cmd = [args.strata_run, model, "--random-inputs", "--print-limit=0",
+           "--threads=1", "--report"] + extra
+    r = run(cmd)
+    if r.returncode:
+        sys.exit(f"{' '.join(cmd)}\n{r.stderr[-3000:]}")
+    info = {}
+    for key, pat in [("estimated", r"estimated:\s+(\S+) ms"),
+                     ("compile", r"compile time:\s+(\S+) (\S+)"),
+                     ("median", r"benchmark: .* median (\S+) ms"),
+                     ("cpu", r"cpu median (\S+) ms")]:
+        m = re.search(pat, r.stdout)
+        if not m:
+            continue
+        if key == "compile":
+            value = float(m.group(1)) * (1e-3 if m.group(2) == "ms" else 1.0)
+        else:
+            value = float(m.group(1))
+        info[key] = value
+    return info
+
+
+def random_model(args, name, tmp):
+    import onnx
+    from run import randomize  # benchmarks/models/run.py
+    path = os.path.join(tmp, f"{name}_random.onnx")
+    if not os.path.exists(path):
+        model = onnx.load(os.path.join(args.models_dir, f"light_{name}.onnx"))
+        onnx.save(randomize(model, 7), path)
+    return path
+
+
+def part_compile(args, models, tmp):
+    rows = {}
+    for name in models:
+        mlir = os.path.join(tmp, f"{name}.mlir")
+        if not os.path.exists(mlir):
+            run([args.strata_translate, "--import-onnx",
+                 os.path.join(args.models_dir, f"light_{name}.onnx"), "-o", mlir])
+        strategy = []
+        for _ in range(args.rounds):
+            r = run([args.strata_opt, "-p", "builtin.module(strata-form-kernels)",
+                     mlir, "--mlir-timing", "--mlir-timing-display=list",
+                     "-o", os.devnull])
+            m = re.search(r"^\s*(\S+) \(\s*\S+%\)\s+StrataApplyStrategy$",
+                          r.stderr, re.M)
+            strategy.append(float(m.group(1)))
+        model = random_model(args, name, tmp)
+        compile_s = [strata_run(args, model, [])["compile"]
+                     for _ in range(args.rounds)]
+        rows[name] = dict(strategy=min(strategy), compile=min(compile_s))
+        print(f"{name}: strategy {min(strategy) * 1e3:.1f} ms of "
+              f"{min(compile_s):.2f} s", flush=True)
+    return rows
+
+
+def part_latency(args, models, tmp):
+    rows = {}
+    for name in models:
+        model = random_model(args, name, tmp)
+        best = {}
+        for _ in range(args.rounds):
+            for label, extra in [("none", ["--strategy=none"]), ("default", [])]:
+                info = strata_run(args, model,
+                                  extra + [f"--benchmark={args.runs}"])
+                old = best.get(label)
+                if not old or info["cpu"] < old["cpu"]:
+                    best[label] = info
+        rows[name] = best
+        print(f"{name}: none {best['none']['cpu']:.2f} ms (predicted "
+              f"{best['none']['estimated']:.2f}), default "
+              f"{best['default']['cpu']:.2f} ms (predicted "
+              f"{best['default']['estimated']:.2f})", flush=True)
+    return rows
+
+
+# The rewrites best_of chooses between, each with the rules of the
+# alternative that applies it (after the layout sinking every strategy
+# starts with).
+DECISIONS = {
+    "hoist-transposes": ["strata.hoist-transposes", "strata.cancel-transposes"],
+    "merge-sibling-convs": ["strata.merge-sibling-convs"],
+    "fold-batch-norm": ["strata.fold-conv-scale", "strata.fold-conv-shift"],
+    "merge-affine-chains": ["strata.merge-affine-chains"],
+}
+
+
+def strategy_text(body):
+    return ("module attributes {transform.with_named_sequence} {\n"
+            "  transform.named_sequence @__transform_main(\n"
+            "      %m: !transform.any_op {transform.readonly}) {\n"
+            "    transform.strata.normalize %m\n"
+            "        with [\"strata.sink-transposes\", \"strata.cancel-transposes\"]\n"
+            "        : !transform.any_op\n" + body +
+            "    transform.yield\n  }\n}\n")
+
+
+def normalize(rules):
+    return ("    transform.strata.normalize %s with [%s] : !transform.any_op\n"
+            % ("%m", ", ".join(f'"{r}"' for r in rules)))
+
+
+def part_bestof(args, models, tmp):
+    rows = []
+    for decision, rules in DECISIONS.items():
+        without = os.path.join(tmp, f"{decision}.without.mlir")
+        with_ = os.path.join(tmp, f"{decision}.with.mlir")
+        choose = os.path.join(tmp, f"{decision}.best_of.mlir")
+        open(without, "w").write(strategy_text(""))
+        open(with_, "w").write(strategy_text(normalize(rules)))
+        open(choose, "w").write(strategy_text(
+            "    transform.strata.best_of %m {form_kernels} : !transform.any_op {\n"
+            "    ^bb0(%c: !transform.any_op):\n      transform.yield\n    }, {\n"
+            "    ^bb0(%c: !transform.any_op):\n"
+            + normalize(rules).replace("%m", "%c") +
+            "      transform.yield\n    }\n"))
+        for name in models:
+            mlir = os.path.join(tmp, f"{name}.mlir")
+            outs = []
+            for path in (without, with_):
+                r = run([args.strata_opt, "-p",
+                         f"builtin.module(strata-apply-strategy{{strategy={path}}})",
+                         mlir])
+                outs.append(r.stdout)
+            if outs[0] == outs[1]:
+                continue  # the rewrite does not apply: nothing to choose
+            r = run([args.strata_opt, "-p",
+                     f"builtin.module(strata-apply-strategy{{strategy={choose} remarks=true}})",
+                     mlir, "-o", os.devnull])
+            pick = int(re.search(r"best_of: kept alternative (\d)", r.stderr).group(1))
+            predicted = [float(x) for x in
+                         re.findall(r"best_of: alternative \d predicted (\S+) us", r.stderr)]
+            model = random_model(args, name, tmp)
+            best = [None, None]
+            for _ in range(args.rounds):
+                for i, path in enumerate((without, with_)):
+                    info = strata_run(args, model, [f"--strategy={path}",
+                                                    f"--benchmark={args.runs}"])
+                    if best[i] is None or info["cpu"] < best[i]:
+                        best[i] = info["cpu"]
+            faster = 0 if best[0] <= best[1] else 1
+            gap = abs(best[0] - best[1]) / min(best)
+            rows.append(dict(decision=decision, model=name, pick=pick,
+                             predicted=predicted, measured=best, faster=faster,
+                             gap=gap))
+            print(f"{decision} on {name}: predicted {predicted}, measured "
+                  f"{best}, picked {pick}, faster {faster}", flush=True)
+    return rows
+
+
+def fmt(x, digits=2):
+    return f"{x:.{digits}f}"
+
+
+def markdown(data):
+    out = []
+    host = data.get("host", "")
+    out.append("# Rewrite strategies: benchmark\n")
+    out.append("Generated by `benchmarks/strategies/run.py` "
+               f"({data.get('date', '')}; {host}). The default strategy is "
+               "`data/strategies/default.mlir`; see `docs/strategies.md`.\n")
+    counts = data.get("counts")
+    if counts:
+        out.append("## Op counts\n")
+        out.append("*Before*: imported, then upstream's cleanup (canonicalize, "
+                   "`tosa-reduce-transposes`, canonicalize). *After*: the "
+                   "default strategy as `strata-form-kernels` runs it. "
+                   "*Interior transposes* leave out the input's and the "
+                   "output's layout change. *Mul/add after conv*: a "
+                   "per-channel `tosa.mul`/`tosa.add` reading a convolution. "
+                   "*Compute ops*: every op but constants, shapes, reshapes "
+                   "and tensor inits. onnxruntime: its optimized graph at the "
+                   "extended level, every node but constants, shapes, "
+                   "reshapes and dropouts, with a fused contrib op "
+                   "(`FusedConv`, `FusedGemm`) counted as the ops it fuses "
+                   "(its raw node count in parentheses). *Kernels*: "
+                   "Strata's `strata.group`s after fusion.\n")
+        out.append("| model | interior transposes | model's own Transpose "
+                   "nodes | mul/add after conv | compute ops | onnxruntime "
+                   "ops | Strata kernels |")
+        out.append("|---|---|---|---|---|---|---|")
+        for name, row in counts.items():
+            b, a, o = row["before"], row["after"], row["ort"]
+            out.append(f"| {name} | {b['interior']} → **{a['interior']}** | "
+                       f"{o['types'].get('Transpose', 0)} | "
+                       f"{b['after_conv']} → **{a['after_conv']}** | "
+                       f"{b['compute']} → **{a['compute']}** | "
+                       f"{o['expanded']} ({o['nodes']}) | {row['kernels']} |")
+        out.append("")
+    comp = data.get("compile")
+    if comp:
+        out.append("## Compile time\n")
+        out.append("`strata-apply-strategy`'s wall time (best of the rounds, "
+                   "`strata-opt --mlir-timing` over `strata-form-kernels`) "
+                   "against `strata-run`'s whole compile time (kernel "
+                   "formation, lowering, LLVM; best of the rounds).\n")
+        out.append("| model | strategy | compile | share |")
+        out.append("|---|---|---|---|")
+        for name, row in comp.items():
+            out.append(f"| {name} | {fmt(row['strategy'] * 1e3, 1)} ms | "
+                       f"{fmt(row['compile'])} s | "
+                       f"{fmt(100 * row['strategy'] / row['compile'], 1)}% |")
+        out.append("")
+    lat = data.get("latency")
+    if lat:
+        out.append("## Latency with and without the default strategy\n")
+        out.append("Random weights (benchmarks/models/run.py's randomize, "
+                   "seed 7), one thread, CPU-time median of "
+                   f"{data.get('runs')} runs, best of {data.get('rounds')} "
+                   "alternating rounds. *Predicted*: `strata-run --report`'s "
+                   "roofline estimate of the kernels.\n")
+        out.append("| model | predicted without | predicted with | measured "
+                   "without (ms) | measured with (ms) | speedup |")
+        out.append("|---|---|---|---|---|---|")
+        for name, row in lat.items():
+            n, d = row["none"], row["default"]
+            out.append(f"| {name} | {fmt(n['estimated'])} | "
+                       f"{fmt(d['estimated'])} | {fmt(n['cpu'])} | "
+                       f"{fmt(d['cpu'])} | {fmt(n['cpu'] / d['cpu'])}× |")
+        out.append("")
+    best = data.get("bestof")
+    if best:
+        out.append("## best_of against measurement\n")
+        out.append("Each decision is `best_of {form_kernels}` between a "
+                   "program without and with one rewrite (after the layout "
+                   "sinking every strategy starts with), on every model where "
+                   "the two programs differ. Both programs are then compiled "
+                   "and measured (one thread, CPU-time median, best of "
+                   "the rounds). *Gap*: how much slower the slower one "
+                   "measured.\n")
+        out.append("| rewrite | model | predicted without / with (us) | "
+                   "measured without / with (ms) | gap | picked | faster | "
+                   "agree |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        agree = 0
+        for row in best:
+            ok = row["pick"] == row["faster"]
+            agree += ok
+            p = " / ".join(fmt(x, 0) for x in row["predicted"])
+            m = " / ".join(fmt(x) for x in row["measured"])
+            names = ["without", "with"]
+            out.append(f"| {row['decision']} | {row['model']} | {p} | {m} | "
+                       f"{fmt(100 * row['gap'], 1)}% | {names[row['pick']]} | "
+                       f"{names[row['faster']]} | {'yes' if ok else 'no'} |")
+        clear = [r for r in best if r["gap"] >= 0.03]
+        clear_ok = sum(r["pick"] == r["faster"] for r in clear)
+        out.append("")
+        out.append(f"best_of picked the measured-faster program in {agree} of "
+                   f"{len(best)} decisions ({fmt(100 * agree / len(best), 0)}%); "
+                   f"in {clear_ok} of {len(clear)} where the two differ by 3% "
+                   "or more.\n")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default="counts,compile,latency,bestof")
+    parser.add_argument("--models", default=",".join(LIGHT_MODELS))
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--strategy",
+                        default=os.path.join(ROOT, "data", "strategies",
+                                             "default.mlir"))
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--json")
+    parser.add_argument("--from-json")
+    parser.add_argument("--markdown")
+    parser.add_argument("--workdir")
+    args = parser.parse_args()
+    if args.from_json:
+        data = json.load(open(args.from_json))
+    else:
+        args.strata_opt = os.path.join(args.build, "bin", "strata-opt")
+        args.strata_translate = os.path.join(args.build, "bin", "strata-translate")
+        args.strata_run = os.path.join(args.build, "bin", "strata-run")
+        args.models_dir = find_models_dir(ROOT, "strategies")
+        models = args.models.split(",")
+        data = dict(date=time.strftime("%Y-%m-%d"), runs=args.runs,
+                    rounds=args.rounds,
+                    host=run(["uname", "-m"]).stdout.strip() + ", " +
+                    re.search(r"model name\s*:\s*(.*)",
+                              open("/proc/cpuinfo").read()).group(1))
+        tmp = args.workdir or tempfile.mkdtemp(prefix="strata-strategies-")
+        os.makedirs(tmp, exist_ok=True)
+        parts = args.parts.split(",")
+        start = time.time()
+        if "counts" in parts:
+            data["counts"] = part_counts(args, models, tmp)
+        if "compile" in parts:
+            data["compile"] = part_compile(args, models, tmp)
+        if "latency" in parts:
+            data["latency"] = part_latency(args, models, tmp)
+        if "bestof" in parts:
+            data["bestof"] = part_bestof(args, models, tmp)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        data["seconds"] = time.time() - start
+        data["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime
+        if args.json:
+            json.dump(data, open(args.json, "w"), indent=1)
+    if args.markdown:
+        open(args.markdown, "w").write(markdown(data))
+    else:
+        print(markdown(data))
+
+
+if __name__ == "__main__":
+    main()
