@@ -34,6 +34,12 @@ module attributes {transform.with_named_sequence} {
         with ["strata.algebraic-identities", "strata.merge-affine-chains",
               "strata.fold-conv-scale", "strata.fold-conv-shift"]
         : !transform.any_op
+    // Epilogues in normal form: a fully connected layer's bias and
+    // activation right after its matmul, the reshapes after them (where
+    // they meet the next layer's and collapse).
+    transform.strata.normalize %module
+        with ["strata.epilogue-normal-form", "strata.cancel-transposes"]
+        : !transform.any_op
     transform.yield
   }
 }

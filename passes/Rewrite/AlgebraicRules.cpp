@@ -80,6 +80,89 @@ void mlir::strata::populateCancelTransposesPatterns(
 }
 
 //===----------------------------------------------------------------------===//
+// strata.epilogue-normal-form
+//===----------------------------------------------------------------------===//
+
+/// The non-unit dimensions of `shape`.
+static SmallVector<int64_t> nonUnitDims(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> dims;
+  for (int64_t d : shape)
+    if (d != 1)
+      dims.push_back(d);
+  return dims;
+}
+
+namespace {
+/// op(reshape(x), c) -> reshape(op(x, c')) for a TOSA elementwise op whose
+/// other operands are constants, when the reshape only adds or drops unit
+/// dimensions: a contraction's epilogue (bias, activation) then reads the
+/// contraction directly (tosa.matmul -> reshape -> add -> clamp becomes
+/// tosa.matmul -> add -> clamp -> reshape).
+struct SinkUnitReshape final : RewritePattern {
+  SinkUnitReshape(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!(op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
+          isa<tosa::MulOp>(op)) ||
+        op->getNumResults() != 1)
+      return failure();
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "result not statically shaped");
+    tosa::ReshapeOp reshape;
+    for (Value operand : op->getOperands())
+      if ((reshape = operand.getDefiningOp<tosa::ReshapeOp>()))
+        break;
+    if (!reshape)
+      return rewriter.notifyMatchFailure(op, "no operand is a reshape");
+    Value x = reshape.getInput1();
+    auto xType = cast<RankedTensorType>(x.getType());
+    if (!xType.hasStaticShape() || reshape.getType() != resultType ||
+        nonUnitDims(xType.getShape()) != nonUnitDims(resultType.getShape()))
+      return rewriter.notifyMatchFailure(
+          op, "the reshape does more than add or drop unit dimensions, or "
+              "the op broadcasts it");
+    auto newType =
+        RankedTensorType::get(xType.getShape(), resultType.getElementType());
+    SmallVector<Value> operands;
+    for (Value operand : op->getOperands()) {
+      if (operand == reshape.getResult()) {
+        operands.push_back(x);
+        continue;
+      }
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (!type || type.getRank() != resultType.getRank()) {
+        operands.push_back(operand); // tosa.mul's shift.
+        continue;
+      }
+      DenseElementsAttr value;
+      if (!matchPattern(operand, m_Constant(&value)) ||
+          type.getShape() != resultType.getShape())
+        return rewriter.notifyMatchFailure(
+            op, "another operand is not a constant of the result's shape");
+      auto reshaped =
+          RankedTensorType::get(xType.getShape(), value.getElementType());
+      operands.push_back(tosa::ConstOp::create(
+          rewriter, operand.getLoc(), reshaped, value.reshape(reshaped)));
+    }
+    OperationState state(op->getLoc(), op->getName(), operands, {newType},
+                         op->getAttrs());
+    Operation *moved = rewriter.create(state);
+    rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(
+        op, resultType, moved->getResult(0), reshape.getShape());
+    return success();
+  }
+};
+} // namespace
+
+void mlir::strata::populateEpilogueNormalFormPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<SinkUnitReshape>(patterns.getContext());
+}
+
+//===----------------------------------------------------------------------===//
 // strata.algebraic-identities
 //===----------------------------------------------------------------------===//
 

@@ -369,6 +369,13 @@ static const RewriteRule kRules[] = {
      "changes nothing -> x",
      kRuleLayout | kRuleFusionEnabling, /*exact=*/true,
      populateCancelTransposesPatterns},
+    {"strata.epilogue-normal-form",
+     "op(reshape(x), c) -> reshape(op(x, c')) for an elementwise op with "
+     "constant operands and a reshape that only adds or drops unit "
+     "dimensions: a contraction's bias and activation follow it directly "
+     "(matmul -> add -> clamp -> reshape)",
+     kRuleLayout | kRuleFusionEnabling, /*exact=*/true,
+     populateEpilogueNormalFormPatterns},
     {"strata.algebraic-identities",
      "x * 1 -> x, x + 0 -> x, x - 0 -> x, -(-x) -> x (x + 0 turns -0.0 "
      "into +0.0, so not bit-exact)",

@@ -63,6 +63,11 @@ void populateFoldConvShiftPatterns(RewritePatternSet &patterns);
 /// reshapes of reshapes collapsed, reshapes to the same type dropped.
 void populateCancelTransposesPatterns(RewritePatternSet &patterns);
 
+/// Reshapes that only add or drop unit dimensions moved below elementwise
+/// ops with constant operands, so that a contraction's bias and
+/// activation read it directly.
+void populateEpilogueNormalFormPatterns(RewritePatternSet &patterns);
+
 /// x * 1, x + 0, x - 0 and -(-x) replaced by x.
 void populateAlgebraicIdentityPatterns(RewritePatternSet &patterns);
 

@@ -7,6 +7,7 @@
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.algebraic-identities}))' | FileCheck %s --check-prefix=IDENT
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.merge-affine-chains}))' | FileCheck %s --check-prefix=AFFINE
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.merge-sibling-convs}))' | FileCheck %s --check-prefix=SIB
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.epilogue-normal-form,strata.cancel-transposes}))' | FileCheck %s --check-prefix=EPI
 
 // Inverse transposes vanish; two others become one.
 // CANCEL-LABEL: func.func @transposes
@@ -210,4 +211,45 @@ func.func @siblings_mixed(%x: tensor<1x8x8x4xf32>) -> (tensor<1x8x8x2xf32>, tens
   %c2 = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x2xf32>
   %r2 = tosa.clamp %c2 {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32>
   return %r1, %r2 : tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>
+}
+
+// -----
+
+// A fully connected layer as the importer writes it (matmul on 3-D, a
+// reshape to 2-D, the bias, the activation, back to 3-D for the next
+// matmul): in normal form the bias and the activation follow the matmul
+// and the two reshapes are gone.
+// EPI-LABEL: func.func @fc_epilogue
+// EPI: %[[M:.*]] = tosa.matmul %arg0
+// EPI-NEXT: %[[A:.*]] = tosa.add %[[M]], %{{.*}} : (tensor<1x1x4xf32>, tensor<1x1x4xf32>)
+// EPI-NEXT: %[[C:.*]] = tosa.clamp %[[A]]
+// EPI-NEXT: %[[N:.*]] = tosa.matmul %[[C]]
+// EPI-NEXT: return %[[N]]
+func.func @fc_epilogue(%x: tensor<1x1x4xf32>, %w: tensor<1x4x4xf32>) -> tensor<1x1x4xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %bias = "tosa.const"() {values = dense<[[1.0, 2.0, 3.0, 4.0]]> : tensor<1x4xf32>} : () -> tensor<1x4xf32>
+  %s2 = tosa.const_shape {values = dense<[1, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %s3 = tosa.const_shape {values = dense<[1, 1, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %m = tosa.matmul %x, %w, %zp, %zp : (tensor<1x1x4xf32>, tensor<1x4x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
+  %r = tosa.reshape %m, %s2 : (tensor<1x1x4xf32>, !tosa.shape<2>) -> tensor<1x4xf32>
+  %a = tosa.add %r, %bias : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  %c = tosa.clamp %a {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %b = tosa.reshape %c, %s3 : (tensor<1x4xf32>, !tosa.shape<3>) -> tensor<1x1x4xf32>
+  %n = tosa.matmul %b, %w, %zp, %zp : (tensor<1x1x4xf32>, tensor<1x4x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
+  return %n : tensor<1x1x4xf32>
+}
+
+// -----
+
+// A reshape that regroups elements (2x2 -> 4) is not a unit-dimension
+// change: the add stays after it.
+// EPI-LABEL: func.func @epilogue_refused
+// EPI: tosa.reshape %arg0
+// EPI-NEXT: tosa.add
+func.func @epilogue_refused(%x: tensor<2x2xf32>) -> tensor<4xf32> {
+  %c = "tosa.const"() {values = dense<1.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %s = tosa.const_shape {values = dense<[4]> : tensor<1xindex>} : () -> !tosa.shape<1>
+  %r = tosa.reshape %x, %s : (tensor<2x2xf32>, !tosa.shape<1>) -> tensor<4xf32>
+  %a = tosa.add %r, %c : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %a : tensor<4xf32>
 }
