@@ -1,9 +1,10 @@
-// RUN: strata-opt %s -p 'builtin.module(strata-form-kernels,strata-cpu-pipeline)' --mlir-print-ir-after=strata-choose-lowering -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLAN
-// RUN: strata-opt %s -p 'builtin.module(strata-form-kernels,strata-cpu-pipeline)' --mlir-print-ir-after=strata-lower-vector-tiles -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILES
+// RUN: strata-opt %s -p 'builtin.module(strata-form-kernels{strategy=none},strata-cpu-pipeline)' --mlir-print-ir-after=strata-choose-lowering -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLAN
+// RUN: strata-opt %s -p 'builtin.module(strata-form-kernels{strategy=none},strata-cpu-pipeline)' --mlir-print-ir-after=strata-lower-vector-tiles -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILES
 
 // A grouped 1x1 convolution (4 groups of 16 channels, the importer's form)
 // with a per-channel scale and a ReLU after its result is reshaped back to
-// NHWC: one kernel.
+// NHWC: one kernel. (Without a strategy: the default one folds the scale
+// into the filter, test/Passes/Rewrite/apply-rules.mlir.)
 
 // strata-choose-lowering moves the reshape after the epilogue (expanded to
 // the (group, channel) dimensions, its per-channel constant collapsed and
