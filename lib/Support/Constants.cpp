@@ -73,17 +73,31 @@ mlir::strata::transposeConstant(DenseElementsAttr value,
   while (outer > 0 && perms[outer - 1] == outer - 1)
     run *= shape[--outer];
   SmallVector<int64_t> index(outer, 0);
+  // The source offset moves by the permuted stride of the innermost
+  // counter; it is recomputed only when an outer counter carries.
+  int64_t offset = 0;
+  int64_t innerStride = outer > 0 ? strides[perms[outer - 1]] : 0;
   for (int64_t flat = 0; flat < count; flat += run) {
-    int64_t offset = 0;
-    for (int64_t i = 0; i < outer; ++i)
-      offset += index[i] * strides[perms[i]];
-    std::memcpy(result.data() + flat * bytes, source.data() + offset * bytes,
-                run * bytes);
-    for (int64_t i = outer - 1; i >= 0; --i) {
+    if (run * bytes == 4)
+      std::memcpy(result.data() + flat * 4, source.data() + offset * 4, 4);
+    else
+      std::memcpy(result.data() + flat * bytes, source.data() + offset * bytes,
+                  run * bytes);
+    if (outer == 0)
+      break;
+    if (++index[outer - 1] < newShape[outer - 1]) {
+      offset += innerStride;
+      continue;
+    }
+    index[outer - 1] = 0;
+    for (int64_t i = outer - 2; i >= 0; --i) {
       if (++index[i] < newShape[i])
         break;
       index[i] = 0;
     }
+    offset = 0;
+    for (int64_t i = 0; i < outer; ++i)
+      offset += index[i] * strides[perms[i]];
   }
   return DenseElementsAttr::getFromRawBuffer(newType, result);
 }
