@@ -5,7 +5,9 @@
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <array>
 #include <cstring>
+#include <optional>
 
 using namespace mlir;
 
@@ -32,6 +34,55 @@ getCopyableData(DenseElementsAttr value, int64_t copied, int64_t maxElements) {
   if (data.bytes.size() != value.getNumElements() * data.elementBytes)
     return failure();
   return data;
+}
+
+/// Copies `source` (a batch x rows x cols array of `bytes`-byte elements)
+/// transposed per batch into `result` (batch x cols x rows), in tiles
+/// that fit in cache: a 4096 x 25088 fully connected weight transposes in
+/// tens of milliseconds instead of a second.
+static void transposeBatched(const char *source, char *result, int64_t batch,
+                             int64_t rows, int64_t cols, size_t bytes) {
+  constexpr int64_t kTile = 32;
+  for (int64_t b = 0; b < batch; ++b) {
+    const char *in = source + b * rows * cols * bytes;
+    char *out = result + b * rows * cols * bytes;
+    for (int64_t r0 = 0; r0 < rows; r0 += kTile)
+      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+        int64_t r1 = std::min(rows, r0 + kTile);
+        int64_t c1 = std::min(cols, c0 + kTile);
+        for (int64_t c = c0; c < c1; ++c)
+          for (int64_t r = r0; r < r1; ++r) {
+            if (bytes == 4)
+              std::memcpy(out + (c * rows + r) * 4, in + (r * cols + c) * 4, 4);
+            else
+              std::memcpy(out + (c * rows + r) * bytes,
+                          in + (r * cols + c) * bytes, bytes);
+          }
+      }
+  }
+}
+
+/// `shape` permuted by `perms` as a batched 2-D transpose, if it is one:
+/// after merging dimensions that stay adjacent, either [A, B] -> [B, A] or
+/// [N, A, B] -> [N, B, A] (an OIHW filter to OHWI is N = O, A = I,
+/// B = H * W).
+static std::optional<std::array<int64_t, 3>>
+asBatchedTranspose(ArrayRef<int64_t> shape, ArrayRef<int64_t> perms) {
+  // Runs of output dimensions whose source dimensions are consecutive.
+  SmallVector<std::pair<int64_t, int64_t>> runs; // (first source dim, size)
+  for (auto [i, p] : llvm::enumerate(perms)) {
+    if (i > 0 && p == perms[i - 1] + 1) {
+      runs.back().second *= shape[p];
+      continue;
+    }
+    runs.push_back({p, shape[p]});
+  }
+  if (runs.size() == 2 && runs[0].first > runs[1].first)
+    return std::array<int64_t, 3>{1, runs[1].second, runs[0].second};
+  if (runs.size() == 3 && runs[0].first == 0 && runs[1].first > runs[2].first)
+    return std::array<int64_t, 3>{runs[0].second, runs[2].second,
+                                  runs[1].second};
+  return std::nullopt;
 }
 
 FailureOr<DenseElementsAttr>
@@ -67,6 +118,12 @@ mlir::strata::transposeConstant(DenseElementsAttr value,
   size_t bytes = data->elementBytes;
   SmallVector<int64_t> strides = computeStrides(shape);
   std::vector<char> result(source.size());
+  if (std::optional<std::array<int64_t, 3>> batched =
+          asBatchedTranspose(shape, perms)) {
+    transposeBatched(source.data(), result.data(), (*batched)[0], (*batched)[1],
+                     (*batched)[2], bytes);
+    return DenseElementsAttr::getFromRawBuffer(newType, result);
+  }
   // The trailing dimensions the permutation keeps in place are contiguous
   // in both: copied as one run (a blocked filter's 64 channels).
   int64_t outer = rank, run = 1;

@@ -24,6 +24,7 @@
 #include "mlir/Rewrite/PatternApplicator.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -95,9 +96,12 @@ llvm::hash_code mlir::strata::hashStructure(Operation *root) {
     for (Region &region : op->getRegions())
       for (Block &block : region)
         blockIds.try_emplace(&block, blockIds.size());
-    hash = llvm::hash_combine(hash, op->getName().getAsOpaquePointer(),
-                              op->getRawDictionaryAttrs().getAsOpaquePointer(),
-                              op->getNumRegions());
+    // Inherent attributes are properties (a convolution's padding, a
+    // constant's value), the rest the attribute dictionary; both are
+    // uniqued, so equal values hash equally.
+    hash = llvm::hash_combine(
+        hash, op->getName().getAsOpaquePointer(), op->hashProperties(),
+        op->getRawDictionaryAttrs().getAsOpaquePointer(), op->getNumRegions());
     for (Type type : op->getResultTypes())
       hash = llvm::hash_combine(hash, type.getAsOpaquePointer());
     for (Value operand : op->getOperands())
@@ -126,9 +130,6 @@ struct RuleListener final : RewriterBase::ForwardingListener {
   std::string reason;
 };
 
-struct StrategyRewriter final : PatternRewriter {
-  explicit StrategyRewriter(MLIRContext *context) : PatternRewriter(context) {}
-};
 } // namespace
 
 /// Applies the first pattern of `patterns` that matches `op` (as its root)
@@ -140,7 +141,7 @@ static FailureOr<StringRef> applyOnce(Operation *op,
                                       transform::TransformRewriter &outer,
                                       std::string &reason) {
   RuleListener listener(outer.getListener());
-  StrategyRewriter rewriter(op->getContext());
+  PatternRewriter rewriter(op->getContext());
   rewriter.setListener(&listener);
   rewriter.setInsertionPoint(op);
   SmallVector<Operation *> producers;
