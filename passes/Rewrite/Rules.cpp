@@ -355,8 +355,55 @@ struct FoldGroupedConvShift final : OpRewritePattern<tosa::AddOp> {
 };
 } // namespace
 
+namespace {
+/// mul(matmul(a, W), s) -> matmul(a, W * s) for a constant right-hand
+/// side W (B x K x N) and a constant s per output column (a fully
+/// connected layer's batch normalization).
+struct FoldMatmulScale final : OpRewritePattern<tosa::MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr shiftAttr;
+    if (!matchPattern(mul.getShift(), m_Constant(&shiftAttr)) ||
+        llvm::any_of(shiftAttr.getValues<APInt>(),
+                     [](const APInt &v) { return !v.isZero(); }))
+      return rewriter.notifyMatchFailure(mul, "shift is not constant zero");
+    auto type = cast<RankedTensorType>(mul.getType());
+    for (unsigned i = 0; i < 2; ++i) {
+      auto matmul = mul->getOperand(i).getDefiningOp<tosa::MatMulOp>();
+      DenseElementsAttr weights;
+      if (!matmul || !matmul->hasOneUse() || matmul.getType() != type ||
+          !matchPattern(matmul.getB(), m_Constant(&weights)) ||
+          !weights.getElementType().isF32() ||
+          weights.getNumElements() > kMaxFoldedElements)
+        continue;
+      int64_t columns = type.getDimSize(2);
+      FailureOr<SmallVector<float>> scale =
+          getPerChannel(mul->getOperand(1 - i), 3, columns);
+      if (failed(scale))
+        continue;
+      SmallVector<float> values(weights.getValues<float>());
+      for (auto [index, w] : llvm::enumerate(values))
+        w *= (*scale)[index % columns];
+      auto weightType = cast<RankedTensorType>(weights.getType());
+      Value newWeights = tosa::ConstOp::create(
+          rewriter, matmul.getB().getLoc(), weightType,
+          DenseElementsAttr::get(weightType, ArrayRef<float>(values)));
+      rewriter.replaceOpWithNewOp<tosa::MatMulOp>(
+          mul, type, matmul.getA(), newWeights, matmul.getAZp(),
+          matmul.getBZp());
+      return success();
+    }
+    return rewriter.notifyMatchFailure(
+        mul, "not a matmul (constant f32 right-hand side, read only here) "
+             "times a per-column constant");
+  }
+};
+} // namespace
+
 void mlir::strata::populateFoldConvScalePatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldConvScale, FoldGroupedConvScale>(patterns.getContext());
+  patterns.add<FoldConvScale, FoldGroupedConvScale, FoldMatmulScale>(
+      patterns.getContext());
 }
 
 void mlir::strata::populateFoldConvShiftPatterns(RewritePatternSet &patterns) {
@@ -402,7 +449,8 @@ static const RewriteRule kRules[] = {
      populateMergeAffineChainPatterns},
     {"strata.fold-conv-scale",
      "conv2d(x, W, b) * s -> conv2d(x, W * s, b * s) for a per-channel "
-     "constant s (BatchNormalization's scale); depthwise_conv2d too",
+     "constant s (BatchNormalization's scale); depthwise_conv2d, grouped "
+     "convolutions and matmuls with constant right-hand sides too",
      kRuleAlgebraic | kRuleFusionEnabling, /*exact=*/false,
      populateFoldConvScalePatterns},
     {"strata.fold-conv-shift",

@@ -129,3 +129,23 @@ func.func @grouped_batch_norm(%x: tensor<1x2x2x2x1xf32>) -> tensor<1x2x2x4xf32> 
   %a = tosa.add %m, %shift_c : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x2x2x4xf32>
   return %a : tensor<1x2x2x4xf32>
 }
+
+// -----
+
+// A fully connected layer's per-column scale folds into its constant
+// right-hand side: column 0 times 2, column 1 times 3.
+// CHECK-LABEL: func.func @matmul_scale
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[}}2.000000e+00, 6.000000e+00], [4.000000e+00, 1.200000e+01]]]> : tensor<1x2x2xf32>}>
+// CHECK: %[[M:.*]] = tosa.matmul %arg0, %[[W]]
+// CHECK-NOT: tosa.mul
+// CHECK: return %[[M]]
+func.func @matmul_scale(%x: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[1.0, 2.0], [2.0, 4.0]]]> : tensor<1x2x2xf32>} : () -> tensor<1x2x2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s = "tosa.const"() {values = dense<[[[2.0, 3.0]]]> : tensor<1x1x2xf32>} : () -> tensor<1x1x2xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %m = tosa.matmul %x, %w, %zp, %zp : (tensor<1x1x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32>
+  // expected-remark @below {{applied rule 'strata.fold-conv-scale' to 'tosa.mul'}}
+  %r = tosa.mul %m, %s, %shift : (tensor<1x1x2xf32>, tensor<1x1x2xf32>, tensor<1xi8>) -> tensor<1x1x2xf32>
+  return %r : tensor<1x1x2xf32>
+}
