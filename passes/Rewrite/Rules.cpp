@@ -67,6 +67,14 @@ static Operation *getFoldableConv(Value value, DenseElementsAttr &weights,
   return conv;
 }
 
+/// Whether `mul`'s shift is a constant zero (a plain product).
+static bool hasZeroShift(tosa::MulOp mul) {
+  DenseElementsAttr shift;
+  return matchPattern(mul.getShift(), m_Constant(&shift)) &&
+         llvm::all_of(shift.getValues<APInt>(),
+                      [](const APInt &v) { return v.isZero(); });
+}
+
 namespace {
 /// A binary op's convolution operand and its other operand's per-channel
 /// constants.
@@ -161,10 +169,7 @@ struct FoldConvScale final : OpRewritePattern<tosa::MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::MulOp mul,
                                 PatternRewriter &rewriter) const override {
-    DenseElementsAttr shiftAttr;
-    if (!matchPattern(mul.getShift(), m_Constant(&shiftAttr)) ||
-        llvm::any_of(shiftAttr.getValues<APInt>(),
-                     [](const APInt &v) { return !v.isZero(); }))
+    if (!hasZeroShift(mul))
       return rewriter.notifyMatchFailure(mul, "shift is not constant zero");
     std::optional<ConvAndChannels> match = matchConvAndChannels(mul);
     if (!match)
@@ -315,10 +320,7 @@ struct FoldGroupedConvScale final : OpRewritePattern<tosa::MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::MulOp mul,
                                 PatternRewriter &rewriter) const override {
-    DenseElementsAttr shiftAttr;
-    if (!matchPattern(mul.getShift(), m_Constant(&shiftAttr)) ||
-        llvm::any_of(shiftAttr.getValues<APInt>(),
-                     [](const APInt &v) { return !v.isZero(); }))
+    if (!hasZeroShift(mul))
       return rewriter.notifyMatchFailure(mul, "shift is not constant zero");
     std::optional<GroupedConvMatch> match = matchGroupedConv(mul);
     if (!match)
@@ -363,10 +365,7 @@ struct FoldMatmulScale final : OpRewritePattern<tosa::MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::MulOp mul,
                                 PatternRewriter &rewriter) const override {
-    DenseElementsAttr shiftAttr;
-    if (!matchPattern(mul.getShift(), m_Constant(&shiftAttr)) ||
-        llvm::any_of(shiftAttr.getValues<APInt>(),
-                     [](const APInt &v) { return !v.isZero(); }))
+    if (!hasZeroShift(mul))
       return rewriter.notifyMatchFailure(mul, "shift is not constant zero");
     auto type = cast<RankedTensorType>(mul.getType());
     for (unsigned i = 0; i < 2; ++i) {
