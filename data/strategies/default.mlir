@@ -6,13 +6,11 @@
 module attributes {transform.with_named_sequence} {
   transform.named_sequence @__transform_main(
       %module: !transform.any_op {transform.readonly}) {
-    // Layout: transposes move below elementwise ops, slices and concats
-    // until they meet their inverses.
+    // Layout: transposes move below elementwise ops, slices, pads and
+    // concats until they meet their inverses.
     transform.strata.normalize %module
         with ["strata.sink-transposes", "strata.cancel-transposes"]
         : !transform.any_op
-    // Batch normalizations, now right after their convolutions, fold into
-    // the convolutions' weights and bias.
     // Transposes that could not sink (LRN computes in NCHW between NHWC
     // convolutions and pools: a transpose in, one out, and a diamond in
     // between) may cancel when moved up instead. Moving them up can also
