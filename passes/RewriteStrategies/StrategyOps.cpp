@@ -554,7 +554,7 @@ StrataBestOfOp::apply(transform::TransformRewriter &rewriter,
     }
     // Each alternative on its own clone; the surviving clones and prices.
     SmallVector<std::pair<Operation *, double>> survivors;
-    auto eraseClones = llvm::make_scope_exit([&] {
+    llvm::scope_exit eraseClones([&] {
       for (auto &[clone, price] : survivors)
         if (clone)
           clone->erase();
@@ -642,30 +642,4 @@ LogicalResult StrataBestOfOp::verify() {
     if (failed(verifyStrategyBody(*this, region)))
       return failure();
   return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Registration
-//===----------------------------------------------------------------------===//
-
-namespace {
-class StrategyExtension final
-    : public transform::TransformDialectExtension<StrategyExtension> {
-public:
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(StrategyExtension)
-  using Base::Base;
-
-  void init() {
-    declareDependentDialect<StrataDialect>();
-    declareGeneratedDialect<tosa::TosaDialect>();
-    registerTransformOps<
-#define GET_OP_LIST
-#include "passes/RewriteStrategies/StrategyOps.cpp.inc"
-        >();
-  }
-};
-} // namespace
-
-void mlir::strata::registerStrategyExtension(DialectRegistry &registry) {
-  registry.addExtensions<StrategyExtension>();
 }
