@@ -388,9 +388,9 @@ struct FoldMatmulScale final : OpRewritePattern<tosa::MulOp> {
       Value newWeights = tosa::ConstOp::create(
           rewriter, matmul.getB().getLoc(), weightType,
           DenseElementsAttr::get(weightType, ArrayRef<float>(values)));
-      rewriter.replaceOpWithNewOp<tosa::MatMulOp>(
-          mul, type, matmul.getA(), newWeights, matmul.getAZp(),
-          matmul.getBZp());
+      rewriter.replaceOpWithNewOp<tosa::MatMulOp>(mul, type, matmul.getA(),
+                                                  newWeights, matmul.getAZp(),
+                                                  matmul.getBZp());
       return success();
     }
     return rewriter.notifyMatchFailure(

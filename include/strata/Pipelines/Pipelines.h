@@ -136,10 +136,10 @@ struct FormKernelsOptions : public PassPipelineOptions<FormKernelsOptions> {
 /// canonicalize (imported models carry layout transposes around every
 /// convolution and pool that cancel pairwise), tosa-reduce-transposes,
 /// the rewrite strategy (strata-apply-strategy: `strategy`, by default
-/// data/strategies/default.mlir), canonicalize, strata-fuse under `fusion`'s cost model (unless `none`), and
-/// strata-group-ops for every compute op still ungrouped. This is what
-/// strata-run compiles; `strata-opt -p 'builtin.module(strata-form-kernels)'`
-/// reproduces it.
+/// data/strategies/default.mlir), canonicalize, strata-fuse under `fusion`'s
+/// cost model (unless `none`), and strata-group-ops for every compute op still
+/// ungrouped. This is what strata-run compiles; `strata-opt -p
+/// 'builtin.module(strata-form-kernels)'` reproduces it.
 void buildFormKernelsPipeline(OpPassManager &pm,
                               const FormKernelsOptions &options);
 

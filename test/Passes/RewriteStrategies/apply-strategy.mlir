@@ -9,6 +9,8 @@
 // RUN: cmp %t.1 %t.2
 // RUN: not strata-opt %s -p 'builtin.module(strata-apply-strategy{strategy=%S/Inputs/missing.mlir})' 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not strata-opt %s -p 'builtin.module(strata-apply-strategy{strategy=%S/Inputs/no-entry.mlir})' 2>&1 | FileCheck %s --check-prefix=ENTRY
+// entry= names another sequence (here one that does nothing).
+// RUN: strata-opt %s -p 'builtin.module(strata-apply-strategy{strategy=%S/Inputs/no-entry.mlir entry=other})' | FileCheck %s --check-prefix=NONE
 // RUN: not strata-opt %s -p 'builtin.module(strata-apply-strategy{strategy=%S/Inputs/invalid.mlir})' 2>&1 | FileCheck %s --check-prefix=INVALID
 // The pipeline takes the strategy too; `none` skips it.
 // RUN: strata-opt %s -p 'builtin.module(strata-form-kernels{fusion=none strategy=none})' | FileCheck %s --check-prefix=NONE

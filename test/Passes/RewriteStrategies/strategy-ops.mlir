@@ -293,3 +293,21 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// normalize's bound: one sweep rewrites, a second would confirm the
+// fixpoint; with max_sweeps = 1 that is "bound reached".
+func.func @normalize_bound(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %one = "tosa.const"() {values = dense<1.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %0 = tosa.mul %x, %one, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%m: !transform.any_op {transform.readonly}) {
+    // expected-error @below {{bound reached: no fixpoint within 1 sweeps}}
+    transform.strata.normalize %m with ["strata.algebraic-identities"] max_sweeps = 1 : !transform.any_op
+    transform.yield
+  }
+}
