@@ -34,9 +34,12 @@ module attributes {transform.with_named_sequence} {
         : !transform.any_op
     // Epilogues in normal form: a fully connected layer's bias and
     // activation right after its matmul, the reshapes after them (where
-    // they meet the next layer's and collapse).
+    // they meet the next layer's and collapse). The transpose back to NCHW
+    // before the first fully connected layer's flatten becomes an order of
+    // its weights' rows.
     transform.strata.normalize %module
-        with ["strata.epilogue-normal-form", "strata.cancel-transposes"]
+        with ["strata.epilogue-normal-form", "strata.cancel-transposes",
+              "strata.flatten-into-weights"]
         : !transform.any_op
     transform.yield
   }

@@ -8,6 +8,8 @@
 
 #include "strata/CostModel/CostModel.h"
 
+#include "dialects/Strata/IR/StrataOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -73,12 +75,30 @@ static FailureOr<double> sumBytes(ValueRange values) {
   return total;
 }
 
-/// Ops that cost nothing at run time: constants and views of a buffer.
+/// Whether `value` is a constant: defined by one, or a kernel's argument
+/// bound to one.
+static bool isConstantValue(Value value) {
+  if (Operation *def = value.getDefiningOp())
+    return def->hasTrait<OpTrait::ConstantLike>();
+  auto arg = cast<BlockArgument>(value);
+  auto group = dyn_cast_or_null<GroupOp>(arg.getOwner()->getParentOp());
+  if (!group || arg.getOwner() != &group.getBodyBlock())
+    return false;
+  Operation *def = group.getInputs()[arg.getArgNumber()].getDefiningOp();
+  return def && def->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// Ops that cost nothing at run time: constants, views of a buffer, and a
+/// kernel's transposes of constants (strata-pack-constants folds them at
+/// compile time).
 static bool isFreeOp(Operation *op) {
   return op->hasTrait<OpTrait::ConstantLike>() ||
          isa<tensor::EmptyOp, tosa::ConstShapeOp, tosa::ReshapeOp,
              tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::DimOp,
-             ViewLikeOpInterface>(op);
+             ViewLikeOpInterface>(op) ||
+         (isa<tosa::TransposeOp, linalg::TransposeOp>(op) &&
+          isa_and_nonnull<GroupOp>(op->getParentOp()) &&
+          isConstantValue(op->getOperand(0)));
 }
 
 /// Pure data movement ops: they read and write but compute nothing.

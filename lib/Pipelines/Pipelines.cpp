@@ -39,6 +39,8 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::strata;
 
@@ -132,10 +134,14 @@ buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps, bool fuse,
                               /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  // Filters the vectorized convolutions read as HWCF are rearranged once,
-  // here, instead of on every call.
-  if (cpu && cpu->vectorize)
-    pm.addNestedPass<func::FuncOp>(createStrataPackConstants());
+  // Constant operands kernels rearrange (filters the vectorized
+  // convolutions read as HWCF, fully connected weights as ONNX stores
+  // them) are rearranged once, here, instead of on every call; stored in
+  // blocks of output channels only for the vectorized CPU code.
+  StrataPackConstantsOptions pack;
+  if (!cpu || !cpu->vectorize)
+    pack.minPackedBytes = std::numeric_limits<int64_t>::max();
+  pm.addNestedPass<func::FuncOp>(createStrataPackConstants(pack));
   // Index checks (Gather's indices) become elementwise linalg; on the CPU
   // each invalid index is reported to the runtime.
   StrataLowerIndexChecksOptions checks;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 using namespace mlir;
@@ -89,14 +90,33 @@ FailureOr<DenseElementsAttr>
 mlir::strata::transposeConstant(DenseElementsAttr value,
                                 ArrayRef<int64_t> perms, int64_t maxElements) {
   auto type = cast<ShapedType>(value.getType());
-  ArrayRef<int64_t> shape = type.getShape();
+  if (perms.size() != type.getShape().size())
+    return failure();
+  SmallVector<int64_t> newShape;
+  for (int64_t p : perms)
+    newShape.push_back(type.getDimSize(p));
+  return transposeConstant(
+      value, type.getShape(), perms,
+      RankedTensorType::get(newShape, type.getElementType()), maxElements);
+}
+
+FailureOr<DenseElementsAttr> mlir::strata::transposeConstant(
+    DenseElementsAttr value, ArrayRef<int64_t> shape, ArrayRef<int64_t> perms,
+    ShapedType resultType, int64_t maxElements) {
+  auto type = cast<ShapedType>(value.getType());
   int64_t rank = shape.size();
-  if (static_cast<int64_t>(perms.size()) != rank)
+  if (static_cast<int64_t>(perms.size()) != rank ||
+      !isPermutationVector(perms) ||
+      computeProduct(shape) != type.getNumElements() ||
+      !resultType.hasStaticShape() ||
+      resultType.getNumElements() != type.getNumElements() ||
+      resultType.getElementType() != type.getElementType())
     return failure();
   SmallVector<int64_t> newShape;
   for (int64_t p : perms)
     newShape.push_back(shape[p]);
-  auto newType = RankedTensorType::get(newShape, type.getElementType());
+  auto newType =
+      RankedTensorType::get(resultType.getShape(), resultType.getElementType());
   if (value.isSplat())
     return DenseElementsAttr::get(newType, value.getSplatValue<Attribute>());
   // The data order is unchanged when the non-unit dimensions keep their
@@ -117,7 +137,9 @@ mlir::strata::transposeConstant(DenseElementsAttr value,
   ArrayRef<char> source = data->bytes;
   size_t bytes = data->elementBytes;
   SmallVector<int64_t> strides = computeStrides(shape);
-  std::vector<char> result(source.size());
+  // Every byte is written below: no zero-filling pass over fresh pages.
+  std::unique_ptr<char[]> buffer(new char[source.size()]);
+  MutableArrayRef<char> result(buffer.get(), source.size());
   if (std::optional<std::array<int64_t, 3>> batched =
           asBatchedTranspose(shape, perms)) {
     transposeBatched(source.data(), result.data(), (*batched)[0], (*batched)[1],

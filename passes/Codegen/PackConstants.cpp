@@ -12,6 +12,7 @@
 #include "mlir/IR/Matchers.h"
 #include "strata/Support/Constants.h"
 #include "strata/Support/GroupedConv.h"
+#include "strata/Support/LayoutChain.h"
 #include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "strata-pack-constants"
@@ -74,27 +75,89 @@ struct StrataPackConstantsPass final
   /// leading dimensions) stored in blocks of kFilterBlock channels, each
   /// block contiguous: [..., F] -> [F/B, ..., B]; failure if they are not
   /// worth it (small, or the channels are not whole blocks) or too large.
-  FailureOr<DenseElementsAttr> blockWeights(GroupOp group, Value weights,
-                                            ArrayRef<int64_t> shape) {
-    DenseElementsAttr value = constantOf(group, weights);
+  /// `weights` may also be a constant behind layout changes in the body
+  /// (linalg.transpose, expand/collapse_shape, each read only by the next:
+  /// a convolution's filter to HWCF, a fully connected layer's weights as
+  /// ONNX stores them, see getPackedWeightChain): the changes and the
+  /// blocking are then one copy of the constant (LayoutChain), not one per
+  /// step; `chain` receives those ops, to be erased with their user.
+  FailureOr<DenseElementsAttr>
+  blockWeights(GroupOp group, Value weights, ArrayRef<int64_t> shape,
+               SmallVectorImpl<Operation *> &chain) {
     auto type = dyn_cast<RankedTensorType>(weights.getType());
-    if (!value || !type || !type.hasStaticShape() ||
-        !type.getElementType().isF32() ||
+    if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
         type.getNumElements() * 4 < minPackedBytes)
       return failure();
     int64_t channels = shape.back();
     if (channels % kFilterBlock != 0 || channels == kFilterBlock)
       return failure();
+    // The constant, and the layout changes from it to `weights`.
+    Value source = weights;
+    DenseElementsAttr value = constantOf(group, source);
+    while (!value) {
+      Operation *link = source.getDefiningOp();
+      if (!link || !link->hasOneUse() ||
+          !(isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(link) ||
+            (isa<linalg::TransposeOp>(link) &&
+             cast<linalg::TransposeOp>(link).hasPureTensorSemantics())))
+        return failure();
+      chain.push_back(link);
+      source = link->getOperand(0);
+      value = constantOf(group, source);
+    }
+    std::reverse(chain.begin(), chain.end());
+    auto sourceType = cast<RankedTensorType>(value.getType());
+    LayoutChain layout(sourceType.getShape());
+    for (Operation *link : chain) {
+      if (auto transpose = dyn_cast<linalg::TransposeOp>(link)) {
+        SmallVector<int32_t> perms(transpose.getPermutation().begin(),
+                                   transpose.getPermutation().end());
+        layout.transpose(perms);
+      } else if (!layout.reshape(cast<ShapedType>(link->getResult(0).getType())
+                                     .getShape())) {
+        chain.clear();
+        return failure();
+      }
+    }
+    // The blocking: [..., F] -> [..., F/B, B] -> [F/B, ..., B].
     SmallVector<int64_t> split(shape.drop_back());
     split.append({channels / kFilterBlock, kFilterBlock});
-    int64_t rank = split.size();
-    SmallVector<int64_t> perm = {rank - 2};
-    for (int64_t i = 0; i < rank - 2; ++i)
+    int32_t rank = split.size();
+    SmallVector<int32_t> perm = {rank - 2};
+    for (int32_t i = 0; i < rank - 2; ++i)
       perm.push_back(i);
     perm.push_back(rank - 1);
-    return transposeConstant(
-        value.reshape(RankedTensorType::get(split, type.getElementType())),
-        perm, maxElements);
+    SmallVector<int64_t> blocked;
+    for (int32_t p : perm)
+      blocked.push_back(split[p]);
+    if (!layout.reshape(split)) {
+      chain.clear();
+      return failure();
+    }
+    layout.transpose(perm);
+    SmallVector<int64_t> atomShape;
+    SmallVector<int32_t> atomPerms;
+    layout.getMovement(atomShape, atomPerms);
+    FailureOr<DenseElementsAttr> packed = transposeConstant(
+        value, atomShape,
+        SmallVector<int64_t>(atomPerms.begin(), atomPerms.end()),
+        RankedTensorType::get(blocked, type.getElementType()), maxElements);
+    if (failed(packed))
+      chain.clear();
+    return packed;
+  }
+
+  /// The constant value a chain of layout changes to `weights` starts at.
+  static Value chainSource(Value weights, ArrayRef<Operation *> chain) {
+    return chain.empty() ? weights : chain.front()->getOperand(0);
+  }
+
+  /// Erases `chain` (the layout changes blockWeights folded), last first,
+  /// once nothing reads them.
+  static void eraseDeadChain(ArrayRef<Operation *> chain) {
+    for (Operation *link : llvm::reverse(chain))
+      if (link->use_empty())
+        link->erase();
   }
 
   /// Replaces `op`, whose output (static, channels last) is its only init,
@@ -144,11 +207,13 @@ struct StrataPackConstantsPass final
       if (!type || !init || !init.hasStaticShape())
         continue;
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
+        SmallVector<Operation *> chain;
         FailureOr<DenseElementsAttr> packed =
-            blockWeights(group, weights, type.getShape());
+            blockWeights(group, weights, type.getShape(), chain);
         if (failed(packed))
           continue;
-        Value filter = materialize(group, weights, *packed, op.getLoc(), op);
+        Value filter = materialize(group, chainSource(weights, chain), *packed,
+                                   op.getLoc(), op);
         SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
         SmallVector<int64_t> dilations(
             conv.getDilations().getValues<int64_t>());
@@ -157,6 +222,7 @@ struct StrataPackConstantsPass final
           return buildBlockedConv2D(b, loc, input, filter, blockedInit, strides,
                                     dilations);
         });
+        eraseDeadChain(chain);
         continue;
       }
       // A batch matmul with one right-hand matrix [1, K, N].
@@ -165,20 +231,25 @@ struct StrataPackConstantsPass final
               matmul.getDefaultIndexingMaps(matmul.getContext()) ||
           type.getRank() != 3 || type.getDimSize(0) != 1)
         continue;
+      SmallVector<Operation *> chain;
       FailureOr<DenseElementsAttr> packed =
-          blockWeights(group, weights, type.getShape().drop_front());
+          blockWeights(group, weights, type.getShape().drop_front(), chain);
       if (failed(packed))
         continue;
-      Value rhs = materialize(group, weights, *packed, op.getLoc(), op);
+      Value rhs = materialize(group, chainSource(weights, chain), *packed,
+                              op.getLoc(), op);
       Value lhs = matmul.getInputs()[0];
       replaceBlocked(op, [&](OpBuilder &b, Location loc, Value blockedInit) {
         return buildBlockedMatmul(b, loc, lhs, rhs, blockedInit);
       });
+      eraseDeadChain(chain);
     }
   }
 
   void packGroup(GroupOp group) {
     Block &body = group.getBodyBlock();
+    // Blocked weights first: their layout changes fold into the blocking.
+    blockLargeWeights(group);
     SmallVector<linalg::TransposeOp> transposes;
     for (Operation &op : body)
       if (auto transpose = dyn_cast<linalg::TransposeOp>(op))
@@ -202,7 +273,6 @@ struct StrataPackConstantsPass final
       transpose->erase();
       ++numPacked;
     }
-    blockLargeWeights(group);
     // Inputs nothing reads any more.
     for (int64_t i = static_cast<int64_t>(body.getNumArguments()) - 1; i >= 0;
          --i)

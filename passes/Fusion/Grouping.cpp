@@ -45,12 +45,37 @@ static Operation *getInputSlice(Operation *op, unsigned index) {
   return slice;
 }
 
+SmallVector<Operation *> mlir::strata::getPackedWeightChain(Operation *op) {
+  auto matmul = dyn_cast<tosa::MatMulOp>(op);
+  if (!matmul)
+    return {};
+  SmallVector<Operation *> chain;
+  Operation *link = matmul.getB().getDefiningOp();
+  while (
+      isa_and_nonnull<tosa::TransposeOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
+                      tensor::CollapseShapeOp>(link) &&
+      link->hasOneUse() && link->getBlock() == op->getBlock()) {
+    chain.push_back(link);
+    link = link->getOperand(0).getDefiningOp();
+  }
+  if (!link || !link->hasTrait<OpTrait::ConstantLike>() ||
+      llvm::none_of(chain, llvm::IsaPred<tosa::TransposeOp>))
+    return {};
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
 SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
   if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
           tosa::TransposeOp, linalg::TransposeOp>(op)) {
+    SmallVector<Operation *> seed;
     if (Operation *slice = getInputSlice(op, 0))
-      return {slice, op};
-    return {op};
+      seed.push_back(slice);
+    llvm::append_range(seed, getPackedWeightChain(op));
+    llvm::sort(
+        seed, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+    seed.push_back(op);
+    return seed;
   }
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
@@ -208,7 +233,25 @@ GroupOp mlir::strata::replaceWithGroup(ArrayRef<Operation *> ops,
   return group;
 }
 
-std::string mlir::strata::getGroupName(ArrayRef<Operation *> ops) {
+/// Whether `op` only rearranges a constant (a packed weight chain's links):
+/// plumbing that does not name a kernel.
+static bool isConstantLayoutOp(Operation *op) {
+  while (isa<tosa::TransposeOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
+             tensor::CollapseShapeOp>(op)) {
+    op = op->getOperand(0).getDefiningOp();
+    if (!op)
+      return false;
+  }
+  return op->hasTrait<OpTrait::ConstantLike>();
+}
+
+std::string mlir::strata::getGroupName(ArrayRef<Operation *> allOps) {
+  SmallVector<Operation *> ops;
+  for (Operation *op : allOps)
+    if (!isConstantLayoutOp(op))
+      ops.push_back(op);
+  if (ops.empty())
+    ops.assign(allOps.begin(), allOps.end());
   std::string name;
   for (auto [i, op] : llvm::enumerate(ops)) {
     if (i == 3) {

@@ -30,6 +30,11 @@ void populateSinkTransposePatterns(RewritePatternSet &patterns);
 /// users are all transposes by the same permutation (the opposite
 /// direction: never in one fixpoint with the sinking patterns).
 void populateHoistTransposePatterns(RewritePatternSet &patterns);
+
+/// The rule strata.flatten-into-weights: the transpose before a fully
+/// connected layer's flatten becomes a permutation of its constant
+/// weights' rows.
+void populateFlattenIntoWeightsPatterns(RewritePatternSet &patterns);
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_REWRITE_PASSES_H

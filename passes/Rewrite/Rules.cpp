@@ -429,6 +429,13 @@ static const RewriteRule kRules[] = {
      "changes nothing -> x",
      kRuleLayout | kRuleFusionEnabling, /*exact=*/true,
      populateCancelTransposesPatterns},
+    {"strata.flatten-into-weights",
+     "matmul(reshape(transpose(x)), W) -> matmul(reshape(x), W') for "
+     "constant weights W: the transpose back to NCHW before a fully "
+     "connected layer's flatten becomes a permutation of W's rows, left "
+     "to kernel formation to fold with the weights' blocking (the sum "
+     "runs in another order)",
+     kRuleLayout, /*exact=*/false, populateFlattenIntoWeightsPatterns},
     {"strata.epilogue-normal-form",
      "op(reshape(x), c) -> reshape(op(x, c')) for an elementwise op with "
      "constant operands and a reshape that only adds or drops unit "

@@ -6,11 +6,14 @@
 
 #include "passes/Rewrite/Passes.h"
 
+#include "passes/Fusion/Grouping.h"
 #include "strata/Support/Constants.h"
 #include "strata/Support/LayoutChain.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -33,6 +36,17 @@ static constexpr int64_t kMaxPermutedElements = 1 << 20;
 /// fully-connected layer, 103M elements) are folded: transposing them on
 /// every call cost more than the rest of the network.
 static constexpr int64_t kMaxFoldedElements = int64_t(1) << 28;
+
+/// tosa.transpose of `value` (static shape) by `perms`.
+static Value createTranspose(PatternRewriter &rewriter, Location loc,
+                             Value value, ArrayRef<int32_t> perms) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int32_t p : perms)
+    shape.push_back(type.getDimSize(p));
+  return tosa::TransposeOp::create(rewriter, loc, type.clone(shape), value,
+                                   rewriter.getDenseI32ArrayAttr(perms));
+}
 
 /// Whether `op` is elementwise in the TOSA sense (tosa.mul included: it is
 /// elementwise but not marked so, because of its shift operand).
@@ -163,6 +177,20 @@ struct SinkTransposeThroughElementwise final : RewritePattern {
     return success();
   }
 };
+/// Whether `transpose` is in the layout chain of a matmul's constant
+/// weights that kernel formation packs (getPackedWeightChain).
+static bool isPackedWeightLayout(tosa::TransposeOp transpose) {
+  Operation *link = transpose;
+  while (link->hasOneUse() &&
+         isa<tosa::TransposeOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
+             tensor::CollapseShapeOp>(*link->user_begin()))
+    link = *link->user_begin();
+  if (!link->hasOneUse())
+    return false;
+  return llvm::is_contained(getPackedWeightChain(*link->user_begin()),
+                            transpose.getOperation());
+}
+
 /// transpose(constant) -> constant, for the weights the importer rearranges
 /// (ONNX OIHW filters to TOSA's OHWI): done once here instead of on every
 /// call. Upstream's folder only folds splats and single-use constants.
@@ -173,6 +201,10 @@ struct FoldConstantTranspose final : OpRewritePattern<tosa::TransposeOp> {
     DenseElementsAttr value;
     if (!matchPattern(transpose.getInput1(), m_Constant(&value)))
       return rewriter.notifyMatchFailure(transpose, "input not constant");
+    if (isPackedWeightLayout(transpose))
+      return rewriter.notifyMatchFailure(
+          transpose, "a matmul's weights: kernel formation folds their layout "
+                     "together with their blocking (strata-pack-constants)");
     SmallVector<int64_t> perms(transpose.getPerms().begin(),
                                transpose.getPerms().end());
     FailureOr<DenseElementsAttr> folded =
@@ -388,16 +420,116 @@ struct FoldLayoutChain final : RewritePattern {
           tosa::getTosaConstShape(rewriter, loc, shape));
     };
     Value value = source;
-    if (!llvm::equal(perms, llvm::seq<int32_t>(0, perms.size()))) {
-      value = reshape(value, atomShape);
-      SmallVector<int64_t> permuted;
-      for (int32_t p : perms)
-        permuted.push_back(atomShape[p]);
-      value = tosa::TransposeOp::create(
-          rewriter, loc, RankedTensorType::get(permuted, element), value,
-          rewriter.getDenseI32ArrayAttr(perms));
-    }
+    if (!llvm::equal(perms, llvm::seq<int32_t>(0, perms.size())))
+      value = createTranspose(rewriter, loc, reshape(value, atomShape), perms);
     rewriter.replaceOp(last, reshape(value, resultType.getShape()));
+    return success();
+  }
+};
+} // namespace
+
+namespace {
+/// matmul(reshape(transpose(x, P)), W) -> matmul(reshape(x), W') for
+/// constant weights W (behind layout changes): the flatten before a fully
+/// connected layer (NHWC activations back to ONNX's NCHW order, then one
+/// row) becomes a permutation of W's rows. W' is the constant W starts
+/// from, viewed in blocks (tensor.expand_shape, which no folder copies)
+/// and transposed once: kernel formation folds that together with the
+/// weights' blocking (getPackedWeightChain), so no data moves here.
+struct SinkTransposeIntoMatmulWeights final : OpRewritePattern<tosa::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MatMulOp matmul,
+                                PatternRewriter &rewriter) const override {
+    auto flatten = matmul.getA().getDefiningOp<tosa::ReshapeOp>();
+    auto transpose =
+        flatten ? flatten.getInput1().getDefiningOp<tosa::TransposeOp>()
+                : nullptr;
+    if (!transpose || !flatten->hasOneUse() || !transpose->hasOneUse())
+      return rewriter.notifyMatchFailure(
+          matmul, "left-hand side is not a reshape of a transpose read only "
+                  "here");
+    // x: [M, x1..xr] -> t: [M, t1..tr] (P keeps dimension 0) -> [1, M, K].
+    auto aType = cast<RankedTensorType>(matmul.getA().getType());
+    auto tType = cast<RankedTensorType>(transpose.getType());
+    auto bType = cast<RankedTensorType>(matmul.getB().getType());
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    int64_t rank = perms.size();
+    if (!aType.hasStaticShape() || !tType.hasStaticShape() ||
+        !bType.hasStaticShape() || rank < 2 || perms[0] != 0 ||
+        aType.getDimSize(0) != 1 || aType.getDimSize(1) != tType.getDimSize(0))
+      return rewriter.notifyMatchFailure(
+          matmul, "not a flatten of all but the transpose's first dimension");
+    // W: a constant behind tosa.transpose / tosa.reshape / expand_shape ops,
+    // each read only by the next.
+    SmallVector<Operation *> chain;
+    Value source = matmul.getB();
+    Operation *link = source.getDefiningOp();
+    while (isa_and_nonnull<tosa::TransposeOp, tosa::ReshapeOp,
+                           tensor::ExpandShapeOp>(link) &&
+           link->hasOneUse()) {
+      chain.push_back(link);
+      source = link->getOperand(0);
+      link = source.getDefiningOp();
+    }
+    DenseElementsAttr constant;
+    if (!matchPattern(source, m_Constant(&constant)))
+      return rewriter.notifyMatchFailure(matmul,
+                                         "weights are not a constant read "
+                                         "only here");
+    std::reverse(chain.begin(), chain.end());
+    auto sourceType = cast<RankedTensorType>(source.getType());
+    LayoutChain layout(sourceType.getShape());
+    for (Operation *op : chain) {
+      if (auto step = dyn_cast<tosa::TransposeOp>(op)) {
+        layout.transpose(step.getPerms());
+        continue;
+      }
+      if (!layout.reshape(
+              cast<RankedTensorType>(op->getResult(0).getType()).getShape()))
+        return rewriter.notifyMatchFailure(op, "a reshape that mixes data");
+    }
+    // W's rows as t's dimensions, then in x's order.
+    int64_t columns = bType.getDimSize(2);
+    SmallVector<int64_t> rows(tType.getShape().drop_front());
+    rows.push_back(columns);
+    SmallVector<int32_t> order(rank - 1);
+    for (int64_t i = 1; i < rank; ++i)
+      order[perms[i] - 1] = i - 1;
+    order.push_back(rank - 1);
+    if (!layout.reshape(rows))
+      return rewriter.notifyMatchFailure(matmul, "weights do not split into "
+                                                 "the flattened dimensions");
+    layout.transpose(order);
+    if (!layout.reshape(bType.getShape()))
+      return rewriter.notifyMatchFailure(matmul, "weights do not flatten back");
+    SmallVector<int64_t> atomShape;
+    SmallVector<int32_t> movement;
+    layout.getMovement(atomShape, movement);
+
+    Location loc = matmul.getLoc();
+    Type element = bType.getElementType();
+    Value weights = source;
+    if (sourceType.getShape() != ArrayRef<int64_t>(atomShape)) {
+      std::optional<SmallVector<ReassociationIndices>> split =
+          getReassociationIndicesForReshape(sourceType,
+                                            sourceType.clone(atomShape));
+      if (!split || atomShape.size() < sourceType.getShape().size())
+        return rewriter.notifyMatchFailure(matmul, "weights' blocks are not "
+                                                   "a split of the constant");
+      weights = tensor::ExpandShapeOp::create(
+          rewriter, loc, sourceType.clone(atomShape), weights, *split);
+    }
+    if (!llvm::equal(movement, llvm::seq<int32_t>(0, movement.size())))
+      weights = createTranspose(rewriter, loc, weights, movement);
+    weights = tosa::ReshapeOp::create(
+        rewriter, loc, bType, weights,
+        tosa::getTosaConstShape(rewriter, loc, bType.getShape()));
+    Value lhs = tosa::ReshapeOp::create(
+        rewriter, flatten.getLoc(), aType, transpose.getInput1(),
+        tosa::getTosaConstShape(rewriter, flatten.getLoc(), aType.getShape()));
+    rewriter.replaceOpWithNewOp<tosa::MatMulOp>(matmul, matmul.getType(), lhs,
+                                                weights, matmul.getAZp(),
+                                                matmul.getBZp());
     return success();
   }
 };
@@ -506,6 +638,11 @@ struct HoistTranspose final : OpRewritePattern<tosa::TransposeOp> {
   }
 };
 } // namespace
+
+void mlir::strata::populateFlattenIntoWeightsPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<SinkTransposeIntoMatmulWeights>(patterns.getContext());
+}
 
 void mlir::strata::populateHoistTransposePatterns(RewritePatternSet &patterns) {
   patterns.add<HoistTranspose>(patterns.getContext());

@@ -24,6 +24,18 @@ FailureOr<DenseElementsAttr> transposeConstant(DenseElementsAttr value,
                                                ArrayRef<int64_t> perms,
                                                int64_t maxElements = 0);
 
+/// `value`'s elements read as a tensor of `shape` (the same number of
+/// elements: a reshape that moves no data), transposed by `perms`, and
+/// returned as `resultType` (again the same number of elements): a chain of
+/// reshapes and transposes (LayoutChain) as one copy, without the copy a
+/// DenseElementsAttr::reshape makes. Fails as above, or when the shapes or
+/// the element type disagree.
+FailureOr<DenseElementsAttr> transposeConstant(DenseElementsAttr value,
+                                               ArrayRef<int64_t> shape,
+                                               ArrayRef<int64_t> perms,
+                                               ShapedType resultType,
+                                               int64_t maxElements = 0);
+
 /// The box of `value` starting at `start` with extents `size` (both of
 /// `value`'s rank and inside it). Splats stay splats; otherwise rows of the
 /// innermost dimension are copied. Fails for packed i1 data, a box outside

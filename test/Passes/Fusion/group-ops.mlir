@@ -99,3 +99,33 @@ func.func @strided_conv_slice(%x: tensor<1x8x8x4xf32>, %w: tensor<8x1x1x4xf32>) 
   %c2 = tosa.conv2d %s2, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x7x7x4xf32>, tensor<8x1x1x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x8xf32>
   return %c, %c2, %s2 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x7x7x4xf32>
 }
+
+// -----
+
+// A matmul's constant weights behind layout changes (a Gemm's N x K
+// weights, transposed for the matmul) start in the matmul's kernel, where
+// strata-pack-constants folds the changes with the weights' blocking; the
+// kernel is named after the matmul (the constant is large enough to be
+// the kernel's input, not a copy in its body). A transpose of a value that
+// is not a constant stays a kernel of its own.
+// CHECK-LABEL: func.func @matmul_weight_layout
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<4x5xf32>}>
+// CHECK: strata.group(%[[B:.*]] = %[[W]], %{{.*}} = %arg0) : (tensor<4x5xf32>, tensor<1x1x5xf32>) -> tensor<1x1x4xf32> attributes {name = "matmul"}
+// CHECK: tosa.transpose %[[B]]
+// CHECK: tosa.reshape
+// CHECK: tosa.matmul
+// CHECK: strata.yield
+// CHECK: attributes {name = "transpose"}
+// CHECK: attributes {name = "matmul"}
+func.func @matmul_weight_layout(%x: tensor<1x1x5xf32>, %v: tensor<4x5xf32>) -> (tensor<1x1x4xf32>, tensor<1x1x4xf32>) {
+  %w = "tosa.const"() {values = dense<[[1.0, 2.0, 3.0, 4.0, 5.0], [6.0, 7.0, 8.0, 9.0, 10.0], [11.0, 12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0, 20.0]]> : tensor<4x5xf32>} : () -> tensor<4x5xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s = tosa.const_shape {values = dense<[1, 5, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t = tosa.transpose %w {perms = array<i32: 1, 0>} : (tensor<4x5xf32>) -> tensor<5x4xf32>
+  %r = tosa.reshape %t, %s : (tensor<5x4xf32>, !tosa.shape<3>) -> tensor<1x5x4xf32>
+  %m = tosa.matmul %x, %r, %zp, %zp : (tensor<1x1x5xf32>, tensor<1x5x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
+  %t2 = tosa.transpose %v {perms = array<i32: 1, 0>} : (tensor<4x5xf32>) -> tensor<5x4xf32>
+  %r2 = tosa.reshape %t2, %s : (tensor<5x4xf32>, !tosa.shape<3>) -> tensor<1x5x4xf32>
+  %m2 = tosa.matmul %x, %r2, %zp, %zp : (tensor<1x1x5xf32>, tensor<1x5x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
+  return %m, %m2 : tensor<1x1x4xf32>, tensor<1x1x4xf32>
+}

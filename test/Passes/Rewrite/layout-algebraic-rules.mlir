@@ -1,6 +1,7 @@
 // The layout and algebraic rules of the library, one split per case:
 // strata.cancel-transposes, strata.hoist-transposes, strata.sink-transposes
-// through tosa.pad, strata.algebraic-identities, strata.merge-affine-chains.
+// through tosa.pad, strata.algebraic-identities, strata.merge-affine-chains,
+// strata.flatten-into-weights.
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.cancel-transposes}))' | FileCheck %s --check-prefix=CANCEL
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.hoist-transposes,strata.cancel-transposes}))' | FileCheck %s --check-prefix=HOIST
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.sink-transposes}))' | FileCheck %s --check-prefix=SINK
@@ -8,6 +9,7 @@
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.merge-affine-chains}))' | FileCheck %s --check-prefix=AFFINE
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.merge-sibling-convs}))' | FileCheck %s --check-prefix=SIB
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.epilogue-normal-form,strata.cancel-transposes}))' | FileCheck %s --check-prefix=EPI
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.flatten-into-weights}))' | FileCheck %s --check-prefix=FLAT
 
 // Inverse transposes vanish; two others become one.
 // CANCEL-LABEL: func.func @transposes
@@ -252,4 +254,52 @@ func.func @epilogue_refused(%x: tensor<2x2xf32>) -> tensor<4xf32> {
   %r = tosa.reshape %x, %s : (tensor<2x2xf32>, !tosa.shape<1>) -> tensor<4xf32>
   %a = tosa.add %r, %c : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %a : tensor<4xf32>
+}
+
+// -----
+
+// The transpose before a flatten (x is [M, a, b], read as [M, b, a]) becomes
+// an order of the weights' rows: the weights (ONNX's N x K, K = b x a,
+// transposed for the matmul) are viewed as N x b x a and transposed once
+// to a x b x N; kernel formation folds that with their blocking.
+// FLAT-LABEL: func.func @flatten
+// FLAT-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<4x6xf32>}>
+// FLAT-DAG: %[[X:.*]] = tosa.reshape %arg0, %{{.*}} : (tensor<1x2x3xf32>, !tosa.shape<3>) -> tensor<1x1x6xf32>
+// FLAT-DAG: %[[V:.*]] = tensor.expand_shape %[[W]] {{\[\[}}0], [1, 2]] output_shape [4, 3, 2] : tensor<4x6xf32> into tensor<4x3x2xf32>
+// FLAT-DAG: %[[T:.*]] = tosa.transpose %[[V]] {perms = array<i32: 2, 1, 0>} : (tensor<4x3x2xf32>) -> tensor<2x3x4xf32>
+// FLAT-DAG: %[[R:.*]] = tosa.reshape %[[T]], %{{.*}} : (tensor<2x3x4xf32>, !tosa.shape<3>) -> tensor<1x6x4xf32>
+// FLAT: tosa.matmul %[[X]], %[[R]]
+func.func @flatten(%x: tensor<1x2x3xf32>) -> tensor<1x1x4xf32> {
+  %w = "tosa.const"() {values = dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], [6.0, 7.0, 8.0, 9.0, 10.0, 11.0], [12.0, 13.0, 14.0, 15.0, 16.0, 17.0], [18.0, 19.0, 20.0, 21.0, 22.0, 23.0]]> : tensor<4x6xf32>} : () -> tensor<4x6xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s1 = tosa.const_shape {values = dense<[1, 1, 6]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s2 = tosa.const_shape {values = dense<[1, 6, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 1>} : (tensor<1x2x3xf32>) -> tensor<1x3x2xf32>
+  %a = tosa.reshape %t, %s1 : (tensor<1x3x2xf32>, !tosa.shape<3>) -> tensor<1x1x6xf32>
+  %wt = tosa.transpose %w {perms = array<i32: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
+  %b = tosa.reshape %wt, %s2 : (tensor<6x4xf32>, !tosa.shape<3>) -> tensor<1x6x4xf32>
+  %m = tosa.matmul %a, %b, %zp, %zp : (tensor<1x1x6xf32>, tensor<1x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
+  return %m : tensor<1x1x4xf32>
+}
+
+// -----
+
+// Refused: the transpose moves the rows' dimension (not a flatten of the
+// rest), or the weights are not constant.
+// FLAT-LABEL: func.func @flatten_refused
+// FLAT: tosa.transpose %arg0 {perms = array<i32: 1, 0, 2>}
+// FLAT: tosa.matmul
+// FLAT: tosa.transpose %arg0 {perms = array<i32: 0, 2, 1>}
+// FLAT: tosa.matmul %{{.*}}, %arg1
+func.func @flatten_refused(%x: tensor<2x2x3xf32>, %w: tensor<1x6x4xf32>) -> (tensor<1x2x4xf32>, tensor<1x2x4xf32>) {
+  %c = "tosa.const"() {values = dense<1.0> : tensor<1x6x4xf32>} : () -> tensor<1x6x4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s = tosa.const_shape {values = dense<[1, 2, 6]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t = tosa.transpose %x {perms = array<i32: 1, 0, 2>} : (tensor<2x2x3xf32>) -> tensor<2x2x3xf32>
+  %a = tosa.reshape %t, %s : (tensor<2x2x3xf32>, !tosa.shape<3>) -> tensor<1x2x6xf32>
+  %m = tosa.matmul %a, %c, %zp, %zp : (tensor<1x2x6xf32>, tensor<1x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x4xf32>
+  %t2 = tosa.transpose %x {perms = array<i32: 0, 2, 1>} : (tensor<2x2x3xf32>) -> tensor<2x3x2xf32>
+  %a2 = tosa.reshape %t2, %s : (tensor<2x3x2xf32>, !tosa.shape<3>) -> tensor<1x2x6xf32>
+  %m2 = tosa.matmul %a2, %w, %zp, %zp : (tensor<1x2x6xf32>, tensor<1x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x4xf32>
+  return %m, %m2 : tensor<1x2x4xf32>, tensor<1x2x4xf32>
 }

@@ -180,3 +180,28 @@ func.func @sliced_filter() -> tensor<1x2x2xf32> {
   %t = tosa.transpose %s {perms = array<i32: 0, 2, 1>} : (tensor<1x2x2xf32>) -> tensor<1x2x2xf32>
   return %t : tensor<1x2x2xf32>
 }
+
+// -----
+
+// A matmul's constant weights behind a transpose (a Gemm with transB, as
+// the importer writes it) are left for kernel formation, which folds the
+// transpose together with the weights' blocked layout in one copy
+// (strata-pack-constants); a transpose of a constant read elsewhere folds.
+// CHECK-LABEL: func.func @matmul_weights
+// CHECK-DAG: %[[F:.*]] = "tosa.const"() <{values = dense<{{\[\[}}1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>}>
+// CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00], [4.000000e+00, 5.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>}>
+// CHECK: %[[T:.*]] = tosa.transpose %[[W]] {perms = array<i32: 1, 0>}
+// CHECK: %[[R:.*]] = tosa.reshape %[[T]]
+// CHECK: tosa.matmul %arg0, %[[R]]
+// CHECK: return %{{.*}}, %[[F]]
+func.func @matmul_weights(%x: tensor<1x1x3xf32>) -> (tensor<1x1x2xf32>, tensor<3x2xf32>) {
+  %w = "tosa.const"() {values = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %w2 = "tosa.const"() {values = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s = tosa.const_shape {values = dense<[1, 3, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t = tosa.transpose %w {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  %r = tosa.reshape %t, %s : (tensor<3x2xf32>, !tosa.shape<3>) -> tensor<1x3x2xf32>
+  %m = tosa.matmul %x, %r, %zp, %zp : (tensor<1x1x3xf32>, tensor<1x3x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32>
+  %f = tosa.transpose %w2 {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %m, %f : tensor<1x1x2xf32>, tensor<3x2xf32>
+}

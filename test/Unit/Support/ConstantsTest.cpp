@@ -34,6 +34,39 @@ TEST(TransposeConstant, PermutesElements) {
   EXPECT_EQ(values(*result), std::vector<float>({1, 4, 2, 5, 3, 6}));
 }
 
+TEST(TransposeConstant, ViewedAsAnotherShape) {
+  MLIRContext context;
+  // A Gemm's 4x6 weights W[n, k] = 10 * n + k, read as 4x3x2 (k = 2 a + b)
+  // and transposed to b x a x n, returned as 1x6x4: element (0, 3 b + a, n)
+  // = W[n, 2 a + b].
+  std::vector<float> data;
+  for (int n = 0; n < 4; ++n)
+    for (int k = 0; k < 6; ++k)
+      data.push_back(float(10 * n + k));
+  auto value = floats(context, {4, 6}, data);
+  auto resultType =
+      RankedTensorType::get({1, 6, 4}, Float32Type::get(&context));
+  FailureOr<DenseElementsAttr> result =
+      transposeConstant(value, {4, 3, 2}, {2, 1, 0}, resultType);
+  ASSERT_TRUE(succeeded(result));
+  EXPECT_EQ(result->getType(), resultType);
+  std::vector<float> expected;
+  for (int b = 0; b < 2; ++b)
+    for (int a = 0; a < 3; ++a)
+      for (int n = 0; n < 4; ++n)
+        expected.push_back(float(10 * n + 2 * a + b));
+  EXPECT_EQ(values(*result), expected);
+  // The view and the result must hold as many elements as the constant,
+  // and the permutation must be one.
+  EXPECT_TRUE(
+      failed(transposeConstant(value, {4, 3, 3}, {2, 1, 0}, resultType)));
+  EXPECT_TRUE(failed(transposeConstant(
+      value, {4, 3, 2}, {2, 1, 0},
+      RankedTensorType::get({5, 4}, Float32Type::get(&context)))));
+  EXPECT_TRUE(
+      failed(transposeConstant(value, {4, 3, 2}, {2, 2, 0}, resultType)));
+}
+
 TEST(TransposeConstant, OIHWToHWIO) {
   MLIRContext context;
   // O=2, I=1, H=1, W=2: element (o, 0, 0, w) = 10 * o + w.
