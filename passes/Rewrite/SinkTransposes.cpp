@@ -510,14 +510,18 @@ struct SinkTransposeIntoMatmulWeights final : OpRewritePattern<tosa::MatMulOp> {
     Type element = bType.getElementType();
     Value weights = source;
     if (sourceType.getShape() != ArrayRef<int64_t>(atomShape)) {
-      std::optional<SmallVector<ReassociationIndices>> split =
-          getReassociationIndicesForReshape(sourceType,
-                                            sourceType.clone(atomShape));
-      if (!split || atomShape.size() < sourceType.getShape().size())
-        return rewriter.notifyMatchFailure(matmul, "weights' blocks are not "
-                                                   "a split of the constant");
-      weights = tensor::ExpandShapeOp::create(
-          rewriter, loc, sourceType.clone(atomShape), weights, *split);
+      // A split of the constant's dimensions is a view no folder copies;
+      // anything else (unit dimensions merged too) is a tosa.reshape,
+      // which folds into a copy of the constant.
+      RankedTensorType viewType = sourceType.clone(atomShape);
+      std::optional<SmallVector<ReassociationIndices>> split;
+      if (atomShape.size() > sourceType.getShape().size())
+        split = getReassociationIndicesForReshape(sourceType, viewType);
+      weights = split ? Value(tensor::ExpandShapeOp::create(
+                            rewriter, loc, viewType, weights, *split))
+                      : Value(tosa::ReshapeOp::create(
+                            rewriter, loc, viewType, weights,
+                            tosa::getTosaConstShape(rewriter, loc, atomShape)));
     }
     if (!llvm::equal(movement, llvm::seq<int32_t>(0, movement.size())))
       weights = createTranspose(rewriter, loc, weights, movement);

@@ -303,3 +303,22 @@ func.func @flatten_refused(%x: tensor<2x2x3xf32>, %w: tensor<1x6x4xf32>) -> (ten
   %m2 = tosa.matmul %a2, %w, %zp, %zp : (tensor<1x2x6xf32>, tensor<1x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x4xf32>
   return %m, %m2 : tensor<1x2x4xf32>, tensor<1x2x4xf32>
 }
+
+// -----
+
+// Weights that are a plain constant (already folded, 1 x K x N): the view
+// merges the unit dimension too, so it is a tosa.reshape (a copy once
+// folded) rather than an expand_shape.
+// FLAT-LABEL: func.func @flatten_folded_weights
+// FLAT-DAG: %[[V:.*]] = tosa.reshape %{{.*}}, %{{.*}} : (tensor<1x6x4xf32>, !tosa.shape<3>) -> tensor<3x2x4xf32>
+// FLAT-DAG: %[[T:.*]] = tosa.transpose %[[V]] {perms = array<i32: 1, 0, 2>} : (tensor<3x2x4xf32>) -> tensor<2x3x4xf32>
+// FLAT: tosa.matmul
+func.func @flatten_folded_weights(%x: tensor<1x2x3xf32>) -> tensor<1x1x4xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<1x6x4xf32>} : () -> tensor<1x6x4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s1 = tosa.const_shape {values = dense<[1, 1, 6]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 1>} : (tensor<1x2x3xf32>) -> tensor<1x3x2xf32>
+  %a = tosa.reshape %t, %s1 : (tensor<1x3x2xf32>, !tosa.shape<3>) -> tensor<1x1x6xf32>
+  %m = tosa.matmul %a, %w, %zp, %zp : (tensor<1x1x6xf32>, tensor<1x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
+  return %m : tensor<1x1x4xf32>
+}
