@@ -46,11 +46,10 @@ static Operation *getInputSlice(Operation *op, unsigned index) {
 }
 
 SmallVector<Operation *> mlir::strata::getPackedWeightChain(Operation *op) {
-  auto matmul = dyn_cast<tosa::MatMulOp>(op);
-  if (!matmul)
+  if (!isa<tosa::MatMulOp, tosa::Conv2DOp>(op))
     return {};
   SmallVector<Operation *> chain;
-  Operation *link = matmul.getB().getDefiningOp();
+  Operation *link = op->getOperand(1).getDefiningOp();
   while (
       isa_and_nonnull<tosa::TransposeOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
                       tensor::CollapseShapeOp>(link) &&

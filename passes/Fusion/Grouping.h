@@ -33,12 +33,13 @@ SmallVector<Operation *> getKernelSeed(Operation *op);
 
 /// The layout changes (tosa.transpose, tosa.reshape, tensor.expand_shape
 /// and tensor.collapse_shape, each read only by the next) between a constant
-/// and the right-hand side of the tosa.matmul `op`, source first, when there is
-/// at least one transpose: a fully connected layer's weights in the order ONNX
-/// stores them. They join the matmul's kernel, where strata-pack-constants
-/// folds them together with the weights' blocked layout in one copy at compile
-/// time; the graph rewrites leave them unfolded (one copy instead of two or
-/// three). Empty otherwise.
+/// and the weights of `op` (a tosa.matmul's right-hand side, a tosa.conv2d's
+/// filter), source first, when there is at least one transpose: a fully
+/// connected layer's weights in the order ONNX stores them, a filter in
+/// ONNX's OIHW. They join the kernel of `op`, where strata-pack-constants
+/// folds them together with the weights' blocked layout in one copy at
+/// compile time; the graph rewrites leave them unfolded (one copy instead
+/// of two or three). Empty otherwise.
 SmallVector<Operation *> getPackedWeightChain(Operation *op);
 
 /// The boundary of a would-be group of `ops` (ops of one block, in block

@@ -51,16 +51,50 @@ static FailureOr<SmallVector<float>> getPerChannel(Value value, int64_t rank,
   return result;
 }
 
+std::optional<LaidOutFilter> mlir::strata::matchLaidOutFilter(Value filter) {
+  LaidOutFilter result;
+  if (matchPattern(filter, m_Constant(&result.source)))
+    return result;
+  auto transpose = filter.getDefiningOp<tosa::TransposeOp>();
+  if (!transpose || !transpose->hasOneUse() || transpose.getPerms().empty() ||
+      transpose.getPerms().front() != 0 ||
+      !matchPattern(transpose.getInput1(), m_Constant(&result.source)))
+    return std::nullopt;
+  result.perms.assign(transpose.getPerms().begin(), transpose.getPerms().end());
+  return result;
+}
+
+Value mlir::strata::buildLaidOutFilter(OpBuilder &builder, Location loc,
+                                       DenseElementsAttr source,
+                                       ArrayRef<int32_t> perms) {
+  auto type = cast<RankedTensorType>(source.getType());
+  Value value = tosa::ConstOp::create(builder, loc, type, source);
+  if (perms.empty())
+    return value;
+  SmallVector<int64_t> shape;
+  for (int32_t p : perms)
+    shape.push_back(type.getDimSize(p));
+  return tosa::TransposeOp::create(builder, loc, type.clone(shape), value,
+                                   builder.getDenseI32ArrayAttr(perms));
+}
+
 /// The convolution `value` is, if it is a tosa.conv2d or
-/// tosa.depthwise_conv2d on f32 with constant weights and bias whose only
-/// user is the op being rewritten.
+/// tosa.depthwise_conv2d on f32 with constant weights (a conv2d's possibly
+/// behind the layout transpose kernel formation folds, matchLaidOutFilter:
+/// `perms`) and bias whose only user is the op being rewritten.
 static Operation *getFoldableConv(Value value, DenseElementsAttr &weights,
+                                  SmallVector<int32_t> &perms,
                                   DenseElementsAttr &bias) {
   Operation *conv = value.getDefiningOp();
   if (!isa_and_nonnull<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(conv) ||
-      !conv->hasOneUse() ||
-      !matchPattern(conv->getOperand(1), m_Constant(&weights)) ||
-      !matchPattern(conv->getOperand(2), m_Constant(&bias)) ||
+      !conv->hasOneUse())
+    return nullptr;
+  std::optional<LaidOutFilter> filter = matchLaidOutFilter(conv->getOperand(1));
+  if (!filter || (isa<tosa::DepthwiseConv2DOp>(conv) && !filter->perms.empty()))
+    return nullptr;
+  weights = filter->source;
+  perms = filter->perms;
+  if (!matchPattern(conv->getOperand(2), m_Constant(&bias)) ||
       !weights.getElementType().isF32() || !bias.getElementType().isF32() ||
       weights.getNumElements() > kMaxFoldedElements)
     return nullptr;
@@ -80,7 +114,10 @@ namespace {
 /// constants.
 struct ConvAndChannels {
   Operation *conv; ///< tosa.conv2d or tosa.depthwise_conv2d.
+  /// The filter's constant (output channels first for a conv2d) and the
+  /// transpose to the filter (empty: none).
   DenseElementsAttr weights, bias;
+  SmallVector<int32_t> perms;
   SmallVector<float> channels;
 };
 } // namespace
@@ -92,7 +129,8 @@ static std::optional<ConvAndChannels> matchConvAndChannels(Operation *op) {
   for (unsigned i = 0; i < 2; ++i) {
     ConvAndChannels match;
     Value convValue = op->getOperand(i);
-    match.conv = getFoldableConv(convValue, match.weights, match.bias);
+    match.conv =
+        getFoldableConv(convValue, match.weights, match.perms, match.bias);
     if (!match.conv || convValue.getType() != type)
       continue;
     FailureOr<SmallVector<float>> channels =
@@ -139,14 +177,17 @@ static Value rebuildConv(PatternRewriter &rewriter,
       for (int64_t i = start; i < start + run; ++i)
         newWeights[i] = (splat ? splatValue : w[i]) * factor;
     }
+    // The constant in its own layout (output channels first for a
+    // conv2d, also behind its transpose).
     auto weightType = cast<RankedTensorType>(match.weights.getType());
     clone->setOperand(
-        1, tosa::ConstOp::create(
-               rewriter, conv->getOperand(1).getLoc(), weightType,
+        1, buildLaidOutFilter(
+               rewriter, conv->getOperand(1).getLoc(),
                DenseElementsAttr::getFromRawBuffer(
                    weightType, ArrayRef<char>(reinterpret_cast<const char *>(
                                                   newWeights.data()),
-                                              count * sizeof(float)))));
+                                              count * sizeof(float))),
+               match.perms));
   }
   SmallVector<float> newBias;
   auto biasValues = match.bias.getValues<float>();
@@ -159,6 +200,10 @@ static Value rebuildConv(PatternRewriter &rewriter,
       2, tosa::ConstOp::create(
              rewriter, conv->getOperand(2).getLoc(), biasType,
              DenseElementsAttr::get(biasType, ArrayRef<float>(newBias))));
+  // After its new operands (the filter's transpose is no constant a
+  // driver would hoist).
+  rewriter.moveOpBefore(clone, rewriter.getInsertionBlock(),
+                        rewriter.getInsertionPoint());
   return clone->getResult(0);
 }
 

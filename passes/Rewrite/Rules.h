@@ -10,9 +10,12 @@
 #ifndef STRATA_PASSES_REWRITE_RULES_H
 #define STRATA_PASSES_REWRITE_RULES_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <optional>
 
 namespace mlir::strata {
 
@@ -53,6 +56,21 @@ std::string formatRuleLabels(unsigned labels);
 
 /// One line per rule: name, labels, exact or not, summary.
 void printRewriteRules(llvm::raw_ostream &os);
+
+/// A tosa.conv2d's filter as a constant, possibly behind one tosa.transpose
+/// read only by the convolution that keeps the output channels first (the
+/// importer's OIHW -> OHWI: kernel formation folds it together with the
+/// filter's blocked layout, getPackedWeightChain).
+struct LaidOutFilter {
+  DenseElementsAttr source;   ///< The constant, output channels first.
+  SmallVector<int32_t> perms; ///< The transpose; empty when none.
+};
+std::optional<LaidOutFilter> matchLaidOutFilter(Value filter);
+
+/// `source` laid out as `filter.perms` says: a tosa.const, behind a
+/// tosa.transpose when there is one.
+Value buildLaidOutFilter(OpBuilder &builder, Location loc,
+                         DenseElementsAttr source, ArrayRef<int32_t> perms);
 
 /// BatchNormalization's per-channel scale and shift after a convolution
 /// with constant weights, folded into its weights and bias.

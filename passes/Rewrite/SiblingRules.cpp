@@ -38,14 +38,18 @@ static bool areSiblings(tosa::Conv2DOp a, tosa::Conv2DOp b) {
          cast<RankedTensorType>(b.getType()).hasStaticShape();
 }
 
-/// `conv`'s weights and its bias with one value per output channel.
-static bool getConstants(tosa::Conv2DOp conv, DenseElementsAttr &weights,
+/// `conv`'s weights (a constant, output channels first, possibly behind
+/// its layout transpose: matchLaidOutFilter) and its bias with one value
+/// per output channel.
+static bool getConstants(tosa::Conv2DOp conv, LaidOutFilter &filter,
                          SmallVector<float> &bias) {
   DenseElementsAttr b;
-  if (!matchPattern(conv.getWeight(), m_Constant(&weights)) ||
-      !matchPattern(conv.getBias(), m_Constant(&b)) ||
+  std::optional<LaidOutFilter> laidOut = matchLaidOutFilter(conv.getWeight());
+  if (!laidOut || !matchPattern(conv.getBias(), m_Constant(&b)) ||
       !b.getElementType().isF32())
     return false;
+  filter = *laidOut;
+  DenseElementsAttr weights = filter.source;
   int64_t channels = cast<RankedTensorType>(weights.getType()).getDimSize(0);
   auto values = b.getValues<float>();
   bias.clear();
@@ -82,21 +86,29 @@ struct MergeSiblingConvs final : OpRewritePattern<tosa::Conv2DOp> {
           conv, "no other convolution with the same window reads its input");
     SmallVector<float> weights, bias;
     int64_t total = 0;
+    LaidOutFilter first;
     for (tosa::Conv2DOp sibling : siblings) {
-      DenseElementsAttr w;
+      LaidOutFilter filter;
       SmallVector<float> b;
-      if (!getConstants(sibling, w, b))
+      if (!getConstants(sibling, filter, b))
         return rewriter.notifyMatchFailure(
             conv, "a sibling's weights or bias are not f32 constants");
+      if (sibling == siblings.front())
+        first = filter;
+      else if (filter.perms != first.perms)
+        return rewriter.notifyMatchFailure(
+            conv, "siblings' weights are laid out differently");
+      DenseElementsAttr w = filter.source;
       total += w.getNumElements();
       if (total > kMaxMergedElements)
         return rewriter.notifyMatchFailure(conv, "merged weights too large");
-      // [O][KH][KW][I]: output channels outermost, so concatenating the
+      // Output channels outermost ([O][KH][KW][I], or the importer's
+      // [O][I][KH][KW] behind its transpose), so concatenating the
       // weights' data concatenates the output channels.
       llvm::append_range(weights, w.getValues<float>());
       llvm::append_range(bias, b);
     }
-    auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
+    auto weightType = cast<RankedTensorType>(first.source.getType());
     SmallVector<int64_t> shape(weightType.getShape());
     int64_t channels = bias.size();
     shape[0] = channels;
@@ -109,9 +121,10 @@ struct MergeSiblingConvs final : OpRewritePattern<tosa::Conv2DOp> {
     Location loc = rewriter.getFusedLoc(llvm::to_vector(llvm::map_range(
         siblings, [](tosa::Conv2DOp op) { return op.getLoc(); })));
     rewriter.setInsertionPoint(conv);
-    Value mergedWeights = tosa::ConstOp::create(
-        rewriter, loc, mergedWeightType,
-        DenseElementsAttr::get(mergedWeightType, ArrayRef<float>(weights)));
+    Value mergedWeights = buildLaidOutFilter(
+        rewriter, loc,
+        DenseElementsAttr::get(mergedWeightType, ArrayRef<float>(weights)),
+        first.perms);
     Value mergedBias = tosa::ConstOp::create(
         rewriter, loc, biasType,
         DenseElementsAttr::get(biasType, ArrayRef<float>(bias)));

@@ -45,6 +45,31 @@ func.func @batch_norm(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
 
 // -----
 
+// The filter as the importer writes it, ONNX's OIHW behind a transpose to
+// OHWI, which kernel formation folds with its blocking: the scale is
+// applied to the OIHW constant (output channels first in both layouts) and
+// the transpose kept. Channel 0 (weights 1, 2 over input channels 0, 1)
+// times 2, channel 1 (3, 4) times -1.
+// CHECK-LABEL: func.func @batch_norm_oihw
+// CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}2.000000e+00]], {{\[\[}}4.000000e+00]]], {{\[\[\[}}-3.000000e+00]], {{\[\[}}-4.000000e+00]]]]> : tensor<2x2x1x1xf32>}>
+// CHECK: %[[T:.*]] = tosa.transpose %[[W]] {perms = array<i32: 0, 2, 3, 1>}
+// CHECK: tosa.conv2d %arg0, %[[T]]
+// CHECK-NOT: tosa.mul
+func.func @batch_norm_oihw(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]]> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+  %b = "tosa.const"() {values = dense<[1.0, 3.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s = "tosa.const"() {values = dense<[[[[2.0, -1.0]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wt = tosa.transpose %w {perms = array<i32: 0, 2, 3, 1>} : (tensor<2x2x1x1xf32>) -> tensor<2x1x1x2xf32>
+  %c = tosa.conv2d %x, %wt, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  // expected-remark @below {{applied rule 'strata.fold-conv-scale' to 'tosa.mul'}}
+  %m = tosa.mul %c, %s, %shift : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xi8>) -> tensor<1x4x4x2xf32>
+  return %m : tensor<1x4x4x2xf32>
+}
+
+// -----
+
 // Refused: the convolution has another reader (its weights cannot change),
 // the scale varies along another dimension than the channels, and the
 // weights are not constant.

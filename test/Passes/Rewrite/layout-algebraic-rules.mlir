@@ -322,3 +322,26 @@ func.func @flatten_folded_weights(%x: tensor<1x2x3xf32>) -> tensor<1x1x4xf32> {
   %m = tosa.matmul %a, %w, %zp, %zp : (tensor<1x1x6xf32>, tensor<1x6x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
   return %m : tensor<1x1x4xf32>
 }
+
+// -----
+
+// Siblings whose filters are the importer's OIHW constants behind the
+// transpose to OHWI merge their OIHW constants (output channels first in
+// both) and keep one transpose; kernel formation folds it.
+// SIB-LABEL: func.func @siblings_oihw
+// SIB: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}1.000000e+00]], {{\[\[}}2.000000e+00]]], {{\[\[\[}}3.000000e+00]], {{\[\[}}4.000000e+00]]], {{\[\[\[}}5.000000e+00]], {{\[\[}}6.000000e+00]]]]> : tensor<3x2x1x1xf32>}>
+// SIB: %[[T:.*]] = tosa.transpose %[[W]] {perms = array<i32: 0, 2, 3, 1>} : (tensor<3x2x1x1xf32>) -> tensor<3x1x1x2xf32>
+// SIB: tosa.conv2d %arg0, %[[T]]
+// SIB-SAME: -> tensor<1x4x4x3xf32>
+func.func @siblings_oihw(%x: tensor<1x4x4x2xf32>) -> (tensor<1x4x4x1xf32>, tensor<1x4x4x2xf32>) {
+  %w1 = "tosa.const"() {values = dense<[[[[1.0]], [[2.0]]]]> : tensor<1x2x1x1xf32>} : () -> tensor<1x2x1x1xf32>
+  %w2 = "tosa.const"() {values = dense<[[[[3.0]], [[4.0]]], [[[5.0]], [[6.0]]]]> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+  %b1 = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %b2 = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %t1 = tosa.transpose %w1 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x1x1xf32>) -> tensor<1x1x1x2xf32>
+  %t2 = tosa.transpose %w2 {perms = array<i32: 0, 2, 3, 1>} : (tensor<2x2x1x1xf32>) -> tensor<2x1x1x2xf32>
+  %c1 = tosa.conv2d %x, %t1, %b1, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x1xf32>
+  %c2 = tosa.conv2d %x, %t2, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  return %c1, %c2 : tensor<1x4x4x1xf32>, tensor<1x4x4x2xf32>
+}

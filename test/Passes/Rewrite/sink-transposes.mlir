@@ -205,3 +205,20 @@ func.func @matmul_weights(%x: tensor<1x1x3xf32>) -> (tensor<1x1x2xf32>, tensor<3
   %f = tosa.transpose %w2 {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return %m, %f : tensor<1x1x2xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// A convolution's filter in ONNX's OIHW behind the transpose to OHWI stays
+// unfolded too: kernel formation folds it with the filter's HWCF layout
+// and blocking in one copy.
+// CHECK-LABEL: func.func @conv_filter
+// CHECK: %[[T:.*]] = tosa.transpose %{{.*}} {perms = array<i32: 0, 2, 3, 1>} : (tensor<2x2x1x2xf32>) -> tensor<2x1x2x2xf32>
+// CHECK: tosa.conv2d %arg0, %[[T]]
+func.func @conv_filter(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x3x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[1.0, 2.0]], [[3.0, 4.0]]], [[[5.0, 6.0]], [[7.0, 8.0]]]]> : tensor<2x2x1x2xf32>} : () -> tensor<2x2x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %t = tosa.transpose %w {perms = array<i32: 0, 2, 3, 1>} : (tensor<2x2x1x2xf32>) -> tensor<2x1x2x2xf32>
+  %c = tosa.conv2d %x, %t, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x2x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x3x2xf32>
+  return %c : tensor<1x4x3x2xf32>
+}
