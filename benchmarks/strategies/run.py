@@ -432,7 +432,13 @@ def targets(data):
                    "of one beat every round of the other); "
                    f"{agree} of {len(best)} ({100 * agree / len(best):.0f}%) "
                    "counting those whose order is within this machine's "
-                   "run-to-run noise, where either pick is as fast.")
+                   "run-to-run noise, where either pick is as fast. Two "
+                   "rounds separate less than they seem here: the same "
+                   "program measured 31 and 37 ms in two processes (AlexNet, "
+                   "default strategy), so a decision between "
+                   "programs the cost model prices within 0.1% of each "
+                   "other (epilogue normal form, flatten-into-weights) can "
+                   "come out separated either way.")
     out.append("")
     return out
 
