@@ -9,6 +9,7 @@
 
 #include "passes/Rewrite/Passes.h"
 
+#include "strata/Support/Constants.h"
 #include "strata/Support/GroupedConv.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -48,6 +49,35 @@ static FailureOr<SmallVector<float>> getPerChannel(Value value, int64_t rank,
   auto values = attr.getValues<float>();
   for (int64_t c = 0; c < channels; ++c)
     result.push_back(values[last == 1 ? 0 : c]);
+  return result;
+}
+
+std::optional<ConstantLayout> mlir::strata::matchConstantLayout(Value value) {
+  SmallVector<Operation *> chain;
+  Operation *link = value.getDefiningOp();
+  while (
+      isa_and_nonnull<tosa::TransposeOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
+                      tensor::CollapseShapeOp>(link) &&
+      link->hasOneUse()) {
+    chain.push_back(link);
+    value = link->getOperand(0);
+    link = value.getDefiningOp();
+  }
+  DenseElementsAttr source;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!matchPattern(value, m_Constant(&source)) || !type ||
+      !type.hasStaticShape())
+    return std::nullopt;
+  ConstantLayout result{value, source, LayoutChain(type.getShape())};
+  for (Operation *op : llvm::reverse(chain)) {
+    if (auto transpose = dyn_cast<tosa::TransposeOp>(op)) {
+      result.layout.transpose(transpose.getPerms());
+      continue;
+    }
+    auto shaped = cast<RankedTensorType>(op->getResult(0).getType());
+    if (!shaped.hasStaticShape() || !result.layout.reshape(shaped.getShape()))
+      return std::nullopt;
+  }
   return result;
 }
 
@@ -415,21 +445,35 @@ struct FoldMatmulScale final : OpRewritePattern<tosa::MulOp> {
     auto type = cast<RankedTensorType>(mul.getType());
     for (unsigned i = 0; i < 2; ++i) {
       auto matmul = mul->getOperand(i).getDefiningOp<tosa::MatMulOp>();
-      DenseElementsAttr weights;
-      if (!matmul || !matmul->hasOneUse() || matmul.getType() != type ||
-          !matchPattern(matmul.getB(), m_Constant(&weights)) ||
-          !weights.getElementType().isF32() ||
-          weights.getNumElements() > kMaxFoldedElements)
+      if (!matmul || !matmul->hasOneUse() || matmul.getType() != type)
         continue;
       int64_t columns = type.getDimSize(2);
       FailureOr<SmallVector<float>> scale =
           getPerChannel(mul->getOperand(1 - i), 3, columns);
       if (failed(scale))
         continue;
-      SmallVector<float> values(weights.getValues<float>());
+      // The weights as the matmul reads them: a constant, or one behind
+      // the layout changes kernel formation would fold (a Gemm's
+      // transposed weights), folded here since the scale copies them
+      // anyway.
+      std::optional<ConstantLayout> laidOut =
+          matchConstantLayout(matmul.getB());
+      if (!laidOut || !laidOut->source.getElementType().isF32() ||
+          laidOut->source.getNumElements() > kMaxFoldedElements)
+        continue;
+      SmallVector<int64_t> atomShape;
+      SmallVector<int32_t> perms;
+      laidOut->layout.getMovement(atomShape, perms);
+      FailureOr<DenseElementsAttr> weights = transposeConstant(
+          laidOut->source, atomShape,
+          SmallVector<int64_t>(perms.begin(), perms.end()),
+          cast<ShapedType>(matmul.getB().getType()), kMaxFoldedElements);
+      if (failed(weights))
+        continue;
+      SmallVector<float> values(weights->getValues<float>());
       for (auto [index, w] : llvm::enumerate(values))
         w *= (*scale)[index % columns];
-      auto weightType = cast<RankedTensorType>(weights.getType());
+      auto weightType = cast<RankedTensorType>(weights->getType());
       Value newWeights = tosa::ConstOp::create(
           rewriter, matmul.getB().getLoc(), weightType,
           DenseElementsAttr::get(weightType, ArrayRef<float>(values)));
@@ -439,8 +483,8 @@ struct FoldMatmulScale final : OpRewritePattern<tosa::MulOp> {
       return success();
     }
     return rewriter.notifyMatchFailure(
-        mul, "not a matmul (constant f32 right-hand side, read only here) "
-             "times a per-column constant");
+        mul, "not a matmul (constant f32 right-hand side, possibly behind "
+             "layout changes, read only here) times a per-column constant");
   }
 };
 } // namespace

@@ -10,6 +10,8 @@
 #ifndef STRATA_PASSES_REWRITE_RULES_H
 #define STRATA_PASSES_REWRITE_RULES_H
 
+#include "strata/Support/LayoutChain.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/StringRef.h"
@@ -56,6 +58,17 @@ std::string formatRuleLabels(unsigned labels);
 
 /// One line per rule: name, labels, exact or not, summary.
 void printRewriteRules(llvm::raw_ostream &os);
+
+/// A constant behind layout changes (tosa.transpose, tosa.reshape,
+/// tensor.expand_shape / collapse_shape, each read only by the next; none
+/// at all is fine): the constant's value and data, and the changes as one
+/// movement of its data.
+struct ConstantLayout {
+  Value value;              ///< The constant op's result.
+  DenseElementsAttr source; ///< Its data.
+  LayoutChain layout;       ///< From its shape through every change.
+};
+std::optional<ConstantLayout> matchConstantLayout(Value value);
 
 /// A tosa.conv2d's filter as a constant, possibly behind one tosa.transpose
 /// read only by the convolution that keeps the output channels first (the

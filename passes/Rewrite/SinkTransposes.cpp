@@ -7,6 +7,7 @@
 #include "passes/Rewrite/Passes.h"
 
 #include "passes/Fusion/Grouping.h"
+#include "passes/Rewrite/Rules.h"
 #include "strata/Support/Constants.h"
 #include "strata/Support/LayoutChain.h"
 
@@ -459,35 +460,15 @@ struct SinkTransposeIntoMatmulWeights final : OpRewritePattern<tosa::MatMulOp> {
         aType.getDimSize(0) != 1 || aType.getDimSize(1) != tType.getDimSize(0))
       return rewriter.notifyMatchFailure(
           matmul, "not a flatten of all but the transpose's first dimension");
-    // W: a constant behind tosa.transpose / tosa.reshape / expand_shape ops,
-    // each read only by the next.
-    SmallVector<Operation *> chain;
-    Value source = matmul.getB();
-    Operation *link = source.getDefiningOp();
-    while (isa_and_nonnull<tosa::TransposeOp, tosa::ReshapeOp,
-                           tensor::ExpandShapeOp>(link) &&
-           link->hasOneUse()) {
-      chain.push_back(link);
-      source = link->getOperand(0);
-      link = source.getDefiningOp();
-    }
-    DenseElementsAttr constant;
-    if (!matchPattern(source, m_Constant(&constant)))
-      return rewriter.notifyMatchFailure(matmul,
-                                         "weights are not a constant read "
-                                         "only here");
-    std::reverse(chain.begin(), chain.end());
+    // W: a constant behind layout changes, each read only by the next.
+    std::optional<ConstantLayout> laidOut = matchConstantLayout(matmul.getB());
+    if (!laidOut)
+      return rewriter.notifyMatchFailure(
+          matmul, "weights are not a constant (behind layout changes that "
+                  "keep runs of its data) read only here");
+    Value source = laidOut->value;
     auto sourceType = cast<RankedTensorType>(source.getType());
-    LayoutChain layout(sourceType.getShape());
-    for (Operation *op : chain) {
-      if (auto step = dyn_cast<tosa::TransposeOp>(op)) {
-        layout.transpose(step.getPerms());
-        continue;
-      }
-      if (!layout.reshape(
-              cast<RankedTensorType>(op->getResult(0).getType()).getShape()))
-        return rewriter.notifyMatchFailure(op, "a reshape that mixes data");
-    }
+    LayoutChain &layout = laidOut->layout;
     // W's rows as t's dimensions, then in x's order.
     int64_t columns = bType.getDimSize(2);
     SmallVector<int64_t> rows(tType.getShape().drop_front());
@@ -507,7 +488,6 @@ struct SinkTransposeIntoMatmulWeights final : OpRewritePattern<tosa::MatMulOp> {
     layout.getMovement(atomShape, movement);
 
     Location loc = matmul.getLoc();
-    Type element = bType.getElementType();
     Value weights = source;
     if (sourceType.getShape() != ArrayRef<int64_t>(atomShape)) {
       // A split of the constant's dimensions is a view no folder copies;

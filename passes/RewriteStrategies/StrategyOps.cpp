@@ -367,15 +367,19 @@ StrataRepeatOp::apply(transform::TransformRewriter &,
       hash = llvm::hash_combine(hash, hashStructure(scope));
     return hash;
   };
-  for (int64_t iteration = 0; iteration < getMaxIterations(); ++iteration) {
-    llvm::hash_code before = hashAll();
+  // One hash per iteration: the state after one is the state before the
+  // next.
+  llvm::hash_code before = hashAll();
+  for (uint64_t iteration = 0; iteration < getMaxIterations(); ++iteration) {
     BodyResult result = runBody(state, getBody(), scopes);
     if (result == BodyResult::DefiniteFailure)
       return DiagnosedSilenceableFailure::definiteFailure();
     if (result == BodyResult::SilenceableFailure)
       return DiagnosedSilenceableFailure::success();
-    if (hashAll() == before)
+    llvm::hash_code after = hashAll();
+    if (after == before)
       return DiagnosedSilenceableFailure::success();
+    before = after;
   }
   return emitSilenceableError()
          << "bound reached: the strategy still changed the IR after "

@@ -174,3 +174,28 @@ func.func @matmul_scale(%x: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
   %r = tosa.mul %m, %s, %shift : (tensor<1x1x2xf32>, tensor<1x1x2xf32>, tensor<1xi8>) -> tensor<1x1x2xf32>
   return %r : tensor<1x1x2xf32>
 }
+
+// -----
+
+// Weights as a Gemm with transB holds them (N x K, transposed and reshaped
+// for the matmul, left for kernel formation to fold): the scale folds
+// through the layout changes into a constant the matmul reads as is. The
+// matmul reads [[1, 2], [3, 4]]; column 0 times 2, column 1 times 3.
+// CHECK-LABEL: func.func @matmul_scale_transposed
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[}}2.000000e+00, 6.000000e+00], [6.000000e+00, 1.200000e+01]]]> : tensor<1x2x2xf32>}>
+// CHECK: %[[M:.*]] = tosa.matmul %arg0, %[[W]]
+// CHECK-NOT: tosa.mul
+// CHECK: return %[[M]]
+func.func @matmul_scale_transposed(%x: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
+  %w = "tosa.const"() {values = dense<[[1.0, 3.0], [2.0, 4.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s = "tosa.const"() {values = dense<[[[2.0, 3.0]]]> : tensor<1x1x2xf32>} : () -> tensor<1x1x2xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %shape = tosa.const_shape {values = dense<[1, 2, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t = tosa.transpose %w {perms = array<i32: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %b = tosa.reshape %t, %shape : (tensor<2x2xf32>, !tosa.shape<3>) -> tensor<1x2x2xf32>
+  %m = tosa.matmul %x, %b, %zp, %zp : (tensor<1x1x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32>
+  // expected-remark @below {{applied rule 'strata.fold-conv-scale' to 'tosa.mul'}}
+  %r = tosa.mul %m, %s, %shift : (tensor<1x1x2xf32>, tensor<1x1x2xf32>, tensor<1xi8>) -> tensor<1x1x2xf32>
+  return %r : tensor<1x1x2xf32>
+}

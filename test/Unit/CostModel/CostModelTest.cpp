@@ -80,6 +80,38 @@ TEST_F(CostModelTest, TosaMatmul) {
   EXPECT_DOUBLE_EQ(est->seconds, work->flops / 1e9);
 }
 
+TEST_F(CostModelTest, KernelTransposeOfConstantIsFree) {
+  // In a kernel, a transpose of a constant input (a filter or fully
+  // connected weights, folded by strata-pack-constants at compile time)
+  // costs nothing; one of a computed input moves its bytes.
+  parse(R"(
+    func.func @f(%x: tensor<4x8xf32>) -> (tensor<8x4xf32>, tensor<8x4xf32>) {
+      %w = "tosa.const"() {values = dense<1.0> : tensor<4x8xf32>} : () -> tensor<4x8xf32>
+      %0:2 = strata.group(%c = %w, %v = %x) : (tensor<4x8xf32>, tensor<4x8xf32>) -> (tensor<8x4xf32>, tensor<8x4xf32>) {
+        %t = tosa.transpose %c {perms = array<i32: 1, 0>} : (tensor<4x8xf32>) -> tensor<8x4xf32>
+        %u = tosa.transpose %v {perms = array<i32: 1, 0>} : (tensor<4x8xf32>) -> tensor<8x4xf32>
+        strata.yield %t, %u : tensor<8x4xf32>, tensor<8x4xf32>
+      }
+      return %0#0, %0#1 : tensor<8x4xf32>, tensor<8x4xf32>
+    })",
+        "tosa.transpose");
+  ASSERT_TRUE(module);
+  SmallVector<Operation *> transposes;
+  module->walk([&](Operation *op) {
+    if (op->getName().getStringRef() == "tosa.transpose")
+      transposes.push_back(op);
+  });
+  ASSERT_EQ(transposes.size(), 2u);
+  FailureOr<OpWork> folded = analyzeOpWork(transposes[0]);
+  ASSERT_TRUE(succeeded(folded));
+  EXPECT_EQ(folded->cls, OpClass::Free);
+  EXPECT_DOUBLE_EQ(folded->bytesRead + folded->bytesWritten, 0);
+  FailureOr<OpWork> moved = analyzeOpWork(transposes[1]);
+  ASSERT_TRUE(succeeded(moved));
+  EXPECT_EQ(moved->cls, OpClass::Movement);
+  EXPECT_DOUBLE_EQ(moved->bytesRead, 4.0 * 32);
+}
+
 TEST_F(CostModelTest, LinalgMatmulAgreesWithTosa) {
   Operation *op = parse(R"(
     func.func @f(%a: tensor<64x32xf32>, %b: tensor<32x16xf32>,
