@@ -15,12 +15,12 @@ compile  The strategy's share of compile time: strata-apply-strategy's wall
          strata-run's whole compile time (kernel formation, lowering, LLVM).
 latency  Predicted (strata-run --report, roofline) and measured latency of
          each model with random weights, with and without the default
-         strategy (--strategy=none), single-threaded, alternating rounds.
-bestof   Decisions best_of makes: for each model and each offered rewrite
-         (hoisting transposes, merging sibling convolutions, folding
-         batch normalizations, merging scale/shift chains), a strategy with
-         best_of {without, with}; when the two programs differ, both are
-         measured and the pick is checked against the measured-faster one.
+         strategy (--strategy=none), single-threaded, the two programs timed
+         side by side in alternating pairs (strata-run --versus).
+bestof   Decisions best_of makes: for each model and each rule group of the
+         library (DECISIONS), a strategy with best_of {without, with}; when
+         the two programs differ, both are timed side by side (strata-run
+         --versus) and the pick is checked against the measured-faster one.
 
 Usage (after scripts/setup.sh; onnxruntime from PyPI is an oracle only):
 
@@ -32,9 +32,11 @@ Usage (after scripts/setup.sh; onnxruntime from PyPI is an oracle only):
 
 import argparse
 import json
+import math
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -189,6 +191,10 @@ def part_counts(args, models, tmp):
     return rows
 
 
+def seconds(value, unit):
+    return float(value) * {"s": 1.0, "ms": 1e-3, "us": 1e-6}[unit]
+
+
 def strata_run(args, model, extra):
     cmd = [args.strata_run, model, "--random-inputs", "--print-limit=0",
            "--threads=1", "--report"] + extra
@@ -196,19 +202,63 @@ def strata_run(args, model, extra):
     if r.returncode:
         sys.exit(f"{' '.join(cmd)}\n{r.stderr[-3000:]}")
     info = {}
-    for key, pat in [("estimated", r"estimated:\s+(\S+) ms"),
+    for key, pat in [("estimated", r"  estimated:\s+(\S+) (\S+)"),
+                     ("versus_estimated", r"  versus:\s+(\S+) (\S+) estimated"),
                      ("compile", r"compile time:\s+(\S+) (\S+)"),
-                     ("median", r"benchmark: .* median (\S+) ms"),
-                     ("cpu", r"cpu median (\S+) ms")]:
+                     ("median", r"benchmark: .* median (\S+) (\S+), p90"),
+                     ("cpu", r"benchmark: .* cpu median (\S+) (\S+)")]:
         m = re.search(pat, r.stdout)
-        if not m:
-            continue
-        if key == "compile":
-            value = float(m.group(1)) * (1e-3 if m.group(2) == "ms" else 1.0)
-        else:
-            value = float(m.group(1))
-        info[key] = value
+        if m:
+            # Milliseconds, but compile time in seconds.
+            value = seconds(m.group(1), m.group(2))
+            info[key] = value if key == "compile" else value * 1e3
+    m = re.search(r"versus: (\d+) pairs, cpu median (\S+) (\S+) \(this\) vs "
+                  r"(\S+) (\S+) \(versus\), median ratio versus/this (\S+), "
+                  r"versus faster in (\d+), this faster in (\d+)", r.stdout)
+    if m:
+        info["versus"] = dict(pairs=int(m.group(1)),
+                              this=seconds(m.group(2), m.group(3)) * 1e3,
+                              other=seconds(m.group(4), m.group(5)) * 1e3,
+                              ratio=float(m.group(6)),
+                              other_wins=int(m.group(7)),
+                              this_wins=int(m.group(8)))
     return info
+
+
+def sign_test(wins, losses):
+    """Two-sided binomial sign test: the chance of a split at least this
+    lopsided between two equally fast programs."""
+    n = wins + losses
+    if n == 0:
+        return 1.0
+    k = max(wins, losses)
+    tail = sum(math.comb(n, i) for i in range(k, n + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
+def paired(args, model, this, other):
+    """The two strategies' programs timed side by side: `rounds` processes
+    of 2 x runs alternating pairs (strata-run --versus). Returns each
+    round's figures and the pooled verdict."""
+    rounds = []
+    for _ in range(args.rounds):
+        info = strata_run(args, model, [f"--strategy={this}",
+                                        f"--versus={other}",
+                                        f"--benchmark={2 * args.runs}",
+                                        # The E2E tests' tolerance for the
+                                        # reassociating rules.
+                                        "--rtol=2e-3", "--atol=1e-4"])
+        rounds.append(info)
+    ratio = statistics.median(r["versus"]["ratio"] for r in rounds)
+    other_wins = sum(r["versus"]["other_wins"] for r in rounds)
+    this_wins = sum(r["versus"]["this_wins"] for r in rounds)
+    return dict(rounds=[r["versus"] for r in rounds],
+                estimated=[rounds[0]["estimated"],
+                           rounds[0].get("versus_estimated")],
+                measured=[statistics.median(r["versus"]["this"] for r in rounds),
+                          statistics.median(r["versus"]["other"] for r in rounds)],
+                ratio=ratio, wins=[this_wins, other_wins],
+                p=sign_test(other_wins, this_wins))
 
 
 def random_model(args, name, tmp):
@@ -250,19 +300,14 @@ def part_latency(args, models, tmp):
     rows = {}
     for name in models:
         model = random_model(args, name, tmp)
-        best = {}
-        for _ in range(args.rounds):
-            for label, extra in [("none", ["--strategy=none"]), ("default", [])]:
-                info = strata_run(args, model,
-                                  extra + [f"--benchmark={args.runs}"])
-                old = best.get(label)
-                if not old or info["cpu"] < old["cpu"]:
-                    best[label] = info
-        rows[name] = best
-        print(f"{name}: none {best['none']['cpu']:.2f} ms (predicted "
-              f"{best['none']['estimated']:.2f}), default "
-              f"{best['default']['cpu']:.2f} ms (predicted "
-              f"{best['default']['estimated']:.2f})", flush=True)
+        # The strategy's program against the one without (--versus= is the
+        # default strategy).
+        rows[name] = paired(args, model, "none", "")
+        r = rows[name]
+        print(f"{name}: none {r['measured'][0]:.2f} ms (predicted "
+              f"{r['estimated'][0]:.2f}), default {r['measured'][1]:.2f} ms "
+              f"(predicted {r['estimated'][1]:.2f}), ratio {r['ratio']:.4f}, "
+              f"wins {r['wins']}", flush=True)
     return rows
 
 
@@ -271,6 +316,12 @@ def part_latency(args, models, tmp):
 # the program. Each entry: the rules of the alternative that applies it,
 # and whether both alternatives start with the layout sinking every
 # strategy starts with (not when the choice is that sinking itself).
+# Programs whose measured times differ by less than this are as fast as
+# each other for the count of best_of's agreement: a cost model that prices
+# kernels, not instruction schedules, does not rank them, and neither pick
+# costs anything.
+TIE_BAND = 0.01
+
 DECISIONS = {
     "sink-transposes": (["strata.sink-transposes", "strata.cancel-transposes"],
                         False),
@@ -335,25 +386,22 @@ def part_bestof(args, models, tmp):
             predicted = [float(x) for x in
                          re.findall(r"best_of: alternative \d predicted (\S+) us", r.stderr)]
             model = random_model(args, name, tmp)
-            # Alternating rounds; each round's CPU-time median per program.
-            rounds = []
-            for _ in range(args.rounds + 1):
-                rounds.append([strata_run(args, model, [
-                    f"--strategy={path}", f"--benchmark={2 * args.runs}"])["cpu"]
-                    for path in (without, with_)])
-            best = [min(r[i] for r in rounds) for i in range(2)]
-            faster = 0 if best[0] <= best[1] else 1
-            gap = abs(best[0] - best[1]) / min(best)
-            # Separated: every round of the faster program beat every round
-            # of the slower one.
-            separated = (max(r[faster] for r in rounds) <
-                         min(r[1 - faster] for r in rounds))
+            m = paired(args, model, without, with_)
+            # Faster: the median of the pairs' time ratios; separated: the
+            # sign test says the pairs' split is no coin toss (p < 0.01) and
+            # the programs differ by at least TIE_BAND.
+            faster = 1 if m["ratio"] < 1 else 0
+            gap = abs(1 / m["ratio"] - 1) if faster else abs(m["ratio"] - 1)
+            separated = m["p"] < 0.01 and gap >= TIE_BAND
             rows.append(dict(decision=decision, model=name, pick=pick,
-                             predicted=predicted, measured=best, faster=faster,
-                             gap=gap, rounds=rounds, separated=separated))
+                             predicted=predicted, measured=m["measured"],
+                             ratio=m["ratio"], wins=m["wins"], p=m["p"],
+                             faster=faster, gap=gap, rounds=m["rounds"],
+                             separated=separated))
             print(f"{decision} on {name}: predicted {predicted}, measured "
-                  f"{rounds}, picked {pick}, faster {faster}, "
-                  f"separated {separated}", flush=True)
+                  f"{m['measured']}, ratio {m['ratio']:.4f}, wins "
+                  f"{m['wins']} (p {m['p']:.2g}), picked {pick}, faster "
+                  f"{faster}, separated {separated}", flush=True)
     return rows
 
 
@@ -428,17 +476,12 @@ def targets(data):
         out.append(f"- `best_of` picks the measured-faster alternative on ≥ "
                    f"80%: {clear_ok} of {len(clear)} "
                    f"({100 * clear_ok / max(len(clear), 1):.0f}%) of the "
-                   "decisions whose two programs measured apart (every round "
-                   "of one beat every round of the other); "
+                   "decisions whose two programs measured apart (timed side "
+                   "by side in alternating pairs; the sign test's p < 0.01 "
+                   f"and at least {100 * TIE_BAND:.0f}% apart); "
                    f"{agree} of {len(best)} ({100 * agree / len(best):.0f}%) "
-                   "counting those whose order is within this machine's "
-                   "run-to-run noise, where either pick is as fast. Two "
-                   "rounds separate less than they seem here: the same "
-                   "program measured 31 and 37 ms in two processes (AlexNet, "
-                   "default strategy), so a decision between "
-                   "programs the cost model prices within 0.1% of each "
-                   "other (epilogue normal form, flatten-into-weights) can "
-                   "come out separated either way.")
+                   "counting the near-ties too, where either pick is as "
+                   "fast.")
     out.append("")
     return out
 
@@ -499,18 +542,23 @@ def markdown(data):
     if lat:
         out.append("## Latency with and without the default strategy\n")
         out.append("Random weights (benchmarks/models/run.py's randomize, "
-                   "seed 7), one thread, CPU-time median of "
-                   f"{data.get('runs')} runs, best of {data.get('rounds')} "
-                   "alternating rounds. *Predicted*: `strata-run --report`'s "
-                   "roofline estimate of the kernels.\n")
+                   "seed 7), one thread. The two programs are timed side by "
+                   f"side: {data.get('rounds')} processes of "
+                   f"{2 * data.get('runs')} alternating pairs "
+                   "(`strata-run --strategy=none --versus=`). *Measured*: "
+                   "the CPU-time medians; *speedup*: the median of the "
+                   "pairs' time ratios (median over the rounds); *pairs "
+                   "won*: by the program with the strategy, of all pairs. "
+                   "*Predicted*: `strata-run --report`'s roofline estimate "
+                   "of the kernels.\n")
         out.append("| model | predicted without | predicted with | measured "
-                   "without (ms) | measured with (ms) | speedup |")
-        out.append("|---|---|---|---|---|---|")
+                   "without (ms) | measured with (ms) | speedup | pairs won |")
+        out.append("|---|---|---|---|---|---|---|")
         for name, row in lat.items():
-            n, d = row["none"], row["default"]
-            out.append(f"| {name} | {fmt(n['estimated'])} | "
-                       f"{fmt(d['estimated'])} | {fmt(n['cpu'])} | "
-                       f"{fmt(d['cpu'])} | {fmt(n['cpu'] / d['cpu'])}× |")
+            e, m = row["estimated"], row["measured"]
+            out.append(f"| {name} | {fmt(e[0])} | {fmt(e[1])} | {fmt(m[0])} | "
+                       f"{fmt(m[1])} | {fmt(1 / row['ratio'])}× | "
+                       f"{row['wins'][1]} of {sum(row['wins'])} |")
         out.append("")
     best = data.get("bestof")
     if best:
@@ -521,26 +569,34 @@ def markdown(data):
                    "(after the layout sinking every strategy starts with, "
                    "except for the choice of that sinking), on every light "
                    "model where the two programs differ. Both programs are "
-                   "then compiled and measured in "
-                   f"{data.get('rounds', 2) + 1} alternating rounds (one "
-                   "thread, CPU-time median of "
-                   f"{2 * data.get('runs', 10)} runs each). *Measured*: the "
-                   "best round. *Gap*: how much slower the slower one "
-                   "measured. *Separated*: every round of the faster "
-                   "program beat every round of the slower one, so the "
-                   "order is not this machine's noise.\n")
+                   "then compiled and timed side by side, "
+                   f"{data.get('rounds', 2)} processes of "
+                   f"{2 * data.get('runs', 10)} alternating pairs each "
+                   "(`strata-run --strategy=WITHOUT --versus=WITH`; one "
+                   "thread, CPU time). *Measured*: each program's median. "
+                   "*Gap*: how much slower the slower one is, from the "
+                   "median of the pairs' time ratios. *Pairs*: how many "
+                   "pairs each program won (without / with), and the sign "
+                   "test's p: the chance of a split at least this lopsided "
+                   "between two equally fast programs. *Separated*: p < "
+                   f"0.01 and a gap of at least {100 * TIE_BAND:.0f}%; "
+                   "closer programs are as fast as each other for this "
+                   "count (a cost model that prices kernels does not rank "
+                   "them, and neither pick costs anything).\n")
         out.append("| rewrite | model | predicted without / with (us) | "
-                   "measured without / with (ms) | gap | separated | picked | "
-                   "faster | agree |")
-        out.append("|---|---|---|---|---|---|---|---|---|")
+                   "measured without / with (ms) | gap | pairs (p) | "
+                   "separated | picked | faster | agree |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
         for row in best:
             ok = row["pick"] == row["faster"]
             p = " / ".join(fmt(x, 0) for x in row["predicted"])
             m = " / ".join(fmt(x) for x in row["measured"])
             names = ["without", "with"]
             sep = "yes" if row.get("separated") else "no"
+            w = row["wins"]
             out.append(f"| {row['decision']} | {row['model']} | {p} | {m} | "
-                       f"{fmt(100 * row['gap'], 1)}% | {sep} | "
+                       f"{fmt(100 * row['gap'], 1)}% | {w[0]} / {w[1]} "
+                       f"({row['p']:.2g}) | {sep} | "
                        f"{names[row['pick']]} | {names[row['faster']]} | "
                        f"{'yes' if ok else 'no'} |")
         agree, clear, clear_ok = bestof_summary(best)

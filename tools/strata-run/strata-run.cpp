@@ -125,6 +125,16 @@ static cl::opt<std::string> strategySpec(
              "file (docs/strategies.md), none, or empty for the default "
              "(share/strata/strategies/default.mlir)"),
     cl::init(""), cl::cat(runCategory));
+static cl::opt<std::string> versusSpec(
+    "versus",
+    cl::desc("Also compile the program with this other strategy (a file, "
+             "none, or empty for the default), check its results against "
+             "this one's (--rtol, --atol), and time the two in alternating "
+             "pairs in this process (N = --benchmark): each one's CPU-time "
+             "median, the median ratio of the pairs, and how many pairs "
+             "each won. Side by side, the machine's slow and fast phases "
+             "fall on both"),
+    cl::init(""), cl::cat(runCategory));
 static cl::opt<std::string> fusionSpec(
     "fusion",
     cl::desc("Kernel partition: none (one kernel per op), or strata-fuse "
@@ -477,6 +487,83 @@ static FailureOr<unsigned> takeThreadsFlag(int &argc, char **argv) {
   return threads;
 }
 
+/// Kernel formation (strata-form-kernels) with `strategy`: what
+/// `strata-opt -p 'builtin.module(strata-form-kernels{...})'` does.
+static LogicalResult formKernels(MLIRContext &context, ModuleOp module,
+                                 StringRef strategy) {
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  FormKernelsOptions form;
+  form.fusion = fusionSpec;
+  form.strategy = strategy.str();
+  form.target = targetSpec;
+  form.remarks = showRemarks;
+  buildFormKernelsPipeline(pm, form);
+  return pm.run(module);
+}
+
+/// strata-cpu-pipeline: the LLVM dialect module the JIT compiles.
+static LogicalResult lowerToLLVM(MLIRContext &context, ModuleOp module) {
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  CPUPipelineOptions cpu;
+  cpu.tiling = tilingSpec;
+  buildCPUPipeline(pm, cpu);
+  return pm.run(module);
+}
+
+static double cpuSecondsOf(CompiledModule &compiled,
+                           ArrayRef<HostTensor> inputs,
+                           MutableArrayRef<HostTensor> outputs) {
+  std::clock_t start = std::clock();
+  cantFail(compiled.run(inputs, outputs));
+  return double(std::clock() - start) / CLOCKS_PER_SEC;
+}
+
+static double medianOf(SmallVector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+/// Times `self` and `versus` in `pairs` alternating pairs (self first in
+/// even pairs, second in odd ones, so neither always runs on a warmer
+/// cache) and prints each one's CPU-time median, the median of the pairs'
+/// versus/self ratios, and how many pairs each won.
+static void printVersus(CompiledModule &self, CompiledModule &versus,
+                        ArrayRef<HostTensor> inputs,
+                        MutableArrayRef<HostTensor> outputs, unsigned pairs) {
+  for (unsigned i = 0, warmup = std::min(3u, pairs); i < warmup; ++i) {
+    cantFail(self.run(inputs, outputs));
+    cantFail(versus.run(inputs, outputs));
+  }
+  SmallVector<double> selfTimes, versusTimes, ratios;
+  unsigned versusWins = 0, selfWins = 0;
+  for (unsigned i = 0; i < pairs; ++i) {
+    double a, b;
+    if (i % 2 == 0) {
+      a = cpuSecondsOf(self, inputs, outputs);
+      b = cpuSecondsOf(versus, inputs, outputs);
+    } else {
+      b = cpuSecondsOf(versus, inputs, outputs);
+      a = cpuSecondsOf(self, inputs, outputs);
+    }
+    selfTimes.push_back(a);
+    versusTimes.push_back(b);
+    ratios.push_back(a > 0 ? b / a : 1.0);
+    versusWins += b < a;
+    selfWins += a < b;
+  }
+  llvm::outs() << "versus: " << pairs << " pairs, cpu median "
+               << formatSeconds(medianOf(selfTimes)) << " (this) vs "
+               << formatSeconds(medianOf(versusTimes))
+               << " (versus), median ratio versus/this "
+               << llvm::format("%.4f", medianOf(ratios))
+               << ", versus faster in " << versusWins << ", this faster in "
+               << selfWins << "\n";
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // --fusion=measured times candidate kernels through the JIT.
@@ -594,20 +681,17 @@ int main(int argc, char **argv) {
     references.push_back(std::move(*t));
   }
 
+  bool hasVersus = versusSpec.getNumOccurrences() > 0;
+  if (hasVersus && benchmarkRuns == 0)
+    return fail("--versus times the two programs: give --benchmark=N");
+  // The other program starts from the same imported module.
+  OwningOpRef<ModuleOp> versusModule;
+  if (hasVersus)
+    versusModule = module->clone();
+
   // Kernel partition, then the report on the kernel graph.
-  PassManager groupPM(&context);
-  if (failed(applyPassManagerCLOptions(groupPM)))
-    return 1;
-  // The library's kernel formation (strata-form-kernels): what
-  // `strata-opt -p 'builtin.module(strata-form-kernels{fusion=...})'` does.
-  FormKernelsOptions form;
-  form.fusion = fusionSpec;
-  form.strategy = strategySpec;
-  form.target = targetSpec;
-  form.remarks = showRemarks;
-  buildFormKernelsPipeline(groupPM, form);
   auto formStart = std::chrono::steady_clock::now();
-  if (failed(groupPM.run(*module)))
+  if (failed(formKernels(context, *module, strategySpec)))
     return fail("grouping failed");
   double formSeconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - formStart)
@@ -630,14 +714,8 @@ int main(int argc, char **argv) {
         groupHasContraction.push_back(contraction);
       }
 
-  PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
-    return 1;
-  CPUPipelineOptions cpu;
-  cpu.tiling = tilingSpec;
-  buildCPUPipeline(pm, cpu);
   auto compileStart = std::chrono::steady_clock::now();
-  if (failed(pm.run(*module)))
+  if (failed(lowerToLLVM(context, *module)))
     return fail("lowering '" + inputFile + "' with strata-cpu-pipeline failed");
   double lowerSeconds = std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - compileStart)
@@ -676,11 +754,54 @@ int main(int argc, char **argv) {
                               std::chrono::steady_clock::now() - compileStart)
                               .count();
 
+  // The --versus program, compiled before anything runs.
+  std::unique_ptr<CompiledModule> versus;
+  std::optional<double> versusEstimate;
+  if (hasVersus) {
+    if (failed(formKernels(context, *versusModule, versusSpec)))
+      return fail("grouping the --versus program failed");
+    if (printReport) {
+      FailureOr<GraphReport> versusReport =
+          analyzeEntry(*versusModule, sig->name, targetSpec);
+      if (failed(versusReport))
+        return 1;
+      versusEstimate = versusReport->estimatedSeconds;
+    }
+    if (failed(lowerToLLVM(context, *versusModule)))
+      return fail("lowering the --versus program failed");
+    auto created =
+        CompiledModule::create(*versusModule, *sig, optLevel, libs, {}, false);
+    if (!created)
+      return fail("JIT compilation of the --versus program failed: " +
+                  llvm::toString(created.takeError()));
+    versus = std::move(*created);
+  }
+
   setThreadCount(*threads);
   SmallVector<HostTensor> outputs = (*compiled)->makeOutputs();
   if (llvm::Error err = (*compiled)->run(inputs, outputs))
     return fail("running '" + sig->name +
                 "' failed: " + llvm::toString(std::move(err)));
+
+  // Two programs that compute different numbers are no alternatives: the
+  // --versus program is checked before anything is printed or written.
+  SmallVector<HostTensor> versusOutputs;
+  if (versus) {
+    versusOutputs = versus->makeOutputs();
+    if (llvm::Error err = versus->run(inputs, versusOutputs))
+      return fail("running the --versus program failed: " +
+                  llvm::toString(std::move(err)));
+    for (auto [i, expected] : llvm::enumerate(outputs)) {
+      Comparison c =
+          compareTensors(versusOutputs[i], expected, rtolOpt, atolOpt);
+      if (c.mismatches != 0)
+        return fail("the --versus program's result #" + llvm::Twine(i) +
+                    " differs from this one's in " + llvm::Twine(c.mismatches) +
+                    " element(s) (max abs error " + formatValue(c.maxAbsError) +
+                    ", rtol " + formatValue(rtolOpt) + ", atol " +
+                    formatValue(atolOpt) + ")");
+    }
+  }
 
   llvm::outs() << "entry @" << sig->name << ": " << numInputs << " input(s), "
                << numResults << " result(s)\n";
@@ -747,6 +868,9 @@ int main(int argc, char **argv) {
                  << formatSeconds(percentile(cpuTimes, 0.5)) << "\n";
   }
 
+  if (versus)
+    printVersus(**compiled, *versus, inputs, versusOutputs, benchmarkRuns);
+
   if (profileKernels)
     printProfile(profile, **compiled, inputs, outputs, groupHasContraction);
 
@@ -766,6 +890,9 @@ int main(int argc, char **argv) {
                  << formatSeconds(report->estimatedSeconds) << " ("
                  << report->costModelName << " on " << report->targetName
                  << ")\n";
+    if (versusEstimate)
+      llvm::outs() << "  versus:        " << formatSeconds(*versusEstimate)
+                   << " estimated for the --versus program\n";
     if (importSeconds)
       llvm::outs() << "  import time:   " << formatSeconds(*importSeconds)
                    << "\n";
