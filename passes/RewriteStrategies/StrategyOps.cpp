@@ -482,8 +482,9 @@ void StrataNormalizeOp::getEffects(
 /// each compute op on its own or, with `formKernels`, the kernels that
 /// strata-fuse and strata-group-ops form on a copy.
 static FailureOr<double> priceScope(Operation *scope, Operation *original,
-                                    StringRef costModel, StringRef target,
-                                    bool formKernels, Operation *anchor) {
+                                    CostModel &model, StringRef costModel,
+                                    StringRef target, bool formKernels,
+                                    Operation *anchor) {
   MLIRContext *context = scope->getContext();
   // A module of its own holds a copy of `scope` (the rewritten clone of
   // `original`), with the attributes of the module `original` is or is in
@@ -513,10 +514,6 @@ static FailureOr<double> priceScope(Operation *scope, Operation *original,
       return anchor->emitError() << "best_of: kernel formation failed on an "
                                     "alternative";
   }
-  FailureOr<std::unique_ptr<CostModel>> model =
-      createCostModel(costModel, target, copy->getOperation());
-  if (failed(model))
-    return failure();
   SmallVector<Operation *> kernels;
   copy->walk([&](func::FuncOp func) {
     for (Operation &op : func.getBody().getOps()) {
@@ -530,7 +527,7 @@ static FailureOr<double> priceScope(Operation *scope, Operation *original,
     }
   });
   SmallVector<FailureOr<CostEstimate>> estimates;
-  (*model)->estimateBatch(kernels, estimates);
+  model.estimateBatch(kernels, estimates);
   double seconds = 0;
   for (auto [kernel, estimate] : llvm::zip(kernels, estimates)) {
     if (failed(estimate))
@@ -587,8 +584,21 @@ StrataBestOfOp::apply(transform::TransformRewriter &rewriter,
       if (cached != trace.prices.end()) {
         price = cached->second;
       } else {
+        // One model per (model, target) spec for the whole strategy run;
+        // every scope of a run is in one module, whose attributes pick it.
+        std::unique_ptr<CostModel> &model =
+            trace.costModels[(getCostModel() + "|" + getTarget()).str()];
+        if (!model) {
+          FailureOr<std::unique_ptr<CostModel>> created =
+              createCostModel(getCostModel(), getTarget(), original);
+          if (failed(created)) {
+            clone->erase();
+            return DiagnosedSilenceableFailure::definiteFailure();
+          }
+          model = std::move(*created);
+        }
         FailureOr<double> priced =
-            priceScope(clone, original, getCostModel(), getTarget(),
+            priceScope(clone, original, *model, getCostModel(), getTarget(),
                        getFormKernels(), *this);
         if (failed(priced)) {
           clone->erase();

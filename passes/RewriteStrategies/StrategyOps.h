@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/IR/OpDefinition.h"
+#include "strata/CostModel/CostModel.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -51,6 +52,10 @@ public:
   uint64_t steps = 0;
   /// best_of prices by (structural hash, pricing settings).
   llvm::StringMap<double> prices;
+  /// best_of's cost models by (model, target) spec: built once per
+  /// strategy run (a learned model reads its file once), shared by every
+  /// pricing.
+  llvm::StringMap<std::unique_ptr<CostModel>> costModels;
 
 private:
   llvm::StringMap<std::shared_ptr<FrozenRewritePatternSet>> patternCache;
