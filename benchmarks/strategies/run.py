@@ -443,12 +443,15 @@ def targets(data):
                    + (f"; missed on {', '.join(above)}. TOSA spells some ONNX "
                       "ops as several: LRN is 16 ops (pad, slices, adds, "
                       "pow, reciprocal, muls; AlexNet, ZFNet, Inception-v1), "
-                      "a Gemm's bias is an add after the matmul, a strided "
-                      "convolution whose window does not divide its input "
-                      "is a slice (a view in the generated code) and a "
-                      "convolution; the input's NCHW to NHWC transpose is "
-                      "one more op. After fusion these are in fewer kernels "
-                      "(last column)." if above else "."))
+                      "a Gemm's bias is an add after the matmul, a grouped "
+                      "convolution's bias is a broadcast into its "
+                      "accumulator (ShuffleNet 32, AlexNet 3), a strided "
+                      "convolution or pooling whose window does not divide "
+                      "its input is a slice (a view in the generated code) "
+                      "and the op; a global average pool is two sums and a "
+                      "scale (SqueezeNet); the input's NCHW to NHWC "
+                      "transpose is one more op. After fusion these are in "
+                      "fewer kernels (last column)." if above else "."))
     comp = data.get("compile") or {}
     if comp:
         shares = {n: r["strategy"] / r["compile"] for n, r in comp.items()}
