@@ -78,7 +78,9 @@ static bool isElementwise(Operation *op) {
 }
 
 static Kind classifyForFusion(Operation *op) {
-  if (isElementwise(op))
+  // A slice reads each element once, at an offset: in a kernel it is a
+  // view its consumers read (LRN's shifted channel windows).
+  if (isElementwise(op) || isa<tosa::SliceOp>(op))
     return Kind::Elementwise;
   if (isa<linalg::SoftmaxOp>(op))
     return Kind::Opaque;

@@ -123,3 +123,31 @@ func.func @ungroupable(%x: tensor<4xf32>, %i: index) -> tensor<4xf32> {
   } : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// A slice reads each element once, at an offset: it fuses like an
+// elementwise op. LRN's channel window: shifted slices of one padded
+// tensor summed, one kernel with the pad's result as its input (the slices
+// are views of it in the generated code).
+// CHECK-LABEL: func.func @window_sum
+// CHECK: %[[P:.*]] = strata.group(%{{.*}} = %arg0) {{.*}} attributes {name = "pad"}
+// CHECK: %[[G:.*]] = strata.group(%[[IN:.*]] = %[[P]]) : (tensor<1x4x4x10xf32>) -> tensor<1x4x4x8xf32> attributes {name = "slice_slice_slice_and_2"} {
+// CHECK-COUNT-3: tosa.slice %[[IN]]
+// CHECK-NOT: strata.group
+// CHECK: return %[[G]]
+func.func @window_sum(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %padding = tosa.const_shape {values = dense<[0, 0, 0, 0, 0, 0, 1, 1]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %zero = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %p = tosa.pad %x, %padding, %zero : (tensor<1x4x4x8xf32>, !tosa.shape<8>, tensor<1xf32>) -> tensor<1x4x4x10xf32>
+  %size = tosa.const_shape {values = dense<[1, 4, 4, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %o0 = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %o1 = tosa.const_shape {values = dense<[0, 0, 0, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %o2 = tosa.const_shape {values = dense<[0, 0, 0, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s0 = tosa.slice %p, %o0, %size : (tensor<1x4x4x10xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x4x4x8xf32>
+  %s1 = tosa.slice %p, %o1, %size : (tensor<1x4x4x10xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x4x4x8xf32>
+  %s2 = tosa.slice %p, %o2, %size : (tensor<1x4x4x10xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x4x4x8xf32>
+  %a = tosa.add %s0, %s1 : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %b = tosa.add %a, %s2 : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  return %b : tensor<1x4x4x8xf32>
+}
