@@ -53,8 +53,8 @@ public:
   /// best_of prices by (structural hash, pricing settings).
   llvm::StringMap<double> prices;
   /// best_of's cost models by (model, target) spec: built once per
-  /// strategy run (a learned model reads its file once), shared by every
-  /// pricing.
+  /// strategy run (the target resolved and the model set up once), shared
+  /// by every pricing.
   llvm::StringMap<std::unique_ptr<CostModel>> costModels;
 
 private:
