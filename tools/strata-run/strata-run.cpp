@@ -3,7 +3,8 @@
 //   strata-run FILE.mlir|MODEL.onnx [--entry=NAME] [--input=A.npy|A.pb ...]
 //              [--random-inputs [--seed=N]] [--output=OUT.npy ...]
 //              [--check=REF.npy ... [--rtol=R] [--atol=A]]
-//              [--benchmark=N] [--report [--target=NAME|FILE]]
+//              [--benchmark=N [--versus=STRATEGY]]
+//              [--report [--target=NAME|FILE]] [--strategy=FILE|none]
 //              [--fusion=none|roofline|learned[:FILE]|measured] [--remarks]
 //              [--max-tensor-bytes=N] [--perf-jitdump] [--emit-mlir=FILE]
 //
