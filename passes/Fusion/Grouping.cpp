@@ -45,22 +45,36 @@ static Operation *getInputSlice(Operation *op, unsigned index) {
   return slice;
 }
 
-SmallVector<Operation *> mlir::strata::getPackedWeightChain(Operation *op) {
-  if (!isa<tosa::MatMulOp, tosa::Conv2DOp>(op))
-    return {};
+SmallVector<Operation *> mlir::strata::getLayoutChain(Value value,
+                                                      Value &source) {
   SmallVector<Operation *> chain;
-  Operation *link = op->getOperand(1).getDefiningOp();
+  Operation *link = value.getDefiningOp();
   while (
       isa_and_nonnull<tosa::TransposeOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
                       tensor::CollapseShapeOp>(link) &&
-      link->hasOneUse() && link->getBlock() == op->getBlock()) {
+      link->hasOneUse()) {
     chain.push_back(link);
-    link = link->getOperand(0).getDefiningOp();
+    value = link->getOperand(0);
+    link = value.getDefiningOp();
   }
-  if (!link || !link->hasTrait<OpTrait::ConstantLike>() ||
-      llvm::none_of(chain, llvm::IsaPred<tosa::TransposeOp>))
-    return {};
+  source = value;
   std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+SmallVector<Operation *> mlir::strata::getPackedWeightChain(Operation *op) {
+  if (!isa<tosa::MatMulOp, tosa::Conv2DOp>(op))
+    return {};
+  Value source;
+  SmallVector<Operation *> chain = getLayoutChain(op->getOperand(1), source);
+  Operation *constant = source.getDefiningOp();
+  // The whole chain joins the kernel: it must be in the kernel's block.
+  if (!constant || !constant->hasTrait<OpTrait::ConstantLike>() ||
+      llvm::none_of(chain, llvm::IsaPred<tosa::TransposeOp>) ||
+      llvm::any_of(chain, [&](Operation *link) {
+        return link->getBlock() != op->getBlock();
+      }))
+    return {};
   return chain;
 }
 

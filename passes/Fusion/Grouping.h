@@ -42,6 +42,14 @@ SmallVector<Operation *> getKernelSeed(Operation *op);
 /// of two or three). Empty otherwise.
 SmallVector<Operation *> getPackedWeightChain(Operation *op);
 
+/// The layout changes (tosa.transpose, tosa.reshape, tensor.expand_shape
+/// and tensor.collapse_shape, each read only by the next) that `value` is
+/// the end of, source first; `source` is set to the value the first one
+/// reads (`value` itself when there are none). Shared by
+/// getPackedWeightChain and the rewrite rules that see through the chain
+/// to a constant (matchConstantLayout).
+SmallVector<Operation *> getLayoutChain(Value value, Value &source);
+
 /// The boundary of a would-be group of `ops` (ops of one block, in block
 /// order).
 struct GroupBoundary {

@@ -9,6 +9,7 @@
 
 #include "passes/Rewrite/Passes.h"
 
+#include "passes/Fusion/Grouping.h"
 #include "strata/Support/Constants.h"
 #include "strata/Support/GroupedConv.h"
 
@@ -53,23 +54,15 @@ static FailureOr<SmallVector<float>> getPerChannel(Value value, int64_t rank,
 }
 
 std::optional<ConstantLayout> mlir::strata::matchConstantLayout(Value value) {
-  SmallVector<Operation *> chain;
-  Operation *link = value.getDefiningOp();
-  while (
-      isa_and_nonnull<tosa::TransposeOp, tosa::ReshapeOp, tensor::ExpandShapeOp,
-                      tensor::CollapseShapeOp>(link) &&
-      link->hasOneUse()) {
-    chain.push_back(link);
-    value = link->getOperand(0);
-    link = value.getDefiningOp();
-  }
+  // `value` becomes the start of the chain, the would-be constant.
+  SmallVector<Operation *> chain = getLayoutChain(value, value);
   DenseElementsAttr source;
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!matchPattern(value, m_Constant(&source)) || !type ||
       !type.hasStaticShape())
     return std::nullopt;
   ConstantLayout result{value, source, LayoutChain(type.getShape())};
-  for (Operation *op : llvm::reverse(chain)) {
+  for (Operation *op : chain) {
     if (auto transpose = dyn_cast<tosa::TransposeOp>(op)) {
       result.layout.transpose(transpose.getPerms());
       continue;
