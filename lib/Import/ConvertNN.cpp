@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
+#include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Support/GroupedConv.h"
 #include "strata/Support/Limits.h"
 
@@ -630,10 +631,34 @@ static LogicalResult convertGlobalPool(NodeContext &n) {
   if (rank < 3)
     return n.fail("expects an input of rank >= 3");
   Value x = n.input(0);
+  bool isAverage = n.node.op_type() == "GlobalAveragePool";
+  // Rank 3 and 4: one TOSA pool whose window is the whole image, as
+  // onnxruntime keeps one node (two reductions and a scale otherwise; a
+  // reduction over NCHW's spatial axes also pins a layout change before it).
+  // Windows stay within TOSA's 8K level (MAX_KERNEL 8192).
+  ArrayRef<int64_t> xs = n.inputShape(0);
+  SmallVector<int64_t> k2 = as2D(xs.drop_front(2), 1);
+  if (rank <= 4 && k2[0] <= 8192 && k2[1] <= 8192) {
+    Type et = n.inputElementType(0);
+    Value xh = toNHWC(n, x, {});
+    SmallVector<int64_t> ones = {1, 1}, pads = {0, 0, 0, 0};
+    auto resultType = tensorType({xs[0], 1, 1, xs[1]}, et);
+    Value y;
+    if (isAverage)
+      y = tosa::AvgPool2dOp::create(
+          n.b, n.loc, resultType, xh, zeroPoint(n.b, n.loc, et),
+          zeroPoint(n.b, n.loc, et), n.b.getDenseI64ArrayAttr(k2),
+          n.b.getDenseI64ArrayAttr(ones), n.b.getDenseI64ArrayAttr(pads),
+          TypeAttr::get(et));
+    else
+      y = tosa::MaxPool2dOp::create(n.b, n.loc, resultType, xh, k2, ones, pads);
+    n.setOutput(0, fromNHWC(n, y, rank - 2));
+    return success();
+  }
   SmallVector<int64_t> axes;
   for (int64_t d = 2; d < rank; ++d)
     axes.push_back(d);
-  if (n.node.op_type() == "GlobalAveragePool") {
+  if (isAverage) {
     n.setOutput(0, reduceMeanAxes(n.b, n.loc, x, axes));
   } else {
     for (int64_t axis : axes)
@@ -821,33 +846,20 @@ static LogicalResult convertLRN(NodeContext &n) {
   int64_t rank = n.inputRank(0);
   if (rank < 3)
     return n.fail("expects an input of rank >= 3");
-  // One slice per window position: a window of more than 1024 channels
-  // would be that many ops (real models use 3 to 11).
   int64_t size = n.getInt("size", 0);
-  if (size < 1 || size > 1024)
-    return n.fail("size must be between 1 and 1024");
+  if (size < 1 || size > strata::kMaxLRNSize)
+    return n.fail("size must be between 1 and " + Twine(strata::kMaxLRNSize));
   double alpha = n.getFloat("alpha", 1e-4), beta = n.getFloat("beta", 0.75),
          bias = n.getFloat("bias", 1.0);
+  if (!std::isfinite(alpha) || !std::isfinite(beta) || !std::isfinite(bias))
+    return n.fail("alpha, beta and bias must be finite");
+  // One op across the channels; strata-expand-composites expands it into
+  // TOSA when kernels are formed.
   Value x = n.input(0);
-  ArrayRef<int64_t> shape = n.inputShape(0);
-  Value sq = mul(n.b, n.loc, x, x);
-  SmallVector<int64_t> low(rank, 0), high(rank, 0);
-  low[1] = (size - 1) / 2;
-  high[1] = size - 1 - low[1];
-  Value padded = pad(n.b, n.loc, sq, low, high, 0);
-  Value sum;
-  for (int64_t j = 0; j < size; ++j) {
-    SmallVector<int64_t> start(rank, 0);
-    start[1] = j;
-    Value part = slice(n.b, n.loc, padded, start, shape);
-    sum = sum ? add(n.b, n.loc, sum, part) : part;
-  }
-  Value denom = pow(n.b, n.loc,
-                    add(n.b, n.loc,
-                        mul(n.b, n.loc, sum, scalarLike(n, sum, alpha / size)),
-                        scalarLike(n, sum, bias)),
-                    scalarLike(n, sum, beta));
-  n.setOutput(0, div(n.b, n.loc, x, denom));
+  n.setOutput(0, strata::LRNOp::create(
+                     n.b, n.loc, x.getType(), x, n.b.getI64IntegerAttr(1),
+                     n.b.getI64IntegerAttr(size), n.b.getF64FloatAttr(alpha),
+                     n.b.getF64FloatAttr(beta), n.b.getF64FloatAttr(bias)));
   return success();
 }
 

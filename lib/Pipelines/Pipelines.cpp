@@ -116,6 +116,9 @@ buildTensorToBufferPipeline(OpPassManager &pm, bool groupOps, bool fuse,
     set.costModel = costModel.str();
     pm.addPass(createStrataSetCostModel(set));
   }
+  // Composite graph ops (strata.lrn) left by a graph that skipped
+  // strata-form-kernels.
+  pm.addNestedPass<func::FuncOp>(createStrataExpandComposites());
   if (fuse)
     pm.addNestedPass<func::FuncOp>(createStrataFuse());
   if (groupOps || fuse)
@@ -406,6 +409,10 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
 void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
                                             const FormKernelsOptions &options) {
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  // Identical ops on identical operands compute once (onnxruntime's common
+  // subexpression elimination does the same; canonicalize has already
+  // uniqued equal constants).
+  pm.addNestedPass<func::FuncOp>(createCSEPass());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
   // The rewrite strategy: by default, transposes left around batch
   // normalizations and residual adds move down until they meet their
@@ -415,6 +422,9 @@ void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
     strategy.strategy = options.strategy;
     pm.addPass(createStrataApplyStrategy(strategy));
   }
+  // Composite ops (LRN) were single ops for the strategy's rules; fusion
+  // sees the TOSA ops they stand for and forms them into one kernel.
+  pm.addNestedPass<func::FuncOp>(createStrataExpandComposites());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   if (options.fusion != "none") {
     StrataFuseOptions fuse;

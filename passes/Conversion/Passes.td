@@ -85,6 +85,30 @@ def StrataDedupeKernels : Pass<"strata-dedupe-kernels", "ModuleOp"> {
   ];
 }
 
+def StrataExpandComposites
+    : Pass<"strata-expand-composites", "func::FuncOp"> {
+  let summary = "Expand Strata's composite graph ops (strata.lrn) into TOSA";
+  let description = [{
+    Graph-level composite ops stay single ops while rewrite strategies run
+    (a rule sees one LRN, not sixteen TOSA ops) and are expanded here, at the
+    start of kernel formation, into the TOSA ops they stand for; fusion then
+    forms them into one kernel. `strata.lrn` along axis `a` with window `n`:
+
+    ```mlir
+    %y = strata.lrn %x {axis = 3 : i64, size = 5 : i64, alpha = 1.0e-4 : f64,
+                        beta = 7.5e-1 : f64, bias = 1.0 : f64}
+        : tensor<1x8x8x16xf32>
+    ```
+    becomes `x * x`, a `tosa.pad` of axis `a` by (n-1)/2 before and n/2
+    after, the sum of the `n` slices of the padded squares shifted along
+    `a`, then `x * reciprocal(pow(bias + alpha/n * sum, beta))`.
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numExpanded", "expanded", "Composite ops expanded">
+  ];
+}
+
 def StrataDecomposeAggregates
     : Pass<"strata-decompose-aggregates", "func::FuncOp"> {
   let summary = "Decompose aggregate linalg ops (linalg.softmax) into "

@@ -6,6 +6,8 @@
 
 #include "passes/Rewrite/Passes.h"
 
+#include "dialects/Strata/IR/StrataOps.h"
+
 #include "passes/Fusion/Grouping.h"
 #include "passes/Rewrite/Rules.h"
 #include "strata/Support/Constants.h"
@@ -67,6 +69,8 @@ static bool canAbsorb(Operation *user, ArrayRef<int32_t> perms) {
   };
   if (auto concat = dyn_cast<tosa::ConcatOp>(user))
     return llvm::all_of(concat.getInput1(), sameTranspose);
+  if (isa<LRNOp>(user))
+    return true;
   if (auto pad = dyn_cast<tosa::PadOp>(user)) {
     SmallVector<int64_t> values;
     return tosa::getConstShapeValues(pad.getPadding().getDefiningOp(), values);
@@ -279,6 +283,28 @@ struct SinkTransposeThroughSlice final : OpRewritePattern<tosa::SliceOp> {
         tosa::getTosaConstShape(rewriter, loc, newSize));
     rewriter.replaceOpWithNewOp<tosa::TransposeOp>(
         slice, resultType, moved, rewriter.getDenseI32ArrayAttr(perms));
+    return success();
+  }
+};
+
+/// lrn(transpose(x, P), axis a) -> transpose(lrn(x, axis P[a]), P): LRN
+/// mixes elements along one axis only.
+struct SinkTransposeThroughLRN final : OpRewritePattern<LRNOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LRNOp lrn,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = lrn.getInput().getDefiningOp<tosa::TransposeOp>();
+    if (!transpose || !allUsersAbsorb(transpose))
+      return rewriter.notifyMatchFailure(lrn, "input is not a transpose "
+                                              "whose users can all take it");
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    Value input = transpose.getInput1();
+    auto moved = LRNOp::create(rewriter, lrn.getLoc(), input.getType(), input,
+                               rewriter.getI64IntegerAttr(perms[lrn.getAxis()]),
+                               lrn.getSizeAttr(), lrn.getAlphaAttr(),
+                               lrn.getBetaAttr(), lrn.getBiasAttr());
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(
+        lrn, lrn.getType(), moved, rewriter.getDenseI32ArrayAttr(perms));
     return success();
   }
 };
@@ -521,21 +547,21 @@ struct SinkTransposeIntoMatmulWeights final : OpRewritePattern<tosa::MatMulOp> {
 
 namespace {
 /// transpose(op(a, b), P) -> op(transpose(a, P), transpose(b, P)) when
-/// every user of `op` (an elementwise op, a slice or a pad) is a transpose
-/// by P: the transposes move up, towards their inverses. Constants are
-/// permuted at compile time; the transposes of other operands are new
-/// ops (strata.cancel-transposes composes them with their producers).
-/// This undoes strata.sink-transposes, so the two rules never run in one
-/// fixpoint.
+/// every user of `op` (an elementwise op, a slice, a pad or an LRN) is a
+/// transpose by P: the transposes move up, towards their inverses. Constants
+/// are permuted at compile time; the transposes of other operands are new ops
+/// (strata.cancel-transposes composes them with their producers). This undoes
+/// strata.sink-transposes, so the two rules never run in one fixpoint.
 struct HoistTranspose final : OpRewritePattern<tosa::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::TransposeOp transpose,
                                 PatternRewriter &rewriter) const override {
     Operation *op = transpose.getInput1().getDefiningOp();
     if (!op || op->getNumResults() != 1 ||
-        !(isElementwise(op) || isa<tosa::SliceOp, tosa::PadOp>(op)))
+        !(isElementwise(op) || isa<tosa::SliceOp, tosa::PadOp, LRNOp>(op)))
       return rewriter.notifyMatchFailure(
-          transpose, "input is not an elementwise op, a slice or a pad");
+          transpose, "input is not an elementwise op, a slice, a pad or an "
+                     "LRN");
     ArrayRef<int32_t> perms = transpose.getPerms();
     if (!llvm::all_of(op->getUsers(), [&](Operation *user) {
           auto other = dyn_cast<tosa::TransposeOp>(user);
@@ -599,6 +625,17 @@ struct HoistTranspose final : OpRewritePattern<tosa::TransposeOp> {
           rewriter, loc, resultType, *input,
           tosa::getTosaConstShape(rewriter, loc, newPadding),
           pad.getPadConst());
+    } else if (auto lrn = dyn_cast<LRNOp>(op)) {
+      // The result's axis b is the input's axis P[b].
+      int64_t axis = llvm::find(perms, static_cast<int32_t>(lrn.getAxis())) -
+                     perms.begin();
+      FailureOr<Value> input = permute(lrn.getInput());
+      if (failed(input))
+        return rewriter.notifyMatchFailure(transpose, "constant too large");
+      hoisted = LRNOp::create(rewriter, loc, resultType, *input,
+                              rewriter.getI64IntegerAttr(axis),
+                              lrn.getSizeAttr(), lrn.getAlphaAttr(),
+                              lrn.getBetaAttr(), lrn.getBiasAttr());
     } else {
       SmallVector<Value> operands;
       for (Value operand : op->getOperands()) {
@@ -635,8 +672,8 @@ void mlir::strata::populateHoistTransposePatterns(RewritePatternSet &patterns) {
 void mlir::strata::populateSinkTransposePatterns(RewritePatternSet &patterns) {
   patterns.add<SinkTransposeThroughElementwise, SinkTransposeThroughSlice,
                SinkTransposeThroughPad, SinkTransposeThroughConcat,
-               FoldConstantTranspose, FoldConstantSlice, FoldLayoutChain>(
-      patterns.getContext());
+               SinkTransposeThroughLRN, FoldConstantTranspose,
+               FoldConstantSlice, FoldLayoutChain>(patterns.getContext());
 }
 
 namespace {

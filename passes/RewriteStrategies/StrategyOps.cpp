@@ -10,6 +10,7 @@
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
+#include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
 #include "passes/Rewrite/Rules.h"
 #include "strata/CostModel/CostModel.h"
@@ -502,6 +503,12 @@ static FailureOr<double> priceScope(Operation *scope, Operation *original,
   } else {
     builder.clone(*scope);
   }
+  // Composite ops priced as the TOSA ops kernels are formed from.
+  PassManager expand(context, ModuleOp::getOperationName());
+  expand.addNestedPass<func::FuncOp>(createStrataExpandComposites());
+  if (failed(expand.run(*copy)))
+    return anchor->emitError() << "best_of: expanding composite ops failed "
+                                  "on an alternative";
   if (formKernels) {
     PassManager pm(context, ModuleOp::getOperationName());
     StrataFuseOptions fuse;

@@ -143,3 +143,24 @@ void CheckIndexOp::getEffects(
   // merged or moved across other effects, even where its result is unused.
   effects.emplace_back(MemoryEffects::Write::get());
 }
+
+//===----------------------------------------------------------------------===//
+// LRNOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LRNOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (getAxis() >= rank)
+    return emitOpError("axis ")
+           << getAxis() << " is out of range for rank " << rank;
+  // The expansion is one slice per window position.
+  if (getSize() > kMaxLRNSize)
+    return emitOpError("size ")
+           << getSize() << " is larger than " << kMaxLRNSize;
+  std::pair<StringRef, APFloat> parameters[] = {
+      {"alpha", getAlpha()}, {"beta", getBeta()}, {"bias", getBias()}};
+  for (auto &[name, value] : parameters)
+    if (!value.isFinite())
+      return emitOpError(name) << " must be finite";
+  return success();
+}

@@ -16,6 +16,12 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace mlir::strata {
+/// The largest window `strata.lrn` accepts: its expansion is one slice per
+/// window position (real models use 3 to 11).
+constexpr int64_t kMaxLRNSize = 1024;
+} // namespace mlir::strata
+
 #define GET_OP_CLASSES
 #include "dialects/Strata/IR/StrataOps.h.inc"
 

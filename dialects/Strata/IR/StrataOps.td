@@ -1,6 +1,7 @@
 //===- StrataOps.td - Operations of the strata dialect -----*- tablegen -*-===//
 //
-// Kernel groups: `strata.group` and its terminator `strata.yield`.
+// Kernel groups: `strata.group` and its terminator `strata.yield`; tier
+// copies; index checks; graph-level composite ops (`strata.lrn`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -148,6 +149,45 @@ def Strata_CheckIndexOp : Strata_Op<"check_index", [
     StrAttr:$site);
   let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result);
   let assemblyFormat = "$indices `,` $bound attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Strata_LRNOp : Strata_Op<"lrn", [
+    Pure,
+    AllTypesMatch<["input", "result"]>
+  ]> {
+  let summary = "Local response normalization across one axis";
+  let description = [{
+    ONNX's LRN (AlexNet, ZFNet, GoogLeNet) as one graph op: each element is
+    divided by a power of the sum of squares of its neighbours along `axis`
+    (the channels), the window centred on it and cut at the axis's ends:
+
+      y[i] = x[i] / (bias + alpha / size * sum_{j in window(i)} x[j]^2)^beta
+
+    where the window holds positions `i - (size - 1) / 2` through
+    `i + size / 2` (those inside the axis). The op keeps LRN one unit
+    through graph rewriting: a rewrite strategy moves layout transposes
+    across it (changing `axis`) as across any op that mixes only one axis,
+    and counts it as one op, as onnxruntime's graph does.
+    `strata-expand-composites` (the start of kernel formation) expands it
+    into TOSA (a square, a padded sum of `size` shifted slices, a power and
+    a product), which fusion forms into one kernel.
+
+    ```mlir
+    %y = strata.lrn %x {axis = 3 : i64, size = 5 : i64, alpha = 1.0e-4 : f64,
+                        beta = 7.5e-1 : f64, bias = 1.0 : f64}
+        : tensor<1x55x55x96xf32>
+    ```
+  }];
+  let arguments = (ins
+    RankedTensorOf<[AnyFloat]>:$input,
+    ConfinedAttr<I64Attr, [IntNonNegative]>:$axis,
+    ConfinedAttr<I64Attr, [IntPositive]>:$size,
+    F64Attr:$alpha,
+    F64Attr:$beta,
+    F64Attr:$bias);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
 

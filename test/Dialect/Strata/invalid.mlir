@@ -341,3 +341,43 @@ func.func @check_index_float(%i: tensor<3xf32>) -> tensor<3xf32> {
 // expected-error @+1 {{'strata.index_check_sites' must be an array of strings on a module}}
 module attributes {strata.index_check_sites = [1]} {
 }
+
+// -----
+
+func.func @lrn_axis(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  // expected-error @+1 {{'strata.lrn' op axis 4 is out of range for rank 4}}
+  %0 = strata.lrn %x {axis = 4 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+func.func @lrn_size(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  // expected-error @+1 {{'strata.lrn' op size 1025 is larger than 1024}}
+  %0 = strata.lrn %x {axis = 3 : i64, size = 1025 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+func.func @lrn_size_zero(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  // expected-error @+1 {{'strata.lrn' op attribute 'size' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = strata.lrn %x {axis = 3 : i64, size = 0 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+func.func @lrn_beta(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  // expected-error @+1 {{'strata.lrn' op beta must be finite}}
+  %0 = strata.lrn %x {axis = 3 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0x7FF0000000000000 : f64, bias = 1.0 : f64} : tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+func.func @lrn_type(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf16> {
+  // expected-error @+1 {{'strata.lrn' op failed to verify that all of {input, result} have same type}}
+  %0 = "strata.lrn"(%x) {axis = 3 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf16>
+  return %0 : tensor<1x4x4x8xf16>
+}

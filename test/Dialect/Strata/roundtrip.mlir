@@ -75,3 +75,10 @@ func.func @check_index(%i: tensor<3xi64>) -> tensor<3xi64> {
   %0 = strata.check_index %i, 5 {site = "node 'g' (Gather, opset 13)"} : tensor<3xi64>
   return %0 : tensor<3xi64>
 }
+
+// CHECK-LABEL: func.func @lrn
+// CHECK: strata.lrn %{{.*}} {alpha = 1.000000e-04 : f64, axis = 1 : i64, beta = 7.500000e-01 : f64, bias = 2.000000e+00 : f64, size = 5 : i64} : tensor<1x8x4x4xf32>
+func.func @lrn(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = strata.lrn %x {axis = 1 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 2.0 : f64} : tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}

@@ -74,6 +74,23 @@ func.func @lrn_island(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
 
 // -----
 
+// strata.lrn between an NHWC value and a transpose back: hoisted, the
+// transposes meet and cancel, and the LRN's axis follows the channels
+// (axis 1 of NCHW is axis 3 of NHWC).
+// HOIST-LABEL: func.func @lrn_op
+// HOIST-NOT: tosa.transpose
+// HOIST: strata.lrn %arg0 {{{.*}}axis = 3 : i64{{.*}}} : tensor<1x4x4x2xf32>
+// HOIST-NOT: tosa.transpose
+// HOIST: return
+func.func @lrn_op(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %l = strata.lrn %t {axis = 1 : i64, size = 3 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<1x2x4x4xf32>
+  %back = tosa.transpose %l {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32>
+  return %back : tensor<1x4x4x2xf32>
+}
+
+// -----
+
 // A transpose does not move above an op that has another user.
 // HOIST-LABEL: func.func @hoist_refused
 // HOIST: tosa.clamp %arg0

@@ -222,3 +222,20 @@ func.func @conv_filter(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x3x2xf32> {
   %c = tosa.conv2d %x, %t, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x2x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x3x2xf32>
   return %c : tensor<1x4x3x2xf32>
 }
+
+// -----
+
+// strata.lrn mixes only its axis: the transpose moves below it and the axis
+// becomes the one the channels had before the transpose (NHWC's 3); the
+// transposes meet and cancel.
+// CHECK-LABEL: func.func @lrn
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[L:.*]] = strata.lrn %arg0 {{{.*}}axis = 3 : i64{{.*}}} : tensor<1x4x4x8xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[L]]
+func.func @lrn(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %l = strata.lrn %t {axis = 1 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<1x8x4x4xf32>
+  %back = tosa.transpose %l {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x8xf32>
+  return %back : tensor<1x4x4x8xf32>
+}

@@ -1,0 +1,46 @@
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-expand-composites))' | FileCheck %s
+
+// An odd window along the last axis: the squares padded by 2 on each side
+// of axis 3, five slices shifted along it, summed; then
+// x * reciprocal(pow(bias + alpha/size * sum, beta)).
+// CHECK-LABEL: func.func @odd_window
+// CHECK-NOT: strata.lrn
+// CHECK: %[[SQ:.*]] = tosa.mul %arg0, %arg0
+// CHECK: %[[PADS:.*]] = tosa.const_shape {values = dense<[0, 0, 0, 0, 0, 0, 2, 2]> : tensor<8xindex>}
+// CHECK: %[[P:.*]] = tosa.pad %[[SQ]], %[[PADS]], %{{.*}} : (tensor<1x4x4x8xf32>, !tosa.shape<8>, tensor<1xf32>) -> tensor<1x4x4x12xf32>
+// CHECK: tosa.const_shape {values = dense<0> : tensor<4xindex>}
+// CHECK: tosa.slice %[[P]]
+// CHECK: tosa.const_shape {values = dense<[0, 0, 0, 1]> : tensor<4xindex>}
+// CHECK: tosa.slice %[[P]]
+// CHECK: tosa.add
+// CHECK: tosa.const_shape {values = dense<[0, 0, 0, 4]> : tensor<4xindex>}
+// CHECK: %[[LAST:.*]] = tosa.slice %[[P]]
+// CHECK: %[[SUM:.*]] = tosa.add %{{.*}}, %[[LAST]]
+// CHECK: %[[SCALE:.*]] = "tosa.const"() <{values = dense<2.000000e-05> : tensor<1x1x1x1xf32>}>
+// CHECK: %[[SCALED:.*]] = tosa.mul %[[SUM]], %[[SCALE]]
+// CHECK: %[[BIAS:.*]] = "tosa.const"() <{values = dense<2.000000e+00> : tensor<1x1x1x1xf32>}>
+// CHECK: %[[BASE:.*]] = tosa.add %[[SCALED]], %[[BIAS]]
+// CHECK: %[[BETA:.*]] = "tosa.const"() <{values = dense<7.500000e-01> : tensor<1x1x1x1xf32>}>
+// CHECK: %[[POW:.*]] = tosa.pow %[[BASE]], %[[BETA]]
+// CHECK: %[[INV:.*]] = tosa.reciprocal %[[POW]]
+// CHECK: %[[Y:.*]] = tosa.mul %arg0, %[[INV]]
+// CHECK: return %[[Y]]
+func.func @odd_window(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %0 = strata.lrn %x {axis = 3 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 2.0 : f64} : tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// An even window along axis 1: one position before the element, two after
+// (ONNX: floor((size-1)/2) before, ceil((size-1)/2) after).
+// CHECK-LABEL: func.func @even_window
+// CHECK: tosa.const_shape {values = dense<[0, 0, 1, 2, 0, 0]> : tensor<6xindex>}
+// CHECK: tosa.pad {{.*}} -> tensor<2x9x3xf32>
+// CHECK-COUNT-4: tosa.slice
+// CHECK-NOT: tosa.slice
+// CHECK: tosa.pow
+func.func @even_window(%x: tensor<2x6x3xf32>) -> tensor<2x6x3xf32> {
+  %0 = strata.lrn %x {axis = 1 : i64, size = 4 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<2x6x3xf32>
+  return %0 : tensor<2x6x3xf32>
+}
