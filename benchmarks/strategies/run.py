@@ -50,8 +50,8 @@ from lightmodels import LIGHT_MODELS, find_models_dir  # noqa: E402
 
 BEFORE = "builtin.module(func.func(canonicalize,tosa-reduce-transposes,canonicalize))"
 # What strata-form-kernels runs before its strategy.
-PREFIX = "builtin.module(func.func(canonicalize,tosa-reduce-transposes),"
-AFTER = ("builtin.module(func.func(canonicalize,tosa-reduce-transposes),"
+PREFIX = "builtin.module(func.func(canonicalize,cse,tosa-reduce-transposes),"
+AFTER = ("builtin.module(func.func(canonicalize,cse,tosa-reduce-transposes),"
          "strata-apply-strategy{strategy=%s},func.func(canonicalize))")
 # Ops that compute nothing at run time: constants, shapes, views, inits.
 FREE = {"tosa.const", "tosa.const_shape", "tosa.reshape", "tensor.empty",
@@ -59,6 +59,8 @@ FREE = {"tosa.const", "tosa.const_shape", "tosa.reshape", "tensor.empty",
         "tensor.expand_shape", "tensor.collapse_shape", "tosa.yield",
         "strata.yield", "func.func"}
 CONVS = {"tosa.conv2d", "tosa.depthwise_conv2d", "linalg.generic"}
+WINDOWS = {"tosa.conv2d", "tosa.depthwise_conv2d", "tosa.max_pool2d",
+           "tosa.avg_pool2d", "linalg.generic"}
 ORT_FREE = {"Constant", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
             "Identity", "Dropout", "ConstantOfShape"}
 
@@ -129,9 +131,57 @@ def count_ops(text):
                           for t in types[:2])
         if per_channel and any(p and p[0] in CONVS for p in producers):
             after_conv += 1
+    # A broadcast read only as a contraction's initial value (a grouped
+    # convolution's bias: its accumulator starts at it) is that op's init,
+    # like linalg.fill.
+    inits = 0
+    for name, results, _, _ in ops:
+        if name != "linalg.broadcast" or not results:
+            continue
+        value = re.escape(results[0].split("#")[0])
+        uses = re.findall(value + r"\b", text)
+        outs = re.findall(r"outs\(" + value + r"\b", text)
+        if len(uses) == 1 + len(outs) and outs:
+            inits += 1
+    counts["linalg.broadcast"] -= inits
+    if counts["linalg.broadcast"] <= 0:
+        del counts["linalg.broadcast"]
     compute = sum(c for n, c in counts.items() if n not in FREE)
+    # Ops TOSA needs where onnxruntime's ops carry the same thing as an
+    # attribute: a slice trimming the rows a strided window never reads
+    # (TOSA's convolutions and pools must divide their input exactly), a pad
+    # before a grouped convolution (a linalg op, without padding).
+    users = {}
+    for name, _, operands, _ in ops:
+        for o in operands:
+            users.setdefault(o, []).append(name)
+
+    def only_feeds(value, targets, depth=2):
+        found = users.get(value, [])
+        if not found:
+            return False
+        for user in found:
+            if user in targets:
+                continue
+            nxt = [r for n, rs, os_, _ in ops if value in os_ and n == user
+                   for r in rs]
+            if depth and user in ("tosa.transpose", "tosa.reshape") and nxt:
+                if all(only_feeds(r.split("#")[0], targets, depth - 1)
+                       for r in nxt):
+                    continue
+            return False
+        return True
+    trims = pads = 0
+    for name, results, _, _ in ops:
+        if not results:
+            continue
+        if name == "tosa.slice" and only_feeds(results[0], WINDOWS):
+            trims += 1
+        elif name == "tosa.pad" and only_feeds(results[0], {"linalg.generic"}):
+            pads += 1
     return dict(transposes=counts["tosa.transpose"], interior=interior,
-                after_conv=after_conv, compute=compute,
+                boundary=counts["tosa.transpose"] - interior, trims=trims,
+                window_pads=pads, after_conv=after_conv, compute=compute,
                 ops={n: c for n, c in counts.items() if n not in FREE})
 
 

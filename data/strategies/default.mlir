@@ -41,6 +41,14 @@ module attributes {transform.with_named_sequence} {
         with ["strata.epilogue-normal-form", "strata.cancel-transposes",
               "strata.flatten-into-weights"]
         : !transform.any_op
+    // Then each fully connected layer with its bias becomes one 1x1
+    // convolution (after flatten-into-weights has seen its matmul): the
+    // accumulator starts at the bias, and the weights' layout changes
+    // cancel.
+    transform.strata.normalize %module
+        with ["strata.matmul-bias-as-conv", "strata.epilogue-normal-form",
+              "strata.cancel-transposes"]
+        : !transform.any_op
     transform.yield
   }
 }

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
@@ -482,6 +483,76 @@ struct FoldMatmulScale final : OpRewritePattern<tosa::MulOp> {
 };
 } // namespace
 
+namespace {
+/// add(matmul(a, W), c) -> reshape(conv2d(reshape(a), W', c)) for a right-hand
+/// side W shared by the batch (1 x K x N; a fully connected layer's
+/// weights) and a per-column constant c: a 1x1 convolution over the rows
+/// of a (as the pixels of a 1 x M image) with W's columns as its filters
+/// and c as its bias, TOSA's only contraction with a bias operand. The
+/// accumulator starts at the bias, so no epilogue pass adds it; kernel
+/// formation blocks the filter's weights exactly as it blocks the matmul's
+/// (F/64 x 1 x 1 x K x 64 and N/64 x K x 64 hold the same order).
+struct MatmulBiasAsConv final : OpRewritePattern<tosa::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::AddOp add,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(add.getType());
+    if (!type || type.getRank() != 3 || !type.hasStaticShape() ||
+        !type.getElementType().isF32())
+      return rewriter.notifyMatchFailure(add, "not a static f32 rank-3 add");
+    for (unsigned i = 0; i < 2; ++i) {
+      auto matmul = add->getOperand(i).getDefiningOp<tosa::MatMulOp>();
+      if (!matmul || !matmul->hasOneUse() || matmul.getType() != type)
+        continue;
+      auto rhsType = cast<RankedTensorType>(matmul.getB().getType());
+      if (!rhsType.hasStaticShape() || rhsType.getDimSize(0) != 1)
+        continue;
+      int64_t batch = type.getDimSize(0), rows = type.getDimSize(1),
+              columns = type.getDimSize(2), depth = rhsType.getDimSize(1);
+      FailureOr<SmallVector<float>> bias =
+          getPerChannel(add->getOperand(1 - i), 3, columns);
+      if (failed(bias))
+        continue;
+      Location loc = add.getLoc();
+      auto reshape = [&](Value value, ArrayRef<int64_t> shape) -> Value {
+        auto valueType = cast<RankedTensorType>(value.getType());
+        return tosa::ReshapeOp::create(
+            rewriter, loc, valueType.clone(shape), value,
+            tosa::getTosaConstShape(rewriter, loc, shape));
+      };
+      Value input = reshape(matmul.getA(), {batch, 1, rows, depth});
+      // W (K x N) as filters N x 1 x 1 x K.
+      Value weights = reshape(matmul.getB(), {depth, columns});
+      weights = tosa::TransposeOp::create(
+          rewriter, loc, rhsType.clone({columns, depth}), weights,
+          rewriter.getDenseI32ArrayAttr({1, 0}));
+      weights = reshape(weights, {columns, 1, 1, depth});
+      auto biasType = RankedTensorType::get({columns}, rewriter.getF32Type());
+      Value biasValue = tosa::ConstOp::create(
+          rewriter, loc, biasType,
+          DenseElementsAttr::get(biasType, ArrayRef<float>(*bias)));
+      auto conv = tosa::Conv2DOp::create(
+          rewriter, loc, type.clone({batch, 1, rows, columns}), input, weights,
+          biasValue, matmul.getAZp(), matmul.getBZp(),
+          rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+          rewriter.getDenseI64ArrayAttr({1, 1}),
+          rewriter.getDenseI64ArrayAttr({1, 1}),
+          TypeAttr::get(rewriter.getF32Type()));
+      rewriter.replaceOp(add, reshape(conv, type.getShape()));
+      return success();
+    }
+    return rewriter.notifyMatchFailure(
+        add, "not a matmul (one right-hand matrix for the batch, read only "
+             "here) plus a per-column constant");
+  }
+};
+} // namespace
+
+void mlir::strata::populateMatmulBiasAsConvPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<MatmulBiasAsConv>(patterns.getContext());
+}
+
 void mlir::strata::populateFoldConvScalePatterns(RewritePatternSet &patterns) {
   patterns.add<FoldConvScale, FoldGroupedConvScale, FoldMatmulScale>(
       patterns.getContext());
@@ -525,6 +596,13 @@ static const RewriteRule kRules[] = {
      "(matmul -> add -> clamp -> reshape)",
      kRuleLayout | kRuleFusionEnabling, /*exact=*/true,
      populateEpilogueNormalFormPatterns},
+    {"strata.matmul-bias-as-conv",
+     "matmul(a, W) + c -> conv2d(a, W', c) for a right-hand side W shared "
+     "by the batch and a per-column constant c: a fully connected layer "
+     "as a 1x1 convolution whose accumulator starts at its bias (onnxruntime's "
+     "Gemm; the bias is added first)",
+     kRuleAlgebraic | kRuleFusionEnabling, /*exact=*/false,
+     populateMatmulBiasAsConvPatterns},
     {"strata.algebraic-identities",
      "x * 1 -> x, x + 0 -> x, x - 0 -> x, -(-x) -> x (x + 0 turns -0.0 "
      "into +0.0, so not bit-exact)",

@@ -99,6 +99,10 @@ void populateCancelTransposesPatterns(RewritePatternSet &patterns);
 /// activation read it directly.
 void populateEpilogueNormalFormPatterns(RewritePatternSet &patterns);
 
+/// A fully connected layer's matmul and bias add as one 1x1 convolution
+/// with that bias.
+void populateMatmulBiasAsConvPatterns(RewritePatternSet &patterns);
+
 /// x * 1, x + 0, x - 0 and -(-x) replaced by x.
 void populateAlgebraicIdentityPatterns(RewritePatternSet &patterns);
 
