@@ -71,6 +71,80 @@ struct StrataPackConstantsPass final
     return body.addArgument(outside.getType(), loc);
   }
 
+  /// The constant `weights` is, and the layout changes from it to `weights`
+  /// (linalg.transpose, expand/collapse_shape in the body, each read only by
+  /// the next) as one movement of its data; `chain` receives those ops, in
+  /// order. None when `weights` is not such a constant.
+  std::optional<LayoutChain>
+  traceLayoutChain(GroupOp group, Value weights, DenseElementsAttr &value,
+                   SmallVectorImpl<Operation *> &chain) {
+    Value source = weights;
+    value = constantOf(group, source);
+    while (!value) {
+      Operation *link = source.getDefiningOp();
+      if (!link || !link->hasOneUse() ||
+          !(isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(link) ||
+            (isa<linalg::TransposeOp>(link) &&
+             cast<linalg::TransposeOp>(link).hasPureTensorSemantics()))) {
+        chain.clear();
+        return std::nullopt;
+      }
+      chain.push_back(link);
+      source = link->getOperand(0);
+      value = constantOf(group, source);
+    }
+    std::reverse(chain.begin(), chain.end());
+    auto sourceType = cast<RankedTensorType>(value.getType());
+    LayoutChain layout(sourceType.getShape());
+    for (Operation *link : chain) {
+      if (auto transpose = dyn_cast<linalg::TransposeOp>(link)) {
+        SmallVector<int32_t> perms(transpose.getPermutation().begin(),
+                                   transpose.getPermutation().end());
+        layout.transpose(perms);
+      } else if (!layout.reshape(cast<ShapedType>(link->getResult(0).getType())
+                                     .getShape())) {
+        chain.clear();
+        return std::nullopt;
+      }
+    }
+    return layout;
+  }
+
+  /// Weights that stay unblocked (too small, or output channels that are
+  /// not whole blocks) but reach their op through more than one layout
+  /// change of a constant (a fully connected layer's K x N weights as a
+  /// 1x1 convolution's filter: transposed to OHWI, reshaped, transposed to
+  /// HWCF) become one constant in their final layout, one copy, instead of
+  /// changes of which only the first would fold (the rest ran on every
+  /// call).
+  bool foldWeightChain(GroupOp group, linalg::LinalgOp op) {
+    Value weights = op.getDpsInputOperand(1)->get();
+    auto type = dyn_cast<RankedTensorType>(weights.getType());
+    if (!type || !type.hasStaticShape())
+      return false;
+    SmallVector<Operation *> chain;
+    DenseElementsAttr value;
+    std::optional<LayoutChain> layout =
+        traceLayoutChain(group, weights, value, chain);
+    if (!layout || chain.size() < 2)
+      return false;
+    SmallVector<int64_t> atomShape;
+    SmallVector<int32_t> atomPerms;
+    layout->getMovement(atomShape, atomPerms);
+    FailureOr<DenseElementsAttr> folded = transposeConstant(
+        value, atomShape,
+        SmallVector<int64_t>(atomPerms.begin(), atomPerms.end()), type,
+        maxElements);
+    if (failed(folded))
+      return false;
+    Value replacement = materialize(group, chainSource(weights, chain), *folded,
+                                    op.getLoc(), op);
+    op->setOperand(op.getDpsInputOperand(1)->getOperandNumber(), replacement);
+    eraseDeadChain(chain);
+    ++numPacked;
+    return true;
+  }
+
   /// The constant `weights` (output channels last, `shape` without unit
   /// leading dimensions) stored in blocks of kFilterBlock channels, each
   /// block contiguous: [..., F] -> [F/B, ..., B]; failure if they are not
@@ -91,34 +165,12 @@ struct StrataPackConstantsPass final
     int64_t channels = shape.back();
     if (channels % kFilterBlock != 0 || channels == kFilterBlock)
       return failure();
-    // The constant, and the layout changes from it to `weights`.
-    Value source = weights;
-    DenseElementsAttr value = constantOf(group, source);
-    while (!value) {
-      Operation *link = source.getDefiningOp();
-      if (!link || !link->hasOneUse() ||
-          !(isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(link) ||
-            (isa<linalg::TransposeOp>(link) &&
-             cast<linalg::TransposeOp>(link).hasPureTensorSemantics())))
-        return failure();
-      chain.push_back(link);
-      source = link->getOperand(0);
-      value = constantOf(group, source);
-    }
-    std::reverse(chain.begin(), chain.end());
-    auto sourceType = cast<RankedTensorType>(value.getType());
-    LayoutChain layout(sourceType.getShape());
-    for (Operation *link : chain) {
-      if (auto transpose = dyn_cast<linalg::TransposeOp>(link)) {
-        SmallVector<int32_t> perms(transpose.getPermutation().begin(),
-                                   transpose.getPermutation().end());
-        layout.transpose(perms);
-      } else if (!layout.reshape(cast<ShapedType>(link->getResult(0).getType())
-                                     .getShape())) {
-        chain.clear();
-        return failure();
-      }
-    }
+    DenseElementsAttr value;
+    std::optional<LayoutChain> traced =
+        traceLayoutChain(group, weights, value, chain);
+    if (!traced)
+      return failure();
+    LayoutChain &layout = *traced;
     // The blocking: [..., F] -> [..., F/B, B] -> [F/B, ..., B].
     SmallVector<int64_t> split(shape.drop_back());
     split.append({channels / kFilterBlock, kFilterBlock});
@@ -210,8 +262,10 @@ struct StrataPackConstantsPass final
         SmallVector<Operation *> chain;
         FailureOr<DenseElementsAttr> packed =
             blockWeights(group, weights, type.getShape(), chain);
-        if (failed(packed))
+        if (failed(packed)) {
+          foldWeightChain(group, op);
           continue;
+        }
         Value filter = materialize(group, chainSource(weights, chain), *packed,
                                    op.getLoc(), op);
         SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
@@ -234,8 +288,10 @@ struct StrataPackConstantsPass final
       SmallVector<Operation *> chain;
       FailureOr<DenseElementsAttr> packed =
           blockWeights(group, weights, type.getShape().drop_front(), chain);
-      if (failed(packed))
+      if (failed(packed)) {
+        foldWeightChain(group, op);
         continue;
+      }
       Value rhs = materialize(group, chainSource(weights, chain), *packed,
                               op.getLoc(), op);
       Value lhs = matmul.getInputs()[0];

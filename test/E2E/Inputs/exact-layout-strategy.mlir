@@ -9,10 +9,9 @@ module attributes {transform.with_named_sequence} {
     transform.strata.normalize %module
         with ["strata.sink-transposes", "strata.cancel-transposes"]
         : !transform.any_op
-    // Transposes that could not sink (LRN computes in NCHW between NHWC
-    // convolutions and pools: a transpose in, one out, and a diamond in
-    // between) may cancel when moved up instead. Moving them up can also
-    // leave more of them, so the cost model decides.
+    // Transposes that could not sink may cancel when moved up instead.
+    // Moving them up can also leave more of them, so the cost model
+    // decides.
     transform.strata.best_of %module : !transform.any_op {
     ^bb0(%kept: !transform.any_op):
       transform.yield
