@@ -667,21 +667,19 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
   return result;
 }
 
-ArrayRef<StringRef> mlir::strata::getRematSolverNames() {
-  static const StringRef names[] = {"greedy", "cp", "milp"};
-  return names;
-}
-
 RematResult
-mlir::strata::rematerialize(StringRef solver, const KernelGraph &graph,
+mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
                             ArrayRef<int> order, ArrayRef<double> cost,
                             int64_t budgetBytes, const LivenessOptions &options,
                             const ExactRematOptions &exact) {
-  if (solver == "cp")
+  switch (solver) {
+  case RematSolver::CP:
     return rematerializeCP(graph, order, cost, budgetBytes, options, exact);
-  if (solver == "milp")
+  case RematSolver::MILP:
     return rematerializeMILP(graph, order, cost, budgetBytes, options, exact);
-  assert(solver == "greedy" && "unknown rematerialization solver");
+  case RematSolver::Greedy:
+    break;
+  }
   return rematerializeGreedy(graph, order, cost, budgetBytes, options);
 }
 
@@ -699,21 +697,20 @@ std::optional<int64_t> mlir::strata::parseRematBudget(StringRef spec,
   return bytes;
 }
 
-std::string mlir::strata::explainRematFailure(const RematResult &result,
-                                              StringRef solver, StringRef where,
-                                              const KernelGraph &graph,
-                                              ArrayRef<int> order,
-                                              ArrayRef<double> cost,
-                                              const LivenessOptions &options) {
+std::string
+mlir::strata::explainRematFailure(const RematResult &result, RematSolver solver,
+                                  StringRef where, const KernelGraph &graph,
+                                  ArrayRef<int> order, ArrayRef<double> cost,
+                                  const LivenessOptions &options) {
   RematResult lowest =
-      solver == "greedy"
+      solver == RematSolver::Greedy
           ? result
           : rematerializeGreedy(graph, order, cost, /*budgetBytes=*/0, options);
   std::string text;
   llvm::raw_string_ostream os(text);
   if (result.status == RematStatus::Timeout)
-    os << solver << " found no plan within budget " << result.budgetBytes
-       << " B" << where;
+    os << stringifyRematSolver(solver) << " found no plan within budget "
+       << result.budgetBytes << " B" << where;
   else
     os << "budget " << result.budgetBytes << " B is infeasible" << where;
   if (!result.note.empty())

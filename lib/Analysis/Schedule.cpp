@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <numeric>
+#include <queue>
 #include <string>
 #include <unordered_map>
 
@@ -175,6 +176,48 @@ bool mlir::strata::isValidOrder(const KernelGraph &graph, ArrayRef<int> order) {
       if (stepOf[p] > stepOf[v])
         return false;
   return true;
+}
+
+std::optional<SmallVector<int>>
+mlir::strata::topologicalOrder(const KernelGraph &graph, int *cycleNode) {
+  int n = graph.nodes.size();
+  SmallVector<SmallVector<int>> preds = predecessors(graph);
+  SmallVector<SmallVector<int>> succs(n);
+  SmallVector<int> waiting(n, 0);
+  for (int v = 0; v < n; ++v)
+    for (int p : preds[v]) {
+      succs[p].push_back(v);
+      ++waiting[v];
+    }
+  // Kahn's algorithm, lowest-numbered ready node first.
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int v = 0; v < n; ++v)
+    if (!waiting[v])
+      ready.push(v);
+  SmallVector<int> order;
+  while (!ready.empty()) {
+    int v = ready.top();
+    ready.pop();
+    order.push_back(v);
+    for (int s : succs[v])
+      if (--waiting[s] == 0)
+        ready.push(s);
+  }
+  if ((int)order.size() == n)
+    return order;
+  if (cycleNode) {
+    // A node that never ran waits on a producer that never ran either:
+    // walking back through those must repeat a node, one on a cycle.
+    int v =
+        llvm::find_if(waiting, [](int w) { return w > 0; }) - waiting.begin();
+    SmallVector<bool> seen(n, false);
+    while (!seen[v]) {
+      seen[v] = true;
+      v = *llvm::find_if(preds[v], [&](int p) { return waiting[p] > 0; });
+    }
+    *cycleNode = v;
+  }
+  return std::nullopt;
 }
 
 ScheduleResult

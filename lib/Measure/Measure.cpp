@@ -3,6 +3,7 @@
 #include "strata/Runtime/Measure.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Runtime/Runner.h"
+#include "strata/Support/Constants.h"
 
 #include "passes/Codegen/Passes.h"
 
@@ -27,19 +28,12 @@ static llvm::Error measureError(const llvm::Twine &message) {
 }
 
 /// Whether `value` is cloned into the kernel module rather than passed:
-/// shape values and small constants (zero points, scalars), as
-/// strata-group-ops clones them into groups. Weights are arguments, as
-/// they are for a kernel in a model.
+/// the constants strata-group-ops clones into groups (isInlinableConstant:
+/// shapes, scalars, splats, zero points). Weights are arguments, as they
+/// are for a kernel in a model.
 static bool isClonedOperand(Value value) {
   Operation *def = value.getDefiningOp();
-  if (!def || def->getNumOperands() != 0)
-    return false;
-  if (isa<tosa::ConstShapeOp>(def))
-    return true;
-  if (!def->hasTrait<OpTrait::ConstantLike>())
-    return false;
-  auto type = dyn_cast<ShapedType>(value.getType());
-  return !type || (type.hasStaticShape() && type.getNumElements() <= 16);
+  return def && def->getNumOperands() == 0 && isInlinableConstant(def);
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>

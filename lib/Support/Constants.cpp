@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Operation.h"
 
 #include <array>
 #include <cstring>
@@ -223,4 +225,26 @@ mlir::strata::sliceConstant(DenseElementsAttr value, ArrayRef<int64_t> start,
     }
   }
   return DenseElementsAttr::getFromRawBuffer(newType, result);
+}
+
+bool mlir::strata::isInlinableConstant(Operation *op) {
+  if (!op || !op->hasTrait<OpTrait::ConstantLike>() || op->getNumResults() != 1)
+    return false;
+  Type type = op->getResult(0).getType();
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    return true;
+  Attribute value;
+  if (matchPattern(op->getResult(0), m_Constant(&value)))
+    if (auto elements = dyn_cast<ElementsAttr>(value);
+        elements && elements.isSplat())
+      return true;
+  return shaped.hasStaticShape() &&
+         shaped.getElementType().isIntOrIndexOrFloat() &&
+         shaped.getNumElements() *
+                 (shaped.getElementType().isIndex()
+                      ? 8
+                      : (shaped.getElementType().getIntOrFloatBitWidth() + 7) /
+                            8) <=
+             64;
 }

@@ -54,11 +54,6 @@ struct StrataMemoryReportPass final
   using Base::Base;
 
   void runOnOperation() override {
-    if (format != "text" && format != "json") {
-      getOperation().emitError() << "strata-memory-report: unknown format '"
-                                 << format << "'; expected text or json";
-      return signalPassFailure();
-    }
     LivenessOptions options;
     options.countArguments = countArguments;
     options.countConstants = countConstants;
@@ -75,7 +70,7 @@ struct StrataMemoryReportPass final
     }
 
     for (const FunctionReport &r : reports) {
-      if (format == "json")
+      if (format == ReportFormat::Json)
         printJSON(r);
       else
         emitRemarks(r);

@@ -4,6 +4,7 @@
 #define STRATA_PASSES_ANALYSIS_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
+include "passes/PassOptions.td"
 
 def StrataEstimateCosts : Pass<"strata-estimate-costs", "func::FuncOp"> {
   let summary = "Report the cost model's estimate for every kernel";
@@ -20,11 +21,8 @@ def StrataEstimateCosts : Pass<"strata-estimate-costs", "func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "Target: built-in name, JSON file, or empty for the module's">,
-    Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"\"",
-           "Cost model implementation (empty: the module's strata.cost_model, else roofline)">
+    StrataTargetOption,
+    StrataCostModelOption
   ];
   // Target descriptions are built as #strata.target attributes.
   let dependentDialects = ["::mlir::strata::StrataDialect"];
@@ -60,8 +58,7 @@ def StrataMemoryReport : Pass<"strata-memory-report", "ModuleOp"> {
     per step. The IR is not changed.
   }];
   let options = [
-    Option<"format", "format", "std::string", /*default=*/"\"text\"",
-           "Output: text (remarks) or json (stdout)">,
+    StrataReportFormatOption,
     Option<"trace", "trace", "std::string", /*default=*/"\"\"",
            "Write a Chrome/Perfetto trace of the memory timeline here">,
     Option<"countArguments", "count-arguments", "bool", /*default=*/"false",

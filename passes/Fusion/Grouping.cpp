@@ -3,6 +3,7 @@
 #include "passes/Fusion/Grouping.h"
 
 #include "passes/Fusion/Passes.h"
+#include "strata/Support/Constants.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -114,28 +115,6 @@ SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
       result.user_begin()->getBlock() == op->getBlock())
     seed.push_back(*result.user_begin());
   return seed;
-}
-
-bool mlir::strata::isInlinableConstant(Operation *op) {
-  if (!op || !op->hasTrait<OpTrait::ConstantLike>() || op->getNumResults() != 1)
-    return false;
-  Type type = op->getResult(0).getType();
-  auto shaped = dyn_cast<ShapedType>(type);
-  if (!shaped)
-    return true;
-  Attribute value;
-  if (matchPattern(op->getResult(0), m_Constant(&value)))
-    if (auto elements = dyn_cast<ElementsAttr>(value);
-        elements && elements.isSplat())
-      return true;
-  return shaped.hasStaticShape() &&
-         shaped.getElementType().isIntOrIndexOrFloat() &&
-         shaped.getNumElements() *
-                 (shaped.getElementType().isIndex()
-                      ? 8
-                      : (shaped.getElementType().getIntOrFloatBitWidth() + 7) /
-                            8) <=
-             64;
 }
 
 FailureOr<GroupBoundary>

@@ -16,12 +16,6 @@ namespace mlir::strata {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Fusion/Passes.h.inc"
-
-/// Constants that strata-group-ops clones into the groups that read them
-/// rather than passing them in: scalars and shapes, splats, and tensors of
-/// at most 64 bytes (TOSA's zero points, which lowering patterns must see
-/// as constants). They are materialized in place, never loaded.
-bool isInlinableConstant(Operation *op);
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_FUSION_PASSES_H

@@ -4,6 +4,7 @@
 #define STRATA_PASSES_FUSION_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
+include "passes/PassOptions.td"
 
 def StrataGroupOps : Pass<"strata-group-ops", "func::FuncOp"> {
   let summary = "Wrap every compute op in its own strata.group";
@@ -83,11 +84,8 @@ def StrataFuse : Pass<"strata-fuse", "func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "Target: built-in name, JSON file, or empty for the module's">,
-    Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"\"",
-           "Cost model: roofline, learned, learned:FILE or measured (empty: the module's strata.cost_model, else roofline)">,
+    StrataTargetOption,
+    StrataCostModelOption,
     Option<"siblingMinBytes", "sibling-min-bytes", "int64_t",
            /*default=*/"16384",
            "Smallest shared input (bytes) that makes siblings a candidate">,

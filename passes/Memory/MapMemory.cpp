@@ -33,23 +33,20 @@ struct StrataMapMemoryPass final
     : strata::impl::StrataMapMemoryBase<StrataMapMemoryPass> {
   using Base::Base;
 
+  /// Numeric options, checked once per pipeline.
+  LogicalResult initialize(MLIRContext *context) override {
+    if (timeLimit <= 0)
+      return emitError(UnknownLoc::get(context))
+             << "strata-map-memory: time-limit must be positive";
+    if (alignment < 1 || !llvm::isPowerOf2_64(alignment))
+      return emitError(UnknownLoc::get(context))
+             << "strata-map-memory: alignment must be a power of two, got "
+             << alignment.getValue();
+    return success();
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (algorithm != "greedy" && algorithm != "ilp" && algorithm != "dram") {
-      func.emitError() << "strata-map-memory: unknown algorithm '" << algorithm
-                       << "'; expected greedy, ilp or dram";
-      return signalPassFailure();
-    }
-    if (timeLimit <= 0) {
-      func.emitError("strata-map-memory: time-limit must be positive");
-      return signalPassFailure();
-    }
-    if (alignment < 1 || !llvm::isPowerOf2_64(alignment)) {
-      func.emitError() << "strata-map-memory: alignment must be a power of "
-                          "two, got "
-                       << alignment.getValue();
-      return signalPassFailure();
-    }
     if (func.isExternal())
       return;
     StringRef name = func.getSymName();
@@ -86,9 +83,9 @@ struct StrataMapMemoryPass final
     MappedProgram base =
         mapTiersToBacking(*graph, order, compute, tiers, alignment);
     MappedProgram program;
-    if (algorithm == "dram") {
+    if (algorithm == TierAlgorithm::DRAM) {
       program = base;
-    } else if (algorithm == "greedy") {
+    } else if (algorithm == TierAlgorithm::Greedy) {
       program = mapTiersGreedy(*graph, order, compute, tiers, options);
     } else {
       TierILPOptions limits;
@@ -138,7 +135,8 @@ struct StrataMapMemoryPass final
     numPrefetches += prefetches;
     numEvictions += evictions;
     numInBacking += inBacking;
-    func.emitRemark() << "strata-map-memory '" << name << "' (" << algorithm
+    func.emitRemark() << "strata-map-memory '" << name << "' ("
+                      << stringifyTierAlgorithm(algorithm)
                       << (copies ? "" : ", no copies") << ", " << desc->name
                       << "): " << fast.name << " arena "
                       << program.arenaBytes.front() << " B of " << fast.capacity

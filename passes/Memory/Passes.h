@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
+#include "strata/Support/PassOptions.h"
 
 namespace mlir::strata {
 #define GEN_PASS_DECL

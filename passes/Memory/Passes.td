@@ -4,6 +4,7 @@
 #define STRATA_PASSES_MEMORY_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
+include "passes/PassOptions.td"
 
 def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
   let summary = "Reorder kernels to lower the peak of live memory, or place "
@@ -46,18 +47,15 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"algorithm", "algorithm", "std::string", /*default=*/"\"greedy\"",
-           "program, greedy or exact">,
-    Option<"objective", "objective", "std::string",
-           /*default=*/"\"peak-memory\"", "peak-memory or makespan">,
-    Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "makespan: target whose compute units run the kernels (built-in "
-           "name, JSON file, or empty for the module's)">,
-    Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"\"",
-           "makespan: cost model for kernel times (empty: the module's strata.cost_model, else roofline)">,
-    Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
-           "Seconds the exact solver may search">,
+    Option<"algorithm", "algorithm", "::mlir::strata::ScheduleAlgorithm",
+           "::mlir::strata::ScheduleAlgorithm::Greedy", "How to order the kernels",
+           [{::llvm::cl::values(STRATA_SCHEDULE_ALGORITHM_VALUES)}]>,
+    Option<"objective", "objective", "::mlir::strata::ScheduleObjective",
+           "::mlir::strata::ScheduleObjective::PeakMemory", "What to minimize",
+           [{::llvm::cl::values(STRATA_SCHEDULE_OBJECTIVE_VALUES)}]>,
+    StrataTargetOption,
+    StrataCostModelOption,
+    StrataTimeLimitOption<"10.0">,
     Option<"maxStates", "max-states", "int64_t", /*default=*/"4000000",
            "Search states the exact solver may visit">,
     Option<"countArguments", "count-arguments", "bool", /*default=*/"false",
@@ -103,20 +101,15 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
   let options = [
     Option<"budget", "budget", "std::string", /*default=*/"\"\"",
            "Peak budget: BYTES or NN% of the current peak">,
-    Option<"solver", "solver", "std::string", /*default=*/"\"greedy\"",
-           "greedy, cp (Gecode) or milp (CBC)">,
-    Option<"timeLimit", "time-limit", "double", /*default=*/"60.0",
-           "Seconds an exact solver may search">,
+    Option<"solver", "solver", "::mlir::strata::RematSolver",
+           "::mlir::strata::RematSolver::Greedy", "Who plans recomputation",
+           [{::llvm::cl::values(STRATA_REMAT_SOLVER_VALUES)}]>,
+    StrataTimeLimitOption<"60.0">,
     Option<"maxRecomputations", "max-recomputations", "int",
            /*default=*/"2", "cp: recomputations allowed per kernel">,
-    Option<"seed", "seed", "unsigned", /*default=*/"1",
-           "Seed of the exact solvers' random choices">,
-    Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "Target for recompute costs: built-in name, JSON file, or empty "
-           "for the module's">,
-    Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"\"",
-           "Cost model for recompute costs (empty: the module's strata.cost_model, else roofline)">,
+    StrataSeedOption,
+    StrataTargetOption,
+    StrataCostModelOption,
     Option<"countArguments", "count-arguments", "bool", /*default=*/"false",
            "Count function arguments (as strata-memory-report does)">,
     Option<"countConstants", "count-constants", "bool", /*default=*/"false",
@@ -187,22 +180,17 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "Target whose tiers to map to: built-in name, JSON file, or "
-           "empty for the module's">,
-    Option<"algorithm", "algorithm", "std::string", /*default=*/"\"greedy\"",
-           "greedy, ilp or dram">,
-    Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
-           "ilp: seconds CBC may search">,
-    Option<"seed", "seed", "unsigned", /*default=*/"1",
-           "ilp: CBC's random seed">,
+    StrataTargetOption,
+    Option<"algorithm", "algorithm", "::mlir::strata::TierAlgorithm",
+           "::mlir::strata::TierAlgorithm::Greedy", "How to place tensors in tiers",
+           [{::llvm::cl::values(STRATA_TIER_ALGORITHM_VALUES)}]>,
+    StrataTimeLimitOption<"10.0">,
+    StrataSeedOption,
     Option<"copies", "copies", "bool", /*default=*/"true",
            "Allow prefetch and evict copies between tiers">,
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
            "Byte alignment of every offset (a power of two)">,
-    Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"\"",
-           "Cost model for kernel compute times (empty: the module's strata.cost_model, else roofline)">
+    StrataCostModelOption
   ];
   let dependentDialects = ["::mlir::strata::StrataDialect"];
   let statistics = [
@@ -231,9 +219,7 @@ def StrataVerifyMemoryPlan : Pass<"strata-verify-memory-plan",
     that writes the tensor. A function without a plan passes.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "Target of the plan: built-in name, JSON file, or empty for the "
-           "module's">
+    StrataTargetOption
   ];
   let dependentDialects = ["::mlir::strata::StrataDialect"];
 }
@@ -266,13 +252,9 @@ def StrataSimulate : Pass<"strata-simulate", "ModuleOp"> {
     with a compute track and a track per tier link. The IR is not changed.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "Target: built-in name, JSON file, or empty for the module's">,
-    Option<"costModel", "cost-model", "std::string",
-           /*default=*/"\"\"",
-           "Cost model for compute times (empty: the module's strata.cost_model, else roofline)">,
-    Option<"format", "format", "std::string", /*default=*/"\"text\"",
-           "Output: text (remarks) or json (stdout)">,
+    StrataTargetOption,
+    StrataCostModelOption,
+    StrataReportFormatOption,
     Option<"trace", "trace", "std::string", /*default=*/"\"\"",
            "Write a Chrome/Perfetto trace of the simulation here">
   ];

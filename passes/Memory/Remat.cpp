@@ -29,22 +29,21 @@ namespace {
 struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
   using Base::Base;
 
+  /// Options that do not depend on the function, checked once per
+  /// pipeline.
+  LogicalResult initialize(MLIRContext *context) override {
+    if (timeLimit <= 0 || maxRecomputations < 1)
+      return emitError(UnknownLoc::get(context))
+             << "strata-remat: time-limit must be positive and "
+                "max-recomputations at least 1";
+    if (budget.empty())
+      return emitError(UnknownLoc::get(context))
+             << "strata-remat: give budget=BYTES or budget=NN%";
+    return success();
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (!llvm::is_contained(getRematSolverNames(), solver)) {
-      func.emitError() << "strata-remat: unknown solver '" << solver
-                       << "'; expected greedy, cp or milp";
-      return signalPassFailure();
-    }
-    if (timeLimit <= 0 || maxRecomputations < 1) {
-      func.emitError("strata-remat: time-limit must be positive and "
-                     "max-recomputations at least 1");
-      return signalPassFailure();
-    }
-    if (budget.empty()) {
-      func.emitError("strata-remat: give budget=BYTES or budget=NN%");
-      return signalPassFailure();
-    }
     if (func.isExternal())
       return;
     Block &block = func.getBody().front();
@@ -133,7 +132,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
            << "): peak " << r.initialPeakBytes << " B -> " << r.peakBytes
            << " B within " << *budgetBytes << " B, " << r.recomputations.size()
            << " recomputation(s)";
-    if (solver != "greedy")
+    if (solver != RematSolver::Greedy)
       remark << "; " << stringifyRematStatus(r.status) << ", objective "
              << llvm::formatv("{0:g}", r.objective).str() << ", bound "
              << llvm::formatv("{0:g}", r.bound).str() << ", gap "

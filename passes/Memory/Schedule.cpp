@@ -151,24 +151,17 @@ struct StrataSchedulePass final
     return success();
   }
 
+  /// Numeric options, checked once per pipeline.
+  LogicalResult initialize(MLIRContext *context) override {
+    if (timeLimit < 0 || maxStates < 1)
+      return emitError(UnknownLoc::get(context))
+             << "strata-schedule: time-limit must not be negative and "
+                "max-states must be positive";
+    return success();
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (algorithm != "program" && algorithm != "greedy" &&
-        algorithm != "exact") {
-      func.emitError() << "strata-schedule: unknown algorithm '" << algorithm
-                       << "'; expected program, greedy or exact";
-      return signalPassFailure();
-    }
-    if (objective != "peak-memory" && objective != "makespan") {
-      func.emitError() << "strata-schedule: unknown objective '" << objective
-                       << "'; expected peak-memory or makespan";
-      return signalPassFailure();
-    }
-    if (timeLimit < 0 || maxStates < 1) {
-      func.emitError("strata-schedule: time-limit must not be negative and "
-                     "max-states must be positive");
-      return signalPassFailure();
-    }
     if (func.isExternal())
       return;
     Block &block = func.getBody().front();
@@ -177,7 +170,7 @@ struct StrataSchedulePass final
     if (failed(graph))
       return signalPassFailure();
 
-    if (objective == "makespan") {
+    if (objective == ScheduleObjective::Makespan) {
       if (failed(scheduleForMakespan(func, *graph)))
         return signalPassFailure();
       return;
@@ -188,15 +181,20 @@ struct StrataSchedulePass final
     options.countConstants = countConstants;
     ScheduleResult before = scheduleProgramOrder(*graph, options);
     ScheduleResult result;
-    if (algorithm == "program") {
+    switch (algorithm) {
+    case ScheduleAlgorithm::Program:
       result = before;
-    } else if (algorithm == "greedy") {
+      break;
+    case ScheduleAlgorithm::Greedy:
       result = scheduleGreedy(*graph, options);
-    } else {
+      break;
+    case ScheduleAlgorithm::Exact: {
       ExactScheduleOptions limits;
       limits.timeLimitSeconds = timeLimit;
       limits.maxStates = maxStates;
       result = scheduleExact(*graph, options, limits);
+      break;
+    }
     }
     if (!isValidOrder(*graph, result.order)) {
       func.emitError("strata-schedule: internal error: invalid order");
@@ -210,10 +208,11 @@ struct StrataSchedulePass final
     reorderBlock(block, nodeOps, result.order);
 
     InFlightDiagnostic diag = func.emitRemark();
-    diag << "strata-schedule '" << func.getSymName() << "' (" << algorithm
-         << ", " << result.method << "): peak " << before.peakBytes << " B -> "
-         << result.peakBytes << " B";
-    if (algorithm == "exact") {
+    diag << "strata-schedule '" << func.getSymName() << "' ("
+         << stringifyScheduleAlgorithm(algorithm) << ", " << result.method
+         << "): peak " << before.peakBytes << " B -> " << result.peakBytes
+         << " B";
+    if (algorithm == ScheduleAlgorithm::Exact) {
       double gap = result.peakBytes == 0
                        ? 0.0
                        : 100.0 * (result.peakBytes - result.lowerBound) /

@@ -32,11 +32,6 @@ struct StrataSimulatePass final
   using Base::Base;
 
   void runOnOperation() override {
-    if (format != "text" && format != "json") {
-      getOperation().emitError() << "strata-simulate: unknown format '"
-                                 << format << "'; expected text or json";
-      return signalPassFailure();
-    }
     llvm::json::Array events;
     int pid = 0;
     for (auto func : getOperation().getOps<func::FuncOp>()) {
@@ -63,7 +58,7 @@ struct StrataSimulatePass final
         return signalPassFailure();
       }
       SimulationResult sim = simulateMappedProgram(program);
-      if (format == "json")
+      if (format == ReportFormat::Json)
         printJSON(func, *desc, *mapped, sim);
       else
         emitRemark(func, *desc, *mapped, sim);

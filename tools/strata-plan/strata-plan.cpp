@@ -16,14 +16,16 @@
 // "id", "out_cost" (bytes of the node's output) and optional "duration";
 // "links" (or "edges") with "source" and "target"; optional
 // graph.order, a topological order to use as the program order (else the
-// order of "nodes"). A node's output is live from its step to its last
-// consumer; outputs of sinks are the graph's results and stay live to the
-// end. `map` maps the program order to the target's memory tiers
-// (TierMapping.h), taking `duration` as each node's compute seconds, and
-// reports the simulated traffic and time. `export` writes the kernel graph of a
-// function (after canonicalization for ONNX models) in that format: a node per
-// kernel with its output bytes and the roofline estimate on host-cpu as
-// `duration`. Exit status 0 on success, 1 on any error.
+// order of "nodes", or where a link goes backwards in it, the topological
+// order that keeps it best: of the nodes ready to run, the first listed). A
+// node's output is live from its step to its last consumer; outputs of sinks
+// are the graph's results and stay live to the end. `map` maps the program
+// order to the target's memory tiers (TierMapping.h), taking `duration` as each
+// node's compute seconds, and reports the simulated traffic and time. `export`
+// writes the kernel graph of a function (after canonicalization for ONNX
+// models) in that format: a node per kernel with its output bytes and the
+// roofline estimate on host-cpu as `duration`. Exit status 0 on success, 1 on
+// any error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +37,7 @@
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
 #include "strata/Pipelines/Pipelines.h"
+#include "strata/Support/PassOptions.h"
 #include "strata/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -100,16 +103,20 @@ static cl::opt<std::string>
                cl::desc("remat: peak budget, BYTES or NN% of the program-order "
                         "peak"),
                cl::init(""), cl::cat(planCategory));
-static cl::opt<std::string> solver("solver",
-                                   cl::desc("remat: greedy, cp or milp"),
-                                   cl::init("greedy"), cl::cat(planCategory));
+static cl::opt<RematSolver> solver("solver",
+                                   cl::desc("remat: who plans recomputation"),
+                                   cl::values(STRATA_REMAT_SOLVER_VALUES),
+                                   cl::init(RematSolver::Greedy),
+                                   cl::cat(planCategory));
 static cl::opt<int> maxRecomputations("max-recomputations",
                                       cl::desc("remat --solver=cp: per node"),
                                       cl::init(2), cl::cat(planCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
                               cl::init(1), cl::cat(planCategory));
-static cl::opt<std::string> format("format", cl::desc("text or json"),
-                                   cl::init("text"), cl::cat(planCategory));
+static cl::opt<ReportFormat> format("format", cl::desc("Output"),
+                                    cl::values(STRATA_REPORT_FORMAT_VALUES),
+                                    cl::init(ReportFormat::Text),
+                                    cl::cat(planCategory));
 
 static cl::opt<std::string>
     targetSpec("target",
@@ -237,14 +244,19 @@ static llvm::Expected<AbstractGraph> readGraph(StringRef path) {
         return err("graph.order names an unknown node");
       g.programOrder.push_back(it->second);
     }
-  } else {
-    for (int i = 0, e = g.ids.size(); i < e; ++i)
-      g.programOrder.push_back(i);
+    if (!isValidOrder(g.graph, g.programOrder))
+      return err("graph.order is not a topological order of the graph");
+    return g;
   }
-  if (!isValidOrder(g.graph, g.programOrder))
-    return err(order ? "graph.order is not a topological order of the graph"
-                     : "the node list is not in topological order (the "
-                       "graph has a cycle, or give graph.order)");
+  // Else the node list, or where an edge goes backwards in it, the
+  // topological order closest to it (networkx does not order its nodes).
+  int cycleNode = -1;
+  std::optional<SmallVector<int>> topological =
+      topologicalOrder(g.graph, &cycleNode);
+  if (!topological)
+    return err("the graph has a cycle (through node '" + g.ids[cycleNode] +
+               "')");
+  g.programOrder = std::move(*topological);
   return g;
 }
 
@@ -381,14 +393,9 @@ static int remat() {
     return fail("remat needs --graph FILE.json");
   if (budgetSpec.empty())
     return fail("remat needs --budget=BYTES or --budget=NN%");
-  if (!llvm::is_contained(getRematSolverNames(), solver.getValue()))
-    return fail("unknown --solver '" + solver +
-                "'; expected greedy, cp or milp");
   if (timeLimit <= 0 || maxRecomputations < 1)
     return fail("--time-limit must be positive and --max-recomputations at "
                 "least 1");
-  if (format != "text" && format != "json")
-    return fail("unknown --format '" + format + "'; expected text or json");
   llvm::Expected<AbstractGraph> g = readGraph(graphFile);
   if (!g)
     return fail(llvm::toString(g.takeError()));
@@ -407,7 +414,8 @@ static int remat() {
   exact.timeLimitSeconds = timeLimit;
   exact.maxRecomputations = maxRecomputations;
   exact.seed = seed;
-  bool isExact = solver != "greedy";
+  bool isExact = solver != RematSolver::Greedy;
+  StringRef solverName = stringifyRematSolver(solver);
   RematResult r =
       rematerialize(solver, graph, order, durations, *budget, {}, exact);
   auto idOf = [&](int node) {
@@ -422,13 +430,13 @@ static int remat() {
   };
   bool feasible = isWithinBudget(r.status);
   StringRef status = stringifyRematStatus(r.status);
-  if (format == "json") {
+  if (format == ReportFormat::Json) {
     llvm::json::Array orderJson, recomputed;
     for (int v : r.order)
       orderJson.push_back(idOf(v));
     for (const Recomputation &rec : r.recomputations)
       recomputed.push_back(idOf(rec.original));
-    llvm::json::Object out{{"solver", solver.getValue()},
+    llvm::json::Object out{{"solver", solverName},
                            {"num_nodes", (int64_t)graph.nodes.size()},
                            {"program_peak_bytes", r.initialPeakBytes},
                            {"budget_bytes", r.budgetBytes},
@@ -456,7 +464,8 @@ static int remat() {
     return fail(explainRematFailure(r, solver, "", graph, order, durations));
   llvm::outs() << "nodes:         " << graph.nodes.size() << "\n"
                << "program order: peak " << r.initialPeakBytes << " B\n"
-               << solver << " remat:" << std::string(8 - solver.size(), ' ')
+               << solverName
+               << " remat:" << std::string(8 - solverName.size(), ' ')
                << "peak " << r.peakBytes << " B within " << r.budgetBytes
                << " B, " << r.recomputations.size()
                << " recomputation(s), added cost "
@@ -479,15 +488,14 @@ static int mapTiers() {
     return fail("map takes no positional arguments; give --graph");
   if (graphFile.empty())
     return fail("map needs --graph FILE.json");
-  if (algorithm != "greedy" && algorithm != "ilp" && algorithm != "dram")
+  std::optional<TierAlgorithm> tierAlgorithm = parseTierAlgorithm(algorithm);
+  if (!tierAlgorithm)
     return fail("unknown --algorithm '" + algorithm +
                 "' for map; expected greedy, ilp or dram");
   if (timeLimit <= 0)
     return fail("--time-limit must be positive");
   if (alignment < 1 || !llvm::isPowerOf2_64(alignment))
     return fail("--alignment must be a power of two");
-  if (format != "text" && format != "json")
-    return fail("unknown --format '" + format + "'; expected text or json");
   DialectRegistry registry;
   registerAllDialectsForStrata(registry);
   MLIRContext context(registry);
@@ -519,9 +527,9 @@ static int mapTiers() {
   auto start = std::chrono::steady_clock::now();
   MappedProgram program;
   std::optional<TierILPResult> exact;
-  if (algorithm == "dram") {
+  if (*tierAlgorithm == TierAlgorithm::DRAM) {
     program = mapTiersToBacking(graph, order, durations, tiers, alignment);
-  } else if (algorithm == "greedy") {
+  } else if (*tierAlgorithm == TierAlgorithm::Greedy) {
     program = mapTiersGreedy(graph, order, durations, tiers, options);
   } else {
     TierILPOptions limits;
@@ -543,13 +551,13 @@ static int mapTiers() {
     prefetches += op.kind == MappedOpKind::Prefetch;
     evictions += op.kind == MappedOpKind::Evict;
   }
-  if (format == "json") {
+  if (format == ReportFormat::Json) {
     llvm::json::Object arenas;
     for (auto [i, tier] : llvm::enumerate(program.tiers))
       arenas[tier.name] = program.arenaBytes[i];
     llvm::json::Object out{
         {"target", target->name},
-        {"algorithm", algorithm.getValue()},
+        {"algorithm", stringifyTierAlgorithm(*tierAlgorithm)},
         {"copies", copies.getValue()},
         {"num_nodes", (int64_t)graph.nodes.size()},
         {"arena_bytes", std::move(arenas)},
@@ -625,11 +633,11 @@ int main(int argc, char **argv) {
     return fail("schedule takes no positional arguments; give --graph");
   if (graphFile.empty())
     return fail("schedule needs --graph FILE.json");
-  if (algorithm != "program" && algorithm != "greedy" && algorithm != "exact")
+  std::optional<ScheduleAlgorithm> scheduleAlgorithm =
+      parseScheduleAlgorithm(algorithm);
+  if (!scheduleAlgorithm)
     return fail("unknown --algorithm '" + algorithm +
                 "'; expected program, greedy or exact");
-  if (format != "text" && format != "json")
-    return fail("unknown --format '" + format + "'; expected text or json");
   if (timeLimit < 0 || maxStates < 1)
     return fail("--time-limit must not be negative and --max-states must be "
                 "positive");
@@ -642,20 +650,25 @@ int main(int argc, char **argv) {
 
   ScheduleResult program = scheduleProgramOrder(graph);
   ScheduleResult result;
-  if (algorithm == "program") {
+  switch (*scheduleAlgorithm) {
+  case ScheduleAlgorithm::Program:
     result = program;
-  } else if (algorithm == "greedy") {
+    break;
+  case ScheduleAlgorithm::Greedy:
     result = scheduleGreedy(graph);
-  } else {
+    break;
+  case ScheduleAlgorithm::Exact: {
     ExactScheduleOptions limits;
     limits.timeLimitSeconds = timeLimit;
     limits.maxStates = maxStates;
     result = scheduleExact(graph, {}, limits);
+    break;
+  }
   }
   StringRef status =
       result.status == ScheduleStatus::Optimal ? "optimal" : "feasible";
 
-  if (format == "json") {
+  if (format == ReportFormat::Json) {
     llvm::json::Array order;
     for (int v : result.order)
       order.push_back(g->ids[newToOld[v]]);

@@ -39,6 +39,7 @@
 #define STRATA_ANALYSIS_REMAT_H
 
 #include "strata/Analysis/KernelGraph.h"
+#include "strata/Support/PassOptions.h"
 
 #include <optional>
 #include <string>
@@ -148,11 +149,8 @@ RematResult rematerializeMILP(const KernelGraph &graph, ArrayRef<int> order,
                               const LivenessOptions &options = {},
                               const ExactRematOptions &exact = {});
 
-/// The solvers `solver=` accepts, in a fixed order.
-ArrayRef<StringRef> getRematSolverNames();
-
-/// Runs the solver named `solver` (one of getRematSolverNames()).
-RematResult rematerialize(StringRef solver, const KernelGraph &graph,
+/// Runs `solver`.
+RematResult rematerialize(RematSolver solver, const KernelGraph &graph,
                           ArrayRef<int> order, ArrayRef<double> cost,
                           int64_t budgetBytes,
                           const LivenessOptions &options = {},
@@ -167,7 +165,7 @@ std::optional<int64_t> parseRematBudget(StringRef spec, int64_t peakBytes);
 /// ..." on a timeout. The lowest peak is greedy's (its path does not
 /// depend on the budget), run here for exact solvers. `where` is appended
 /// after the budget (" for 'main'", or empty).
-std::string explainRematFailure(const RematResult &result, StringRef solver,
+std::string explainRematFailure(const RematResult &result, RematSolver solver,
                                 StringRef where, const KernelGraph &graph,
                                 ArrayRef<int> order, ArrayRef<double> cost,
                                 const LivenessOptions &options = {});

@@ -26,6 +26,8 @@
 
 #include <string>
 
+#include <optional>
+
 namespace mlir::strata {
 
 enum class ScheduleStatus {
@@ -110,6 +112,14 @@ int64_t peakLowerBound(const KernelGraph &graph,
 /// True if `order` is a permutation of the nodes that respects every
 /// producer -> user edge.
 bool isValidOrder(const KernelGraph &graph, ArrayRef<int> order);
+
+/// A topological order of the nodes, deterministic and as close to the
+/// numbering as the edges allow: of the nodes whose producers have all
+/// run, the lowest-numbered runs next (a numbering that is already
+/// topological is kept). None when the graph has a cycle; then
+/// `cycleNode`, if given, is set to a node on one.
+std::optional<SmallVector<int>> topologicalOrder(const KernelGraph &graph,
+                                                 int *cycleNode = nullptr);
 
 } // namespace mlir::strata
 

@@ -11,6 +11,7 @@
 #define STRATA_SUPPORT_CONSTANTS_H
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 
 namespace mlir::strata {
@@ -44,6 +45,13 @@ FailureOr<DenseElementsAttr> sliceConstant(DenseElementsAttr value,
                                            ArrayRef<int64_t> start,
                                            ArrayRef<int64_t> size,
                                            int64_t maxElements = 0);
+
+/// Constants a kernel holds rather than reads as an argument: scalars and
+/// shapes, splats, and tensors of at most 64 bytes (TOSA's zero points,
+/// which lowering patterns must see as constants). strata-group-ops clones
+/// them into the groups that read them, and a measured kernel
+/// (lib/Measure) into its module, so measured and compiled kernels agree.
+bool isInlinableConstant(Operation *op);
 
 } // namespace mlir::strata
 

@@ -1,5 +1,5 @@
 // RUN: not strata-opt %s --split-input-file -p 'builtin.module(strata-memory-report{format=xml})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=FORMAT
-// FORMAT: error: strata-memory-report: unknown format 'xml'; expected text or json
+// FORMAT: for the --format option: Cannot find option named 'xml'!
 
 // RUN: not strata-opt %s --split-input-file -p 'builtin.module(strata-memory-report{trace=/nonexistent-dir/t.json})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TRACE
 // TRACE: error: strata-memory-report: cannot write the trace:

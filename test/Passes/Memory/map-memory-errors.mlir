@@ -1,5 +1,6 @@
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram algorithm=magic}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALGO
-// ALGO: error: strata-map-memory: unknown algorithm 'magic'; expected greedy, ilp or dram
+// ALGO: for the --algorithm option: Cannot find option named 'magic'!
+// ALGO: failed to add `strata-map-memory` with options `target=npu-sram algorithm=magic`
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram alignment=48}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALIGN
 // ALIGN: error: strata-map-memory: alignment must be a power of two, got 48
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram algorithm=ilp time-limit=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMIT

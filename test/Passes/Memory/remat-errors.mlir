@@ -3,7 +3,8 @@
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=lots}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=BUDGET
 // BUDGET: error: strata-remat: budget must be BYTES or NN%, got 'lots'
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% solver=magic}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SOLVER
-// SOLVER: error: strata-remat: unknown solver 'magic'; expected greedy, cp or milp
+// SOLVER: for the --solver option: Cannot find option named 'magic'!
+// SOLVER: failed to add `strata-remat` with options `budget=50% solver=magic`
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% solver=cp time-limit=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMITS
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% solver=cp max-recomputations=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMITS
 // LIMITS: error: strata-remat: time-limit must be positive and max-recomputations at least 1

@@ -1,5 +1,6 @@
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-schedule{algorithm=random}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALGO
-// ALGO: error: strata-schedule: unknown algorithm 'random'; expected program, greedy or exact
+// ALGO: for the --algorithm option: Cannot find option named 'random'!
+// ALGO: failed to add `strata-schedule` with options `algorithm=random`
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-schedule{max-states=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMITS
 // LIMITS: error: strata-schedule: time-limit must not be negative and max-states must be positive
 // RUN: not strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-schedule))' -o /dev/null 2>&1 | FileCheck %s

@@ -26,7 +26,7 @@
 // HOST: remark: strata-schedule 'branches' (makespan, heft on host-cpu): 5 kernel(s) on 1 of 1 unit(s)
 // HOSTIR-COUNT-5: strata.unit = "core:0"
 
-// OBJECTIVE: error: strata-schedule: unknown objective 'time'; expected peak-memory or makespan
+// OBJECTIVE: for the --objective option: Cannot find option named 'time'!
 // TARGET: error: {{.*}}nope
 // COSTMODEL: error: {{.*}}magic
 func.func @branches(%x: tensor<1x256x256xf32>, %w: tensor<1x256x256xf32>, %zp: tensor<1xf32>) -> (tensor<1x256x256xf32>, tensor<1x256x256xf32>) {

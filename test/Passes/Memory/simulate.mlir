@@ -3,7 +3,7 @@
 // RUN: strata-opt %s -p 'builtin.module(func.func(strata-map-memory),strata-simulate{format=json trace=%t.trace.json})' -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=JSON
 // RUN: FileCheck %s --check-prefix=TRACE < %t.trace.json
 // RUN: not strata-opt %s -p 'builtin.module(strata-simulate{format=xml})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=FORMAT
-// FORMAT: error: strata-simulate: unknown format 'xml'; expected text or json
+// FORMAT: for the --format option: Cannot find option named 'xml'!
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory),strata-simulate{trace=/nonexistent/dir/t.json})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TRACEERR
 // TRACEERR: error: strata-simulate: cannot write the trace:
 

@@ -145,6 +145,74 @@ TEST(Schedule, ExactReportsALowerBoundWhenItStopsEarly) {
   }
 }
 
+/// `graph` with node i renumbered perm[i] (values keep their numbers).
+KernelGraph renumbered(const KernelGraph &graph, ArrayRef<int> perm) {
+  KernelGraph result = graph;
+  for (auto [i, node] : llvm::enumerate(graph.nodes))
+    result.nodes[perm[i]] = node;
+  for (KGValue &value : result.values) {
+    if (value.producer >= 0)
+      value.producer = perm[value.producer];
+    for (int &user : value.users)
+      user = perm[user];
+    llvm::sort(value.users);
+  }
+  return result;
+}
+
+TEST(Schedule, TopologicalOrderKeepsATopologicalNumbering) {
+  KernelGraph graph = randomGraph(3, 12);
+  std::optional<SmallVector<int>> order = topologicalOrder(graph);
+  ASSERT_TRUE(order);
+  SmallVector<int> identity(graph.nodes.size());
+  std::iota(identity.begin(), identity.end(), 0);
+  EXPECT_EQ(*order, identity);
+}
+
+TEST(Schedule, TopologicalOrderOfAShuffledNumbering) {
+  for (unsigned seed = 0; seed < 20; ++seed) {
+    KernelGraph graph = randomGraph(seed, 15);
+    SmallVector<int> perm(graph.nodes.size());
+    std::iota(perm.begin(), perm.end(), 0);
+    std::shuffle(perm.begin(), perm.end(), std::mt19937(seed));
+    KernelGraph shuffled = renumbered(graph, perm);
+    std::optional<SmallVector<int>> order = topologicalOrder(shuffled);
+    ASSERT_TRUE(order);
+    EXPECT_TRUE(isValidOrder(shuffled, *order));
+    // Deterministic: the same order again.
+    EXPECT_EQ(*topologicalOrder(shuffled), *order);
+  }
+}
+
+TEST(Schedule, TopologicalOrderPrefersTheLowestReadyNode) {
+  // 0 reads 1, 1 reads 2; 3 is alone: 2 and 3 are ready, 2 is lower.
+  Builder b;
+  b.node(1, {});  // becomes 2
+  b.node(1, {0}); // becomes 1
+  b.node(1, {1}); // becomes 0
+  b.node(1, {});  // stays 3
+  KernelGraph graph = renumbered(b.graph, {2, 1, 0, 3});
+  std::optional<SmallVector<int>> order = topologicalOrder(graph);
+  ASSERT_TRUE(order);
+  EXPECT_EQ(*order, (SmallVector<int>{2, 1, 0, 3}));
+}
+
+TEST(Schedule, TopologicalOrderFindsACycle) {
+  // 0 -> 1 -> 2 -> 1, and 3 reads 2: 1 and 2 are on the cycle.
+  Builder b;
+  b.node(1, {});
+  b.node(1, {0});
+  b.node(1, {1});
+  b.node(1, {2});
+  KernelGraph graph = b.graph;
+  int two = graph.nodes[2].outputs.front();
+  graph.nodes[1].inputs.push_back(two);
+  graph.values[two].users.push_back(1);
+  int cycleNode = -1;
+  EXPECT_FALSE(topologicalOrder(graph, &cycleNode));
+  EXPECT_TRUE(cycleNode == 1 || cycleNode == 2) << cycleNode;
+}
+
 TEST(Schedule, EmptyGraph) {
   KernelGraph graph;
   EXPECT_EQ(scheduleGreedy(graph).peakBytes, 0);
