@@ -50,9 +50,9 @@ from lightmodels import LIGHT_MODELS, find_models_dir  # noqa: E402
 
 BEFORE = "builtin.module(func.func(canonicalize,tosa-reduce-transposes,canonicalize))"
 # What strata-form-kernels runs before its strategy.
-PREFIX = "builtin.module(func.func(canonicalize,cse,tosa-reduce-transposes),"
-AFTER = ("builtin.module(func.func(canonicalize,cse,tosa-reduce-transposes),"
-         "strata-apply-strategy{strategy=%s},func.func(canonicalize))")
+PREFIX = "builtin.module(func.func(canonicalize,tosa-reduce-transposes),"
+AFTER = ("builtin.module(func.func(canonicalize,tosa-reduce-transposes),"
+         "strata-apply-strategy{strategy=%s},func.func(canonicalize,cse))")
 # Ops that compute nothing at run time: constants, shapes, views, inits.
 FREE = {"tosa.const", "tosa.const_shape", "tosa.reshape", "tensor.empty",
         "linalg.fill", "linalg.yield", "func.return", "arith.constant",

@@ -409,10 +409,6 @@ void mlir::strata::buildCUDAPipeline(OpPassManager &pm,
 void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
                                             const FormKernelsOptions &options) {
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
-  // Identical ops on identical operands compute once (onnxruntime's common
-  // subexpression elimination does the same; canonicalize has already
-  // uniqued equal constants).
-  pm.addNestedPass<func::FuncOp>(createCSEPass());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
   // The rewrite strategy: by default, transposes left around batch
   // normalizations and residual adds move down until they meet their
@@ -422,6 +418,12 @@ void mlir::strata::buildFormKernelsPipeline(OpPassManager &pm,
     strategy.strategy = options.strategy;
     pm.addPass(createStrataApplyStrategy(strategy));
   }
+  // Identical ops on identical operands compute once (onnxruntime's common
+  // subexpression elimination; canonicalize has uniqued equal constants).
+  // After the strategy, not before: merging two convolutions that differ
+  // only in the batch normalizations after them would leave a convolution
+  // with several users, whose normalizations cannot fold.
+  pm.addNestedPass<func::FuncOp>(createCSEPass());
   // Composite ops (LRN) were single ops for the strategy's rules; fusion
   // sees the TOSA ops they stand for and forms them into one kernel.
   pm.addNestedPass<func::FuncOp>(createStrataExpandComposites());

@@ -12,14 +12,12 @@
 //   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
 //
 // Runs Strata's planning library on a DAG without a model. The graph is
-// networkx node-link JSON (as nx.node_link_data writes it): "nodes" with
-// "id", "out_cost" (bytes of the node's output) and optional "duration";
-// "links" (or "edges") with "source" and "target"; optional
-// graph.order, a topological order to use as the program order (else the
-// order of "nodes", or where a link goes backwards in it, the topological
-// order that keeps it best: of the nodes ready to run, the first listed). A
-// node's output is live from its step to its last consumer; outputs of sinks
-// are the graph's results and stay live to the end. `map` maps the program
+// networkx node-link JSON (strata/Analysis/GraphIO.h reads and writes it):
+// "nodes" with "id", "out_cost" (bytes of the node's output) and optional
+// "duration"; "links" (or "edges"); optional graph.order, the program order
+// (else the node list, topologically ordered where it must be). A node's
+// output is live from its step to its last consumer; outputs of sinks are
+// the graph's results and stay live to the end. `map` maps the program
 // order to the target's memory tiers (TierMapping.h), taking `duration` as each
 // node's compute seconds, and reports the simulated traffic and time. `export`
 // writes the kernel graph of a function (after canonicalization for ONNX
@@ -30,6 +28,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Analysis/GraphIO.h"
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
 #include "strata/Analysis/TierMapping.h"
@@ -56,7 +55,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 #include <chrono>
 #include <numeric>
@@ -135,163 +133,6 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-namespace {
-struct AbstractGraph {
-  KernelGraph graph;
-  /// Node ids as the file spells them.
-  SmallVector<std::string> ids;
-  /// Per node: "duration" (default 1), the cost of recomputing it.
-  SmallVector<double> durations;
-  SmallVector<int> programOrder;
-};
-} // namespace
-
-/// A node id as text (networkx ids are ints or strings).
-static std::optional<std::string> idText(const llvm::json::Value *v) {
-  if (!v)
-    return std::nullopt;
-  if (auto s = v->getAsString())
-    return s->str();
-  if (auto i = v->getAsInteger())
-    return std::to_string(*i);
-  return std::nullopt;
-}
-
-static llvm::Expected<AbstractGraph> readGraph(StringRef path) {
-  auto err = [&](const llvm::Twine &message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "'" + path + "': " + message);
-  };
-  auto file = llvm::MemoryBuffer::getFile(path);
-  if (!file)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot read '" + path +
-                                       "': " + file.getError().message());
-  llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse((*file)->getBuffer());
-  if (!json)
-    return err("invalid JSON: " + llvm::toString(json.takeError()));
-  const llvm::json::Object *root = json->getAsObject();
-  if (!root)
-    return err("expected a JSON object");
-  const llvm::json::Array *nodes = root->getArray("nodes");
-  const llvm::json::Array *links = root->getArray("links");
-  if (!links)
-    links = root->getArray("edges");
-  if (!nodes || !links)
-    return err("expected node-link JSON with \"nodes\" and \"links\" "
-               "(or \"edges\")");
-
-  AbstractGraph g;
-  llvm::StringMap<int> index;
-  for (const llvm::json::Value &n : *nodes) {
-    const llvm::json::Object *node = n.getAsObject();
-    std::optional<std::string> id =
-        node ? idText(node->get("id")) : std::nullopt;
-    if (!id)
-      return err("every node needs an \"id\" (integer or string)");
-    std::optional<int64_t> cost = node->getInteger("out_cost");
-    if (!cost) {
-      if (std::optional<double> c = node->getNumber("out_cost"))
-        cost = (int64_t)*c;
-    }
-    if (!cost || *cost < 0)
-      return err("node '" + *id + "' needs a non-negative \"out_cost\"");
-    if (!index.try_emplace(*id, g.ids.size()).second)
-      return err("node '" + *id + "' appears twice");
-    double duration = node->getNumber("duration").value_or(1.0);
-    if (duration < 0)
-      return err("node '" + *id + "' has a negative \"duration\"");
-    g.durations.push_back(duration);
-    int nodeId = g.graph.nodes.size();
-    g.ids.push_back(*id);
-    g.graph.nodes.push_back({});
-    g.graph.values.push_back({*cost, ValueKind::Activation, nodeId, {}, false});
-    g.graph.nodes.back().outputs.push_back(nodeId);
-  }
-  for (const llvm::json::Value &l : *links) {
-    const llvm::json::Object *link = l.getAsObject();
-    std::optional<std::string> source =
-        link ? idText(link->get("source")) : std::nullopt;
-    std::optional<std::string> target =
-        link ? idText(link->get("target")) : std::nullopt;
-    if (!source || !target)
-      return err("every link needs \"source\" and \"target\"");
-    auto s = index.find(*source), t = index.find(*target);
-    if (s == index.end() || t == index.end())
-      return err("link " + *source + " -> " + *target +
-                 " names an unknown node");
-    KGNode &user = g.graph.nodes[t->second];
-    if (s->second == t->second)
-      return err("node '" + *source + "' depends on itself");
-    if (!llvm::is_contained(user.inputs, s->second)) {
-      user.inputs.push_back(s->second);
-      g.graph.values[s->second].users.push_back(t->second);
-    }
-  }
-  for (KGValue &value : g.graph.values) {
-    llvm::sort(value.users);
-    value.isOutput = value.users.empty();
-  }
-  // Program order: graph.order, else the node list.
-  const llvm::json::Object *attrs = root->getObject("graph");
-  const llvm::json::Array *order = attrs ? attrs->getArray("order") : nullptr;
-  if (order) {
-    for (const llvm::json::Value &v : *order) {
-      std::optional<std::string> id = idText(&v);
-      auto it = id ? index.find(*id) : index.end();
-      if (it == index.end())
-        return err("graph.order names an unknown node");
-      g.programOrder.push_back(it->second);
-    }
-    if (!isValidOrder(g.graph, g.programOrder))
-      return err("graph.order is not a topological order of the graph");
-    return g;
-  }
-  // Else the node list, or where an edge goes backwards in it, the
-  // topological order closest to it (networkx does not order its nodes).
-  int cycleNode = -1;
-  std::optional<SmallVector<int>> topological =
-      topologicalOrder(g.graph, &cycleNode);
-  if (!topological)
-    return err("the graph has a cycle (through node '" + g.ids[cycleNode] +
-               "')");
-  g.programOrder = std::move(*topological);
-  return g;
-}
-
-/// Renumbers the graph so that the program order is 0..n-1 (the planning
-/// functions take the node numbering as the program order).
-static KernelGraph inProgramOrder(const AbstractGraph &g,
-                                  SmallVector<int> &newToOld,
-                                  SmallVector<double> *durations = nullptr) {
-  int n = g.graph.nodes.size();
-  SmallVector<int> oldToNew(n);
-  newToOld.assign(g.programOrder.begin(), g.programOrder.end());
-  for (int i = 0; i < n; ++i)
-    oldToNew[newToOld[i]] = i;
-  KernelGraph graph;
-  if (durations)
-    for (int i = 0; i < n; ++i)
-      durations->push_back(g.durations[newToOld[i]]);
-  for (int i = 0; i < n; ++i) {
-    const KGValue &old = g.graph.values[newToOld[i]];
-    KGValue value = old;
-    value.producer = i;
-    value.users.clear();
-    for (int u : old.users)
-      value.users.push_back(oldToNew[u]);
-    llvm::sort(value.users);
-    graph.values.push_back(value);
-    KGNode node;
-    node.outputs.push_back(i);
-    for (int in : g.graph.nodes[newToOld[i]].inputs)
-      node.inputs.push_back(oldToNew[in]);
-    graph.nodes.push_back(node);
-  }
-  return graph;
-}
-
 /// `strata-plan export`: a function's kernel graph as node-link JSON.
 static int exportGraph(StringRef path) {
   DialectRegistry registry;
@@ -344,43 +185,21 @@ static int exportGraph(StringRef path) {
   if (failed(model))
     return 1;
 
-  llvm::json::Array nodes, links, order;
-  for (auto [id, node] : llvm::enumerate(graph->nodes)) {
-    int64_t bytes = 0;
-    for (int output : node.outputs)
-      bytes += graph->values[output].bytes;
+  SmallVector<std::string> names;
+  SmallVector<double> durations;
+  for (const KGNode &node : graph->nodes) {
     FailureOr<CostEstimate> est = (*model)->estimate(node.op);
-    std::string name = getKernelName(node.op);
-    nodes.push_back(
-        llvm::json::Object{{"id", (int64_t)id},
-                           {"name", name},
-                           {"out_cost", bytes},
-                           {"duration", succeeded(est) ? est->seconds : 0.0}});
-    order.push_back((int64_t)id);
-    SmallVector<int> sources;
-    for (int input : node.inputs) {
-      int producer = graph->values[input].producer;
-      if (producer >= 0 && !llvm::is_contained(sources, producer))
-        sources.push_back(producer);
-    }
-    llvm::sort(sources);
-    for (int producer : sources)
-      links.push_back(llvm::json::Object{{"source", (int64_t)producer},
-                                         {"target", (int64_t)id}});
+    names.push_back(getKernelName(node.op));
+    durations.push_back(succeeded(est) ? est->seconds : 0.0);
   }
-  llvm::json::Object out{
-      {"directed", true},
-      {"multigraph", false},
-      {"graph", llvm::json::Object{{"name", func.getSymName()},
-                                   {"order", std::move(order)}}},
-      {"nodes", std::move(nodes)},
-      {"links", std::move(links)}};
+  llvm::json::Value out =
+      writeNodeLinkGraph(*graph, func.getSymName(), names, durations);
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output =
       openOutputFile(outputFile, &error);
   if (!output)
     return fail(error);
-  output->os() << llvm::json::Value(std::move(out)) << "\n";
+  output->os() << out << "\n";
   output->keep();
   return 0;
 }
@@ -396,12 +215,12 @@ static int remat() {
   if (timeLimit <= 0 || maxRecomputations < 1)
     return fail("--time-limit must be positive and --max-recomputations at "
                 "least 1");
-  llvm::Expected<AbstractGraph> g = readGraph(graphFile);
+  llvm::Expected<NodeLinkGraph> g = readNodeLinkGraph(graphFile);
   if (!g)
     return fail(llvm::toString(g.takeError()));
   SmallVector<int> newToOld;
   SmallVector<double> durations;
-  KernelGraph graph = inProgramOrder(*g, newToOld, &durations);
+  KernelGraph graph = renumberInProgramOrder(*g, newToOld, &durations);
   SmallVector<int> order(graph.nodes.size());
   std::iota(order.begin(), order.end(), 0);
   int64_t peak = computeMemoryProfile(graph, order).peakBytes;
@@ -511,12 +330,12 @@ static int mapTiers() {
   FailureOr<TargetDescription> target = resolveTarget(targetSpec, *scope);
   if (failed(target))
     return fail("--target: " + diagnostics);
-  llvm::Expected<AbstractGraph> g = readGraph(graphFile);
+  llvm::Expected<NodeLinkGraph> g = readNodeLinkGraph(graphFile);
   if (!g)
     return fail(llvm::toString(g.takeError()));
   SmallVector<int> newToOld;
   SmallVector<double> durations;
-  KernelGraph graph = inProgramOrder(*g, newToOld, &durations);
+  KernelGraph graph = renumberInProgramOrder(*g, newToOld, &durations);
   SmallVector<int> order(graph.nodes.size());
   std::iota(order.begin(), order.end(), 0);
   ArrayRef<MappingTier> tiers = target->tiers;
@@ -642,11 +461,11 @@ int main(int argc, char **argv) {
     return fail("--time-limit must not be negative and --max-states must be "
                 "positive");
 
-  llvm::Expected<AbstractGraph> g = readGraph(graphFile);
+  llvm::Expected<NodeLinkGraph> g = readNodeLinkGraph(graphFile);
   if (!g)
     return fail(llvm::toString(g.takeError()));
   SmallVector<int> newToOld;
-  KernelGraph graph = inProgramOrder(*g, newToOld);
+  KernelGraph graph = renumberInProgramOrder(*g, newToOld);
 
   ScheduleResult program = scheduleProgramOrder(graph);
   ScheduleResult result;
