@@ -11,6 +11,7 @@
 #include "TierMappingImpl.h"
 #include "strata/Analysis/Offsets.h"
 
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -307,7 +308,7 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
   if (tiers.size() < 2) {
     result.program = mapTiersToBacking(graph, order, computeSeconds, tiers,
                                        options.alignment);
-    result.status = "optimal";
+    result.status = TierILPStatus::Optimal;
     result.seconds = elapsed();
     return result;
   }
@@ -316,7 +317,7 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
   auto fallBack = [&](std::string note) {
     result.program = buildMappedProgram(graph, order, computeSeconds, tiers,
                                         options.alignment, greedy);
-    result.status = "greedy";
+    result.status = TierILPStatus::Greedy;
     result.note = std::move(note);
     result.seconds = elapsed();
     return result;
@@ -382,7 +383,8 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
         return fallBack("greedy's plan moves fewer bytes than the model's "
                         "best (the model offers a prefetch two start "
                         "positions, and its offsets are packed afterwards)");
-      result.status = optimal && attempt == 0 ? "optimal" : "feasible";
+      result.status = optimal && attempt == 0 ? TierILPStatus::Optimal
+                                              : TierILPStatus::Feasible;
       if (attempt > 0)
         result.note = llvm::formatv("solved {0} times: the offsets of the "
                                     "first plans did not pack",
@@ -398,4 +400,16 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     capacity -= arena - tiers.front().capacity;
   }
   return fallBack("the plans' offsets did not pack into the tier");
+}
+
+StringRef mlir::strata::stringifyTierILPStatus(TierILPStatus status) {
+  switch (status) {
+  case TierILPStatus::Optimal:
+    return "optimal";
+  case TierILPStatus::Feasible:
+    return "feasible";
+  case TierILPStatus::Greedy:
+    return "greedy";
+  }
+  llvm_unreachable("unknown TierILPStatus");
 }

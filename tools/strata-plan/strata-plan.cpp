@@ -391,7 +391,7 @@ static int mapTiers() {
         {"stall_seconds", sim.stallSeconds},
         {"solve_seconds", seconds}};
     if (exact) {
-      out["status"] = exact->status;
+      out["status"] = stringifyTierILPStatus(exact->status);
       out["objective"] = exact->objective;
       out["bound"] = exact->bound;
       out["gap"] = exact->gap;
@@ -417,10 +417,10 @@ static int mapTiers() {
                << "simulated time: "
                << llvm::format("%.3f", sim.totalSeconds * 1e6) << " us\n";
   if (exact)
-    llvm::outs() << "ilp:            " << exact->status << ", objective "
-                 << llvm::format("%.0f", exact->objective) << " B, bound "
-                 << llvm::format("%.0f", exact->bound) << " B, gap "
-                 << llvm::format("%.1f", 100 * exact->gap) << "%"
+    llvm::outs() << "ilp:            " << stringifyTierILPStatus(exact->status)
+                 << ", objective " << llvm::format("%.0f", exact->objective)
+                 << " B, bound " << llvm::format("%.0f", exact->bound)
+                 << " B, gap " << llvm::format("%.1f", 100 * exact->gap) << "%"
                  << (exact->note.empty() ? "" : " (" + exact->note + ")")
                  << "\n";
   return 0;

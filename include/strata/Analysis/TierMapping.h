@@ -138,13 +138,23 @@ struct TierILPOptions {
 };
 
 /// What the exact mapper found.
+/// How the exact tier mapper's plan came about.
+enum class TierILPStatus {
+  /// The model's plan, proven optimal.
+  Optimal,
+  /// The model's plan, the solver stopped at its time limit.
+  Feasible,
+  /// Greedy's plan: the model was too large, CBC found no plan in time, or
+  /// its placements did not pack into the tier (`note` says which).
+  Greedy,
+};
+
+/// "optimal", "feasible" or "greedy".
+StringRef stringifyTierILPStatus(TierILPStatus status);
+
 struct TierILPResult {
   MappedProgram program;
-  /// "optimal", "feasible" (stopped at the time limit with a plan), or
-  /// "greedy" (the model was too large, CBC found no plan in time, or its
-  /// placements did not pack into the tier: `program` is greedy's, `note`
-  /// says why).
-  std::string status;
+  TierILPStatus status = TierILPStatus::Greedy;
   std::string note;
   /// Non-compulsory off-chip bytes of the model's plan, and CBC's lower
   /// bound on them; gap = (objective - bound) / objective.
