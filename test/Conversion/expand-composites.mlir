@@ -44,3 +44,15 @@ func.func @even_window(%x: tensor<2x6x3xf32>) -> tensor<2x6x3xf32> {
   %0 = strata.lrn %x {axis = 1 : i64, size = 4 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<2x6x3xf32>
   return %0 : tensor<2x6x3xf32>
 }
+
+// -----
+
+// A graph that skips strata-form-kernels: the CPU pipeline expands the LRN
+// itself and lowers it to the LLVM dialect.
+// RUN: strata-opt %s --split-input-file -p 'builtin.module(strata-cpu-pipeline)' | FileCheck %s --check-prefix=CPU
+// CPU-NOT: strata.lrn
+// CPU: llvm.func @direct
+func.func @direct(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %0 = strata.lrn %x {axis = 3 : i64, size = 3 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}

@@ -80,6 +80,13 @@ struct Model {
     a->set_i(value);
     return *this;
   }
+  Model &attrf(const std::string &name, float value) {
+    onnx::AttributeProto *a = node->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(value);
+    return *this;
+  }
   Model &attrs(const std::string &name, std::vector<int64_t> values) {
     onnx::AttributeProto *a = node->add_attribute();
     a->set_name(name);
@@ -226,6 +233,12 @@ TEST(ConverterChecks, WindowAttributesAreBounded) {
   EXPECT_EQ(
       Model("LRN", 13).input("x", {1, 3, 2, 2}).attr("size", 5000).firstError(),
       "node 'n' (LRN, opset 13): size must be between 1 and 1024");
+  EXPECT_EQ(Model("LRN", 13)
+                .input("x", {1, 3, 2, 2})
+                .attr("size", 3)
+                .attrf("beta", std::numeric_limits<float>::infinity())
+                .firstError(),
+            "node 'n' (LRN, opset 13): alpha, beta and bias must be finite");
 }
 
 TEST(ConverterChecks, HostConstantsAreBounded) {
