@@ -2,12 +2,14 @@
 
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cassert>
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <limits>
 #include <memory>
 
@@ -16,67 +18,159 @@ using namespace mlir::strata;
 
 namespace {
 
-/// Adds to `graph` a copy of `value`'s producer, with the producer's cost,
-/// whose output takes over `late` (users of `value`); the copy's other
-/// outputs have no users.
-Recomputation addCopy(KernelGraph &graph, SmallVectorImpl<double> &cost,
-                      int value, ArrayRef<int> late) {
-  int producer = graph.values[value].producer;
-  int copy = graph.nodes.size();
-  KGNode node;
-  node.op = graph.nodes[producer].op;
-  node.inputs = graph.nodes[producer].inputs;
-  for (int input : node.inputs)
-    graph.values[input].users.push_back(copy);
-  for (int output : SmallVector<int>(graph.nodes[producer].outputs)) {
-    KGValue v;
-    v.bytes = graph.values[output].bytes;
-    v.kind = ValueKind::Activation;
-    v.producer = copy;
-    v.value = graph.values[output].value;
-    int id = graph.values.size();
-    if (output == value) {
-      v.users.assign(late.begin(), late.end());
-      for (int user : late)
-        for (int &in : graph.nodes[user].inputs)
-          if (in == value)
-            in = id;
+/// Adds to `graph` copies of `nodes` (ascending steps, ending with
+/// `value`'s producer), with their costs. A copy reads the copy's outputs
+/// where its input is produced by an earlier node of the list, else the
+/// original value; the last copy's output takes over `late` (users of
+/// `value`). Other copy outputs are read by later copies only, or by none.
+/// Returns one record per copy, in the list's order.
+SmallVector<Recomputation> addCopies(KernelGraph &graph,
+                                     SmallVectorImpl<double> &cost, int value,
+                                     ArrayRef<int> late, ArrayRef<int> nodes) {
+  assert(!nodes.empty() && nodes.back() == graph.values[value].producer &&
+         "the copies end with the value's producer");
+  llvm::DenseMap<int, int> copyOf;
+  SmallVector<Recomputation> records;
+  for (int original : nodes) {
+    int copy = graph.nodes.size();
+    KGNode node;
+    node.op = graph.nodes[original].op;
+    int readValue = -1;
+    for (int input : graph.nodes[original].inputs) {
+      auto it = copyOf.find(input);
+      int read = it == copyOf.end() ? input : it->second;
+      node.inputs.push_back(read);
+      graph.values[read].users.push_back(copy);
     }
-    graph.values.push_back(v);
-    node.outputs.push_back(id);
+    for (int output : SmallVector<int>(graph.nodes[original].outputs)) {
+      KGValue v;
+      v.bytes = graph.values[output].bytes;
+      v.kind = ValueKind::Activation;
+      v.producer = copy;
+      v.value = graph.values[output].value;
+      int id = graph.values.size();
+      if (output == value) {
+        v.users.assign(late.begin(), late.end());
+        for (int user : late)
+          for (int &in : graph.nodes[user].inputs)
+            if (in == value)
+              in = id;
+        readValue = value;
+      }
+      graph.values.push_back(v);
+      node.outputs.push_back(id);
+      copyOf[output] = id;
+    }
+    graph.nodes.push_back(node);
+    cost.push_back(cost[original]);
+    records.push_back({original, copy, readValue});
+  }
+  // A chain member's record names the first of its outputs a later copy
+  // reads.
+  for (Recomputation &record : records) {
+    if (record.value >= 0)
+      continue;
+    for (auto [i, output] : llvm::enumerate(graph.nodes[record.copy].outputs))
+      if (!graph.values[output].users.empty()) {
+        record.value = graph.nodes[record.original].outputs[i];
+        break;
+      }
   }
   SmallVector<int> early;
   for (int user : graph.values[value].users)
     if (!llvm::is_contained(late, user))
       early.push_back(user);
   graph.values[value].users = early;
-  graph.nodes.push_back(node);
-  cost.push_back(cost[producer]);
-  return {producer, copy, value};
+  return records;
+}
+
+/// Where a recomputation of `value` after step `step` of an order acts:
+/// the users it serves and the nodes it copies.
+struct CopyPlan {
+  /// The users of `value` after `step` and the step of the first of them
+  /// (where the copies go); the step of its last earlier use (or of its
+  /// producer).
+  SmallVector<int> late;
+  int firstLate = 0;
+  int lastEarly = 0;
+  /// The nodes copied, ascending by step, ending with `value`'s producer.
+  SmallVector<int> nodes;
+};
+
+/// Plans a recomputation of `value` for its users after `step`, or
+/// nullopt when none runs after it. Without `chain`, only the producer is
+/// copied and its inputs stay live until the copy. With `chain`, an input
+/// that dies before `step` (so keeping it would hold it across `step`) is
+/// recomputed too when it can be (a counted activation with a producer,
+/// not a result), recursively: the copies recompute a chain back to values
+/// that are live anyway. Gives up (nullopt) beyond `maxNodes` copies.
+/// `first`/`last` are the live ranges of the order (-1 when not counted).
+std::optional<CopyPlan> planCopies(const KernelGraph &graph,
+                                   ArrayRef<int> stepOf, ArrayRef<int> first,
+                                   ArrayRef<int> last, int value, int step,
+                                   bool chain, size_t maxNodes) {
+  const KGValue &v = graph.values[value];
+  if (v.producer < 0)
+    return std::nullopt;
+  CopyPlan plan;
+  plan.firstLate = INT_MAX;
+  plan.lastEarly = stepOf[v.producer];
+  for (int user : v.users) {
+    int s = stepOf[user];
+    if (s > step) {
+      plan.late.push_back(user);
+      plan.firstLate = std::min(plan.firstLate, s);
+    } else {
+      plan.lastEarly = std::max(plan.lastEarly, s);
+    }
+  }
+  if (plan.late.empty())
+    return std::nullopt;
+  plan.nodes.push_back(v.producer);
+  if (chain) {
+    for (size_t i = 0; i < plan.nodes.size(); ++i) {
+      for (int input : graph.nodes[plan.nodes[i]].inputs) {
+        const KGValue &in = graph.values[input];
+        if (first[input] < 0 || last[input] >= step || in.producer < 0 ||
+            in.kind != ValueKind::Activation || in.isOutput ||
+            stepOf[in.producer] < 0 ||
+            llvm::is_contained(plan.nodes, in.producer))
+          continue;
+        if (plan.nodes.size() == maxNodes)
+          return std::nullopt;
+        plan.nodes.push_back(in.producer);
+      }
+    }
+    llvm::sort(plan.nodes, [&](int a, int b) { return stepOf[a] < stepOf[b]; });
+  }
+  return plan;
 }
 
 } // namespace
 
-std::optional<Recomputation> mlir::strata::applyRecomputation(
+SmallVector<Recomputation> mlir::strata::applyRecomputation(
     KernelGraph &graph, SmallVectorImpl<int> &order,
-    SmallVectorImpl<double> &cost, int value, int step) {
+    SmallVectorImpl<double> &cost, int value, int step, bool chain,
+    const LivenessOptions &options) {
   SmallVector<int> stepOf(graph.nodes.size(), -1);
   for (auto [s, node] : llvm::enumerate(order))
     stepOf[node] = s;
-  if (graph.values[value].producer < 0)
-    return std::nullopt;
-  SmallVector<int> late;
-  int firstLate = order.size();
-  for (int user : graph.values[value].users)
-    if (stepOf[user] > step) {
-      late.push_back(user);
-      firstLate = std::min(firstLate, stepOf[user]);
-    }
-  if (late.empty())
-    return std::nullopt;
-  Recomputation record = addCopy(graph, cost, value, late);
-  order.insert(order.begin() + firstLate, record.copy);
-  return record;
+  SmallVector<int> first, last;
+  for (auto [f, l] : computeLiveIntervals(graph, order, options)) {
+    first.push_back(f);
+    last.push_back(l);
+  }
+  std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
+                                            step, chain, kMaxChainCopies);
+  if (!plan)
+    return {};
+  SmallVector<Recomputation> records =
+      addCopies(graph, cost, value, plan->late, plan->nodes);
+  SmallVector<int> copies;
+  for (const Recomputation &record : records)
+    copies.push_back(record.copy);
+  order.insert(order.begin() + plan->firstLate, copies.begin(), copies.end());
+  return records;
 }
 
 namespace {
@@ -156,11 +250,19 @@ class GreedyPlan {
 public:
   GreedyPlan(KernelGraph &graph, SmallVectorImpl<int> &order,
              SmallVectorImpl<double> &cost, const LivenessOptions &options)
-      : graph(graph), order(order), cost(cost), stepOf(graph.nodes.size(), -1) {
+      : graph(graph), order(order), cost(cost), options(options) {
+    recount();
+  }
+
+  /// Recounts the live ranges, the profile and the tree from the plan.
+  void recount() {
+    stepOf.assign(graph.nodes.size(), -1);
     for (auto [s, node] : llvm::enumerate(order))
       stepOf[node] = s;
     SmallVector<std::pair<int, int>> intervals =
         computeLiveIntervals(graph, order, options);
+    first.clear();
+    last.clear();
     for (auto [f, l] : intervals) {
       first.push_back(f);
       last.push_back(l);
@@ -186,75 +288,86 @@ public:
     return values;
   }
 
-  /// The peak and its count after applyRecomputation(value, step), where
-  /// `step` does not use `value`; nullopt when no user of `value` runs
-  /// after `step`.
-  std::optional<PeakCount> evaluate(int value, int step) const {
-    std::optional<Effect> effect = getEffect(value, step);
-    if (!effect)
+  /// What applyRecomputation(value, step, chain) would make of the
+  /// profile, where `step` does not use `value`: the new peak with its
+  /// count, and the cost of the copies. Nullopt when no user of `value`
+  /// runs after `step`, the chain is too long, or (with `chain`) it would
+  /// copy the producer alone, as the plain recomputation does.
+  struct Evaluation {
+    PeakCount peak;
+    double cost = 0;
+  };
+
+  std::optional<Evaluation> evaluate(int value, int step, bool chain) const {
+    std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
+                                              step, chain, kMaxChainCopies);
+    if (!plan || (chain && plan->nodes.size() == 1))
       return std::nullopt;
-    // Before the copy, `value` dies after its last early use and the
-    // extended inputs stay live up to the copy; from firstLate on nothing
-    // changes (the copy's output replaces `value`).
-    int f = effect->firstLate;
+    int f = plan->firstLate;
+    int k = plan->nodes.size();
+    Evaluation result;
+    // Per copied output: the index of the last copy reading it (-1: none);
+    // per input kept live for the copies: the same.
+    llvm::DenseMap<int, int> copied, extended;
+    for (auto [j, node] : llvm::enumerate(plan->nodes)) {
+      result.cost += cost[node];
+      for (int input : graph.nodes[node].inputs) {
+        auto it = copied.find(input);
+        if (it != copied.end())
+          it->second = j;
+        else if (first[input] >= 0 && last[input] < f)
+          extended[input] = j;
+      }
+      for (int output : graph.nodes[node].outputs)
+        copied[output] = -1;
+    }
+    // Before the copies, `value` dies after its last early use and the
+    // extended inputs stay live up to the copies; from firstLate on nothing
+    // changes (the last copy's output replaces `value`).
     SmallVector<RangeAdd, 8> adds = {
-        {effect->lastEarly + 1, f - 1, -graph.values[value].bytes}};
-    for (int input : effect->extended)
+        {plan->lastEarly + 1, f - 1, -graph.values[value].bytes}};
+    for (auto [input, j] : extended)
       adds.push_back({last[input] + 1, f - 1, graph.values[input].bytes});
-    PeakCount peak = getPeakWith(adds);
-    peak.merge(effect->copyLive, 1);
-    return peak;
+    result.peak = getPeakWith(adds);
+    // The copies' steps hold what crosses from firstLate - 1 to firstLate
+    // (less `value`), the extended inputs up to their last reader, and each
+    // copy's outputs from its step to their last reader (`value`'s copy,
+    // the last, to the end of the chain).
+    SmallVector<int64_t, 16> delta(k + 1, 0);
+    auto addLive = [&](int from, int to, int64_t bytes) {
+      delta[from] += bytes;
+      delta[to + 1] -= bytes;
+    };
+    for (auto [input, j] : extended)
+      addLive(0, j, graph.values[input].bytes);
+    for (auto [j, node] : llvm::enumerate(plan->nodes))
+      for (int output : graph.nodes[node].outputs) {
+        int reader = output == value ? k - 1 : copied.lookup(output);
+        addLive(j, std::max<int>(j, reader), graph.values[output].bytes);
+      }
+    int64_t live =
+        this->live[f - 1] - endBytes[f - 1] - graph.values[value].bytes;
+    for (int j = 0; j < k; ++j) {
+      live += delta[j];
+      result.peak.merge(live, 1);
+    }
+    return result;
   }
 
-  /// applyRecomputation(value, step) on the plan, with the liveness kept up
-  /// to date.
-  Recomputation apply(int value, int step) {
-    std::optional<Effect> effect = getEffect(value, step);
-    assert(effect && "applying a recomputation that has no late user");
-    int f = effect->firstLate;
-    int64_t bytes = graph.values[value].bytes;
-    for (int t = effect->lastEarly + 1; t < f; ++t)
-      live[t] -= bytes;
-    endBytes[effect->lastEarly] += bytes;
-    int64_t copyEnd = 0;
-    for (int input : effect->extended) {
-      int64_t inBytes = graph.values[input].bytes;
-      for (int t = last[input] + 1; t < f; ++t)
-        live[t] += inBytes;
-      endBytes[last[input]] -= inBytes;
-      copyEnd += inBytes;
-    }
-    for (int output : graph.nodes[graph.values[value].producer].outputs)
-      if (output != value)
-        copyEnd += graph.values[output].bytes;
-    live.insert(live.begin() + f, effect->copyLive);
-    endBytes.insert(endBytes.begin() + f, copyEnd);
-
-    int oldLast = last[value];
-    Recomputation record = addCopy(graph, cost, value, effect->late);
-    order.insert(order.begin() + f, record.copy);
-    stepOf.push_back(f);
-    for (int t = f + 1, e = order.size(); t < e; ++t)
-      stepOf[order[t]] = t;
-    // Steps from f on move one later.
-    for (size_t id = 0; id < first.size(); ++id) {
-      if (first[id] >= f)
-        ++first[id];
-      if (last[id] >= f)
-        ++last[id];
-    }
-    last[value] = effect->lastEarly;
-    for (int input : effect->extended)
-      last[input] = f;
-    // The copy's outputs live at its step only, but for the one that
-    // replaces `value`, which takes over its late users.
-    ArrayRef<int> outputs = graph.nodes[record.copy].outputs;
-    for (int output : outputs) {
-      first.push_back(f);
-      last.push_back(graph.values[output].users.empty() ? f : oldLast + 1);
-    }
-    tree.build(live);
-    return record;
+  /// applyRecomputation(value, step, chain) on the plan, with the liveness
+  /// recounted.
+  SmallVector<Recomputation> apply(int value, int step, bool chain) {
+    std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
+                                              step, chain, kMaxChainCopies);
+    assert(plan && "applying a recomputation that has no late user");
+    SmallVector<Recomputation> records =
+        addCopies(graph, cost, value, plan->late, plan->nodes);
+    SmallVector<int> copies;
+    for (const Recomputation &record : records)
+      copies.push_back(record.copy);
+    order.insert(order.begin() + plan->firstLate, copies.begin(), copies.end());
+    recount();
+    return records;
   }
 
   /// The peak after undoing `record`: its copy leaves the order and the
@@ -406,54 +519,10 @@ private:
     return e;
   }
 
-  /// Where a recomputation of `value` after `step` acts.
-  struct Effect {
-    /// The step of the first user after `step` (where the copy goes), and
-    /// of the last earlier use (or the producer).
-    int firstLate = 0;
-    int lastEarly = 0;
-    SmallVector<int> late;
-    /// The producer's counted inputs that die before firstLate: the copy
-    /// keeps them live.
-    SmallVector<int, 4> extended;
-    /// Live bytes while the copy runs.
-    int64_t copyLive = 0;
-  };
-
-  std::optional<Effect> getEffect(int value, int step) const {
-    const KGValue &v = graph.values[value];
-    const KGNode &producer = graph.nodes[v.producer];
-    Effect e;
-    e.firstLate = getNumSteps();
-    e.lastEarly = stepOf[v.producer];
-    for (int user : v.users) {
-      int s = stepOf[user];
-      if (s > step) {
-        e.late.push_back(user);
-        e.firstLate = std::min(e.firstLate, s);
-      } else {
-        e.lastEarly = std::max(e.lastEarly, s);
-      }
-    }
-    if (e.late.empty())
-      return std::nullopt;
-    // The copy's step holds what crosses from firstLate - 1 to firstLate
-    // (less `value`), the extended inputs and all the copy's outputs.
-    e.copyLive = live[e.firstLate - 1] - endBytes[e.firstLate - 1] - v.bytes;
-    for (int input : producer.inputs) {
-      if (first[input] < 0 || last[input] >= e.firstLate)
-        continue;
-      e.extended.push_back(input);
-      e.copyLive += graph.values[input].bytes;
-    }
-    for (int output : producer.outputs)
-      e.copyLive += graph.values[output].bytes;
-    return e;
-  }
-
   KernelGraph &graph;
   SmallVectorImpl<int> &order;
   SmallVectorImpl<double> &cost;
+  LivenessOptions options;
   SmallVector<int> stepOf;
   /// Per value: its live range in steps, or -1 when not counted.
   SmallVector<int> first, last;
@@ -522,7 +591,7 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
   result.order.assign(order.begin(), order.end());
   result.cost.assign(cost.begin(), cost.end());
   result.budgetBytes = budgetBytes;
-  result.lowerBound = peakLowerBound(graph, options);
+  result.lowerBound = rematPeakLowerBound(graph, order, options);
   if (order.empty()) {
     result.status =
         budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
@@ -549,10 +618,9 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
     // bounds its score; candidates are tried by falling bound (a heap
     // yields them without sorting the whole list) and the search stops
     // once no untried one can win. Equal scores go to the lowest value id.
-    auto scoreOf = [&](int64_t saved, int64_t fewerSteps, int value) {
+    auto scoreOf = [&](int64_t saved, int64_t fewerSteps, double cost) {
       double gain = double(saved) * (steps + 1) + double(fewerSteps);
-      return gain /
-             std::max(result.cost[result.graph.values[value].producer], 1e-12);
+      return gain / std::max(cost, 1e-12);
     };
     SmallVector<std::pair<double, int>> candidates;
     for (int value : plan.getLiveValues(step)) {
@@ -560,37 +628,49 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
       if (v.isOutput || v.producer < 0 || v.kind != ValueKind::Activation ||
           v.producer == peakNode || llvm::is_contained(v.users, peakNode))
         continue;
-      candidates.push_back({scoreOf(v.bytes, old.count, value), value});
+      // A chain costs at least its last copy, the producer.
+      candidates.push_back(
+          {scoreOf(v.bytes, old.count, result.cost[v.producer]), value});
     }
     std::make_heap(candidates.begin(), candidates.end());
     double bestScore = 0;
     int best = -1;
+    bool bestChain = false;
     PeakCount bestAfter;
     while (!candidates.empty()) {
       std::pop_heap(candidates.begin(), candidates.end());
       auto [bound, value] = candidates.pop_back_val();
       if (best >= 0 && bound < bestScore)
         break;
-      std::optional<PeakCount> after = plan.evaluate(value, step);
-      if (!after)
-        continue;
-      // Peak bytes saved dominate; fewer steps at the peak break ties.
-      int64_t saved = old.bytes - after->bytes;
-      int64_t fewer = saved == 0 ? old.count - after->count : 0;
-      if (saved < 0 || (saved == 0 && fewer <= 0))
-        continue;
-      double score = scoreOf(saved, fewer, value);
-      if (best < 0 || score > bestScore ||
-          (score == bestScore && value < best)) {
-        bestScore = score;
-        best = value;
-        bestAfter = *after;
+      // The value alone (its inputs kept live until the copy), then as a
+      // chain (the inputs that die before the peak recomputed too); a tie
+      // keeps the plain recomputation.
+      for (bool chain : {false, true}) {
+        std::optional<GreedyPlan::Evaluation> after =
+            plan.evaluate(value, step, chain);
+        if (!after)
+          continue;
+        // Peak bytes saved dominate; fewer steps at the peak break ties.
+        int64_t saved = old.bytes - after->peak.bytes;
+        int64_t fewer = saved == 0 ? old.count - after->peak.count : 0;
+        if (saved < 0 || (saved == 0 && fewer <= 0))
+          continue;
+        double score = scoreOf(saved, fewer, after->cost);
+        if (best < 0 || score > bestScore ||
+            (score == bestScore && value < best)) {
+          bestScore = score;
+          best = value;
+          bestChain = chain;
+          bestAfter = after->peak;
+        }
       }
     }
     if (best < 0)
       break;
-    result.recomputations.push_back(plan.apply(best, step));
-    result.addedCost += result.cost.back();
+    for (const Recomputation &record : plan.apply(best, step, bestChain)) {
+      result.recomputations.push_back(record);
+      result.addedCost += result.cost[record.copy];
+    }
     assert(plan.getPeak().bytes == bestAfter.bytes &&
            plan.getPeak().count == bestAfter.count &&
            "the evaluation predicts the applied profile");
@@ -616,12 +696,31 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
     SmallVector<Recomputation> &records = result.recomputations;
     SmallVector<bool> undone(records.size(), false);
     bool changed = false;
+    // A chain's copies read each other: undoing a copy whose input comes
+    // from a copy that nothing else reads would leave that copy running
+    // for nothing, so chains are undone from their first copy on.
+    size_t originals = graph.nodes.size();
+    auto wouldOrphan = [&](const Recomputation &record) {
+      const KernelGraph &g = result.graph;
+      for (int input : g.nodes[record.copy].inputs) {
+        int producer = g.values[input].producer;
+        if (producer < (int)originals)
+          continue;
+        bool readElsewhere = false;
+        for (int output : g.nodes[producer].outputs)
+          for (int user : g.values[output].users)
+            readElsewhere |= user != record.copy;
+        if (!readElsewhere)
+          return true;
+      }
+      return false;
+    };
     while (true) {
       int64_t current = plan.getPeak().bytes;
       int best = -1;
       int64_t bestPeak = 0;
       for (auto [i, record] : llvm::enumerate(records)) {
-        if (undone[i])
+        if (undone[i] || wouldOrphan(record))
           continue;
         int64_t peak = plan.evaluateUndo(record).bytes;
         if (peak < current || peak > budgetBytes)
@@ -681,6 +780,45 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
     break;
   }
   return rematerializeGreedy(graph, order, cost, budgetBytes, options);
+}
+
+int64_t mlir::strata::rematPeakLowerBound(const KernelGraph &graph,
+                                          ArrayRef<int> order,
+                                          const LivenessOptions &options) {
+  int steps = order.size();
+  SmallVector<std::pair<int, int>> intervals =
+      computeLiveIntervals(graph, order, options);
+  // Per step: bytes of the values no plan frees there (results from their
+  // producer on, arguments and constants up to their last use), as a
+  // difference array.
+  SmallVector<int64_t> fixed(steps + 1, 0);
+  for (auto [id, value] : llvm::enumerate(graph.values)) {
+    auto [first, last] = intervals[id];
+    if (first < 0 || (!value.isOutput && value.producer >= 0 &&
+                      value.kind == ValueKind::Activation))
+      continue;
+    fixed[first] += value.bytes;
+    fixed[last + 1] -= value.bytes;
+  }
+  int64_t bound = 0, fixedLive = 0;
+  for (int step = 0; step < steps; ++step) {
+    fixedLive += fixed[step];
+    const KGNode &node = graph.nodes[order[step]];
+    int64_t bytes = fixedLive;
+    // The node's own fixed operands are counted already.
+    auto addUnlessFixed = [&](int id) {
+      const KGValue &v = graph.values[id];
+      if (intervals[id].first >= 0 && !v.isOutput && v.producer >= 0 &&
+          v.kind == ValueKind::Activation)
+        bytes += v.bytes;
+    };
+    for (int input : node.inputs)
+      addUnlessFixed(input);
+    for (int output : node.outputs)
+      addUnlessFixed(output);
+    bound = std::max(bound, bytes);
+  }
+  return bound;
 }
 
 std::optional<int64_t> mlir::strata::parseRematBudget(StringRef spec,

@@ -160,7 +160,7 @@ RematResult mlir::strata::detail::unchangedResult(
   r.cost.assign(cost.begin(), cost.end());
   r.budgetBytes = budgetBytes;
   r.solver = std::move(solver);
-  r.lowerBound = peakLowerBound(graph, options);
+  r.lowerBound = rematPeakLowerBound(graph, order, options);
   r.initialPeakBytes = r.peakBytes =
       computeMemoryProfile(graph, order, options).peakBytes;
   r.status = r.peakBytes <= budgetBytes ? RematStatus::Optimal

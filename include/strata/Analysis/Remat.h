@@ -10,7 +10,12 @@
 // among the values live at the peak step that this step does not use, pick
 // the recomputation that improves the profile the most per unit of added
 // cost (peak bytes saved; else fewer steps at the peak) and apply it before
-// the value's first use after the peak. The path does not depend on the
+// the value's first use after the peak. A value is tried alone (its
+// producer's inputs kept live until the copy) and as a chain: inputs that
+// die before the peak are recomputed too, back to values live anyway, so
+// the copies free a whole segment (what checkpointing does on a chain;
+// recomputing one value at a time would keep its input live across the
+// peak instead). The path does not depend on the
 // budget, which only says where to stop. When no recomputation helps, the
 // lowest peak reached is reported as infeasible. Once within the budget, a
 // cleanup undoes recomputations that the later ones made redundant (most
@@ -106,16 +111,24 @@ struct RematResult {
   std::string note;
 };
 
+/// The most nodes one chained recomputation copies.
+constexpr size_t kMaxChainCopies = 256;
+
 /// Recomputes `value` (produced by a node, not a function result) for its
 /// users that run after step `step` of `order`: a copy of its producer,
 /// appended to the graph with the producer's cost, runs right before the
 /// first of them, and they read the copy's output. The copy's other outputs
-/// have no users. Returns nullopt (and changes nothing) when no user of
-/// `value` runs after `step`.
-std::optional<Recomputation> applyRecomputation(KernelGraph &graph,
-                                                SmallVectorImpl<int> &order,
-                                                SmallVectorImpl<double> &cost,
-                                                int value, int step);
+/// have no users. With `chain`, the producer's inputs that die before
+/// `step` are recomputed too where they can be (counted activations that
+/// are not results), recursively, so the copies form a chain back to
+/// values live anyway; copies read earlier copies, and at most
+/// kMaxChainCopies nodes are copied. Returns one record per copy (the
+/// value's own last), or nothing (and changes nothing) when no user of
+/// `value` runs after `step` or the chain is too long.
+SmallVector<Recomputation>
+applyRecomputation(KernelGraph &graph, SmallVectorImpl<int> &order,
+                   SmallVectorImpl<double> &cost, int value, int step,
+                   bool chain = false, const LivenessOptions &options = {});
 
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the
 /// cost of recomputing node i (e.g. the cost model's seconds).
@@ -155,6 +168,16 @@ RematResult rematerialize(RematSolver solver, const KernelGraph &graph,
                           int64_t budgetBytes,
                           const LivenessOptions &options = {},
                           const ExactRematOptions &exact = {});
+
+/// A lower bound on the peak of any recomputation plan of `order`: the
+/// largest, over the steps, of what no plan can free while that step's
+/// node runs: its counted inputs and outputs, the function results
+/// produced before it (never recomputed, so live to the end) and the
+/// counted arguments and constants still to be read (never recomputed).
+/// With unbounded recomputation this is reached on chains up to the few
+/// values a recomputed segment holds.
+int64_t rematPeakLowerBound(const KernelGraph &graph, ArrayRef<int> order,
+                            const LivenessOptions &options = {});
 
 /// Parses a budget: BYTES, or NN% of `peakBytes` (rounded down).
 std::optional<int64_t> parseRematBudget(StringRef spec, int64_t peakBytes);

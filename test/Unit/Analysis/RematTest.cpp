@@ -118,31 +118,43 @@ SmallVector<Recomputation> referenceGreedy(KernelGraph graph,
     int peakNode = order[profile.peakStep];
     double bestScore = 0;
     int best = -1;
+    bool bestChain = false;
     for (int value : profile.liveAtPeak) {
       const KGValue &v = graph.values[value];
       if (v.isOutput || v.producer < 0 || v.kind != ValueKind::Activation ||
           v.producer == peakNode || llvm::is_contained(v.users, peakNode))
         continue;
-      KernelGraph g = graph;
-      SmallVector<int> o = order;
-      SmallVector<double> c = cost;
-      if (!applyRecomputation(g, o, c, value, profile.peakStep))
-        continue;
-      auto [newPeak, newCount] = badness(computeMemoryProfile(g, o, options));
-      double gain = double(oldPeak - newPeak) * (profile.liveBytes.size() + 1) +
-                    double(newPeak == oldPeak ? oldCount - newCount : 0);
-      if (gain <= 0)
-        continue;
-      double score = gain / std::max(c.back(), 1e-12);
-      if (best < 0 || score > bestScore) {
-        bestScore = score;
-        best = value;
+      // The value alone, then as a chain; ties keep the lowest value and
+      // the plain recomputation.
+      for (bool chain : {false, true}) {
+        KernelGraph g = graph;
+        SmallVector<int> o = order;
+        SmallVector<double> c = cost;
+        SmallVector<Recomputation> applied = applyRecomputation(
+            g, o, c, value, profile.peakStep, chain, options);
+        if (applied.empty() || (chain && applied.size() == 1))
+          continue;
+        auto [newPeak, newCount] = badness(computeMemoryProfile(g, o, options));
+        double gain =
+            double(oldPeak - newPeak) * (profile.liveBytes.size() + 1) +
+            double(newPeak == oldPeak ? oldCount - newCount : 0);
+        if (gain <= 0)
+          continue;
+        double added = 0;
+        for (const Recomputation &r : applied)
+          added += c[r.copy];
+        double score = gain / std::max(added, 1e-12);
+        if (best < 0 || score > bestScore) {
+          bestScore = score;
+          best = value;
+          bestChain = chain;
+        }
       }
     }
     if (best < 0)
       break;
-    plan.push_back(
-        *applyRecomputation(graph, order, cost, best, profile.peakStep));
+    plan.append(applyRecomputation(graph, order, cost, best, profile.peakStep,
+                                   bestChain, options));
   }
   return plan;
 }
@@ -179,7 +191,7 @@ KernelGraph randomMultiOutputGraph(std::mt19937 &rng, int n) {
 }
 
 TEST(Remat, IncrementalGreedyMakesTheBruteForceChoices) {
-  int recomputed = 0;
+  int recomputed = 0, chained = 0;
   for (unsigned seed = 0; seed < 40; ++seed) {
     std::mt19937 rng(seed);
     KernelGraph g = randomMultiOutputGraph(rng, 20 + seed % 4 * 10);
@@ -202,9 +214,13 @@ TEST(Remat, IncrementalGreedyMakesTheBruteForceChoices) {
     EXPECT_EQ(computeMemoryProfile(r.graph, r.order, options).peakBytes,
               r.peakBytes);
     recomputed += expected.size();
+    for (const Recomputation &rec : r.recomputations)
+      for (int input : r.graph.nodes[rec.copy].inputs)
+        chained += r.graph.values[input].producer >= (int)g.nodes.size();
   }
-  // The graphs exercise the search, not just its first step.
+  // The graphs exercise the search, not just its first step, and chains.
   EXPECT_GT(recomputed, 80);
+  EXPECT_GT(chained, 100);
 }
 
 /// Three sources live across a 200 B peak and read again at the end.
@@ -270,6 +286,136 @@ void expectValidPlan(const Builder &b, const RematResult &r, int64_t budget) {
   for (const Recomputation &rec : r.recomputations)
     added += r.cost[rec.copy];
   EXPECT_DOUBLE_EQ(added, r.addedCost);
+}
+
+/// x0 -> x1 -> x2 (100 B each), x2 read again at the very end across a
+/// 300 B peak. Recomputing x2 alone keeps x1 live across the peak (no
+/// gain); recomputing the chain x0, x1, x2 at the end frees all three.
+Builder segmentAcrossAPeak() {
+  Builder b;
+  int x0 = b.node(100, {});
+  int x1 = b.node(100, {x0});
+  int x2 = b.node(100, {x1});
+  int q = b.node(1, {x2});
+  int big = b.node(300, {q});
+  int y = b.node(1, {big});
+  int late = b.node(1, {x2, y});
+  b.output(late);
+  return b;
+}
+
+TEST(Remat, ChainRecomputesASegment) {
+  Builder b = segmentAcrossAPeak();
+  SmallVector<double> cost = {1, 2, 3, 1, 1, 1, 1};
+  ASSERT_EQ(computeMemoryProfile(b.graph).peakBytes, 401);
+  RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 350);
+  EXPECT_EQ(r.status, RematStatus::Feasible);
+  // The peak node and its input; the copies hold at most two 100 B values
+  // and the 1 B y.
+  EXPECT_EQ(r.peakBytes, 301);
+  EXPECT_EQ(r.lowerBound, 301);
+  ASSERT_EQ(r.recomputations.size(), 3u);
+  EXPECT_DOUBLE_EQ(r.addedCost, 6.0);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(r.recomputations[i].original, i);
+  EXPECT_TRUE(isValidOrder(r.graph, r.order));
+  EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, 301);
+  // The copies run in a row before the late user, each reading the one
+  // before it; the late user reads the last.
+  ArrayRef<int> tail = ArrayRef<int>(r.order).take_back(4);
+  EXPECT_EQ(tail[0], r.recomputations[0].copy);
+  EXPECT_EQ(tail[1], r.recomputations[1].copy);
+  EXPECT_EQ(tail[2], r.recomputations[2].copy);
+  const KernelGraph &g = r.graph;
+  EXPECT_TRUE(g.nodes[tail[0]].inputs.empty());
+  EXPECT_EQ(g.nodes[tail[1]].inputs,
+            SmallVector<int>{g.nodes[tail[0]].outputs[0]});
+  EXPECT_EQ(g.nodes[tail[2]].inputs,
+            SmallVector<int>{g.nodes[tail[1]].outputs[0]});
+  EXPECT_TRUE(
+      llvm::is_contained(g.nodes[tail[3]].inputs, g.nodes[tail[2]].outputs[0]));
+  // The originals keep only their early users.
+  EXPECT_EQ(g.values[2].users, SmallVector<int>{3});
+}
+
+TEST(Remat, PlainRecomputationOfTheSegmentDoesNotHelp) {
+  // What the chain avoids: x2 alone keeps x1 live across the peak.
+  Builder b = segmentAcrossAPeak();
+  SmallVector<int> order = b.programOrder();
+  SmallVector<double> cost(7, 1.0);
+  KernelGraph g = b.graph;
+  SmallVector<Recomputation> plain =
+      applyRecomputation(g, order, cost, /*value=*/2, /*step=*/4);
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(computeMemoryProfile(g, order).peakBytes, 401);
+  // A chain is refused beyond its length limit, and changes nothing.
+  Builder longChain;
+  int prev = longChain.node(10, {});
+  int head = prev;
+  for (size_t i = 0; i < kMaxChainCopies; ++i)
+    prev = longChain.node(10, {prev});
+  int big = longChain.node(1000, {longChain.node(1, {prev})});
+  longChain.output(longChain.node(1, {prev, big}));
+  (void)head;
+  KernelGraph lg = longChain.graph;
+  SmallVector<int> lorder = longChain.programOrder();
+  SmallVector<double> lcost(lg.nodes.size(), 1.0);
+  size_t nodes = lg.nodes.size();
+  EXPECT_TRUE(applyRecomputation(lg, lorder, lcost, prev,
+                                 /*step=*/lorder.size() - 2, /*chain=*/true)
+                  .empty());
+  EXPECT_EQ(lg.nodes.size(), nodes);
+}
+
+/// A forward chain of n 100 B values and its mirrored backward pass: the
+/// gradient of node i reads the input of forward node i and the gradient
+/// of node i + 1.
+Builder trainingChain(int n) {
+  Builder b;
+  SmallVector<int> x = {b.node(100, {})};
+  for (int i = 1; i < n; ++i)
+    x.push_back(b.node(100, {x.back()}));
+  int grad = b.node(100, {x.back()});
+  for (int i = n - 1; i >= 1; --i)
+    grad = b.node(100, {x[i - 1], grad});
+  b.output(grad);
+  return b;
+}
+
+TEST(Remat, TrainingChainGoesDownToItsBound) {
+  for (int n : {10, 30, 60}) {
+    Builder b = trainingChain(n);
+    SmallVector<double> cost(b.graph.nodes.size(), 1.0);
+    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+    // Budget 0: as low as the search goes.
+    RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 0);
+    EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, r.peakBytes);
+    // A backward step needs a forward input and two gradients, and no plan
+    // can do with less; the greedy chains get within one value of that.
+    EXPECT_EQ(r.lowerBound, 300) << n;
+    EXPECT_LE(r.peakBytes, r.lowerBound + 100) << n;
+    EXPECT_LE(r.peakBytes * 100, peak * 30) << n;
+  }
+}
+
+TEST(Remat, LowerBoundCountsResultsAndArguments) {
+  Builder b;
+  int a = b.node(100, {});
+  int c = b.node(10, {});
+  int d = b.node(20, {c});
+  b.output(a);
+  b.output(d);
+  // Working set of d (30 B) plus the result a, produced before it.
+  EXPECT_EQ(rematPeakLowerBound(b.graph, b.programOrder()), 130);
+  // An argument read by d counts while it is still to be read.
+  KernelGraph g = b.graph;
+  int arg = g.values.size();
+  g.values.push_back({7, ValueKind::Argument, -1, {2}, false});
+  g.nodes[2].inputs.push_back(arg);
+  EXPECT_EQ(rematPeakLowerBound(g, b.programOrder()), 130);
+  LivenessOptions options;
+  options.countArguments = true;
+  EXPECT_EQ(rematPeakLowerBound(g, b.programOrder(), options), 137);
 }
 
 TEST(RematExact, FindTheSingleRecomputation) {
