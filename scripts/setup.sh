@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   cmake ninja-build g++ gcc ccache python3
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev python3-venv
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
   libgecode-dev coinor-libcbc-dev pkg-config libxgboost-dev libomp-22-dev
 )
@@ -28,7 +28,33 @@ fi
 
 BUILD_DIR=${STRATA_BUILD_DIR:-build}
 JOBS=${STRATA_JOBS:-$(nproc)}
+
+# HiGHS (MIT), the MILP solver behind solver=highs, is loaded at run time.
+# Debian 12 does not package it; PyPI's ortools wheel (Apache-2.0) ships it
+# as libhighs.so.1, needing only libc and libstdc++. The wheel goes into a
+# venv in the build tree (no Python dependencies: only the library is used),
+# where CMake finds it. Optional: without it solver=highs says what to
+# install and its tests are skipped.
+ORTOOLS_VERSION=9.15.6755
+SOLVERS_VENV="$BUILD_DIR/solvers-venv"
+highs_found() {
+  compgen -G "$SOLVERS_VENV/lib/python3*/site-packages/ortools/.libs/libhighs.so.1" >/dev/null
+}
+new_solver=0
+if ! highs_found; then
+  echo "strata: installing HiGHS (PyPI ortools $ORTOOLS_VERSION) into $SOLVERS_VENV"
+  mkdir -p "$BUILD_DIR"
+  if python3 -m venv "$SOLVERS_VENV" &&
+     "$SOLVERS_VENV/bin/pip" install -q --no-deps "ortools==$ORTOOLS_VERSION"; then
+    new_solver=1
+  else
+    echo "strata: warning: could not install ortools; solver=highs will be unavailable" >&2
+  fi
+fi
+
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+elif [ "$new_solver" = 1 ]; then
+  cmake -S . -B "$BUILD_DIR" >/dev/null
 fi
 ninja -C "$BUILD_DIR" -j "$JOBS"

@@ -80,6 +80,15 @@ if lit.util.which("cc"):
 config.substitutions.append(
     ("%llvm_libdir", os.path.dirname(config.openmp_library)))
 
+# HiGHS, loaded at run time by solver=highs (scripts/setup.sh installs it):
+# `strata-plan solvers` says whether this build finds it.
+import subprocess
+plan = os.path.join(config.strata_tools_dir, "strata-plan")
+if os.path.exists(plan):
+    listing = subprocess.run([plan, "solvers"], capture_output=True, text=True)
+    if listing.returncode == 0 and "highs: HiGHS" in listing.stdout:
+        config.available_features.add("highs")
+
 # Optional parts of the machine.
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")

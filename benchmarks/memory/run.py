@@ -14,11 +14,14 @@ Graphs (all seeded, so reruns give the same graphs):
 Each graph goes through `strata-plan schedule --format=json` with
 --algorithm=program, greedy and exact (time limit per graph, default 10 s).
 Then greedy rematerialization (`strata-plan remat --solver=greedy`) of the
-program order at budgets of 90/80/70/60/50% of its peak, and the exact
-solvers (--solver=cp, Gecode; --solver=milp, CBC) against greedy on the
-training-like graphs (--exact-time-limit per solve; the n = 1000 graph at
-80% with cp only, --big-time-limit, the issue's 10-minute target). Writes
-docs/benchmarks/memory.md (tables) and a plot next to it.
+program order at budgets of 90% down to 20% of its peak and as low as it
+goes, on the layered DAGs, layered DAGs with one result, training-like
+graphs of depth 50 to 5000 and two models; and the exact solvers
+(--solver=cp, Gecode; --solver=milp, CBC; --solver=highs, HiGHS where
+`strata-plan solvers` lists it) against greedy (--exact-time-limit per
+solve; the n = 1000 graph at 80% with --big-time-limit, the issue's
+10-minute target). Writes docs/benchmarks/memory.md (tables) and a plot
+next to it.
 
 Usage: python3 benchmarks/memory/run.py [--strata-plan build/bin/strata-plan]
        [--time-limit 10] [--exact-time-limit 30] [--big-time-limit 600]
@@ -52,6 +55,20 @@ def layered(n, seed, width=10):
             links.append({"source": s, "target": i})
     return {"directed": True, "multigraph": False, "graph": {},
             "nodes": nodes, "links": links}
+
+
+def layered_one_output(n, seed, width=10):
+    """layered(), but every node but the last is read by a later one, so
+    the last node is the only result (as in a network). In layered() the
+    sinks are results, live to the end, and dominate the peak."""
+    g = layered(n, seed, width)
+    rng = random.Random(seed + 2)
+    has_succ = {link["source"] for link in g["links"]}
+    for i in range(n - 1):
+        if i not in has_succ:
+            g["links"].append({"source": i,
+                               "target": rng.randint(i + 1, min(n - 1, i + width))})
+    return g
 
 
 def training_like(n_forward, seed, width=4):
@@ -115,9 +132,12 @@ def remat_sweep(args, tmp, name, graph=None, path=None):
     with open(path) as f:
         total = sum(n.get("duration", 1.0) for n in json.load(f)["nodes"])
     rows = []
-    for percent in [90, 80, 70, 60, 50]:
+    # Budget 1 B: as low as greedy goes (its path does not depend on the
+    # budget), reported as percent 0.
+    for percent in [90, 80, 70, 60, 50, 40, 30, 20, 0]:
+        budget = f"{percent}%" if percent else "1"
         out = subprocess.run([args.strata_plan, "remat", f"--graph={path}",
-                              f"--budget={percent}%", "--format=json"],
+                              f"--budget={budget}", "--format=json"],
                              capture_output=True, text=True, check=True)
         r = json.loads(out.stdout)
         r.update(name=name, percent=percent, total_cost=total)
@@ -139,6 +159,12 @@ def remat_exact(args, path, name, percent, solver, limit):
           f"{r['added_cost']:.4g} bound {r.get('bound', 0):.4g} "
           f"({r['solve_seconds']:.1f} s) {r.get('note', '')}", flush=True)
     return r
+
+
+def has_highs(args):
+    out = subprocess.run([args.strata_plan, "solvers"], capture_output=True,
+                         text=True, check=True)
+    return "highs: HiGHS" in out.stdout
 
 
 def mib(b):
@@ -187,24 +213,31 @@ def main():
         remat = []
         for n in [100, 250, 500, 1000]:
             remat += remat_sweep(args, tmp, f"layered-{n}", layered(n, n))
-        for n in [50, 250, 500, 1000, 2500, 5000]:
+        for n in [100, 250, 500, 1000]:
+            remat += remat_sweep(args, tmp, f"layered1-{n}", layered_one_output(n, n))
+        for n in [50, 100, 200, 300, 500, 1000, 2500, 5000]:
             remat += remat_sweep(args, tmp, f"training-{n}x2", training_like(n, n))
         if models_dir:
             for m in ["resnet50", "inception_v1"]:
                 remat += remat_sweep(args, tmp, m, path=os.path.join(tmp, m + ".json"))
         exact = []
-        for n, percents, solvers, limit in [
-                (50, [90, 80, 70], ["cp", "milp"], args.exact_time_limit),
-                (250, [80], ["cp", "milp"], args.exact_time_limit),
-                (500, [80], ["cp"], args.big_time_limit)]:
-            name = f"training-{n}x2"
+        solvers = ["cp", "milp"] + (["highs"] if has_highs(args) else [])
+        for name, percents, limit in [
+                ("training-50x2", [90, 80, 70, 50], args.exact_time_limit),
+                ("training-100x2", [80, 50], args.exact_time_limit),
+                ("training-250x2", [80], args.exact_time_limit),
+                ("layered1-100", [90, 80], args.exact_time_limit),
+                ("layered1-250", [90], args.exact_time_limit),
+                ("training-500x2", [80], args.big_time_limit)]:
             path = os.path.join(tmp, name + ".json")
             for percent in percents:
                 greedy = next(r for r in remat
                               if r["name"] == name and r["percent"] == percent)
-                row = {"name": name, "nodes": 2 * n, "percent": percent,
-                       "greedy": greedy}
+                row = {"name": name, "nodes": greedy["num_nodes"],
+                       "percent": percent, "greedy": greedy, "limit": limit}
                 for solver in solvers:
+                    # Checkmate's model has O(n^2) binaries: above about 300
+                    # nodes it is refused at once (a note, no search).
                     row[solver] = remat_exact(args, path, name, percent, solver, limit)
                 exact.append(row)
 
@@ -250,18 +283,39 @@ def main():
     w("")
     w("## Rematerialization (greedy), program order, budget sweep")
     w("")
-    w("Budgets are shares of the program-order peak; *added cost* is the sum of")
-    w("the recomputed nodes' `duration` (random in [0, 1) per node for the")
-    w("synthetic graphs, roofline seconds on host-cpu for the models), relative")
-    w("to the graph's total. `infeasible` gives the lowest peak greedy reached.")
+    w("Budgets are shares of the program-order peak. `layered-n`: the random")
+    w("layered DAGs above (sinks are results, live to the end); `layered1-n`:")
+    w("the same generator with every node but the last read later (one")
+    w("result, as in a network); `training-nx2`: n forward nodes (random")
+    w("DAG of width 4) and their mirrored backward pass. *bound* is")
+    w("`rematPeakLowerBound` (what no plan frees: a node's operands, results")
+    w("produced before it); *lowest* is the peak greedy reaches with a 1-byte")
+    w("budget (its path does not depend on the budget).")
     w("")
-    w("| graph | budget | status | peak / program peak | recomputations | added cost (% of total) | time |")
-    w("|---|---:|:-:|---:|---:|---:|---:|")
-    for r in remat:
-        share = 100.0 * r["added_cost"] / r["total_cost"] if r["total_cost"] else 0
-        w(f"| {r['name']} | {r['percent']}% | {r['status']} | "
-          f"{r['peak_bytes'] / r['program_peak_bytes']:.3f} | {len(r['recomputed'])} | "
-          f"{share:.1f}% | {r['solve_seconds']:.3f} s |")
+    w("| graph | nodes | bound / program peak | lowest / program peak | lowest / bound | recomputations | time to lowest |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for r in [r for r in remat if r["percent"] == 0]:
+        program = r["program_peak_bytes"]
+        w(f"| {r['name']} | {r['num_nodes']} | {r['peak_lower_bound'] / program:.3f} | "
+          f"{r['peak_bytes'] / program:.3f} | "
+          f"{r['peak_bytes'] / max(1, r['peak_lower_bound']):.2f} | "
+          f"{len(r['recomputed'])} | {r['solve_seconds']:.3f} s |")
+    w("")
+    w("Added compute per budget: the recomputed nodes' `duration` (random in")
+    w("[0, 1) per node for the synthetic graphs, roofline seconds on host-cpu")
+    w("for the models) as a share of the graph's total; `-` where greedy")
+    w("misses the budget.")
+    w("")
+    percents = [90, 80, 70, 60, 50, 40, 30, 20]
+    w("| graph | " + " | ".join(f"{p}%" for p in percents) + " |")
+    w("|---|" + "---:|" * len(percents))
+    for name in dict.fromkeys(r["name"] for r in remat):
+        cells = []
+        for p in percents:
+            r = next(r for r in remat if r["name"] == name and r["percent"] == p)
+            share = 100.0 * r["added_cost"] / r["total_cost"] if r["total_cost"] else 0
+            cells.append(f"{share:.1f}%" if r["status"] == "feasible" else "-")
+        w(f"| {name} | " + " | ".join(cells) + " |")
     w("")
     w("### Greedy rematerialization time against size (training-like graphs)")
     w("")
@@ -282,37 +336,62 @@ def main():
               f"{t:.4f} s | {growth} |")
             prev = (n, t)
     w("")
-    w("## Exact rematerialization (cp, milp) against greedy")
+    w("## Exact rematerialization (cp, milp, highs) against greedy")
     w("")
-    w("Training-like graphs, program order. Both exact solvers start from")
-    w("the greedy plan, run single-threaded and stop at the time limit with")
-    w("the best plan found. *bound* is the solver's lower bound on the added")
-    w("cost (cp proves one only when its search completes, else 0); *greedy")
-    w("gap* = (greedy - bound) / greedy, how far greedy can at most be from the")
-    w("optimum. `-` marks a solver not run on that graph.")
+    w("Program order. The exact solvers start from the greedy plan, run")
+    w("single-threaded and stop at the time limit with the best plan found.")
+    w("`milp` is Checkmate's model on CBC, `highs` the same model on HiGHS;")
+    w("it has O(n^2) binaries and is refused above 100,000 (about 300 nodes).")
+    w("*bound* is the solver's lower bound on the added cost (cp proves one")
+    w("only when its search completes, else 0). *greedy gap* = (greedy -")
+    w("best bound) / greedy, how far greedy can at most be from the optimum;")
+    w("*vs best* = greedy / the cheapest plan any solver found - 1.")
     w("")
-    w("| graph | nodes | budget | greedy added | cp status | cp added | cp bound | cp time "
-      "| milp status | milp added | milp bound | milp time | greedy gap |")
-    w("|---|---:|---:|---:|:-:|---:|---:|---:|:-:|---:|---:|---:|---:|")
+    solvers = [s for s in ["cp", "milp", "highs"] if any(s in row for row in exact)]
+    head = "| graph | nodes | budget | limit | greedy added |"
+    rule = "|---|---:|---:|---:|---:|"
+    for solver in solvers:
+        head += f" {solver} status | {solver} added | {solver} bound | {solver} time |"
+        rule += ":-:|---:|---:|---:|"
+    w(head + " greedy gap | vs best |")
+    w(rule + "---:|---:|")
     for row in exact:
         g = row["greedy"]
         cells = [row["name"], str(row["nodes"]), f"{row['percent']}%",
+                 f"{row['limit']:g} s",
                  f"{g['added_cost']:.4g}" if g["status"] == "feasible" else g["status"]]
-        bound = 0.0
-        for solver in ["cp", "milp"]:
+        bound, best = 0.0, g["added_cost"] if g["status"] == "feasible" else None
+        for solver in solvers:
             r = row.get(solver)
             if r is None:
                 cells += ["-"] * 4
                 continue
             ok = r["status"] in ("optimal", "feasible")
-            cells += [r["status"], f"{r['added_cost']:.4g}" if ok else "-",
+            status = r["status"] if ok or not r.get("note") else r["status"] + "*"
+            cells += [status, f"{r['added_cost']:.4g}" if ok else "-",
                       f"{r['bound']:.4g}" if ok else "-",
                       f"{r['solve_seconds']:.1f} s"]
             if ok:
                 bound = max(bound, r["bound"])
+                best = r["added_cost"] if best is None else min(best, r["added_cost"])
+        feasible = g["status"] == "feasible"
         gap = (g["added_cost"] - bound) / g["added_cost"] if g["added_cost"] else 0
-        cells.append(f"{100 * gap:.1f}%" if g["status"] == "feasible" else "-")
+        cells.append(f"{100 * gap:.1f}%" if feasible else "-")
+        cells.append(f"{100 * (g['added_cost'] / best - 1):.1f}%"
+                     if feasible and best else "-")
         w("| " + " | ".join(cells) + " |")
+    w("")
+    w("`*`: stopped without searching; the note says why:")
+    w("")
+    notes = {}
+    for row in exact:
+        for solver in solvers:
+            r = row.get(solver)
+            if r and r.get("note") and r["status"] not in ("optimal", "feasible"):
+                notes.setdefault(f"{solver}: {r['note']}", []).append(
+                    f"{row['name']} {row['percent']}%")
+    for note, where in notes.items():
+        w(f"- {note} ({', '.join(where)})")
     w("")
 
     try:

@@ -1,24 +1,25 @@
 //===- Offsets.cpp - Packing buffers into one arena -----------------------===//
 
 #include "strata/Analysis/Offsets.h"
+#include "strata/Analysis/Arena.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
-#include <cassert>
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
 using namespace mlir::strata;
 
-static bool liveTogether(const ArenaBuffer &a, const ArenaBuffer &b) {
-  return a.first <= b.last && b.first <= a.last;
+namespace {
+ArenaBlock toBlock(const ArenaBuffer &buffer, int64_t offset = 0) {
+  return {buffer.first, buffer.last, offset, buffer.bytes};
 }
+} // namespace
 
 ArenaPlan mlir::strata::planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
                                          int64_t alignment) {
-  assert(alignment >= 1 && llvm::isPowerOf2_64(alignment) &&
-         "alignment must be a power of two");
   SmallVector<int> byPriority(buffers.size());
   std::iota(byPriority.begin(), byPriority.end(), 0);
   llvm::stable_sort(byPriority, [&](int a, int b) {
@@ -29,41 +30,28 @@ ArenaPlan mlir::strata::planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
 
   ArenaPlan plan;
   plan.offsets.assign(buffers.size(), 0);
-  SmallVector<int> placed;
-  SmallVector<std::pair<int64_t, int64_t>> taken;
+  TimeAddressArena arena(std::numeric_limits<int64_t>::max(), alignment);
   for (int id : byPriority) {
     const ArenaBuffer &buffer = buffers[id];
-    // The byte ranges of placed buffers live at the same time, by offset;
-    // take the first aligned gap that holds this buffer.
-    taken.clear();
-    for (int other : placed)
-      if (liveTogether(buffer, buffers[other]))
-        taken.push_back(std::make_pair(
-            plan.offsets[other], plan.offsets[other] + buffers[other].bytes));
-    llvm::sort(taken);
-    int64_t offset = 0;
-    for (auto [begin, end] : taken) {
-      if (offset + buffer.bytes <= begin)
-        break;
-      offset = std::max(offset, (int64_t)llvm::alignTo(end, alignment));
-    }
+    int64_t offset =
+        *arena.find(buffer.first, buffer.last, buffer.bytes, ArenaFit::First);
     plan.offsets[id] = offset;
-    plan.arenaBytes = std::max(plan.arenaBytes, offset + buffer.bytes);
-    placed.push_back(id);
+    arena.place(toBlock(buffer, offset));
   }
+  plan.arenaBytes = arena.getHighWater();
   return plan;
 }
 
 std::optional<std::pair<int, int>>
 mlir::strata::findArenaOverlap(ArrayRef<ArenaBuffer> buffers,
                                ArrayRef<int64_t> offsets) {
-  for (size_t i = 0; i < buffers.size(); ++i)
-    for (size_t j = i + 1; j < buffers.size(); ++j)
-      if (liveTogether(buffers[i], buffers[j]) && buffers[i].bytes > 0 &&
-          buffers[j].bytes > 0 && offsets[i] < offsets[j] + buffers[j].bytes &&
-          offsets[j] < offsets[i] + buffers[i].bytes)
-        return std::make_pair(int(i), int(j));
-  return std::nullopt;
+  SmallVector<ArenaBlock> blocks;
+  for (auto [buffer, offset] : llvm::zip(buffers, offsets))
+    blocks.push_back(toBlock(buffer, offset));
+  SmallVector<std::pair<int, int>> pairs = findBlockOverlaps(blocks, 1);
+  if (pairs.empty())
+    return std::nullopt;
+  return pairs.front();
 }
 
 int64_t mlir::strata::getArenaLowerBound(ArrayRef<ArenaBuffer> buffers) {

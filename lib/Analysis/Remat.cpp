@@ -146,6 +146,21 @@ std::optional<CopyPlan> planCopies(const KernelGraph &graph,
   return plan;
 }
 
+/// Adds the copies `plan` names to the graph and runs them in a row right
+/// before the first late user.
+SmallVector<Recomputation> applyCopyPlan(KernelGraph &graph,
+                                         SmallVectorImpl<int> &order,
+                                         SmallVectorImpl<double> &cost,
+                                         int value, const CopyPlan &plan) {
+  SmallVector<Recomputation> records =
+      addCopies(graph, cost, value, plan.late, plan.nodes);
+  SmallVector<int> copies;
+  for (const Recomputation &record : records)
+    copies.push_back(record.copy);
+  order.insert(order.begin() + plan.firstLate, copies.begin(), copies.end());
+  return records;
+}
+
 } // namespace
 
 SmallVector<Recomputation> mlir::strata::applyRecomputation(
@@ -164,13 +179,7 @@ SmallVector<Recomputation> mlir::strata::applyRecomputation(
                                             step, chain, kMaxChainCopies);
   if (!plan)
     return {};
-  SmallVector<Recomputation> records =
-      addCopies(graph, cost, value, plan->late, plan->nodes);
-  SmallVector<int> copies;
-  for (const Recomputation &record : records)
-    copies.push_back(record.copy);
-  order.insert(order.begin() + plan->firstLate, copies.begin(), copies.end());
-  return records;
+  return applyCopyPlan(graph, order, cost, value, *plan);
 }
 
 namespace {
@@ -361,11 +370,7 @@ public:
                                               step, chain, kMaxChainCopies);
     assert(plan && "applying a recomputation that has no late user");
     SmallVector<Recomputation> records =
-        addCopies(graph, cost, value, plan->late, plan->nodes);
-    SmallVector<int> copies;
-    for (const Recomputation &record : records)
-      copies.push_back(record.copy);
-    order.insert(order.begin() + plan->firstLate, copies.begin(), copies.end());
+        applyCopyPlan(graph, order, cost, value, *plan);
     recount();
     return records;
   }
@@ -776,6 +781,9 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
     return rematerializeCP(graph, order, cost, budgetBytes, options, exact);
   case RematSolver::MILP:
     return rematerializeMILP(graph, order, cost, budgetBytes, options, exact);
+  case RematSolver::HiGHS:
+    return rematerializeMILP(graph, order, cost, budgetBytes, options, exact,
+                             MILPSolver::HiGHS);
   case RematSolver::Greedy:
     break;
   }

@@ -1,10 +1,11 @@
 //===- RematMILP.cpp - Rematerialization with mixed-integer programming ---===//
 //
 // The Checkmate formulation on the staged model (RematStaged.h), solved
-// with CBC. Binaries: R[t][i], node i is computed in stage t (R[t][t] = 1);
-// S[t][i], node i is kept in memory from stage t-1 into stage t. Continuous
-// in [0,1]: F[t][i][k], node i is freed right after node k runs in stage t;
-// U[t][k], bytes live while k runs in stage t. Constraints:
+// with CBC or HiGHS (strata/Solvers/MILP.h). Binaries: R[t][i], node i is
+// computed in stage t (R[t][t] = 1); S[t][i], node i is kept in memory from
+// stage t-1 into stage t. Continuous in [0,1]: F[t][i][k], node i is freed
+// right after node k runs in stage t; U[t][k], bytes live while k runs in stage
+// t. Constraints:
 //   S[t+1][i] <= S[t][i] + R[t][i]             (kept means computed or kept)
 //   R[t][j]   <= R[t][i] + S[t][i]   (i -> j)  (inputs are in memory)
 //   F[t][i][k] <= R[t][k], 1 - S[t+1][i], 1 - R[t][j] for later users j
@@ -19,10 +20,6 @@
 
 #include "RematStaged.h"
 
-#include "SparseMILP.h"
-
-#include <coin/Cbc_C_Interface.h>
-
 #include <chrono>
 #include <map>
 
@@ -30,13 +27,12 @@ using namespace mlir;
 using namespace mlir::strata;
 using namespace mlir::strata::detail;
 
-RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
-                                            ArrayRef<int> order,
-                                            ArrayRef<double> cost,
-                                            int64_t budgetBytes,
-                                            const LivenessOptions &options,
-                                            const ExactRematOptions &exact) {
-  ExactSolveFrame frame(graph, order, cost, budgetBytes, options, "milp (cbc)");
+RematResult mlir::strata::rematerializeMILP(
+    const KernelGraph &graph, ArrayRef<int> order, ArrayRef<double> cost,
+    int64_t budgetBytes, const LivenessOptions &options,
+    const ExactRematOptions &exact, MILPSolver backend) {
+  ExactSolveFrame frame(graph, order, cost, budgetBytes, options,
+                        ("milp (" + stringifyMILPSolver(backend) + ")").str());
   if (std::optional<RematResult> answer = frame.getTrivialAnswer())
     return *answer;
   const StagedProblem &p = frame.problem;
@@ -66,7 +62,7 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
     maxCost = std::max(maxCost, c);
   double epsilon = maxCost > 0 ? 1e-6 * maxCost : 1.0;
 
-  SparseModel m;
+  MILPModel m;
   // R[t][i] and S[t][i] as column ids; -1: fixed to 0 (or absent).
   std::vector<std::map<int, int>> R(n), S(n);
   int one = m.column(1, 1, 0, false);
@@ -171,18 +167,14 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
       outputsBefore += p.mem[t];
   }
 
-  std::lock_guard<std::mutex> lock(getCbcMutex());
-  Cbc_Model *model = Cbc_newModel();
-  m.load(model);
-  Cbc_setLogLevel(model, 0);
-  Cbc_setParameter(model, "threads", "1");
-  // CBC keeps the parameter strings until it solves: they must outlive it.
-  const std::string seedText = std::to_string(exact.seed);
-  Cbc_setParameter(model, "randomCbcSeed", seedText.c_str());
-  Cbc_setParameter(model, "randomSeed", seedText.c_str());
-  Cbc_setMaximumSeconds(
-      model, std::max(0.1, exact.timeLimitSeconds - frame.elapsed()));
-  Cbc_setAllowableFractionGap(model, 1e-6);
+  if (backend == MILPSolver::HiGHS) {
+    std::string whyNot;
+    if (!isHighsAvailable(&whyNot))
+      return frame.finishEarly(RematStatus::Timeout, whyNot);
+  }
+  MILPOptions milp;
+  milp.seed = exact.seed;
+  milp.relativeGap = 1e-6;
 
   // The warm start: the greedy plan's R and S (S: a value is kept from
   // the stage after its latest computation through each stage reading it).
@@ -207,45 +199,40 @@ RematResult mlir::strata::rematerializeMILP(const KernelGraph &graph,
             kept[u][d] = 1;
         lastComputed[i] = t;
       }
-    std::vector<int> columns;
-    std::vector<double> values;
     for (int t = 0; t < n; ++t) {
-      for (auto [i, col] : R[t]) {
-        columns.push_back(col);
-        values.push_back(computed[t][i]);
-      }
-      for (auto [i, col] : S[t]) {
-        columns.push_back(col);
-        values.push_back(kept[t][i]);
-      }
+      for (auto [i, col] : R[t])
+        milp.start.push_back({col, double(computed[t][i])});
+      for (auto [i, col] : S[t])
+        milp.start.push_back({col, double(kept[t][i])});
     }
-    Cbc_setMIPStartI(model, columns.size(), columns.data(), values.data());
   }
 
-  Cbc_solve(model);
-  bool optimal = Cbc_isProvenOptimal(model);
-  bool infeasible = Cbc_isProvenInfeasible(model);
-  const double *solution = Cbc_bestSolution(model);
-  double bound = Cbc_getBestPossibleObjValue(model);
-  none.searchNodes = Cbc_getNodeCount(model);
-  none.variables = m.lower.size();
-  none.constraints = m.rows.size();
+  milp.timeLimitSeconds =
+      std::max(0.1, exact.timeLimitSeconds - frame.elapsed());
+  MILPResult solved = solveMILP(backend, m, milp);
+  const SolverReport &report = solved.report;
+  none.searchNodes = report.nodes;
+  none.variables = m.numColumns();
+  none.constraints = m.numRows();
 
-  if (!solution || infeasible) {
-    Cbc_deleteModel(model);
-    return frame.finishEarly(
-        infeasible ? RematStatus::Infeasible : RematStatus::Timeout,
-        infeasible ? "no plan exists in the staged model"
-                   : "no plan found within the time limit");
-  }
+  if (report.status == SolverStatus::Error)
+    return frame.finishEarly(RematStatus::Timeout, report.note);
+  if (!report.hasSolution())
+    return frame.finishEarly(report.status == SolverStatus::Infeasible
+                                 ? RematStatus::Infeasible
+                                 : RematStatus::Timeout,
+                             report.status == SolverStatus::Infeasible
+                                 ? "no plan exists in the staged model"
+                                 : "no plan found within the time limit");
   SmallVector<SmallVector<int>> recompute(n);
   for (int t = 0; t < n; ++t)
     for (auto [i, col] : R[t])
-      if (solution[col] > 0.5)
+      if (solved.solution[col] > 0.5)
         recompute[t].push_back(i);
-  Cbc_deleteModel(model);
+  bool optimal = report.status == SolverStatus::Optimal;
+  double bound = report.bound;
 
-  // CBC's bound includes the tie-breaking epsilon per recomputation;
+  // The solver's bound includes the tie-breaking epsilon per recomputation;
   // subtracting it for this plan's count leaves a bound in cost units
   // (exact to 1e-6 of the largest cost per recomputation).
   int copies = 0;

@@ -7,6 +7,7 @@
 
 #include "strata/Analysis/TierMapping.h"
 #include "TierMappingImpl.h"
+#include "strata/Analysis/Arena.h"
 #include "strata/Analysis/Offsets.h"
 
 #include "llvm/Support/MathExtras.h"
@@ -19,53 +20,6 @@ using namespace mlir::strata;
 using namespace mlir::strata::detail;
 
 namespace {
-
-/// Tensors placed in the fast tier so far, and best-fit search among them.
-class FastArena {
-public:
-  FastArena(int64_t capacity, int64_t alignment)
-      : capacity(capacity), alignment(alignment) {}
-
-  /// The aligned offset of the smallest free gap that holds `bytes` over
-  /// positions [start, end] (ties: the lowest offset).
-  std::optional<int64_t> findBestFit(int start, int end, int64_t bytes) const {
-    if (bytes > capacity)
-      return std::nullopt;
-    SmallVector<std::pair<int64_t, int64_t>> busy;
-    for (const Alloc &a : allocs)
-      if (a.start <= end && start <= a.end)
-        busy.push_back({a.offset, a.offset + a.bytes});
-    llvm::sort(busy);
-    std::optional<int64_t> best;
-    int64_t bestGap = 0;
-    int64_t cursor = 0;
-    auto consider = [&](int64_t gapEnd) {
-      int64_t at = llvm::alignTo(cursor, alignment);
-      if (gapEnd - at >= bytes && (!best || gapEnd - at < bestGap)) {
-        best = at;
-        bestGap = gapEnd - at;
-      }
-    };
-    for (auto [lo, hi] : busy) {
-      consider(lo);
-      cursor = std::max(cursor, hi);
-    }
-    consider(capacity);
-    return best;
-  }
-
-  void add(int start, int end, int64_t offset, int64_t bytes) {
-    allocs.push_back({start, end, offset, bytes});
-  }
-
-private:
-  struct Alloc {
-    int start, end;
-    int64_t offset, bytes;
-  };
-  int64_t capacity, alignment;
-  SmallVector<Alloc> allocs;
-};
 
 class GreedyMapper {
 public:
@@ -197,10 +151,10 @@ private:
                          ? getCopyDrainPosition(p.accesses[j] + 1, p.bytes)
                          : end;
       std::optional<int64_t> offset =
-          arena.findBestFit(start, reserved, p.bytes);
+          arena.find(start, reserved, p.bytes, ArenaFit::Best);
       if (!offset)
         return false;
-      arena.add(start, reserved, *offset, p.bytes);
+      arena.place({start, reserved, *offset, p.bytes});
       p.defFast = true;
       p.evicted = evict;
       p.evictPosition = evict ? end : -1;
@@ -230,27 +184,27 @@ private:
     if (goal == Goal::Time) {
       std::optional<int64_t> offset;
       if (hiding)
-        offset = arena.findBestFit(2 * want, last, p.bytes);
+        offset = arena.find(2 * want, last, p.bytes, ArenaFit::Best);
       if (!offset)
         return false;
-      arena.add(2 * want, last, *offset, p.bytes);
+      arena.place({2 * want, last, *offset, p.bytes});
       p.addRun({i, j, 2 * want, last, *offset, true});
       return true;
     }
     // Fitting is monotone in the start: a later start occupies less.
     int lo = want, hi = first;
-    if (!arena.findBestFit(2 * hi, last, p.bytes))
+    if (!arena.find(2 * hi, last, p.bytes, ArenaFit::Best))
       return false;
     while (lo < hi) {
       int mid = (lo + hi) / 2;
-      if (arena.findBestFit(2 * mid, last, p.bytes))
+      if (arena.find(2 * mid, last, p.bytes, ArenaFit::Best))
         hi = mid;
       else
         lo = mid + 1;
     }
     int start = 2 * lo;
-    int64_t offset = *arena.findBestFit(start, last, p.bytes);
-    arena.add(start, last, offset, p.bytes);
+    int64_t offset = *arena.find(start, last, p.bytes, ArenaFit::Best);
+    arena.place({start, last, offset, p.bytes});
     p.addRun({i, j, start, last, offset, true});
     return true;
   }
@@ -271,7 +225,8 @@ private:
   ArrayRef<int> order;
   ArrayRef<MappingTier> tiers;
   TierMappingOptions options;
-  FastArena arena;
+  /// Tensors placed in the fast tier so far.
+  TimeAddressArena arena;
   SmallVector<int> stepOf;
   /// prefix[s]: compute seconds of steps [0, s).
   SmallVector<double> prefix;

@@ -7,9 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "SparseMILP.h"
 #include "TierMappingImpl.h"
 #include "strata/Analysis/Offsets.h"
+#include "strata/Solvers/MILP.h"
 
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -52,7 +52,7 @@ public:
 
   /// Builds the model for a fast tier of `capacity` bytes.
   void build(int64_t capacity) {
-    m = SparseModel();
+    m = MILPModel();
     columns.assign(plans.size(), ValueColumns());
     constant = 0;
     int numPositions = 2 * order.size() + 2;
@@ -284,7 +284,7 @@ public:
   TierMappingOptions options;
   SmallVector<TierValuePlan> plans;
   SmallVector<double> prefix;
-  SparseModel m;
+  MILPModel m;
   std::vector<ValueColumns> columns;
   /// The objective's constant part.
   double constant = 0;
@@ -336,42 +336,29 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     double remaining = ilp.timeLimitSeconds - elapsed();
     if (remaining <= 0)
       return fallBack("no time left for CBC");
-    std::lock_guard<std::mutex> lock(getCbcMutex());
-    Cbc_Model *cbc = Cbc_newModel();
-    model.m.load(cbc);
-    Cbc_setLogLevel(cbc, 0);
-    Cbc_setParameter(cbc, "threads", "1");
-    // CBC keeps the parameter strings until it solves: they must outlive
-    // it.
-    const std::string seedText = std::to_string(ilp.seed);
-    Cbc_setParameter(cbc, "randomCbcSeed", seedText.c_str());
-    Cbc_setParameter(cbc, "randomSeed", seedText.c_str());
-    Cbc_setMaximumSeconds(cbc, std::max(0.1, remaining));
-    Cbc_setAllowableFractionGap(cbc, 1e-9);
-    std::vector<int> startColumns;
-    std::vector<double> startValues;
+    MILPOptions milp;
+    milp.timeLimitSeconds = remaining;
+    milp.seed = ilp.seed;
+    milp.relativeGap = 1e-9;
     if (ilp.warmStart) {
+      std::vector<int> startColumns;
+      std::vector<double> startValues;
       model.getWarmStart(greedy, startColumns, startValues);
-      Cbc_setMIPStartI(cbc, startColumns.size(), startColumns.data(),
-                       startValues.data());
+      for (auto [col, v] : llvm::zip(startColumns, startValues))
+        milp.start.push_back({col, v});
     }
-    Cbc_solve(cbc);
-    const double *solution = Cbc_bestSolution(cbc);
-    bool optimal = Cbc_isProvenOptimal(cbc);
-    if (!solution) {
-      Cbc_deleteModel(cbc);
+    MILPResult solved = solveMILP(MILPSolver::CBC, model.m, milp);
+    const SolverReport &report = solved.report;
+    if (!report.hasSolution())
       return fallBack("CBC found no plan within the time limit");
-    }
-    result.objective = Cbc_getObjValue(cbc) + model.constant;
+    bool optimal = report.status == SolverStatus::Optimal;
+    result.objective = report.objective + model.constant;
     // Only the first model's bound holds for the whole tier; later ones
     // solve a smaller tier.
     if (attempt == 0)
-      result.bound = optimal
-                         ? result.objective
-                         : Cbc_getBestPossibleObjValue(cbc) + model.constant;
+      result.bound = report.bound + model.constant;
     result.bound = std::min(result.bound, result.objective);
-    model.decode(solution);
-    Cbc_deleteModel(cbc);
+    model.decode(solved.solution.data());
     int64_t arena = model.pack();
     if (arena <= (int64_t)tiers.front().capacity) {
       MappedProgram exact = buildMappedProgram(

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "strata/Analysis/Arena.h"
 #include "strata/Analysis/TierMapping.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -97,33 +98,29 @@ mlir::strata::verifyMappedProgram(const MappedProgram &program) {
                            program.arenaBytes[t.tier]));
   }
 
-  // Overlaps: per tier, a sweep over tensors by start position.
+  // Overlaps: per tier, the arena's sweep (findBlockOverlaps).
   for (int tier = 0; tier < numTiers; ++tier) {
     SmallVector<int> ids;
+    SmallVector<ArenaBlock> blocks;
     for (auto [i, t] : llvm::enumerate(program.tensors))
-      if (t.tier == tier && t.offset >= 0 && t.bytes > 0)
+      if (t.tier == tier && t.offset >= 0 && t.bytes > 0) {
         ids.push_back(i);
-    llvm::stable_sort(ids, [&](int a, int b) {
-      return program.tensors[a].start < program.tensors[b].start;
-    });
-    SmallVector<int> active;
-    for (int id : ids) {
-      const MappedTensor &t = program.tensors[id];
-      llvm::erase_if(active,
-                     [&](int a) { return program.tensors[a].end < t.start; });
-      for (int a : active) {
-        const MappedTensor &o = program.tensors[a];
-        if (o.offset < t.offset + t.bytes && t.offset < o.offset + o.bytes)
-          report(id, a, -1,
-                 llvm::formatv("[{0}, {1}) in '{2}' overlaps a tensor at "
-                               "[{3}, {4}) live at the same time (positions "
-                               "{5}-{6} and {7}-{8})",
-                               t.offset, t.offset + t.bytes,
-                               program.tiers[tier].name, o.offset,
-                               o.offset + o.bytes, t.start, t.end, o.start,
-                               o.end));
+        blocks.push_back({t.start, t.end, t.offset, t.bytes});
       }
-      active.push_back(id);
+    for (auto [x, y] : findBlockOverlaps(blocks, /*maxPairs=*/64)) {
+      // Name the later-starting tensor first, as the sweep meets them.
+      int id = ids[y], other = ids[x];
+      if (program.tensors[id].start < program.tensors[other].start)
+        std::swap(id, other);
+      const MappedTensor &t = program.tensors[id];
+      const MappedTensor &o = program.tensors[other];
+      report(id, other, -1,
+             llvm::formatv("[{0}, {1}) in '{2}' overlaps a tensor at "
+                           "[{3}, {4}) live at the same time (positions "
+                           "{5}-{6} and {7}-{8})",
+                           t.offset, t.offset + t.bytes,
+                           program.tiers[tier].name, o.offset,
+                           o.offset + o.bytes, t.start, t.end, o.start, o.end));
     }
   }
 

@@ -48,6 +48,8 @@ llvm::StringRef mlir::strata::stringifyRematSolver(RematSolver value) {
     return "cp";
   case RematSolver::MILP:
     return "milp";
+  case RematSolver::HiGHS:
+    return "highs";
   }
   llvm_unreachable("unknown RematSolver");
 }

@@ -39,6 +39,10 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     if (budget.empty())
       return emitError(UnknownLoc::get(context))
              << "strata-remat: give budget=BYTES or budget=NN%";
+    std::string whyNot;
+    if (solver == RematSolver::HiGHS && !isHighsAvailable(&whyNot))
+      return emitError(UnknownLoc::get(context))
+             << "strata-remat: solver=highs: " << whyNot;
     return success();
   }
 

@@ -3,13 +3,15 @@
 //   strata-plan schedule --graph G.json [--algorithm=program|greedy|exact]
 //                        [--time-limit=S] [--max-states=N] [--format=text|json]
 //   strata-plan remat --graph G.json --budget=BYTES|NN%
-//                     [--solver=greedy|cp|milp] [--time-limit=S]
+//                     [--solver=greedy|cp|milp|highs] [--time-limit=S]
 //                     [--max-recomputations=C] [--seed=N]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
 //                   [--algorithm=greedy|ilp|dram] [--copies=true|false]
 //                   [--alignment=64] [--format=text|json]
+//   strata-plan arena --graph G.json [--alignment=64] [--format=text|json]
 //   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
+//   strata-plan solvers
 //
 // Runs Strata's planning library on a DAG without a model. The graph is
 // networkx node-link JSON (strata/Analysis/GraphIO.h reads and writes it):
@@ -19,7 +21,10 @@
 // output is live from its step to its last consumer; outputs of sinks are
 // the graph's results and stay live to the end. `map` maps the program
 // order to the target's memory tiers (TierMapping.h), taking `duration` as each
-// node's compute seconds, and reports the simulated traffic and time. `export`
+// node's compute seconds, and reports the simulated traffic and time. `arena`
+// gives the program order's live values offsets in one arena
+// (planArenaOffsets), checks them, and reports the size and the time taken.
+// `solvers` lists the exact solvers this build can run. `export`
 // writes the kernel graph of a function (after canonicalization for ONNX
 // models) in that format: a node per kernel with its output bytes and the
 // roofline estimate on host-cpu as `duration`. Exit status 0 on success, 1 on
@@ -29,6 +34,7 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Analysis/GraphIO.h"
+#include "strata/Analysis/Offsets.h"
 #include "strata/Analysis/Remat.h"
 #include "strata/Analysis/Schedule.h"
 #include "strata/Analysis/TierMapping.h"
@@ -67,7 +73,8 @@ namespace cl = llvm::cl;
 static cl::OptionCategory planCategory("strata-plan options");
 static cl::list<std::string>
     positional(cl::Positional,
-               cl::desc("schedule | remat | map | export <model>"),
+               cl::desc("schedule | remat | map | arena | export <model> | "
+                        "solvers"),
                cl::cat(planCategory));
 static cl::opt<std::string> graphFile("graph",
                                       cl::desc("Graph in node-link JSON"),
@@ -124,9 +131,9 @@ static cl::opt<std::string>
 static cl::opt<bool> copies("copies",
                             cl::desc("map: allow prefetch and evict copies"),
                             cl::init(true), cl::cat(planCategory));
-static cl::opt<int64_t> alignment("alignment",
-                                  cl::desc("map: offset alignment in bytes"),
-                                  cl::init(64), cl::cat(planCategory));
+static cl::opt<int64_t>
+    alignment("alignment", cl::desc("map, arena: offset alignment in bytes"),
+              cl::init(64), cl::cat(planCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "strata-plan") << message << "\n";
@@ -228,6 +235,10 @@ static int remat() {
   std::optional<int64_t> budget = parseRematBudget(budgetSpec, peak);
   if (!budget)
     return fail("--budget: expected BYTES or NN%, got '" + budgetSpec + "'");
+
+  std::string whyNot;
+  if (solver == RematSolver::HiGHS && !isHighsAvailable(&whyNot))
+    return fail("--solver=highs: " + whyNot);
 
   ExactRematOptions exact;
   exact.timeLimitSeconds = timeLimit;
@@ -426,6 +437,74 @@ static int mapTiers() {
   return 0;
 }
 
+/// Arena offsets for the program order's live values (what a lowering
+/// allocates in one arena), checked for overlaps.
+static int packArena() {
+  if (positional.size() != 1)
+    return fail("arena takes no positional arguments; give --graph");
+  if (graphFile.empty())
+    return fail("arena needs --graph FILE.json");
+  if (alignment < 1 || !llvm::isPowerOf2_64(alignment))
+    return fail("--alignment must be a power of two");
+  llvm::Expected<NodeLinkGraph> g = readNodeLinkGraph(graphFile);
+  if (!g)
+    return fail(llvm::toString(g.takeError()));
+  SmallVector<int> newToOld;
+  KernelGraph graph = renumberInProgramOrder(*g, newToOld);
+  SmallVector<int> order(graph.nodes.size());
+  std::iota(order.begin(), order.end(), 0);
+  SmallVector<ArenaBuffer> buffers;
+  for (auto [id, interval] :
+       llvm::enumerate(computeLiveIntervals(graph, order)))
+    if (interval.first >= 0)
+      buffers.push_back(
+          {graph.values[id].bytes, interval.first, interval.second});
+  auto start = std::chrono::steady_clock::now();
+  ArenaPlan plan = planArenaOffsets(buffers, alignment);
+  auto packed = std::chrono::steady_clock::now();
+  std::optional<std::pair<int, int>> overlap =
+      findArenaOverlap(buffers, plan.offsets);
+  auto checked = std::chrono::steady_clock::now();
+  auto seconds = [](auto from, auto to) {
+    return std::chrono::duration<double>(to - from).count();
+  };
+  if (overlap)
+    return fail(llvm::formatv("internal error: buffers {0} and {1} overlap",
+                              overlap->first, overlap->second)
+                    .str());
+  int64_t bound = getArenaLowerBound(buffers);
+  if (format == ReportFormat::Json) {
+    llvm::json::Object out{{"num_values", (int64_t)buffers.size()},
+                           {"arena_bytes", plan.arenaBytes},
+                           {"lower_bound_bytes", bound},
+                           {"pack_seconds", seconds(start, packed)},
+                           {"check_seconds", seconds(packed, checked)}};
+    llvm::outs() << llvm::json::Value(std::move(out)) << "\n";
+    return 0;
+  }
+  llvm::outs() << llvm::formatv(
+      "arena: {0} values in {1} B (lower bound {2} B, +{3:f1}%), packed in "
+      "{4:f1} ms, checked in {5:f1} ms\n",
+      buffers.size(), plan.arenaBytes, bound,
+      bound ? 100.0 * (plan.arenaBytes - bound) / bound : 0.0,
+      1e3 * seconds(start, packed), 1e3 * seconds(packed, checked));
+  return 0;
+}
+
+/// One line per exact solver: whether it can run here.
+static int listSolvers() {
+  if (positional.size() != 1)
+    return fail("solvers takes no arguments");
+  llvm::outs() << "gecode: linked (solver=cp)\n";
+  llvm::outs() << "cbc: linked (solver=milp)\n";
+  std::string whyNot;
+  if (std::optional<std::string> highs = describeHighs())
+    llvm::outs() << "highs: " << *highs << " (solver=highs)\n";
+  else if (!isHighsAvailable(&whyNot))
+    llvm::outs() << "highs: unavailable: " << whyNot << "\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(planCategory);
@@ -434,7 +513,8 @@ int main(int argc, char **argv) {
       "strata-plan: Strata's memory planning on abstract DAGs "
       "(networkx node-link JSON)\n");
   if (positional.empty())
-    return fail("expected a command: schedule, remat, map or export");
+    return fail(
+        "expected a command: schedule, remat, map, arena, export or solvers");
   StringRef command = positional.front();
   if (command == "export") {
     if (positional.size() != 2)
@@ -445,9 +525,13 @@ int main(int argc, char **argv) {
     return remat();
   if (command == "map")
     return mapTiers();
+  if (command == "solvers")
+    return listSolvers();
+  if (command == "arena")
+    return packArena();
   if (command != "schedule")
     return fail("unknown command '" + command +
-                "'; expected schedule, remat, map or export");
+                "'; expected schedule, remat, map, arena, export or solvers");
   if (positional.size() != 1)
     return fail("schedule takes no positional arguments; give --graph");
   if (graphFile.empty())

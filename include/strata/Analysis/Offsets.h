@@ -9,7 +9,8 @@
 // The planner is greedy by size, as TensorFlow Lite Micro's memory planner
 // is: largest buffers first (ties: earlier first step, then lower id), each
 // at the lowest aligned offset where it overlaps no buffer already placed
-// whose live range intersects its own. Plain C++, testable without IR.
+// whose live range intersects its own (TimeAddressArena's first fit,
+// strata/Analysis/Arena.h). Plain C++, testable without IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,8 +46,8 @@ struct ArenaPlan {
 ArenaPlan planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
                            int64_t alignment = 1);
 
-/// The first pair of buffers (i < j) that are live at a common step and
-/// overlap in [offset, offset + bytes), if any.
+/// A pair of buffers (i < j) that are live at a common step and overlap in
+/// [offset, offset + bytes), if any (findBlockOverlaps, O(n log n)).
 std::optional<std::pair<int, int>>
 findArenaOverlap(ArrayRef<ArenaBuffer> buffers, ArrayRef<int64_t> offsets);
 

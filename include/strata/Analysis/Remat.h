@@ -44,6 +44,7 @@
 #define STRATA_ANALYSIS_REMAT_H
 
 #include "strata/Analysis/KernelGraph.h"
+#include "strata/Solvers/MILP.h"
 #include "strata/Support/PassOptions.h"
 
 #include <optional>
@@ -156,11 +157,13 @@ RematResult rematerializeCP(const KernelGraph &graph, ArrayRef<int> order,
                             const LivenessOptions &options = {},
                             const ExactRematOptions &exact = {});
 
-/// Exact rematerialization with mixed-integer programming (CBC).
+/// Exact rematerialization with mixed-integer programming (Checkmate's
+/// model) on CBC or HiGHS.
 RematResult rematerializeMILP(const KernelGraph &graph, ArrayRef<int> order,
                               ArrayRef<double> cost, int64_t budgetBytes,
                               const LivenessOptions &options = {},
-                              const ExactRematOptions &exact = {});
+                              const ExactRematOptions &exact = {},
+                              MILPSolver backend = MILPSolver::CBC);
 
 /// Runs `solver`.
 RematResult rematerialize(RematSolver solver, const KernelGraph &graph,

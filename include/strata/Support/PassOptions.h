@@ -26,8 +26,9 @@ enum class ScheduleAlgorithm { Program, Greedy, Exact };
 /// What strata-schedule minimizes.
 enum class ScheduleObjective { PeakMemory, Makespan };
 
-/// Who plans recomputation: the greedy, Gecode (cp) or CBC (milp).
-enum class RematSolver { Greedy, CP, MILP };
+/// Who plans recomputation: the greedy, Gecode (cp), or Checkmate's MILP on
+/// CBC (milp) or HiGHS (highs).
+enum class RematSolver { Greedy, CP, MILP, HiGHS };
 
 /// How tensors are mapped to memory tiers.
 enum class TierAlgorithm { Greedy, ILP, DRAM };
@@ -56,7 +57,9 @@ enum class TierAlgorithm { Greedy, ILP, DRAM };
       clEnumValN(::mlir::strata::RematSolver::CP, "cp",                        \
                  "constraint programming (Gecode)"),                           \
       clEnumValN(::mlir::strata::RematSolver::MILP, "milp",                    \
-                 "mixed-integer linear programming (CBC)")
+                 "mixed-integer linear programming (CBC)"),                    \
+      clEnumValN(::mlir::strata::RematSolver::HiGHS, "highs",                  \
+                 "mixed-integer linear programming (HiGHS, if installed)")
 #define STRATA_TIER_ALGORITHM_VALUES                                           \
   clEnumValN(::mlir::strata::TierAlgorithm::Greedy, "greedy",                  \
              "greedy placement by traffic saved per byte"),                    \

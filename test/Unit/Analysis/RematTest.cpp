@@ -418,11 +418,20 @@ TEST(Remat, LowerBoundCountsResultsAndArguments) {
   EXPECT_EQ(rematPeakLowerBound(g, b.programOrder(), options), 137);
 }
 
+/// The exact solvers: cp, milp on CBC, and milp on HiGHS where installed.
+SmallVector<RematSolver> exactSolvers() {
+  SmallVector<RematSolver> solvers = {RematSolver::CP, RematSolver::MILP};
+  if (isHighsAvailable())
+    solvers.push_back(RematSolver::HiGHS);
+  return solvers;
+}
+
 TEST(RematExact, FindTheSingleRecomputation) {
   Builder b = longLivedValue();
   SmallVector<double> cost = {2.0, 1.0, 1.0, 1.0, 1.0};
-  for (auto solve : {rematerializeCP, rematerializeMILP}) {
-    RematResult r = solve(b.graph, b.programOrder(), cost, 250, {}, {});
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 250, {}, {});
     EXPECT_EQ(r.status, RematStatus::Optimal) << r.solver << ": " << r.note;
     EXPECT_DOUBLE_EQ(r.addedCost, 2.0) << r.solver;
     EXPECT_DOUBLE_EQ(r.bound, r.objective) << r.solver;
@@ -441,8 +450,9 @@ TEST(RematExact, BeatGreedyWhereItIsSuboptimal) {
       rematerializeGreedy(b.graph, b.programOrder(), cost, 368);
   EXPECT_EQ(greedy.status, RematStatus::Feasible);
   EXPECT_DOUBLE_EQ(greedy.addedCost, 7.0);
-  for (auto solve : {rematerializeCP, rematerializeMILP}) {
-    RematResult r = solve(b.graph, b.programOrder(), cost, 368, {}, {});
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 368, {}, {});
     EXPECT_EQ(r.status, RematStatus::Optimal) << r.solver << ": " << r.note;
     EXPECT_NEAR(r.addedCost, 6.0, 1e-9) << r.solver;
     expectValidPlan(b, r, 368);
@@ -452,8 +462,9 @@ TEST(RematExact, BeatGreedyWhereItIsSuboptimal) {
 TEST(RematExact, ProveInfeasibility) {
   Builder b = longLivedValue();
   SmallVector<double> cost(5, 1.0);
-  for (auto solve : {rematerializeCP, rematerializeMILP}) {
-    RematResult r = solve(b.graph, b.programOrder(), cost, 150, {}, {});
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 150, {}, {});
     EXPECT_EQ(r.status, RematStatus::Infeasible) << r.solver;
     EXPECT_TRUE(r.recomputations.empty());
   }
@@ -462,8 +473,9 @@ TEST(RematExact, ProveInfeasibility) {
 TEST(RematExact, BudgetAboveThePeakIsOptimalWithoutWork) {
   Builder b = longLivedValue();
   SmallVector<double> cost(5, 1.0);
-  for (auto solve : {rematerializeCP, rematerializeMILP}) {
-    RematResult r = solve(b.graph, b.programOrder(), cost, 300, {}, {});
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 300, {}, {});
     EXPECT_EQ(r.status, RematStatus::Optimal);
     EXPECT_TRUE(r.recomputations.empty());
     EXPECT_EQ(r.peakBytes, 300);
@@ -510,6 +522,15 @@ TEST(RematExact, CPAndMILPAgreeOnRandomGraphs) {
     }
     expectValidPlan(b, milp, budget);
     EXPECT_DOUBLE_EQ(milp.bound, milp.objective);
+    if (isHighsAvailable()) {
+      // The same model on HiGHS: the same optimum.
+      RematResult highs =
+          rematerializeMILP(b.graph, b.programOrder(), cost, budget, {}, exact,
+                            MILPSolver::HiGHS);
+      EXPECT_EQ(highs.status, RematStatus::Optimal) << "seed " << seed;
+      EXPECT_NEAR(highs.addedCost, milp.addedCost, 1e-6) << "seed " << seed;
+      expectValidPlan(b, highs, budget);
+    }
     if (!isWithinBudget(cp.status))
       continue;
     expectValidPlan(b, cp, budget);

@@ -32,7 +32,7 @@ void expectParserNames(const llvm::cl::ValuesClass &values,
   auto &parser = option.getParser();
   ASSERT_EQ((int)parser.getNumOptions(), count);
   for (unsigned i = 0; i < parser.getNumOptions(); ++i) {
-    T value;
+    T value{};
     ASSERT_FALSE(parser.parse(option, "strata-pass-options-test",
                               parser.getOption(i), value));
     EXPECT_EQ(stringify(value), parser.getOption(i));
@@ -50,7 +50,7 @@ TEST(PassOptions, ParserNamesMatchTheStringifiedNames) {
       llvm::cl::values(STRATA_SCHEDULE_OBJECTIVE_VALUES),
       stringifyScheduleObjective, 2);
   expectParserNames<RematSolver>(llvm::cl::values(STRATA_REMAT_SOLVER_VALUES),
-                                 stringifyRematSolver, 3);
+                                 stringifyRematSolver, 4);
   expectParserNames<TierAlgorithm>(
       llvm::cl::values(STRATA_TIER_ALGORITHM_VALUES), stringifyTierAlgorithm,
       3);
