@@ -854,7 +854,10 @@ mlir::strata::explainRematFailure(const RematResult &result, RematSolver solver,
           : rematerializeGreedy(graph, order, cost, /*budgetBytes=*/0, options);
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (result.status == RematStatus::Timeout)
+  if (result.status == RematStatus::Error)
+    os << stringifyRematSolver(solver) << " could not run for budget "
+       << result.budgetBytes << " B" << where;
+  else if (result.status == RematStatus::Timeout)
     os << stringifyRematSolver(solver) << " found no plan within budget "
        << result.budgetBytes << " B" << where;
   else

@@ -89,7 +89,7 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   int n = p.n;
   int C = std::max(0, exact.maxRecomputations);
   if ((int64_t)n * n >= INT_MAX / 2)
-    return frame.finishEarly(RematStatus::Timeout,
+    return frame.finishEarly(RematStatus::Error,
                              "the graph has too many nodes for the cp model (" +
                                  std::to_string(n) + ")");
   int64_t capacityBytes = budgetBytes - p.baseBytes;
@@ -320,7 +320,7 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
     while (RematSpace *solution = engine.next())
       best.reset(solution);
     stopped = engine.stopped();
-    none.searchNodes = engine.statistics().node;
+    none.nodes = engine.statistics().node;
   }
   delete stop;
 

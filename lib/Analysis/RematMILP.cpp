@@ -51,7 +51,7 @@ RematResult mlir::strata::rematerializeMILP(
     for (int i = 0; i < t; ++i)
       binaries += candidate[i] + (tracked[i] && !p.users[i].empty());
   if (binaries > exact.maxVariables)
-    return frame.finishEarly(RematStatus::Timeout,
+    return frame.finishEarly(RematStatus::Error,
                              "the milp model is too large (" +
                                  std::to_string(binaries) + " binaries > " +
                                  std::to_string(exact.maxVariables) +
@@ -170,7 +170,7 @@ RematResult mlir::strata::rematerializeMILP(
   if (backend == MILPSolver::HiGHS) {
     std::string whyNot;
     if (!isHighsAvailable(&whyNot))
-      return frame.finishEarly(RematStatus::Timeout, whyNot);
+      return frame.finishEarly(RematStatus::Error, whyNot);
   }
   MILPOptions milp;
   milp.seed = exact.seed;
@@ -211,12 +211,12 @@ RematResult mlir::strata::rematerializeMILP(
       std::max(0.1, exact.timeLimitSeconds - frame.elapsed());
   MILPResult solved = solveMILP(backend, m, milp);
   const SolverReport &report = solved.report;
-  none.searchNodes = report.nodes;
+  none.nodes = report.nodes;
   none.variables = m.numColumns();
   none.constraints = m.numRows();
 
   if (report.status == SolverStatus::Error)
-    return frame.finishEarly(RematStatus::Timeout, report.note);
+    return frame.finishEarly(RematStatus::Error, report.note);
   if (!report.hasSolution())
     return frame.finishEarly(report.status == SolverStatus::Infeasible
                                  ? RematStatus::Infeasible

@@ -10,20 +10,6 @@ using namespace mlir;
 using namespace mlir::strata;
 using namespace mlir::strata::detail;
 
-StringRef mlir::strata::stringifyRematStatus(RematStatus status) {
-  switch (status) {
-  case RematStatus::Optimal:
-    return "optimal";
-  case RematStatus::Feasible:
-    return "feasible";
-  case RematStatus::Infeasible:
-    return "infeasible";
-  case RematStatus::Timeout:
-    return "timeout";
-  }
-  return "unknown";
-}
-
 StagedProblem mlir::strata::detail::buildStagedProblem(
     const KernelGraph &graph, ArrayRef<int> order, ArrayRef<double> cost,
     const LivenessOptions &options) {
@@ -211,7 +197,7 @@ RematResult mlir::strata::detail::finishPlan(
   r.solver = base.solver;
   r.variables = base.variables;
   r.constraints = base.constraints;
-  r.searchNodes = base.searchNodes;
+  r.nodes = base.nodes;
   r.note = base.note;
   r.objective = r.addedCost;
   r.bound = proven ? r.objective : std::clamp(bound, 0.0, r.objective);

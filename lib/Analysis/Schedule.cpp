@@ -157,7 +157,33 @@ int64_t mlir::strata::peakLowerBound(const KernelGraph &graph,
         bytes += graph.values[output].bytes;
     bound = std::max(bound, bytes);
   }
-  return bound;
+  // Results live to the end: whichever node runs last (one whose outputs
+  // nobody reads), every result is live then, with that node's inputs.
+  int64_t results = 0;
+  for (const KGValue &value : graph.values)
+    if (value.isOutput && isCounted(value, options))
+      results += value.bytes;
+  std::optional<int64_t> lastInputs;
+  for (const KGNode &node : graph.nodes) {
+    if (llvm::any_of(node.outputs, [&](int output) {
+          return !graph.values[output].users.empty();
+        }))
+      continue;
+    int64_t bytes = 0;
+    for (int input : node.inputs) {
+      const KGValue &v = graph.values[input];
+      if (!v.isOutput && isCounted(v, options))
+        bytes += v.bytes;
+    }
+    // Its own outputs that are not results are live while it runs too.
+    for (int output : node.outputs) {
+      const KGValue &v = graph.values[output];
+      if (!v.isOutput && isCounted(v, options))
+        bytes += v.bytes;
+    }
+    lastInputs = std::min(lastInputs.value_or(bytes), bytes);
+  }
+  return std::max(bound, results + lastInputs.value_or(0));
 }
 
 bool mlir::strata::isValidOrder(const KernelGraph &graph, ArrayRef<int> order) {

@@ -137,7 +137,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
            << " B within " << *budgetBytes << " B, " << r.recomputations.size()
            << " recomputation(s)";
     if (solver != RematSolver::Greedy)
-      remark << "; " << stringifyRematStatus(r.status) << ", objective "
+      remark << "; " << stringifySolverStatus(r.status) << ", objective "
              << llvm::formatv("{0:g}", r.objective).str() << ", bound "
              << llvm::formatv("{0:g}", r.bound).str() << ", gap "
              << llvm::formatv("{0:f1}", 100 * r.gap).str() << "%";

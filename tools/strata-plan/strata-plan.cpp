@@ -259,7 +259,7 @@ static int remat() {
     return g->ids[newToOld[node]];
   };
   bool feasible = isWithinBudget(r.status);
-  StringRef status = stringifyRematStatus(r.status);
+  StringRef status = stringifySolverStatus(r.status);
   if (format == ReportFormat::Json) {
     llvm::json::Array orderJson, recomputed;
     for (int v : r.order)
@@ -283,7 +283,7 @@ static int remat() {
       out["bound"] = r.bound;
       out["gap"] = r.gap;
       out["variables"] = r.variables;
-      out["search_nodes"] = r.searchNodes;
+      out["search_nodes"] = r.nodes;
       if (!r.note.empty())
         out["note"] = r.note;
     }
@@ -568,8 +568,7 @@ int main(int argc, char **argv) {
     break;
   }
   }
-  StringRef status =
-      result.status == ScheduleStatus::Optimal ? "optimal" : "feasible";
+  StringRef status = stringifySolverStatus(result.status);
 
   if (format == ReportFormat::Json) {
     llvm::json::Array order;

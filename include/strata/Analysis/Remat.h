@@ -26,13 +26,14 @@
 // tried by an upper bound on their score, so an iteration costs O(n + V)
 // to update the liveness plus a few such evaluations.
 //
-// cp and milp are exact for a staged model of the same problem (see
+// cp, milp and highs are exact for a staged model of the same problem (see
 // RematStaged.h): the order of first computations stays fixed, stage t ends
 // with the first computation of the t-th node of the order, and a node may
 // be recomputed within a later stage, before that stage's node. cp is the
 // Moccasin formulation (retention intervals, O(n) integer variables, at
 // most C recomputations per node) solved with Gecode; milp is the Checkmate
-// formulation (O(n^2) binaries) solved with CBC. Both are single-threaded,
+// formulation (O(n^2) binaries) solved with CBC, highs the same on HiGHS
+// (strata/Solvers/MILP.h). All are single-threaded,
 // time-boxed, start from the greedy plan and report objective, bound and
 // gap.
 //
@@ -54,35 +55,32 @@ namespace mlir::strata {
 
 /// One recomputation: node `copy` of the result graph recomputes node
 /// `original`; the users of `value` after the peak it was applied at read
-/// the copy's output instead.
+/// the copy's output instead (for a copy inside a chain: the later copies
+/// of the chain read it).
 struct Recomputation {
   int original = -1;
   int copy = -1;
   int value = -1;
 };
 
-enum class RematStatus {
-  /// The peak is within the budget and the added cost is proven minimal.
-  Optimal,
-  /// The peak is within the budget (greedy; or an exact solver stopped by
-  /// its time limit before proving optimality).
-  Feasible,
-  /// No plan brings the peak within the budget (greedy: none found; exact:
-  /// none exists in the solver's model).
-  Infeasible,
-  /// An exact solver found no plan within its time limit.
-  Timeout,
-};
-
-/// "optimal", "feasible", "infeasible" or "timeout".
-StringRef stringifyRematStatus(RematStatus status);
+/// A remat plan's status: optimal (within the budget, added cost proven
+/// minimal), feasible (within the budget: greedy, or an exact solver
+/// stopped before its proof), infeasible (no plan within the budget:
+/// greedy found none, or an exact solver proved none exists in its model),
+/// timeout (an exact solver found no plan in its time limit, or could not
+/// run: the note says why).
+using RematStatus = SolverStatus;
 
 /// Whether the result's plan is within its budget.
 inline bool isWithinBudget(RematStatus status) {
   return status == RematStatus::Optimal || status == RematStatus::Feasible;
 }
 
-struct RematResult {
+/// A remat plan and how it was found: the solver's report (status,
+/// objective, bound, gap, search nodes, seconds, note) and the plan.
+struct RematResult : SolverReport {
+  RematResult() { status = RematStatus::Feasible; }
+
   KernelGraph graph;
   SmallVector<int> order;
   /// Per node of `graph` (copies included): its cost.
@@ -94,22 +92,11 @@ struct RematResult {
   /// A lower bound on the peak any recomputation plan reaches.
   int64_t lowerBound = 0;
   double addedCost = 0;
-  RematStatus status = RematStatus::Feasible;
-  double seconds = 0;
-  /// Exact solvers: the solver's objective (added cost in its integer or
-  /// floating units, converted back to cost units) and a lower bound on
-  /// it; gap = (objective - bound) / objective (0 when optimal).
-  double objective = 0;
-  double bound = 0;
-  double gap = 0;
-  /// Exact solvers: the model's size and search effort, for remarks.
+  /// Exact solvers: the model's size.
   int64_t variables = 0;
   int64_t constraints = 0;
-  int64_t searchNodes = 0;
   /// Which solver produced the plan ("greedy", "cp (gecode)", ...).
   std::string solver = "greedy";
-  /// Why an exact solver could not run (too large, ...); empty otherwise.
-  std::string note;
 };
 
 /// The most nodes one chained recomputation copies.

@@ -23,6 +23,7 @@
 #define STRATA_ANALYSIS_SCHEDULE_H
 
 #include "strata/Analysis/KernelGraph.h"
+#include "strata/Solvers/MILP.h"
 
 #include <string>
 
@@ -30,12 +31,10 @@
 
 namespace mlir::strata {
 
-enum class ScheduleStatus {
-  /// The order's peak is proven minimal.
-  Optimal,
-  /// The best order found; the limit was reached before a proof.
-  Feasible,
-};
+/// A schedule's status (strata/Solvers/MILP.h): optimal (the order's peak
+/// is proven minimal) or feasible (the best order found; the limit was
+/// reached before a proof).
+using ScheduleStatus = SolverStatus;
 
 struct ScheduleResult {
   SmallVector<int> order;
@@ -103,9 +102,11 @@ struct HeftResult {
 
 HeftResult scheduleHEFT(const HeftProblem &problem);
 
-/// A simple lower bound on the peak of any order: the bytes a node must
-/// hold while it runs (its counted inputs and its outputs), maximized over
-/// the nodes.
+/// A lower bound on the peak of any order: the bytes a node must hold while
+/// it runs (its counted inputs and its outputs), maximized over the nodes;
+/// and at the end, every result (live to the end) plus what the last node
+/// holds, minimized over the nodes that can run last (nothing reads their
+/// outputs).
 int64_t peakLowerBound(const KernelGraph &graph,
                        const LivenessOptions &options = {});
 

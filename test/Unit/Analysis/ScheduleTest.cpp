@@ -92,6 +92,38 @@ TEST(Schedule, ExactMatchesEnumeration) {
   }
 }
 
+TEST(Schedule, LowerBoundCountsTheResultsAtTheEnd) {
+  // Three results of 100 B from three sources: whatever the order, all are
+  // live when the last one runs (300 B), though no node needs more than
+  // 100 B itself.
+  Builder b;
+  for (int i = 0; i < 3; ++i)
+    b.output(b.node(100, {}));
+  EXPECT_EQ(peakLowerBound(b.graph), 300);
+  // With a chain whose end is also a result, some result node runs last
+  // holding only results (300 + 1 B); the chain's 10 B value can die first.
+  int x = b.node(10, {});
+  b.output(b.node(1, {x}));
+  EXPECT_EQ(peakLowerBound(b.graph), 301);
+  EXPECT_EQ(scheduleExact(b.graph).peakBytes, 301);
+  // When the only node that can run last reads a non-result, that value is
+  // live at the end too.
+  Builder c;
+  int r = c.node(100, {});
+  c.output(r);
+  int y = c.node(40, {});
+  c.node(1, {y, r});
+  EXPECT_EQ(peakLowerBound(c.graph), 141);
+  EXPECT_EQ(scheduleExact(c.graph).peakBytes, 141);
+  // Valid on random graphs whose sinks are all results.
+  for (unsigned seed = 0; seed < 100; ++seed) {
+    KernelGraph graph = randomGraph(seed, 7);
+    for (KGValue &value : graph.values)
+      value.isOutput |= value.users.empty();
+    EXPECT_LE(peakLowerBound(graph), bruteForcePeak(graph)) << "seed " << seed;
+  }
+}
+
 /// Random DAGs of `n` nodes where node i reads 1-3 of the previous `width`.
 KernelGraph layeredGraph(unsigned seed, int n, int width) {
   std::mt19937 rng(seed);
