@@ -225,7 +225,7 @@ def main():
         for name, percents, limit in [
                 ("training-50x2", [90, 80, 70, 50], args.exact_time_limit),
                 ("training-100x2", [80, 50], args.exact_time_limit),
-                ("training-250x2", [80], args.exact_time_limit),
+                ("training-200x2", [80], args.exact_time_limit),
                 ("layered1-100", [90, 80], args.exact_time_limit),
                 ("layered1-250", [90], args.exact_time_limit),
                 ("training-500x2", [80], args.big_time_limit)]:

@@ -9,10 +9,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "SolversImpl.h"
+#include "strata/Support/Paths.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -70,26 +70,6 @@ struct HighsAPI {
   std::string error;
 };
 
-/// Where Strata's own binary is: the shared object holding this code (the
-/// plugin) or the executable.
-SmallVector<std::string, 2> getOwnDirectories() {
-  SmallVector<std::string, 2> dirs;
-  auto add = [&](StringRef file) {
-    SmallString<256> real;
-    if (file.empty() || llvm::sys::fs::real_path(file, real))
-      return;
-    std::string dir = llvm::sys::path::parent_path(real).str();
-    if (!llvm::is_contained(dirs, dir))
-      dirs.push_back(dir);
-  };
-  Dl_info info;
-  if (dladdr(reinterpret_cast<void *>(&getOwnDirectories), &info) &&
-      info.dli_fname)
-    add(info.dli_fname);
-  add("/proc/self/exe");
-  return dirs;
-}
-
 const HighsAPI &getHighsAPI() {
   static const HighsAPI api = [] {
     HighsAPI api{};
@@ -100,8 +80,9 @@ const HighsAPI &getHighsAPI() {
     if (const char *env = std::getenv("STRATA_HIGHS_LIBRARY"); env && *env) {
       candidates.push_back(env);
     } else {
-      for (const std::string &dir : getOwnDirectories()) {
-        SmallString<256> path(dir);
+      std::string binary = getStrataBinaryPath();
+      if (!binary.empty()) {
+        SmallString<256> path(llvm::sys::path::parent_path(binary));
         llvm::sys::path::append(path, "..", "lib", "strata", "libhighs.so.1");
         llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
         candidates.push_back(path.str().str());

@@ -86,10 +86,14 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
 
     - `greedy` follows HloRematerialization: at the peak, recompute the
       value that lowers it the most per unit of cost, until the budget
-      holds. Tighter budgets never give a higher peak.
+      holds; a value is tried alone and as a chain (its inputs that died
+      before the peak recomputed too), so whole segments are freed. Tighter
+      budgets never give a higher peak.
     - `cp` is the Moccasin formulation (retention intervals, at most
       `max-recomputations` per node) solved with Gecode.
-    - `milp` is the Checkmate formulation solved with CBC.
+    - `milp` is the Checkmate formulation solved with CBC; `highs` the same
+      on HiGHS, when installed (`strata-plan solvers`; else an error naming
+      the package).
 
     The exact solvers are single-threaded, start from the greedy plan, stop
     after `time-limit` seconds with the best plan found, and report the
