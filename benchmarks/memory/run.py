@@ -367,7 +367,7 @@ def main():
                 cells += ["-"] * 4
                 continue
             ok = r["status"] in ("optimal", "feasible")
-            status = r["status"] if ok or not r.get("note") else r["status"] + "*"
+            status = r["status"] + "*" if r["status"] == "error" else r["status"]
             cells += [status, f"{r['added_cost']:.4g}" if ok else "-",
                       f"{r['bound']:.4g}" if ok else "-",
                       f"{r['solve_seconds']:.1f} s"]
@@ -387,7 +387,7 @@ def main():
     for row in exact:
         for solver in solvers:
             r = row.get(solver)
-            if r and r.get("note") and r["status"] not in ("optimal", "feasible"):
+            if r and r.get("note") and r["status"] == "error":
                 notes.setdefault(f"{solver}: {r['note']}", []).append(
                     f"{row['name']} {row['percent']}%")
     for note, where in notes.items():
