@@ -130,7 +130,7 @@ LogicalResult CheckIndexOp::verify() {
   if (getIndices().getType().getElementType().isInteger(1))
     return emitOpError("indices must be integers wider than i1");
   unsigned width = getIndices().getType().getElementTypeBitWidth();
-  if (width < 64 && getBound() > (int64_t(1) << (width - 1)))
+  if (width < 64 && getBound() > (uint64_t(1) << (width - 1)))
     return emitOpError("bound ")
            << getBound() << " does not fit i" << width << " indices";
   return success();
@@ -149,7 +149,7 @@ void CheckIndexOp::getEffects(
 //===----------------------------------------------------------------------===//
 
 LogicalResult LRNOp::verify() {
-  int64_t rank = getInput().getType().getRank();
+  uint64_t rank = getInput().getType().getRank();
   if (getAxis() >= rank)
     return emitOpError("axis ")
            << getAxis() << " is out of range for rank " << rank;
