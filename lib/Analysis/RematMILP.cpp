@@ -60,7 +60,12 @@ RematResult mlir::strata::rematerializeMILP(
   double maxCost = 0;
   for (double c : p.cost)
     maxCost = std::max(maxCost, c);
-  double epsilon = maxCost > 0 ? 1e-6 * maxCost : 1.0;
+  // Costs are scaled so the largest is 1: they come in seconds (1e-8 for a
+  // small kernel), below the solvers' tolerances (HiGHS took four
+  // recomputations at 1e-8 s each for one), and a tie-break of 1e-6 per
+  // recomputation prefers fewer copies among equal costs.
+  double scale = maxCost > 0 ? maxCost : 1.0;
+  double epsilon = 1e-6;
 
   MILPModel m;
   // R[t][i] and S[t][i] as column ids; -1: fixed to 0 (or absent).
@@ -69,7 +74,7 @@ RematResult mlir::strata::rematerializeMILP(
   for (int t = 0; t < n; ++t)
     for (int i = 0; i < t; ++i) {
       if (candidate[i])
-        R[t][i] = m.column(0, 1, p.cost[i] + epsilon, true);
+        R[t][i] = m.column(0, 1, p.cost[i] / scale + epsilon, true);
       if (tracked[i] && !p.users[i].empty())
         S[t][i] = m.column(0, 1, 0, true);
     }
@@ -232,14 +237,15 @@ RematResult mlir::strata::rematerializeMILP(
   bool optimal = report.status == SolverStatus::Optimal;
   double bound = report.bound;
 
-  // The solver's bound includes the tie-breaking epsilon per recomputation;
-  // subtracting it for this plan's count leaves a bound in cost units
-  // (exact to 1e-6 of the largest cost per recomputation).
+  // The solver's bound is in scaled units and includes the tie-breaking
+  // epsilon per recomputation; subtracting it for this plan's count and
+  // scaling back leaves a bound in cost units (exact to 1e-6 of the largest
+  // cost per recomputation).
   int copies = 0;
   for (const SmallVector<int> &stage : recompute)
     copies += stage.size();
-  RematResult result =
-      finishPlan(none, recompute, optimal, bound - epsilon * copies, options);
+  RematResult result = finishPlan(none, recompute, optimal,
+                                  (bound - epsilon * copies) * scale, options);
   result.seconds = frame.elapsed();
   return result;
 }
