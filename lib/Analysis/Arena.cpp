@@ -67,7 +67,7 @@ SmallVector<int> TimeAddressArena::getLiveBlocks(int first, int last) const {
 }
 
 SmallVector<int> TimeAddressArena::collectLiveBlocks(int first,
-                                                    int last) const {
+                                                     int last) const {
   SmallVector<int> result;
   last = std::min(last, size - 1);
   if (first > last)

@@ -85,7 +85,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     exact.seed = seed;
     RematResult r = rematerialize(solver, *graph, order, cost, *budgetBytes,
                                   options, exact);
-    if (!isWithinBudget(r.status)) {
+    if (!r.hasSolution()) {
       func.emitError() << "strata-remat: "
                        << explainRematFailure(r, solver,
                                               " for '" +

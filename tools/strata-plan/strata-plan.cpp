@@ -258,7 +258,7 @@ static int remat() {
         }
     return g->ids[newToOld[node]];
   };
-  bool feasible = isWithinBudget(r.status);
+  bool feasible = r.hasSolution();
   StringRef status = stringifySolverStatus(r.status);
   if (format == ReportFormat::Json) {
     llvm::json::Array orderJson, recomputed;

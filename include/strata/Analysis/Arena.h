@@ -95,8 +95,6 @@ public:
   /// Returns its index.
   int place(const ArenaBlock &block);
 
-  ArrayRef<ArenaBlock> getBlocks() const { return blocks; }
-
   /// The end of the highest placed block.
   int64_t getHighWater() const { return highWater; }
 

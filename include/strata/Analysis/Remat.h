@@ -71,13 +71,9 @@ struct Recomputation {
 /// run: the note says why).
 using RematStatus = SolverStatus;
 
-/// Whether the result's plan is within its budget.
-inline bool isWithinBudget(RematStatus status) {
-  return status == RematStatus::Optimal || status == RematStatus::Feasible;
-}
-
 /// A remat plan and how it was found: the solver's report (status,
-/// objective, bound, gap, search nodes, seconds, note) and the plan.
+/// objective, bound, gap, search nodes, seconds, note; hasSolution() says
+/// whether the plan is within its budget) and the plan.
 struct RematResult : SolverReport {
   RematResult() { status = RematStatus::Feasible; }
 
