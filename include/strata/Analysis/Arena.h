@@ -13,10 +13,22 @@
 // Placed blocks are indexed by a segment tree over the steps: a block is
 // stored at the O(log T) nodes that cover its range and listed at their
 // ancestors, so the blocks live during a query range are found in
-// O(log^2 T + K) for K of them; sorting them by offset makes a query
-// O(log^2 T + K log K). A greedy plan of n values costs O(n log^2 n + sum
-// K log K); K is the number of values live alongside one, small in real
-// plans.
+// O(log^2 T + K) for K of them (getLiveBlocks, and best-fit queries, which
+// sort them by offset: O(K log K)).
+//
+// First-fit queries do not enumerate the live blocks: each tree node also
+// keeps the union of its blocks' byte ranges (covering, and in its
+// subtree) as sorted disjoint spans. A query range splits into O(log T)
+// nodes whose blocks are all live in it (wholly inside: the subtree's
+// union; partly inside: the covering union), and the lowest offset free in
+// every one of those unions is found by raising a candidate offset to the
+// next free place of each union in turn until none moves it. Each raise
+// is a binary search and skips a whole run of busy bytes, so a query costs
+// O(log T * R * log S) for R rounds over unions of S spans, whatever the
+// number of live blocks; placing a block adds its span to O(log T) unions.
+// (Before, every first-fit query sorted its K live blocks: 1.7 s for a
+// 10,000-value training plan whose forward values all live across the
+// backward pass.)
 //
 // findBlockOverlaps checks a plan in O(n log n): a sweep over the steps
 // keeps the live blocks ordered by offset; a valid plan's live blocks are
@@ -116,6 +128,17 @@ private:
   /// its subtree.
   int size = 0;
   std::vector<std::vector<int>> covering, inSubtree;
+  /// Sorted disjoint byte spans [begin, end): the union of the non-empty
+  /// blocks of `covering` and of `inSubtree` at each node.
+  using Spans = std::vector<std::pair<int64_t, int64_t>>;
+  std::vector<Spans> coveringSpans, subtreeSpans;
+  static void addSpan(Spans &spans, int64_t begin, int64_t end);
+  /// The lowest offset >= `offset`, aligned, where `bytes` do not meet a
+  /// span; `cursor` is at or before the first span ending above `offset`
+  /// and is left at the first span ending above the result's.
+  int64_t nextFree(const Spans &spans, size_t &cursor, int64_t offset,
+                   int64_t bytes) const;
+  std::optional<int64_t> findFirst(int first, int last, int64_t bytes) const;
   /// Scratch for deduplicating query results.
   mutable std::vector<unsigned> seen;
   mutable unsigned stamp = 0;

@@ -101,6 +101,12 @@ TEST(Arena, QueriesMatchBruteForce) {
       std::optional<int64_t> want =
           referenceFind(placed, first, last, bytes, fit, capacity, alignment);
       ASSERT_EQ(got, want) << "seed " << seed << " block " << i;
+      // The other policy on the same query (not placed).
+      ArenaFit other = i % 2 ? ArenaFit::Best : ArenaFit::First;
+      ASSERT_EQ(
+          arena.find(first, last, bytes, other),
+          referenceFind(placed, first, last, bytes, other, capacity, alignment))
+          << "seed " << seed << " block " << i;
       SmallVector<int> live = arena.getLiveBlocks(first, last);
       SmallVector<int> expected;
       for (auto [id, b] : llvm::enumerate(placed))
