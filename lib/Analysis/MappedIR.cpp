@@ -16,11 +16,11 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-SmallVector<double> mlir::strata::getComputeSeconds(const KernelGraph &graph,
+SmallVector<double> mlir::strata::getComputeSeconds(ArrayRef<Operation *> ops,
                                                     CostModel &model) {
   SmallVector<double> seconds;
-  for (const KGNode &node : graph.nodes) {
-    FailureOr<CostEstimate> est = model.estimate(node.op);
+  for (Operation *op : ops) {
+    FailureOr<CostEstimate> est = model.estimate(op);
     seconds.push_back(succeeded(est) ? est->computeSeconds : 0.0);
   }
   return seconds;
@@ -44,17 +44,17 @@ FailureOr<MappedFunction> mlir::strata::readMappedFunction(
   Block &block = func.getBody().front();
 
   if (!hasTierPlan(func)) {
-    FailureOr<KernelGraph> graph = buildKernelGraph(block);
-    if (failed(graph))
+    FailureOr<IRKernelGraph> ir = buildKernelGraph(block);
+    if (failed(ir))
       return failure();
-    SmallVector<int> order(graph->nodes.size());
+    SmallVector<int> order(ir->graph.nodes.size());
     std::iota(order.begin(), order.end(), 0);
-    program = mapTiersToBacking(*graph, order, getComputeSeconds(*graph, model),
-                                program.tiers);
+    program = mapTiersToBacking(
+        ir->graph, order, getComputeSeconds(ir->ops, model), program.tiers);
     for (const MappedOp &op : program.ops)
-      out.ops.push_back(graph->nodes[op.node].op);
+      out.ops.push_back(ir->ops[op.node]);
     for (const MappedTensor &t : program.tensors)
-      out.values.push_back(graph->values[t.value].value);
+      out.values.push_back(ir->values[t.value]);
     return out;
   }
 
@@ -222,7 +222,7 @@ void rewire(Operation *user, Value root, Value newRoot) {
 } // namespace
 
 void mlir::strata::writeMappedProgram(func::FuncOp func,
-                                      const KernelGraph &graph,
+                                      const IRKernelGraph &ir,
                                       const MappedProgram &program) {
   MLIRContext *context = func.getContext();
   Block &block = func.getBody().front();
@@ -234,24 +234,23 @@ void mlir::strata::writeMappedProgram(func::FuncOp func,
   // Home and kernel-written tensors are the graph's own values.
   SmallVector<Value> valueOf(program.tensors.size());
   for (auto [i, t] : llvm::enumerate(program.tensors))
-    valueOf[i] = graph.values[t.value].value;
+    valueOf[i] = ir.values[t.value];
 
   SmallVector<Operation *> kernelAt(program.numKernels);
   for (const MappedOp &op : program.ops)
     if (op.kind == MappedOpKind::Kernel)
-      kernelAt[op.position / 2] = graph.nodes[op.node].op;
+      kernelAt[op.position / 2] = ir.ops[op.node];
 
   for (const MappedOp &op : program.ops) {
     if (op.kind == MappedOpKind::Kernel) {
-      Operation *kernel = graph.nodes[op.node].op;
+      Operation *kernel = ir.ops[op.node];
       SmallVector<Attribute> placements;
       for (int w : op.writes)
         placements.push_back(placementOf(program.tensors[w]));
       kernel->setAttr(StrataDialect::getPlacementAttrName(),
                       ArrayAttr::get(context, placements));
       for (int r : op.reads)
-        rewire(kernel, graph.values[program.tensors[r].value].value,
-               valueOf[r]);
+        rewire(kernel, ir.values[program.tensors[r].value], valueOf[r]);
       continue;
     }
     // Copies go before the kernel they precede, or before the return.
@@ -274,8 +273,7 @@ void mlir::strata::writeMappedProgram(func::FuncOp func,
     valueOf[op.writes[0]] = copy->getResult(0);
   }
   for (int r : program.results)
-    rewire(terminator, graph.values[program.tensors[r].value].value,
-           valueOf[r]);
+    rewire(terminator, ir.values[program.tensors[r].value], valueOf[r]);
 
   // Views that only fed rewired operands are dead now.
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))

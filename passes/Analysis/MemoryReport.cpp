@@ -1,7 +1,7 @@
 //===- MemoryReport.cpp - Peak memory report pass -------------------------===//
 //
 // Implements `strata-memory-report`: the kernel graph and liveness of each
-// function (strata/Analysis/KernelGraph.h) as remarks, JSON, or a
+// function (strata/Planning/KernelGraph.h) as remarks, JSON, or a
 // Chrome/Perfetto trace of the memory timeline.
 //
 //===----------------------------------------------------------------------===//
@@ -9,7 +9,7 @@
 #include "passes/Analysis/Passes.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/Analysis/KernelGraph.h"
+#include "strata/Analysis/BuildKernelGraph.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Support/FileUtilities.h"
@@ -29,22 +29,23 @@ namespace {
 /// The report of one function.
 struct FunctionReport {
   mutable func::FuncOp func;
-  KernelGraph graph;
+  IRKernelGraph ir;
   MemoryProfile profile;
 };
 
 /// "'matmul_0' #0", "argument #1" or "constant".
-std::string describeValue(const KernelGraph &graph, const KGValue &value) {
+std::string describeValue(const IRKernelGraph &ir, int id) {
+  const KGValue &value = ir.graph.values[id];
+  Value irValue = ir.values[id];
   if (value.producer >= 0) {
-    const KGNode &node = graph.nodes[value.producer];
     unsigned index = 0;
-    if (value.value)
-      if (auto result = dyn_cast<OpResult>(value.value))
-        index = result.getResultNumber();
-    return "'" + getKernelName(node.op) + "' #" + std::to_string(index);
+    if (auto result = dyn_cast<OpResult>(irValue))
+      index = result.getResultNumber();
+    return "'" + getKernelName(ir.ops[value.producer]) + "' #" +
+           std::to_string(index);
   }
-  if (value.kind == ValueKind::Argument && value.value)
-    if (auto arg = dyn_cast<BlockArgument>(value.value))
+  if (value.kind == ValueKind::Argument)
+    if (auto arg = dyn_cast<BlockArgument>(irValue))
       return "argument #" + std::to_string(arg.getArgNumber());
   return value.kind == ValueKind::Constant ? "constant" : "argument";
 }
@@ -62,11 +63,11 @@ struct StrataMemoryReportPass final
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
-      if (failed(graph))
+      FailureOr<IRKernelGraph> ir = buildKernelGraph(func.getBody().front());
+      if (failed(ir))
         return signalPassFailure();
-      MemoryProfile profile = computeMemoryProfile(*graph, options);
-      reports.push_back({func, std::move(*graph), std::move(profile)});
+      MemoryProfile profile = computeMemoryProfile(ir->graph, options);
+      reports.push_back({func, std::move(*ir), std::move(profile)});
     }
 
     for (const FunctionReport &r : reports) {
@@ -87,17 +88,17 @@ struct StrataMemoryReportPass final
       r.func.emitRemark() << "function '" << name << "': no kernels";
       return;
     }
-    Operation *peakOp = r.graph.nodes[p.peakStep].op;
+    Operation *peakOp = r.ir.ops[p.peakStep];
     r.func.emitRemark() << "function '" << name << "': peak " << p.peakBytes
                         << " B at step " << p.peakStep << " of "
-                        << r.graph.nodes.size() << " (kernel '"
+                        << r.ir.graph.nodes.size() << " (kernel '"
                         << getKernelName(peakOp) << "')";
     InFlightDiagnostic diag = peakOp->emitRemark();
     diag << "peak of '" << name << "': " << p.liveAtPeak.size()
          << " live value(s): ";
     llvm::interleaveComma(p.liveAtPeak, diag, [&](int id) {
-      const KGValue &v = r.graph.values[id];
-      diag << describeValue(r.graph, v) << " (" << v.bytes << " B)";
+      diag << describeValue(r.ir, id) << " (" << r.ir.graph.values[id].bytes
+           << " B)";
     });
   }
 
@@ -107,19 +108,19 @@ struct StrataMemoryReportPass final
     for (int64_t bytes : p.liveBytes)
       live.push_back(bytes);
     for (int id : p.liveAtPeak) {
-      const KGValue &v = r.graph.values[id];
-      atPeak.push_back(llvm::json::Object{{"value", describeValue(r.graph, v)},
-                                          {"bytes", v.bytes}});
+      atPeak.push_back(
+          llvm::json::Object{{"value", describeValue(r.ir, id)},
+                             {"bytes", r.ir.graph.values[id].bytes}});
     }
     llvm::json::Object object{
         {"function", r.func.getSymName()},
         {"peak_bytes", p.peakBytes},
         {"peak_step", p.peakStep},
         {"peak_kernel", p.peakStep >= 0 ? llvm::json::Value(getKernelName(
-                                              r.graph.nodes[p.peakStep].op))
+                                              r.ir.ops[p.peakStep]))
                                         : llvm::json::Value(nullptr)},
-        {"num_nodes", (int64_t)r.graph.nodes.size()},
-        {"num_values", (int64_t)r.graph.values.size()},
+        {"num_nodes", (int64_t)r.ir.graph.nodes.size()},
+        {"num_values", (int64_t)r.ir.graph.values.size()},
         {"live_bytes", std::move(live)},
         {"live_at_peak", std::move(atPeak)}};
     llvm::outs() << llvm::json::Value(std::move(object)) << "\n";
@@ -136,8 +137,8 @@ struct StrataMemoryReportPass final
           {"ph", "M"},
           {"pid", (int64_t)pid},
           {"args", llvm::json::Object{{"name", r.func.getSymName()}}}});
-      for (auto [step, node] : llvm::enumerate(r.graph.nodes)) {
-        events.push_back(llvm::json::Object{{"name", getKernelName(node.op)},
+      for (auto [step, op] : llvm::enumerate(r.ir.ops)) {
+        events.push_back(llvm::json::Object{{"name", getKernelName(op)},
                                             {"ph", "X"},
                                             {"pid", (int64_t)pid},
                                             {"tid", 0},

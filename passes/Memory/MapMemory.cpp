@@ -1,6 +1,6 @@
 //===- MapMemory.cpp - Memory-tier mapping and its verifier ---------------===//
 //
-// Implements `strata-map-memory` (plan with strata/Analysis/TierMapping.h,
+// Implements `strata-map-memory` (plan with strata/Planning/TierMapping.h,
 // write the plan with strata/Analysis/MappedIR.h) and
 // `strata-verify-memory-plan` (read a plan back and check it).
 //
@@ -69,10 +69,11 @@ struct StrataMapMemoryPass final
                         << "' has a single memory tier; nothing to map";
       return;
     }
-    FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
-    if (failed(graph))
+    FailureOr<IRKernelGraph> ir = buildKernelGraph(func.getBody().front());
+    if (failed(ir))
       return signalPassFailure();
-    SmallVector<double> compute = getComputeSeconds(*graph, **model);
+    const KernelGraph *graph = &ir->graph;
+    SmallVector<double> compute = getComputeSeconds(ir->ops, **model);
     SmallVector<int> order(graph->nodes.size());
     std::iota(order.begin(), order.end(), 0);
     ArrayRef<MappingTier> tiers = desc->tiers;
@@ -119,12 +120,12 @@ struct StrataMapMemoryPass final
     for (const KGValue &v : graph->values) {
       if (v.producer < 0 || v.bytes <= (int64_t)fast.capacity)
         continue;
-      graph->nodes[v.producer].op->emitRemark()
+      ir->ops[v.producer]->emitRemark()
           << "strata-map-memory: a result of " << v.bytes
           << " B does not fit in '" << fast.name << "' (" << fast.capacity
           << " B); placed in '" << slow.name << "'";
     }
-    writeMappedProgram(func, *graph, program);
+    writeMappedProgram(func, *ir, program);
 
     int prefetches = 0, evictions = 0;
     for (const MappedOp &op : program.ops) {

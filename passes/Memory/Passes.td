@@ -232,7 +232,7 @@ def StrataSimulate : Pass<"strata-simulate", "ModuleOp"> {
   let summary = "Simulate the time and off-chip traffic of mapped functions";
   let description = [{
     Runs each function's tier plan through the simulator
-    (`strata/Analysis/TierMapping.h`): kernels one at a time, each taking
+    (`strata/Planning/TierMapping.h`): kernels one at a time, each taking
     max(compute time from the cost model, bytes of its tensors over the
     bandwidth of the tier each is in) plus the backing tier's latency if it
     touches it; copies one at a time per tier link, asynchronous with the

@@ -1,6 +1,6 @@
 //===- Remat.cpp - Rematerialization to a memory budget -------------------===//
 //
-// Implements `strata-remat` over strata/Analysis/Remat.h: plan on the
+// Implements `strata-remat` over strata/Planning/Remat.h: plan on the
 // kernel graph, then clone the recomputed kernels and rewire the late users.
 //
 //===----------------------------------------------------------------------===//
@@ -10,8 +10,8 @@
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/Analysis/Remat.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/Planning/Remat.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -51,10 +51,10 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     if (func.isExternal())
       return;
     Block &block = func.getBody().front();
-    FailureOr<KernelGraph> graph =
-        buildMovableKernelGraph(func, "strata-remat");
-    if (failed(graph))
+    FailureOr<IRKernelGraph> ir = buildMovableKernelGraph(func, "strata-remat");
+    if (failed(ir))
       return signalPassFailure();
+    const KernelGraph *graph = &ir->graph;
     LivenessOptions options;
     options.countArguments = countArguments;
     options.countConstants = countConstants;
@@ -74,8 +74,8 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     if (failed(model))
       return signalPassFailure();
     SmallVector<double> cost;
-    for (const KGNode &node : graph->nodes) {
-      FailureOr<CostEstimate> est = (*model)->estimate(node.op);
+    for (Operation *op : ir->ops) {
+      FailureOr<CostEstimate> est = (*model)->estimate(op);
       cost.push_back(succeeded(est) ? est->seconds : 0.0);
     }
 
@@ -95,10 +95,11 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     }
 
     // Clone the recomputed kernels; the late users read the clones.
-    SmallVector<Operation *> nodeOps;
-    for (const KGNode &node : graph->nodes)
-      nodeOps.push_back(node.op);
+    SmallVector<Operation *> nodeOps(ir->ops);
     nodeOps.resize(r.graph.nodes.size(), nullptr);
+    SmallVector<int> originalOf(r.graph.nodes.size(), -1);
+    for (const Recomputation &rec : r.recomputations)
+      originalOf[rec.copy] = rec.original;
     // The IR value of a kernel-graph value: result #k of its producer's op.
     auto irValue = [&](int id) -> Value {
       const KGValue &v = r.graph.values[id];
@@ -106,6 +107,17 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
       unsigned index =
           llvm::find(producer.outputs, id) - producer.outputs.begin();
       return nodeOps[v.producer]->getResult(index);
+    };
+    // The IR value the original kernels read for a graph value: a copy's
+    // output stands for the same output of the node it copies.
+    auto originalValue = [&](int id) -> Value {
+      while (id >= (int)ir->values.size()) {
+        int copy = r.graph.values[id].producer;
+        const KGNode &node = r.graph.nodes[copy];
+        unsigned index = llvm::find(node.outputs, id) - node.outputs.begin();
+        id = r.graph.nodes[originalOf[copy]].outputs[index];
+      }
+      return ir->values[id];
     };
     MLIRContext *ctx = &getContext();
     for (const Recomputation &rec : r.recomputations) {
@@ -125,7 +137,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
         if (v.producer < 0)
           continue;
         Value now = irValue(input);
-        Value old = v.value; // the value of the original kernel
+        Value old = originalValue(input);
         if (now != old)
           nodeOps[id]->replaceUsesOfWith(old, now);
       }

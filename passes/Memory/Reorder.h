@@ -7,7 +7,7 @@
 #ifndef STRATA_PASSES_MEMORY_REORDER_H
 #define STRATA_PASSES_MEMORY_REORDER_H
 
-#include "strata/Analysis/KernelGraph.h"
+#include "strata/Analysis/BuildKernelGraph.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -16,8 +16,8 @@ namespace mlir::strata {
 /// The kernel graph of `func`'s body, for passes that move or clone its
 /// kernels: fails with an error (naming `passName`) if an op has side
 /// effects, or if a shape is dynamic.
-FailureOr<KernelGraph> buildMovableKernelGraph(func::FuncOp func,
-                                               StringRef passName);
+FailureOr<IRKernelGraph> buildMovableKernelGraph(func::FuncOp func,
+                                                 StringRef passName);
 
 /// Moves the ops of `block` so that the kernel-graph nodes run in `order`
 /// (`nodeOps[i]` is node i's op); every other op (constants, views, shape

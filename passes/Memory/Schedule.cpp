@@ -1,6 +1,6 @@
 //===- Schedule.cpp - Memory-aware kernel reordering ----------------------===//
 //
-// Implements `strata-schedule` over strata/Analysis/Schedule.h.
+// Implements `strata-schedule` over strata/Planning/Schedule.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,8 +9,8 @@
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/Analysis/Schedule.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/Planning/Schedule.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
@@ -28,7 +28,7 @@ using namespace mlir::strata;
 
 namespace {} // namespace
 
-FailureOr<KernelGraph>
+FailureOr<IRKernelGraph>
 mlir::strata::buildMovableKernelGraph(func::FuncOp func, StringRef passName) {
   Block &block = func.getBody().front();
   for (Operation &op : block.without_terminator())
@@ -83,7 +83,8 @@ struct StrataSchedulePass final
   /// HEFT onto the target's unit instances; annotates each kernel with its
   /// unit and orders the block by start time.
   LogicalResult scheduleForMakespan(func::FuncOp func,
-                                    const KernelGraph &graph) {
+                                    const IRKernelGraph &ir) {
+    const KernelGraph &graph = ir.graph;
     FailureOr<std::unique_ptr<CostModel>> model =
         createCostModel(costModel, target, func);
     if (failed(model))
@@ -97,12 +98,12 @@ struct StrataSchedulePass final
     HeftProblem problem;
     double oneUnit = INFINITY;
     SmallVector<double> unitTotals(desc.units.size(), 0.0);
-    for (const KGNode &node : graph.nodes) {
+    for (Operation *op : ir.ops) {
       SmallVector<double> perUnit;
       for (unsigned u = 0; u < desc.units.size(); ++u) {
-        FailureOr<CostEstimate> est = (*model)->estimateOnUnit(node.op, u);
+        FailureOr<CostEstimate> est = (*model)->estimateOnUnit(op, u);
         if (failed(est))
-          return node.op->emitError()
+          return op->emitError()
                  << "strata-schedule: the " << (*model)->getName()
                  << " cost model cannot estimate this kernel";
         perUnit.push_back(est->seconds);
@@ -128,17 +129,15 @@ struct StrataSchedulePass final
       return failure();
     }
     MLIRContext *ctx = func.getContext();
-    SmallVector<Operation *> nodeOps;
-    for (auto [id, node] : llvm::enumerate(graph.nodes)) {
+    for (auto [id, op] : llvm::enumerate(ir.ops)) {
       auto [u, instance] = procs[r.processor[id]];
-      node.op->setAttr(StrataDialect::getUnitAttrName(),
-                       StringAttr::get(ctx, desc.units[u].name + ":" +
-                                                std::to_string(instance)));
-      nodeOps.push_back(node.op);
+      op->setAttr(StrataDialect::getUnitAttrName(),
+                  StringAttr::get(ctx, desc.units[u].name + ":" +
+                                           std::to_string(instance)));
     }
     for (auto [step, node] : llvm::enumerate(r.order))
       numMoved += (int)step != node;
-    reorderBlock(func.getBody().front(), nodeOps, r.order);
+    reorderBlock(func.getBody().front(), ir.ops, r.order);
     llvm::SmallDenseSet<int> used(r.processor.begin(), r.processor.end());
     func.emitRemark() << "strata-schedule '" << func.getSymName()
                       << "' (makespan, heft on " << desc.name
@@ -165,13 +164,14 @@ struct StrataSchedulePass final
     if (func.isExternal())
       return;
     Block &block = func.getBody().front();
-    FailureOr<KernelGraph> graph =
+    FailureOr<IRKernelGraph> ir =
         buildMovableKernelGraph(func, "strata-schedule");
-    if (failed(graph))
+    if (failed(ir))
       return signalPassFailure();
+    const KernelGraph *graph = &ir->graph;
 
     if (objective == ScheduleObjective::Makespan) {
-      if (failed(scheduleForMakespan(func, *graph)))
+      if (failed(scheduleForMakespan(func, *ir)))
         return signalPassFailure();
       return;
     }
@@ -202,10 +202,7 @@ struct StrataSchedulePass final
     }
     for (auto [step, node] : llvm::enumerate(result.order))
       numMoved += (int)step != node;
-    SmallVector<Operation *> nodeOps;
-    for (const KGNode &node : graph->nodes)
-      nodeOps.push_back(node.op);
-    reorderBlock(block, nodeOps, result.order);
+    reorderBlock(block, ir->ops, result.order);
 
     InFlightDiagnostic diag = func.emitRemark();
     diag << "strata-schedule '" << func.getSymName() << "' ("

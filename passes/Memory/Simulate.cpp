@@ -2,7 +2,7 @@
 //
 // Implements `strata-simulate`: each function's tier plan (or, without one,
 // everything in the backing tier) through the simulator of
-// strata/Analysis/TierMapping.h, as remarks, JSON or a Chrome trace.
+// strata/Planning/TierMapping.h, as remarks, JSON or a Chrome trace.
 //
 //===----------------------------------------------------------------------===//
 

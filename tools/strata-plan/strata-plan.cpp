@@ -14,7 +14,7 @@
 //   strata-plan solvers
 //
 // Runs Strata's planning library on a DAG without a model. The graph is
-// networkx node-link JSON (strata/Analysis/GraphIO.h reads and writes it):
+// networkx node-link JSON (strata/Planning/GraphIO.h reads and writes it):
 // "nodes" with "id", "out_cost" (bytes of the node's output) and optional
 // "duration"; "links" (or "edges"); optional graph.order, the program order
 // (else the node list, topologically ordered where it must be). A node's
@@ -33,15 +33,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/Analysis/GraphIO.h"
-#include "strata/Analysis/Offsets.h"
-#include "strata/Analysis/Remat.h"
-#include "strata/Analysis/Schedule.h"
-#include "strata/Analysis/TierMapping.h"
+#include "strata/Analysis/BuildKernelGraph.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
 #include "strata/Pipelines/Pipelines.h"
+#include "strata/Planning/GraphIO.h"
+#include "strata/Planning/Offsets.h"
+#include "strata/Planning/Remat.h"
+#include "strata/Planning/Schedule.h"
+#include "strata/Planning/TierMapping.h"
 #include "strata/Support/PassOptions.h"
 #include "strata/Target/Target.h"
 
@@ -185,8 +186,8 @@ static int exportGraph(StringRef path) {
                     ? "cannot choose a function: give --function=NAME"
                     : "no function named '" + functionName + "' with a body");
   func::FuncOp func = candidates.front();
-  FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
-  if (failed(graph))
+  FailureOr<IRKernelGraph> ir = buildKernelGraph(func.getBody().front());
+  if (failed(ir))
     return 1;
   FailureOr<std::unique_ptr<CostModel>> model =
       createCostModel("roofline", "host-cpu", *module);
@@ -195,13 +196,13 @@ static int exportGraph(StringRef path) {
 
   SmallVector<std::string> names;
   SmallVector<double> durations;
-  for (const KGNode &node : graph->nodes) {
-    FailureOr<CostEstimate> est = (*model)->estimate(node.op);
-    names.push_back(getKernelName(node.op));
+  for (Operation *op : ir->ops) {
+    FailureOr<CostEstimate> est = (*model)->estimate(op);
+    names.push_back(getKernelName(op));
     durations.push_back(succeeded(est) ? est->seconds : 0.0);
   }
   llvm::json::Value out =
-      writeNodeLinkGraph(*graph, func.getSymName(), names, durations);
+      writeNodeLinkGraph(ir->graph, func.getSymName(), names, durations);
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output =
       openOutputFile(outputFile, &error);

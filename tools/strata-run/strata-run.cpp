@@ -22,7 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/Analysis/KernelGraph.h"
+#include "strata/Analysis/BuildKernelGraph.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/CostModel/Features.h"
 #include "strata/Import/OnnxImporter.h"
@@ -253,27 +253,26 @@ static FailureOr<GraphReport> analyzeEntry(ModuleOp module, StringRef entry,
                                            StringRef target) {
   GraphReport report;
   auto func = module.lookupSymbol<func::FuncOp>(entry);
-  FailureOr<KernelGraph> graph = buildKernelGraph(func.getBody().front());
-  if (failed(graph))
+  FailureOr<IRKernelGraph> ir = buildKernelGraph(func.getBody().front());
+  if (failed(ir))
     return failure();
-  MemoryProfile profile = computeMemoryProfile(*graph);
+  MemoryProfile profile = computeMemoryProfile(ir->graph);
   report.peakBytes = profile.peakBytes;
-  report.numSteps = graph->nodes.size();
+  report.numSteps = ir->graph.nodes.size();
   if (profile.peakStep >= 0)
-    report.peakKernels.push_back(
-        getKernelName(graph->nodes[profile.peakStep].op));
+    report.peakKernels.push_back(getKernelName(ir->ops[profile.peakStep]));
   FailureOr<std::unique_ptr<CostModel>> model =
       createCostModel("roofline", target, module);
   if (failed(model))
     return failure();
   report.costModelName = (*model)->getName().str();
   report.targetName = (*model)->getTarget().name;
-  for (const KGNode &node : graph->nodes) {
-    if (isa<GroupOp>(node.op))
-      report.groups.push_back(getKernelName(node.op));
-    FailureOr<CostEstimate> est = (*model)->estimate(node.op);
+  for (Operation *op : ir->ops) {
+    if (isa<GroupOp>(op))
+      report.groups.push_back(getKernelName(op));
+    FailureOr<CostEstimate> est = (*model)->estimate(op);
     if (failed(est))
-      return node.op->emitError("cannot estimate the cost of this kernel");
+      return op->emitError("cannot estimate the cost of this kernel");
     report.estimatedSeconds += est->seconds;
   }
   return report;

@@ -4,24 +4,25 @@
 // `strata.placement` (one `#strata.placement` per tensor result), copies
 // between tiers are `strata.prefetch` / `strata.evict` ops, the function
 // carries its arena sizes in `strata.arenas`. The plain C++ side is
-// strata/Analysis/TierMapping.h.
+// strata/Planning/TierMapping.h.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef STRATA_ANALYSIS_MAPPEDIR_H
 #define STRATA_ANALYSIS_MAPPEDIR_H
 
-#include "strata/Analysis/TierMapping.h"
+#include "strata/Analysis/BuildKernelGraph.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/Planning/TierMapping.h"
 #include "strata/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace mlir::strata {
 
-/// Per node of `graph`: the cost model's compute time for its op (0 where
-/// the model has no estimate).
-SmallVector<double> getComputeSeconds(const KernelGraph &graph,
+/// Per kernel op: the cost model's compute time (0 where the model has no
+/// estimate).
+SmallVector<double> getComputeSeconds(ArrayRef<Operation *> ops,
                                       CostModel &model);
 
 /// A function body as a mapped program, with the IR behind it.
@@ -45,11 +46,11 @@ FailureOr<MappedFunction> readMappedFunction(func::FuncOp func,
                                              const TargetDescription &target,
                                              CostModel &model);
 
-/// Writes `program`, planned over `graph` (the kernel graph of `func`'s
+/// Writes `program`, planned over `ir` (the kernel graph of `func`'s
 /// body, nodes in block order), into `func`: placements on kernels, copies
 /// before the kernels they precede (constants they copy move up to them),
 /// operands and results rewired to the copies, and `strata.arenas`.
-void writeMappedProgram(func::FuncOp func, const KernelGraph &graph,
+void writeMappedProgram(func::FuncOp func, const IRKernelGraph &ir,
                         const MappedProgram &program);
 
 /// True when `func`'s body carries a tier plan.

@@ -10,6 +10,8 @@
 #ifndef STRATA_TARGET_TARGET_H
 #define STRATA_TARGET_TARGET_H
 
+#include "strata/Target/MemoryTier.h"
+
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
@@ -20,27 +22,6 @@
 
 namespace mlir::strata {
 class TargetAttr;
-
-/// One level of the memory hierarchy.
-struct MemoryTier {
-  std::string name;
-  /// Capacity in bytes.
-  uint64_t capacity = 0;
-  /// Bandwidth between this tier and the compute units, in bytes/s.
-  double bandwidth = 0;
-  /// Fixed cost of one transfer, in seconds.
-  double latency = 0;
-};
-
-/// `count` identical compute units and their combined peak throughput.
-struct ComputeUnit {
-  std::string name;
-  uint64_t count = 1;
-  /// Peak FLOP/s of all `count` units on dense contractions.
-  double matrixFlops = 0;
-  /// Peak FLOP/s of all `count` units on everything else.
-  double vectorFlops = 0;
-};
 
 /// A machine Strata plans for. Always valid when obtained through the
 /// functions below: at least one unit and one tier, tiers fastest first.

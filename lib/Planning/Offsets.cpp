@@ -1,0 +1,70 @@
+//===- Offsets.cpp - Packing buffers into one arena -----------------------===//
+
+#include "strata/Planning/Offsets.h"
+#include "strata/Planning/Arena.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+ArenaBlock toBlock(const ArenaBuffer &buffer, int64_t offset = 0) {
+  return {buffer.first, buffer.last, offset, buffer.bytes};
+}
+} // namespace
+
+ArenaPlan mlir::strata::planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
+                                         int64_t alignment) {
+  SmallVector<int> byPriority(buffers.size());
+  std::iota(byPriority.begin(), byPriority.end(), 0);
+  llvm::stable_sort(byPriority, [&](int a, int b) {
+    if (buffers[a].bytes != buffers[b].bytes)
+      return buffers[a].bytes > buffers[b].bytes;
+    return buffers[a].first < buffers[b].first;
+  });
+
+  ArenaPlan plan;
+  plan.offsets.assign(buffers.size(), 0);
+  TimeAddressArena arena(std::numeric_limits<int64_t>::max(), alignment);
+  for (int id : byPriority) {
+    const ArenaBuffer &buffer = buffers[id];
+    int64_t offset =
+        *arena.find(buffer.first, buffer.last, buffer.bytes, ArenaFit::First);
+    plan.offsets[id] = offset;
+    arena.place(toBlock(buffer, offset));
+  }
+  plan.arenaBytes = arena.getHighWater();
+  return plan;
+}
+
+std::optional<std::pair<int, int>>
+mlir::strata::findArenaOverlap(ArrayRef<ArenaBuffer> buffers,
+                               ArrayRef<int64_t> offsets) {
+  SmallVector<ArenaBlock> blocks;
+  for (auto [buffer, offset] : llvm::zip(buffers, offsets))
+    blocks.push_back(toBlock(buffer, offset));
+  SmallVector<std::pair<int, int>> pairs = findBlockOverlaps(blocks, 1);
+  if (pairs.empty())
+    return std::nullopt;
+  return pairs.front();
+}
+
+int64_t mlir::strata::getArenaLowerBound(ArrayRef<ArenaBuffer> buffers) {
+  int steps = 0;
+  for (const ArenaBuffer &b : buffers)
+    steps = std::max(steps, b.last + 1);
+  SmallVector<int64_t> delta(steps + 1, 0);
+  for (const ArenaBuffer &b : buffers) {
+    delta[b.first] += b.bytes;
+    delta[b.last + 1] -= b.bytes;
+  }
+  int64_t live = 0, most = 0;
+  for (int step = 0; step < steps; ++step)
+    most = std::max(most, live += delta[step]);
+  return most;
+}

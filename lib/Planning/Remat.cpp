@@ -1,0 +1,868 @@
+//===- Remat.cpp - Greedy rematerialization under a budget ----------------===//
+
+#include "strata/Planning/Remat.h"
+#include "strata/Planning/Schedule.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cassert>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <limits>
+#include <memory>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+
+/// Adds to `graph` copies of `nodes` (ascending steps, ending with
+/// `value`'s producer), with their costs. A copy reads the copy's outputs
+/// where its input is produced by an earlier node of the list, else the
+/// original value; the last copy's output takes over `late` (users of
+/// `value`). Other copy outputs are read by later copies only, or by none.
+/// Returns one record per copy, in the list's order.
+SmallVector<Recomputation> addCopies(KernelGraph &graph,
+                                     SmallVectorImpl<double> &cost, int value,
+                                     ArrayRef<int> late, ArrayRef<int> nodes) {
+  assert(!nodes.empty() && nodes.back() == graph.values[value].producer &&
+         "the copies end with the value's producer");
+  llvm::DenseMap<int, int> copyOf;
+  SmallVector<Recomputation> records;
+  for (int original : nodes) {
+    int copy = graph.nodes.size();
+    KGNode node;
+    int readValue = -1;
+    for (int input : graph.nodes[original].inputs) {
+      auto it = copyOf.find(input);
+      int read = it == copyOf.end() ? input : it->second;
+      node.inputs.push_back(read);
+      graph.values[read].users.push_back(copy);
+    }
+    for (int output : SmallVector<int>(graph.nodes[original].outputs)) {
+      KGValue v;
+      v.bytes = graph.values[output].bytes;
+      v.kind = ValueKind::Activation;
+      v.producer = copy;
+      int id = graph.values.size();
+      if (output == value) {
+        v.users.assign(late.begin(), late.end());
+        for (int user : late)
+          for (int &in : graph.nodes[user].inputs)
+            if (in == value)
+              in = id;
+        readValue = value;
+      }
+      graph.values.push_back(v);
+      node.outputs.push_back(id);
+      copyOf[output] = id;
+    }
+    graph.nodes.push_back(node);
+    cost.push_back(cost[original]);
+    records.push_back({original, copy, readValue});
+  }
+  // A chain member's record names the first of its outputs a later copy
+  // reads.
+  for (Recomputation &record : records) {
+    if (record.value >= 0)
+      continue;
+    for (auto [i, output] : llvm::enumerate(graph.nodes[record.copy].outputs))
+      if (!graph.values[output].users.empty()) {
+        record.value = graph.nodes[record.original].outputs[i];
+        break;
+      }
+  }
+  SmallVector<int> early;
+  for (int user : graph.values[value].users)
+    if (!llvm::is_contained(late, user))
+      early.push_back(user);
+  graph.values[value].users = early;
+  return records;
+}
+
+/// Where a recomputation of `value` after step `step` of an order acts:
+/// the users it serves and the nodes it copies.
+struct CopyPlan {
+  /// The users of `value` after `step` and the step of the first of them
+  /// (where the copies go); the step of its last earlier use (or of its
+  /// producer).
+  SmallVector<int> late;
+  int firstLate = 0;
+  int lastEarly = 0;
+  /// The nodes copied, ascending by step, ending with `value`'s producer.
+  SmallVector<int> nodes;
+};
+
+/// Plans a recomputation of `value` for its users after `step`, or
+/// nullopt when none runs after it. Without `chain`, only the producer is
+/// copied and its inputs stay live until the copy. With `chain`, an input
+/// that dies before `step` (so keeping it would hold it across `step`) is
+/// recomputed too when it can be (a counted activation with a producer,
+/// not a result), recursively: the copies recompute a chain back to values
+/// that are live anyway. Gives up (nullopt) beyond `maxNodes` copies.
+/// `first`/`last` are the live ranges of the order (-1 when not counted).
+std::optional<CopyPlan> planCopies(const KernelGraph &graph,
+                                   ArrayRef<int> stepOf, ArrayRef<int> first,
+                                   ArrayRef<int> last, int value, int step,
+                                   bool chain, size_t maxNodes) {
+  const KGValue &v = graph.values[value];
+  if (v.producer < 0)
+    return std::nullopt;
+  CopyPlan plan;
+  plan.firstLate = INT_MAX;
+  plan.lastEarly = stepOf[v.producer];
+  for (int user : v.users) {
+    int s = stepOf[user];
+    if (s > step) {
+      plan.late.push_back(user);
+      plan.firstLate = std::min(plan.firstLate, s);
+    } else {
+      plan.lastEarly = std::max(plan.lastEarly, s);
+    }
+  }
+  if (plan.late.empty())
+    return std::nullopt;
+  plan.nodes.push_back(v.producer);
+  if (chain) {
+    for (size_t i = 0; i < plan.nodes.size(); ++i) {
+      for (int input : graph.nodes[plan.nodes[i]].inputs) {
+        const KGValue &in = graph.values[input];
+        if (first[input] < 0 || last[input] >= step || in.producer < 0 ||
+            in.kind != ValueKind::Activation || in.isOutput ||
+            stepOf[in.producer] < 0 ||
+            llvm::is_contained(plan.nodes, in.producer))
+          continue;
+        if (plan.nodes.size() == maxNodes)
+          return std::nullopt;
+        plan.nodes.push_back(in.producer);
+      }
+    }
+    llvm::sort(plan.nodes, [&](int a, int b) { return stepOf[a] < stepOf[b]; });
+  }
+  return plan;
+}
+
+/// Adds the copies `plan` names to the graph and runs them in a row right
+/// before the first late user.
+SmallVector<Recomputation> applyCopyPlan(KernelGraph &graph,
+                                         SmallVectorImpl<int> &order,
+                                         SmallVectorImpl<double> &cost,
+                                         int value, const CopyPlan &plan) {
+  SmallVector<Recomputation> records =
+      addCopies(graph, cost, value, plan.late, plan.nodes);
+  SmallVector<int> copies;
+  for (const Recomputation &record : records)
+    copies.push_back(record.copy);
+  order.insert(order.begin() + plan.firstLate, copies.begin(), copies.end());
+  return records;
+}
+
+} // namespace
+
+SmallVector<Recomputation> mlir::strata::applyRecomputation(
+    KernelGraph &graph, SmallVectorImpl<int> &order,
+    SmallVectorImpl<double> &cost, int value, int step, bool chain,
+    const LivenessOptions &options) {
+  SmallVector<int> stepOf(graph.nodes.size(), -1);
+  for (auto [s, node] : llvm::enumerate(order))
+    stepOf[node] = s;
+  SmallVector<int> first, last;
+  for (auto [f, l] : computeLiveIntervals(graph, order, options)) {
+    first.push_back(f);
+    last.push_back(l);
+  }
+  std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
+                                            step, chain, kMaxChainCopies);
+  if (!plan)
+    return {};
+  return applyCopyPlan(graph, order, cost, value, *plan);
+}
+
+namespace {
+
+/// The peak of a profile and how many steps reach it. Lower is better:
+/// the peak first, then the count.
+struct PeakCount {
+  int64_t bytes = std::numeric_limits<int64_t>::min();
+  int64_t count = 0;
+
+  void merge(int64_t b, int64_t c) {
+    if (b > bytes) {
+      bytes = b;
+      count = c;
+    } else if (b == bytes) {
+      count += c;
+    }
+  }
+};
+
+/// Maximum with multiplicity over an array; range queries in O(log n).
+class MaxCountTree {
+public:
+  void build(ArrayRef<int64_t> values) {
+    size = 1;
+    while (size < (int)values.size())
+      size *= 2;
+    nodes.assign(2 * size, PeakCount());
+    for (auto [i, v] : llvm::enumerate(values))
+      nodes[size + i] = {v, 1};
+    for (int i = size - 1; i > 0; --i) {
+      nodes[i] = nodes[2 * i];
+      nodes[i].merge(nodes[2 * i + 1].bytes, nodes[2 * i + 1].count);
+    }
+  }
+
+  /// The maximum over the whole array, with its multiplicity.
+  PeakCount getMax() const { return nodes[1]; }
+
+  /// The first index holding the maximum.
+  int getFirstMaxIndex() const {
+    int i = 1;
+    while (i < size)
+      i = nodes[2 * i].bytes == nodes[i].bytes ? 2 * i : 2 * i + 1;
+    return i - size;
+  }
+
+  /// Adds the maximum of [lo, hi] (empty when lo > hi), shifted by
+  /// `offset`, with its multiplicity to `into`.
+  void query(int lo, int hi, int64_t offset, PeakCount &into) const {
+    PeakCount q;
+    for (lo += size, hi += size + 1; lo < hi; lo /= 2, hi /= 2) {
+      if (lo & 1) {
+        q.merge(nodes[lo].bytes, nodes[lo].count);
+        ++lo;
+      }
+      if (hi & 1) {
+        --hi;
+        q.merge(nodes[hi].bytes, nodes[hi].count);
+      }
+    }
+    if (q.count > 0)
+      into.merge(q.bytes + offset, q.count);
+  }
+
+private:
+  int size = 0;
+  SmallVector<PeakCount> nodes;
+};
+
+/// The greedy search's view of a plan (graph, order, cost) that it updates
+/// in place: every value's live range, the live bytes per step and a
+/// range-max tree over them. What one recomputation would make of the
+/// profile is computed in O(k log n) for a producer with k inputs, without
+/// copying the graph; applying one updates the arrays in O(n + V).
+class GreedyPlan {
+public:
+  GreedyPlan(KernelGraph &graph, SmallVectorImpl<int> &order,
+             SmallVectorImpl<double> &cost, const LivenessOptions &options)
+      : graph(graph), order(order), cost(cost), options(options) {
+    recount();
+  }
+
+  /// Recounts the live ranges, the profile and the tree from the plan.
+  void recount() {
+    stepOf.assign(graph.nodes.size(), -1);
+    for (auto [s, node] : llvm::enumerate(order))
+      stepOf[node] = s;
+    SmallVector<std::pair<int, int>> intervals =
+        computeLiveIntervals(graph, order, options);
+    first.clear();
+    last.clear();
+    for (auto [f, l] : intervals) {
+      first.push_back(f);
+      last.push_back(l);
+    }
+    live = computeMemoryProfile(graph, intervals, order.size()).liveBytes;
+    endBytes.assign(order.size(), 0);
+    for (size_t id = 0; id < first.size(); ++id)
+      if (first[id] >= 0)
+        endBytes[last[id]] += graph.values[id].bytes;
+    tree.build(live);
+  }
+
+  PeakCount getPeak() const { return tree.getMax(); }
+  int getPeakStep() const { return tree.getFirstMaxIndex(); }
+  int getNumSteps() const { return live.size(); }
+
+  /// Values live while `step` runs.
+  SmallVector<int> getLiveValues(int step) const {
+    SmallVector<int> values;
+    for (size_t id = 0; id < first.size(); ++id)
+      if (first[id] >= 0 && first[id] <= step && step <= last[id])
+        values.push_back(id);
+    return values;
+  }
+
+  /// What applyRecomputation(value, step, chain) would make of the
+  /// profile, where `step` does not use `value`: the new peak with its
+  /// count, and the cost of the copies. Nullopt when no user of `value`
+  /// runs after `step`, the chain is too long, or (with `chain`) it would
+  /// copy the producer alone, as the plain recomputation does.
+  struct Evaluation {
+    PeakCount peak;
+    double cost = 0;
+  };
+
+  std::optional<Evaluation> evaluate(int value, int step, bool chain) const {
+    std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
+                                              step, chain, kMaxChainCopies);
+    if (!plan || (chain && plan->nodes.size() == 1))
+      return std::nullopt;
+    int f = plan->firstLate;
+    int k = plan->nodes.size();
+    Evaluation result;
+    // Per copied output: the index of the last copy reading it (-1: none);
+    // per input kept live for the copies: the same.
+    llvm::DenseMap<int, int> copied, extended;
+    for (auto [j, node] : llvm::enumerate(plan->nodes)) {
+      result.cost += cost[node];
+      for (int input : graph.nodes[node].inputs) {
+        auto it = copied.find(input);
+        if (it != copied.end())
+          it->second = j;
+        else if (first[input] >= 0 && last[input] < f)
+          extended[input] = j;
+      }
+      for (int output : graph.nodes[node].outputs)
+        copied[output] = -1;
+    }
+    // Before the copies, `value` dies after its last early use and the
+    // extended inputs stay live up to the copies; from firstLate on nothing
+    // changes (the last copy's output replaces `value`).
+    SmallVector<RangeAdd, 8> adds = {
+        {plan->lastEarly + 1, f - 1, -graph.values[value].bytes}};
+    for (auto [input, j] : extended)
+      adds.push_back({last[input] + 1, f - 1, graph.values[input].bytes});
+    result.peak = getPeakWith(adds);
+    // The copies' steps hold what crosses from firstLate - 1 to firstLate
+    // (less `value`), the extended inputs up to their last reader, and each
+    // copy's outputs from its step to their last reader (`value`'s copy,
+    // the last, to the end of the chain).
+    SmallVector<int64_t, 16> delta(k + 1, 0);
+    auto addLive = [&](int from, int to, int64_t bytes) {
+      delta[from] += bytes;
+      delta[to + 1] -= bytes;
+    };
+    for (auto [input, j] : extended)
+      addLive(0, j, graph.values[input].bytes);
+    for (auto [j, node] : llvm::enumerate(plan->nodes))
+      for (int output : graph.nodes[node].outputs) {
+        int reader = output == value ? k - 1 : copied.lookup(output);
+        addLive(j, std::max<int>(j, reader), graph.values[output].bytes);
+      }
+    int64_t live =
+        this->live[f - 1] - endBytes[f - 1] - graph.values[value].bytes;
+    for (int j = 0; j < k; ++j) {
+      live += delta[j];
+      result.peak.merge(live, 1);
+    }
+    return result;
+  }
+
+  /// applyRecomputation(value, step, chain) on the plan, with the liveness
+  /// recounted.
+  SmallVector<Recomputation> apply(int value, int step, bool chain) {
+    std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
+                                              step, chain, kMaxChainCopies);
+    assert(plan && "applying a recomputation that has no late user");
+    SmallVector<Recomputation> records =
+        applyCopyPlan(graph, order, cost, value, *plan);
+    recount();
+    return records;
+  }
+
+  /// The peak after undoing `record`: its copy leaves the order and the
+  /// copy's users read the original's outputs again.
+  PeakCount evaluateUndo(const Recomputation &record) const {
+    UndoEffect e = getUndoEffect(record);
+    return getPeakWith(e.adds, e.step);
+  }
+
+  /// Undoes `record` in the plan (the copy stays in the graph, with no
+  /// users and no step, until compactPlan). Records that recompute the
+  /// copy's outputs are rewritten to recompute the original's.
+  void applyUndo(const Recomputation &record,
+                 MutableArrayRef<Recomputation> records) {
+    UndoEffect e = getUndoEffect(record);
+    int f = e.step;
+    for (const RangeAdd &add : e.adds)
+      for (int t = add.lo; t <= add.hi; ++t)
+        live[t] += add.delta;
+    KGNode &copy = graph.nodes[record.copy];
+    const KGNode &original = graph.nodes[record.original];
+    for (auto [i, output] : llvm::enumerate(copy.outputs)) {
+      int target = original.outputs[i];
+      KGValue &from = graph.values[output];
+      if (!from.users.empty()) {
+        int64_t bytes = from.bytes;
+        if (last[output] > last[target]) {
+          endBytes[last[target]] -= bytes;
+          last[target] = last[output];
+        } else {
+          endBytes[last[output]] -= bytes;
+        }
+        KGValue &to = graph.values[target];
+        // The copy's users are the late ones of the split, so none of them
+        // reads `target` too.
+        for (int user : from.users) {
+          assert(!llvm::is_contained(to.users, user) &&
+                 "a user reads both a value and its recomputation");
+          llvm::replace(graph.nodes[user].inputs, output, target);
+        }
+        SmallVector<int> users(to.users);
+        users.append(from.users.begin(), from.users.end());
+        llvm::sort(users);
+        to.users = std::move(users);
+        from.users.clear();
+      }
+      first[output] = last[output] = -1;
+    }
+    for (auto [input, newLast] : e.shrunk) {
+      endBytes[newLast] += graph.values[input].bytes;
+      last[input] = newLast;
+    }
+    for (int input : copy.inputs)
+      llvm::erase(graph.values[input].users, record.copy);
+    for (Recomputation &other : records)
+      if (other.original == record.copy) {
+        other.original = record.original;
+        other.value = original.outputs[llvm::find(copy.outputs, other.value) -
+                                       copy.outputs.begin()];
+      }
+
+    live.erase(live.begin() + f);
+    endBytes.erase(endBytes.begin() + f);
+    order.erase(order.begin() + f);
+    stepOf[record.copy] = -1;
+    for (int t = f, e = order.size(); t < e; ++t)
+      stepOf[order[t]] = t;
+    for (size_t id = 0; id < first.size(); ++id) {
+      if (first[id] > f)
+        --first[id];
+      if (last[id] > f)
+        --last[id];
+    }
+    tree.build(live);
+  }
+
+private:
+  /// Adds `delta` to the live bytes of steps [lo, hi] (none when lo > hi).
+  struct RangeAdd {
+    int lo, hi;
+    int64_t delta;
+  };
+
+  /// The peak of the profile with `adds` applied and step `removed` (if
+  /// not -1) left out, from O(adds) range queries.
+  PeakCount getPeakWith(ArrayRef<RangeAdd> adds, int removed = -1) const {
+    SmallVector<int, 16> cuts = {0, getNumSteps()};
+    for (const RangeAdd &add : adds)
+      if (add.lo <= add.hi) {
+        cuts.push_back(add.lo);
+        cuts.push_back(add.hi + 1);
+      }
+    if (removed >= 0) {
+      cuts.push_back(removed);
+      cuts.push_back(removed + 1);
+    }
+    llvm::sort(cuts);
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    PeakCount peak;
+    for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+      int lo = cuts[i], hi = cuts[i + 1] - 1;
+      if (lo == removed || lo >= getNumSteps())
+        continue;
+      int64_t offset = 0;
+      for (const RangeAdd &add : adds)
+        if (add.lo <= lo && hi <= add.hi)
+          offset += add.delta;
+      tree.query(lo, hi, offset, peak);
+    }
+    return peak;
+  }
+
+  /// What undoing a recomputation changes: the copy's step goes, the
+  /// original's outputs live on to the copy's users, inputs that the copy
+  /// kept live die earlier.
+  struct UndoEffect {
+    int step = 0;
+    SmallVector<RangeAdd, 8> adds;
+    /// Inputs whose last use was the copy, with their new last step.
+    SmallVector<std::pair<int, int>, 4> shrunk;
+  };
+
+  UndoEffect getUndoEffect(const Recomputation &record) const {
+    UndoEffect e;
+    int f = e.step = stepOf[record.copy];
+    const KGNode &copy = graph.nodes[record.copy];
+    const KGNode &original = graph.nodes[record.original];
+    for (auto [i, output] : llvm::enumerate(copy.outputs)) {
+      int target = original.outputs[i];
+      if (graph.values[output].users.empty() || first[target] < 0)
+        continue;
+      int64_t bytes = graph.values[output].bytes;
+      if (last[target] < f)
+        e.adds.push_back({last[target] + 1, f - 1, bytes});
+      else
+        e.adds.push_back({f + 1, std::min(last[target], last[output]), -bytes});
+    }
+    for (int input : copy.inputs) {
+      if (first[input] < 0 || last[input] != f)
+        continue;
+      const KGValue &v = graph.values[input];
+      int newLast = v.producer >= 0 ? stepOf[v.producer] : 0;
+      for (int user : v.users)
+        if (user != record.copy)
+          newLast = std::max(newLast, stepOf[user]);
+      e.adds.push_back({newLast + 1, f - 1, -v.bytes});
+      e.shrunk.push_back({input, newLast});
+    }
+    return e;
+  }
+
+  KernelGraph &graph;
+  SmallVectorImpl<int> &order;
+  SmallVectorImpl<double> &cost;
+  LivenessOptions options;
+  SmallVector<int> stepOf;
+  /// Per value: its live range in steps, or -1 when not counted.
+  SmallVector<int> first, last;
+  /// Per step: live bytes, and bytes of the values last live there.
+  SmallVector<int64_t> live, endBytes;
+  MaxCountTree tree;
+};
+
+/// Drops the nodes that `result.order` no longer runs (undone copies) and
+/// their outputs, renumbering the rest; the original graph's nodes and
+/// values keep their ids.
+void compactPlan(RematResult &result) {
+  KernelGraph &graph = result.graph;
+  SmallVector<int> nodeMap(graph.nodes.size(), -1);
+  SmallVector<int> valueMap(graph.values.size(), -1);
+  for (int node : result.order)
+    nodeMap[node] = 0;
+  KernelGraph out;
+  SmallVector<double> cost;
+  for (auto [id, node] : llvm::enumerate(graph.nodes)) {
+    if (nodeMap[id] < 0)
+      continue;
+    nodeMap[id] = out.nodes.size();
+    out.nodes.push_back(node);
+    cost.push_back(result.cost[id]);
+  }
+  for (auto [id, value] : llvm::enumerate(graph.values)) {
+    if (value.producer >= 0 && nodeMap[value.producer] < 0)
+      continue;
+    valueMap[id] = out.values.size();
+    out.values.push_back(value);
+  }
+  for (KGNode &node : out.nodes) {
+    for (int &v : node.inputs)
+      v = valueMap[v];
+    for (int &v : node.outputs)
+      v = valueMap[v];
+  }
+  for (KGValue &value : out.values) {
+    if (value.producer >= 0)
+      value.producer = nodeMap[value.producer];
+    for (int &user : value.users)
+      user = nodeMap[user];
+  }
+  for (int &node : result.order)
+    node = nodeMap[node];
+  for (Recomputation &rec : result.recomputations) {
+    rec.original = nodeMap[rec.original];
+    rec.copy = nodeMap[rec.copy];
+    rec.value = valueMap[rec.value];
+  }
+  graph = std::move(out);
+  result.cost = std::move(cost);
+}
+
+} // namespace
+
+RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
+                                              ArrayRef<int> order,
+                                              ArrayRef<double> cost,
+                                              int64_t budgetBytes,
+                                              const LivenessOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  RematResult result;
+  result.graph = graph;
+  result.order.assign(order.begin(), order.end());
+  result.cost.assign(cost.begin(), cost.end());
+  result.budgetBytes = budgetBytes;
+  result.lowerBound = rematPeakLowerBound(graph, order, options);
+  if (order.empty()) {
+    result.status =
+        budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
+    return result;
+  }
+
+  GreedyPlan plan(result.graph, result.order, result.cost, options);
+  result.initialPeakBytes = plan.getPeak().bytes;
+
+  // The search follows one path that does not depend on the budget: each
+  // step attacks the current peak and makes the profile strictly better
+  // (lower peak, or as high but at fewer steps); the budget only decides
+  // where to stop. So a tighter budget stops later on the same path and
+  // never ends at a higher peak. The cap guards against pathological
+  // graphs.
+  for (size_t iteration = 0, cap = 4 * graph.nodes.size() + 16;
+       plan.getPeak().bytes > budgetBytes && iteration < cap; ++iteration) {
+    PeakCount old = plan.getPeak();
+    int64_t steps = plan.getNumSteps();
+    int step = plan.getPeakStep();
+    int peakNode = result.order[step];
+
+    // A recomputation of v lowers the peak by at most v's bytes, which
+    // bounds its score; candidates are tried by falling bound (a heap
+    // yields them without sorting the whole list) and the search stops
+    // once no untried one can win. Equal scores go to the lowest value id.
+    auto scoreOf = [&](int64_t saved, int64_t fewerSteps, double cost) {
+      double gain = double(saved) * (steps + 1) + double(fewerSteps);
+      return gain / std::max(cost, 1e-12);
+    };
+    SmallVector<std::pair<double, int>> candidates;
+    for (int value : plan.getLiveValues(step)) {
+      const KGValue &v = result.graph.values[value];
+      if (v.isOutput || v.producer < 0 || v.kind != ValueKind::Activation ||
+          v.producer == peakNode || llvm::is_contained(v.users, peakNode))
+        continue;
+      // A chain costs at least its last copy, the producer.
+      candidates.push_back(
+          {scoreOf(v.bytes, old.count, result.cost[v.producer]), value});
+    }
+    std::make_heap(candidates.begin(), candidates.end());
+    double bestScore = 0;
+    int best = -1;
+    bool bestChain = false;
+    PeakCount bestAfter;
+    while (!candidates.empty()) {
+      std::pop_heap(candidates.begin(), candidates.end());
+      auto [bound, value] = candidates.pop_back_val();
+      if (best >= 0 && bound < bestScore)
+        break;
+      // The value alone (its inputs kept live until the copy), then as a
+      // chain (the inputs that die before the peak recomputed too); a tie
+      // keeps the plain recomputation.
+      for (bool chain : {false, true}) {
+        std::optional<GreedyPlan::Evaluation> after =
+            plan.evaluate(value, step, chain);
+        if (!after)
+          continue;
+        // Peak bytes saved dominate; fewer steps at the peak break ties.
+        int64_t saved = old.bytes - after->peak.bytes;
+        int64_t fewer = saved == 0 ? old.count - after->peak.count : 0;
+        if (saved < 0 || (saved == 0 && fewer <= 0))
+          continue;
+        double score = scoreOf(saved, fewer, after->cost);
+        if (best < 0 || score > bestScore ||
+            (score == bestScore && value < best)) {
+          bestScore = score;
+          best = value;
+          bestChain = chain;
+          bestAfter = after->peak;
+        }
+      }
+    }
+    if (best < 0)
+      break;
+    for (const Recomputation &record : plan.apply(best, step, bestChain)) {
+      result.recomputations.push_back(record);
+      result.addedCost += result.cost[record.copy];
+    }
+    assert(plan.getPeak().bytes == bestAfter.bytes &&
+           plan.getPeak().count == bestAfter.count &&
+           "the evaluation predicts the applied profile");
+    assert(
+        computeMemoryProfile(result.graph, result.order, options).peakBytes ==
+            plan.getPeak().bytes &&
+        "the plan's liveness matches a recount");
+    (void)bestAfter;
+  }
+
+  // The path overshoots: its last recomputation may take the peak well
+  // below the budget, and earlier ones may have become redundant (greedy
+  // cannot see that one expensive recomputation makes several cheaper ones
+  // unnecessary). Undo recomputations while the peak stays within the
+  // budget, the most expensive first. Undos that would lower the peak are
+  // skipped, so the peak never drops below the path's and only rises along
+  // the undo steps. That keeps tighter budgets from ending higher: two
+  // budgets that stop at the same path point undo the same recomputations
+  // until the looser one picks an undo the tighter one may not take (its
+  // peak is above the tighter budget), and stays above from then on; two
+  // that stop at different points are separated by the path's peaks.
+  if (plan.getPeak().bytes <= budgetBytes && !result.recomputations.empty()) {
+    SmallVector<Recomputation> &records = result.recomputations;
+    SmallVector<bool> undone(records.size(), false);
+    bool changed = false;
+    // A chain's copies read each other: undoing a copy whose input comes
+    // from a copy that nothing else reads would leave that copy running
+    // for nothing, so chains are undone from their first copy on.
+    size_t originals = graph.nodes.size();
+    auto wouldOrphan = [&](const Recomputation &record) {
+      const KernelGraph &g = result.graph;
+      for (int input : g.nodes[record.copy].inputs) {
+        int producer = g.values[input].producer;
+        if (producer < (int)originals)
+          continue;
+        bool readElsewhere = false;
+        for (int output : g.nodes[producer].outputs)
+          for (int user : g.values[output].users)
+            readElsewhere |= user != record.copy;
+        if (!readElsewhere)
+          return true;
+      }
+      return false;
+    };
+    while (true) {
+      int64_t current = plan.getPeak().bytes;
+      int best = -1;
+      int64_t bestPeak = 0;
+      for (auto [i, record] : llvm::enumerate(records)) {
+        if (undone[i] || wouldOrphan(record))
+          continue;
+        int64_t peak = plan.evaluateUndo(record).bytes;
+        if (peak < current || peak > budgetBytes)
+          continue;
+        double saved = result.cost[record.copy];
+        double bestSaved = best < 0 ? 0 : result.cost[records[best].copy];
+        if (best < 0 || saved > bestSaved ||
+            (saved == bestSaved && peak < bestPeak)) {
+          best = i;
+          bestPeak = peak;
+        }
+      }
+      if (best < 0)
+        break;
+      plan.applyUndo(records[best], records);
+      undone[best] = true;
+      changed = true;
+      assert(plan.getPeak().bytes == bestPeak &&
+             "the evaluation predicts the undone profile");
+      assert(
+          computeMemoryProfile(result.graph, result.order, options).peakBytes ==
+              plan.getPeak().bytes &&
+          "the plan's liveness matches a recount after an undo");
+    }
+    if (changed) {
+      SmallVector<Recomputation> kept;
+      for (auto [i, record] : llvm::enumerate(records))
+        if (!undone[i])
+          kept.push_back(record);
+      records = std::move(kept);
+      compactPlan(result);
+      result.addedCost = 0;
+      for (const Recomputation &record : records)
+        result.addedCost += result.cost[record.copy];
+    }
+  }
+  result.peakBytes = plan.getPeak().bytes;
+  result.status = result.peakBytes <= budgetBytes ? RematStatus::Feasible
+                                                  : RematStatus::Infeasible;
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return result;
+}
+
+RematResult
+mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
+                            ArrayRef<int> order, ArrayRef<double> cost,
+                            int64_t budgetBytes, const LivenessOptions &options,
+                            const ExactRematOptions &exact) {
+  switch (solver) {
+  case RematSolver::CP:
+    return rematerializeCP(graph, order, cost, budgetBytes, options, exact);
+  case RematSolver::MILP:
+    return rematerializeMILP(graph, order, cost, budgetBytes, options, exact);
+  case RematSolver::HiGHS:
+    return rematerializeMILP(graph, order, cost, budgetBytes, options, exact,
+                             MILPSolver::HiGHS);
+  case RematSolver::Greedy:
+    break;
+  }
+  return rematerializeGreedy(graph, order, cost, budgetBytes, options);
+}
+
+int64_t mlir::strata::rematPeakLowerBound(const KernelGraph &graph,
+                                          ArrayRef<int> order,
+                                          const LivenessOptions &options) {
+  int steps = order.size();
+  SmallVector<std::pair<int, int>> intervals =
+      computeLiveIntervals(graph, order, options);
+  // Per step: bytes of the values no plan frees there (results from their
+  // producer on, arguments and constants up to their last use), as a
+  // difference array.
+  SmallVector<int64_t> fixed(steps + 1, 0);
+  for (auto [id, value] : llvm::enumerate(graph.values)) {
+    auto [first, last] = intervals[id];
+    if (first < 0 || (!value.isOutput && value.producer >= 0 &&
+                      value.kind == ValueKind::Activation))
+      continue;
+    fixed[first] += value.bytes;
+    fixed[last + 1] -= value.bytes;
+  }
+  int64_t bound = 0, fixedLive = 0;
+  for (int step = 0; step < steps; ++step) {
+    fixedLive += fixed[step];
+    const KGNode &node = graph.nodes[order[step]];
+    int64_t bytes = fixedLive;
+    // The node's own fixed operands are counted already.
+    auto addUnlessFixed = [&](int id) {
+      const KGValue &v = graph.values[id];
+      if (intervals[id].first >= 0 && !v.isOutput && v.producer >= 0 &&
+          v.kind == ValueKind::Activation)
+        bytes += v.bytes;
+    };
+    for (int input : node.inputs)
+      addUnlessFixed(input);
+    for (int output : node.outputs)
+      addUnlessFixed(output);
+    bound = std::max(bound, bytes);
+  }
+  return bound;
+}
+
+std::optional<int64_t> mlir::strata::parseRematBudget(StringRef spec,
+                                                      int64_t peakBytes) {
+  double percent;
+  if (spec.consume_back("%")) {
+    if (spec.getAsDouble(percent) || percent < 0)
+      return std::nullopt;
+    return (int64_t)(peakBytes * percent / 100.0);
+  }
+  int64_t bytes;
+  if (spec.getAsInteger(10, bytes) || bytes < 0)
+    return std::nullopt;
+  return bytes;
+}
+
+std::string
+mlir::strata::explainRematFailure(const RematResult &result, RematSolver solver,
+                                  StringRef where, const KernelGraph &graph,
+                                  ArrayRef<int> order, ArrayRef<double> cost,
+                                  const LivenessOptions &options) {
+  RematResult lowest =
+      solver == RematSolver::Greedy
+          ? result
+          : rematerializeGreedy(graph, order, cost, /*budgetBytes=*/0, options);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (result.status == RematStatus::Error)
+    os << stringifyRematSolver(solver) << " could not run for budget "
+       << result.budgetBytes << " B" << where;
+  else if (result.status == RematStatus::Timeout)
+    os << stringifyRematSolver(solver) << " found no plan within budget "
+       << result.budgetBytes << " B" << where;
+  else
+    os << "budget " << result.budgetBytes << " B is infeasible" << where;
+  if (!result.note.empty())
+    os << " (" << result.note << ")";
+  os << ": the lowest peak reached is " << lowest.peakBytes
+     << " B (lower bound " << lowest.lowerBound << " B)";
+  return text;
+}

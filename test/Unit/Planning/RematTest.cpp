@@ -1,0 +1,558 @@
+//===- RematTest.cpp - Greedy rematerialization
+//----------------------------===//
+
+#include "strata/Planning/Remat.h"
+#include "strata/Planning/Schedule.h"
+
+#include "GraphBuilder.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <random>
+
+using namespace mlir;
+using namespace mlir::strata;
+
+namespace {
+
+using Builder = test::GraphBuilder;
+
+/// a (100 B) is read right away and again at the very end; in between a
+/// chain of 100 B values runs. Peak 300 B at d, with a live across it.
+Builder longLivedValue() {
+  Builder b;
+  int a = b.node(100, {});
+  int x = b.node(1, {a});
+  int c = b.node(100, {x});
+  int d = b.node(100, {c});
+  int z = b.node(1, {a, d});
+  b.output(z);
+  return b;
+}
+
+TEST(Remat, RecomputesALongLivedValue) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost = {2.0, 1.0, 1.0, 1.0, 1.0};
+  RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 250);
+  EXPECT_EQ(r.initialPeakBytes, 300);
+  EXPECT_EQ(r.status, RematStatus::Feasible);
+  EXPECT_EQ(r.peakBytes, 201);
+  ASSERT_EQ(r.recomputations.size(), 1u);
+  EXPECT_EQ(r.recomputations[0].original, 0);
+  EXPECT_DOUBLE_EQ(r.addedCost, 2.0);
+  EXPECT_TRUE(isValidOrder(r.graph, r.order));
+  EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, 201);
+  // The copy runs right before the late user.
+  EXPECT_EQ(r.order[r.order.size() - 2], r.recomputations[0].copy);
+}
+
+TEST(Remat, InfeasibleBudgetReportsTheLowestPeakAndABound) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 150);
+  EXPECT_EQ(r.status, RematStatus::Infeasible);
+  EXPECT_EQ(r.peakBytes, 201);
+  // z needs a, d and itself at once: no plan goes below 201 B.
+  EXPECT_EQ(r.lowerBound, 201);
+}
+
+TEST(Remat, BudgetAboveThePeakChangesNothing) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 300);
+  EXPECT_EQ(r.status, RematStatus::Feasible);
+  EXPECT_TRUE(r.recomputations.empty());
+  EXPECT_EQ(r.peakBytes, 300);
+}
+
+TEST(Remat, TighterBudgetsNeverGiveHigherPeaks) {
+  for (unsigned seed = 0; seed < 30; ++seed) {
+    std::mt19937 rng(seed);
+    Builder b;
+    b.node(1 + rng() % 100, {});
+    for (int i = 1; i < 30; ++i) {
+      int first = rng() % i, second = rng() % i;
+      if (first != second)
+        b.node(1 + rng() % 100, {first, second});
+      else
+        b.node(1 + rng() % 100, {first});
+    }
+    b.output(29);
+    SmallVector<double> cost(30);
+    for (double &c : cost)
+      c = 1 + rng() % 10;
+    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+    int64_t previous = INT64_MAX;
+    for (int percent : {100, 90, 80, 70, 60, 50}) {
+      int64_t budget = peak * percent / 100;
+      RematResult r =
+          rematerializeGreedy(b.graph, b.programOrder(), cost, budget);
+      ASSERT_TRUE(isValidOrder(r.graph, r.order)) << "seed " << seed;
+      EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, r.peakBytes);
+      EXPECT_LE(r.peakBytes, previous) << "seed " << seed << " " << percent;
+      EXPECT_GE(r.peakBytes, r.lowerBound) << "seed " << seed;
+      if (r.status == RematStatus::Feasible) {
+        EXPECT_LE(r.peakBytes, budget) << "seed " << seed;
+      }
+      previous = r.peakBytes;
+    }
+  }
+}
+
+/// The greedy search as specified, by brute force: every candidate is
+/// applied to a copy of the graph and the profile recounted. The library
+/// computes the same choices incrementally.
+SmallVector<Recomputation> referenceGreedy(KernelGraph graph,
+                                           SmallVector<int> order,
+                                           SmallVector<double> cost,
+                                           const LivenessOptions &options) {
+  SmallVector<Recomputation> plan;
+  auto badness = [](const MemoryProfile &p) {
+    return std::make_pair(p.peakBytes, llvm::count(p.liveBytes, p.peakBytes));
+  };
+  for (size_t iteration = 0, cap = 4 * graph.nodes.size() + 16; iteration < cap;
+       ++iteration) {
+    MemoryProfile profile = computeMemoryProfile(graph, order, options);
+    auto [oldPeak, oldCount] = badness(profile);
+    int peakNode = order[profile.peakStep];
+    double bestScore = 0;
+    int best = -1;
+    bool bestChain = false;
+    for (int value : profile.liveAtPeak) {
+      const KGValue &v = graph.values[value];
+      if (v.isOutput || v.producer < 0 || v.kind != ValueKind::Activation ||
+          v.producer == peakNode || llvm::is_contained(v.users, peakNode))
+        continue;
+      // The value alone, then as a chain; ties keep the lowest value and
+      // the plain recomputation.
+      for (bool chain : {false, true}) {
+        KernelGraph g = graph;
+        SmallVector<int> o = order;
+        SmallVector<double> c = cost;
+        SmallVector<Recomputation> applied = applyRecomputation(
+            g, o, c, value, profile.peakStep, chain, options);
+        if (applied.empty() || (chain && applied.size() == 1))
+          continue;
+        auto [newPeak, newCount] = badness(computeMemoryProfile(g, o, options));
+        double gain =
+            double(oldPeak - newPeak) * (profile.liveBytes.size() + 1) +
+            double(newPeak == oldPeak ? oldCount - newCount : 0);
+        if (gain <= 0)
+          continue;
+        double added = 0;
+        for (const Recomputation &r : applied)
+          added += c[r.copy];
+        double score = gain / std::max(added, 1e-12);
+        if (best < 0 || score > bestScore) {
+          bestScore = score;
+          best = value;
+          bestChain = chain;
+        }
+      }
+    }
+    if (best < 0)
+      break;
+    plan.append(applyRecomputation(graph, order, cost, best, profile.peakStep,
+                                   bestChain, options));
+  }
+  return plan;
+}
+
+/// A random DAG of n nodes; some nodes have a second output that only
+/// some consumers read, some read a function argument.
+KernelGraph randomMultiOutputGraph(std::mt19937 &rng, int n) {
+  KernelGraph g;
+  g.values.push_back(
+      {int64_t(1 + rng() % 50), ValueKind::Argument, -1, {}, false});
+  for (int i = 0; i < n; ++i) {
+    KGNode node;
+    SmallVector<int> inputs;
+    if (i == 0 || rng() % 5 == 0)
+      inputs.push_back(0);
+    for (int k = 0, e = i ? 1 + rng() % 3 : 0; k < e; ++k) {
+      const KGNode &from = g.nodes[rng() % i];
+      inputs.push_back(from.outputs[rng() % from.outputs.size()]);
+    }
+    llvm::sort(inputs);
+    inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+    for (int in : inputs)
+      g.values[in].users.push_back(i);
+    node.inputs = inputs;
+    for (int k = 0, e = rng() % 4 == 0 ? 2 : 1; k < e; ++k) {
+      node.outputs.push_back(g.values.size());
+      g.values.push_back(
+          {int64_t(1 + rng() % 100), ValueKind::Activation, i, {}, false});
+    }
+    g.nodes.push_back(node);
+  }
+  g.values.back().isOutput = true;
+  return g;
+}
+
+TEST(Remat, IncrementalGreedyMakesTheBruteForceChoices) {
+  int recomputed = 0, chained = 0;
+  for (unsigned seed = 0; seed < 40; ++seed) {
+    std::mt19937 rng(seed);
+    KernelGraph g = randomMultiOutputGraph(rng, 20 + seed % 4 * 10);
+    SmallVector<int> order(g.nodes.size());
+    std::iota(order.begin(), order.end(), 0);
+    SmallVector<double> cost(g.nodes.size());
+    for (double &c : cost)
+      c = 1 + rng() % 10;
+    LivenessOptions options;
+    options.countArguments = seed % 2;
+    // Budget 0: the search runs until no recomputation helps.
+    RematResult r = rematerializeGreedy(g, order, cost, 0, options);
+    SmallVector<Recomputation> expected =
+        referenceGreedy(g, order, cost, options);
+    ASSERT_EQ(r.recomputations.size(), expected.size()) << "seed " << seed;
+    for (auto [got, want] : llvm::zip(r.recomputations, expected)) {
+      EXPECT_EQ(got.value, want.value) << "seed " << seed;
+      EXPECT_EQ(got.copy, want.copy) << "seed " << seed;
+    }
+    EXPECT_EQ(computeMemoryProfile(r.graph, r.order, options).peakBytes,
+              r.peakBytes);
+    recomputed += expected.size();
+    for (const Recomputation &rec : r.recomputations)
+      for (int input : r.graph.nodes[rec.copy].inputs)
+        chained += r.graph.values[input].producer >= (int)g.nodes.size();
+  }
+  // The graphs exercise the search, not just its first step, and chains.
+  EXPECT_GT(recomputed, 80);
+  EXPECT_GT(chained, 100);
+}
+
+/// Three sources live across a 200 B peak and read again at the end.
+/// Recomputing a (100 B, cost 1.8) alone meets a 320 B budget; the greedy
+/// path first takes b (60 B, cost 1: the best bytes per cost), still
+/// misses, then adds a (2.8 in all); the cleanup then finds b redundant.
+Builder greedyTrap() {
+  Builder b;
+  int a = b.node(100, {});
+  int bb = b.node(60, {});
+  int c = b.node(50, {});
+  int first = b.node(1, {a, bb, c});
+  int peak = b.node(200, {first});
+  int z = b.node(1, {peak});
+  int late = b.node(1, {a, bb, c, z});
+  b.output(late);
+  return b;
+}
+
+/// From a seeded search over random DAGs (the benchmark's generator, 12
+/// nodes, sinks are outputs): at a 368 B budget (80% of 460 B) greedy
+/// recomputes 3, 1 and 2 (added cost 7) where 0 and 1 (cost 6) suffice.
+Builder greedySuboptimal(SmallVectorImpl<double> &cost) {
+  Builder b;
+  const std::pair<int64_t, SmallVector<int>> nodes[] = {
+      {100, {}},     {40, {0}}, {30, {0, 1}}, {80, {0, 1, 2}},
+      {100, {0, 2}}, {20, {3}}, {90, {1, 4}}, {40, {0, 3, 6}},
+      {10, {2}},     {10, {1}}, {90, {6}},    {100, {7}}};
+  for (const auto &[bytes, inputs] : nodes)
+    b.node(bytes, ArrayRef<int>(inputs));
+  for (int sink : {5, 8, 9, 10, 11})
+    b.output(sink);
+  cost.assign({4, 2, 3, 2, 5, 4, 1, 2, 4, 5, 2, 2});
+  return b;
+}
+
+TEST(Remat, CleanupUndoesARedundantRecomputation) {
+  Builder b = greedyTrap();
+  SmallVector<double> cost = {1.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
+  RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 320);
+  EXPECT_EQ(r.status, RematStatus::Feasible);
+  EXPECT_DOUBLE_EQ(r.addedCost, 1.8);
+  ASSERT_EQ(r.recomputations.size(), 1u);
+  EXPECT_EQ(r.recomputations[0].original, 0);
+  // The undone copy is gone from the graph: one copy node is left.
+  EXPECT_EQ(r.graph.nodes.size(), b.graph.nodes.size() + 1);
+  EXPECT_EQ(r.recomputations[0].copy, (int)b.graph.nodes.size());
+  EXPECT_TRUE(isValidOrder(r.graph, r.order));
+  EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, r.peakBytes);
+  EXPECT_LE(r.peakBytes, 320);
+  // With no budget to spare the cleanup keeps both.
+  RematResult tight =
+      rematerializeGreedy(b.graph, b.programOrder(), cost, r.peakBytes - 1);
+  EXPECT_GE(tight.recomputations.size(), 2u);
+  EXPECT_LE(tight.peakBytes, r.peakBytes - 1);
+}
+
+void expectValidPlan(const Builder &b, const RematResult &r, int64_t budget) {
+  EXPECT_TRUE(isValidOrder(r.graph, r.order));
+  EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, r.peakBytes);
+  EXPECT_LE(r.peakBytes, budget);
+  double added = 0;
+  for (const Recomputation &rec : r.recomputations)
+    added += r.cost[rec.copy];
+  EXPECT_DOUBLE_EQ(added, r.addedCost);
+}
+
+/// x0 -> x1 -> x2 (100 B each), x2 read again at the very end across a
+/// 300 B peak. Recomputing x2 alone keeps x1 live across the peak (no
+/// gain); recomputing the chain x0, x1, x2 at the end frees all three.
+Builder segmentAcrossAPeak() {
+  Builder b;
+  int x0 = b.node(100, {});
+  int x1 = b.node(100, {x0});
+  int x2 = b.node(100, {x1});
+  int q = b.node(1, {x2});
+  int big = b.node(300, {q});
+  int y = b.node(1, {big});
+  int late = b.node(1, {x2, y});
+  b.output(late);
+  return b;
+}
+
+TEST(Remat, ChainRecomputesASegment) {
+  Builder b = segmentAcrossAPeak();
+  SmallVector<double> cost = {1, 2, 3, 1, 1, 1, 1};
+  ASSERT_EQ(computeMemoryProfile(b.graph).peakBytes, 401);
+  RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 350);
+  EXPECT_EQ(r.status, RematStatus::Feasible);
+  // The peak node and its input; the copies hold at most two 100 B values
+  // and the 1 B y.
+  EXPECT_EQ(r.peakBytes, 301);
+  EXPECT_EQ(r.lowerBound, 301);
+  ASSERT_EQ(r.recomputations.size(), 3u);
+  EXPECT_DOUBLE_EQ(r.addedCost, 6.0);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(r.recomputations[i].original, i);
+  EXPECT_TRUE(isValidOrder(r.graph, r.order));
+  EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, 301);
+  // The copies run in a row before the late user, each reading the one
+  // before it; the late user reads the last.
+  ArrayRef<int> tail = ArrayRef<int>(r.order).take_back(4);
+  EXPECT_EQ(tail[0], r.recomputations[0].copy);
+  EXPECT_EQ(tail[1], r.recomputations[1].copy);
+  EXPECT_EQ(tail[2], r.recomputations[2].copy);
+  const KernelGraph &g = r.graph;
+  EXPECT_TRUE(g.nodes[tail[0]].inputs.empty());
+  EXPECT_EQ(g.nodes[tail[1]].inputs,
+            SmallVector<int>{g.nodes[tail[0]].outputs[0]});
+  EXPECT_EQ(g.nodes[tail[2]].inputs,
+            SmallVector<int>{g.nodes[tail[1]].outputs[0]});
+  EXPECT_TRUE(
+      llvm::is_contained(g.nodes[tail[3]].inputs, g.nodes[tail[2]].outputs[0]));
+  // The originals keep only their early users.
+  EXPECT_EQ(g.values[2].users, SmallVector<int>{3});
+}
+
+TEST(Remat, PlainRecomputationOfTheSegmentDoesNotHelp) {
+  // What the chain avoids: x2 alone keeps x1 live across the peak.
+  Builder b = segmentAcrossAPeak();
+  SmallVector<int> order = b.programOrder();
+  SmallVector<double> cost(7, 1.0);
+  KernelGraph g = b.graph;
+  SmallVector<Recomputation> plain =
+      applyRecomputation(g, order, cost, /*value=*/2, /*step=*/4);
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(computeMemoryProfile(g, order).peakBytes, 401);
+  // A chain is refused beyond its length limit, and changes nothing.
+  Builder longChain;
+  int prev = longChain.node(10, {});
+  int head = prev;
+  for (size_t i = 0; i < kMaxChainCopies; ++i)
+    prev = longChain.node(10, {prev});
+  int big = longChain.node(1000, {longChain.node(1, {prev})});
+  longChain.output(longChain.node(1, {prev, big}));
+  (void)head;
+  KernelGraph lg = longChain.graph;
+  SmallVector<int> lorder = longChain.programOrder();
+  SmallVector<double> lcost(lg.nodes.size(), 1.0);
+  size_t nodes = lg.nodes.size();
+  EXPECT_TRUE(applyRecomputation(lg, lorder, lcost, prev,
+                                 /*step=*/lorder.size() - 2, /*chain=*/true)
+                  .empty());
+  EXPECT_EQ(lg.nodes.size(), nodes);
+}
+
+/// A forward chain of n 100 B values and its mirrored backward pass: the
+/// gradient of node i reads the input of forward node i and the gradient
+/// of node i + 1.
+Builder trainingChain(int n) {
+  Builder b;
+  SmallVector<int> x = {b.node(100, {})};
+  for (int i = 1; i < n; ++i)
+    x.push_back(b.node(100, {x.back()}));
+  int grad = b.node(100, {x.back()});
+  for (int i = n - 1; i >= 1; --i)
+    grad = b.node(100, {x[i - 1], grad});
+  b.output(grad);
+  return b;
+}
+
+TEST(Remat, TrainingChainGoesDownToItsBound) {
+  for (int n : {10, 30, 60}) {
+    Builder b = trainingChain(n);
+    SmallVector<double> cost(b.graph.nodes.size(), 1.0);
+    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+    // Budget 0: as low as the search goes.
+    RematResult r = rematerializeGreedy(b.graph, b.programOrder(), cost, 0);
+    EXPECT_EQ(computeMemoryProfile(r.graph, r.order).peakBytes, r.peakBytes);
+    // A backward step needs a forward input and two gradients, and no plan
+    // can do with less; the greedy chains get within one value of that.
+    EXPECT_EQ(r.lowerBound, 300) << n;
+    EXPECT_LE(r.peakBytes, r.lowerBound + 100) << n;
+    EXPECT_LE(r.peakBytes * 100, peak * 30) << n;
+  }
+}
+
+TEST(Remat, LowerBoundCountsResultsAndArguments) {
+  Builder b;
+  int a = b.node(100, {});
+  int c = b.node(10, {});
+  int d = b.node(20, {c});
+  b.output(a);
+  b.output(d);
+  // Working set of d (30 B) plus the result a, produced before it.
+  EXPECT_EQ(rematPeakLowerBound(b.graph, b.programOrder()), 130);
+  // An argument read by d counts while it is still to be read.
+  KernelGraph g = b.graph;
+  int arg = g.values.size();
+  g.values.push_back({7, ValueKind::Argument, -1, {2}, false});
+  g.nodes[2].inputs.push_back(arg);
+  EXPECT_EQ(rematPeakLowerBound(g, b.programOrder()), 130);
+  LivenessOptions options;
+  options.countArguments = true;
+  EXPECT_EQ(rematPeakLowerBound(g, b.programOrder(), options), 137);
+}
+
+/// The exact solvers: cp, milp on CBC, and milp on HiGHS where installed.
+SmallVector<RematSolver> exactSolvers() {
+  SmallVector<RematSolver> solvers = {RematSolver::CP, RematSolver::MILP};
+  if (isHighsAvailable())
+    solvers.push_back(RematSolver::HiGHS);
+  return solvers;
+}
+
+TEST(RematExact, FindTheSingleRecomputation) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost = {2.0, 1.0, 1.0, 1.0, 1.0};
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 250, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Optimal) << r.solver << ": " << r.note;
+    EXPECT_DOUBLE_EQ(r.addedCost, 2.0) << r.solver;
+    EXPECT_DOUBLE_EQ(r.bound, r.objective) << r.solver;
+    EXPECT_EQ(r.gap, 0.0) << r.solver;
+    ASSERT_EQ(r.recomputations.size(), 1u) << r.solver;
+    EXPECT_EQ(r.recomputations[0].original, 0);
+    expectValidPlan(b, r, 250);
+  }
+}
+
+TEST(RematExact, BeatGreedyWhereItIsSuboptimal) {
+  SmallVector<double> cost;
+  Builder b = greedySuboptimal(cost);
+  ASSERT_EQ(computeMemoryProfile(b.graph).peakBytes, 460);
+  RematResult greedy =
+      rematerializeGreedy(b.graph, b.programOrder(), cost, 368);
+  EXPECT_EQ(greedy.status, RematStatus::Feasible);
+  EXPECT_DOUBLE_EQ(greedy.addedCost, 7.0);
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 368, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Optimal) << r.solver << ": " << r.note;
+    EXPECT_NEAR(r.addedCost, 6.0, 1e-9) << r.solver;
+    expectValidPlan(b, r, 368);
+  }
+}
+
+TEST(RematExact, ProveInfeasibility) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 150, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Infeasible) << r.solver;
+    EXPECT_TRUE(r.recomputations.empty());
+  }
+}
+
+TEST(RematExact, BudgetAboveThePeakIsOptimalWithoutWork) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 300, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Optimal);
+    EXPECT_TRUE(r.recomputations.empty());
+    EXPECT_EQ(r.peakBytes, 300);
+  }
+}
+
+/// milp solves the staged model; cp solves it with at most two
+/// recomputations per node, so its optimum is never below milp's, and it
+/// finds no plan where milp proves there is none. Every plan holds the
+/// budget.
+TEST(RematExact, CPAndMILPAgreeOnRandomGraphs) {
+  int bothOptimal = 0;
+  for (unsigned seed = 0; seed < 10; ++seed) {
+    std::mt19937 rng(seed);
+    Builder b;
+    int n = 10;
+    b.node(10 + rng() % 90, {});
+    for (int i = 1; i < n; ++i) {
+      int first = rng() % i, second = rng() % i;
+      if (first != second)
+        b.node(10 + rng() % 90, {first, second});
+      else
+        b.node(10 + rng() % 90, {first});
+    }
+    b.output(n - 1);
+    SmallVector<double> cost(n);
+    for (double &c : cost)
+      c = 1 + rng() % 10;
+    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+    int64_t budget = peak * 75 / 100;
+    ExactRematOptions exact;
+    exact.timeLimitSeconds = 1;
+    RematResult cp =
+        rematerializeCP(b.graph, b.programOrder(), cost, budget, {}, exact);
+    exact.timeLimitSeconds = 30;
+    RematResult milp =
+        rematerializeMILP(b.graph, b.programOrder(), cost, budget, {}, exact);
+    ASSERT_TRUE(milp.status == RematStatus::Optimal ||
+                milp.status == RematStatus::Infeasible)
+        << "seed " << seed;
+    if (milp.status == RematStatus::Infeasible) {
+      EXPECT_FALSE(cp.hasSolution()) << "seed " << seed;
+      continue;
+    }
+    expectValidPlan(b, milp, budget);
+    EXPECT_DOUBLE_EQ(milp.bound, milp.objective);
+    if (isHighsAvailable()) {
+      // The same model on HiGHS: the same optimum.
+      RematResult highs =
+          rematerializeMILP(b.graph, b.programOrder(), cost, budget, {}, exact,
+                            MILPSolver::HiGHS);
+      EXPECT_EQ(highs.status, RematStatus::Optimal) << "seed " << seed;
+      EXPECT_NEAR(highs.addedCost, milp.addedCost, 1e-6) << "seed " << seed;
+      expectValidPlan(b, highs, budget);
+    }
+    if (!cp.hasSolution())
+      continue;
+    expectValidPlan(b, cp, budget);
+    EXPECT_GE(cp.addedCost, milp.addedCost - 1e-9) << "seed " << seed;
+    if (cp.status == RematStatus::Optimal) {
+      ++bothOptimal;
+      // Two recomputations per node suffice on these small graphs.
+      EXPECT_NEAR(cp.addedCost, milp.addedCost, 1e-9) << "seed " << seed;
+    }
+  }
+  EXPECT_GE(bothOptimal, 3);
+}
+
+TEST(RematExact, MILPRefusesModelsAboveItsSizeLimit) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost(5, 1.0);
+  ExactRematOptions exact;
+  exact.maxVariables = 2;
+  RematResult r =
+      rematerializeMILP(b.graph, b.programOrder(), cost, 250, {}, exact);
+  EXPECT_EQ(r.status, RematStatus::Error);
+  EXPECT_NE(r.note.find("too large"), std::string::npos) << r.note;
+}
+
+} // namespace
