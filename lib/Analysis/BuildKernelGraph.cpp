@@ -4,6 +4,7 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/OpCategory.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -17,18 +18,21 @@ using namespace mlir::strata;
 bool mlir::strata::isKernelGraphView(Operation *op) {
   // Copies between tiers count as views: the kernel graph is the
   // tier-agnostic picture, in which a prefetched tensor is its source.
-  return isa<tosa::ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-             ViewLikeOpInterface, PrefetchOp, EvictOp>(op) &&
+  OpCategory category = getOpCategory(op);
+  return (category == OpCategory::View || category == OpCategory::TierCopy) &&
          op->getNumOperands() > 0 && op->getNumResults() == 1 &&
          isa<ShapedType>(op->getOperand(0).getType());
 }
 
 bool mlir::strata::isKernelGraphNode(Operation *op) {
-  if (op->hasTrait<OpTrait::IsTerminator>() ||
-      op->hasTrait<OpTrait::ConstantLike>() || isa<tensor::EmptyOp>(op))
+  switch (getOpCategory(op)) {
+  case OpCategory::Structural:
+  case OpCategory::Constant:
+  case OpCategory::Empty:
     return false;
-  return llvm::any_of(op->getResultTypes(),
-                      [](Type t) { return isa<ShapedType>(t); });
+  default:
+    return true;
+  }
 }
 
 std::string mlir::strata::getKernelName(Operation *op) {

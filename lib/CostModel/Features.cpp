@@ -2,6 +2,7 @@
 
 #include "strata/CostModel/Features.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/OpCategory.h"
 #include "strata/CostModel/RegisterTile.h"
 
 #include "dialects/Strata/IR/StrataAttrs.h"
@@ -92,34 +93,35 @@ static bool isTranscendental(Operation *op) {
   return false;
 }
 
-/// The kind of `op`, whose work analysis gave `cls`.
+/// The kind of `op`, whose work analysis gave `cls`: the op's category
+/// (strata/CostModel/OpCategory.h), with ops the work analysis finds free
+/// (a kernel's transposes of constants, empty elementwise ops) free.
 static OpKind classifyWithClass(Operation *op, OpClass cls) {
-  if (isa<GroupOp>(op) || op->hasTrait<OpTrait::IsTerminator>())
+  if (cls == OpClass::Free)
     return OpKind::Free;
-  StringRef name = op->getName().getStringRef();
-  switch (cls) {
-  case OpClass::Free:
+  switch (getOpCategory(op)) {
+  case OpCategory::Structural:
+  case OpCategory::Group:
+  case OpCategory::Constant:
+  case OpCategory::Empty:
+  case OpCategory::View:
     return OpKind::Free;
-  case OpClass::Movement:
+  case OpCategory::TierCopy:
+  case OpCategory::Movement:
     return OpKind::Movement;
-  case OpClass::Matrix:
-    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-      return linalg::isaConvolutionOpInterface(linalgOp) ? OpKind::Conv
-                                                         : OpKind::Matmul;
-    return name.contains("conv") ? OpKind::Conv : OpKind::Matmul;
-  case OpClass::Vector:
+  case OpCategory::Contraction:
+    return OpKind::Matmul;
+  case OpCategory::Convolution:
+    return OpKind::Conv;
+  case OpCategory::Pooling:
+    return OpKind::Pool;
+  case OpCategory::Reduction:
+    return OpKind::Reduce;
+  case OpCategory::Elementwise:
+  case OpCategory::Other:
     break;
   }
-  if (name.contains("pool"))
-    return OpKind::Pool;
-  if (name.contains("reduce") || isa<tosa::ArgMaxOp, linalg::SoftmaxOp>(op))
-    return OpKind::Reduce;
-  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-    if (linalgOp.getNumReductionLoops() > 0)
-      return OpKind::Reduce;
-  if (isTranscendental(op))
-    return OpKind::Transcendental;
-  return OpKind::Elementwise;
+  return isTranscendental(op) ? OpKind::Transcendental : OpKind::Elementwise;
 }
 
 OpKind mlir::strata::classifyOp(Operation *op) {

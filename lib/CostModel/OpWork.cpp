@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/OpCategory.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
 
@@ -88,26 +89,21 @@ static bool isConstantValue(Value value) {
   return def && def->hasTrait<OpTrait::ConstantLike>();
 }
 
-/// Ops that cost nothing at run time: constants, views of a buffer, and a
-/// kernel's transposes of constants (strata-pack-constants folds them at
-/// compile time).
-static bool isFreeOp(Operation *op) {
-  return op->hasTrait<OpTrait::ConstantLike>() ||
-         isa<tensor::EmptyOp, tosa::ConstShapeOp, tosa::ReshapeOp,
-             tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::DimOp,
-             ViewLikeOpInterface>(op) ||
-         (isa<tosa::TransposeOp, linalg::TransposeOp>(op) &&
-          isa_and_nonnull<GroupOp>(op->getParentOp()) &&
-          isConstantValue(op->getOperand(0)));
-}
-
-/// Pure data movement ops: they read and write but compute nothing.
-static bool isMovementOp(Operation *op) {
-  return isa<tosa::TransposeOp, tosa::SliceOp, tosa::ConcatOp, tosa::PadOp,
-             tosa::TileOp, tosa::GatherOp, tosa::ScatterOp, tosa::ReverseOp,
-             tensor::ExtractSliceOp, tensor::InsertSliceOp, tensor::PadOp,
-             tensor::ConcatOp, linalg::TransposeOp, linalg::BroadcastOp,
-             linalg::CopyOp, linalg::FillOp>(op);
+/// Ops that cost nothing at run time: constants, empty tensors, views of a
+/// buffer, ops outside the tensor dataflow, and a kernel's transposes of
+/// constants (strata-pack-constants folds them at compile time).
+static bool isFreeOp(Operation *op, OpCategory category) {
+  switch (category) {
+  case OpCategory::Structural:
+  case OpCategory::Constant:
+  case OpCategory::Empty:
+  case OpCategory::View:
+    return true;
+  default:
+    return isa<tosa::TransposeOp, linalg::TransposeOp>(op) &&
+           isa_and_nonnull<GroupOp>(op->getParentOp()) &&
+           isConstantValue(op->getOperand(0));
+  }
 }
 
 /// FLOPs of a linalg structured op: the iteration domain times the number of
@@ -183,14 +179,10 @@ static std::optional<FailureOr<double>> tosaFlops(Operation *op) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
-static bool isTosaContraction(Operation *op) {
-  return isa<tosa::MatMulOp, tosa::Conv2DOp, tosa::Conv3DOp,
-             tosa::DepthwiseConv2DOp, tosa::TransposeConv2DOp>(op);
-}
-
 FailureOr<OpWork> mlir::strata::analyzeOpWork(Operation *op) {
   OpWork work;
-  if (isFreeOp(op))
+  OpCategory category = getOpCategory(op);
+  if (isFreeOp(op, category))
     return work;
 
   // Bytes: linalg ops read their inputs and, when the payload uses it, the
@@ -220,15 +212,18 @@ FailureOr<OpWork> mlir::strata::analyzeOpWork(Operation *op) {
     work.bytesWritten = *written;
   }
 
-  if (isMovementOp(op)) {
+  // Tier copies move bytes too (their cost is the transfer).
+  if (category == OpCategory::Movement || category == OpCategory::TierCopy) {
     work.cls = OpClass::Movement;
     return work;
   }
+  bool isMatrix = category == OpCategory::Contraction ||
+                  category == OpCategory::Convolution;
   if (std::optional<FailureOr<double>> flops = tosaFlops(op)) {
     if (failed(*flops))
       return failure();
     work.flops = **flops;
-    work.cls = isTosaContraction(op) ? OpClass::Matrix : OpClass::Vector;
+    work.cls = isMatrix ? OpClass::Matrix : OpClass::Vector;
     return work;
   }
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
@@ -236,10 +231,7 @@ FailureOr<OpWork> mlir::strata::analyzeOpWork(Operation *op) {
     if (failed(flops))
       return failure();
     work.flops = *flops;
-    work.cls = linalg::isaContractionOpInterface(linalgOp) ||
-                       linalg::isaConvolutionOpInterface(linalgOp)
-                   ? OpClass::Matrix
-                   : OpClass::Vector;
+    work.cls = isMatrix ? OpClass::Matrix : OpClass::Vector;
     return work;
   }
   if (isa<linalg::SoftmaxOp>(op)) {

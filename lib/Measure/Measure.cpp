@@ -14,6 +14,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
@@ -27,15 +29,6 @@ static llvm::Error measureError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// Whether `value` is cloned into the kernel module rather than passed:
-/// the constants strata-group-ops clones into groups (isInlinableConstant:
-/// shapes, scalars, splats, zero points). Weights are arguments, as they
-/// are for a kernel in a model.
-static bool isClonedOperand(Value value) {
-  Operation *def = value.getDefiningOp();
-  return def && def->getNumOperands() == 0 && isInlinableConstant(def);
-}
-
 llvm::Expected<OwningOpRef<ModuleOp>>
 mlir::strata::buildKernelModule(Operation *kernel) {
   MLIRContext *context = kernel->getContext();
@@ -43,12 +36,18 @@ mlir::strata::buildKernelModule(Operation *kernel) {
   Location loc = kernel->getLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
 
+  // What the kernel reads: its operands and the values its regions use
+  // from above (an ungrouped linalg payload may). What strata-group-ops
+  // would clone into its group (isInlinedIntoKernel: shapes, scalars,
+  // splats, zero points, empty tensors) is cloned into the module; the rest,
+  // weights included, are arguments, as they are for a kernel in a model.
+  llvm::SetVector<Value> reads(kernel->getOperands().begin(),
+                               kernel->getOperands().end());
+  getUsedValuesDefinedAbove(kernel->getRegions(), reads);
   SmallVector<Value> arguments;
   SmallVector<Operation *> cloned;
-  for (Value operand : kernel->getOperands()) {
-    if (llvm::is_contained(arguments, operand))
-      continue;
-    if (isClonedOperand(operand)) {
+  for (Value operand : reads) {
+    if (isInlinedIntoKernel(operand)) {
       if (!llvm::is_contained(cloned, operand.getDefiningOp()))
         cloned.push_back(operand.getDefiningOp());
       continue;

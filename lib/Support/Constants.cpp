@@ -2,6 +2,7 @@
 
 #include "strata/Support/Constants.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
@@ -225,6 +226,12 @@ mlir::strata::sliceConstant(DenseElementsAttr value, ArrayRef<int64_t> start,
     }
   }
   return DenseElementsAttr::getFromRawBuffer(newType, result);
+}
+
+bool mlir::strata::isInlinedIntoKernel(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->getNumOperands() == 0 &&
+         (isInlinableConstant(def) || isa<tensor::EmptyOp>(def));
 }
 
 bool mlir::strata::isInlinableConstant(Operation *op) {

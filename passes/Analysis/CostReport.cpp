@@ -4,6 +4,7 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/OpCategory.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Interfaces/CallInterfaces.h"
@@ -33,15 +34,7 @@ public:
     SmallVector<Operation *> kernels;
     unsigned skipped = 0;
     op->walk<WalkOrder::PreOrder>([&](Operation *nested) {
-      if (isa<GroupOp>(nested)) {
-        kernels.push_back(nested);
-        return WalkResult::skip();
-      }
-      if (nested->hasTrait<OpTrait::IsTerminator>() ||
-          nested->hasTrait<OpTrait::ConstantLike>() ||
-          isa<CallOpInterface>(nested) ||
-          !llvm::any_of(nested->getResultTypes(),
-                        [](Type t) { return isa<RankedTensorType>(t); }))
+      if (isa<CallOpInterface>(nested) || !isKernel(nested))
         return WalkResult::advance();
       kernels.push_back(nested);
       return WalkResult::skip();

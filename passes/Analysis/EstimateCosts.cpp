@@ -8,6 +8,7 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/OpCategory.h"
 #include "llvm/Support/Format.h"
 
 #define DEBUG_TYPE "strata-estimate-costs"
@@ -35,12 +36,7 @@ struct StrataEstimateCostsPass final
     CostEstimate total;
     int64_t kernels = 0;
     for (Operation &op : func.getBody().getOps()) {
-      bool isKernel =
-          isa<GroupOp>(op) ||
-          (op.getNumRegions() == 0 && !op.hasTrait<OpTrait::IsTerminator>() &&
-           llvm::any_of(op.getResultTypes(),
-                        [](Type t) { return isa<ShapedType>(t); }));
-      if (!isKernel)
+      if (!isKernel(&op))
         continue;
       FailureOr<CostEstimate> est = (*model)->estimate(&op);
       if (failed(est)) {

@@ -14,6 +14,7 @@
 #include "passes/Fusion/Grouping.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/CostModel/Features.h"
+#include "strata/CostModel/OpCategory.h"
 
 #include "mlir/Analysis/TopologicalSortUtils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -67,28 +68,21 @@ struct Candidate {
 };
 } // namespace
 
-static bool isElementwise(Operation *op) {
-  if (op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
-      op->hasTrait<OpTrait::Elementwise>() ||
-      isa<tosa::MulOp, tosa::CastOp, tosa::RescaleOp>(op))
-    return true;
-  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-    return linalg::isElementwise(linalgOp);
-  return false;
-}
-
 static Kind classifyForFusion(Operation *op) {
   // A slice reads each element once, at an offset: in a kernel it is a
   // view its consumers read (LRN's shifted channel windows).
-  if (isElementwise(op) || isa<tosa::SliceOp>(op))
+  if (isa<tosa::SliceOp>(op))
     return Kind::Elementwise;
+  // Softmax's reductions and elementwise steps are one op already.
   if (isa<linalg::SoftmaxOp>(op))
     return Kind::Opaque;
-  switch (classifyOp(op)) {
-  case OpKind::Matmul:
-  case OpKind::Conv:
+  switch (getOpCategory(op)) {
+  case OpCategory::Elementwise:
+    return Kind::Elementwise;
+  case OpCategory::Contraction:
+  case OpCategory::Convolution:
     return Kind::Contraction;
-  case OpKind::Reduce:
+  case OpCategory::Reduction:
     return Kind::Reduction;
   default:
     return Kind::Opaque;
@@ -119,7 +113,7 @@ public:
     llvm::DenseMap<Operation *, SmallVector<Operation *>> seeds;
     llvm::SmallPtrSet<Operation *, 8> seeded;
     for (Operation &op : block) {
-      if (!isComputeOp(&op))
+      if (!isKernelOp(&op))
         continue;
       SmallVector<Operation *> seed = getKernelSeed(&op);
       if (seed.size() == 1)
@@ -130,7 +124,7 @@ public:
       seeds[&op] = std::move(seed);
     }
     for (Operation &op : block) {
-      if (!isComputeOp(&op) || seeded.contains(&op))
+      if (!isKernelOp(&op) || seeded.contains(&op))
         continue;
       SmallVector<Operation *> ops = {&op};
       if (auto it = seeds.find(&op); it != seeds.end())

@@ -32,7 +32,7 @@ struct StrataGroupOpsPass final
     llvm::SmallPtrSet<Operation *, 8> seeded;
     for (Block &block : func.getBody())
       for (Operation &op : block)
-        if (isComputeOp(&op)) {
+        if (isKernelOp(&op)) {
           candidates.push_back(getKernelSeed(&op));
           for (Operation *member : candidates.back())
             if (member != &op)

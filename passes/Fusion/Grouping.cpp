@@ -20,17 +20,6 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-bool mlir::strata::isComputeOp(Operation *op) {
-  if (op->hasTrait<OpTrait::IsTerminator>() ||
-      op->hasTrait<OpTrait::ConstantLike>() ||
-      isa<GroupOp, PrefetchOp, EvictOp, tensor::EmptyOp, tosa::ReshapeOp,
-          tensor::ExpandShapeOp, tensor::CollapseShapeOp, ViewLikeOpInterface>(
-          op))
-    return false;
-  return llvm::any_of(op->getResultTypes(),
-                      [](Type t) { return isa<RankedTensorType>(t); });
-}
-
 /// The slice `op`'s input `index` is, if only `op` reads it: in `op`'s
 /// kernel it is a view of the kernel's argument; a kernel of its own would
 /// copy it (the importer slices off the input rows a strided convolution
@@ -142,7 +131,7 @@ mlir::strata::computeGroupBoundary(ArrayRef<Operation *> ops, bool quiet) {
   GroupBoundary boundary;
   for (Value v : captured) {
     Operation *def = v.getDefiningOp();
-    if (isInlinableConstant(def) || isa_and_nonnull<tensor::EmptyOp>(def)) {
+    if (isInlinedIntoKernel(v)) {
       if (!llvm::is_contained(boundary.clonedConstants, def))
         boundary.clonedConstants.push_back(def);
       continue;

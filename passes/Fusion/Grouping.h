@@ -10,6 +10,7 @@
 #define STRATA_PASSES_FUSION_GROUPING_H
 
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/CostModel/OpCategory.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Support/LLVM.h"
@@ -17,10 +18,6 @@
 #include <string>
 
 namespace mlir::strata {
-
-/// A compute op produces a tensor by doing work; constants, empty tensors
-/// and views of a buffer are plumbing and stay outside groups.
-bool isComputeOp(Operation *op);
 
 /// The ops a kernel of `op` is formed from: `op`; when `op` is a
 /// convolution, matmul or transpose, the slice its input is if only `op`

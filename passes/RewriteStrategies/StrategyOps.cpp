@@ -14,6 +14,7 @@
 #include "passes/Fusion/Passes.h"
 #include "passes/Rewrite/Rules.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/CostModel/OpCategory.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -524,12 +525,7 @@ static FailureOr<double> priceScope(Operation *scope, Operation *original,
   SmallVector<Operation *> kernels;
   copy->walk([&](func::FuncOp func) {
     for (Operation &op : func.getBody().getOps()) {
-      if (isa<GroupOp>(op)) {
-        kernels.push_back(&op);
-        continue;
-      }
-      FailureOr<OpWork> work = analyzeOpWork(&op);
-      if (succeeded(work) && work->cls != OpClass::Free)
+      if (isKernel(&op))
         kernels.push_back(&op);
     }
   });

@@ -53,6 +53,12 @@ FailureOr<DenseElementsAttr> sliceConstant(DenseElementsAttr value,
 /// (lib/Measure) into its module, so measured and compiled kernels agree.
 bool isInlinableConstant(Operation *op);
 
+/// The one rule for what a kernel holds rather than reads: a value made by
+/// an inlinable constant (above) or by an operand-free tensor.empty (a
+/// shape, no data). strata-group-ops clones such values into the groups
+/// that read them and lib/Measure into a measured kernel's module.
+bool isInlinedIntoKernel(Value value);
+
 } // namespace mlir::strata
 
 #endif // STRATA_SUPPORT_CONSTANTS_H
