@@ -31,24 +31,27 @@ JOBS=${STRATA_JOBS:-$(nproc)}
 
 # HiGHS (MIT), the MILP solver behind solver=highs, is loaded at run time.
 # Debian 12 does not package it; PyPI's ortools wheel (Apache-2.0) ships it
-# as libhighs.so.1, needing only libc and libstdc++. The wheel goes into a
-# venv in the build tree (no Python dependencies: only the library is used),
-# where CMake finds it. Optional: without it solver=highs says what to
-# install and its tests are skipped.
+# as libhighs.so.1, needing only libc and libstdc++. The same wheel's CP-SAT
+# (solver=cpsat) runs in a helper process under the venv's Python, so the
+# wheel is installed with its Python dependencies (numpy, pandas, protobuf,
+# absl-py, immutabledict). The venv lives in the build tree, where CMake and
+# the tools find it. Optional: without it solver=highs/cpsat say what to
+# install and their tests are skipped.
 ORTOOLS_VERSION=9.15.6755
 SOLVERS_VENV="$BUILD_DIR/solvers-venv"
-highs_found() {
-  compgen -G "$SOLVERS_VENV/lib/python3*/site-packages/ortools/.libs/libhighs.so.1" >/dev/null
+solvers_found() {
+  compgen -G "$SOLVERS_VENV/lib/python3*/site-packages/ortools/.libs/libhighs.so.1" >/dev/null &&
+    "$SOLVERS_VENV/bin/python" -c "import ortools.sat.python.cp_model" 2>/dev/null
 }
 new_solver=0
-if ! highs_found; then
-  echo "strata: installing HiGHS (PyPI ortools $ORTOOLS_VERSION) into $SOLVERS_VENV"
+if ! solvers_found; then
+  echo "strata: installing HiGHS and CP-SAT (PyPI ortools $ORTOOLS_VERSION) into $SOLVERS_VENV"
   mkdir -p "$BUILD_DIR"
   if python3 -m venv "$SOLVERS_VENV" &&
-     "$SOLVERS_VENV/bin/pip" install -q --no-deps "ortools==$ORTOOLS_VERSION"; then
+     "$SOLVERS_VENV/bin/pip" install -q "ortools==$ORTOOLS_VERSION"; then
     new_solver=1
   else
-    echo "strata: warning: could not install ortools; solver=highs will be unavailable" >&2
+    echo "strata: warning: could not install ortools; solver=highs and solver=cpsat will be unavailable" >&2
   fi
 fi
 

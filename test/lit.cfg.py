@@ -88,6 +88,9 @@ if os.path.exists(plan):
     listing = subprocess.run([plan, "solvers"], capture_output=True, text=True)
     if listing.returncode == 0 and "highs: HiGHS" in listing.stdout:
         config.available_features.add("highs")
+    # CP-SAT runs in a helper process (a Python with ortools).
+    if listing.returncode == 0 and "cpsat: OR-Tools" in listing.stdout:
+        config.available_features.add("cpsat")
 
 # Optional parts of the machine.
 if config.ptxas and os.path.exists(config.ptxas):

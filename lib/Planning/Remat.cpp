@@ -782,6 +782,8 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
   case RematSolver::HiGHS:
     return rematerializeMILP(graph, order, cost, budgetBytes, options, exact,
                              MILPSolver::HiGHS);
+  case RematSolver::CPSAT:
+    return rematerializeCPSAT(graph, order, cost, budgetBytes, options, exact);
   case RematSolver::Greedy:
     break;
   }

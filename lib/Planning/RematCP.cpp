@@ -94,22 +94,13 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
                                  std::to_string(n) + ")");
   int64_t capacityBytes = budgetBytes - p.baseBytes;
 
-  // Byte units small enough for Gecode's int heights and capacity: the
-  // gcd of the sizes (exact), coarsened (rounding sizes up) only if needed.
-  int64_t unit = 0, totalBytes = 0;
-  for (int64_t m : p.mem) {
-    unit = std::gcd(unit, m);
-    totalBytes += m;
-  }
-  unit = std::max<int64_t>(unit, 1);
-  int64_t limit = 1 << 30;
-  bool coarsened = false;
-  if (std::max(capacityBytes, totalBytes) / unit > limit) {
-    unit = std::max(capacityBytes, totalBytes) / limit + 1;
-    coarsened = true;
-  }
-  auto heightOf = [&](int q) { return (int)((p.mem[q] + unit - 1) / unit); };
-  int capacity = (int)std::min<int64_t>(capacityBytes / unit, limit);
+  // Byte units small enough for Gecode's int heights and capacity.
+  IntegerStagedProblem ints =
+      scaleStagedProblem(p, capacityBytes, C, int64_t(1) << 30);
+  int64_t unit = ints.unit;
+  bool coarsened = ints.coarsened;
+  auto heightOf = [&](int q) { return (int)ints.height[q]; };
+  int capacity = (int)ints.capacity;
 
   // Which nodes may be recomputed: counted bytes, read later, not a result.
   SmallVector<int> numCopies(n, 1), firstOpt(n, 0), firstEnd(n, 0);
@@ -122,19 +113,9 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
     numEnds += numCopies[q];
   }
 
-  // Integer weights for the objective (at least 1 so that pointless copies
-  // are never free).
-  double maxCost = 0, sumCost = 0;
-  for (int q = 0; q < n; ++q) {
-    maxCost = std::max(maxCost, p.cost[q]);
-    sumCost += p.cost[q] * (numCopies[q] - 1);
-  }
-  double scale = maxCost > 0
-                     ? std::min(1e6 / maxCost, 1e9 / std::max(sumCost, 1e-300))
-                     : 0;
-  SmallVector<int> weight(n);
-  for (int q = 0; q < n; ++q)
-    weight[q] = std::max(1, (int)std::llround(p.cost[q] * scale));
+  SmallVector<int> weight;
+  for (int64_t w : ints.weight)
+    weight.push_back((int)w);
 
   auto space = std::make_unique<RematSpace>();
   RematSpace &home = *space;

@@ -5,6 +5,8 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -241,4 +243,39 @@ std::optional<SmallVector<SmallVector<int>>> mlir::strata::detail::greedyStages(
     pending.clear();
   }
   return stages;
+}
+
+IntegerStagedProblem
+mlir::strata::detail::scaleStagedProblem(const StagedProblem &p,
+                                         int64_t capacityBytes,
+                                         int maxRecomputations, int64_t limit) {
+  IntegerStagedProblem out;
+  int64_t unit = 0, totalBytes = 0;
+  for (int64_t m : p.mem) {
+    unit = std::gcd(unit, m);
+    totalBytes += m;
+  }
+  unit = std::max<int64_t>(unit, 1);
+  if (std::max(capacityBytes, totalBytes) / unit > limit) {
+    unit = std::max(capacityBytes, totalBytes) / limit + 1;
+    out.coarsened = true;
+  }
+  out.unit = unit;
+  for (int64_t m : p.mem)
+    out.height.push_back((m + unit - 1) / unit);
+  out.capacity = std::min<int64_t>(capacityBytes / unit, limit);
+
+  double maxCost = 0, sumCost = 0;
+  for (int q = 0; q < p.n; ++q) {
+    maxCost = std::max(maxCost, p.cost[q]);
+    if (p.canRecompute[q])
+      sumCost += p.cost[q] * maxRecomputations;
+  }
+  out.scale = maxCost > 0
+                  ? std::min(1e6 / maxCost, 1e9 / std::max(sumCost, 1e-300))
+                  : 0;
+  for (int q = 0; q < p.n; ++q)
+    out.weight.push_back(
+        std::max<int64_t>(1, (int64_t)std::llround(p.cost[q] * out.scale)));
+  return out;
 }

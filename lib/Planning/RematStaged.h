@@ -106,6 +106,23 @@ RematResult finishPlan(const RematResult &base,
                        ArrayRef<SmallVector<int>> recompute, bool proven,
                        double bound, const LivenessOptions &options);
 
+/// The staged problem in the integers constraint solvers take: sizes in
+/// units of `unit` bytes (the gcd of the sizes, coarsened by rounding sizes
+/// up only when capacity or total would exceed `limit` units) and costs as
+/// integer weights (cost * scale rounded, at least 1 so that a pointless
+/// recomputation is never free; the largest weight is at most 1e6).
+struct IntegerStagedProblem {
+  int64_t unit = 1;
+  bool coarsened = false;
+  SmallVector<int64_t> height;
+  int64_t capacity = 0;
+  SmallVector<int64_t> weight;
+  double scale = 0;
+};
+IntegerStagedProblem scaleStagedProblem(const StagedProblem &problem,
+                                        int64_t capacityBytes,
+                                        int maxRecomputations, int64_t limit);
+
 /// The warm start of the exact solvers: the greedy plan in stages (each
 /// copy in the stage of the next original node after it; a node
 /// recomputed twice within one stage counts once), or nothing when greedy

@@ -50,6 +50,8 @@ llvm::StringRef mlir::strata::stringifyRematSolver(RematSolver value) {
     return "milp";
   case RematSolver::HiGHS:
     return "highs";
+  case RematSolver::CPSAT:
+    return "cpsat";
   }
   llvm_unreachable("unknown RematSolver");
 }

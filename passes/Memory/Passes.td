@@ -94,6 +94,10 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
     - `milp` is the Checkmate formulation solved with CBC; `highs` the same
       on HiGHS, when installed (`strata-plan solvers`; else an error naming
       the package).
+    - `cpsat` is `cp`'s model solved with OR-Tools CP-SAT in a helper
+      process, when installed; it also proves bounds. Its `time-limit`
+      counts CP-SAT's deterministic time (the same plan on any machine;
+      about 2.5-3 s of wall time each here).
 
     The exact solvers are single-threaded, start from the greedy plan, stop
     after `time-limit` seconds with the best plan found, and report the

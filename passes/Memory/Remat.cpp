@@ -12,6 +12,7 @@
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/Planning/Remat.h"
+#include "strata/Solvers/CPSAT.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -43,6 +44,9 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     if (solver == RematSolver::HiGHS && !isHighsAvailable(&whyNot))
       return emitError(UnknownLoc::get(context))
              << "strata-remat: solver=highs: " << whyNot;
+    if (solver == RematSolver::CPSAT && !isCPSATAvailable(&whyNot))
+      return emitError(UnknownLoc::get(context))
+             << "strata-remat: solver=cpsat: " << whyNot;
     return success();
   }
 

@@ -3,7 +3,7 @@
 //   strata-plan schedule --graph G.json [--algorithm=program|greedy|exact]
 //                        [--time-limit=S] [--max-states=N] [--format=text|json]
 //   strata-plan remat --graph G.json --budget=BYTES|NN%
-//                     [--solver=greedy|cp|milp|highs] [--time-limit=S]
+//                     [--solver=greedy|cp|milp|highs|cpsat] [--time-limit=S]
 //                     [--max-recomputations=C] [--seed=N]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
@@ -43,6 +43,7 @@
 #include "strata/Planning/Remat.h"
 #include "strata/Planning/Schedule.h"
 #include "strata/Planning/TierMapping.h"
+#include "strata/Solvers/CPSAT.h"
 #include "strata/Support/PassOptions.h"
 #include "strata/Target/Target.h"
 
@@ -241,6 +242,8 @@ static int remat() {
   std::string whyNot;
   if (solver == RematSolver::HiGHS && !isHighsAvailable(&whyNot))
     return fail("--solver=highs: " + whyNot);
+  if (solver == RematSolver::CPSAT && !isCPSATAvailable(&whyNot))
+    return fail("--solver=cpsat: " + whyNot);
 
   ExactRematOptions exact;
   exact.timeLimitSeconds = timeLimit;
@@ -507,6 +510,10 @@ static int listSolvers() {
     llvm::outs() << "highs: " << *highs << " (solver=highs)\n";
   else if (!isHighsAvailable(&whyNot))
     llvm::outs() << "highs: unavailable: " << whyNot << "\n";
+  if (std::optional<std::string> cpsat = describeCPSAT())
+    llvm::outs() << "cpsat: " << *cpsat << " (solver=cpsat)\n";
+  else if (!isCPSATAvailable(&whyNot))
+    llvm::outs() << "cpsat: unavailable: " << whyNot << "\n";
   return 0;
 }
 

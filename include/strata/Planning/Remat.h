@@ -33,7 +33,9 @@
 // Moccasin formulation (retention intervals, O(n) integer variables, at
 // most C recomputations per node) solved with Gecode; milp is the Checkmate
 // formulation (O(n^2) binaries) solved with CBC, highs the same on HiGHS
-// (strata/Solvers/MILP.h). All are single-threaded,
+// (strata/Solvers/MILP.h); cpsat is cp's model on OR-Tools CP-SAT in a
+// helper process (strata/Solvers/CPSAT.h), which also proves bounds. All
+// are single-threaded,
 // time-boxed, start from the greedy plan and report objective, bound and
 // gap.
 //
@@ -125,7 +127,7 @@ struct ExactRematOptions {
   double timeLimitSeconds = 60;
   /// Seeds the solver's random choices (tie breaks, heuristics).
   unsigned seed = 1;
-  /// cp: recomputations allowed per node (Moccasin's C - 1).
+  /// cp, cpsat: recomputations allowed per node (Moccasin's C - 1).
   int maxRecomputations = 2;
   /// milp: refuse models with more binaries than this (Checkmate's model
   /// grows as n^2).
@@ -139,6 +141,13 @@ RematResult rematerializeCP(const KernelGraph &graph, ArrayRef<int> order,
                             ArrayRef<double> cost, int64_t budgetBytes,
                             const LivenessOptions &options = {},
                             const ExactRematOptions &exact = {});
+
+/// Exact rematerialization with CP-SAT (cp's model; its bound holds for
+/// plans with at most `maxRecomputations` recomputations per node).
+RematResult rematerializeCPSAT(const KernelGraph &graph, ArrayRef<int> order,
+                               ArrayRef<double> cost, int64_t budgetBytes,
+                               const LivenessOptions &options = {},
+                               const ExactRematOptions &exact = {});
 
 /// Exact rematerialization with mixed-integer programming (Checkmate's
 /// model) on CBC or HiGHS.

@@ -26,9 +26,9 @@ enum class ScheduleAlgorithm { Program, Greedy, Exact };
 /// What strata-schedule minimizes.
 enum class ScheduleObjective { PeakMemory, Makespan };
 
-/// Who plans recomputation: the greedy, Gecode (cp), or Checkmate's MILP on
-/// CBC (milp) or HiGHS (highs).
-enum class RematSolver { Greedy, CP, MILP, HiGHS };
+/// Who plans recomputation: the greedy, Gecode (cp), Checkmate's MILP on
+/// CBC (milp) or HiGHS (highs), or Moccasin's model on CP-SAT (cpsat).
+enum class RematSolver { Greedy, CP, MILP, HiGHS, CPSAT };
 
 /// How tensors are mapped to memory tiers.
 enum class TierAlgorithm { Greedy, ILP, DRAM };
@@ -59,7 +59,9 @@ enum class TierAlgorithm { Greedy, ILP, DRAM };
       clEnumValN(::mlir::strata::RematSolver::MILP, "milp",                    \
                  "mixed-integer linear programming (CBC)"),                    \
       clEnumValN(::mlir::strata::RematSolver::HiGHS, "highs",                  \
-                 "mixed-integer linear programming (HiGHS, if installed)")
+                 "mixed-integer linear programming (HiGHS, if installed)"),    \
+      clEnumValN(::mlir::strata::RematSolver::CPSAT, "cpsat",                  \
+                 "constraint programming (OR-Tools CP-SAT, if installed)")
 #define STRATA_TIER_ALGORITHM_VALUES                                           \
   clEnumValN(::mlir::strata::TierAlgorithm::Greedy, "greedy",                  \
              "greedy placement by traffic saved per byte"),                    \

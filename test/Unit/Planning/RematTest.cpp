@@ -3,6 +3,7 @@
 
 #include "strata/Planning/Remat.h"
 #include "strata/Planning/Schedule.h"
+#include "strata/Solvers/CPSAT.h"
 
 #include "GraphBuilder.h"
 
@@ -418,11 +419,14 @@ TEST(Remat, LowerBoundCountsResultsAndArguments) {
   EXPECT_EQ(rematPeakLowerBound(g, b.programOrder(), options), 137);
 }
 
-/// The exact solvers: cp, milp on CBC, and milp on HiGHS where installed.
+/// The exact solvers: cp, milp on CBC, and milp on HiGHS and cp's model on
+/// CP-SAT where installed.
 SmallVector<RematSolver> exactSolvers() {
   SmallVector<RematSolver> solvers = {RematSolver::CP, RematSolver::MILP};
   if (isHighsAvailable())
     solvers.push_back(RematSolver::HiGHS);
+  if (isCPSATAvailable())
+    solvers.push_back(RematSolver::CPSAT);
   return solvers;
 }
 
@@ -530,6 +534,18 @@ TEST(RematExact, CPAndMILPAgreeOnRandomGraphs) {
       EXPECT_EQ(highs.status, RematStatus::Optimal) << "seed " << seed;
       EXPECT_NEAR(highs.addedCost, milp.addedCost, 1e-6) << "seed " << seed;
       expectValidPlan(b, highs, budget);
+    }
+    if (isCPSATAvailable()) {
+      // cp's model on CP-SAT proves its optimum on these graphs, which
+      // two recomputations per node reach (as cp's below).
+      exact.timeLimitSeconds = 5;
+      RematResult cpsat = rematerializeCPSAT(b.graph, b.programOrder(), cost,
+                                             budget, {}, exact);
+      EXPECT_EQ(cpsat.status, RematStatus::Optimal)
+          << "seed " << seed << ": " << cpsat.note;
+      EXPECT_NEAR(cpsat.addedCost, milp.addedCost, 1e-9) << "seed " << seed;
+      EXPECT_DOUBLE_EQ(cpsat.bound, cpsat.objective) << "seed " << seed;
+      expectValidPlan(b, cpsat, budget);
     }
     if (!cp.hasSolution())
       continue;

@@ -50,7 +50,7 @@ TEST(PassOptions, ParserNamesMatchTheStringifiedNames) {
       llvm::cl::values(STRATA_SCHEDULE_OBJECTIVE_VALUES),
       stringifyScheduleObjective, 2);
   expectParserNames<RematSolver>(llvm::cl::values(STRATA_REMAT_SOLVER_VALUES),
-                                 stringifyRematSolver, 4);
+                                 stringifyRematSolver, 5);
   expectParserNames<TierAlgorithm>(
       llvm::cl::values(STRATA_TIER_ALGORITHM_VALUES), stringifyTierAlgorithm,
       3);
