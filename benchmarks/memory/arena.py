@@ -8,7 +8,6 @@ overlap check, and the arena against the most bytes live at one step.
 Usage: python3 benchmarks/memory/arena.py [--markdown docs/benchmarks/arena.md]
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -37,20 +36,12 @@ def pack(strata_plan, path, alignment):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--strata-plan", default=os.path.join(ROOT, "build/bin/strata-plan"))
+    ap = memory.parser(__doc__, "arena.md")
     ap.add_argument("--alignment", type=int, default=64)
-    ap.add_argument("--markdown", default=os.path.join(ROOT, "docs/benchmarks/arena.md"))
     args = ap.parse_args()
     models_dir = next((d for d in [os.path.join(ROOT, "..", "shared", "models", "onnx-light"),
                                    "/work/shared/models/onnx-light"] if os.path.isdir(d)), None)
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = memory.cpu_name()
 
     graphs = [("layered-1000", memory.layered(1000, 1000)),
               ("layered-10000", memory.layered(10000, 10000)),
@@ -95,10 +86,7 @@ def main():
             f"{1e3 * r['pack_seconds']:.1f} ms | {1e3 * r['pack_cpu_seconds']:.1f} ms | "
             f"{1e3 * r['check_seconds']:.1f} ms |")
     lines.append("")
-    os.makedirs(os.path.dirname(args.markdown), exist_ok=True)
-    with open(args.markdown, "w") as f:
-        f.write("\n".join(lines))
-    print("\n".join(lines))
+    memory.write_markdown(args.markdown, lines)
 
 
 if __name__ == "__main__":

@@ -161,10 +161,30 @@ def remat_exact(args, path, name, percent, solver, limit):
     return r
 
 
-def has_highs(args):
-    out = subprocess.run([args.strata_plan, "solvers"], capture_output=True,
-                         text=True, check=True)
-    return "highs: HiGHS" in out.stdout
+def cpu_name():
+    """The machine's CPU model, for the benchmark tables' headers."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        return "unknown CPU"
+
+
+def parser(doc, markdown):
+    """The arguments every memory benchmark takes."""
+    ap = argparse.ArgumentParser(description=doc,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--strata-plan", default=os.path.join(ROOT, "build/bin/strata-plan"))
+    ap.add_argument("--markdown", default=os.path.join(ROOT, "docs/benchmarks", markdown))
+    return ap
+
+
+def write_markdown(path, lines):
+    """Writes a benchmark's table and prints it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
 
 
 def mib(b):
@@ -184,13 +204,8 @@ def table(rows, w, unit="MiB"):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--strata-plan", default=os.path.join(ROOT, "build/bin/strata-plan"))
+    ap = parser(__doc__, "memory.md")
     ap.add_argument("--time-limit", type=float, default=10)
-    ap.add_argument("--exact-time-limit", type=float, default=30)
-    ap.add_argument("--big-time-limit", type=float, default=600)
-    ap.add_argument("--markdown", default=os.path.join(ROOT, "docs/benchmarks/memory.md"))
     args = ap.parse_args()
     models_dir = next((d for d in [os.path.join(ROOT, "..", "shared", "models", "onnx-light"),
                                    "/work/shared/models/onnx-light"] if os.path.isdir(d)), None)
@@ -220,26 +235,6 @@ def main():
         if models_dir:
             for m in ["resnet50", "inception_v1"]:
                 remat += remat_sweep(args, tmp, m, path=os.path.join(tmp, m + ".json"))
-        exact = []
-        solvers = ["cp", "milp"] + (["highs"] if has_highs(args) else [])
-        for name, percents, limit in [
-                ("training-50x2", [90, 80, 70, 50], args.exact_time_limit),
-                ("training-100x2", [80, 50], args.exact_time_limit),
-                ("training-200x2", [80], args.exact_time_limit),
-                ("layered1-100", [90, 80], args.exact_time_limit),
-                ("layered1-250", [90], args.exact_time_limit),
-                ("training-500x2", [80], args.big_time_limit)]:
-            path = os.path.join(tmp, name + ".json")
-            for percent in percents:
-                greedy = next(r for r in remat
-                              if r["name"] == name and r["percent"] == percent)
-                row = {"name": name, "nodes": greedy["num_nodes"],
-                       "percent": percent, "greedy": greedy, "limit": limit}
-                for solver in solvers:
-                    # Checkmate's model has O(n^2) binaries: above about 300
-                    # nodes it is refused at once (a note, no search).
-                    row[solver] = remat_exact(args, path, name, percent, solver, limit)
-                exact.append(row)
 
     os.makedirs(os.path.dirname(args.markdown), exist_ok=True)
     lines = []
@@ -336,62 +331,10 @@ def main():
               f"{t:.4f} s | {growth} |")
             prev = (n, t)
     w("")
-    w("## Exact rematerialization (cp, milp, highs) against greedy")
+    w("## Exact rematerialization")
     w("")
-    w("Program order. The exact solvers start from the greedy plan, run")
-    w("single-threaded and stop at the time limit with the best plan found.")
-    w("`milp` is Checkmate's model on CBC, `highs` the same model on HiGHS;")
-    w("it has O(n^2) binaries and is refused above 100,000 (about 300 nodes).")
-    w("*bound* is the solver's lower bound on the added cost (cp proves one")
-    w("only when its search completes, else 0). *greedy gap* = (greedy -")
-    w("best bound) / greedy, how far greedy can at most be from the optimum;")
-    w("*vs best* = greedy / the cheapest plan any solver found - 1.")
-    w("")
-    solvers = [s for s in ["cp", "milp", "highs"] if any(s in row for row in exact)]
-    head = "| graph | nodes | budget | limit | greedy added |"
-    rule = "|---|---:|---:|---:|---:|"
-    for solver in solvers:
-        head += f" {solver} status | {solver} added | {solver} bound | {solver} time |"
-        rule += ":-:|---:|---:|---:|"
-    w(head + " greedy gap | vs best |")
-    w(rule + "---:|---:|")
-    for row in exact:
-        g = row["greedy"]
-        cells = [row["name"], str(row["nodes"]), f"{row['percent']}%",
-                 f"{row['limit']:g} s",
-                 f"{g['added_cost']:.4g}" if g["status"] == "feasible" else g["status"]]
-        bound, best = 0.0, g["added_cost"] if g["status"] == "feasible" else None
-        for solver in solvers:
-            r = row.get(solver)
-            if r is None:
-                cells += ["-"] * 4
-                continue
-            ok = r["status"] in ("optimal", "feasible")
-            status = r["status"] + "*" if r["status"] == "error" else r["status"]
-            cells += [status, f"{r['added_cost']:.4g}" if ok else "-",
-                      f"{r['bound']:.4g}" if ok else "-",
-                      f"{r['solve_seconds']:.1f} s"]
-            if ok:
-                bound = max(bound, r["bound"])
-                best = r["added_cost"] if best is None else min(best, r["added_cost"])
-        feasible = g["status"] == "feasible"
-        gap = (g["added_cost"] - bound) / g["added_cost"] if g["added_cost"] else 0
-        cells.append(f"{100 * gap:.1f}%" if feasible else "-")
-        cells.append(f"{100 * (g['added_cost'] / best - 1):.1f}%"
-                     if feasible and best else "-")
-        w("| " + " | ".join(cells) + " |")
-    w("")
-    w("`*`: stopped without searching; the note says why:")
-    w("")
-    notes = {}
-    for row in exact:
-        for solver in solvers:
-            r = row.get(solver)
-            if r and r.get("note") and r["status"] == "error":
-                notes.setdefault(f"{solver}: {r['note']}", []).append(
-                    f"{row['name']} {row['percent']}%")
-    for note, where in notes.items():
-        w(f"- {note} ({', '.join(where)})")
+    w("The exact solvers (cp, milp, highs, cpsat) against greedy are measured by")
+    w("`benchmarks/memory/exact.py`: [remat-exact.md](remat-exact.md).")
     w("")
 
     try:

@@ -13,8 +13,9 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-TimeAddressArena::TimeAddressArena(int64_t capacity, int64_t alignment)
-    : capacity(capacity), alignment(alignment) {
+TimeAddressArena::TimeAddressArena(int64_t capacity, int64_t alignment,
+                                   bool firstFitOnly)
+    : capacity(capacity), alignment(alignment), firstFitOnly(firstFitOnly) {
   assert(alignment >= 1 && llvm::isPowerOf2_64(alignment) &&
          "alignment must be a power of two");
   grow(1);
@@ -39,11 +40,13 @@ void TimeAddressArena::insert(int node, int lo, int hi, int id) {
   const ArenaBlock &b = blocks[id];
   if (b.last < lo || hi < b.first)
     return;
-  inSubtree[node].push_back(id);
+  if (!firstFitOnly)
+    inSubtree[node].push_back(id);
   if (b.bytes > 0)
     addSpan(subtreeSpans[node], b.offset, b.offset + b.bytes);
   if (b.first <= lo && hi <= b.last) {
-    covering[node].push_back(id);
+    if (!firstFitOnly)
+      covering[node].push_back(id);
     if (b.bytes > 0)
       addSpan(coveringSpans[node], b.offset, b.offset + b.bytes);
     return;
@@ -74,6 +77,7 @@ SmallVector<int> TimeAddressArena::getLiveBlocks(int first, int last) const {
 
 SmallVector<int> TimeAddressArena::collectLiveBlocks(int first,
                                                      int last) const {
+  assert(!firstFitOnly && "a first-fit-only arena keeps no block lists");
   SmallVector<int> result;
   last = std::min(last, size - 1);
   if (first > last)

@@ -30,7 +30,8 @@ ArenaPlan mlir::strata::planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
 
   ArenaPlan plan;
   plan.offsets.assign(buffers.size(), 0);
-  TimeAddressArena arena(std::numeric_limits<int64_t>::max(), alignment);
+  TimeAddressArena arena(std::numeric_limits<int64_t>::max(), alignment,
+                         /*firstFitOnly=*/true);
   for (int id : byPriority) {
     const ArenaBuffer &buffer = buffers[id];
     int64_t offset =

@@ -16,9 +16,10 @@
 
 #include "RematStaged.h"
 
+#include "strata/Solvers/Gecode.h"
+
 #include <gecode/int.hh>
 #include <gecode/minimodel.hh>
-#include <gecode/search.hh>
 
 #include <chrono>
 #include <climits>
@@ -286,25 +287,17 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
   branch(home, home.decisions, INT_VAR_NONE(), INT_VAL(&hintValue));
   branch(home, home.ends, INT_VAR_NONE(), INT_VAL_MIN());
 
-  Search::Options searchOptions;
-  searchOptions.threads = 1;
-  // The branchings make no random choices, so the seed is not needed:
-  // the search is deterministic up to where the time limit stops it.
-  double remaining = std::max(0.0, exact.timeLimitSeconds - frame.elapsed());
-  auto *stop = new Search::TimeStop((unsigned long)(remaining * 1000));
-  searchOptions.stop = stop;
+  // The branchings make no random choices, so the seed is not needed.
   none.variables = numOpt * 2 + numEnds;
-  std::unique_ptr<RematSpace> best;
-  bool stopped = false;
-  if (home.status() != SS_FAILED) {
-    BAB<RematSpace> engine(space.get(), searchOptions);
-    while (RematSpace *solution = engine.next())
-      best.reset(solution);
-    stopped = engine.stopped();
-    none.nodes = engine.statistics().node;
-  }
-  delete stop;
-
+  double remaining = std::max(0.0, exact.timeLimitSeconds - frame.elapsed());
+  GecodeResult<RematSpace> search =
+      solveGecodeMinimize(std::move(space), remaining);
+  none.nodes = search.report.nodes;
+  std::unique_ptr<RematSpace> &best = search.best;
+  bool stopped = search.report.status == SolverStatus::Feasible ||
+                 search.report.status == SolverStatus::Timeout;
+  if (search.report.status == SolverStatus::Error)
+    return frame.finishEarly(RematStatus::Error, search.report.note);
   if (!best)
     return frame.finishEarly(
         stopped ? RematStatus::Timeout : RematStatus::Infeasible,
@@ -339,7 +332,7 @@ RematResult mlir::strata::rematerializeCP(const KernelGraph &graph,
   } catch (const Gecode::Exception &e) {
     RematResult result = detail::unchangedResult(
         graph, order, cost, budgetBytes, options, "cp (gecode)");
-    result.status = RematStatus::Timeout;
+    result.status = RematStatus::Error;
     result.note = std::string("gecode: ") + e.what();
     return result;
   }

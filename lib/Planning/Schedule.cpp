@@ -38,6 +38,17 @@ SmallVector<SmallVector<int>> predecessors(const KernelGraph &graph) {
   return preds;
 }
 
+/// Fills the SolverReport fields from the peak and the bound.
+ScheduleResult reported(ScheduleResult result) {
+  result.objective = result.peakBytes;
+  result.bound = result.lowerBound;
+  result.gap =
+      result.peakBytes > 0
+          ? double(result.peakBytes - result.lowerBound) / result.peakBytes
+          : 0.0;
+  return result;
+}
+
 ScheduleResult finish(const KernelGraph &graph, SmallVector<int> order,
                       const LivenessOptions &options, StringRef method) {
   ScheduleResult result;
@@ -251,7 +262,7 @@ mlir::strata::scheduleProgramOrder(const KernelGraph &graph,
                                    const LivenessOptions &options) {
   SmallVector<int> order(graph.nodes.size());
   std::iota(order.begin(), order.end(), 0);
-  return finish(graph, std::move(order), options, "program");
+  return reported(finish(graph, std::move(order), options, "program"));
 }
 
 namespace {
@@ -302,7 +313,7 @@ ScheduleResult mlir::strata::scheduleGreedy(const KernelGraph &graph,
   best.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  return best;
+  return reported(std::move(best));
 }
 
 /// Expands the sets of scheduled nodes layer by layer (by size), merging
@@ -463,7 +474,7 @@ ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
     greedy.status = ScheduleStatus::Optimal;
     greedy.lowerBound = upper;
     greedy.seconds = elapsed();
-    return greedy;
+    return reported(std::move(greedy));
   }
   LayerSearch search =
       searchLayers(graph, options, upper, SIZE_MAX,
@@ -472,24 +483,24 @@ ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
     greedy.status = ScheduleStatus::Feasible;
     greedy.lowerBound =
         std::max(simpleBound, std::min(upper, search.frontierBound));
-    greedy.statesExplored = search.states;
+    greedy.nodes = search.states;
     greedy.method = "dp (limit reached; greedy order)";
     greedy.seconds = elapsed();
-    return greedy;
+    return reported(std::move(greedy));
   }
   if (search.order.empty()) {
     // No order beats the greedy one: it is optimal.
     greedy.status = ScheduleStatus::Optimal;
     greedy.lowerBound = upper;
-    greedy.statesExplored = search.states;
+    greedy.nodes = search.states;
     greedy.method = "dp (greedy proven optimal)";
     greedy.seconds = elapsed();
-    return greedy;
+    return reported(std::move(greedy));
   }
   ScheduleResult result = finish(graph, std::move(search.order), options, "dp");
   result.status = ScheduleStatus::Optimal;
   result.lowerBound = result.peakBytes;
-  result.statesExplored = search.states;
+  result.nodes = search.states;
   result.seconds = elapsed();
-  return result;
+  return reported(std::move(result));
 }

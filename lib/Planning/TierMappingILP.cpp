@@ -308,16 +308,18 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
   if (tiers.size() < 2) {
     result.program = mapTiersToBacking(graph, order, computeSeconds, tiers,
                                        options.alignment);
-    result.status = TierILPStatus::Optimal;
+    result.status = SolverStatus::Optimal;
+    result.keptGreedy = false;
     result.seconds = elapsed();
     return result;
   }
   SmallVector<TierValuePlan> greedy =
       planTiersGreedy(graph, order, computeSeconds, tiers, options);
-  auto fallBack = [&](std::string note) {
+  auto fallBack = [&](SolverStatus status, std::string note) {
     result.program = buildMappedProgram(graph, order, computeSeconds, tiers,
                                         options.alignment, greedy);
-    result.status = TierILPStatus::Greedy;
+    result.status = status;
+    result.keptGreedy = true;
     result.note = std::move(note);
     result.seconds = elapsed();
     return result;
@@ -330,12 +332,13 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     result.variables = model.m.lower.size();
     result.constraints = model.m.rows.size();
     if (model.m.numIntegers() > ilp.maxVariables)
-      return fallBack(llvm::formatv("{0} binaries exceed the limit of {1}",
+      return fallBack(SolverStatus::Error,
+                      llvm::formatv("{0} binaries exceed the limit of {1}",
                                     model.m.numIntegers(), ilp.maxVariables)
                           .str());
     double remaining = ilp.timeLimitSeconds - elapsed();
     if (remaining <= 0)
-      return fallBack("no time left for CBC");
+      return fallBack(SolverStatus::Timeout, "no time left for CBC");
     MILPOptions milp;
     milp.timeLimitSeconds = remaining;
     milp.seed = ilp.seed;
@@ -350,7 +353,11 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     MILPResult solved = solveMILP(MILPSolver::CBC, model.m, milp);
     const SolverReport &report = solved.report;
     if (!report.hasSolution())
-      return fallBack("CBC found no plan within the time limit");
+      return fallBack(report.status,
+                      report.status == SolverStatus::Timeout
+                          ? "CBC found no plan within the time limit"
+                          : "CBC: " + report.note);
+    result.nodes = report.nodes;
     bool optimal = report.status == SolverStatus::Optimal;
     result.objective = report.objective + model.constant;
     // Only the first model's bound holds for the whole tier; later ones
@@ -367,11 +374,13 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
           graph, order, computeSeconds, tiers, options.alignment, greedy);
       if (simulateMappedProgram(exact).nonCompulsoryBytes >
           simulateMappedProgram(fromGreedy).nonCompulsoryBytes)
-        return fallBack("greedy's plan moves fewer bytes than the model's "
+        return fallBack(SolverStatus::Feasible,
+                        "greedy's plan moves fewer bytes than the model's "
                         "best (the model offers a prefetch two start "
                         "positions, and its offsets are packed afterwards)");
-      result.status = optimal && attempt == 0 ? TierILPStatus::Optimal
-                                              : TierILPStatus::Feasible;
+      result.status = optimal && attempt == 0 ? SolverStatus::Optimal
+                                              : SolverStatus::Feasible;
+      result.keptGreedy = false;
       if (attempt > 0)
         result.note = llvm::formatv("solved {0} times: the offsets of the "
                                     "first plans did not pack",
@@ -386,17 +395,10 @@ TierILPResult mlir::strata::mapTiersILP(const KernelGraph &graph,
     }
     capacity -= arena - tiers.front().capacity;
   }
-  return fallBack("the plans' offsets did not pack into the tier");
+  return fallBack(SolverStatus::Feasible,
+                  "the plans' offsets did not pack into the tier");
 }
 
-StringRef mlir::strata::stringifyTierILPStatus(TierILPStatus status) {
-  switch (status) {
-  case TierILPStatus::Optimal:
-    return "optimal";
-  case TierILPStatus::Feasible:
-    return "feasible";
-  case TierILPStatus::Greedy:
-    return "greedy";
-  }
-  llvm_unreachable("unknown TierILPStatus");
+StringRef mlir::strata::describeTierILPOutcome(const TierILPResult &result) {
+  return result.keptGreedy ? "greedy" : stringifySolverStatus(result.status);
 }

@@ -81,25 +81,11 @@ const Interpreter &getInterpreter() {
     if (const char *env = std::getenv("STRATA_CPSAT_PYTHON"); env && *env) {
       candidates.push_back({env, "STRATA_CPSAT_PYTHON"});
     } else {
-      // The build tree's venv, beside bin/ (and beside share/ when
-      // $STRATA_DATA_DIR points elsewhere, as for the unit tests).
-      std::string binary = getStrataBinaryPath();
-      for (std::string prefix :
-           {binary.empty() ? std::string()
-                           : llvm::sys::path::parent_path(
-                                 llvm::sys::path::parent_path(binary))
-                                 .str(),
-            llvm::sys::path::parent_path(
-                llvm::sys::path::parent_path(getDataDir()))
-                .str()}) {
-        if (prefix.empty())
-          continue;
+      // The build tree's venv (scripts/setup.sh).
+      for (const std::string &prefix : getPrefixCandidates()) {
         SmallString<256> venv(prefix);
         llvm::sys::path::append(venv, "solvers-venv", "bin", "python");
-        llvm::sys::path::remove_dots(venv, /*remove_dot_dot=*/true);
-        if (llvm::sys::fs::can_execute(venv) &&
-            llvm::none_of(candidates,
-                          [&](const auto &c) { return c.first == venv; }))
+        if (llvm::sys::fs::can_execute(venv))
           candidates.push_back({venv.str().str(), "solvers-venv"});
       }
       if (llvm::ErrorOr<std::string> path =

@@ -12,7 +12,6 @@
 #include "strata/Support/Paths.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -80,25 +79,10 @@ const HighsAPI &getHighsAPI() {
     if (const char *env = std::getenv("STRATA_HIGHS_LIBRARY"); env && *env) {
       candidates.push_back(env);
     } else {
-      // The prefix of the binary, and the one of the data directory
-      // (they differ only when $STRATA_DATA_DIR points elsewhere, as for
-      // the unit tests).
-      std::string binary = getStrataBinaryPath();
-      for (std::string prefix :
-           {binary.empty() ? std::string()
-                           : llvm::sys::path::parent_path(
-                                 llvm::sys::path::parent_path(binary))
-                                 .str(),
-            llvm::sys::path::parent_path(
-                llvm::sys::path::parent_path(getDataDir()))
-                .str()}) {
-        if (prefix.empty())
-          continue;
+      for (const std::string &prefix : getPrefixCandidates()) {
         SmallString<256> path(prefix);
         llvm::sys::path::append(path, "lib", "strata", "libhighs.so.1");
-        llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
-        if (!llvm::is_contained(candidates, path.str().str()))
-          candidates.push_back(path.str().str());
+        candidates.push_back(path.str().str());
       }
       candidates.push_back("libhighs.so.1");
     }

@@ -2,6 +2,7 @@
 
 #include "strata/Support/Paths.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -35,6 +36,23 @@ std::string mlir::strata::getDataDir() {
   llvm::sys::path::append(dir, "..", "share", "strata");
   llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
   return std::string(dir.str());
+}
+
+llvm::SmallVector<std::string, 2> mlir::strata::getPrefixCandidates() {
+  llvm::SmallVector<std::string, 2> prefixes;
+  auto add = [&](llvm::StringRef path) {
+    llvm::SmallString<256> prefix(path);
+    llvm::sys::path::remove_dots(prefix, /*remove_dot_dot=*/true);
+    if (!prefix.empty() && !llvm::is_contained(prefixes, prefix.str()))
+      prefixes.push_back(prefix.str().str());
+  };
+  std::string binary = getStrataBinaryPath();
+  if (!binary.empty())
+    add(llvm::sys::path::parent_path(llvm::sys::path::parent_path(binary)));
+  std::string data = getDataDir();
+  if (llvm::sys::path::is_absolute(data))
+    add(llvm::sys::path::parent_path(llvm::sys::path::parent_path(data)));
+  return prefixes;
 }
 
 std::string mlir::strata::getDataFile(llvm::StringRef relative) {

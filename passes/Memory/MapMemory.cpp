@@ -97,10 +97,10 @@ struct StrataMapMemoryPass final
       program = std::move(exact.program);
       InFlightDiagnostic diag = func.emitRemark();
       diag << "strata-map-memory '" << name << "' (ilp, cbc): ";
-      if (exact.status == TierILPStatus::Greedy)
+      if (exact.keptGreedy)
         diag << "kept the greedy plan: " << exact.note;
       else
-        diag << stringifyTierILPStatus(exact.status) << ", non-compulsory "
+        diag << stringifySolverStatus(exact.status) << ", non-compulsory "
              << llvm::formatv("{0:F0}", exact.objective) << " B, bound "
              << llvm::formatv("{0:F0}", exact.bound) << " B, gap "
              << llvm::formatv("{0:F1}", 100 * exact.gap) << "%, "

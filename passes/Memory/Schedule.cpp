@@ -218,7 +218,7 @@ struct StrataSchedulePass final
            << (result.status == ScheduleStatus::Optimal ? "optimal"
                                                         : "not proven optimal")
            << ", bound " << result.lowerBound << " B, gap "
-           << formatPercent(gap) << ", " << result.statesExplored << " states";
+           << formatPercent(gap) << ", " << result.nodes << " states";
     }
   }
 };

@@ -407,7 +407,7 @@ static int mapTiers() {
         {"stall_seconds", sim.stallSeconds},
         {"solve_seconds", seconds}};
     if (exact) {
-      out["status"] = stringifyTierILPStatus(exact->status);
+      out["status"] = describeTierILPOutcome(*exact);
       out["objective"] = exact->objective;
       out["bound"] = exact->bound;
       out["gap"] = exact->gap;
@@ -433,7 +433,7 @@ static int mapTiers() {
                << "simulated time: "
                << llvm::format("%.3f", sim.totalSeconds * 1e6) << " us\n";
   if (exact)
-    llvm::outs() << "ilp:            " << stringifyTierILPStatus(exact->status)
+    llvm::outs() << "ilp:            " << describeTierILPOutcome(*exact)
                  << ", objective " << llvm::format("%.0f", exact->objective)
                  << " B, bound " << llvm::format("%.0f", exact->bound)
                  << " B, gap " << llvm::format("%.1f", 100 * exact->gap) << "%"
@@ -593,7 +593,7 @@ int main(int argc, char **argv) {
                            {"peak_bytes", result.peakBytes},
                            {"bound", result.lowerBound},
                            {"status", status},
-                           {"states", result.statesExplored},
+                           {"states", result.nodes},
                            {"solve_seconds", result.seconds},
                            {"order", std::move(order)}};
     llvm::outs() << llvm::json::Value(std::move(out)) << "\n";

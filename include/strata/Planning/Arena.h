@@ -92,10 +92,12 @@ enum class ArenaFit {
 class TimeAddressArena {
 public:
   /// Blocks go at multiples of `alignment` (a power of two) and end at or
-  /// below `capacity`.
+  /// below `capacity`. A `firstFitOnly` arena answers first-fit queries
+  /// only (no best fit, no getLiveBlocks): it keeps no per-node block
+  /// lists, which saves their allocations (arena offsets use it).
   explicit TimeAddressArena(
       int64_t capacity = std::numeric_limits<int64_t>::max(),
-      int64_t alignment = 1);
+      int64_t alignment = 1, bool firstFitOnly = false);
 
   /// Where a block of `bytes` live over [first, last] goes under `fit`
   /// without overlapping a placed block, or nullopt when nothing below the
@@ -121,6 +123,7 @@ private:
   void insert(int node, int lo, int hi, int id);
 
   int64_t capacity, alignment;
+  bool firstFitOnly;
   int64_t highWater = 0;
   std::vector<ArenaBlock> blocks;
   /// Segment tree over steps [0, size): per node, the blocks covering its

@@ -36,17 +36,15 @@ namespace mlir::strata {
 /// reached before a proof).
 using ScheduleStatus = SolverStatus;
 
-struct ScheduleResult {
+/// A schedule and the report every solver gives (objective: the peak;
+/// bound: lowerBound; nodes: the search states the exact solver visited).
+struct ScheduleResult : SolverReport {
   SmallVector<int> order;
   int64_t peakBytes = 0;
   /// A lower bound on every order's peak (equal to peakBytes if optimal).
   int64_t lowerBound = 0;
-  ScheduleStatus status = ScheduleStatus::Feasible;
   /// Which heuristic won (greedy) or "dp" (exact).
   std::string method;
-  /// Search states the exact solver visited.
-  int64_t statesExplored = 0;
-  double seconds = 0;
 };
 
 /// The program order (0, 1, ..., n-1).

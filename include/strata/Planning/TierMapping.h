@@ -21,6 +21,7 @@
 #define STRATA_PLANNING_TIERMAPPING_H
 
 #include "strata/Planning/KernelGraph.h"
+#include "strata/Solvers/MILP.h"
 #include "strata/Target/MemoryTier.h"
 
 #include "mlir/Support/LLVM.h"
@@ -137,31 +138,21 @@ struct TierILPOptions {
   bool warmStart = true;
 };
 
-/// What the exact mapper found.
-/// How the exact tier mapper's plan came about.
-enum class TierILPStatus {
-  /// The model's plan, proven optimal.
-  Optimal,
-  /// The model's plan, the solver stopped at its time limit.
-  Feasible,
-  /// Greedy's plan: the model was too large, CBC found no plan in time, or
-  /// its placements did not pack into the tier (`note` says which).
-  Greedy,
-};
-
-/// "optimal", "feasible" or "greedy".
-StringRef stringifyTierILPStatus(TierILPStatus status);
-
-struct TierILPResult {
+/// What the exact mapper found: the solver's report (objective: the
+/// non-compulsory off-chip bytes of the model's plan; bound: CBC's lower
+/// bound on them) and the program it returns.
+struct TierILPResult : SolverReport {
   MappedProgram program;
-  TierILPStatus status = TierILPStatus::Greedy;
-  std::string note;
-  /// Non-compulsory off-chip bytes of the model's plan, and CBC's lower
-  /// bound on them; gap = (objective - bound) / objective.
-  double objective = 0, bound = 0, gap = 0;
+  /// The program is the greedy mapper's, not the model's (`note` says
+  /// why): the model was too large (status error), CBC found no plan in
+  /// time (timeout), the model's placements did not pack into the tier or
+  /// moved more bytes than greedy's (feasible).
+  bool keptGreedy = true;
   int64_t variables = 0, constraints = 0;
-  double seconds = 0;
 };
+
+/// "greedy" when the result kept greedy's plan, else its status.
+StringRef describeTierILPOutcome(const TierILPResult &result);
 
 /// The exact mapper, a COSMA-style MILP solved with CBC (single thread,
 /// seeded, time-boxed): per value and access, binaries for "served from

@@ -12,6 +12,7 @@
 #ifndef STRATA_SUPPORT_PATHS_H
 #define STRATA_SUPPORT_PATHS_H
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
@@ -28,6 +29,12 @@ std::string getDataDir();
 
 /// `relative` (e.g. "costmodel/default.json") under getDataDir().
 std::string getDataFile(llvm::StringRef relative);
+
+/// The install prefixes to look for optional parts under (the staged
+/// HiGHS in lib/strata/, the build tree's solvers-venv): the parent of the
+/// binary's directory, then the prefix of getDataDir() (`<prefix>/share/
+/// strata`) when $STRATA_DATA_DIR points elsewhere. No duplicates.
+llvm::SmallVector<std::string, 2> getPrefixCandidates();
 
 } // namespace mlir::strata
 

@@ -158,3 +158,21 @@ TEST(Arena, ZeroByteBlocksConflictWithNothing) {
 }
 
 } // namespace
+
+TEST(Arena, FirstFitOnlyArenaAnswersTheSame) {
+  std::mt19937 rng(7);
+  TimeAddressArena full(std::numeric_limits<int64_t>::max(), 8);
+  TimeAddressArena lean(std::numeric_limits<int64_t>::max(), 8,
+                        /*firstFitOnly=*/true);
+  for (int i = 0; i < 400; ++i) {
+    int first = rng() % 300;
+    int last = first + rng() % (i % 3 ? 20 : 250);
+    int64_t bytes = 1 + rng() % 100;
+    std::optional<int64_t> a = full.find(first, last, bytes, ArenaFit::First);
+    std::optional<int64_t> b = lean.find(first, last, bytes, ArenaFit::First);
+    ASSERT_EQ(a, b) << "block " << i;
+    full.place({first, last, *a, bytes});
+    lean.place({first, last, *b, bytes});
+  }
+  EXPECT_EQ(full.getHighWater(), lean.getHighWater());
+}
