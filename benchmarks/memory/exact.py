@@ -58,9 +58,13 @@ def main():
     ap.add_argument("--time-limit", type=float, default=30)
     ap.add_argument("--big-time-limit", type=float, default=300)
     ap.add_argument("--cpsat-time-limit", type=float, default=10)
-    ap.add_argument("--cpsat-big-time-limit", type=float, default=200)
+    ap.add_argument("--cpsat-big-time-limit", type=float, default=60)
+    ap.add_argument("--solvers", default="",
+                    help="comma-separated subset of cp,milp,highs,cpsat (default: all available)")
     args = ap.parse_args()
     solvers = available(args.strata_plan)
+    if args.solvers:
+        solvers = [s for s in solvers if s in args.solvers.split(",")]
     cpu = memory.cpu_name()
 
     rows = []

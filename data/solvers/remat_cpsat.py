@@ -133,6 +133,29 @@ def solve(problem):
             demands.append(mem[q])
     m.add_cumulative(intervals, demands, capacity)
 
+    # Redundant covering cuts for the linear relaxation (the cumulative
+    # constraint alone proves almost nothing): when node p runs, every
+    # earlier node still read at or after p is live unless it is
+    # recomputed later, so where those bytes exceed the capacity, enough of
+    # the recomputable ones must have a recomputation (copy 1 is active).
+    last_use = [-1] * n
+    for p in range(n):
+        for q in deps[p]:
+            last_use[q] = max(last_use[q], p)
+    for p in range(n):
+        fixed = mem[p]
+        cover = []
+        for q in range(p):
+            if live_to_end[q]:
+                fixed += mem[q]
+            elif last_use[q] == p or (last_use[q] > p and num[q] == 1):
+                fixed += mem[q]
+            elif last_use[q] > p:
+                cover.append(q)
+        excess = fixed + sum(mem[q] for q in cover) - capacity
+        if excess > 0 and cover:
+            m.add(sum(mem[q] * active[q][1] for q in cover) >= excess)
+
     terms = [weight[q] * active[q][k] for q in range(n) for k in range(1, num[q])]
     m.minimize(sum(terms) if terms else 0)
 
