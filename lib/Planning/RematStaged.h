@@ -16,8 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef STRATA_LIB_ANALYSIS_REMATSTAGED_H
-#define STRATA_LIB_ANALYSIS_REMATSTAGED_H
+#ifndef STRATA_LIB_PLANNING_REMATSTAGED_H
+#define STRATA_LIB_PLANNING_REMATSTAGED_H
 
 #include "strata/Planning/Remat.h"
 #include "strata/Planning/Schedule.h"
@@ -134,4 +134,4 @@ greedyStages(const StagedProblem &problem, const KernelGraph &graph,
 
 } // namespace mlir::strata::detail
 
-#endif // STRATA_LIB_ANALYSIS_REMATSTAGED_H
+#endif // STRATA_LIB_PLANNING_REMATSTAGED_H

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef STRATA_LIB_ANALYSIS_TIERMAPPINGIMPL_H
-#define STRATA_LIB_ANALYSIS_TIERMAPPINGIMPL_H
+#ifndef STRATA_LIB_PLANNING_TIERMAPPINGIMPL_H
+#define STRATA_LIB_PLANNING_TIERMAPPINGIMPL_H
 
 #include "strata/Planning/TierMapping.h"
 
@@ -93,4 +93,4 @@ MappedProgram buildMappedProgram(const KernelGraph &graph, ArrayRef<int> order,
 
 } // namespace mlir::strata::detail
 
-#endif // STRATA_LIB_ANALYSIS_TIERMAPPINGIMPL_H
+#endif // STRATA_LIB_PLANNING_TIERMAPPINGIMPL_H
