@@ -25,9 +25,10 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
       the 32 best states per step;
     - `exact`: the minimal peak by dynamic programming over the sets of
       scheduled kernels (the live bytes between steps depend only on the
-      set), pruned by the greedy bound. At `time-limit` seconds, or after
-      `max-states` search states, it keeps the greedy order and reports
-      the proven lower bound and the gap.
+      set), pruned by targets that rise from a lower bound (values live
+      across a kernel in every order) to the greedy peak. At `time-limit`
+      seconds, or after `max-states` search states, it keeps the greedy
+      order and reports the proven lower bound and the gap.
 
     `objective=makespan` instead places the kernels on the compute units of
     the target (`target=`; every instance of a unit with `count` N is a
@@ -56,7 +57,7 @@ def StrataSchedule : Pass<"strata-schedule", "func::FuncOp"> {
     StrataTargetOption,
     StrataCostModelOption,
     StrataTimeLimitOption<"10.0">,
-    Option<"maxStates", "max-states", "int64_t", /*default=*/"4000000",
+    Option<"maxStates", "max-states", "int64_t", /*default=*/"40000000",
            "Search states the exact solver may visit">,
     Option<"countArguments", "count-arguments", "bool", /*default=*/"false",
            "Count function arguments (as strata-memory-report does)">,

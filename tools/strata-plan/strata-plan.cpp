@@ -105,7 +105,7 @@ static cl::opt<double> timeLimit("time-limit",
                                  cl::init(60), cl::cat(planCategory));
 static cl::opt<int64_t>
     maxStates("max-states", cl::desc("Search states for the exact solver"),
-              cl::init(4'000'000), cl::cat(planCategory));
+              cl::init(40'000'000), cl::cat(planCategory));
 static cl::opt<std::string>
     budgetSpec("budget",
                cl::desc("remat: peak budget, BYTES or NN% of the program-order "

@@ -11,9 +11,13 @@
 //   that runs the exact search below keeping the 32 best states per layer;
 // - exact: dynamic programming over the downward-closed sets of scheduled
 //   nodes (Serenity-style). The live bytes between steps depend only on the
-//   set, so the best peak of a set is the minimum over its last node; sets
-//   whose peak cannot beat the greedy bound are pruned. Time and state
-//   limits return the greedy order with the proven lower bound.
+//   set, so the best peak of a set is the minimum over its last node. Each
+//   search prunes the sets whose peak reaches a target, which rises from
+//   just above the lower bound (a finished search without an order proves
+//   its target; one with an order has found the optimum); a dominance rule
+//   takes alone any ready node that frees what it allocates within the
+//   current peak. Time and state limits return the greedy order with the
+//   proven lower bound.
 //
 // Plain C++ over the graph, testable without IR.
 //
@@ -65,8 +69,9 @@ ScheduleResult scheduleGreedy(const KernelGraph &graph,
 
 struct ExactScheduleOptions {
   double timeLimitSeconds = 10;
-  /// Stop (with the best order so far) after this many search states.
-  int64_t maxStates = 4'000'000;
+  /// Stop (with the best order so far) after this many search states
+  /// (8 bytes of back link each, plus the sets of two layers).
+  int64_t maxStates = 40'000'000;
 };
 
 /// The minimal-peak order by dynamic programming, or the greedy order and
@@ -100,11 +105,13 @@ struct HeftResult {
 
 HeftResult scheduleHEFT(const HeftProblem &problem);
 
-/// A lower bound on the peak of any order: the bytes a node must hold while
-/// it runs (its counted inputs and its outputs), maximized over the nodes;
-/// and at the end, every result (live to the end) plus what the last node
-/// holds, minimized over the nodes that can run last (nothing reads their
-/// outputs).
+/// A lower bound on the peak of any order: the bytes every order holds
+/// while a node runs (each value produced by an ancestor or the node and
+/// read by a descendant or the node, or a result produced by one),
+/// maximized over the nodes; and at the end, every result (live to the
+/// end) plus what the last node holds, minimized over the nodes that can
+/// run last (nothing reads their outputs). Above 20,000 nodes the first
+/// part counts a node's own inputs and outputs only.
 int64_t peakLowerBound(const KernelGraph &graph,
                        const LivenessOptions &options = {});
 
