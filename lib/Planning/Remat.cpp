@@ -373,25 +373,48 @@ public:
     return records;
   }
 
+  /// The step of `node` in the order (-1: not run).
+  int getStep(int node) const { return stepOf[node]; }
+
+  /// Whether the copy of `record` can be undone onto `into`: the original
+  /// (-1), or another copy of it that runs earlier and whose outputs none
+  /// of the copy's users read.
+  bool canUndoInto(const Recomputation &record, int into) const {
+    if (into < 0 || into == record.original)
+      return true;
+    if (into == record.copy || stepOf[into] < 0 ||
+        stepOf[into] >= stepOf[record.copy])
+      return false;
+    for (int output : graph.nodes[record.copy].outputs)
+      for (int user : graph.values[output].users)
+        for (int other : graph.nodes[into].outputs)
+          if (llvm::is_contained(graph.values[other].users, user))
+            return false;
+    return true;
+  }
+
   /// The peak after undoing `record`: its copy leaves the order and the
-  /// copy's users read the original's outputs again.
-  PeakCount evaluateUndo(const Recomputation &record) const {
-    UndoEffect e = getUndoEffect(record);
+  /// copy's users read the outputs of `into` (the original, or an earlier
+  /// copy of it; see canUndoInto) again.
+  PeakCount evaluateUndo(const Recomputation &record, int into = -1) const {
+    UndoEffect e = getUndoEffect(record, into);
     return getPeakWith(e.adds, e.step);
   }
 
-  /// Undoes `record` in the plan (the copy stays in the graph, with no
-  /// users and no step, until compactPlan). Records that recompute the
-  /// copy's outputs are rewritten to recompute the original's.
+  /// Undoes `record` in the plan onto `into` (the copy stays in the graph,
+  /// with no users and no step, until compactPlan). Records that recompute
+  /// the copy's outputs are rewritten to recompute those of `into`.
   void applyUndo(const Recomputation &record,
-                 MutableArrayRef<Recomputation> records) {
-    UndoEffect e = getUndoEffect(record);
+                 MutableArrayRef<Recomputation> records, int into = -1) {
+    if (into < 0)
+      into = record.original;
+    UndoEffect e = getUndoEffect(record, into);
     int f = e.step;
     for (const RangeAdd &add : e.adds)
       for (int t = add.lo; t <= add.hi; ++t)
         live[t] += add.delta;
     KGNode &copy = graph.nodes[record.copy];
-    const KGNode &original = graph.nodes[record.original];
+    const KGNode &original = graph.nodes[into];
     for (auto [i, output] : llvm::enumerate(copy.outputs)) {
       int target = original.outputs[i];
       KGValue &from = graph.values[output];
@@ -427,7 +450,7 @@ public:
       llvm::erase(graph.values[input].users, record.copy);
     for (Recomputation &other : records)
       if (other.original == record.copy) {
-        other.original = record.original;
+        other.original = into;
         other.value = original.outputs[llvm::find(copy.outputs, other.value) -
                                        copy.outputs.begin()];
       }
@@ -493,11 +516,11 @@ private:
     SmallVector<std::pair<int, int>, 4> shrunk;
   };
 
-  UndoEffect getUndoEffect(const Recomputation &record) const {
+  UndoEffect getUndoEffect(const Recomputation &record, int into) const {
     UndoEffect e;
     int f = e.step = stepOf[record.copy];
     const KGNode &copy = graph.nodes[record.copy];
-    const KGNode &original = graph.nodes[record.original];
+    const KGNode &original = graph.nodes[into < 0 ? record.original : into];
     for (auto [i, output] : llvm::enumerate(copy.outputs)) {
       int target = original.outputs[i];
       if (graph.values[output].users.empty() || first[target] < 0)
@@ -718,27 +741,38 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
       }
       return false;
     };
+    // A copy can also be undone onto an earlier copy of the same node,
+    // whose output then lives on to the later users: two recomputations of
+    // one value, made at two peaks, become one.
     while (true) {
       int64_t current = plan.getPeak().bytes;
-      int best = -1;
+      int best = -1, bestInto = -1;
       int64_t bestPeak = 0;
       for (auto [i, record] : llvm::enumerate(records)) {
         if (undone[i] || wouldOrphan(record))
           continue;
-        int64_t peak = plan.evaluateUndo(record).bytes;
-        if (peak < current || peak > budgetBytes)
-          continue;
-        double saved = result.cost[record.copy];
-        double bestSaved = best < 0 ? 0 : result.cost[records[best].copy];
-        if (best < 0 || saved > bestSaved ||
-            (saved == bestSaved && peak < bestPeak)) {
-          best = i;
-          bestPeak = peak;
+        SmallVector<int, 4> intos = {-1};
+        for (auto [j, other] : llvm::enumerate(records))
+          if (j != i && !undone[j] && other.original == record.original &&
+              plan.canUndoInto(record, other.copy))
+            intos.push_back(other.copy);
+        for (int into : intos) {
+          int64_t peak = plan.evaluateUndo(record, into).bytes;
+          if (peak < current || peak > budgetBytes)
+            continue;
+          double saved = result.cost[record.copy];
+          double bestSaved = best < 0 ? 0 : result.cost[records[best].copy];
+          if (best < 0 || saved > bestSaved ||
+              (saved == bestSaved && peak < bestPeak)) {
+            best = i;
+            bestInto = into;
+            bestPeak = peak;
+          }
         }
       }
       if (best < 0)
         break;
-      plan.applyUndo(records[best], records);
+      plan.applyUndo(records[best], records, bestInto);
       undone[best] = true;
       changed = true;
       assert(plan.getPeak().bytes == bestPeak &&

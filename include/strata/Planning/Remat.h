@@ -20,7 +20,9 @@
 // lowest peak reached is reported as infeasible. Once within the budget, a
 // cleanup undoes recomputations that the later ones made redundant (most
 // expensive first, keeping the peak within the budget and never below the
-// path's), so tighter budgets still never give higher peaks. A candidate's
+// path's), so tighter budgets still never give higher peaks; an undo may
+// also hand a copy's users to an earlier copy of the same node, merging
+// two recomputations into one. A candidate's
 // new peak is computed from the live ranges and a range-max tree over the
 // live bytes in O(k log n) (k = the producer's inputs) and candidates are
 // tried by an upper bound on their score, so an iteration costs O(n + V)
