@@ -53,6 +53,12 @@ def available(strata_plan):
     return solvers
 
 
+def pct(x):
+    """A share as a percentage; costs and bounds pass through the solvers'
+    integer scaling, so differences below 0.05% print as 0.0%."""
+    return f"{100 * x:.1f}%" if abs(x) >= 5e-4 else "0.0%"
+
+
 def main():
     ap = memory.parser(__doc__, "remat-exact.md")
     ap.add_argument("--time-limit", type=float, default=30)
@@ -143,10 +149,9 @@ def main():
                 notes.setdefault(f"{solver}: {r['note']}", []).append(
                     f"{row['name']} {row['percent']}%")
         gap = (g["added_cost"] - bound) / g["added_cost"] if feasible and g["added_cost"] else 0
-        cells.append(f"{100 * gap:.1f}%" if feasible else "-")
-        cells.append(f"{100 * (g['added_cost'] / best - 1):.1f}%"
-                     if feasible and best else "-")
-        cells.append(f"{100 * (best - bound) / best:.1f}%" if best else "-")
+        cells.append(pct(gap) if feasible else "-")
+        cells.append(pct(g["added_cost"] / best - 1) if feasible and best else "-")
+        cells.append(pct((best - bound) / best) if best else "-")
         w("| " + " | ".join(cells) + " |")
     w("")
     if notes:

@@ -748,14 +748,18 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
       int64_t current = plan.getPeak().bytes;
       int best = -1, bestInto = -1;
       int64_t bestPeak = 0;
+      // The copies still run, by the node they recompute.
+      llvm::DenseMap<int, SmallVector<int, 2>> copiesOf;
+      for (auto [j, other] : llvm::enumerate(records))
+        if (!undone[j])
+          copiesOf[other.original].push_back(other.copy);
       for (auto [i, record] : llvm::enumerate(records)) {
         if (undone[i] || wouldOrphan(record))
           continue;
         SmallVector<int, 4> intos = {-1};
-        for (auto [j, other] : llvm::enumerate(records))
-          if (j != i && !undone[j] && other.original == record.original &&
-              plan.canUndoInto(record, other.copy))
-            intos.push_back(other.copy);
+        for (int other : copiesOf.lookup(record.original))
+          if (other != record.copy && plan.canUndoInto(record, other))
+            intos.push_back(other);
         for (int into : intos) {
           int64_t peak = plan.evaluateUndo(record, into).bytes;
           if (peak < current || peak > budgetBytes)
