@@ -12,13 +12,7 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-namespace {
-ArenaBlock toBlock(const ArenaBuffer &buffer, int64_t offset = 0) {
-  return {buffer.first, buffer.last, offset, buffer.bytes};
-}
-} // namespace
-
-ArenaPlan mlir::strata::planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
+ArenaPlan mlir::strata::planArenaOffsets(ArrayRef<ArenaBlock> buffers,
                                          int64_t alignment) {
   SmallVector<int> byPriority(buffers.size());
   std::iota(byPriority.begin(), byPriority.end(), 0);
@@ -33,34 +27,34 @@ ArenaPlan mlir::strata::planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
   TimeAddressArena arena(std::numeric_limits<int64_t>::max(), alignment,
                          /*firstFitOnly=*/true);
   for (int id : byPriority) {
-    const ArenaBuffer &buffer = buffers[id];
-    int64_t offset =
-        *arena.find(buffer.first, buffer.last, buffer.bytes, ArenaFit::First);
-    plan.offsets[id] = offset;
-    arena.place(toBlock(buffer, offset));
+    ArenaBlock block = buffers[id];
+    block.offset =
+        *arena.find(block.first, block.last, block.bytes, ArenaFit::First);
+    plan.offsets[id] = block.offset;
+    arena.place(block);
   }
   plan.arenaBytes = arena.getHighWater();
   return plan;
 }
 
 std::optional<std::pair<int, int>>
-mlir::strata::findArenaOverlap(ArrayRef<ArenaBuffer> buffers,
+mlir::strata::findArenaOverlap(ArrayRef<ArenaBlock> buffers,
                                ArrayRef<int64_t> offsets) {
-  SmallVector<ArenaBlock> blocks;
-  for (auto [buffer, offset] : llvm::zip(buffers, offsets))
-    blocks.push_back(toBlock(buffer, offset));
+  SmallVector<ArenaBlock> blocks(buffers);
+  for (auto [block, offset] : llvm::zip(blocks, offsets))
+    block.offset = offset;
   SmallVector<std::pair<int, int>> pairs = findBlockOverlaps(blocks, 1);
   if (pairs.empty())
     return std::nullopt;
   return pairs.front();
 }
 
-int64_t mlir::strata::getArenaLowerBound(ArrayRef<ArenaBuffer> buffers) {
+int64_t mlir::strata::getArenaLowerBound(ArrayRef<ArenaBlock> buffers) {
   int steps = 0;
-  for (const ArenaBuffer &b : buffers)
+  for (const ArenaBlock &b : buffers)
     steps = std::max(steps, b.last + 1);
   SmallVector<int64_t> delta(steps + 1, 0);
-  for (const ArenaBuffer &b : buffers) {
+  for (const ArenaBlock &b : buffers) {
     delta[b.first] += b.bytes;
     delta[b.last + 1] -= b.bytes;
   }

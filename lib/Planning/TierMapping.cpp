@@ -389,11 +389,11 @@ MappedProgram mlir::strata::detail::buildMappedProgram(
   // Offsets in the backing tier's arena, for the tensors it holds there.
   computeMappedLiveRanges(program);
   SmallVector<int> inArena;
-  SmallVector<ArenaBuffer> buffers;
+  SmallVector<ArenaBlock> buffers;
   for (auto [i, t] : llvm::enumerate(program.tensors))
     if (t.tier == backing && t.offset >= 0) {
       inArena.push_back(i);
-      buffers.push_back({t.bytes, t.start, t.end});
+      buffers.push_back({t.start, t.end, 0, t.bytes});
     }
   ArenaPlan arenaPlan = planArenaOffsets(buffers, align);
   for (auto [k, i] : llvm::enumerate(inArena))

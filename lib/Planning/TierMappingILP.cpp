@@ -265,11 +265,11 @@ public:
 
   /// Packs the fast-tier runs greedy by size; the arena's size.
   int64_t pack() {
-    SmallVector<ArenaBuffer> buffers;
+    SmallVector<ArenaBlock> buffers;
     SmallVector<std::pair<int, int>> where;
     for (auto [id, plan] : llvm::enumerate(plans))
       for (auto [k, run] : llvm::enumerate(plan.runs)) {
-        buffers.push_back({plan.bytes, run.start, run.end});
+        buffers.push_back({run.start, run.end, 0, plan.bytes});
         where.push_back({(int)id, (int)k});
       }
     ArenaPlan arena = planArenaOffsets(buffers, options.alignment);

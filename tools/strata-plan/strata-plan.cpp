@@ -458,12 +458,12 @@ static int packArena() {
   KernelGraph graph = renumberInProgramOrder(*g, newToOld);
   SmallVector<int> order(graph.nodes.size());
   std::iota(order.begin(), order.end(), 0);
-  SmallVector<ArenaBuffer> buffers;
+  SmallVector<ArenaBlock> buffers;
   for (auto [id, interval] :
        llvm::enumerate(computeLiveIntervals(graph, order)))
     if (interval.first >= 0)
       buffers.push_back(
-          {graph.values[id].bytes, interval.first, interval.second});
+          {interval.first, interval.second, 0, graph.values[id].bytes});
   auto start = std::chrono::steady_clock::now();
   std::clock_t cpuStart = std::clock();
   ArenaPlan plan = planArenaOffsets(buffers, alignment);

@@ -17,6 +17,8 @@
 #ifndef STRATA_PLANNING_OFFSETS_H
 #define STRATA_PLANNING_OFFSETS_H
 
+#include "strata/Planning/Arena.h"
+
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -27,13 +29,6 @@
 
 namespace mlir::strata {
 
-/// A buffer to place: its size and the steps it is live at, inclusive.
-struct ArenaBuffer {
-  int64_t bytes = 0;
-  int first = 0;
-  int last = 0;
-};
-
 struct ArenaPlan {
   /// Per buffer, its offset (a multiple of the alignment).
   SmallVector<int64_t> offsets;
@@ -41,18 +36,19 @@ struct ArenaPlan {
   int64_t arenaBytes = 0;
 };
 
-/// Greedy-by-size offsets for `buffers`; offsets are multiples of
-/// `alignment` (a power of two, at least 1).
-ArenaPlan planArenaOffsets(ArrayRef<ArenaBuffer> buffers,
-                           int64_t alignment = 1);
+/// Greedy-by-size offsets for `buffers` (their live steps and bytes; the
+/// offsets they carry are ignored); offsets are multiples of `alignment` (a
+/// power of two, at least 1).
+ArenaPlan planArenaOffsets(ArrayRef<ArenaBlock> buffers, int64_t alignment = 1);
 
 /// A pair of buffers (i < j) that are live at a common step and overlap in
-/// [offset, offset + bytes), if any (findBlockOverlaps, O(n log n)).
+/// [offset, offset + bytes) when placed at `offsets` (instead of the
+/// offsets they carry), if any (findBlockOverlaps, O(n log n)).
 std::optional<std::pair<int, int>>
-findArenaOverlap(ArrayRef<ArenaBuffer> buffers, ArrayRef<int64_t> offsets);
+findArenaOverlap(ArrayRef<ArenaBlock> buffers, ArrayRef<int64_t> offsets);
 
 /// The most bytes live at any one step: no arena can be smaller.
-int64_t getArenaLowerBound(ArrayRef<ArenaBuffer> buffers);
+int64_t getArenaLowerBound(ArrayRef<ArenaBlock> buffers);
 
 } // namespace mlir::strata
 

@@ -15,10 +15,11 @@ using namespace mlir::strata;
 namespace {
 
 // The cases of TensorFlow Lite Micro's greedy memory planner tests,
-// re-typed as data: {bytes, first step, last step}.
+// re-typed as data: {first step, last step, 0, bytes} (the offset is the
+// planner's to choose).
 
 TEST(ArenaOffsets, TwoBuffersAtDifferentTimesShareOffsetZero) {
-  SmallVector<ArenaBuffer> buffers = {{10, 0, 1}, {20, 2, 3}};
+  SmallVector<ArenaBlock> buffers = {{0, 1, 0, 10}, {2, 3, 0, 20}};
   ArenaPlan plan = planArenaOffsets(buffers);
   EXPECT_EQ(plan.arenaBytes, 20);
   EXPECT_EQ(plan.offsets, (SmallVector<int64_t>{0, 0}));
@@ -26,8 +27,11 @@ TEST(ArenaOffsets, TwoBuffersAtDifferentTimesShareOffsetZero) {
 }
 
 TEST(ArenaOffsets, FiveBuffersFitIn90Bytes) {
-  SmallVector<ArenaBuffer> buffers = {
-      {10, 0, 1}, {20, 1, 2}, {30, 2, 3}, {40, 3, 4}, {50, 0, 1}};
+  SmallVector<ArenaBlock> buffers = {{0, 1, 0, 10},
+                                     {1, 2, 0, 20},
+                                     {2, 3, 0, 30},
+                                     {3, 4, 0, 40},
+                                     {0, 1, 0, 50}};
   ArenaPlan plan = planArenaOffsets(buffers);
   EXPECT_EQ(plan.arenaBytes, 90);
   EXPECT_EQ(plan.offsets, (SmallVector<int64_t>{50, 70, 40, 0, 0}));
@@ -35,7 +39,8 @@ TEST(ArenaOffsets, FiveBuffersFitIn90Bytes) {
 }
 
 TEST(ArenaOffsets, ThreeOverlappingBuffersNeed120Bytes) {
-  SmallVector<ArenaBuffer> buffers = {{100, 0, 1}, {50, 2, 3}, {20, 1, 2}};
+  SmallVector<ArenaBlock> buffers = {
+      {0, 1, 0, 100}, {2, 3, 0, 50}, {1, 2, 0, 20}};
   ArenaPlan plan = planArenaOffsets(buffers);
   EXPECT_EQ(plan.arenaBytes, 120);
   EXPECT_EQ(plan.offsets, (SmallVector<int64_t>{0, 0, 100}));
@@ -45,7 +50,8 @@ TEST(ArenaOffsets, ThreeOverlappingBuffersNeed120Bytes) {
 }
 
 TEST(ArenaOffsets, OffsetsAreAligned) {
-  SmallVector<ArenaBuffer> buffers = {{100, 0, 1}, {30, 1, 2}, {7, 0, 2}};
+  SmallVector<ArenaBlock> buffers = {
+      {0, 1, 0, 100}, {1, 2, 0, 30}, {0, 2, 0, 7}};
   ArenaPlan plan = planArenaOffsets(buffers, 64);
   for (int64_t offset : plan.offsets)
     EXPECT_EQ(offset % 64, 0);
@@ -55,7 +61,8 @@ TEST(ArenaOffsets, OffsetsAreAligned) {
 }
 
 TEST(ArenaOffsets, OverlapIsFound) {
-  SmallVector<ArenaBuffer> buffers = {{10, 0, 1}, {10, 1, 2}, {10, 3, 4}};
+  SmallVector<ArenaBlock> buffers = {
+      {0, 1, 0, 10}, {1, 2, 0, 10}, {3, 4, 0, 10}};
   SmallVector<int64_t> offsets = {0, 5, 0};
   auto overlap = findArenaOverlap(buffers, offsets);
   ASSERT_TRUE(overlap);
@@ -67,11 +74,11 @@ TEST(ArenaOffsets, OverlapIsFound) {
 TEST(ArenaOffsets, RandomPlansAreValid) {
   for (unsigned seed = 0; seed < 200; ++seed) {
     std::mt19937 rng(seed);
-    SmallVector<ArenaBuffer> buffers;
+    SmallVector<ArenaBlock> buffers;
     for (int i = 0, n = 2 + rng() % 20; i < n; ++i) {
       int first = rng() % 30;
-      buffers.push_back(
-          {int64_t(1 + rng() % 1000), first, first + int(rng() % 8)});
+      int64_t bytes = 1 + rng() % 1000;
+      buffers.push_back({first, first + int(rng() % 8), 0, bytes});
     }
     int64_t alignment = 1 << (rng() % 4);
     ArenaPlan plan = planArenaOffsets(buffers, alignment);
