@@ -604,37 +604,27 @@ void compactPlan(RematResult &result) {
   result.cost = std::move(cost);
 }
 
-} // namespace
+void cleanupGreedyPlan(RematResult &result, GreedyPlan &plan, size_t originals,
+                       int64_t budgetBytes, const LivenessOptions &options);
 
-RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
-                                              ArrayRef<int> order,
-                                              ArrayRef<double> cost,
-                                              int64_t budgetBytes,
-                                              const LivenessOptions &options) {
-  auto start = std::chrono::steady_clock::now();
-  RematResult result;
-  result.graph = graph;
-  result.order.assign(order.begin(), order.end());
-  result.cost.assign(cost.begin(), cost.end());
-  result.budgetBytes = budgetBytes;
-  result.lowerBound = rematPeakLowerBound(graph, order, options);
-  if (order.empty()) {
-    result.status =
-        budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
-    return result;
-  }
-
-  GreedyPlan plan(result.graph, result.order, result.cost, options);
-  result.initialPeakBytes = plan.getPeak().bytes;
-
-  // The search follows one path that does not depend on the budget: each
-  // step attacks the current peak and makes the profile strictly better
-  // (lower peak, or as high but at fewer steps); the budget only decides
-  // where to stop. So a tighter budget stops later on the same path and
-  // never ends at a higher peak. The cap guards against pathological
-  // graphs.
-  for (size_t iteration = 0, cap = 4 * graph.nodes.size() + 16;
+/// The greedy path from `plan`'s state until the peak is within
+/// `budgetBytes` (or no recomputation helps, or `cap` steps). With
+/// `pilot` > 0, each step rolls out the best `pilot` choices (path and
+/// cleanup to the end) and takes the one that ends cheapest, while
+/// `work` lasts; each step of the path costs the graph's size in it. A
+/// rollout (`rollout`) stops when `work` runs out; the pilot then stops
+/// too, and the path goes on alone.
+void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
+                   size_t cap, int pilot, int64_t &work, bool rollout,
+                   size_t originals, const LivenessOptions &options) {
+  for (size_t iteration = 0;
        plan.getPeak().bytes > budgetBytes && iteration < cap; ++iteration) {
+    work -= result.graph.nodes.size() + result.graph.values.size();
+    if (work <= 0) {
+      if (rollout)
+        return;
+      pilot = 0;
+    }
     PeakCount old = plan.getPeak();
     int64_t steps = plan.getNumSteps();
     int step = plan.getPeakStep();
@@ -663,10 +653,14 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
     int best = -1;
     bool bestChain = false;
     PeakCount bestAfter;
+    // With a pilot: every improving choice, for the rollouts.
+    SmallVector<std::tuple<double, int, bool>> choices;
     while (!candidates.empty()) {
       std::pop_heap(candidates.begin(), candidates.end());
       auto [bound, value] = candidates.pop_back_val();
-      if (best >= 0 && bound < bestScore)
+      if (best >= 0 && bound < bestScore &&
+          (pilot == 0 || (choices.size() >= (size_t)pilot &&
+                          bound < std::get<0>(choices[pilot - 1]))))
         break;
       // The value alone (its inputs kept live until the copy), then as a
       // chain (the inputs that die before the peak recomputed too); a tie
@@ -682,6 +676,12 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
         if (saved < 0 || (saved == 0 && fewer <= 0))
           continue;
         double score = scoreOf(saved, fewer, after->cost);
+        if (pilot > 0) {
+          choices.push_back({score, value, chain});
+          std::stable_sort(
+              choices.begin(), choices.end(),
+              [](auto &x, auto &y) { return std::get<0>(x) > std::get<0>(y); });
+        }
         if (best < 0 || score > bestScore ||
             (score == bestScore && value < best)) {
           bestScore = score;
@@ -693,12 +693,51 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
     }
     if (best < 0)
       break;
+    // Pilot: finish the plan (path and cleanup) after each of the best
+    // choices and take the one that ends cheapest; the path's own choice
+    // goes first and keeps ties, so the plan never ends costlier than the
+    // path alone would.
+    if (pilot > 0 && choices.size() > 1) {
+      auto own =
+          llvm::find(choices, std::make_tuple(bestScore, best, bestChain));
+      assert(own != choices.end() && "the path's choice is among the choices");
+      std::rotate(choices.begin(), own, own + 1);
+      double cheapest = std::numeric_limits<double>::infinity();
+      for (size_t c = 0; c < choices.size() && c < (size_t)pilot; ++c) {
+        auto [score, value, chain] = choices[c];
+        RematResult trial = result;
+        GreedyPlan trialPlan(trial.graph, trial.order, trial.cost, options);
+        for (const Recomputation &record :
+             trialPlan.apply(value, step, chain)) {
+          trial.recomputations.push_back(record);
+          trial.addedCost += trial.cost[record.copy];
+        }
+        runGreedyPath(trial, trialPlan, budgetBytes, cap - iteration, 0, work,
+                      /*rollout=*/true, originals, options);
+        if (work <= 0) {
+          // Out of work mid-rollout: no comparison; the path's own choice.
+          best = std::get<1>(choices.front());
+          bestChain = std::get<2>(choices.front());
+          pilot = 0;
+          break;
+        }
+        cleanupGreedyPlan(trial, trialPlan, originals, budgetBytes, options);
+        double ending = trialPlan.getPeak().bytes <= budgetBytes
+                            ? trial.addedCost
+                            : std::numeric_limits<double>::infinity();
+        if (ending < cheapest * (1 - 1e-9)) {
+          cheapest = ending;
+          best = value;
+          bestChain = chain;
+        }
+      }
+    }
     for (const Recomputation &record : plan.apply(best, step, bestChain)) {
       result.recomputations.push_back(record);
       result.addedCost += result.cost[record.copy];
     }
-    assert(plan.getPeak().bytes == bestAfter.bytes &&
-           plan.getPeak().count == bestAfter.count &&
+    assert((pilot > 0 || (plan.getPeak().bytes == bestAfter.bytes &&
+                          plan.getPeak().count == bestAfter.count)) &&
            "the evaluation predicts the applied profile");
     assert(
         computeMemoryProfile(result.graph, result.order, options).peakBytes ==
@@ -706,7 +745,10 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
         "the plan's liveness matches a recount");
     (void)bestAfter;
   }
+}
 
+void cleanupGreedyPlan(RematResult &result, GreedyPlan &plan, size_t originals,
+                       int64_t budgetBytes, const LivenessOptions &options) {
   // The path overshoots: its last recomputation may take the peak well
   // below the budget, and earlier ones may have become redundant (greedy
   // cannot see that one expensive recomputation makes several cheaper ones
@@ -725,7 +767,6 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
     // A chain's copies read each other: undoing a copy whose input comes
     // from a copy that nothing else reads would leave that copy running
     // for nothing, so chains are undone from their first copy on.
-    size_t originals = graph.nodes.size();
     auto wouldOrphan = [&](const Recomputation &record) {
       const KernelGraph &g = result.graph;
       for (int input : g.nodes[record.copy].inputs) {
@@ -798,6 +839,42 @@ RematResult mlir::strata::rematerializeGreedy(const KernelGraph &graph,
         result.addedCost += result.cost[record.copy];
     }
   }
+}
+
+} // namespace
+
+RematResult
+mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
+                                  ArrayRef<double> cost, int64_t budgetBytes,
+                                  const LivenessOptions &options,
+                                  const GreedyRematOptions &greedy) {
+  auto start = std::chrono::steady_clock::now();
+  RematResult result;
+  result.graph = graph;
+  result.order.assign(order.begin(), order.end());
+  result.cost.assign(cost.begin(), cost.end());
+  result.budgetBytes = budgetBytes;
+  result.lowerBound = rematPeakLowerBound(graph, order, options);
+  if (order.empty()) {
+    result.status =
+        budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
+    return result;
+  }
+
+  GreedyPlan plan(result.graph, result.order, result.cost, options);
+  result.initialPeakBytes = plan.getPeak().bytes;
+
+  size_t originals = graph.nodes.size();
+  int64_t work = greedy.pilotWork;
+  runGreedyPath(result, plan, budgetBytes, 4 * graph.nodes.size() + 16,
+                greedy.pilotWidth, work, /*rollout=*/false, originals, options);
+  cleanupGreedyPlan(result, plan, originals, budgetBytes, options);
+  // The search follows one path that does not depend on the budget: each
+  // step attacks the current peak and makes the profile strictly better
+  // (lower peak, or as high but at fewer steps); the budget only decides
+  // where to stop. So a tighter budget stops later on the same path and
+  // never ends at a higher peak. The cap guards against pathological
+  // graphs.
   result.peakBytes = plan.getPeak().bytes;
   result.status = result.peakBytes <= budgetBytes ? RematStatus::Feasible
                                                   : RematStatus::Infeasible;
@@ -825,7 +902,8 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
   case RematSolver::Greedy:
     break;
   }
-  return rematerializeGreedy(graph, order, cost, budgetBytes, options);
+  return rematerializeGreedy(graph, order, cost, budgetBytes, options,
+                             exact.greedy);
 }
 
 int64_t mlir::strata::rematPeakLowerBound(const KernelGraph &graph,
@@ -889,7 +967,8 @@ mlir::strata::explainRematFailure(const RematResult &result, RematSolver solver,
   RematResult lowest =
       solver == RematSolver::Greedy
           ? result
-          : rematerializeGreedy(graph, order, cost, /*budgetBytes=*/0, options);
+          : rematerializeGreedy(graph, order, cost, /*budgetBytes=*/0, options,
+                                GreedyRematOptions{/*pilotWidth=*/0});
   std::string text;
   llvm::raw_string_ostream os(text);
   if (result.status == RematStatus::Error)

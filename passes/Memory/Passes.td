@@ -88,8 +88,10 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
     - `greedy` follows HloRematerialization: at the peak, recompute the
       value that lowers it the most per unit of cost, until the budget
       holds; a value is tried alone and as a chain (its inputs that died
-      before the peak recomputed too), so whole segments are freed. Tighter
-      budgets never give a higher peak.
+      before the peak recomputed too), so whole segments are freed; at each
+      step the best `pilot` choices are each followed to the end and the
+      one that ends cheapest is taken (never costlier than the plain path,
+      `pilot=0`, whose tighter budgets never give a higher peak).
     - `cp` is the Moccasin formulation (retention intervals, at most
       `max-recomputations` per node) solved with Gecode.
     - `milp` is the Checkmate formulation solved with CBC; `highs` the same
@@ -116,6 +118,8 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
     StrataTimeLimitOption<"60.0">,
     Option<"maxRecomputations", "max-recomputations", "int",
            /*default=*/"2", "cp: recomputations allowed per kernel">,
+    Option<"pilot", "pilot", "int", /*default=*/"3",
+           "greedy: choices rolled out to the end at each step (0: none)">,
     StrataSeedOption,
     StrataTargetOption,
     StrataCostModelOption,

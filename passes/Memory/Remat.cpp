@@ -40,6 +40,9 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     if (budget.empty())
       return emitError(UnknownLoc::get(context))
              << "strata-remat: give budget=BYTES or budget=NN%";
+    if (pilot < 0)
+      return emitError(UnknownLoc::get(context))
+             << "strata-remat: pilot must not be negative";
     std::string whyNot;
     if (solver == RematSolver::HiGHS && !isHighsAvailable(&whyNot))
       return emitError(UnknownLoc::get(context))
@@ -87,6 +90,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     exact.timeLimitSeconds = timeLimit;
     exact.maxRecomputations = maxRecomputations;
     exact.seed = seed;
+    exact.greedy.pilotWidth = pilot;
     RematResult r = rematerialize(solver, *graph, order, cost, *budgetBytes,
                                   options, exact);
     if (!r.hasSolution()) {

@@ -4,7 +4,7 @@
 //                        [--time-limit=S] [--max-states=N] [--format=text|json]
 //   strata-plan remat --graph G.json --budget=BYTES|NN%
 //                     [--solver=greedy|cp|milp|highs|cpsat] [--time-limit=S]
-//                     [--max-recomputations=C] [--seed=N]
+//                     [--max-recomputations=C] [--seed=N] [--pilot=K]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
 //                   [--algorithm=greedy|ilp|dram] [--copies=true|false]
@@ -119,6 +119,10 @@ static cl::opt<RematSolver> solver("solver",
 static cl::opt<int> maxRecomputations("max-recomputations",
                                       cl::desc("remat --solver=cp: per node"),
                                       cl::init(2), cl::cat(planCategory));
+static cl::opt<int> pilot("pilot",
+                          cl::desc("remat --solver=greedy: choices rolled out "
+                                   "to the end at each step (0: none)"),
+                          cl::init(3), cl::cat(planCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
                               cl::init(1), cl::cat(planCategory));
 static cl::opt<ReportFormat> format("format", cl::desc("Output"),
@@ -222,6 +226,8 @@ static int remat() {
     return fail("remat needs --graph FILE.json");
   if (budgetSpec.empty())
     return fail("remat needs --budget=BYTES or --budget=NN%");
+  if (pilot < 0)
+    return fail("--pilot must not be negative");
   if (timeLimit <= 0 || maxRecomputations < 1)
     return fail("--time-limit must be positive and --max-recomputations at "
                 "least 1");
@@ -249,6 +255,7 @@ static int remat() {
   exact.timeLimitSeconds = timeLimit;
   exact.maxRecomputations = maxRecomputations;
   exact.seed = seed;
+  exact.greedy.pilotWidth = pilot;
   bool isExact = solver != RematSolver::Greedy;
   StringRef solverName = stringifyRematSolver(solver);
   RematResult r =

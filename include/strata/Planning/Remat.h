@@ -22,7 +22,14 @@
 // expensive first, keeping the peak within the budget and never below the
 // path's), so tighter budgets still never give higher peaks; an undo may
 // also hand a copy's users to an earlier copy of the same node, merging
-// two recomputations into one. A candidate's
+// two recomputations into one. Pilot rollouts (GreedyRematOptions): at each
+// step the best few choices are each followed to the end (path and
+// cleanup) and the one that ends cheapest is taken; the path's own choice
+// is rolled out first and keeps ties, so the plan never costs more than
+// the plain path's, and a rollout can meet a budget the path misses. The
+// rollouts take a bounded amount of work (counted, not timed), then the
+// plain path goes on. With rollouts the steps depend on the budget, so the
+// monotone-peak property holds for the plain path (pilotWidth 0) only. A candidate's
 // new peak is computed from the live ranges and a range-max tree over the
 // live bytes in O(k log n) (k = the producer's inputs) and candidates are
 // tried by an upper bound on their score, so an iteration costs O(n + V)
@@ -118,11 +125,23 @@ applyRecomputation(KernelGraph &graph, SmallVectorImpl<int> &order,
                    SmallVectorImpl<double> &cost, int value, int step,
                    bool chain = false, const LivenessOptions &options = {});
 
+struct GreedyRematOptions {
+  /// Pilot rollouts: at each step of the path, the best `pilotWidth`
+  /// choices are each followed to the end (path and cleanup) and the one
+  /// that ends cheapest is taken (0: the plain path).
+  int pilotWidth = 3;
+  /// Work the rollouts may take, in graph sizes (nodes + values) summed
+  /// over the path steps they run; then the plain path goes on. A count,
+  /// not a clock, so plans do not depend on the machine.
+  int64_t pilotWork = 20'000'000;
+};
+
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the
 /// cost of recomputing node i (e.g. the cost model's seconds).
 RematResult rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
                                 ArrayRef<double> cost, int64_t budgetBytes,
-                                const LivenessOptions &options = {});
+                                const LivenessOptions &options = {},
+                                const GreedyRematOptions &greedy = {});
 
 struct ExactRematOptions {
   /// Wall-clock limit of the search; the best plan so far is returned.
@@ -136,6 +155,8 @@ struct ExactRematOptions {
   int64_t maxVariables = 100'000;
   /// Start the search from the greedy plan.
   bool warmStart = true;
+  /// solver=greedy: its pilot rollouts.
+  GreedyRematOptions greedy;
 };
 
 /// Exact rematerialization with constraint programming (Gecode).

@@ -8,6 +8,8 @@
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% solver=cp time-limit=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMITS
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% solver=cp max-recomputations=0}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMITS
 // LIMITS: error: strata-remat: time-limit must be positive and max-recomputations at least 1
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% pilot=-1}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=PILOT
+// PILOT: error: strata-remat: pilot must not be negative
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-remat{budget=50% target=nope}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TARGET
 // TARGET: error: {{.*}}nope
 // RUN: not strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-remat{budget=50%}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SPLIT
