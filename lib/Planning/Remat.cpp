@@ -373,9 +373,6 @@ public:
     return records;
   }
 
-  /// The step of `node` in the order (-1: not run).
-  int getStep(int node) const { return stepOf[node]; }
-
   /// Whether the copy of `record` can be undone onto `into`: the original
   /// (-1), or another copy of it that runs earlier and whose outputs none
   /// of the copy's users read.
@@ -864,17 +861,18 @@ mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
   GreedyPlan plan(result.graph, result.order, result.cost, options);
   result.initialPeakBytes = plan.getPeak().bytes;
 
+  // Without rollouts the search follows one path that does not depend on
+  // the budget: each step attacks the current peak and makes the profile
+  // strictly better (lower peak, or as high but at fewer steps); the budget
+  // only decides where to stop. So a tighter budget stops later on the
+  // same path and never ends at a higher peak. Rollouts judge choices by
+  // their cost at the budget, which trades that property for cheaper
+  // plans. The cap guards against pathological graphs.
   size_t originals = graph.nodes.size();
   int64_t work = greedy.pilotWork;
   runGreedyPath(result, plan, budgetBytes, 4 * graph.nodes.size() + 16,
                 greedy.pilotWidth, work, /*rollout=*/false, originals, options);
   cleanupGreedyPlan(result, plan, originals, budgetBytes, options);
-  // The search follows one path that does not depend on the budget: each
-  // step attacks the current peak and makes the profile strictly better
-  // (lower peak, or as high but at fewer steps); the budget only decides
-  // where to stop. So a tighter budget stops later on the same path and
-  // never ends at a higher peak. The cap guards against pathological
-  // graphs.
   result.peakBytes = plan.getPeak().bytes;
   result.status = result.peakBytes <= budgetBytes ? RematStatus::Feasible
                                                   : RematStatus::Infeasible;

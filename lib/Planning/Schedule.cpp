@@ -4,14 +4,12 @@
 
 #include "llvm/ADT/bit.h"
 
-#include <chrono>
 #include <algorithm>
-#include <cstring>
-#include <vector>
+#include <chrono>
 #include <numeric>
 #include <queue>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -253,8 +251,8 @@ int64_t mlir::strata::peakLowerBound(const KernelGraph &graph,
     }
     // An unread, non-result output is live while its producer runs.
     for (const KGValue &value : graph.values)
-      if (isCounted(value, options) && value.users.empty() &&
-          !value.isOutput && value.producer >= 0)
+      if (isCounted(value, options) && value.users.empty() && !value.isOutput &&
+          value.producer >= 0)
         held[value.producer] += value.bytes;
     for (int64_t bytes : held)
       bound = std::max(bound, bytes);
@@ -534,9 +532,8 @@ LayerSearch searchLayers(const KernelGraph &graph,
           auto dead = [&](int id) {
             const KGValue &value = graph.values[id];
             return isCounted(value, options) && !value.isOutput &&
-                   llvm::all_of(value.users, [&](int u) {
-                     return u == v || test(bits, u);
-                   });
+                   llvm::all_of(value.users,
+                                [&](int u) { return u == v || test(bits, u); });
           };
           for (int input : graph.nodes[v].inputs)
             if (dead(input))
@@ -546,8 +543,7 @@ LayerSearch searchLayers(const KernelGraph &graph,
               freed += graph.values[output].bytes;
           int64_t running = entry.live + produced[v];
           Move move{v, std::max(entry.peak, running), running - freed};
-          if (freed >= produced[v] &&
-              running <= std::max(entry.peak, lower)) {
+          if (freed >= produced[v] && running <= std::max(entry.peak, lower)) {
             moves.assign(1, move);
             w = words; // taken alone: stop scanning
             break;
@@ -693,9 +689,9 @@ ScheduleResult mlir::strata::scheduleExact(const KernelGraph &graph,
     // A search may take half of what is left, the last (to the greedy
     // peak) all of it.
     double share = target == upper ? 1.0 : 0.5;
-    LayerSearch search = searchLayers(
-        graph, options, target, lower, SIZE_MAX, timeLeft * share,
-        std::max<int64_t>(1, int64_t(statesLeft * share)));
+    LayerSearch search =
+        searchLayers(graph, options, target, lower, SIZE_MAX, timeLeft * share,
+                     std::max<int64_t>(1, int64_t(statesLeft * share)));
     result.nodes += search.states;
     statesLeft -= search.states;
     if (search.aborted) {

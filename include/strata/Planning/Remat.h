@@ -29,11 +29,11 @@
 // the plain path's, and a rollout can meet a budget the path misses. The
 // rollouts take a bounded amount of work (counted, not timed), then the
 // plain path goes on. With rollouts the steps depend on the budget, so the
-// monotone-peak property holds for the plain path (pilotWidth 0) only. A candidate's
-// new peak is computed from the live ranges and a range-max tree over the
-// live bytes in O(k log n) (k = the producer's inputs) and candidates are
-// tried by an upper bound on their score, so an iteration costs O(n + V)
-// to update the liveness plus a few such evaluations.
+// monotone-peak property holds for the plain path (pilotWidth 0) only. A
+// candidate's new peak is computed from the live ranges and a range-max tree
+// over the live bytes in O(k log n) (k = the producer's inputs) and candidates
+// are tried by an upper bound on their score, so an iteration costs O(n + V) to
+// update the liveness plus a few such evaluations.
 //
 // cp, milp and highs are exact for a staged model of the same problem (see
 // RematStaged.h): the order of first computations stays fixed, stage t ends

@@ -25,8 +25,8 @@ int64_t bruteForcePeak(const KernelGraph &graph,
   int64_t best = INT64_MAX;
   do {
     if (isValidOrder(graph, order))
-      best = std::min(best,
-                      computeMemoryProfile(graph, order, options).peakBytes);
+      best =
+          std::min(best, computeMemoryProfile(graph, order, options).peakBytes);
   } while (std::next_permutation(order.begin(), order.end()));
   return best;
 }
@@ -143,8 +143,7 @@ TEST(Schedule, ExactMatchesEnumerationOnLayeredGraphs) {
       graph.nodes[reader].inputs.push_back(value);
     }
     for (KGValue &value : graph.values)
-      value.isOutput |= value.users.empty() && value.producer >= 0 &&
-                        rng() % 2;
+      value.isOutput |= value.users.empty() && value.producer >= 0 && rng() % 2;
     for (const LivenessOptions &options : {LivenessOptions(), countArgs}) {
       int64_t optimum = bruteForcePeak(graph, options);
       ScheduleResult exact = scheduleExact(graph, options);
