@@ -58,9 +58,13 @@ FREE = {"tosa.const", "tosa.const_shape", "tosa.reshape", "tensor.empty",
         "linalg.fill", "linalg.yield", "func.return", "arith.constant",
         "tensor.expand_shape", "tensor.collapse_shape", "tosa.yield",
         "strata.yield", "func.func"}
-CONVS = {"tosa.conv2d", "tosa.depthwise_conv2d", "linalg.generic"}
+# linalg.generic: a grouped convolution; the named linalg ops:
+# strata.fold-window-trims's.
+CONVS = {"tosa.conv2d", "tosa.depthwise_conv2d", "linalg.generic",
+         "linalg.conv_2d_nhwc_hwcf"}
 WINDOWS = {"tosa.conv2d", "tosa.depthwise_conv2d", "tosa.max_pool2d",
-           "tosa.avg_pool2d", "linalg.generic"}
+           "tosa.avg_pool2d", "linalg.generic", "linalg.conv_2d_nhwc_hwcf",
+           "linalg.pooling_nhwc_max"}
 ORT_FREE = {"Constant", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
             "Identity", "Dropout", "ConstantOfShape"}
 
@@ -391,6 +395,12 @@ DECISIONS = {
                             ["strata.epilogue-normal-form",
                              "strata.cancel-transposes",
                              "strata.flatten-into-weights"]),
+    "fold-window-trims": (["strata.fold-window-trims"], True),
+    # After the trims (in both programs), as the default strategy orders
+    # them.
+    "fold-input-layout": (["strata.fold-input-layout",
+                           "strata.epilogue-normal-form"], True,
+                          ["strata.fold-window-trims"]),
 }
 
 

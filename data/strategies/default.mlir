@@ -48,6 +48,17 @@ module attributes {transform.with_named_sequence} {
         with ["strata.matmul-bias-as-conv", "strata.epilogue-normal-form",
               "strata.cancel-transposes"]
         : !transform.any_op
+    // Last, once nothing more folds into tosa.conv2d: the slices TOSA
+    // needs to trim the rows a strided window never reads go, with the
+    // window op becoming the linalg op it lowers to.
+    transform.strata.normalize %module with ["strata.fold-window-trims"]
+        : !transform.any_op
+    // Then a convolution of the model's NCHW input reads it as it is (a
+    // 3-D convolution over the channels as depth), without the transpose
+    // to NHWC.
+    transform.strata.normalize %module
+        with ["strata.fold-input-layout", "strata.epilogue-normal-form"]
+        : !transform.any_op
     transform.yield
   }
 }

@@ -412,9 +412,10 @@ static bool isPlannable(linalg::LinalgOp op) {
     return false;
   if (linalg::isaContractionOpInterface(op))
     return true;
-  return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
-             linalg::PoolingNhwcSumOp, linalg::PoolingNhwcMaxOp,
-             linalg::PoolingNhwcMinOp>(op.getOperation()) ||
+  return isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv3DNdhwcDhwcfOp,
+             linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcSumOp,
+             linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp>(
+             op.getOperation()) ||
          matchGroupedConv2D(op).has_value() ||
          matchBlockedConv2D(op).has_value() ||
          matchBlockedMatmul(op).has_value();

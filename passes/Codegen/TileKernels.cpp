@@ -494,6 +494,39 @@ struct GroupedConvTileToConv2D final
     return success();
   }
 };
+
+/// A tile of a 3-D convolution with one output and one filter depth (what
+/// strata.fold-input-layout makes of a convolution of an NCHW image: the
+/// channels as depth, one channel) is a plain 2-D convolution on
+/// rank-reduced slices.
+struct Conv3DTileToConv2D final : OpRewritePattern<linalg::Conv3DNdhwcDhwcfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::Conv3DNdhwcDhwcfOp op,
+                                PatternRewriter &rewriter) const override {
+    auto linalgOp = cast<linalg::LinalgOp>(op.getOperation());
+    if (!linalgOp.hasPureTensorSemantics() || linalgOp.hasDynamicShape())
+      return rewriter.notifyMatchFailure(op, "not a static 3-D convolution");
+    // Loops: n, od, oh, ow, f, kd, kh, kw, c.
+    SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+    if (ranges[1] != 1 || ranges[5] != 1)
+      return rewriter.notifyMatchFailure(op, "more than one depth");
+    Location loc = op.getLoc();
+    Value init = op.getOutputs()[0];
+    Value input = dropUnitDims(rewriter, loc, op.getInputs()[0], {1});
+    Value filter = dropUnitDims(rewriter, loc, op.getInputs()[1], {0});
+    Value acc = dropUnitDims(rewriter, loc, init, {1});
+    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+    auto conv = linalg::Conv2DNhwcHwcfOp::create(
+        rewriter, loc, acc.getType(), ValueRange{input, filter},
+        ValueRange{acc},
+        rewriter.getI64TensorAttr(ArrayRef<int64_t>(strides).drop_front()),
+        rewriter.getI64TensorAttr(ArrayRef<int64_t>(dilations).drop_front()));
+    rewriter.replaceOp(op,
+                       insertWhole(rewriter, loc, conv->getResult(0), init));
+    return success();
+  }
+};
 } // namespace
 
 /// Iterations of a tile worth vectorizing whole: a register tile, or a few
@@ -952,8 +985,8 @@ struct StrataTileKernelsPass final
     // which the vectorizer handles.
     {
       RewritePatternSet patterns(&getContext());
-      patterns.add<GroupedConvTileToConv2D, BlockedMatmulTileToMatmul>(
-          &getContext());
+      patterns.add<GroupedConvTileToConv2D, BlockedMatmulTileToMatmul,
+                   Conv3DTileToConv2D>(&getContext());
       linalg::populateDecomposeConvolutionPatterns(patterns);
       (void)applyPatternsGreedily(func, std::move(patterns));
     }

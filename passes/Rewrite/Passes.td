@@ -80,7 +80,10 @@ def StrataApplyRules : Pass<"strata-apply-rules", "func::FuncOp"> {
     Option<"remarks", "remarks", "bool", /*default=*/"false",
            "A remark for every rule application">
   ];
-  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let dependentDialects = ["::mlir::tosa::TosaDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
   let statistics = [
     Statistic<"numApplied", "applications", "Rule applications">
   ];

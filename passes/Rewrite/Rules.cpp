@@ -630,6 +630,21 @@ static const RewriteRule kRules[] = {
      "moved above them (TASO's multi-output merge; pays only for some "
      "shapes: use it inside best_of)",
      kRuleFusionEnabling, /*exact=*/false, populateMergeSiblingConvPatterns},
+    {"strata.fold-window-trims",
+     "conv2d(slice(x)) -> linalg.conv_2d_nhwc_hwcf(x), max_pool2d(slice(x)) "
+     "-> linalg.pooling_nhwc_max(x) for an unpadded window and a slice that "
+     "only trims the rows and columns the strided window never reads "
+     "(TOSA needs it, linalg does not; possibly behind the input's "
+     "transpose to NHWC); run after the rules that fold into tosa.conv2d",
+     kRuleLayout, /*exact=*/true, populateFoldWindowTrimsPatterns},
+    {"strata.fold-input-layout",
+     "conv2d(transpose(x) NCHW -> NHWC, W) -> reshape(conv3d(x as NDHWC "
+     "[N, C, H, W, 1], W as [F, C, KH, KW, 1])): the channels become a "
+     "depth the filter spans, so a convolution reads a model's NCHW image "
+     "(at most 4 channels) without transposing it (tosa.conv2d, and the "
+     "linalg convolution "
+     "strata.fold-window-trims leaves; the channels are summed first)",
+     kRuleLayout, /*exact=*/false, populateFoldInputLayoutPatterns},
 };
 
 ArrayRef<RewriteRule> mlir::strata::getRewriteRules() { return kRules; }

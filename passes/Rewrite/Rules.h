@@ -115,6 +115,15 @@ void populateMergeAffineChainPatterns(RewritePatternSet &patterns);
 /// after every slice moves above them.
 void populateMergeSiblingConvPatterns(RewritePatternSet &patterns);
 
+/// Unpadded convolutions and max pools reading a trim of the rows and
+/// columns their strided window never reads (a tosa.slice TOSA needs) as
+/// the linalg ops they lower to, reading the untrimmed input.
+void populateFoldWindowTrimsPatterns(RewritePatternSet &patterns);
+
+/// Convolutions of an NCHW tensor through its transpose to NHWC as 3-D
+/// convolutions of it read as NDHWC (channels as depth, one channel).
+void populateFoldInputLayoutPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::strata
 
 #endif // STRATA_PASSES_REWRITE_RULES_H

@@ -12,6 +12,9 @@
 
 #include "dialects/Strata/IR/StrataDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/DialectRegistry.h"
 
@@ -28,6 +31,9 @@ public:
   void init() {
     declareDependentDialect<StrataDialect>();
     declareGeneratedDialect<tosa::TosaDialect>();
+    declareGeneratedDialect<linalg::LinalgDialect>();
+    declareGeneratedDialect<tensor::TensorDialect>();
+    declareGeneratedDialect<arith::ArithDialect>();
     registerTransformOps<
 #define GET_OP_LIST
 #include "passes/RewriteStrategies/StrategyOps.cpp.inc"

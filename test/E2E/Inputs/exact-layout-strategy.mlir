@@ -35,6 +35,9 @@ module attributes {transform.with_named_sequence} {
     transform.strata.normalize %module
         with ["strata.epilogue-normal-form", "strata.cancel-transposes"]
         : !transform.any_op
+    // The window trims (AlexNet's first convolution and two pools) go.
+    transform.strata.normalize %module with ["strata.fold-window-trims"]
+        : !transform.any_op
     transform.yield
   }
 }
