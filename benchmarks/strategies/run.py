@@ -396,11 +396,15 @@ DECISIONS = {
                              "strata.cancel-transposes",
                              "strata.flatten-into-weights"]),
     "fold-window-trims": (["strata.fold-window-trims"], True),
-    # After the trims (in both programs), as the default strategy orders
-    # them.
+    # Where the default strategy applies it: after the batch-norm folds and
+    # the trims (in both programs; without the folds the normalizations
+    # stay after the convolution, in another form for each program).
     "fold-input-layout": (["strata.fold-input-layout",
                            "strata.epilogue-normal-form"], True,
-                          ["strata.fold-window-trims"]),
+                          [["strata.algebraic-identities",
+                            "strata.merge-affine-chains",
+                            "strata.fold-conv-scale", "strata.fold-conv-shift"],
+                           ["strata.fold-window-trims"]]),
 }
 
 
@@ -422,8 +426,13 @@ def normalize(rules):
 def part_bestof(args, models, tmp):
     rows = []
     for decision, (rules, layout, *base) in DECISIONS.items():
-        # Rules both programs apply first, if any.
-        first = normalize(base[0]) if base else ""
+        if args.decisions and decision not in args.decisions.split(","):
+            continue
+        # Rules both programs apply first, if any: one fixpoint, or one
+        # after another.
+        steps = (base[0] if base and isinstance(base[0][0], list)
+                 else base)
+        first = "".join(normalize(step) for step in steps)
         without = os.path.join(tmp, f"{decision}.without.mlir")
         with_ = os.path.join(tmp, f"{decision}.with.mlir")
         choose = os.path.join(tmp, f"{decision}.best_of.mlir")
@@ -515,19 +524,28 @@ def targets(data):
         still = [n for n in above
                  if counts[n]["after"]["compute"] - tosa_extra(counts[n]["after"])
                  > counts[n]["ort"]["expanded"]]
+        kinds = [("boundary", "the input's NCHW→NHWC transpose (TOSA "
+                  "convolutions are NHWC; strata.fold-input-layout removes "
+                  "it before a convolution of an image)"),
+                 ("trims", "slices trimming the rows a strided window never "
+                  "reads (TOSA's convolutions and pools must divide their "
+                  "input exactly; strata.fold-window-trims removes those "
+                  "before unpadded windows)"),
+                 ("window_pads", "pads before grouped convolutions (a "
+                  "linalg op, which has no padding, where onnxruntime's "
+                  "Conv has a pads attribute)")]
+        reasons = []
+        for n in above:
+            a = counts[n]["after"]
+            parts = [f"{a[k]} {text}" for k, text in kinds if a.get(k, 0)]
+            reasons.append(f"{n} {a['compute']} vs {counts[n]['ort']['expanded']}"
+                           + (": " + "; ".join(parts) if parts else ""))
         out.append(f"- Compute ops ≤ onnxruntime's optimized graph: met on "
                    f"{len(counts) - len(above)} of {len(counts)}"
-                   + (f"; missed on {', '.join(above)}, each by ops TOSA "
-                      "needs where an onnxruntime op has an attribute (the "
-                      "last column): the input's NCHW→NHWC transpose (TOSA "
-                      "convolutions are NHWC), a slice trimming the rows a "
-                      "strided window never reads (TOSA's convolutions and "
-                      "pools must divide their input exactly; a view in the "
-                      "generated code), a pad before a grouped convolution "
-                      "(a linalg op, which has no padding). Without them: "
-                      + (f"still above on {', '.join(still)}."
-                         if still else "at or below onnxruntime on every "
-                         "model.") if above else "."))
+                   + (f"; missed on {', '.join(reasons)}. Without those "
+                      "ops: " + (f"still above on {', '.join(still)}."
+                                 if still else "at or below onnxruntime on "
+                                 "every model.") if above else "."))
     comp = data.get("compile") or {}
     if comp:
         shares = {n: r["strategy"] / r["compile"] for n, r in comp.items()}
@@ -700,6 +718,8 @@ def main():
     parser.add_argument("--strategy",
                         default=os.path.join(ROOT, "data", "strategies",
                                              "default.mlir"))
+    parser.add_argument("--decisions", default="",
+                        help="bestof: only these decisions (comma-separated)")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--json")

@@ -83,6 +83,21 @@ def gemm_case(name, m, k, n):
     return write(name, nodes, inits, x, "y", ref)
 
 
+def pool_case(name, n, c, k, hw, stride):
+    """MaxPool without padding (k x k, stride), in float64."""
+    x = rng.standard_normal((n, c, hw[0], hw[1])).astype(np.float32)
+    oh = (hw[0] - k) // stride + 1
+    ow = (hw[1] - k) // stride + 1
+    ref = np.full((n, c, oh, ow), -np.inf)
+    for i in range(k):
+        for j in range(k):
+            ref = np.maximum(ref, x[:, :, i:i + stride * (oh - 1) + 1:stride,
+                                    j:j + stride * (ow - 1) + 1:stride])
+    nodes = [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[k, k],
+                              strides=[stride, stride])]
+    return write(name, nodes, [], x, "y", ref)
+
+
 names = [
     # ShuffleNet's grouped 1x1 convolutions: 4 groups of 17 channels, ReLU.
     case("group4_1x1_relu", 1, 68, 68, 4, 1, (7, 9), bias=False, relu=True),
@@ -101,6 +116,19 @@ names = [
     # matrix-vector product, and three rows.
     gemm_case("blocked_gemm_1", 1, 2048, 128),
     gemm_case("blocked_gemm_3", 3, 1031, 256),
+    # Convolutions of an image (at most 4 channels) read the NCHW input as a
+    # 3-D convolution over the channels as depth (strata.fold-input-layout):
+    # padded, strided, dilated, batch 2, 1 to 4 channels.
+    case("image_rgb_7x7_s2", 2, 3, 8, 1, 7, (19, 17), stride=2, pad=(3, 2, 3, 2),
+         relu=True),
+    case("image_gray_dilated", 1, 1, 5, 1, 3, (12, 10), pad=(2, 2, 2, 2), dil=2),
+    # Windows whose stride does not divide the input (TOSA trims the rows
+    # they never read with a slice; strata.fold-window-trims reads the
+    # untrimmed input): an image (also through its transpose), a 1x1
+    # stride-2 shortcut, a max pool.
+    case("image_rgba_trim_s4", 1, 4, 16, 1, 5, (22, 23), stride=4),
+    case("trim_1x1_s2", 1, 8, 6, 1, 1, (10, 11), stride=2),
+    pool_case("trim_pool_3x3_s2", 2, 5, 3, (12, 13), 2),
 ]
 with open(os.path.join(out, "cases.txt"), "w") as f:
     f.write("\n".join(names) + "\n")
