@@ -495,10 +495,12 @@ struct GroupedConvTileToConv2D final
   }
 };
 
-/// A tile of a 3-D convolution with one output and one filter depth (what
-/// strata.fold-input-layout makes of a convolution of an NCHW image: the
-/// channels as depth, one channel) is a plain 2-D convolution on
-/// rank-reduced slices.
+/// A tile of a 3-D convolution with one output and one filter depth is a
+/// plain 2-D convolution on rank-reduced slices. Register tiles have both
+/// (the plan tiles every loop but the accumulator's two by 1), so every
+/// planned 3-D convolution lowers this way: a model's, and what
+/// strata.fold-input-layout makes of a convolution of an NCHW image (the
+/// channels as depth, one channel).
 struct Conv3DTileToConv2D final : OpRewritePattern<linalg::Conv3DNdhwcDhwcfOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::Conv3DNdhwcDhwcfOp op,

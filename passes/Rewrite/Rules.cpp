@@ -642,8 +642,8 @@ static const RewriteRule kRules[] = {
      "[N, C, H, W, 1], W as [F, C, KH, KW, 1])): the channels become a "
      "depth the filter spans, so a convolution reads a model's NCHW image "
      "(at most 4 channels) without transposing it (tosa.conv2d, and the "
-     "linalg convolution "
-     "strata.fold-window-trims leaves; the channels are summed first)",
+     "linalg convolution strata.fold-window-trims leaves; the channels "
+     "are summed first)",
      kRuleLayout, /*exact=*/false, populateFoldInputLayoutPatterns},
 };
 
