@@ -53,7 +53,9 @@ SmallVector<Operation *> mlir::strata::getLayoutChain(Value value,
 }
 
 SmallVector<Operation *> mlir::strata::getPackedWeightChain(Operation *op) {
-  if (!isa<tosa::MatMulOp, tosa::Conv2DOp>(op))
+  // strata.fold-window-trims's linalg convolution keeps its filter behind
+  // the same kind of chain.
+  if (!isa<tosa::MatMulOp, tosa::Conv2DOp, linalg::Conv2DNhwcHwcfOp>(op))
     return {};
   Value source;
   SmallVector<Operation *> chain = getLayoutChain(op->getOperand(1), source);
@@ -89,6 +91,7 @@ SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
   SmallVector<Operation *> seed;
   if (Operation *slice = getInputSlice(op, 0))
     seed.push_back(slice);
+  llvm::append_range(seed, getPackedWeightChain(op));
   Operation *init = linalgOp.getDpsInitOperand(0)->get().getDefiningOp();
   if (isa_and_nonnull<linalg::FillOp, linalg::BroadcastOp>(init) &&
       init->getBlock() == op->getBlock() && init->hasOneUse())

@@ -174,23 +174,6 @@ static bool isSplatFloat(Value value, double expected) {
   return attr.getSplatValue<APFloat>().convertToDouble() == expected;
 }
 
-/// True when `value` is a constant of zeros (an integer shift or zero
-/// point) or absent.
-static bool isZeroOrAbsent(Value value) {
-  if (!value)
-    return true;
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return false;
-  if (auto ints = dyn_cast<DenseIntElementsAttr>(attr))
-    return llvm::all_of(ints.getValues<APInt>(),
-                        [](const APInt &v) { return v.isZero(); });
-  if (auto floats = dyn_cast<DenseFPElementsAttr>(attr))
-    return llvm::all_of(floats.getValues<APFloat>(),
-                        [](const APFloat &v) { return v.isZero(); });
-  return false;
-}
-
 namespace {
 /// x * 1 -> x (either side), when the product has x's type.
 struct MulByOne final : OpRewritePattern<tosa::MulOp> {

@@ -102,6 +102,37 @@ Value mlir::strata::buildLaidOutFilter(OpBuilder &builder, Location loc,
                                    builder.getDenseI32ArrayAttr(perms));
 }
 
+SmallVector<int32_t> mlir::strata::getFilterPerms(const LaidOutFilter &filter,
+                                                  ArrayRef<int32_t> fromOhwi) {
+  // Dimension i of the OHWI filter is dimension perms[i] of the constant.
+  SmallVector<int32_t> perms;
+  for (int32_t d : fromOhwi)
+    perms.push_back(filter.perms.empty() ? d : filter.perms[d]);
+  return perms;
+}
+
+bool mlir::strata::isZeroOrAbsent(Value value) {
+  if (!value)
+    return true;
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return false;
+  if (auto ints = dyn_cast<DenseIntElementsAttr>(attr))
+    return llvm::all_of(ints.getValues<APInt>(),
+                        [](const APInt &v) { return v.isZero(); });
+  if (auto floats = dyn_cast<DenseFPElementsAttr>(attr))
+    return llvm::all_of(floats.getValues<APFloat>(),
+                        [](const APFloat &v) { return v.isZero(); });
+  return false;
+}
+
+Value mlir::strata::buildTosaReshape(PatternRewriter &rewriter, Location loc,
+                                     Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return tosa::ReshapeOp::create(rewriter, loc, type.clone(shape), value,
+                                 tosa::getTosaConstShape(rewriter, loc, shape));
+}
+
 /// The convolution `value` is, if it is a tosa.conv2d or
 /// tosa.depthwise_conv2d on f32 with constant weights (a conv2d's possibly
 /// behind the layout transpose kernel formation folds, matchLaidOutFilter:
@@ -514,11 +545,8 @@ struct MatmulBiasAsConv final : OpRewritePattern<tosa::AddOp> {
       if (failed(bias))
         continue;
       Location loc = add.getLoc();
-      auto reshape = [&](Value value, ArrayRef<int64_t> shape) -> Value {
-        auto valueType = cast<RankedTensorType>(value.getType());
-        return tosa::ReshapeOp::create(
-            rewriter, loc, valueType.clone(shape), value,
-            tosa::getTosaConstShape(rewriter, loc, shape));
+      auto reshape = [&](Value value, ArrayRef<int64_t> shape) {
+        return buildTosaReshape(rewriter, loc, value, shape);
       };
       Value input = reshape(matmul.getA(), {batch, 1, rows, depth});
       // W (K x N) as filters N x 1 x 1 x K.

@@ -85,6 +85,20 @@ std::optional<LaidOutFilter> matchLaidOutFilter(Value filter);
 Value buildLaidOutFilter(OpBuilder &builder, Location loc,
                          DenseElementsAttr source, ArrayRef<int32_t> perms);
 
+/// The permutation of `filter.source` that gives the filter in the layout
+/// `fromOhwi` names: dimension i of the result is dimension fromOhwi[i] of
+/// the OHWI filter.
+SmallVector<int32_t> getFilterPerms(const LaidOutFilter &filter,
+                                    ArrayRef<int32_t> fromOhwi);
+
+/// `value` (static shape) as a tosa.reshape to `shape`.
+Value buildTosaReshape(PatternRewriter &rewriter, Location loc, Value value,
+                       ArrayRef<int64_t> shape);
+
+/// True when `value` is a constant of zeros (an integer shift, a zero
+/// point) or absent.
+bool isZeroOrAbsent(Value value);
+
 /// BatchNormalization's per-channel scale and shift after a convolution
 /// with constant weights, folded into its weights and bias.
 void populateFoldConvScalePatterns(RewritePatternSet &patterns);

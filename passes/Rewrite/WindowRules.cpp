@@ -34,8 +34,8 @@
 using namespace mlir;
 using namespace mlir::strata;
 
-/// Filters larger than this stay TOSA ops (their HWCF copy is made at
-/// compile time).
+/// Filters larger than this are not copied into a 3-D filter at compile
+/// time (strata.fold-input-layout).
 static constexpr int64_t kMaxFilterElements = int64_t(1) << 26;
 
 namespace {
@@ -43,7 +43,6 @@ namespace {
 /// value (NHWC, or NCHW behind `perms` when the trim came before the
 /// layout change to NHWC).
 struct Trim {
-  tosa::SliceOp slice;
   Value source;
   SmallVector<int32_t> perms; ///< The transpose after the slice; or empty.
 };
@@ -60,19 +59,18 @@ static FailureOr<Trim> matchTrim(Value input, std::string &why) {
     trim.perms.assign(transpose.getPerms().begin(), transpose.getPerms().end());
     sliced = transpose.getInput1();
   }
-  trim.slice = sliced.getDefiningOp<tosa::SliceOp>();
-  if (!trim.slice) {
+  auto slice = sliced.getDefiningOp<tosa::SliceOp>();
+  if (!slice) {
     why = "the input is not a slice (or a transpose of one)";
     return failure();
   }
   SmallVector<int64_t> start, size;
-  if (!tosa::getConstShapeValues(trim.slice.getStart().getDefiningOp(),
-                                 start) ||
-      !tosa::getConstShapeValues(trim.slice.getSize().getDefiningOp(), size)) {
+  if (!tosa::getConstShapeValues(slice.getStart().getDefiningOp(), start) ||
+      !tosa::getConstShapeValues(slice.getSize().getDefiningOp(), size)) {
     why = "the slice's start or size is not constant";
     return failure();
   }
-  trim.source = trim.slice.getInput1();
+  trim.source = slice.getInput1();
   auto sourceType = dyn_cast<RankedTensorType>(trim.source.getType());
   if (!sourceType || !sourceType.hasStaticShape() ||
       sourceType.getRank() != 4) {
@@ -125,12 +123,13 @@ static bool sameOutputRows(int64_t rows, int64_t kernel, int64_t stride,
   return reach >= 0 && reach / stride + 1 == outputRows;
 }
 
-/// Whether `value` is a constant f32 zero (a zero point).
-static bool isZeroPoint(Value value) {
-  DenseElementsAttr attr;
-  return matchPattern(value, m_Constant(&attr)) &&
-         attr.getElementType().isF32() && attr.isSplat() &&
-         attr.getSplatValue<APFloat>().isZero();
+/// Whether `conv` is a plain f32 convolution both rules rewrite: static
+/// f32 result, f32 accumulator, zero points 0.
+static bool isPlainF32Conv(tosa::Conv2DOp conv) {
+  auto type = cast<RankedTensorType>(conv.getType());
+  return type.hasStaticShape() && type.getElementType().isF32() &&
+         conv.getAccType().isF32() && isZeroOrAbsent(conv.getInputZp()) &&
+         isZeroOrAbsent(conv.getWeightZp());
 }
 
 namespace {
@@ -147,9 +146,7 @@ struct FoldTrimIntoConv2D final : OpRewritePattern<tosa::Conv2DOp> {
       return rewriter.notifyMatchFailure(conv, why);
     auto type = cast<RankedTensorType>(conv.getType());
     auto biasType = dyn_cast<RankedTensorType>(conv.getBias().getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32() ||
-        !conv.getAccType().isF32() || !isZeroPoint(conv.getInputZp()) ||
-        !isZeroPoint(conv.getWeightZp()) || !biasType ||
+    if (!isPlainF32Conv(conv) || !biasType ||
         biasType.getShape() != ArrayRef<int64_t>{type.getDimSize(3)})
       return rewriter.notifyMatchFailure(
           conv, "not an f32 convolution with zero points 0 and one bias per "
@@ -158,7 +155,7 @@ struct FoldTrimIntoConv2D final : OpRewritePattern<tosa::Conv2DOp> {
       return rewriter.notifyMatchFailure(
           conv, "padded (a linalg convolution has no padding)");
     std::optional<LaidOutFilter> filter = matchLaidOutFilter(conv.getWeight());
-    if (!filter || filter->source.getNumElements() > kMaxFilterElements)
+    if (!filter)
       return rewriter.notifyMatchFailure(conv, "the filter is not a constant");
     SmallVector<int64_t> untrimmed = getUntrimmedShape(*trim);
     auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
@@ -168,19 +165,14 @@ struct FoldTrimIntoConv2D final : OpRewritePattern<tosa::Conv2DOp> {
                           type.getDimSize(1 + d)))
         return rewriter.notifyMatchFailure(
             conv, "the slice drops rows or columns the window reads");
-    // The filter from its constant (OHWI, or behind the importer's OIHW ->
-    // OHWI transpose) to HWCF, at compile time.
-    SmallVector<int64_t> toOhwi = {0, 1, 2, 3};
-    if (!filter->perms.empty())
-      toOhwi.assign(filter->perms.begin(), filter->perms.end());
-    SmallVector<int64_t> toHwcf = {toOhwi[1], toOhwi[2], toOhwi[3], toOhwi[0]};
-    FailureOr<DenseElementsAttr> hwcf =
-        transposeConstant(filter->source, toHwcf, kMaxFilterElements);
-    if (failed(hwcf))
-      return rewriter.notifyMatchFailure(conv, "the filter is not a constant");
+    // The filter's constant behind one transpose to HWCF (from OHWI, or
+    // from OIHW behind the importer's transpose), which kernel formation
+    // folds with the filter's blocked layout in one copy, as it does a
+    // tosa.conv2d's (getPackedWeightChain).
     Location loc = conv.getLoc();
     Value input = buildUntrimmed(rewriter, loc, *trim);
-    Value weights = arith::ConstantOp::create(rewriter, loc, *hwcf);
+    Value weights = buildLaidOutFilter(rewriter, loc, filter->source,
+                                       getFilterPerms(*filter, {1, 2, 3, 0}));
     Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                           type.getElementType());
     Value init = linalg::BroadcastOp::create(rewriter, loc, conv.getBias(),
@@ -263,20 +255,12 @@ static Value matchNchwToNhwc(Value input) {
   return transpose.getInput1();
 }
 
-/// `value` (static shape) reshaped to `shape` by tosa.reshape.
-static Value reshapeTo(PatternRewriter &rewriter, Location loc, Value value,
-                       ArrayRef<int64_t> shape) {
-  auto type = cast<RankedTensorType>(value.getType());
-  return tosa::ReshapeOp::create(rewriter, loc, type.clone(shape), value,
-                                 tosa::getTosaConstShape(rewriter, loc, shape));
-}
-
 /// The NCHW input [N, C, H, W] as NDHWC [N, C, H, W, 1].
 static Value buildDepthInput(PatternRewriter &rewriter, Location loc,
                              Value nchw) {
   auto shape = cast<RankedTensorType>(nchw.getType()).getShape();
-  return reshapeTo(rewriter, loc, nchw,
-                   {shape[0], shape[1], shape[2], shape[3], 1});
+  return buildTosaReshape(rewriter, loc, nchw,
+                          {shape[0], shape[1], shape[2], shape[3], 1});
 }
 
 namespace {
@@ -294,24 +278,19 @@ struct NchwConv2DAsConv3D final : OpRewritePattern<tosa::Conv2DOp> {
           conv, "the input is not a transpose from an NCHW image (at most 4 "
                 "channels) read only here");
     auto type = cast<RankedTensorType>(conv.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32() ||
-        !conv.getAccType().isF32() || !isZeroPoint(conv.getInputZp()) ||
-        !isZeroPoint(conv.getWeightZp()))
+    if (!isPlainF32Conv(conv))
       return rewriter.notifyMatchFailure(
           conv, "not an f32 convolution with zero points 0");
     std::optional<LaidOutFilter> filter = matchLaidOutFilter(conv.getWeight());
     if (!filter || filter->source.getNumElements() > kMaxFilterElements)
       return rewriter.notifyMatchFailure(conv, "the filter is not a constant");
-    // The constant to OIHW: the filter is OHWI, dimension i of it is the
-    // constant's perms[i].
-    SmallVector<int64_t> toOhwi = {0, 1, 2, 3};
-    if (!filter->perms.empty())
-      toOhwi.assign(filter->perms.begin(), filter->perms.end());
-    SmallVector<int64_t> toOihw = {toOhwi[0], toOhwi[3], toOhwi[1], toOhwi[2]};
-    FailureOr<DenseElementsAttr> oihw =
-        transposeConstant(filter->source, toOihw, kMaxFilterElements);
+    // The filter as OIHW: the 3-D filter [F, C, KH, KW, 1] is a reshape.
+    SmallVector<int32_t> toOihw = getFilterPerms(*filter, {0, 3, 1, 2});
+    FailureOr<DenseElementsAttr> oihw = transposeConstant(
+        filter->source, SmallVector<int64_t>(toOihw.begin(), toOihw.end()),
+        kMaxFilterElements);
     if (failed(oihw))
-      return rewriter.notifyMatchFailure(conv, "the filter is not a constant");
+      return rewriter.notifyMatchFailure(conv, "the filter is too large");
     auto oihwShape = cast<ShapedType>(oihw->getType()).getShape();
     auto weightType = RankedTensorType::get(
         {oihwShape[0], oihwShape[1], oihwShape[2], oihwShape[3], 1},
@@ -332,7 +311,8 @@ struct NchwConv2DAsConv3D final : OpRewritePattern<tosa::Conv2DOp> {
         rewriter.getDenseI64ArrayAttr(
             {1, conv.getDilation()[0], conv.getDilation()[1]}),
         conv.getAccTypeAttr());
-    rewriter.replaceOp(conv, reshapeTo(rewriter, loc, conv3d, type.getShape()));
+    rewriter.replaceOp(
+        conv, buildTosaReshape(rewriter, loc, conv3d, type.getShape()));
     return success();
   }
 };
@@ -359,12 +339,22 @@ struct NchwLinalgConv2DAsConv3D final
         init.getDimensions() != ArrayRef<int64_t>{0, 1, 2})
       return rewriter.notifyMatchFailure(
           conv, "its accumulator does not start at a broadcast bias");
-    DenseElementsAttr hwcf;
-    if (!matchPattern(conv.getInputs()[1], m_Constant(&hwcf)) ||
-        !hwcf.getElementType().isF32())
+    // The filter: an HWCF constant, or one behind a transpose to HWCF
+    // (strata.fold-window-trims's), here read as CHWF.
+    DenseElementsAttr source;
+    SmallVector<int64_t> toChwf = {2, 0, 1, 3};
+    Value filter = conv.getInputs()[1];
+    if (auto transpose = filter.getDefiningOp<tosa::TransposeOp>();
+        transpose && transpose->hasOneUse()) {
+      for (int64_t &d : toChwf)
+        d = transpose.getPerms()[d];
+      filter = transpose.getInput1();
+    }
+    if (!matchPattern(filter, m_Constant(&source)) ||
+        !source.getElementType().isF32())
       return rewriter.notifyMatchFailure(conv, "the filter is not a constant");
     FailureOr<DenseElementsAttr> chwf =
-        transposeConstant(hwcf, {2, 0, 1, 3}, kMaxFilterElements);
+        transposeConstant(source, toChwf, kMaxFilterElements);
     if (failed(chwf))
       return rewriter.notifyMatchFailure(conv, "the filter is too large");
     auto chwfShape = cast<ShapedType>(chwf->getType()).getShape();
@@ -391,7 +381,8 @@ struct NchwLinalgConv2DAsConv3D final
         ValueRange{start}, rewriter.getI64TensorAttr(strides),
         rewriter.getI64TensorAttr(dilations));
     rewriter.replaceOp(
-        conv, reshapeTo(rewriter, loc, conv3d->getResult(0), type.getShape()));
+        conv,
+        buildTosaReshape(rewriter, loc, conv3d->getResult(0), type.getShape()));
     return success();
   }
 };

@@ -7,10 +7,12 @@
 // RUN: strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-apply-rules{rules=strata.fold-window-trims}))' | FileCheck %s --check-prefix=PLAIN
 
 // ResNet's 1x1 stride-2 shortcut: 56 rows, the last never read. The
-// filter (OIHW behind the importer's transpose to OHWI) becomes an HWCF
-// constant, the bias the accumulator's start.
+// filter (OIHW behind the importer's transpose to OHWI) is read as HWCF
+// through one transpose of its constant, which kernel formation folds with
+// the filter's blocked layout (getPackedWeightChain); the bias is the
+// accumulator's start.
 // CHECK-LABEL: func.func @shortcut
-// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<1x1x4x2xf32>
+// CHECK-DAG: %[[W:.*]] = tosa.transpose %{{.*}} {perms = array<i32: 2, 3, 1, 0>} : (tensor<2x4x1x1xf32>) -> tensor<1x1x4x2xf32>
 // CHECK-DAG: %[[B:.*]] = "tosa.const"() <{values = dense<[5.000000e-01, -1.000000e+00]>
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<1x28x28x2xf32>
 // CHECK: %[[I:.*]] = linalg.broadcast ins(%[[B]] : tensor<2xf32>) outs(%[[E]] : tensor<1x28x28x2xf32>) dimensions = [0, 1, 2]
@@ -29,9 +31,11 @@ func.func @shortcut(%x: tensor<1x56x56x4xf32>) -> tensor<1x28x28x2xf32> {
   %c = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x55x55x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x28x28x2xf32>
   return %c : tensor<1x28x28x2xf32>
 }
-// The HWCF filter: input channels major, the two output channels inner.
+// The filter's data: the OIHW constant itself, transposed to HWCF (input
+// channels major, the two output channels inner), no copy made here.
 // PLAIN-LABEL: func.func @shortcut
-// PLAIN: arith.constant dense<{{\[\[\[\[}}1.000000e+00, 5.000000e+00], [2.000000e+00, 6.000000e+00], [3.000000e+00, 7.000000e+00], [4.000000e+00, 8.000000e+00]]]]> : tensor<1x1x4x2xf32>
+// PLAIN: %[[OIHW:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}1.000000e+00]], {{\[\[}}2.000000e+00]], {{\[\[}}3.000000e+00]], {{\[\[}}4.000000e+00]]], {{\[\[\[}}5.000000e+00]], {{\[\[}}6.000000e+00]], {{\[\[}}7.000000e+00]], {{\[\[}}8.000000e+00]]]]> : tensor<2x4x1x1xf32>}>
+// PLAIN: tosa.transpose %[[OIHW]] {perms = array<i32: 2, 3, 1, 0>} : (tensor<2x4x1x1xf32>) -> tensor<1x1x4x2xf32>
 
 // -----
 
