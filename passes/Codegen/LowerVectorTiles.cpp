@@ -113,8 +113,11 @@ static void makeParallel(RewriterBase &rewriter, scf::ForOp loop) {
 /// memref.copy between static buffers (a padded input, a concatenation's
 /// parts, a yielded tile) and fills of static buffers (a padded input's
 /// border value) become vector loads and stores: a linalg.copy or fill
-/// tiled to rows of its innermost dimension (chunks of at most 256 bytes
-/// that divide it) and vectorized. The runtime's generic memref copy walks
+/// tiled to rows of its innermost dimension of more than one element
+/// (chunks of at most 256 bytes that divide it; a row no chunk of at least
+/// 8 elements divides moves in parts: whole chunks of the widest vector,
+/// then one vector of each smaller power of two its remainder needs) and
+/// vectorized. The runtime's generic memref copy walks
 /// elements one at a time, and LLVM left the scalar loops of a plain
 /// linalg.copy unvectorized (source and destination may alias): a
 /// depthwise convolution's padded input cost more than the convolution.
@@ -123,6 +126,41 @@ static void makeParallel(RewriterBase &rewriter, scf::ForOp loop) {
 /// more than one row made an scf.parallel loop: at 2 threads a
 /// concatenation's copies and a padded max pool's fill and copy were
 /// serial, a pool 10x slower than onnxruntime's.
+/// `move` (a linalg.copy or fill of static buffers) on its buffers with
+/// dimensions `first` to the last merged into one, when every buffer is
+/// contiguous there and that merges more than the innermost one; null
+/// otherwise. A fill of a whole buffer becomes one row.
+static Operation *collapseContiguousRows(RewriterBase &rewriter,
+                                         Operation *move, int64_t innermost) {
+  SmallVector<OpOperand *> buffers;
+  for (OpOperand &operand : move->getOpOperands())
+    if (isa<MemRefType>(operand.get().getType()))
+      buffers.push_back(&operand);
+  int64_t rank = cast<MemRefType>(buffers.front()->get().getType()).getRank();
+  for (int64_t first = 0; first < innermost; ++first) {
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < first; ++d)
+      groups.push_back({d});
+    groups.emplace_back(llvm::to_vector(llvm::seq<int64_t>(first, rank)));
+    if (!llvm::all_of(buffers, [&](OpOperand *operand) {
+          return memref::CollapseShapeOp::isGuaranteedCollapsible(
+              cast<MemRefType>(operand->get().getType()), groups);
+        }))
+      continue;
+    rewriter.setInsertionPoint(move);
+    SmallVector<Value> views;
+    for (OpOperand *operand : buffers)
+      views.push_back(memref::CollapseShapeOp::create(
+          rewriter, move->getLoc(), operand->get(), groups));
+    Operation *collapsed = rewriter.clone(*move);
+    for (auto [operand, view] : llvm::zip_equal(buffers, views))
+      collapsed->setOperand(operand->getOperandNumber(), view);
+    rewriter.eraseOp(move);
+    return collapsed;
+  }
+  return nullptr;
+}
+
 static void lowerBufferMoves(func::FuncOp func, bool parallel) {
   SmallVector<Operation *> moves;
   func.walk([&](Operation *op) {
@@ -138,46 +176,15 @@ static void lowerBufferMoves(func::FuncOp func, bool parallel) {
     }
   });
   IRRewriter rewriter(func.getContext());
-  for (Operation *move : moves) {
-    rewriter.setInsertionPoint(move);
-    Operation *target = move;
-    if (auto copy = dyn_cast<memref::CopyOp>(move)) {
-      target = linalg::CopyOp::create(rewriter, copy.getLoc(), copy.getSource(),
-                                      copy.getTarget());
-      rewriter.eraseOp(copy);
-    }
-    auto linalgOp = cast<linalg::LinalgOp>(target);
-    auto type =
-        cast<MemRefType>(linalgOp.getDpsInitOperand(0)->get().getType());
-    unsigned bytes = std::max(1u, type.getElementTypeBitWidth() / 8);
-    int64_t inner = type.getShape().back();
-    int64_t chunk = std::max<int64_t>(kCopyChunkBytes / bytes, 1);
-    while (chunk > 1 && inner % chunk != 0)
-      chunk /= 2;
-    if (type.getElementType().isInteger(1))
-      continue; // Vectors of i1 are bits, buffers of i1 bytes.
-    SmallVector<int64_t> sizes(type.getRank(), 1);
-    sizes.back() = std::min(chunk, inner);
-    scf::SCFTilingOptions tiling;
-    tiling.setTileSizes(getAsIndexOpFoldResult(func.getContext(), sizes));
-    FailureOr<scf::SCFTilingResult> tiled =
-        scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), tiling);
-    if (failed(tiled))
-      continue; // The loop nest LLVM may still vectorize.
-    rewriter.eraseOp(target);
-    for (Operation *op : tiled->tiledOps) {
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::VectorizationResult> vectorized =
-          linalg::vectorize(rewriter, op);
-      if (succeeded(vectorized))
-        rewriter.eraseOp(op);
-    }
+  // With `parallel`, the outermost of `loops` (a move of `type` at the
+  // kernel's top level) with more than one iteration becomes scf.parallel.
+  auto parallelize = [&](ArrayRef<LoopLikeOpInterface> loops, MemRefType type,
+                         unsigned bytes) {
     if (!parallel || !type.hasStaticShape() ||
-        type.getNumElements() * bytes < kParallelMoveBytes ||
-        tiled->loops.empty() ||
-        tiled->loops.front()->getParentOp() != func.getOperation())
-      continue;
-    for (LoopLikeOpInterface loopLike : tiled->loops) {
+        type.getNumElements() * bytes < kParallelMoveBytes || loops.empty() ||
+        loops.front()->getParentOp() != func.getOperation())
+      return;
+    for (LoopLikeOpInterface loopLike : loops) {
       auto loop = dyn_cast<scf::ForOp>(loopLike.getOperation());
       std::optional<APInt> trips =
           loop ? loop.getStaticTripCount() : std::nullopt;
@@ -188,6 +195,142 @@ static void lowerBufferMoves(func::FuncOp func, bool parallel) {
         break;
       }
     }
+  };
+  // Tiles `target` (a linalg.copy or fill) by `chunk` elements along
+  // dimension `row` and 1 along the others, and vectorizes the tiles.
+  auto tileAndVectorize = [&](Operation *target, int64_t row, int64_t chunk,
+                              MemRefType type, unsigned bytes) {
+    SmallVector<int64_t> sizes(type.getRank(), 1);
+    sizes[row] = chunk;
+    if (ArrayRef<int64_t>(sizes) == type.getShape()) {
+      // One vector (a part of a row): no loops.
+      rewriter.setInsertionPoint(target);
+      if (succeeded(linalg::vectorize(rewriter, target)))
+        rewriter.eraseOp(target);
+      return;
+    }
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(getAsIndexOpFoldResult(func.getContext(), sizes));
+    rewriter.setInsertionPoint(target);
+    FailureOr<scf::SCFTilingResult> tiled =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), tiling);
+    if (failed(tiled))
+      return; // The loop nest LLVM may still vectorize.
+    rewriter.eraseOp(target);
+    for (Operation *op : tiled->tiledOps) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> vectorized =
+          linalg::vectorize(rewriter, op);
+      if (succeeded(vectorized))
+        rewriter.eraseOp(op);
+    }
+    parallelize(tiled->loops, type, bytes);
+  };
+  for (Operation *move : moves) {
+    rewriter.setInsertionPoint(move);
+    Operation *target = move;
+    if (auto copy = dyn_cast<memref::CopyOp>(move)) {
+      target = linalg::CopyOp::create(rewriter, copy.getLoc(), copy.getSource(),
+                                      copy.getTarget());
+      rewriter.eraseOp(copy);
+    }
+    MemRefType type;
+    int64_t row, inner, chunk;
+    // The rows: the innermost dimension of more than one element (trailing
+    // unit dimensions, an image read as NDHWC with one channel, ride
+    // along), in chunks of the widest vector that divides them.
+    auto findRows = [&] {
+      type = cast<MemRefType>(
+          cast<linalg::LinalgOp>(target).getDpsInitOperand(0)->get().getType());
+      row = type.getRank() - 1;
+      while (row > 0 && type.getDimSize(row) == 1 &&
+             !type.isDynamicDim(row - 1))
+        --row;
+      inner = type.getDimSize(row);
+      chunk = std::max<int64_t>(
+          kCopyChunkBytes / std::max(1u, type.getElementTypeBitWidth() / 8), 1);
+      while (chunk > 1 && inner % chunk != 0)
+        chunk /= 2;
+    };
+    findRows();
+    if (type.getElementType().isInteger(1))
+      continue; // Vectors of i1 are bits, buffers of i1 bytes.
+    unsigned bytes = std::max(1u, type.getElementTypeBitWidth() / 8);
+    int64_t widest = std::max<int64_t>(kCopyChunkBytes / bytes, 1);
+    // Rows that are short or no good vector width divides, in buffers
+    // contiguous beyond them (a padded image's fill, 225 floats a row, or
+    // 100 channels): longer rows, of the dimensions merged.
+    if (type.hasStaticShape() && (inner < 8 || chunk < 8))
+      if (Operation *collapsed =
+              collapseContiguousRows(rewriter, target, row)) {
+        target = collapsed;
+        findRows();
+      }
+    if (inner < 8 || chunk >= 8) {
+      // A short row (3 channels) is one vector.
+      tileAndVectorize(target, row, inner < 8 ? inner : chunk, type, bytes);
+      continue;
+    }
+    // A row no good vector width divides (225 floats: a padded 224-wide
+    // image): whole chunks of the widest vector, then the remainder in
+    // vectors of descending powers of two, each part a copy or fill of its
+    // own view, all in one loop over the rows (one element at a time, a
+    // padded image's fill and copy cost more than its convolution; a loop
+    // over the rows per part wrote each row three times).
+    if (row > 0) {
+      SmallVector<int64_t> rowSizes(type.getRank(), 0);
+      for (int64_t d = 0; d < row; ++d)
+        rowSizes[d] = 1;
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(getAsIndexOpFoldResult(func.getContext(), rowSizes));
+      FailureOr<scf::SCFTilingResult> rows =
+          scf::tileUsingSCF(rewriter, cast<TilingInterface>(target), tiling);
+      if (failed(rows) || rows->tiledOps.size() != 1)
+        continue;
+      rewriter.eraseOp(target);
+      target = rows->tiledOps.front();
+      parallelize(rows->loops, type, bytes);
+    }
+    SmallVector<std::pair<int64_t, int64_t>> parts; // (offset, chunk)
+    int64_t start = 0;
+    for (int64_t width =
+             std::min(widest, int64_t(llvm::bit_floor(uint64_t(inner))));
+         width >= 1 && start < inner; width /= 2) {
+      int64_t length = (inner - start) / width * width;
+      if (length == 0)
+        continue;
+      parts.push_back({start, width});
+      start += length;
+    }
+    Location loc = target->getLoc();
+    for (auto [index, part] : llvm::enumerate(parts)) {
+      auto [offset, width] = part;
+      int64_t end = index + 1 < parts.size() ? parts[index + 1].first : inner;
+      // The part's view of every operand: rows [offset, end).
+      rewriter.setInsertionPoint(target);
+      Operation *piece = rewriter.clone(*target);
+      rewriter.setInsertionPoint(piece);
+      MemRefType pieceType;
+      for (OpOperand &operand : piece->getOpOperands()) {
+        auto operandType = dyn_cast<MemRefType>(operand.get().getType());
+        if (!operandType)
+          continue;
+        SmallVector<OpFoldResult> offsets(operandType.getRank(),
+                                          rewriter.getIndexAttr(0));
+        SmallVector<OpFoldResult> strides(operandType.getRank(),
+                                          rewriter.getIndexAttr(1));
+        SmallVector<OpFoldResult> sizes =
+            memref::getMixedSizes(rewriter, loc, operand.get());
+        offsets[row] = rewriter.getIndexAttr(offset);
+        sizes[row] = rewriter.getIndexAttr(end - offset);
+        auto view = memref::SubViewOp::create(rewriter, loc, operand.get(),
+                                              offsets, sizes, strides);
+        operand.set(view);
+        pieceType = view.getType();
+      }
+      tileAndVectorize(piece, row, width, pieceType, bytes);
+    }
+    rewriter.eraseOp(target);
   }
 }
 

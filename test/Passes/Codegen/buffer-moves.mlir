@@ -57,3 +57,67 @@ func.func @small_or_nested(%a: memref<8x64xf32>, %b: memref<8x64xf32>, %c: memre
   }
   return
 }
+
+// -----
+
+// Rows are the innermost dimension of more than one element (an image read
+// as NDHWC has one channel: trailing unit dimensions ride along). Rows no
+// good vector width divides (37 floats: a padded 36-wide image) in a
+// buffer contiguous beyond them become one row of the merged dimensions
+// (the whole fill: 111 floats); a row that stays one (the copy into the
+// interior) moves in parts, 32 + 4, in one loop over the rows. Each part
+// is one vector of a power-of-two width, not one element at a time.
+// CHECK-LABEL: func.func @odd_rows
+// CHECK: memref.collapse_shape %arg1 {{\[}}[0, 1, 2]] : memref<3x37x1xf32> into memref<111xf32>
+// CHECK-NOT: scf.for
+// CHECK: vector.store %{{.*}} vector<64xf32>
+// CHECK: vector.store %{{.*}} vector<32xf32>
+// CHECK: vector.store %{{.*}} vector<8xf32>
+// CHECK: vector.store %{{.*}} vector<4xf32>
+// CHECK: vector.store %{{.*}} vector<2xf32>
+// CHECK: vector.store %{{.*}} : memref<f32, {{.*}}>, vector<f32>
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK-NOT: scf.for
+// CHECK: vector.load %{{.*}} : memref<32xf32, {{.*}}>, vector<32xf32>
+// CHECK-NOT: scf.for
+// CHECK: memref.subview %{{.*}}[0, 32, 0] [1, 4, 1]
+// CHECK-NOT: scf.for
+// CHECK: vector.load %{{.*}} : memref<4xf32, {{.*}}>, vector<4xf32>
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: memref.copy
+func.func @odd_rows(%x: memref<3x36x1xf32>, %out: memref<3x37x1xf32>) {
+  %cst = arith.constant 0.0 : f32
+  linalg.fill ins(%cst : f32) outs(%out : memref<3x37x1xf32>)
+  %interior = memref.subview %out[0, 1, 0] [3, 36, 1] [1, 1, 1] : memref<3x37x1xf32> to memref<3x36x1xf32, strided<[37, 1, 1], offset: 1>>
+  memref.copy %x, %interior : memref<3x36x1xf32> to memref<3x36x1xf32, strided<[37, 1, 1], offset: 1>>
+  return
+}
+
+// -----
+
+// Rows of 3 channels in contiguous buffers: one row of 15, 8 + 4 + 2 + 1.
+// CHECK-LABEL: func.func @short_rows
+// CHECK-NOT: scf.for
+// CHECK: vector.load %{{.*}} vector<8xf32>
+// CHECK: vector.load %{{.*}} vector<4xf32>
+// CHECK: vector.load %{{.*}} vector<2xf32>
+// CHECK: vector.load %{{.*}} : memref<f32, {{.*}}>, vector<f32>
+// CHECK-NOT: memref.copy
+func.func @short_rows(%x: memref<5x3xf32>, %out: memref<5x3xf32>) {
+  memref.copy %x, %out : memref<5x3xf32> to memref<5x3xf32>
+  return
+}
+
+// -----
+
+// A short row in a buffer not contiguous beyond it (3 of 4 channels) is
+// one vector per row.
+// CHECK-LABEL: func.func @short_strided_rows
+// CHECK: scf.for %{{.*}} = %c0 to %c5 step %c1
+// CHECK: vector.load %{{.*}} : memref<3xf32, {{.*}}>, vector<3xf32>
+// CHECK: vector.store %{{.*}} : memref<3xf32, {{.*}}>, vector<3xf32>
+func.func @short_strided_rows(%x: memref<5x3xf32>, %out: memref<5x4xf32>) {
+  %part = memref.subview %out[0, 0] [5, 3] [1, 1] : memref<5x4xf32> to memref<5x3xf32, strided<[4, 1]>>
+  memref.copy %x, %part : memref<5x3xf32> to memref<5x3xf32, strided<[4, 1]>>
+  return
+}
