@@ -150,8 +150,8 @@ static Operation *collapseContiguousRows(RewriterBase &rewriter,
     rewriter.setInsertionPoint(move);
     SmallVector<Value> views;
     for (OpOperand *operand : buffers)
-      views.push_back(memref::CollapseShapeOp::create(
-          rewriter, move->getLoc(), operand->get(), groups));
+      views.push_back(memref::CollapseShapeOp::create(rewriter, move->getLoc(),
+                                                      operand->get(), groups));
     Operation *collapsed = rewriter.clone(*move);
     for (auto [operand, view] : llvm::zip_equal(buffers, views))
       collapsed->setOperand(operand->getOperandNumber(), view);
@@ -591,6 +591,38 @@ static void hoistAccumulators(func::FuncOp func) {
 }
 
 namespace {
+/// A 2-D vector.transpose of at most kMaxShuffleLanes lanes (a layout
+/// transpose's block, strata-tile-kernels) as one vector.shuffle of the
+/// flattened vector, which LLVM lowers to cross-register permutes, instead
+/// of one extract and insert per element.
+struct TransposeAsShuffle final : OpRewritePattern<vector::TransposeOp> {
+  static constexpr int64_t kMaxShuffleLanes = 256;
+  TransposeAsShuffle(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(vector::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType type = op.getSourceVectorType();
+    if (type.getRank() != 2 || type.isScalable() ||
+        type.getNumElements() > kMaxShuffleLanes || type.getDimSize(0) == 1 ||
+        type.getDimSize(1) == 1)
+      return rewriter.notifyMatchFailure(op, "not a small 2-D transpose");
+    int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
+    SmallVector<int64_t> mask(rows * columns);
+    for (int64_t c = 0; c < columns; ++c)
+      for (int64_t r = 0; r < rows; ++r)
+        mask[c * rows + r] = r * columns + c;
+    Location loc = op.getLoc();
+    auto flat = VectorType::get({rows * columns}, type.getElementType());
+    Value source =
+        vector::ShapeCastOp::create(rewriter, loc, flat, op.getVector());
+    Value shuffled =
+        vector::ShuffleOp::create(rewriter, loc, source, source, mask);
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(
+        op, op.getResultVectorType(), shuffled);
+    return success();
+  }
+};
+
 struct StrataLowerVectorTilesPass final
     : strata::impl::StrataLowerVectorTilesBase<StrataLowerVectorTilesPass> {
   using Base::Base;
@@ -647,6 +679,7 @@ struct StrataLowerVectorTilesPass final
     {
       RewritePatternSet patterns(context);
       vector::populateVectorOuterProductLoweringPatterns(patterns);
+      patterns.add<TransposeAsShuffle>(context);
       vector::populateVectorTransposeLoweringPatterns(
           patterns, vector::VectorTransposeLowering::EltWise);
       vector::populateVectorBroadcastLoweringPatterns(patterns);

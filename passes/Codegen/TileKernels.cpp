@@ -786,8 +786,10 @@ struct StrataTileKernelsPass final
   /// than its output (a layout transpose, NHWC to NCHW): square blocks of
   /// one vector along both loops, so that each block is read as whole
   /// vectors of the input and written as whole vectors of the output (the
-  /// transpose happens in registers), instead of a vector of the output
-  /// gathered from elements a row apart in the input.
+  /// transpose happens in registers, one shuffle: TransposeAsShuffle in
+  /// strata-lower-vector-tiles), instead of a vector of the output
+  /// gathered from elements a row apart in the input. A short output loop
+  /// (a channel shuffle's 4 groups) is whole in the block: 16 x 4.
   LogicalResult tileTransposeForVectors(RewriterBase &rewriter,
                                         linalg::LinalgOp op, int64_t lanes) {
     std::optional<unsigned> outLoop = getVectorLoop(op);
@@ -801,7 +803,7 @@ struct StrataTileKernelsPass final
       return failure();
     unsigned inLoop = inDim.getPosition();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    if (ranges[inLoop] < 8 || ranges[*outLoop] < 8)
+    if (ranges[inLoop] < 8 || ranges[*outLoop] < 2)
       return failure();
     Operation *target = op;
     SmallVector<int64_t> outer(ranges.size(), 1);

@@ -141,6 +141,23 @@ func.func @layout_transpose(%x: tensor<1x40x8x24xf32>) -> tensor<1x8x24x40xf32> 
 
 // -----
 
+// A channel shuffle's transpose ([pixels, 4 groups, 28 channels] to
+// [pixels, 28, 4]): its output loop is short, so a block is one vector of
+// channels by all 4 groups (28 = 16 + 12), read as 4 input vectors, not a
+// 4-lane output vector gathered from elements 28 apart.
+// CHECK-LABEL: func.func @channel_shuffle
+// CHECK: scf.forall (%{{.*}}) in (64)
+// CHECK: vector.transfer_read {{.*}}permutation_map{{.*}} : tensor<1x4x16xf32>, vector<1x16x4xf32>
+// CHECK: vector.transfer_read {{.*}}permutation_map{{.*}} : tensor<1x4x12xf32>, vector<1x12x4xf32>
+// CHECK-NOT: linalg.transpose
+func.func @channel_shuffle(%x: tensor<64x4x28xf32>) -> tensor<64x28x4xf32> attributes {strata.kernel} {
+  %0 = tensor.empty() : tensor<64x28x4xf32>
+  %t = linalg.transpose ins(%x : tensor<64x4x28xf32>) outs(%0 : tensor<64x28x4xf32>) permutation = [0, 2, 1]
+  return %t : tensor<64x28x4xf32>
+}
+
+// -----
+
 // Outer tiles that do not divide their loops: 3 rows of 5 by 2 (2 + 1) and
 // 100 columns by 32 (3 x 32 + 4). The partial column tile is split off as a
 // second scf.forall after the full tiles (continuing their result), so
