@@ -161,6 +161,98 @@ static Operation *collapseContiguousRows(RewriterBase &rewriter,
   return nullptr;
 }
 
+/// The copy that overwrites the box `view` of `buffer` after `fill` (a
+/// padded input: tensor.pad's bufferization fills a new buffer with the
+/// border value, then copies the input into its interior), if every other
+/// access to the buffer comes after that copy; null otherwise.
+static memref::CopyOp findInteriorCopy(Operation *fill, Value buffer,
+                                       memref::SubViewOp &view) {
+  Block *block = fill->getBlock();
+  memref::CopyOp copy;
+  for (Operation *user : buffer.getUsers()) {
+    auto subview = dyn_cast<memref::SubViewOp>(user);
+    if (!subview || subview->getBlock() != block || !subview->hasOneUse() ||
+        !fill->isBeforeInBlock(subview) || !subview.hasUnitStride() ||
+        !llvm::all_of(llvm::concat<const OpFoldResult>(
+                          subview.getMixedOffsets(), subview.getMixedSizes()),
+                      [](OpFoldResult value) {
+                        return getConstantIntValue(value).has_value();
+                      }))
+      continue;
+    auto candidate = dyn_cast<memref::CopyOp>(*subview->user_begin());
+    if (!candidate || candidate.getTarget() != subview.getResult() ||
+        candidate->getBlock() != block)
+      continue;
+    copy = candidate;
+    view = subview;
+    break;
+  }
+  if (!copy)
+    return nullptr;
+  for (Operation *user : buffer.getUsers()) {
+    if (user == fill || user == view)
+      continue;
+    Operation *ancestor = block->findAncestorOpInBlock(*user);
+    if (!ancestor || !copy->isBeforeInBlock(ancestor))
+      return nullptr;
+  }
+  return copy;
+}
+
+/// Fills of whole new buffers whose interior a copy then overwrites (a
+/// padded input) fill only the border: per dimension d, the slabs before
+/// and after the interior along d, inside it along the dimensions before d
+/// and whole along those after. Returns `moves` with the slabs in place of
+/// such fills.
+static SmallVector<Operation *> fillBordersOnly(RewriterBase &rewriter,
+                                                ArrayRef<Operation *> moves) {
+  SmallVector<Operation *> result;
+  for (Operation *move : moves) {
+    auto fill = dyn_cast<linalg::LinalgOp>(move);
+    Value buffer = fill ? fill.getDpsInitOperand(0)->get() : Value();
+    memref::SubViewOp view;
+    if (!fill || !buffer.getDefiningOp<memref::AllocOp>() ||
+        !findInteriorCopy(move, buffer, view)) {
+      result.push_back(move);
+      continue;
+    }
+    auto type = cast<MemRefType>(buffer.getType());
+    SmallVector<int64_t> offsets, sizes;
+    for (auto [offset, size] :
+         llvm::zip_equal(view.getMixedOffsets(), view.getMixedSizes())) {
+      offsets.push_back(*getConstantIntValue(offset));
+      sizes.push_back(*getConstantIntValue(size));
+    }
+    int64_t rank = type.getRank();
+    rewriter.setInsertionPoint(move);
+    Location loc = move->getLoc();
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t end = offsets[d] + sizes[d];
+      for (auto [from, to] :
+           {std::pair<int64_t, int64_t>{0, offsets[d]},
+            std::pair<int64_t, int64_t>{end, type.getDimSize(d)}}) {
+        if (from >= to)
+          continue;
+        SmallVector<int64_t> slabOffsets(rank, 0), slabSizes(type.getShape());
+        for (int64_t e = 0; e < d; ++e) {
+          slabOffsets[e] = offsets[e];
+          slabSizes[e] = sizes[e];
+        }
+        slabOffsets[d] = from;
+        slabSizes[d] = to - from;
+        auto slab =
+            memref::SubViewOp::create(rewriter, loc, buffer, slabOffsets,
+                                      slabSizes, SmallVector<int64_t>(rank, 1));
+        Operation *part = rewriter.clone(*move);
+        cast<linalg::LinalgOp>(part).getDpsInitOperand(0)->set(slab);
+        result.push_back(part);
+      }
+    }
+    rewriter.eraseOp(move);
+  }
+  return result;
+}
+
 static void lowerBufferMoves(func::FuncOp func, bool parallel) {
   SmallVector<Operation *> moves;
   func.walk([&](Operation *op) {
@@ -176,6 +268,7 @@ static void lowerBufferMoves(func::FuncOp func, bool parallel) {
     }
   });
   IRRewriter rewriter(func.getContext());
+  moves = fillBordersOnly(rewriter, moves);
   // With `parallel`, the outermost of `loops` (a move of `type` at the
   // kernel's top level) with more than one iteration becomes scf.parallel.
   auto parallelize = [&](ArrayRef<LoopLikeOpInterface> loops, MemRefType type,

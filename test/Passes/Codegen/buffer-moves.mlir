@@ -121,3 +121,54 @@ func.func @short_strided_rows(%x: memref<5x3xf32>, %out: memref<5x4xf32>) {
   memref.copy %x, %part : memref<5x3xf32> to memref<5x3xf32, strided<[4, 1]>>
   return
 }
+
+// -----
+
+// A new buffer filled whole, then overwritten in a box by a copy (a padded
+// input, as tensor.pad bufferizes) has only its border filled: per
+// dimension, the slabs before and after the box (rows 0 and 9; then,
+// inside rows 1-8, columns 0 and 9). The interior is written once.
+// CHECK-LABEL: func.func @padded_alloc
+// CHECK: %[[BUF:.*]] = memref.alloc() : memref<1x10x10x16xf32>
+// CHECK: memref.subview %[[BUF]][0, 0, 0, 0] [1, 1, 10, 16] [1, 1, 1, 1]
+// CHECK: vector.store
+// CHECK: memref.subview %[[BUF]][0, 9, 0, 0] [1, 1, 10, 16] [1, 1, 1, 1]
+// CHECK: vector.store
+// CHECK: memref.subview %[[BUF]][0, 1, 0, 0] [1, 8, 1, 16] [1, 1, 1, 1]
+// CHECK: vector.store
+// CHECK: memref.subview %[[BUF]][0, 1, 9, 0] [1, 8, 1, 16] [1, 1, 1, 1]
+// CHECK: vector.store
+// CHECK: memref.subview %[[BUF]][0, 1, 1, 0] [1, 8, 8, 16] [1, 1, 1, 1]
+// CHECK: vector.load
+// CHECK-NOT: linalg.map
+func.func @padded_alloc(%x: memref<1x8x8x16xf32>, %y: memref<1x10x10x16xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %buf = memref.alloc() : memref<1x10x10x16xf32>
+  linalg.map outs(%buf : memref<1x10x10x16xf32>)
+    (%init: f32) {
+      linalg.yield %cst : f32
+    }
+  %interior = memref.subview %buf[0, 1, 1, 0] [1, 8, 8, 16] [1, 1, 1, 1] : memref<1x10x10x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  memref.copy %x, %interior : memref<1x8x8x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  memref.copy %buf, %y : memref<1x10x10x16xf32> to memref<1x10x10x16xf32>
+  return
+}
+
+// -----
+
+// Read before the copy: the whole buffer is filled (10 x 10 rows).
+// CHECK-LABEL: func.func @read_before_copy
+// CHECK: %[[BUF:.*]] = memref.alloc() : memref<1x10x10x16xf32>
+// CHECK-NOT: memref.subview %[[BUF]][0, 0, 0, 0] [1, 1, 10, 16]
+// CHECK: scf.for %{{.*}} = %c0 to %c10 step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %c10 step %c1
+// CHECK: vector.store
+func.func @read_before_copy(%x: memref<1x8x8x16xf32>, %y: memref<1x10x10x16xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %buf = memref.alloc() : memref<1x10x10x16xf32>
+  linalg.fill ins(%cst : f32) outs(%buf : memref<1x10x10x16xf32>)
+  memref.copy %buf, %y : memref<1x10x10x16xf32> to memref<1x10x10x16xf32>
+  %interior = memref.subview %buf[0, 1, 1, 0] [1, 8, 8, 16] [1, 1, 1, 1] : memref<1x10x10x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  memref.copy %x, %interior : memref<1x8x8x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  return
+}
