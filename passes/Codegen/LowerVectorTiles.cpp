@@ -110,22 +110,6 @@ static void makeParallel(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.eraseOp(loop);
 }
 
-/// memref.copy between static buffers (a padded input, a concatenation's
-/// parts, a yielded tile) and fills of static buffers (a padded input's
-/// border value) become vector loads and stores: a linalg.copy or fill
-/// tiled to rows of its innermost dimension of more than one element
-/// (chunks of at most 256 bytes that divide it; a row no chunk of at least
-/// 8 elements divides moves in parts: whole chunks of the widest vector,
-/// then one vector of each smaller power of two its remainder needs) and
-/// vectorized. The runtime's generic memref copy walks
-/// elements one at a time, and LLVM left the scalar loops of a plain
-/// linalg.copy unvectorized (source and destination may alias): a
-/// depthwise convolution's padded input cost more than the convolution.
-/// With `parallel`, a large one at the kernel's top level (run by one
-/// thread, before or after the parallel tiles) has its outermost loop of
-/// more than one row made an scf.parallel loop: at 2 threads a
-/// concatenation's copies and a padded max pool's fill and copy were
-/// serial, a pool 10x slower than onnxruntime's.
 /// `move` (a linalg.copy or fill of static buffers) on its buffers with
 /// dimensions `first` to the last merged into one, when every buffer is
 /// contiguous there and that merges more than the innermost one; null
@@ -253,6 +237,23 @@ static SmallVector<Operation *> fillBordersOnly(RewriterBase &rewriter,
   return result;
 }
 
+/// memref.copy between static buffers (a padded input, a concatenation's
+/// parts, a yielded tile) and fills of static buffers (a padded input's
+/// border value) become vector loads and stores: a linalg.copy or fill
+/// tiled to rows of its innermost dimension of more than one element
+/// (chunks of at most 256 bytes that divide it; a row no chunk of at least
+/// 8 elements divides moves in parts: whole chunks of the widest vector,
+/// then one vector of each smaller power of two its remainder needs) and
+/// vectorized; a fill that a copy then overwrites in a box fills only the
+/// border (fillBordersOnly). The runtime's generic memref copy walks
+/// elements one at a time, and LLVM left the scalar loops of a plain
+/// linalg.copy unvectorized (source and destination may alias): a
+/// depthwise convolution's padded input cost more than the convolution.
+/// With `parallel`, a large one at the kernel's top level (run by one
+/// thread, before or after the parallel tiles) has its outermost loop of
+/// more than one row made an scf.parallel loop: at 2 threads a
+/// concatenation's copies and a padded max pool's fill and copy were
+/// serial, a pool 10x slower than onnxruntime's.
 static void lowerBufferMoves(func::FuncOp func, bool parallel) {
   SmallVector<Operation *> moves;
   func.walk([&](Operation *op) {
