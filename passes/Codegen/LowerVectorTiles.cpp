@@ -688,7 +688,9 @@ namespace {
 /// A 2-D vector.transpose of at most kMaxShuffleLanes lanes (a layout
 /// transpose's block, strata-tile-kernels) as one vector.shuffle of the
 /// flattened vector, which LLVM lowers to cross-register permutes, instead
-/// of one extract and insert per element.
+/// of one extract and insert per element. Upstream's Shuffle1D transpose
+/// lowering makes the same shuffle, but of every transpose; the bound keeps
+/// larger ones (a 512-lane shuffle) elementwise, as before.
 struct TransposeAsShuffle final : OpRewritePattern<vector::TransposeOp> {
   static constexpr int64_t kMaxShuffleLanes = 256;
   TransposeAsShuffle(MLIRContext *context)

@@ -123,6 +123,19 @@ static bool sameOutputRows(int64_t rows, int64_t kernel, int64_t stride,
   return reach >= 0 && reach / stride + 1 == outputRows;
 }
 
+/// sameOutputRows for the height and the width of an NHWC window op
+/// reading `untrimmed` and writing `output`.
+static bool sameOutputWindow(ArrayRef<int64_t> untrimmed,
+                             ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                             ArrayRef<int64_t> dilation,
+                             RankedTensorType output) {
+  for (int d : {0, 1})
+    if (!sameOutputRows(untrimmed[1 + d], kernel[d], stride[d], dilation[d],
+                        output.getDimSize(1 + d)))
+      return false;
+  return true;
+}
+
 /// Whether `conv` is a plain f32 convolution both rules rewrite: static
 /// f32 result, f32 accumulator, zero points 0.
 static bool isPlainF32Conv(tosa::Conv2DOp conv) {
@@ -159,12 +172,10 @@ struct FoldTrimIntoConv2D final : OpRewritePattern<tosa::Conv2DOp> {
       return rewriter.notifyMatchFailure(conv, "the filter is not a constant");
     SmallVector<int64_t> untrimmed = getUntrimmedShape(*trim);
     auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
-    for (int d : {0, 1})
-      if (!sameOutputRows(untrimmed[1 + d], weightType.getDimSize(1 + d),
-                          conv.getStride()[d], conv.getDilation()[d],
-                          type.getDimSize(1 + d)))
-        return rewriter.notifyMatchFailure(
-            conv, "the slice drops rows or columns the window reads");
+    if (!sameOutputWindow(untrimmed, weightType.getShape().slice(1, 2),
+                          conv.getStride(), conv.getDilation(), type))
+      return rewriter.notifyMatchFailure(
+          conv, "the slice drops rows or columns the window reads");
     // The filter's constant behind one transpose to HWCF (from OHWI, or
     // from OIHW behind the importer's transpose), which kernel formation
     // folds with the filter's blocked layout in one copy, as it does a
@@ -207,11 +218,10 @@ struct FoldTrimIntoMaxPool2D final : OpRewritePattern<tosa::MaxPool2dOp> {
       return rewriter.notifyMatchFailure(
           pool, "padded (a linalg pool has no padding)");
     SmallVector<int64_t> untrimmed = getUntrimmedShape(*trim);
-    for (int d : {0, 1})
-      if (!sameOutputRows(untrimmed[1 + d], pool.getKernel()[d],
-                          pool.getStride()[d], 1, type.getDimSize(1 + d)))
-        return rewriter.notifyMatchFailure(
-            pool, "the slice drops rows or columns the window reads");
+    if (!sameOutputWindow(untrimmed, pool.getKernel(), pool.getStride(), {1, 1},
+                          type))
+      return rewriter.notifyMatchFailure(
+          pool, "the slice drops rows or columns the window reads");
     Location loc = pool.getLoc();
     Value input = buildUntrimmed(rewriter, loc, *trim);
     Value lowest = arith::ConstantOp::create(
