@@ -58,13 +58,13 @@ FREE = {"tosa.const", "tosa.const_shape", "tosa.reshape", "tensor.empty",
         "linalg.fill", "linalg.yield", "func.return", "arith.constant",
         "tensor.expand_shape", "tensor.collapse_shape", "tosa.yield",
         "strata.yield", "func.func"}
-# linalg.generic: a grouped convolution; the named linalg ops:
-# strata.fold-window-trims's.
-CONVS = {"tosa.conv2d", "tosa.depthwise_conv2d", "linalg.generic",
-         "linalg.conv_2d_nhwc_hwcf"}
-WINDOWS = {"tosa.conv2d", "tosa.depthwise_conv2d", "tosa.max_pool2d",
-           "tosa.avg_pool2d", "linalg.generic", "linalg.conv_2d_nhwc_hwcf",
-           "linalg.pooling_nhwc_max"}
+# strata.grouped_conv2d: a grouped convolution (with its padding); the
+# named linalg ops and linalg.generic (a convolution over NCHW as NDHWC):
+# strata.fold-window-trims's and strata.fold-input-layout's.
+CONVS = {"tosa.conv2d", "tosa.depthwise_conv2d", "strata.grouped_conv2d",
+         "linalg.generic", "linalg.conv_2d_nhwc_hwcf"}
+WINDOWS = CONVS | {"tosa.max_pool2d", "tosa.avg_pool2d",
+                   "linalg.pooling_nhwc_max"}
 ORT_FREE = {"Constant", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
             "Identity", "Dropout", "ConstantOfShape"}
 
@@ -153,8 +153,7 @@ def count_ops(text):
     compute = sum(c for n, c in counts.items() if n not in FREE)
     # Ops TOSA needs where onnxruntime's ops carry the same thing as an
     # attribute: a slice trimming the rows a strided window never reads
-    # (TOSA's convolutions and pools must divide their input exactly), a pad
-    # before a grouped convolution (a linalg op, without padding).
+    # (TOSA's convolutions and pools must divide their input exactly).
     users = {}
     for name, _, operands, _ in ops:
         for o in operands:
@@ -175,17 +174,15 @@ def count_ops(text):
                     continue
             return False
         return True
-    trims = pads = 0
+    trims = 0
     for name, results, _, _ in ops:
         if not results:
             continue
         if name == "tosa.slice" and only_feeds(results[0], WINDOWS):
             trims += 1
-        elif name == "tosa.pad" and only_feeds(results[0], {"linalg.generic"}):
-            pads += 1
     return dict(transposes=counts["tosa.transpose"], interior=interior,
                 boundary=counts["tosa.transpose"] - interior, trims=trims,
-                window_pads=pads, after_conv=after_conv, compute=compute,
+                after_conv=after_conv, compute=compute,
                 ops={n: c for n, c in counts.items() if n not in FREE})
 
 
@@ -519,8 +516,7 @@ def targets(data):
                  if r["after"]["compute"] > r["ort"]["expanded"]]
 
         def tosa_extra(a):
-            return (a.get("boundary", 0) + a.get("trims", 0)
-                    + a.get("window_pads", 0))
+            return a.get("boundary", 0) + a.get("trims", 0)
         still = [n for n in above
                  if counts[n]["after"]["compute"] - tosa_extra(counts[n]["after"])
                  > counts[n]["ort"]["expanded"]]
@@ -530,10 +526,7 @@ def targets(data):
                  ("trims", "slices trimming the rows a strided window never "
                   "reads (TOSA's convolutions and pools must divide their "
                   "input exactly; strata.fold-window-trims removes those "
-                  "before unpadded windows)"),
-                 ("window_pads", "pads before grouped convolutions (a "
-                  "linalg op, which has no padding, where onnxruntime's "
-                  "Conv has a pads attribute)")]
+                  "before unpadded windows)")]
         reasons = []
         for n in above:
             a = counts[n]["after"]
@@ -612,7 +605,7 @@ def markdown(data):
         out.append("| model | interior transposes | model's own Transpose "
                    "nodes | mul/add after conv | compute ops | onnxruntime "
                    "ops | Strata kernels | of the compute ops: input "
-                   "layout, window trims, grouped-conv pads |")
+                   "layout, window trims |")
         out.append("|---|---|---|---|---|---|---|---|")
         for name, row in counts.items():
             b, a, o = row["before"], row["after"], row["ort"]
@@ -621,8 +614,7 @@ def markdown(data):
                        f"{b['after_conv']} → **{a['after_conv']}** | "
                        f"{b['compute']} → **{a['compute']}** | "
                        f"{o['expanded']} ({o['nodes']}) | {row['kernels']} | "
-                       f"{a.get('boundary', '–')}, {a.get('trims', '–')}, "
-                       f"{a.get('window_pads', '–')} |")
+                       f"{a.get('boundary', '–')}, {a.get('trims', '–')} |")
         out.append("")
     comp = data.get("compile")
     if comp:

@@ -201,7 +201,7 @@ static double getReductionSize(Operation *op, OpKind kind) {
   auto dims = [](Value v) { return cast<ShapedType>(v.getType()).getShape(); };
   if (auto mm = dyn_cast<tosa::MatMulOp>(op))
     return std::max<int64_t>(dims(mm.getA())[2], 1);
-  if (isa<tosa::Conv2DOp, tosa::Conv3DOp>(op)) {
+  if (isa<tosa::Conv2DOp, tosa::Conv3DOp, GroupedConv2DOp>(op)) {
     Value w = op->getOperand(1);
     int64_t oc = std::max<int64_t>(dims(w)[0], 1);
     return numElements(w.getType()) / oc;

@@ -74,7 +74,7 @@ OpCategory mlir::strata::getOpCategory(Operation *op) {
   if (isa<tosa::MatMulOp>(op))
     return OpCategory::Contraction;
   if (isa<tosa::Conv2DOp, tosa::Conv3DOp, tosa::DepthwiseConv2DOp,
-          tosa::TransposeConv2DOp>(op))
+          tosa::TransposeConv2DOp, GroupedConv2DOp>(op))
     return OpCategory::Convolution;
   if (isa<tosa::AvgPool2dOp, tosa::MaxPool2dOp>(op))
     return OpCategory::Pooling;

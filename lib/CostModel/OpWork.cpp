@@ -138,9 +138,10 @@ static std::optional<FailureOr<double>> tosaFlops(Operation *op) {
           return failure();
         return 2.0 * *out * a[2];
       })
-      .Case<tosa::Conv2DOp, tosa::Conv3DOp>(
+      .Case<tosa::Conv2DOp, tosa::Conv3DOp, GroupedConv2DOp>(
           [&](auto conv) -> FailureOr<double> {
-            // Weight: [OC, KH, KW, (KD,) IC]; each output element sums
+            // Weight: [OC, KH, KW, (KD,) IC] (a grouped convolution's IC
+            // the channels of one group); each output element sums
             // KH*KW*(KD*)IC products, plus the bias add.
             FailureOr<int64_t> out = outElems();
             FailureOr<int64_t> w = numElements(conv.getWeight().getType());

@@ -12,12 +12,7 @@
 
 #include "Importer.h"
 #include "dialects/Strata/IR/StrataOps.h"
-#include "strata/Support/GroupedConv.h"
 #include "strata/Support/Limits.h"
-
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -293,34 +288,13 @@ static LogicalResult convertConv(NodeContext &n) {
         accType);
   } else {
     // Grouped (a depthwise convolution with a channel multiplier too): one
-    // linalg op on the channels split into (group, channel of the group),
-    // see strata/Support/GroupedConv.h.
-    int64_t cg = cin / group, mg = cout / group;
-    Value padded = pad(n.b, n.loc, xh, {0, pads[0], pads[2], 0},
-                       {0, pads[1], pads[3], 0}, 0);
-    ArrayRef<int64_t> ps = typeOf(padded).getShape();
-    Value input = reshape(n.b, n.loc, padded, {ps[0], ps[1], ps[2], group, cg});
-    // [G*F, C, kh, kw] -> [G, F, C, kh, kw] -> [kh, kw, G, C, F].
-    Value filter = reshape(n.b, n.loc, w, {group, mg, cg, w4[2], w4[3]});
-    filter = transpose(n.b, n.loc, filter, {3, 4, 0, 2, 1});
-    SmallVector<int64_t> outShape = {batch, out2[0], out2[1], group, mg};
-    Value empty = tensor::EmptyOp::create(n.b, n.loc, outShape, et);
-    Value init;
-    if (n.hasInput(2))
-      init = linalg::BroadcastOp::create(n.b, n.loc,
-                                         reshape(n.b, n.loc, bias, {group, mg}),
-                                         empty, ArrayRef<int64_t>{0, 1, 2})
-                 ->getResult(0);
-    else
-      init = linalg::FillOp::create(
-                 n.b, n.loc,
-                 arith::ConstantOp::create(n.b, n.loc, n.b.getFloatAttr(et, 0))
-                     .getResult(),
-                 empty)
-                 .getResult(0);
-    y = strata::buildGroupedConv2D(n.b, n.loc, input, filter, init, stride,
-                                   dilation);
-    y = reshape(n.b, n.loc, y, {batch, out2[0], out2[1], cout});
+    // graph op with its padding, expanded at kernel formation into the
+    // linalg op of strata/Support/GroupedConv.h.
+    Value wh = transpose(n.b, n.loc, w, {0, 2, 3, 1}); // OHWI, I = C/g
+    y = strata::GroupedConv2DOp::create(
+        n.b, n.loc, tensorType({batch, out2[0], out2[1], cout}, et), xh, wh,
+        bias, n.b.getI64IntegerAttr(group), n.b.getDenseI64ArrayAttr(pads),
+        n.b.getDenseI64ArrayAttr(stride), n.b.getDenseI64ArrayAttr(dilation));
   }
   n.setOutput(0, fromNHWC(n, y, spatialRank));
   return success();

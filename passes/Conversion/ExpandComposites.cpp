@@ -1,4 +1,4 @@
-//===- ExpandComposites.cpp - strata.lrn into TOSA ------------------------===//
+//===- ExpandComposites.cpp - Composite graph ops into TOSA and linalg ----===//
 //
 // Implements `strata-expand-composites`.
 //
@@ -7,6 +7,11 @@
 #include "passes/Conversion/Passes.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Support/Constants.h"
+#include "strata/Support/GroupedConv.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -52,6 +57,16 @@ struct TosaBuilder {
     ImplicitLocOpBuilder builder(loc, rewriter);
     return tosa::getTosaConstShape(builder, values);
   }
+  /// `x` reshaped to `newShape`; a constant's data read in the new shape.
+  Value reshape(Value x, ArrayRef<int64_t> newShape) {
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto newType = xType.clone(newShape);
+    DenseElementsAttr values;
+    if (matchPattern(x, m_Constant(&values)))
+      return tosa::ConstOp::create(rewriter, loc, newType,
+                                   values.reshape(newType));
+    return tosa::ReshapeOp::create(rewriter, loc, newType, x, shape(newShape));
+  }
 };
 } // namespace
 
@@ -96,18 +111,111 @@ static void expandLRN(RewriterBase &rewriter, LRNOp op) {
   rewriter.replaceOp(op, b.mul(x, inverse));
 }
 
+/// The value of `weight` if it is a constant or a transpose of one.
+static FailureOr<DenseElementsAttr> getConstantWeight(Value weight) {
+  DenseElementsAttr value;
+  if (matchPattern(weight, m_Constant(&value)))
+    return value;
+  auto transpose = weight.getDefiningOp<tosa::TransposeOp>();
+  if (!transpose || !matchPattern(transpose.getInput1(), m_Constant(&value)))
+    return failure();
+  SmallVector<int64_t> perms(transpose.getPerms().begin(),
+                             transpose.getPerms().end());
+  return transposeConstant(value, perms);
+}
+
+/// A padded grouped convolution as the linalg op of
+/// strata/Support/GroupedConv.h: the input padded and split into (group,
+/// channel of the group), the OHWI weight [G * F, KH, KW, C] as
+/// [KH, KW, G, C, F], the accumulator starting at the bias (zero: a fill).
+static void expandGroupedConv(RewriterBase &rewriter, GroupedConv2DOp op) {
+  RankedTensorType type = op.getType(), inType = op.getInput().getType(),
+                   weightType = op.getWeight().getType();
+  TosaBuilder b{rewriter, op.getLoc(), type};
+  Location loc = op.getLoc();
+  Type element = type.getElementType();
+  int64_t groups = op.getGroup(), perGroupIn = weightType.getDimSize(3);
+  int64_t perGroupOut = weightType.getDimSize(0) / groups;
+  int64_t kh = weightType.getDimSize(1), kw = weightType.getDimSize(2);
+  ArrayRef<int64_t> pad = op.getPad();
+  Value input = op.getInput();
+  SmallVector<int64_t> padded(inType.getShape());
+  padded[1] += pad[0] + pad[1];
+  padded[2] += pad[2] + pad[3];
+  if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+    auto padType = RankedTensorType::get({1}, element);
+    input = tosa::PadOp::create(
+        rewriter, loc, inType.clone(padded), input,
+        b.shape({0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0}),
+        tosa::ConstOp::create(
+            rewriter, loc, padType,
+            DenseElementsAttr::get(padType,
+                                   rewriter.getFloatAttr(element, 0.0))));
+  }
+  input =
+      b.reshape(input, {padded[0], padded[1], padded[2], groups, perGroupIn});
+  SmallVector<int64_t> split = {groups, perGroupOut, kh, kw, perGroupIn};
+  SmallVector<int64_t> perms = {2, 3, 0, 4, 1};
+  auto filterType =
+      RankedTensorType::get({kh, kw, groups, perGroupIn, perGroupOut}, element);
+  // A constant weight (possibly behind the importer's OIHW -> OHWI
+  // transpose) is rearranged once here, not on every call.
+  Value filter;
+  FailureOr<DenseElementsAttr> weights = getConstantWeight(op.getWeight());
+  if (succeeded(weights)) {
+    FailureOr<DenseElementsAttr> laidOut =
+        transposeConstant(*weights, split, perms, filterType);
+    if (succeeded(laidOut))
+      filter = tosa::ConstOp::create(rewriter, loc, filterType, *laidOut);
+  }
+  if (!filter)
+    filter = tosa::TransposeOp::create(
+        rewriter, loc, filterType, b.reshape(op.getWeight(), split),
+        rewriter.getDenseI32ArrayAttr(
+            SmallVector<int32_t>(perms.begin(), perms.end())));
+  SmallVector<int64_t> outShape = {type.getDimSize(0), type.getDimSize(1),
+                                   type.getDimSize(2), groups, perGroupOut};
+  Value empty = tensor::EmptyOp::create(rewriter, loc, outShape, element);
+  DenseElementsAttr bias;
+  Value init;
+  if (matchPattern(op.getBias(), m_Constant(&bias)) && bias.isSplat() &&
+      bias.getSplatValue<APFloat>().isPosZero()) {
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getFloatAttr(element, 0.0));
+    init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+  } else {
+    init = linalg::BroadcastOp::create(
+               rewriter, loc, b.reshape(op.getBias(), {groups, perGroupOut}),
+               empty, ArrayRef<int64_t>{0, 1, 2})
+               ->getResult(0);
+  }
+  Value conv = buildGroupedConv2D(rewriter, loc, input, filter, init,
+                                  op.getStride(), op.getDilation());
+  Operation *weight = op.getWeight().getDefiningOp();
+  rewriter.replaceOp(op, b.reshape(conv, type.getShape()));
+  // The importer's transpose, folded above, would run for nothing.
+  if (isa_and_nonnull<tosa::TransposeOp>(weight) && weight->use_empty())
+    rewriter.eraseOp(weight);
+}
+
 namespace {
 struct StrataExpandCompositesPass final
     : strata::impl::StrataExpandCompositesBase<StrataExpandCompositesPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<LRNOp> ops;
-    getOperation().walk([&](LRNOp op) { ops.push_back(op); });
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<LRNOp, GroupedConv2DOp>(op))
+        ops.push_back(op);
+    });
     IRRewriter rewriter(&getContext());
-    for (LRNOp op : ops) {
+    for (Operation *op : ops) {
       rewriter.setInsertionPoint(op);
-      expandLRN(rewriter, op);
+      if (auto lrn = dyn_cast<LRNOp>(op))
+        expandLRN(rewriter, lrn);
+      else
+        expandGroupedConv(rewriter, cast<GroupedConv2DOp>(op));
       ++numExpanded;
     }
   }

@@ -87,7 +87,8 @@ def StrataDedupeKernels : Pass<"strata-dedupe-kernels", "ModuleOp"> {
 
 def StrataExpandComposites
     : Pass<"strata-expand-composites", "func::FuncOp"> {
-  let summary = "Expand Strata's composite graph ops (strata.lrn) into TOSA";
+  let summary = "Expand Strata's composite graph ops (strata.lrn, "
+                "strata.grouped_conv2d) into TOSA and linalg";
   let description = [{
     Graph-level composite ops stay single ops while rewrite strategies run
     (a rule sees one LRN, not sixteen TOSA ops) and are expanded here, at the
@@ -102,8 +103,17 @@ def StrataExpandComposites
     becomes `x * x`, a `tosa.pad` of axis `a` by (n-1)/2 before and n/2
     after, the sum of the `n` slices of the padded squares shifted along
     `a`, then `x * reciprocal(pow(bias + alpha/n * sum, beta))`.
+
+    `strata.grouped_conv2d` becomes a `tosa.pad` (if it pads), reshapes
+    that split the channels into (group, channel of the group) and the
+    linalg op of `strata/Support/GroupedConv.h`, its accumulator starting
+    at the bias; a constant weight is rearranged into that op's filter
+    layout here, once.
   }];
-  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let dependentDialects = ["::mlir::tosa::TosaDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
   let statistics = [
     Statistic<"numExpanded", "expanded", "Composite ops expanded">
   ];

@@ -11,10 +11,7 @@
 
 #include "passes/Fusion/Grouping.h"
 #include "strata/Support/Constants.h"
-#include "strata/Support/GroupedConv.h"
 
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -133,7 +130,8 @@ Value mlir::strata::buildTosaReshape(PatternRewriter &rewriter, Location loc,
                                  tosa::getTosaConstShape(rewriter, loc, shape));
 }
 
-/// The convolution `value` is, if it is a tosa.conv2d or
+/// The convolution `value` is, if it is a tosa.conv2d,
+/// strata.grouped_conv2d (weights OHWI, as conv2d's) or
 /// tosa.depthwise_conv2d on f32 with constant weights (a conv2d's possibly
 /// behind the layout transpose kernel formation folds, matchLaidOutFilter:
 /// `perms`) and bias whose only user is the op being rewritten.
@@ -141,7 +139,8 @@ static Operation *getFoldableConv(Value value, DenseElementsAttr &weights,
                                   SmallVector<int32_t> &perms,
                                   DenseElementsAttr &bias) {
   Operation *conv = value.getDefiningOp();
-  if (!isa_and_nonnull<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(conv) ||
+  if (!isa_and_nonnull<tosa::Conv2DOp, GroupedConv2DOp,
+                       tosa::DepthwiseConv2DOp>(conv) ||
       !conv->hasOneUse())
     return nullptr;
   std::optional<LaidOutFilter> filter = matchLaidOutFilter(conv->getOperand(1));
@@ -168,7 +167,8 @@ namespace {
 /// A binary op's convolution operand and its other operand's per-channel
 /// constants.
 struct ConvAndChannels {
-  Operation *conv; ///< tosa.conv2d or tosa.depthwise_conv2d.
+  /// tosa.conv2d, strata.grouped_conv2d or tosa.depthwise_conv2d.
+  Operation *conv;
   /// The filter's constant (output channels first for a conv2d) and the
   /// transpose to the filter (empty: none).
   DenseElementsAttr weights, bias;
@@ -302,162 +302,6 @@ struct FoldConvShift final : OpRewritePattern<tosa::AddOp> {
 } // namespace
 
 namespace {
-/// A grouped convolution (strata/Support/GroupedConv.h: output NHWGF,
-/// filter KH x KW x G x C x F) read through the reshape to NHWC, with a
-/// constant filter; its init a fill of zero or a broadcast of constant
-/// per-channel values (a folded shift).
-struct GroupedConvMatch {
-  linalg::GenericOp conv;
-  tosa::ReshapeOp reshape;
-  DenseElementsAttr filter;
-  SmallVector<float> channels; ///< The other operand, per output channel.
-  SmallVector<float> bias;     ///< The init's values (zeros for a fill).
-};
-} // namespace
-
-/// `op` (a tosa.mul or tosa.add) as a grouped convolution's NHWC view
-/// times / plus a per-channel constant.
-static std::optional<GroupedConvMatch> matchGroupedConv(Operation *op) {
-  auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  for (unsigned i = 0; i < 2; ++i) {
-    GroupedConvMatch match;
-    match.reshape = op->getOperand(i).getDefiningOp<tosa::ReshapeOp>();
-    if (!match.reshape || match.reshape.getType() != type ||
-        !match.reshape->hasOneUse())
-      continue;
-    match.conv = match.reshape.getInput1().getDefiningOp<linalg::GenericOp>();
-    if (!match.conv || !match.conv->hasOneUse() ||
-        !matchGroupedConv2D(cast<linalg::LinalgOp>(*match.conv)) ||
-        !matchPattern(match.conv.getDpsInputOperand(1)->get(),
-                      m_Constant(&match.filter)) ||
-        !match.filter.getElementType().isF32() ||
-        match.filter.getNumElements() > kMaxFoldedElements)
-      continue;
-    auto outType = cast<RankedTensorType>(match.conv.getResult(0).getType());
-    int64_t channels = outType.getDimSize(3) * outType.getDimSize(4);
-    if (channels != type.getDimSize(type.getRank() - 1))
-      continue;
-    Value init = match.conv.getDpsInitOperand(0)->get();
-    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
-      FloatAttr zero;
-      if (!matchPattern(fill.getInputs()[0], m_Constant(&zero)) ||
-          !zero.getValue().isZero())
-        continue;
-      match.bias.assign(channels, 0.0f);
-    } else if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>()) {
-      DenseElementsAttr values;
-      if (!matchPattern(broadcast.getInput(), m_Constant(&values)) ||
-          values.getNumElements() != channels ||
-          broadcast.getDimensions() != ArrayRef<int64_t>{0, 1, 2})
-        continue;
-      match.bias.assign(values.getValues<float>().begin(),
-                        values.getValues<float>().end());
-    } else {
-      continue;
-    }
-    FailureOr<SmallVector<float>> perChannel =
-        getPerChannel(op->getOperand(1 - i), type.getRank(), channels);
-    if (failed(perChannel))
-      continue;
-    match.channels = std::move(*perChannel);
-    return match;
-  }
-  return std::nullopt;
-}
-
-/// The matched grouped convolution with output channel c's filter scaled
-/// by `scale[c]` (empty: kept) and its init the per-channel `bias`,
-/// reshaped to the matched op's type.
-static Value rebuildGroupedConv(PatternRewriter &rewriter,
-                                const GroupedConvMatch &match,
-                                ArrayRef<float> scale, ArrayRef<float> bias) {
-  linalg::GenericOp conv = match.conv;
-  tosa::ReshapeOp reshape = match.reshape;
-  Location loc = conv.getLoc();
-  auto outType = cast<RankedTensorType>(conv.getResult(0).getType());
-  IRMapping mapping;
-  if (!scale.empty()) {
-    // Filter [KH][KW][G][C][F]: output channel g * F + f.
-    auto filterType = cast<RankedTensorType>(match.filter.getType());
-    int64_t groups = filterType.getDimSize(2);
-    int64_t perGroupIn = filterType.getDimSize(3);
-    int64_t perGroupOut = filterType.getDimSize(4);
-    SmallVector<float> values;
-    values.reserve(match.filter.getNumElements());
-    for (auto [index, w] : llvm::enumerate(match.filter.getValues<float>())) {
-      int64_t f = index % perGroupOut;
-      int64_t g = (index / (perGroupOut * perGroupIn)) % groups;
-      values.push_back(w * scale[g * perGroupOut + f]);
-    }
-    Value filter = conv.getDpsInputOperand(1)->get();
-    mapping.map(filter, tosa::ConstOp::create(
-                            rewriter, filter.getLoc(), filterType,
-                            DenseElementsAttr::get(filterType,
-                                                   ArrayRef<float>(values))));
-  }
-  bool zeroBias = llvm::all_of(bias, [](float b) { return b == 0.0f; });
-  if (!zeroBias) {
-    auto biasType = RankedTensorType::get(
-        {outType.getDimSize(3), outType.getDimSize(4)}, rewriter.getF32Type());
-    Value values = tosa::ConstOp::create(
-        rewriter, loc, biasType,
-        DenseElementsAttr::get(biasType, ArrayRef<float>(bias)));
-    Value empty = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
-                                          outType.getElementType());
-    Value init = linalg::BroadcastOp::create(rewriter, loc, values, empty,
-                                             ArrayRef<int64_t>{0, 1, 2})
-                     ->getResult(0);
-    mapping.map(conv.getDpsInitOperand(0)->get(), init);
-  }
-  Operation *clone = rewriter.clone(*conv, mapping);
-  return tosa::ReshapeOp::create(rewriter, reshape.getLoc(), reshape.getType(),
-                                 clone->getResult(0), reshape.getShape());
-}
-
-namespace {
-/// mul(reshape(grouped_conv(x, W)), s) -> reshape(grouped_conv(x, W * s)).
-struct FoldGroupedConvScale final : OpRewritePattern<tosa::MulOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(tosa::MulOp mul,
-                                PatternRewriter &rewriter) const override {
-    if (!hasZeroShift(mul))
-      return rewriter.notifyMatchFailure(mul, "shift is not constant zero");
-    std::optional<GroupedConvMatch> match = matchGroupedConv(mul);
-    if (!match)
-      return rewriter.notifyMatchFailure(
-          mul, "not a grouped convolution (constant filter, read only here) "
-               "times a per-channel constant");
-    SmallVector<float> bias;
-    for (auto [b, s] : llvm::zip(match->bias, match->channels))
-      bias.push_back(b * s);
-    rewriter.replaceOp(
-        mul, rebuildGroupedConv(rewriter, *match, match->channels, bias));
-    return success();
-  }
-};
-
-/// add(reshape(grouped_conv(x, W)), c) -> reshape(grouped_conv(x, W))
-/// with its accumulator starting at c (a broadcast init).
-struct FoldGroupedConvShift final : OpRewritePattern<tosa::AddOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(tosa::AddOp add,
-                                PatternRewriter &rewriter) const override {
-    std::optional<GroupedConvMatch> match = matchGroupedConv(add);
-    if (!match)
-      return rewriter.notifyMatchFailure(
-          add, "not a grouped convolution (constant filter, read only here) "
-               "plus a per-channel constant");
-    SmallVector<float> bias;
-    for (auto [b, c] : llvm::zip(match->bias, match->channels))
-      bias.push_back(b + c);
-    rewriter.replaceOp(
-        add, rebuildGroupedConv(rewriter, *match, /*scale=*/{}, bias));
-    return success();
-  }
-};
-} // namespace
-
-namespace {
 /// mul(matmul(a, W), s) -> matmul(a, W * s) for a constant right-hand
 /// side W (B x K x N) and a constant s per output column (a fully
 /// connected layer's batch normalization).
@@ -582,12 +426,11 @@ void mlir::strata::populateMatmulBiasAsConvPatterns(
 }
 
 void mlir::strata::populateFoldConvScalePatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldConvScale, FoldGroupedConvScale, FoldMatmulScale>(
-      patterns.getContext());
+  patterns.add<FoldConvScale, FoldMatmulScale>(patterns.getContext());
 }
 
 void mlir::strata::populateFoldConvShiftPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldConvShift, FoldGroupedConvShift>(patterns.getContext());
+  patterns.add<FoldConvShift>(patterns.getContext());
 }
 
 static const RewriteRule kRules[] = {
@@ -649,7 +492,8 @@ static const RewriteRule kRules[] = {
      populateFoldConvScalePatterns},
     {"strata.fold-conv-shift",
      "conv2d(x, W, b) + c -> conv2d(x, W, b + c) for a per-channel constant "
-     "c (BatchNormalization's shift); depthwise_conv2d too",
+     "c (BatchNormalization's shift); depthwise_conv2d and grouped "
+     "convolutions too",
      kRuleAlgebraic | kRuleFusionEnabling, /*exact=*/false,
      populateFoldConvShiftPatterns},
     {"strata.merge-sibling-convs",

@@ -56,3 +56,44 @@ func.func @direct(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
   %0 = strata.lrn %x {axis = 3 : i64, size = 3 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : tensor<1x4x4x8xf32>
   return %0 : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// A padded grouped convolution (2 groups of 3 input and 2 output channels):
+// the input padded (top, bottom, left, right) and split into (group,
+// channel); the constant OHWI weight laid out once as [KH, KW, G, C, F]
+// (no transpose left); the accumulator starting at the bias.
+// CHECK-LABEL: func.func @grouped_conv
+// CHECK-NOT: strata.grouped_conv2d
+// CHECK: %[[PADS:.*]] = tosa.const_shape {values = dense<[0, 0, 1, 0, 2, 1, 0, 0]> : tensor<8xindex>}
+// CHECK: %[[P:.*]] = tosa.pad %arg0, %[[PADS]], %{{.*}} -> tensor<1x6x8x6xf32>
+// CHECK: %[[X:.*]] = tosa.reshape %[[P]], {{.*}} -> tensor<1x6x8x2x3xf32>
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<1x2x2x3x2xf32>}>
+// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<{{\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>}>
+// CHECK: %[[I:.*]] = linalg.broadcast ins(%[[B]] : tensor<2x2xf32>) outs(%{{.*}} : tensor<1x3x3x2x2xf32>) dimensions = [0, 1, 2]
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[W]] : tensor<1x6x8x2x3xf32>, tensor<1x2x2x3x2xf32>) outs(%[[I]] : tensor<1x3x3x2x2xf32>)
+// CHECK: %[[Y:.*]] = tosa.reshape %[[G]], {{.*}} -> tensor<1x3x3x4xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[Y]]
+func.func @grouped_conv(%x: tensor<1x5x5x6xf32>) -> tensor<1x3x3x4xf32> {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<4x1x2x3xf32>} : () -> tensor<4x1x2x3xf32>
+  %b = "tosa.const"() {values = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>} : () -> tensor<4xf32>
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 1, 0, 2, 1>, stride = array<i64: 2, 3>, dilation = array<i64: 1, 1>} : (tensor<1x5x5x6xf32>, tensor<4x1x2x3xf32>, tensor<4xf32>) -> tensor<1x3x3x4xf32>
+  return %0 : tensor<1x3x3x4xf32>
+}
+
+// -----
+
+// A weight that is no constant is rearranged by a reshape and a transpose
+// at run time; a zero bias is a fill.
+// CHECK-LABEL: func.func @grouped_conv_runtime_weight
+// CHECK-NOT: tosa.pad
+// CHECK: %[[S:.*]] = tosa.reshape %arg1, {{.*}} -> tensor<2x2x1x1x3xf32>
+// CHECK: %[[W:.*]] = tosa.transpose %[[S]] {perms = array<i32: 2, 3, 0, 4, 1>} : (tensor<2x2x1x1x3xf32>) -> tensor<1x1x2x3x2xf32>
+// CHECK: linalg.fill
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[W]] :
+func.func @grouped_conv_runtime_weight(%x: tensor<1x5x5x6xf32>, %w: tensor<4x1x1x3xf32>) -> tensor<1x5x5x4xf32> {
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x5x5x6xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>) -> tensor<1x5x5x4xf32>
+  return %0 : tensor<1x5x5x4xf32>
+}

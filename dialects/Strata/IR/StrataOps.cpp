@@ -164,3 +164,63 @@ LogicalResult LRNOp::verify() {
       return emitOpError(name) << " must be finite";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GroupedConv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GroupedConv2DOp::verify() {
+  RankedTensorType input = getInput().getType(), weight = getWeight().getType(),
+                   bias = getBias().getType(), result = getType();
+  if (!input.hasStaticShape() || !weight.hasStaticShape() ||
+      !bias.hasStaticShape() || !result.hasStaticShape())
+    return emitOpError("needs static shapes");
+  if (input.getRank() != 4 || weight.getRank() != 4 || bias.getRank() != 1 ||
+      result.getRank() != 4)
+    return emitOpError("expects an NHWC input, an OHWI weight, a bias vector "
+                       "and an NHWC result");
+  Type element = result.getElementType();
+  if (input.getElementType() != element || weight.getElementType() != element ||
+      bias.getElementType() != element)
+    return emitOpError("operands and result must have one element type");
+  ArrayRef<int64_t> pad = getPad(), stride = getStride(),
+                    dilation = getDilation();
+  if (pad.size() != 4 || llvm::any_of(pad, [](int64_t p) { return p < 0; }))
+    return emitOpError("pad must be 4 non-negative values (top, bottom, "
+                       "left, right)");
+  if (stride.size() != 2 || dilation.size() != 2 ||
+      llvm::any_of(stride, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(dilation, [](int64_t d) { return d < 1; }))
+    return emitOpError("stride and dilation must be 2 positive values "
+                       "(height, width)");
+  int64_t group = getGroup(), channels = input.getDimSize(3);
+  int64_t outChannels = weight.getDimSize(0);
+  if (channels % group != 0 || outChannels % group != 0)
+    return emitOpError("group ")
+           << group << " does not divide the input channels (" << channels
+           << ") and the output channels (" << outChannels << ")";
+  if (weight.getDimSize(3) != channels / group)
+    return emitOpError("weight has ")
+           << weight.getDimSize(3) << " input channels, expected "
+           << channels / group << " (the channels of one group)";
+  if (bias.getDimSize(0) != outChannels)
+    return emitOpError("bias has ")
+           << bias.getDimSize(0) << " values, expected " << outChannels;
+  SmallVector<int64_t> expected = {input.getDimSize(0)};
+  for (int i = 0; i < 2; ++i) {
+    int64_t padded = input.getDimSize(1 + i) + pad[2 * i] + pad[2 * i + 1];
+    int64_t window = (weight.getDimSize(1 + i) - 1) * dilation[i] + 1;
+    if (padded < window)
+      return emitOpError("the window (")
+             << window << ") is larger than the padded input (" << padded
+             << ") in dimension " << 1 + i;
+    expected.push_back((padded - window) / stride[i] + 1);
+  }
+  expected.push_back(outChannels);
+  if (result.getShape() != ArrayRef<int64_t>(expected)) {
+    InFlightDiagnostic diag = emitOpError("result shape should be ");
+    llvm::interleave(expected, diag, "x");
+    return diag;
+  }
+  return success();
+}

@@ -1,7 +1,8 @@
 //===- StrataOps.td - Operations of the strata dialect -----*- tablegen -*-===//
 //
 // Kernel groups: `strata.group` and its terminator `strata.yield`; tier
-// copies; index checks; graph-level composite ops (`strata.lrn`).
+// copies; index checks; graph-level composite ops (`strata.lrn`,
+// `strata.grouped_conv2d`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -188,6 +189,51 @@ def Strata_LRNOp : Strata_Op<"lrn", [
     F64Attr:$bias);
   let results = (outs RankedTensorOf<[AnyFloat]>:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Strata_GroupedConv2DOp : Strata_Op<"grouped_conv2d", [Pure]> {
+  let summary = "Grouped 2-D convolution with padding, as one graph op";
+  let description = [{
+    ONNX's Conv with `1 < group` (AlexNet's split layers, ShuffleNet's
+    grouped 1x1 convolutions, depthwise convolutions with a channel
+    multiplier) in TOSA's conventions: input NHWC, weight OHWI whose `I` is
+    the channels of one group (`C / group`), bias of one value per output
+    channel; output channel `o` of group `o / (O / group)` reads that
+    group's input channels only. `pad` is (top, bottom, left, right) of
+    zeros, `stride` and `dilation` are (height, width); an output dimension
+    is `(in + pads - (k - 1) * dilation - 1) / stride + 1`, rounded down.
+
+    TOSA has no grouped convolution, and linalg's (the one kernels are
+    formed from, see `strata/Support/GroupedConv.h`) has no padding: as one
+    op, the convolution is one node for a rewrite strategy (its rules fold
+    batch normalizations into its weights and bias as into `tosa.conv2d`'s)
+    and counts as one op, as onnxruntime's Conv does.
+    `strata-expand-composites` (the start of kernel formation) expands it
+    into a `tosa.pad`, reshapes that split the channels into (group,
+    channel of the group) and the linalg op.
+
+    ```mlir
+    %y = strata.grouped_conv2d %x, %w, %b {group = 2 : i64,
+           pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+           dilation = array<i64: 1, 1>}
+        : (tensor<1x13x13x384xf32>, tensor<256x3x3x192xf32>,
+           tensor<256xf32>) -> tensor<1x13x13x256xf32>
+    ```
+  }];
+  let arguments = (ins
+    RankedTensorOf<[AnyFloat]>:$input,
+    RankedTensorOf<[AnyFloat]>:$weight,
+    RankedTensorOf<[AnyFloat]>:$bias,
+    ConfinedAttr<I64Attr, [IntPositive]>:$group,
+    DenseI64ArrayAttr:$pad,
+    DenseI64ArrayAttr:$stride,
+    DenseI64ArrayAttr:$dilation);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias attr-dict `:`
+    functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 

@@ -43,8 +43,8 @@ enum class OpCategory {
   /// Matrix multiplication: tosa.matmul, linalg ops with the contraction
   /// interface.
   Contraction,
-  /// Convolutions: TOSA's, and linalg ops with the convolution interface
-  /// whose payload reads the filter.
+  /// Convolutions: TOSA's, strata.grouped_conv2d, and linalg ops with the
+  /// convolution interface whose payload reads the filter.
   Convolution,
   /// Pooling windows: TOSA's pools, linalg convolution-shaped ops that do
   /// not read their filter operand (the linalg.pooling_* ops).

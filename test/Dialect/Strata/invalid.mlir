@@ -381,3 +381,91 @@ func.func @lrn_type(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf16> {
   %0 = "strata.lrn"(%x) {axis = 3 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 1.0 : f64} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf16>
   return %0 : tensor<1x4x4x8xf16>
 }
+
+// -----
+
+func.func @grouped_conv_group_divides(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op group 4 does not divide the input channels (6) and the output channels (4)}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 4 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_weight_channels(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x6xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op weight has 6 input channels, expected 3 (the channels of one group)}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x1x6xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_bias_size(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x3xf32>, %b: tensor<2xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op bias has 2 values, expected 4}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x1x3xf32>, tensor<2xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_negative_pad(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op pad must be 4 non-negative values (top, bottom, left, right)}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, -1, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_zero_stride(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op stride and dilation must be 2 positive values (height, width)}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 0, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_window_too_large(%x: tensor<1x4x4x6xf32>, %w: tensor<4x5x1x3xf32>, %b: tensor<4xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op the window (5) is larger than the padded input (4) in dimension 1}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x5x1x3xf32>, tensor<4xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_result_shape(%x: tensor<1x4x4x6xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op result shape should be 1x2x2x4}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_zero_group(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op attribute 'group' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 0 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_dynamic(%x: tensor<?x4x4x6xf32>, %w: tensor<4x1x1x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op needs static shapes}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<?x4x4x6xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_rank(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op expects an NHWC input, an OHWI weight, a bias vector and an NHWC result}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @grouped_conv_element_type(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x3xf16>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'strata.grouped_conv2d' op operands and result must have one element type}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>, tensor<4x1x1x3xf16>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}

@@ -82,3 +82,10 @@ func.func @lrn(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
   %0 = strata.lrn %x {axis = 1 : i64, size = 5 : i64, alpha = 1.0e-4 : f64, beta = 0.75 : f64, bias = 2.0 : f64} : tensor<1x8x4x4xf32>
   return %0 : tensor<1x8x4x4xf32>
 }
+
+// CHECK-LABEL: func.func @grouped_conv2d
+// CHECK: strata.grouped_conv2d %{{.*}}, %{{.*}}, %{{.*}} {dilation = array<i64: 1, 2>, group = 2 : i64, pad = array<i64: 1, 0, 2, 1>, stride = array<i64: 2, 1>} : (tensor<1x9x8x6xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x7x4xf32>
+func.func @grouped_conv2d(%x: tensor<1x9x8x6xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x7x4xf32> {
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 1, 0, 2, 1>, stride = array<i64: 2, 1>, dilation = array<i64: 1, 2>} : (tensor<1x9x8x6xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x7x4xf32>
+  return %0 : tensor<1x4x7x4xf32>
+}

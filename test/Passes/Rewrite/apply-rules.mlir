@@ -115,44 +115,36 @@ func.func @depthwise_batch_norm(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x3x2xf32> 
 
 // -----
 
-// A grouped convolution (2 groups of 1 input and 2 output channels, the
-// linalg.generic the importer builds) read through its reshape to NHWC:
-// the scale multiplies its filter (output channel g * 2 + f) and the shift
-// becomes its accumulator's initial value (a broadcast).
+// A grouped convolution (2 groups of 1 input and 2 output channels; OHWI
+// weights as tosa.conv2d's): the scale multiplies output channel o's
+// weights and the shift its bias. One with a non-constant weight or a
+// second user keeps its mul.
 // CHECK-LABEL: func.func @grouped_batch_norm
-// CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}[1.000000e+00, 4.000000e+00]], {{\[\[}}9.000000e+00, 1.600000e+01]]]]]> : tensor<1x1x2x1x2xf32>}>
-// CHECK-DAG: %[[B:.*]] = "tosa.const"() <{values = dense<{{\[\[}}1.000000e+01, 2.000000e+01], [3.000000e+01, 4.000000e+01]]> : tensor<2x2xf32>}>
-// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x2x2x2x2xf32>
-// CHECK: %[[I:.*]] = linalg.broadcast ins(%[[B]] : tensor<2x2xf32>) outs(%[[E]] : tensor<1x2x2x2x2xf32>) dimensions = [0, 1, 2]
-// CHECK: %[[G:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[W]] : {{.*}}) outs(%[[I]] : tensor<1x2x2x2x2xf32>)
-// CHECK: %[[R:.*]] = tosa.reshape %[[G]]
-// CHECK-NOT: tosa.mul
+// CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}1.000000e+00]]], {{\[\[\[}}4.000000e+00]]], {{\[\[\[}}9.000000e+00]]], {{\[\[\[}}1.600000e+01]]]]> : tensor<4x1x1x1xf32>}>
+// CHECK-DAG: %[[B:.*]] = "tosa.const"() <{values = dense<[1.000000e+01, 2.000000e+01, 3.000000e+01, 4.000000e+01]> : tensor<4xf32>}>
+// CHECK: %[[G:.*]] = strata.grouped_conv2d %{{.*}}, %[[W]], %[[B]] {{.*}}group = 2 : i64
 // CHECK-NOT: tosa.add
-// CHECK: return %[[R]]
-#in = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 + d5, d2 + d6, d3, d7)>
-#filter = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d3, d7, d4)>
-#out = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
-func.func @grouped_batch_norm(%x: tensor<1x2x2x2x1xf32>) -> tensor<1x2x2x4xf32> {
-  %w = "tosa.const"() {values = dense<[[[[[1.0, 2.0]], [[3.0, 4.0]]]]]> : tensor<1x1x2x1x2xf32>} : () -> tensor<1x1x2x1x2xf32>
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<1x2x2x2x2xf32>
-  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x2x2xf32>) -> tensor<1x2x2x2x2xf32>
-  %g = linalg.generic {indexing_maps = [#in, #filter, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x2x2x2x1xf32>, tensor<1x1x2x1x2xf32>) outs(%init : tensor<1x2x2x2x2xf32>) {
-  ^bb0(%a: f32, %b: f32, %acc: f32):
-    %p = arith.mulf %a, %b : f32
-    %s = arith.addf %acc, %p : f32
-    linalg.yield %s : f32
-  } -> tensor<1x2x2x2x2xf32>
-  %shape = tosa.const_shape {values = dense<[1, 2, 2, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
-  %r = tosa.reshape %g, %shape : (tensor<1x2x2x2x2xf32>, !tosa.shape<4>) -> tensor<1x2x2x4xf32>
+// CHECK: %[[V:.*]] = strata.grouped_conv2d %{{.*}}, %arg1,
+// CHECK-NEXT: tosa.mul %[[V]]
+// CHECK: %[[U:.*]] = strata.grouped_conv2d
+// CHECK-NEXT: tosa.mul %[[U]]
+// CHECK: return %[[G]]
+func.func @grouped_batch_norm(%x: tensor<1x2x2x2xf32>, %wv: tensor<4x1x1x1xf32>) -> (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>, tensor<1x3x3x4xf32>, tensor<1x3x3x4xf32>) {
+  %w = "tosa.const"() {values = dense<[[[[1.0]]], [[[2.0]]], [[[3.0]]], [[[4.0]]]]> : tensor<4x1x1x1xf32>} : () -> tensor<4x1x1x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %g = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<4x1x1x1xf32>, tensor<4xf32>) -> tensor<1x2x2x4xf32>
   %scale = "tosa.const"() {values = dense<[[[[1.0, 2.0, 3.0, 4.0]]]]> : tensor<1x1x1x4xf32>} : () -> tensor<1x1x1x4xf32>
   %shift_c = "tosa.const"() {values = dense<[[[[10.0, 20.0, 30.0, 40.0]]]]> : tensor<1x1x1x4xf32>} : () -> tensor<1x1x1x4xf32>
   %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
   // expected-remark @below {{applied rule 'strata.fold-conv-scale' to 'tosa.mul'}}
-  %m = tosa.mul %r, %scale, %shift : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>, tensor<1xi8>) -> tensor<1x2x2x4xf32>
+  %m = tosa.mul %g, %scale, %shift : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>, tensor<1xi8>) -> tensor<1x2x2x4xf32>
   // expected-remark @below {{applied rule 'strata.fold-conv-shift' to 'tosa.add'}}
   %a = tosa.add %m, %shift_c : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x2x2x4xf32>
-  return %a : tensor<1x2x2x4xf32>
+  %v = strata.grouped_conv2d %x, %wv, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<4x1x1x1xf32>, tensor<4xf32>) -> tensor<1x2x2x4xf32>
+  %vm = tosa.mul %v, %scale, %shift : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>, tensor<1xi8>) -> tensor<1x2x2x4xf32>
+  %u = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 1, 0, 0, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<4x1x1x1xf32>, tensor<4xf32>) -> tensor<1x3x3x4xf32>
+  %um = tosa.mul %u, %scale, %shift : (tensor<1x3x3x4xf32>, tensor<1x1x1x4xf32>, tensor<1xi8>) -> tensor<1x3x3x4xf32>
+  return %a, %vm, %um, %u : tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>, tensor<1x3x3x4xf32>, tensor<1x3x3x4xf32>
 }
 
 // -----

@@ -2,6 +2,7 @@
 
 #include "strata/CostModel/CostModel.h"
 #include "strata/CostModel/LearnedModel.h"
+#include "strata/CostModel/OpCategory.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/InitAll.h"
@@ -149,6 +150,28 @@ TEST_F(CostModelTest, TosaConv2d) {
   EXPECT_EQ(work->cls, OpClass::Matrix);
   double outputs = 6 * 6 * 16;
   EXPECT_DOUBLE_EQ(work->flops, 2.0 * outputs * 3 * 3 * 3 + outputs);
+}
+
+TEST_F(CostModelTest, GroupedConv2d) {
+  // 2 groups of 4 input channels: each output sums 3 * 3 * 4 products (a
+  // quarter of the group-less convolution's 3 * 3 * 8), padded to 8x8.
+  Operation *op = parse(R"(
+    func.func @f(%x: tensor<1x8x8x8xf32>, %w: tensor<16x3x3x4xf32>,
+                 %b: tensor<16xf32>) -> tensor<1x8x8x16xf32> {
+      %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64,
+          pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+          dilation = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>,
+          tensor<16x3x3x4xf32>, tensor<16xf32>) -> tensor<1x8x8x16xf32>
+      return %0 : tensor<1x8x8x16xf32>
+    })",
+                        "strata.grouped_conv2d");
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(getOpCategory(op), OpCategory::Convolution);
+  FailureOr<OpWork> work = analyzeOpWork(op);
+  ASSERT_TRUE(succeeded(work));
+  EXPECT_EQ(work->cls, OpClass::Matrix);
+  double outputs = 8 * 8 * 16;
+  EXPECT_DOUBLE_EQ(work->flops, 2.0 * outputs * 3 * 3 * 4 + outputs);
 }
 
 TEST_F(CostModelTest, ElementwiseIsMemoryBound) {
