@@ -98,6 +98,32 @@ def pool_case(name, n, c, k, hw, stride):
     return write(name, nodes, [], x, "y", ref)
 
 
+def weights_as_inputs_case(name):
+    """A padded grouped convolution whose weight and bias are graph inputs,
+    not initializers: rearranged at run time (a reshape and a transpose).
+    Not in cases.txt: it takes three inputs."""
+    x = rng.standard_normal((1, 6, 7, 8)).astype(np.float32)
+    w = (rng.standard_normal((4, 3, 3, 3)) / 3.0).astype(np.float32)
+    b = rng.standard_normal(4).astype(np.float32)
+    pad = (1, 0, 1, 1)
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], group=2, kernel_shape=[3, 3],
+                            pads=list(pad))
+    ref = conv_ref(x, w, b, 2, 1, pad, 1)
+    graph = helper.make_graph(
+        [node], name,
+        [helper.make_tensor_value_info(v, TensorProto.FLOAT, list(a.shape))
+         for v, a in (("x", x), ("w", w), ("b", b))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(ref.shape))])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    save(model, os.path.join(out, f"{name}.onnx"))
+    for v, a in (("x", x), ("w", w), ("b", b)):
+        np.save(os.path.join(out, f"{name}.{v}.npy"), a)
+    np.save(os.path.join(out, f"{name}.ref.npy"), ref.astype(np.float32))
+
+
+weights_as_inputs_case("group2_weight_inputs")
+
 names = [
     # ShuffleNet's grouped 1x1 convolutions: 4 groups of 17 channels, ReLU.
     case("group4_1x1_relu", 1, 68, 68, 4, 1, (7, 9), bias=False, relu=True),
