@@ -31,6 +31,11 @@ module attributes {transform.with_named_sequence} {
         with ["strata.algebraic-identities", "strata.merge-affine-chains",
               "strata.fold-conv-scale", "strata.fold-conv-shift"]
         : !transform.any_op
+    // Channel shuffles (ShuffleNet's) move below the depthwise convolution
+    // after them and into the grouped convolution that reads them, once
+    // the batch normalizations are folded into both.
+    transform.strata.normalize %module with ["strata.fold-channel-shuffle"]
+        : !transform.any_op
     // Epilogues in normal form: a fully connected layer's bias and
     // activation right after its matmul, the reshapes after them (where
     // they meet the next layer's and collapse). The transpose back to NCHW

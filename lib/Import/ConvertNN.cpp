@@ -294,7 +294,8 @@ static LogicalResult convertConv(NodeContext &n) {
     y = strata::GroupedConv2DOp::create(
         n.b, n.loc, tensorType({batch, out2[0], out2[1], cout}, et), xh, wh,
         bias, n.b.getI64IntegerAttr(group), n.b.getDenseI64ArrayAttr(pads),
-        n.b.getDenseI64ArrayAttr(stride), n.b.getDenseI64ArrayAttr(dilation));
+        n.b.getDenseI64ArrayAttr(stride), n.b.getDenseI64ArrayAttr(dilation),
+        /*input_shuffle=*/IntegerAttr());
   }
   n.setOutput(0, fromNHWC(n, y, spatialRank));
   return success();

@@ -472,18 +472,28 @@ struct GroupedConvTileToConv2D final
       split = matchBlockedConv2D(op);
     if (!split || !op.hasPureTensorSemantics() || op.hasDynamicShape())
       return rewriter.notifyMatchFailure(op, "not a static grouped conv");
-    if (op.getStaticLoopRanges()[split->outerLoop] != 1)
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (ranges[split->outerLoop] != 1)
       return rewriter.notifyMatchFailure(op, "more than one group");
+    bool shuffled = split->runLoop >= 0;
+    if (shuffled && ranges[split->runLoop] != 1)
+      return rewriter.notifyMatchFailure(op, "more than one run");
     Location loc = op.getLoc();
     Value init = op.getDpsInitOperand(0)->get();
     // A grouped convolution's input has the group at dimension 3 and its
-    // filter at dimension 2; a blocked one's input has no block, its
-    // filter has it at dimension 0.
+    // filter at dimension 2 (a shuffled one's input the run at 3 and the
+    // group at 4, its filter the group at 2 and the run at 3); a blocked
+    // one's input has no block, its filter has it at dimension 0.
     Value input = op.getDpsInputOperand(0)->get();
-    if (grouped)
+    if (shuffled)
+      input = dropUnitDims(rewriter, loc, input, {3, 4});
+    else if (grouped)
       input = dropUnitDims(rewriter, loc, input, {3});
+    SmallVector<int64_t> filterUnits = {grouped ? 2 : 0};
+    if (shuffled)
+      filterUnits.push_back(3);
     Value filter = dropUnitDims(rewriter, loc, op.getDpsInputOperand(1)->get(),
-                                {grouped ? 2 : 0});
+                                filterUnits);
     Value acc = dropUnitDims(rewriter, loc, init, {3});
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, acc.getType(), ValueRange{input, filter},

@@ -152,12 +152,26 @@ static void expandGroupedConv(RewriterBase &rewriter, GroupedConv2DOp op) {
             DenseElementsAttr::get(padType,
                                    rewriter.getFloatAttr(element, 0.0))));
   }
-  input =
-      b.reshape(input, {padded[0], padded[1], padded[2], groups, perGroupIn});
-  SmallVector<int64_t> split = {groups, perGroupOut, kh, kw, perGroupIn};
-  SmallVector<int64_t> perms = {2, 3, 0, 4, 1};
-  auto filterType =
-      RankedTensorType::get({kh, kw, groups, perGroupIn, perGroupOut}, element);
+  // Through a shuffle of S groups the input's channels split as
+  // (run s, group, channel r of the run) and a group's channel r * S + s;
+  // else as (group, channel).
+  int64_t runs = op.getInputShuffle().value_or(1);
+  int64_t perRun = perGroupIn / runs;
+  SmallVector<int64_t> split, perms, filterShape;
+  if (runs > 1) {
+    input = b.reshape(input,
+                      {padded[0], padded[1], padded[2], runs, groups, perRun});
+    split = {groups, perGroupOut, kh, kw, perRun, runs};
+    perms = {2, 3, 0, 5, 4, 1};
+    filterShape = {kh, kw, groups, runs, perRun, perGroupOut};
+  } else {
+    input =
+        b.reshape(input, {padded[0], padded[1], padded[2], groups, perGroupIn});
+    split = {groups, perGroupOut, kh, kw, perGroupIn};
+    perms = {2, 3, 0, 4, 1};
+    filterShape = {kh, kw, groups, perGroupIn, perGroupOut};
+  }
+  auto filterType = RankedTensorType::get(filterShape, element);
   // A constant weight (possibly behind the importer's OIHW -> OHWI
   // transpose) is rearranged once here, not on every call.
   Value filter;
@@ -189,8 +203,11 @@ static void expandGroupedConv(RewriterBase &rewriter, GroupedConv2DOp op) {
                empty, ArrayRef<int64_t>{0, 1, 2})
                ->getResult(0);
   }
-  Value conv = buildGroupedConv2D(rewriter, loc, input, filter, init,
-                                  op.getStride(), op.getDilation());
+  Value conv =
+      runs > 1 ? buildShuffledGroupedConv2D(rewriter, loc, input, filter, init,
+                                            op.getStride(), op.getDilation())
+               : buildGroupedConv2D(rewriter, loc, input, filter, init,
+                                    op.getStride(), op.getDilation());
   Operation *weight = op.getWeight().getDefiningOp();
   rewriter.replaceOp(op, b.reshape(conv, type.getShape()));
   // The importer's transpose, folded above, would run for nothing.

@@ -517,6 +517,14 @@ static const RewriteRule kRules[] = {
      "linalg convolution strata.fold-window-trims leaves; the channels "
      "are summed first)",
      kRuleLayout, /*exact=*/false, populateFoldInputLayoutPatterns},
+    {"strata.fold-channel-shuffle",
+     "depthwise_conv2d(shuffle(x)) -> shuffle(depthwise_conv2d(x)) with its "
+     "weights and bias permuted; grouped_conv2d(shuffle(x)) -> "
+     "grouped_conv2d(x) {input_shuffle = S} when the shuffle's S groups "
+     "divide the channels of a group (each group reads S runs of the "
+     "input; the sums run in another order)",
+     kRuleLayout | kRuleFusionEnabling, /*exact=*/false,
+     populateFoldChannelShufflePatterns},
 };
 
 ArrayRef<RewriteRule> mlir::strata::getRewriteRules() { return kRules; }

@@ -113,6 +113,10 @@ void populateCancelTransposesPatterns(RewritePatternSet &patterns);
 /// activation read it directly.
 void populateEpilogueNormalFormPatterns(RewritePatternSet &patterns);
 
+/// Channel shuffles moved through depthwise convolutions and folded into
+/// the grouped convolutions that read them (ShuffleRules.cpp).
+void populateFoldChannelShufflePatterns(RewritePatternSet &patterns);
+
 /// A fully connected layer's matmul and bias add as one 1x1 convolution
 /// with that bias.
 void populateMatmulBiasAsConvPatterns(RewritePatternSet &patterns);

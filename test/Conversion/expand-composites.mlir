@@ -97,3 +97,24 @@ func.func @grouped_conv_runtime_weight(%x: tensor<1x5x5x6xf32>, %w: tensor<4x1x1
   %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x5x5x6xf32>, tensor<4x1x1x3xf32>, tensor<4xf32>) -> tensor<1x5x5x4xf32>
   return %0 : tensor<1x5x5x4xf32>
 }
+
+// -----
+
+// Reading its input through a shuffle of 2 groups (input_shuffle): 2
+// groups of 4 channels, each group 2 runs of 2 channels; the input split
+// as (run, group, channel of the run), a second reduction loop over the
+// runs, and the OHWI weight [2, 1, 1, 4] (group g's channel r * 2 + s)
+// laid out as [KH, KW, G, S, R, F].
+// CHECK-LABEL: func.func @shuffled_grouped_conv
+// CHECK: %[[X:.*]] = tosa.reshape %arg0, {{.*}} -> tensor<1x3x3x2x2x2xf32>
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[\[\[}}0.000000e+00], [2.000000e+00]], {{\[\[}}1.000000e+00], [3.000000e+00]]], {{\[\[\[}}4.000000e+00], [6.000000e+00]], {{\[\[}}5.000000e+00], [7.000000e+00]]]]]]> : tensor<1x1x2x2x2x1xf32>}>
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]
+// CHECK-SAME: ins(%[[X]], %[[W]] : tensor<1x3x3x2x2x2xf32>, tensor<1x1x2x2x2x1xf32>) outs(%{{.*}} : tensor<1x3x3x2x1xf32>)
+// CHECK: tosa.reshape {{.*}} -> tensor<1x3x3x2xf32>
+func.func @shuffled_grouped_conv(%x: tensor<1x3x3x8xf32>) -> tensor<1x3x3x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.0, 1.0, 2.0, 3.0]]], [[[4.0, 5.0, 6.0, 7.0]]]]> : tensor<2x1x1x4xf32>} : () -> tensor<2x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, input_shuffle = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x8xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>) -> tensor<1x3x3x2xf32>
+  return %0 : tensor<1x3x3x2xf32>
+}

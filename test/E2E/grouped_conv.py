@@ -124,6 +124,37 @@ def weights_as_inputs_case(name):
 
 weights_as_inputs_case("group2_weight_inputs")
 
+
+def shuffle_case(name, c, groups, hw):
+    """ShuffleNet's unit: a grouped 1x1 convolution and ReLU, a channel
+    shuffle (Reshape, Transpose, Reshape), a depthwise 3x3 convolution and
+    a grouped 1x1 convolution (strata.fold-channel-shuffle folds the
+    shuffle into the last two)."""
+    x = rng.standard_normal((1, c, hw[0], hw[1])).astype(np.float32)
+    w1 = (rng.standard_normal((c, c // groups, 1, 1)) / np.sqrt(c // groups)).astype(np.float32)
+    b1 = rng.standard_normal(c).astype(np.float32)
+    wd = (rng.standard_normal((c, 1, 3, 3)) / 3).astype(np.float32)
+    bd = rng.standard_normal(c).astype(np.float32)
+    w2 = (rng.standard_normal((c, c // groups, 1, 1)) / np.sqrt(c // groups)).astype(np.float32)
+    b2 = rng.standard_normal(c).astype(np.float32)
+    y = np.maximum(conv_ref(x, w1, b1, groups, 1, (0, 0, 0, 0), 1), 0)
+    y = y.reshape(1, groups, c // groups, hw[0], hw[1]).transpose(0, 2, 1, 3, 4).reshape(1, c, hw[0], hw[1])
+    y = conv_ref(y, wd, bd, c, 1, (1, 1, 1, 1), 1)
+    ref = conv_ref(y, w2, b2, groups, 1, (0, 0, 0, 0), 1)
+    shape5 = numpy_helper.from_array(np.array([1, groups, c // groups, hw[0], hw[1]], np.int64), "shape5")
+    shape4 = numpy_helper.from_array(np.array([1, c, hw[0], hw[1]], np.int64), "shape4")
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             ((w1, "w1"), (b1, "b1"), (wd, "wd"), (bd, "bd"), (w2, "w2"), (b2, "b2"))]
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], group=groups, kernel_shape=[1, 1]),
+             helper.make_node("Relu", ["c1"], ["r1"]),
+             helper.make_node("Reshape", ["r1", "shape5"], ["s5"]),
+             helper.make_node("Transpose", ["s5"], ["t5"], perm=[0, 2, 1, 3, 4]),
+             helper.make_node("Reshape", ["t5", "shape4"], ["sh"]),
+             helper.make_node("Conv", ["sh", "wd", "bd"], ["dw"], group=c, kernel_shape=[3, 3],
+                              pads=[1, 1, 1, 1]),
+             helper.make_node("Conv", ["dw", "w2", "b2"], ["y"], group=groups, kernel_shape=[1, 1])]
+    return write(name, nodes, inits + [shape5, shape4], x, "y", ref)
+
 names = [
     # ShuffleNet's grouped 1x1 convolutions: 4 groups of 17 channels, ReLU.
     case("group4_1x1_relu", 1, 68, 68, 4, 1, (7, 9), bias=False, relu=True),
@@ -134,6 +165,8 @@ names = [
     # Depthwise with a channel multiplier (group = input channels).
     case("depthwise_mult2", 1, 6, 12, 6, 3, (9, 9), pad=(1, 1, 1, 1)),
     case("depthwise_mult3_s2", 1, 5, 15, 5, 3, (10, 11), stride=2, bias=False),
+    # ShuffleNet's unit, its channel shuffle folded into the convolutions.
+    shuffle_case("shuffle_unit", 32, 4, (6, 5)),
     # Filters of 256 KiB and more are stored in blocks of 64 output channels
     # (strata-pack-constants): a blocked convolution.
     case("blocked_3x3_s2", 1, 256, 128, 1, 3, (9, 8), stride=2, pad=(1, 1, 0, 1), relu=True),

@@ -203,6 +203,12 @@ LogicalResult GroupedConv2DOp::verify() {
     return emitOpError("weight has ")
            << weight.getDimSize(3) << " input channels, expected "
            << channels / group << " (the channels of one group)";
+  if (std::optional<int64_t> shuffle = getInputShuffle()) {
+    if ((channels / group) % *shuffle != 0)
+      return emitOpError("input_shuffle ")
+             << *shuffle << " does not divide the channels of a group ("
+             << channels / group << ")";
+  }
   if (bias.getDimSize(0) != outChannels)
     return emitOpError("bias has ")
            << bias.getDimSize(0) << " values, expected " << outChannels;

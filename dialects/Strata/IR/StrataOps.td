@@ -213,6 +213,13 @@ def Strata_GroupedConv2DOp : Strata_Op<"grouped_conv2d", [Pure]> {
     into a `tosa.pad`, reshapes that split the channels into (group,
     channel of the group) and the linalg op.
 
+    With `input_shuffle = S`, the op reads its input through a channel
+    shuffle of S groups (ShuffleNet's: the channels viewed as S x C/S,
+    transposed): its channel `a * S + b` is the input's channel
+    `b * C / S + a`. S must divide the channels of a group, so that each
+    group reads S contiguous runs of the input (`strata.fold-channel-shuffle`
+    folds a shuffle into the convolution after it this way).
+
     ```mlir
     %y = strata.grouped_conv2d %x, %w, %b {group = 2 : i64,
            pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
@@ -228,7 +235,8 @@ def Strata_GroupedConv2DOp : Strata_Op<"grouped_conv2d", [Pure]> {
     ConfinedAttr<I64Attr, [IntPositive]>:$group,
     DenseI64ArrayAttr:$pad,
     DenseI64ArrayAttr:$stride,
-    DenseI64ArrayAttr:$dilation);
+    DenseI64ArrayAttr:$dilation,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntMinValue<2>]>>:$input_shuffle);
   let results = (outs RankedTensorOf<[AnyFloat]>:$result);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias attr-dict `:`

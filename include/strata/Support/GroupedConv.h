@@ -36,13 +36,34 @@ Value buildGroupedConv2D(OpBuilder &builder, Location loc, Value input,
 /// with an outer loop of its weights (a group, a block of output channels).
 struct SplitConv2D {
   int64_t outerLoop = -1; ///< The group's (block's) loop.
+  /// A grouped convolution reading a channel shuffle's output
+  /// (buildShuffledGroupedConv2D): the loop over the runs (-1: none).
+  int64_t runLoop = -1;
   SmallVector<int64_t, 2> strides, dilations;
 };
 
 /// The grouped convolution `op` is, if it is one in the layout above (a
 /// multiply-accumulate linalg.generic of rank-5 operands with the group
-/// at input dimension 3, filter dimension 2 and output dimension 3).
+/// at input dimension 3, filter dimension 2 and output dimension 3), or a
+/// shuffled one (buildShuffledGroupedConv2D; `runLoop` set).
 std::optional<SplitConv2D> matchGroupedConv2D(linalg::LinalgOp op);
+
+/// A grouped convolution of G groups of S * R input channels reading the
+/// input through a channel shuffle of S groups (the shuffled channel
+/// r * S + s of group g is the input's channel (s * G + g) * R + r), with
+/// the shuffle folded into how the op reads its input:
+///
+///   input  N x H x W x S x G x R  (the input's NHWC, channels split)
+///   filter KH x KW x G x S x R x F
+///   output N x OH x OW x G x F
+///
+/// Group g reads S contiguous runs of R channels. The runs are a second
+/// reduction loop: a tile of one group and one run is a plain
+/// linalg.conv_2d_nhwc_hwcf, as a tile of one group of the plain op is.
+Value buildShuffledGroupedConv2D(OpBuilder &builder, Location loc,
+                                 Value input, Value filter, Value init,
+                                 ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> dilations);
 
 /// A convolution whose filter is stored in blocks of `B` output channels,
 /// each block's HWCF filter contiguous (strata-pack-constants makes it so

@@ -50,6 +50,26 @@ TEST_F(GroupedConvTest, GroupedConvIsMatchedWithItsWindow) {
   EXPECT_FALSE(matchBlockedMatmul(opOf(conv)).has_value());
 }
 
+TEST_F(GroupedConvTest, ShuffledGroupedConvIsMatchedWithItsRuns) {
+  // 4 groups of 2 runs of 3 channels (a shuffle of 2 groups), 5 output
+  // channels per group, 3x3 window, stride 2 by 1, dilation 2 by 1.
+  Value conv = buildShuffledGroupedConv2D(
+      builder, builder.getUnknownLoc(), empty({1, 9, 11, 2, 4, 3}),
+      empty({3, 3, 4, 2, 3, 5}), empty({1, 3, 9, 4, 5}), {2, 1}, {2, 1});
+  std::optional<SplitConv2D> grouped = matchGroupedConv2D(opOf(conv));
+  ASSERT_TRUE(grouped.has_value());
+  EXPECT_EQ(grouped->outerLoop, 3); // n, oh, ow, g, f, kh, kw, s, r
+  EXPECT_EQ(grouped->runLoop, 7);
+  EXPECT_EQ(grouped->strides, (SmallVector<int64_t, 2>{2, 1}));
+  EXPECT_EQ(grouped->dilations, (SmallVector<int64_t, 2>{2, 1}));
+  EXPECT_FALSE(matchBlockedConv2D(opOf(conv)).has_value());
+  // The plain grouped convolution has no run loop.
+  Value plain = buildGroupedConv2D(
+      builder, builder.getUnknownLoc(), empty({1, 9, 11, 4, 3}),
+      empty({3, 3, 4, 3, 5}), empty({1, 4, 3, 4, 5}), {2, 2}, {1, 3});
+  EXPECT_EQ(matchGroupedConv2D(opOf(plain))->runLoop, -1);
+}
+
 TEST_F(GroupedConvTest, BlockedConvIsMatchedWithItsWindow) {
   // 2 blocks of 64 output channels, 16 input channels, 1x1, stride 1.
   Value conv = buildBlockedConv2D(
