@@ -3,7 +3,6 @@
 #include "strata/Support/GroupedConv.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 
 using namespace mlir;
@@ -104,20 +103,10 @@ Value mlir::strata::buildGroupedConv2D(OpBuilder &builder, Location loc,
                                  getConvIterators());
 }
 
-// Loops of buildShuffledGroupedConv2D: the grouped convolution's, the
-// input channel split into the run (kS) and the channel of the run (kR).
-enum : unsigned {
-  kSN,
-  kSOH,
-  kSOW,
-  kSG,
-  kSF,
-  kSKH,
-  kSKW,
-  kSS,
-  kSR,
-  kNumShuffledLoops
-};
+// Loops of buildShuffledGroupedConv2D: the grouped convolution's, its
+// input channel loop the run (kC's place) and one more, the channel of the
+// run.
+enum : unsigned { kS = kC, kR = kNumLoops, kNumShuffledLoops };
 
 Value mlir::strata::buildShuffledGroupedConv2D(OpBuilder &builder, Location loc,
                                                Value input, Value filter,
@@ -126,102 +115,41 @@ Value mlir::strata::buildShuffledGroupedConv2D(OpBuilder &builder, Location loc,
                                                ArrayRef<int64_t> dilations) {
   MLIRContext *context = builder.getContext();
   auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
-  AffineExpr h = d(kSOH) * strides[0] + d(kSKH) * dilations[0];
-  AffineExpr w = d(kSOW) * strides[1] + d(kSKW) * dilations[1];
+  auto [h, w] = getWindowExprs(context, strides, dilations);
   SmallVector<AffineMap> maps = {
-      AffineMap::get(kNumShuffledLoops, 0,
-                     {d(kSN), h, w, d(kSS), d(kSG), d(kSR)}, context),
-      AffineMap::get(kNumShuffledLoops, 0,
-                     {d(kSKH), d(kSKW), d(kSG), d(kSS), d(kSR), d(kSF)},
+      AffineMap::get(kNumShuffledLoops, 0, {d(kN), h, w, d(kS), d(kG), d(kR)},
                      context),
       AffineMap::get(kNumShuffledLoops, 0,
-                     {d(kSN), d(kSOH), d(kSOW), d(kSG), d(kSF)}, context)};
-  SmallVector<utils::IteratorType> iterators(kNumShuffledLoops,
-                                             utils::IteratorType::parallel);
-  iterators[kSKH] = iterators[kSKW] = iterators[kSS] = iterators[kSR] =
-      utils::IteratorType::reduction;
+                     {d(kKH), d(kKW), d(kG), d(kS), d(kR), d(kF)}, context),
+      AffineMap::get(kNumShuffledLoops, 0,
+                     {d(kN), d(kOH), d(kOW), d(kG), d(kF)}, context)};
+  SmallVector<utils::IteratorType> iterators = getConvIterators();
+  iterators.push_back(utils::IteratorType::reduction);
   return buildMultiplyAccumulate(builder, loc, input, filter, init, maps,
                                  iterators);
-}
-
-/// Whether `op`'s body is `init + lhs * rhs` (buildMultiplyAccumulate's).
-static bool isMultiplyAccumulate(linalg::LinalgOp op) {
-  Block *body = op.getBlock();
-  if (body->getNumArguments() != 3 || body->getOperations().size() != 3)
-    return false;
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
-  Value other = add.getLhs() == body->getArgument(2)   ? add.getRhs()
-                : add.getRhs() == body->getArgument(2) ? add.getLhs()
-                                                       : Value();
-  auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
-  return mul && ((mul.getLhs() == body->getArgument(0) &&
-                  mul.getRhs() == body->getArgument(1)) ||
-                 (mul.getLhs() == body->getArgument(1) &&
-                  mul.getRhs() == body->getArgument(0)));
 }
 
 /// `op` as a shuffled grouped convolution (buildShuffledGroupedConv2D).
 static std::optional<SplitConv2D>
 matchShuffledGroupedConv2D(linalg::LinalgOp op) {
-  if (!isTwoInputGeneric(op, kNumShuffledLoops) || !isMultiplyAccumulate(op))
+  if (!isTwoInputGeneric(op, kNumShuffledLoops) ||
+      !linalg::isaConvolutionOpInterface(op))
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   AffineMap input = maps[0], filter = maps[1], output = maps[2];
   if (input.getNumResults() != 6 || filter.getNumResults() != 6 ||
-      output.getNumResults() != 5 || !output.isProjectedPermutation() ||
-      !filter.isProjectedPermutation())
+      output.getNumResults() != 5 || !output.isProjectedPermutation())
     return std::nullopt;
-  int64_t n = plainLoop(output, 0), oh = plainLoop(output, 1),
-          ow = plainLoop(output, 2), g = plainLoop(output, 3),
-          f = plainLoop(output, 4), kh = plainLoop(filter, 0),
-          kw = plainLoop(filter, 1), s = plainLoop(filter, 3),
+  int64_t n = plainLoop(output, 0), g = plainLoop(output, 3),
+          f = plainLoop(output, 4), s = plainLoop(filter, 3),
           r = plainLoop(filter, 4);
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (int64_t loop : {kh, kw, s, r})
-    if (iterators[loop] != utils::IteratorType::reduction)
-      return std::nullopt;
-  if (plainLoop(input, 0) != n || plainLoop(input, 3) != s ||
+  if (s < 0 || r < 0 || plainLoop(input, 0) != n || plainLoop(input, 3) != s ||
       plainLoop(input, 4) != g || plainLoop(input, 5) != r ||
       plainLoop(filter, 2) != g || plainLoop(filter, 5) != f)
     return std::nullopt;
-  // The window: input rows oh * stride + kh * dilation (columns alike).
-  SplitConv2D result;
-  result.outerLoop = g;
-  result.runLoop = s;
-  for (auto [dim, out, win] :
-       {std::tuple<unsigned, int64_t, int64_t>{1, oh, kh}, {2, ow, kw}}) {
-    auto sum = dyn_cast<AffineBinaryOpExpr>(input.getResult(dim));
-    if (!sum || sum.getKind() != AffineExprKind::Add)
-      return std::nullopt;
-    std::optional<int64_t> stride, dilation;
-    for (AffineExpr term : {sum.getLHS(), sum.getRHS()}) {
-      int64_t loop = -1, coefficient = 1;
-      if (auto dimExpr = dyn_cast<AffineDimExpr>(term)) {
-        loop = dimExpr.getPosition();
-      } else if (auto mul = dyn_cast<AffineBinaryOpExpr>(term);
-                 mul && mul.getKind() == AffineExprKind::Mul) {
-        auto dimExpr = dyn_cast<AffineDimExpr>(mul.getLHS());
-        auto constant = dyn_cast<AffineConstantExpr>(mul.getRHS());
-        if (!dimExpr || !constant)
-          return std::nullopt;
-        loop = dimExpr.getPosition();
-        coefficient = constant.getValue();
-      }
-      if (loop == out)
-        stride = coefficient;
-      else if (loop == win)
-        dilation = coefficient;
-      else
-        return std::nullopt;
-    }
-    if (!stride || !dilation)
-      return std::nullopt;
-    result.strides.push_back(*stride);
-    result.dilations.push_back(*dilation);
-  }
+  std::optional<SplitConv2D> result = matchWindow(op, g, /*window=*/0);
+  if (result)
+    result->runLoop = s;
   return result;
 }
 

@@ -73,8 +73,8 @@ static std::optional<ChannelShuffle> matchChannelShuffle(Value value) {
   return ChannelShuffle{split.getInput1(), groups};
 }
 
-/// `value` shuffled as `shuffle` says, with a new reshape-transpose-reshape
-/// chain (the shapes of `like`'s).
+/// `value` (NHWC) with its channels shuffled in `groups` groups: a new
+/// reshape, transpose and reshape back.
 static Value buildChannelShuffle(PatternRewriter &rewriter, Location loc,
                                  Value value, int64_t groups) {
   auto type = cast<RankedTensorType>(value.getType());

@@ -60,8 +60,8 @@ std::optional<SplitConv2D> matchGroupedConv2D(linalg::LinalgOp op);
 /// Group g reads S contiguous runs of R channels. The runs are a second
 /// reduction loop: a tile of one group and one run is a plain
 /// linalg.conv_2d_nhwc_hwcf, as a tile of one group of the plain op is.
-Value buildShuffledGroupedConv2D(OpBuilder &builder, Location loc,
-                                 Value input, Value filter, Value init,
+Value buildShuffledGroupedConv2D(OpBuilder &builder, Location loc, Value input,
+                                 Value filter, Value init,
                                  ArrayRef<int64_t> strides,
                                  ArrayRef<int64_t> dilations);
 
