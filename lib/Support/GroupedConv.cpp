@@ -43,13 +43,15 @@ static bool isTwoInputGeneric(linalg::LinalgOp op, unsigned numLoops) {
 }
 
 /// The input's window rows and columns, `oh * s + kh * d` and
-/// `ow * s + kw * d`, over the convolution loops.
+/// `ow * s + kw * d`, over loops with the output's rows at `oh` (its
+/// columns next) and the window's rows at `kh` (its columns next).
 static std::pair<AffineExpr, AffineExpr>
 getWindowExprs(MLIRContext *context, ArrayRef<int64_t> strides,
-               ArrayRef<int64_t> dilations) {
+               ArrayRef<int64_t> dilations, unsigned oh = kOH,
+               unsigned kh = kKH) {
   auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
-  return {d(kOH) * strides[0] + d(kKH) * dilations[0],
-          d(kOW) * strides[1] + d(kKW) * dilations[1]};
+  return {d(oh) * strides[0] + d(kh) * dilations[0],
+          d(oh + 1) * strides[1] + d(kh + 1) * dilations[1]};
 }
 
 /// `op` as a 2-D convolution with outer loop `outer`, if its image loops
@@ -108,11 +110,75 @@ Value mlir::strata::buildGroupedConv2D(OpBuilder &builder, Location loc,
 // run.
 enum : unsigned { kS = kC, kR = kNumLoops, kNumShuffledLoops };
 
+// Loops of buildShuffledGroupedConv2D with groups of super-groups: batch,
+// output rows and columns, super-group, group of it, output channel,
+// window rows and columns, run, channel of the run's window.
+enum : unsigned {
+  kWN,
+  kWOH,
+  kWOW,
+  kWSuper,
+  kWGroup,
+  kWF,
+  kWKH,
+  kWKW,
+  kWRun,
+  kWChannel,
+  kNumWindowedLoops
+};
+
+/// The step between the windows of consecutive groups of a super-group
+/// (A in GroupedConv.h): J = A * (P - 1) + W, read off the input's run
+/// length J and the filter's P and W.
+static int64_t getWindowStep(ShapedType input, ShapedType filter) {
+  int64_t subgroups = filter.getDimSize(3), window = filter.getDimSize(5);
+  return (input.getDimSize(5) - window) / (subgroups - 1);
+}
+
+/// The maps (input, filter, output) of buildShuffledGroupedConv2D with a
+/// filter of rank 7.
+static SmallVector<AffineMap> getWindowedMaps(MLIRContext *context,
+                                              ArrayRef<int64_t> strides,
+                                              ArrayRef<int64_t> dilations,
+                                              int64_t step) {
+  auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
+  auto [h, w] = getWindowExprs(context, strides, dilations, kWOH, kWKH);
+  return {
+      AffineMap::get(kNumWindowedLoops, 0,
+                     {d(kWN), h, w, d(kWRun), d(kWSuper),
+                      d(kWGroup) * step + d(kWChannel)},
+                     context),
+      AffineMap::get(kNumWindowedLoops, 0,
+                     {d(kWKH), d(kWKW), d(kWSuper), d(kWGroup), d(kWRun),
+                      d(kWChannel), d(kWF)},
+                     context),
+      AffineMap::get(kNumWindowedLoops, 0,
+                     {d(kWN), d(kWOH), d(kWOW), d(kWSuper), d(kWGroup), d(kWF)},
+                     context)};
+}
+
+/// The iterators of buildShuffledGroupedConv2D with a filter of rank 7.
+static SmallVector<utils::IteratorType> getWindowedIterators() {
+  SmallVector<utils::IteratorType> iterators(kNumWindowedLoops,
+                                             utils::IteratorType::parallel);
+  for (unsigned loop : {kWKH, kWKW, kWRun, kWChannel})
+    iterators[loop] = utils::IteratorType::reduction;
+  return iterators;
+}
+
 Value mlir::strata::buildShuffledGroupedConv2D(OpBuilder &builder, Location loc,
                                                Value input, Value filter,
                                                Value init,
                                                ArrayRef<int64_t> strides,
                                                ArrayRef<int64_t> dilations) {
+  if (cast<ShapedType>(filter.getType()).getRank() == 7) {
+    int64_t step = getWindowStep(cast<ShapedType>(input.getType()),
+                                 cast<ShapedType>(filter.getType()));
+    return buildMultiplyAccumulate(
+        builder, loc, input, filter, init,
+        getWindowedMaps(builder.getContext(), strides, dilations, step),
+        getWindowedIterators());
+  }
   MLIRContext *context = builder.getContext();
   auto d = [&](unsigned loop) { return getAffineDimExpr(loop, context); };
   auto [h, w] = getWindowExprs(context, strides, dilations);
@@ -153,10 +219,63 @@ matchShuffledGroupedConv2D(linalg::LinalgOp op) {
   return result;
 }
 
+/// Whether the body of `op` is buildMultiplyAccumulate's. (linalg's
+/// convolution interface refuses an input channel read through a window,
+/// `h * A + w`, whose output "image" loop also selects weights.)
+static bool isMultiplyAccumulate(linalg::LinalgOp op) {
+  return linalg::detail::isContractionBody(
+      *op.getBlock(), [](Operation *product, Operation *sum) {
+        return isa<arith::MulFOp>(product) && isa<arith::AddFOp>(sum);
+      });
+}
+
+/// `op` as a shuffled grouped convolution with groups of super-groups
+/// (buildShuffledGroupedConv2D with a filter of rank 7).
+static std::optional<SplitConv2D>
+matchWindowedGroupedConv2D(linalg::LinalgOp op) {
+  if (!isTwoInputGeneric(op, kNumWindowedLoops))
+    return std::nullopt;
+  auto inputType = cast<ShapedType>(op.getDpsInputOperand(0)->get().getType());
+  auto filterType = cast<ShapedType>(op.getDpsInputOperand(1)->get().getType());
+  if (inputType.getRank() != 6 || filterType.getRank() != 7)
+    return std::nullopt;
+  // The loops are in the builder's order: the maps must be its maps, with
+  // the builder's strides and dilations.
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto coefficient = [&](AffineExpr expr, unsigned loop) -> int64_t {
+    SmallVector<AffineExpr> dims;
+    for (unsigned i = 0; i < kNumWindowedLoops; ++i)
+      dims.push_back(getAffineConstantExpr(i == loop, op.getContext()));
+    auto value = dyn_cast<AffineConstantExpr>(
+        simplifyAffineExpr(expr.replaceDims(dims), kNumWindowedLoops, 0));
+    return value ? value.getValue() : 0;
+  };
+  SplitConv2D result;
+  result.outerLoop = kWSuper;
+  result.runLoop = kWRun;
+  result.subgroupLoop = kWGroup;
+  result.strides = {coefficient(maps[0].getResult(1), kWOH),
+                    coefficient(maps[0].getResult(2), kWOW)};
+  result.dilations = {coefficient(maps[0].getResult(1), kWKH),
+                      coefficient(maps[0].getResult(2), kWKW)};
+  // The step from the map: a tile of one group has lost it from its
+  // shapes.
+  int64_t step = coefficient(maps[0].getResult(5), kWGroup);
+  bool same = maps == getWindowedMaps(op.getContext(), result.strides,
+                                      result.dilations, step) &&
+              op.getIteratorTypesArray() == getWindowedIterators() &&
+              isMultiplyAccumulate(op);
+  if (!same)
+    return std::nullopt;
+  return result;
+}
+
 std::optional<SplitConv2D>
 mlir::strata::matchGroupedConv2D(linalg::LinalgOp op) {
   if (std::optional<SplitConv2D> shuffled = matchShuffledGroupedConv2D(op))
     return shuffled;
+  if (std::optional<SplitConv2D> windowed = matchWindowedGroupedConv2D(op))
+    return windowed;
   if (!isTwoInputGeneric(op, kNumLoops) ||
       !linalg::isaConvolutionOpInterface(op))
     return std::nullopt;

@@ -478,12 +478,20 @@ struct GroupedConvTileToConv2D final
     bool shuffled = split->runLoop >= 0;
     if (shuffled && ranges[split->runLoop] != 1)
       return rewriter.notifyMatchFailure(op, "more than one run");
+    bool windowed = split->subgroupLoop >= 0;
+    if (windowed && ranges[split->subgroupLoop] != 1)
+      return rewriter.notifyMatchFailure(op, "more than one group");
     Location loc = op.getLoc();
     Value init = op.getDpsInitOperand(0)->get();
     // A grouped convolution's input has the group at dimension 3 and its
     // filter at dimension 2 (a shuffled one's input the run at 3 and the
-    // group at 4, its filter the group at 2 and the run at 3); a blocked
-    // one's input has no block, its filter has it at dimension 0.
+    // group at 4, its filter the group at 2 and the run at 3; with groups
+    // of super-groups the input the run at 3 and the super-group at 4, its
+    // filter the super-group at 2, the group at 3 and the run at 4, its
+    // output the super-group at 3 and the group at 4); a blocked one's
+    // input has no block, its filter has it at dimension 0. (The slice of
+    // a windowed input starts at its group's window: the tile reads it
+    // from 0.)
     Value input = op.getDpsInputOperand(0)->get();
     if (shuffled)
       input = dropUnitDims(rewriter, loc, input, {3, 4});
@@ -492,9 +500,14 @@ struct GroupedConvTileToConv2D final
     SmallVector<int64_t> filterUnits = {grouped ? 2 : 0};
     if (shuffled)
       filterUnits.push_back(3);
+    if (windowed)
+      filterUnits.push_back(4);
     Value filter = dropUnitDims(rewriter, loc, op.getDpsInputOperand(1)->get(),
                                 filterUnits);
-    Value acc = dropUnitDims(rewriter, loc, init, {3});
+    SmallVector<int64_t> accUnits = {3};
+    if (windowed)
+      accUnits.push_back(4);
+    Value acc = dropUnitDims(rewriter, loc, init, accUnits);
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, acc.getType(), ValueRange{input, filter},
         ValueRange{acc}, rewriter.getI64TensorAttr(split->strides),

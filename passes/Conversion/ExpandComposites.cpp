@@ -17,6 +17,8 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <numeric>
+
 #define DEBUG_TYPE "strata-expand-composites"
 
 namespace mlir::strata {
@@ -152,43 +154,102 @@ static void expandGroupedConv(RewriterBase &rewriter, GroupedConv2DOp op) {
             DenseElementsAttr::get(padType,
                                    rewriter.getFloatAttr(element, 0.0))));
   }
-  // Through a shuffle of S groups the input's channels split as
-  // (run s, group, channel r of the run) and a group's channel r * S + s;
-  // else as (group, channel).
-  int64_t runs = op.getInputShuffle().value_or(1);
-  int64_t perRun = perGroupIn / runs;
-  SmallVector<int64_t> split, perms, filterShape;
-  if (runs > 1) {
-    input = b.reshape(input,
-                      {padded[0], padded[1], padded[2], runs, groups, perRun});
-    split = {groups, perGroupOut, kh, kw, perRun, runs};
-    perms = {2, 3, 0, 5, 4, 1};
-    filterShape = {kh, kw, groups, runs, perRun, perGroupOut};
-  } else {
-    input =
-        b.reshape(input, {padded[0], padded[1], padded[2], groups, perGroupIn});
-    split = {groups, perGroupOut, kh, kw, perGroupIn};
-    perms = {2, 3, 0, 4, 1};
-    filterShape = {kh, kw, groups, perGroupIn, perGroupOut};
-  }
-  auto filterType = RankedTensorType::get(filterShape, element);
   // A constant weight (possibly behind the importer's OIHW -> OHWI
   // transpose) is rearranged once here, not on every call.
-  Value filter;
   FailureOr<DenseElementsAttr> weights = getConstantWeight(op.getWeight());
-  if (succeeded(weights)) {
-    FailureOr<DenseElementsAttr> laidOut =
-        transposeConstant(*weights, split, perms, filterType);
-    if (succeeded(laidOut))
-      filter = tosa::ConstOp::create(rewriter, loc, filterType, *laidOut);
+  // Through a shuffle of S groups, P = S / gcd(S, Cg) consecutive groups
+  // read S runs of J channels (GroupedConv.h). A filter with the zeros
+  // that takes for P > 1 is built from a constant weight only; a weight
+  // computed at run time reads the shuffle as the graph wrote it.
+  int64_t runs = op.getInputShuffle().value_or(1);
+  int64_t subgroups = runs / std::gcd(runs, perGroupIn);
+  if (subgroups > 1 && failed(weights)) {
+    int64_t channels = groups * perGroupIn;
+    Value split = b.reshape(
+        input, {padded[0], padded[1], padded[2], runs, channels / runs});
+    auto transposedType = RankedTensorType::get(
+        {padded[0], padded[1], padded[2], channels / runs, runs}, element);
+    Value shuffled = tosa::TransposeOp::create(
+        rewriter, loc, transposedType, split,
+        rewriter.getDenseI32ArrayAttr({0, 1, 2, 4, 3}));
+    input = b.reshape(shuffled, padded);
+    runs = subgroups = 1;
   }
-  if (!filter)
-    filter = tosa::TransposeOp::create(
-        rewriter, loc, filterType, b.reshape(op.getWeight(), split),
-        rewriter.getDenseI32ArrayAttr(
-            SmallVector<int32_t>(perms.begin(), perms.end())));
+  int64_t supers = groups / subgroups;
+  int64_t runLength = perGroupIn * subgroups / runs; // J
+  int64_t step = perGroupIn / runs;                  // A
+  int64_t window = runLength - step * (subgroups - 1);
   SmallVector<int64_t> outShape = {type.getDimSize(0), type.getDimSize(1),
                                    type.getDimSize(2), groups, perGroupOut};
+  Value filter;
+  if (subgroups > 1) {
+    // Filter [KH][KW][G/P][P][S][W][F] from the OHWI weight
+    // [G * F][KH][KW][Cg]: group g = super * P + h reads channel
+    // h * A + t of run s of its super-group, the shuffled channel
+    // k = (super * J + h * A + t) * S + s, where it is one of g's.
+    input = b.reshape(
+        input, {padded[0], padded[1], padded[2], runs, supers, runLength});
+    SmallVector<int64_t> filterShape = {kh,   kw,     supers,     subgroups,
+                                        runs, window, perGroupOut};
+    auto filterType = RankedTensorType::get(filterShape, element);
+    SmallVector<APFloat> values(
+        filterType.getNumElements(),
+        APFloat::getZero(cast<FloatType>(element).getFloatSemantics()));
+    SmallVector<APFloat> source(weights->getValues<APFloat>());
+    int64_t index = 0;
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t super = 0; super < supers; ++super)
+          for (int64_t h = 0; h < subgroups; ++h)
+            for (int64_t s = 0; s < runs; ++s)
+              for (int64_t t = 0; t < window; ++t)
+                for (int64_t f = 0; f < perGroupOut; ++f, ++index) {
+                  int64_t g = super * subgroups + h;
+                  int64_t k = (super * runLength + h * step + t) * runs + s;
+                  if (k / perGroupIn != g)
+                    continue;
+                  int64_t o = g * perGroupOut + f;
+                  values[index] = source[((o * kh + y) * kw + x) * perGroupIn +
+                                         k % perGroupIn];
+                }
+    filter = tosa::ConstOp::create(
+        rewriter, loc, filterType,
+        DenseElementsAttr::get(filterType, ArrayRef<APFloat>(values)));
+    outShape = {type.getDimSize(0), type.getDimSize(1),
+                type.getDimSize(2), supers,
+                subgroups,          perGroupOut};
+  } else {
+    // Through a shuffle whose runs S divides a group's channels, the
+    // input's channels split as (run s, group, channel r of the run) and a
+    // group's channel r * S + s; else as (group, channel).
+    int64_t perRun = perGroupIn / runs;
+    SmallVector<int64_t> split, perms, filterShape;
+    if (runs > 1) {
+      input = b.reshape(
+          input, {padded[0], padded[1], padded[2], runs, groups, perRun});
+      split = {groups, perGroupOut, kh, kw, perRun, runs};
+      perms = {2, 3, 0, 5, 4, 1};
+      filterShape = {kh, kw, groups, runs, perRun, perGroupOut};
+    } else {
+      input = b.reshape(input,
+                        {padded[0], padded[1], padded[2], groups, perGroupIn});
+      split = {groups, perGroupOut, kh, kw, perGroupIn};
+      perms = {2, 3, 0, 4, 1};
+      filterShape = {kh, kw, groups, perGroupIn, perGroupOut};
+    }
+    auto filterType = RankedTensorType::get(filterShape, element);
+    if (succeeded(weights)) {
+      FailureOr<DenseElementsAttr> laidOut =
+          transposeConstant(*weights, split, perms, filterType);
+      if (succeeded(laidOut))
+        filter = tosa::ConstOp::create(rewriter, loc, filterType, *laidOut);
+    }
+    if (!filter)
+      filter = tosa::TransposeOp::create(
+          rewriter, loc, filterType, b.reshape(op.getWeight(), split),
+          rewriter.getDenseI32ArrayAttr(
+              SmallVector<int32_t>(perms.begin(), perms.end())));
+  }
   Value empty = tensor::EmptyOp::create(rewriter, loc, outShape, element);
   DenseElementsAttr bias;
   Value init;
@@ -198,10 +259,12 @@ static void expandGroupedConv(RewriterBase &rewriter, GroupedConv2DOp op) {
                                            rewriter.getFloatAttr(element, 0.0));
     init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
   } else {
-    init = linalg::BroadcastOp::create(
-               rewriter, loc, b.reshape(op.getBias(), {groups, perGroupOut}),
-               empty, ArrayRef<int64_t>{0, 1, 2})
-               ->getResult(0);
+    init =
+        linalg::BroadcastOp::create(
+            rewriter, loc,
+            b.reshape(op.getBias(), ArrayRef<int64_t>(outShape).drop_front(3)),
+            empty, ArrayRef<int64_t>{0, 1, 2})
+            ->getResult(0);
   }
   Value conv =
       runs > 1 ? buildShuffledGroupedConv2D(rewriter, loc, input, filter, init,

@@ -15,7 +15,11 @@
 //   convolution reads its input through the shuffle (`input_shuffle`), each
 //   group S contiguous runs of Cg/S channels, which its expansion reduces
 //   over as a second loop (strata/Support/GroupedConv.h); the sums run in
-//   another order.
+//   another order. When S does not divide Cg, each group reads a window of
+//   each run, the filter zero where the window holds another group's
+//   channels: folded when the windows add at most 1/8 of the work and the
+//   weight is a constant. (A zero weight times an infinite or NaN input is
+//   NaN where the graph summed no such product.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +29,8 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
+
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -96,6 +102,19 @@ static int64_t shuffledSource(int64_t k, int64_t groups, int64_t channels) {
   return (k % groups) * (channels / groups) + k / groups;
 }
 
+/// Windows of a grouped convolution whose groups the shuffle's do not
+/// divide may add at most 1/kMaxWindowWaste to its multiply-adds
+/// (ShuffleNet's add 1/17: 36 channels reduced instead of 34); the
+/// transpose they save moves the tensor through memory twice.
+static constexpr int64_t kMaxWindowWaste = 8;
+
+/// Whether `weight` is a constant, or the importer's transpose of one.
+static bool isConstantWeight(Value weight) {
+  if (auto transpose = weight.getDefiningOp<tosa::TransposeOp>())
+    weight = transpose.getInput1();
+  return matchPattern(weight, m_Constant());
+}
+
 namespace {
 /// depthwise_conv2d(shuffle(x), W, b) -> shuffle(depthwise_conv2d(x, W', b'))
 /// with W'[c] = W[k] and b'[c] = b[k] for the k that reads c.
@@ -151,7 +170,8 @@ struct SinkShuffleThroughDepthwise final
 };
 
 /// grouped_conv2d(shuffle(x)) -> grouped_conv2d(x) {input_shuffle = S}
-/// when S divides the channels of a group.
+/// when S divides the channels of a group, or its windows add little work
+/// and the weight is a constant.
 struct FoldShuffleIntoGroupedConv final : OpRewritePattern<GroupedConv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GroupedConv2DOp conv,
@@ -164,10 +184,25 @@ struct FoldShuffleIntoGroupedConv final : OpRewritePattern<GroupedConv2DOp> {
       return rewriter.notifyMatchFailure(conv, "input is not a shuffle");
     int64_t perGroup =
         conv.getInput().getType().getDimSize(3) / conv.getGroup();
-    if (perGroup % shuffle->groups != 0)
-      return rewriter.notifyMatchFailure(
-          conv, "the shuffle's groups do not divide the channels of a group "
-                "(its runs would differ in shape)");
+    int64_t runs = shuffle->groups;
+    if (perGroup % runs != 0) {
+      // Groups of super-groups (GroupedConv.h): each group reduces a
+      // window of W channels of each of the S runs, S * W >= Cg, the
+      // filter zero where the group reads nothing.
+      int64_t subgroups = runs / std::gcd(runs, perGroup);
+      int64_t runLength = perGroup * subgroups / runs;
+      int64_t window = runLength - perGroup / runs * (subgroups - 1);
+      if (runs * window * kMaxWindowWaste > perGroup * (kMaxWindowWaste + 1))
+        return rewriter.notifyMatchFailure(
+            conv, "the shuffle's groups do not divide the channels of a "
+                  "group and its windows would add more than 1/8 to the "
+                  "convolution's work");
+      if (!isConstantWeight(conv.getWeight()))
+        return rewriter.notifyMatchFailure(
+            conv, "the shuffle's groups do not divide the channels of a "
+                  "group and the weight is not a constant (the windows' "
+                  "filter with zeros is built from constants)");
+    }
     rewriter.modifyOpInPlace(conv, [&] {
       conv.getInputMutable().assign(shuffle->input);
       conv.setInputShuffle(shuffle->groups);

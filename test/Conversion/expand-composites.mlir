@@ -118,3 +118,43 @@ func.func @shuffled_grouped_conv(%x: tensor<1x3x3x8xf32>) -> tensor<1x3x3x2xf32>
   %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, input_shuffle = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x8xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>) -> tensor<1x3x3x2xf32>
   return %0 : tensor<1x3x3x2xf32>
 }
+
+// -----
+
+// Through a shuffle of 2 groups that does not divide the 3 channels of a
+// group: the pair of groups reads 2 runs of 3 channels, group h a window
+// of 2 channels of each run starting at h (the shuffled channels 0, 1, 2
+// are runs 0, 1, 0 at channels 0, 0, 1; channels 3, 4, 5 are runs 1, 0, 1
+// at 1, 2, 2). The filter [KH, KW, pairs, group, run, window, F] is zero
+// where a window holds the other group's channel.
+// CHECK-LABEL: func.func @windowed_grouped_conv
+// CHECK: %[[X:.*]] = tosa.reshape %arg0, {{.*}} -> tensor<1x3x3x2x1x3xf32>
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[\[\[\[}}0.000000e+00], [2.000000e+00]], {{\[\[}}1.000000e+00], [0.000000e+00]]], {{\[\[\[}}0.000000e+00], [4.000000e+00]], {{\[\[}}3.000000e+00], [5.000000e+00]]]]]]]> : tensor<1x1x1x2x2x2x1xf32>}>
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]
+// CHECK-SAME: ins(%[[X]], %[[W]] : tensor<1x3x3x2x1x3xf32>, tensor<1x1x1x2x2x2x1xf32>) outs(%{{.*}} : tensor<1x3x3x1x2x1xf32>)
+// CHECK: tosa.reshape {{.*}} -> tensor<1x3x3x2xf32>
+func.func @windowed_grouped_conv(%x: tensor<1x3x3x6xf32>) -> tensor<1x3x3x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.0, 1.0, 2.0]]], [[[3.0, 4.0, 5.0]]]]> : tensor<2x1x1x3xf32>} : () -> tensor<2x1x1x3xf32>
+  %b = "tosa.const"() {values = dense<[1.0, 2.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, input_shuffle = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x6xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>) -> tensor<1x3x3x2xf32>
+  return %0 : tensor<1x3x3x2xf32>
+}
+
+// -----
+
+// The same with a weight computed at run time: the filter with zeros is
+// built from constants only, so the input is shuffled as the graph wrote
+// it and the plain grouped convolution reads it.
+// CHECK-LABEL: func.func @windowed_runtime_weight
+// CHECK: tosa.reshape %arg0, {{.*}} -> tensor<1x3x3x2x3xf32>
+// CHECK: tosa.transpose {{.*}}perms = array<i32: 0, 1, 2, 4, 3>{{.*}} -> tensor<1x3x3x3x2xf32>
+// CHECK: tosa.reshape {{.*}} -> tensor<1x3x3x6xf32>
+// CHECK: %[[X:.*]] = tosa.reshape {{.*}} -> tensor<1x3x3x2x3xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[X]], %{{.*}} : tensor<1x3x3x2x3xf32>, tensor<1x1x2x3x1xf32>)
+func.func @windowed_runtime_weight(%x: tensor<1x3x3x6xf32>, %w: tensor<2x1x1x3xf32>) -> tensor<1x3x3x2xf32> {
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 2 : i64, input_shuffle = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x6xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>) -> tensor<1x3x3x2xf32>
+  return %0 : tensor<1x3x3x2xf32>
+}

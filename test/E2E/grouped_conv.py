@@ -167,6 +167,12 @@ names = [
     case("depthwise_mult3_s2", 1, 5, 15, 5, 3, (10, 11), stride=2, bias=False),
     # ShuffleNet's unit, its channel shuffle folded into the convolutions.
     shuffle_case("shuffle_unit", 32, 4, (6, 5)),
+    # Shuffles whose groups do not divide a convolution group's channels
+    # (ShuffleNet's 136 channels in groups of 34, 4 shuffle groups; 18 in
+    # groups of 9, 2): folded as windows of the runs, the filter zero where
+    # a window holds another group's channels.
+    shuffle_case("shuffle_window", 136, 4, (5, 4)),
+    shuffle_case("shuffle_window_odd", 18, 2, (3, 7)),
     # Filters of 256 KiB and more are stored in blocks of 64 output channels
     # (strata-pack-constants): a blocked convolution.
     case("blocked_3x3_s2", 1, 256, 128, 1, 3, (9, 8), stride=2, pad=(1, 1, 0, 1), relu=True),

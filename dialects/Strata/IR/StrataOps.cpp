@@ -204,10 +204,10 @@ LogicalResult GroupedConv2DOp::verify() {
            << weight.getDimSize(3) << " input channels, expected "
            << channels / group << " (the channels of one group)";
   if (std::optional<int64_t> shuffle = getInputShuffle()) {
-    if ((channels / group) % *shuffle != 0)
+    if (channels % *shuffle != 0)
       return emitOpError("input_shuffle ")
-             << *shuffle << " does not divide the channels of a group ("
-             << channels / group << ")";
+             << *shuffle << " does not divide the input channels (" << channels
+             << ")";
   }
   if (bias.getDimSize(0) != outChannels)
     return emitOpError("bias has ")

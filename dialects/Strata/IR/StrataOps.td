@@ -216,9 +216,11 @@ def Strata_GroupedConv2DOp : Strata_Op<"grouped_conv2d", [Pure]> {
     With `input_shuffle = S`, the op reads its input through a channel
     shuffle of S groups (ShuffleNet's: the channels viewed as S x C/S,
     transposed): its channel `a * S + b` is the input's channel
-    `b * C / S + a`. S must divide the channels of a group, so that each
-    group reads S contiguous runs of the input (`strata.fold-channel-shuffle`
-    folds a shuffle into the convolution after it this way).
+    `b * C / S + a`; S must divide C. Where S divides the channels of a
+    group too, each group reads S contiguous runs of the input; else
+    groups of groups read such runs, each group a window of every run
+    (`strata/Support/GroupedConv.h`). `strata.fold-channel-shuffle` folds
+    a shuffle into the convolution after it this way.
 
     ```mlir
     %y = strata.grouped_conv2d %x, %w, %b {group = 2 : i64,

@@ -39,13 +39,18 @@ struct SplitConv2D {
   /// A grouped convolution reading a channel shuffle's output
   /// (buildShuffledGroupedConv2D): the loop over the runs (-1: none).
   int64_t runLoop = -1;
+  /// A shuffled grouped convolution whose groups are split further (its
+  /// filter of rank 7): the loop over the groups of a super-group; the
+  /// outer loop is then the super-group's (-1: none).
+  int64_t subgroupLoop = -1;
   SmallVector<int64_t, 2> strides, dilations;
 };
 
 /// The grouped convolution `op` is, if it is one in the layout above (a
 /// multiply-accumulate linalg.generic of rank-5 operands with the group
 /// at input dimension 3, filter dimension 2 and output dimension 3), or a
-/// shuffled one (buildShuffledGroupedConv2D; `runLoop` set).
+/// shuffled one (buildShuffledGroupedConv2D; `runLoop` set, and with
+/// groups of super-groups `subgroupLoop` too).
 std::optional<SplitConv2D> matchGroupedConv2D(linalg::LinalgOp op);
 
 /// A grouped convolution of G groups of S * R input channels reading the
@@ -60,6 +65,23 @@ std::optional<SplitConv2D> matchGroupedConv2D(linalg::LinalgOp op);
 /// Group g reads S contiguous runs of R channels. The runs are a second
 /// reduction loop: a tile of one group and one run is a plain
 /// linalg.conv_2d_nhwc_hwcf, as a tile of one group of the plain op is.
+///
+/// When S does not divide a group's Cg channels, the shuffled channels of
+/// a group are not S runs of one length (S = 4, Cg = 34: runs of 9, 9, 8
+/// and 8), but P = S / gcd(S, Cg) consecutive groups (a super-group) read
+/// S runs of J = Cg * P / S channels. Group h of a super-group reads, of
+/// each run, channels between h * Cg / S rounded down and (h + 1) * Cg / S
+/// rounded up: within a window of W = J - A * (P - 1) channels starting at
+/// h * A, A = floor(Cg / S). The filter is zero at the window's channels
+/// the group does not read (36 channels reduced instead of 34 above). With a
+/// filter of rank 7 the op is this one:
+///
+///   input  N x H x W x S x G/P x J
+///   filter KH x KW x G/P x P x S x W x F
+///   output N x OH x OW x G/P x P x F
+///
+/// (A and P are read off the shapes.) A tile of one super-group, one group
+/// of it and one run is again a plain linalg.conv_2d_nhwc_hwcf.
 Value buildShuffledGroupedConv2D(OpBuilder &builder, Location loc, Value input,
                                  Value filter, Value init,
                                  ArrayRef<int64_t> strides,

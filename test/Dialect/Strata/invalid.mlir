@@ -473,8 +473,8 @@ func.func @grouped_conv_element_type(%x: tensor<1x4x4x6xf32>, %w: tensor<4x1x1x3
 // -----
 
 func.func @grouped_conv_shuffle_divides(%x: tensor<1x4x4x8xf32>, %w: tensor<4x1x1x2xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
-  // expected-error @+1 {{'strata.grouped_conv2d' op input_shuffle 4 does not divide the channels of a group (2)}}
-  %0 = strata.grouped_conv2d %x, %w, %b {group = 4 : i64, input_shuffle = 4 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x8xf32>, tensor<4x1x1x2xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  // expected-error @+1 {{'strata.grouped_conv2d' op input_shuffle 3 does not divide the input channels (8)}}
+  %0 = strata.grouped_conv2d %x, %w, %b {group = 4 : i64, input_shuffle = 3 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x8xf32>, tensor<4x1x1x2xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
   return %0 : tensor<1x4x4x4xf32>
 }
 

@@ -36,8 +36,9 @@ func.func @shuffle_depthwise_grouped(%x: tensor<1x3x3x8xf32>) -> tensor<1x3x3x4x
 // -----
 
 // Refused: a shuffle of 4 groups before a convolution of groups of 2
-// channels (4 does not divide 2); a depthwise convolution with a channel
-// multiplier; a shuffle with another user.
+// channels (4 does not divide 2, and windows of the runs would double the
+// work: each group would reduce 4 channels for its 2); a depthwise
+// convolution with a channel multiplier; a shuffle with another user.
 // CHECK-LABEL: func.func @refused
 // CHECK: strata.grouped_conv2d
 // CHECK-NOT: input_shuffle
@@ -61,4 +62,43 @@ func.func @refused(%x: tensor<1x3x3x8xf32>) -> (tensor<1x3x3x8xf32>, tensor<1x3x
   %b1 = "tosa.const"() {values = dense<0.0> : tensor<8xf32>} : () -> tensor<8xf32>
   %d = tosa.depthwise_conv2d %sh, %w1, %b1, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x8xf32>, tensor<1x1x8x1xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x8xf32>
   return %g, %m, %d, %sh : tensor<1x3x3x8xf32>, tensor<1x3x3x16xf32>, tensor<1x3x3x8xf32>, tensor<1x3x3x8xf32>
+}
+
+// -----
+
+// A shuffle of 2 groups before a convolution of groups of 9 channels (2
+// does not divide 9): each group reads a window of 5 of the 9 channels of
+// each run, 10 channels reduced instead of 9 (at most 1/8 more work):
+// folded, with a constant weight.
+// CHECK-LABEL: func.func @shuffle_windows
+// CHECK: strata.grouped_conv2d %arg0, {{.*}}input_shuffle = 2 : i64
+func.func @shuffle_windows(%x: tensor<1x3x3x18xf32>) -> tensor<1x3x3x4xf32> {
+  %s1 = tosa.const_shape {values = dense<[9, 2, 9]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s2 = tosa.const_shape {values = dense<[1, 3, 3, 18]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %r = tosa.reshape %x, %s1 : (tensor<1x3x3x18xf32>, !tosa.shape<3>) -> tensor<9x2x9xf32>
+  %t = tosa.transpose %r {perms = array<i32: 0, 2, 1>} : (tensor<9x2x9xf32>) -> tensor<9x9x2xf32>
+  %sh = tosa.reshape %t, %s2 : (tensor<9x9x2xf32>, !tosa.shape<4>) -> tensor<1x3x3x18xf32>
+  %w = "tosa.const"() {values = dense<1.0> : tensor<4x1x1x9xf32>} : () -> tensor<4x1x1x9xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  // expected-remark @below {{applied rule 'strata.fold-channel-shuffle' to 'strata.grouped_conv2d'}}
+  %g = strata.grouped_conv2d %sh, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x18xf32>, tensor<4x1x1x9xf32>, tensor<4xf32>) -> tensor<1x3x3x4xf32>
+  return %g : tensor<1x3x3x4xf32>
+}
+
+// -----
+
+// Refused: the same with a weight computed at run time (the windows'
+// filter with zeros is built from constants).
+// CHECK-LABEL: func.func @shuffle_windows_runtime_weight
+// CHECK: tosa.transpose
+// CHECK-NOT: input_shuffle
+func.func @shuffle_windows_runtime_weight(%x: tensor<1x3x3x18xf32>, %w: tensor<4x1x1x9xf32>) -> tensor<1x3x3x4xf32> {
+  %s1 = tosa.const_shape {values = dense<[9, 2, 9]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s2 = tosa.const_shape {values = dense<[1, 3, 3, 18]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %r = tosa.reshape %x, %s1 : (tensor<1x3x3x18xf32>, !tosa.shape<3>) -> tensor<9x2x9xf32>
+  %t = tosa.transpose %r {perms = array<i32: 0, 2, 1>} : (tensor<9x2x9xf32>) -> tensor<9x9x2xf32>
+  %sh = tosa.reshape %t, %s2 : (tensor<9x9x2xf32>, !tosa.shape<4>) -> tensor<1x3x3x18xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %g = strata.grouped_conv2d %sh, %w, %b {group = 2 : i64, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x18xf32>, tensor<4x1x1x9xf32>, tensor<4xf32>) -> tensor<1x3x3x4xf32>
+  return %g : tensor<1x3x3x4xf32>
 }

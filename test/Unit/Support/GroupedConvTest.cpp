@@ -70,6 +70,35 @@ TEST_F(GroupedConvTest, ShuffledGroupedConvIsMatchedWithItsRuns) {
   EXPECT_EQ(matchGroupedConv2D(opOf(plain))->runLoop, -1);
 }
 
+TEST_F(GroupedConvTest, WindowedGroupedConvIsMatchedWithItsSubgroups) {
+  // 4 groups of 34 channels read through a shuffle of 4 groups: 2 pairs of
+  // groups, each group a window of 9 of the 17 channels of each of the 4
+  // runs (windows 8 apart), 5 output channels per group, 3x3 window,
+  // stride 1 by 2, dilation 1 by 2.
+  Value conv = buildShuffledGroupedConv2D(
+      builder, builder.getUnknownLoc(), empty({1, 7, 9, 4, 2, 17}),
+      empty({3, 3, 2, 2, 4, 9, 5}), empty({1, 5, 3, 2, 2, 5}), {1, 2}, {1, 2});
+  auto op = opOf(conv);
+  // The run's channel: the group's window start plus the channel in it.
+  AffineMap input = op.getIndexingMapsArray()[0];
+  EXPECT_EQ(input.getResult(5),
+            getAffineDimExpr(4, &context) * 8 + getAffineDimExpr(9, &context));
+  std::optional<SplitConv2D> grouped = matchGroupedConv2D(op);
+  ASSERT_TRUE(grouped.has_value());
+  // n, oh, ow, pair, group, f, kh, kw, run, channel
+  EXPECT_EQ(grouped->outerLoop, 3);
+  EXPECT_EQ(grouped->subgroupLoop, 4);
+  EXPECT_EQ(grouped->runLoop, 8);
+  EXPECT_EQ(grouped->strides, (SmallVector<int64_t, 2>{1, 2}));
+  EXPECT_EQ(grouped->dilations, (SmallVector<int64_t, 2>{1, 2}));
+  EXPECT_FALSE(matchBlockedConv2D(op).has_value());
+  // The shuffled grouped convolution without windows has no group loop.
+  Value runs = buildShuffledGroupedConv2D(
+      builder, builder.getUnknownLoc(), empty({1, 9, 11, 2, 4, 3}),
+      empty({3, 3, 4, 2, 3, 5}), empty({1, 7, 9, 4, 5}), {1, 1}, {1, 1});
+  EXPECT_EQ(matchGroupedConv2D(opOf(runs))->subgroupLoop, -1);
+}
+
 TEST_F(GroupedConvTest, BlockedConvIsMatchedWithItsWindow) {
   // 2 blocks of 64 output channels, 16 input channels, 1x1, stride 1.
   Value conv = buildBlockedConv2D(
