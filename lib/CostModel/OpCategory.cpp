@@ -3,6 +3,7 @@
 #include "strata/CostModel/OpCategory.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Support/GroupedConv.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -34,7 +35,7 @@ static OpCategory classifyLinalg(linalg::LinalgOp op) {
     return OpCategory::Movement;
   if (linalg::isaContractionOpInterface(op))
     return OpCategory::Contraction;
-  if (linalg::isaConvolutionOpInterface(op)) {
+  if (isaConvolution(op)) {
     // Pooling ops have the convolution's shape; their "filter" only gives
     // the window's extent.
     if (op.getNumDpsInputs() >= 2 &&

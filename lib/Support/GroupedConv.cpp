@@ -219,9 +219,9 @@ matchShuffledGroupedConv2D(linalg::LinalgOp op) {
   return result;
 }
 
-/// Whether the body of `op` is buildMultiplyAccumulate's. (linalg's
-/// convolution interface refuses an input channel read through a window,
-/// `h * A + w`, whose output "image" loop also selects weights.)
+/// Whether the body of `op` is buildMultiplyAccumulate's (linalg's
+/// convolution interface, which checks it, refuses the op with windows:
+/// see isaConvolution).
 static bool isMultiplyAccumulate(linalg::LinalgOp op) {
   return linalg::detail::isContractionBody(
       *op.getBlock(), [](Operation *product, Operation *sum) {
@@ -291,6 +291,11 @@ mlir::strata::matchGroupedConv2D(linalg::LinalgOp op) {
       plainLoop(input, 4) != c)
     return std::nullopt;
   return matchWindow(op, g, /*window=*/0);
+}
+
+bool mlir::strata::isaConvolution(linalg::LinalgOp op) {
+  return linalg::isaConvolutionOpInterface(op) ||
+         matchWindowedGroupedConv2D(op).has_value();
 }
 
 Value mlir::strata::buildBlockedConv2D(OpBuilder &builder, Location loc,

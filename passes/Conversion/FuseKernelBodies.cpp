@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Conversion/Passes.h"
+#include "strata/Support/GroupedConv.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -32,7 +33,7 @@ using namespace mlir::strata;
 static bool isContraction(Operation *op) {
   auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
   return linalgOp && (linalg::isaContractionOpInterface(linalgOp) ||
-                      linalg::isaConvolutionOpInterface(linalgOp));
+                      isaConvolution(linalgOp));
 }
 
 /// An epilogue root: an all-parallel linalg op, not itself a contraction,

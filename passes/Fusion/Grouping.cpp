@@ -4,6 +4,7 @@
 
 #include "passes/Fusion/Passes.h"
 #include "strata/Support/Constants.h"
+#include "strata/Support/GroupedConv.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -86,7 +87,7 @@ SmallVector<Operation *> mlir::strata::getKernelSeed(Operation *op) {
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
       op->getNumResults() != 1 || linalgOp.getNumDpsInits() != 1 ||
       (!linalg::isaContractionOpInterface(linalgOp) &&
-       !linalg::isaConvolutionOpInterface(linalgOp)))
+       !isaConvolution(linalgOp)))
     return {op};
   SmallVector<Operation *> seed;
   if (Operation *slice = getInputSlice(op, 0))

@@ -53,6 +53,14 @@ struct SplitConv2D {
 /// groups of super-groups `subgroupLoop` too).
 std::optional<SplitConv2D> matchGroupedConv2D(linalg::LinalgOp op);
 
+/// Whether `op` is a convolution: linalg's convolution interface holds, or
+/// it is a shuffled grouped convolution with groups of super-groups
+/// (buildShuffledGroupedConv2D with a filter of rank 7), which the
+/// interface refuses (its group loop indexes the output and the filter
+/// and moves the input's channel window). What kernel formation and the
+/// cost model ask to treat an op as a convolution.
+bool isaConvolution(linalg::LinalgOp op);
+
 /// A grouped convolution of G groups of S * R input channels reading the
 /// input through a channel shuffle of S groups (the shuffled channel
 /// r * S + s of group g is the input's channel (s * G + g) * R + r), with
