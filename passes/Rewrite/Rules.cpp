@@ -520,9 +520,11 @@ static const RewriteRule kRules[] = {
     {"strata.fold-channel-shuffle",
      "depthwise_conv2d(shuffle(x)) -> shuffle(depthwise_conv2d(x)) with its "
      "weights and bias permuted; grouped_conv2d(shuffle(x)) -> "
-     "grouped_conv2d(x) {input_shuffle = S} when the shuffle's S groups "
-     "divide the channels of a group (each group reads S runs of the "
-     "input; the sums run in another order)",
+     "grouped_conv2d(x) {input_shuffle = S}: each group reads S runs of "
+     "the input, or where S does not divide a group's channels a window "
+     "of each run (filter zero outside the group's channels; taken for a "
+     "constant weight when that adds at most 1/8 to the multiply-adds); "
+     "the sums run in another order",
      kRuleLayout | kRuleFusionEnabling, /*exact=*/false,
      populateFoldChannelShufflePatterns},
 };
