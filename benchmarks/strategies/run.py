@@ -402,6 +402,13 @@ DECISIONS = {
                             "strata.merge-affine-chains",
                             "strata.fold-conv-scale", "strata.fold-conv-shift"],
                            ["strata.fold-window-trims"]]),
+    # After the batch-norm folds, as in the default strategy (the shuffle
+    # then moves below a depthwise convolution whose weights hold them).
+    "fold-channel-shuffle": (["strata.fold-channel-shuffle"], True,
+                             [["strata.algebraic-identities",
+                               "strata.merge-affine-chains",
+                               "strata.fold-conv-scale",
+                               "strata.fold-conv-shift"]]),
 }
 
 
