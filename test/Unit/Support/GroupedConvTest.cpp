@@ -92,11 +92,16 @@ TEST_F(GroupedConvTest, WindowedGroupedConvIsMatchedWithItsSubgroups) {
   EXPECT_EQ(grouped->strides, (SmallVector<int64_t, 2>{1, 2}));
   EXPECT_EQ(grouped->dilations, (SmallVector<int64_t, 2>{1, 2}));
   EXPECT_FALSE(matchBlockedConv2D(op).has_value());
+  // A convolution to Strata, though linalg's convolution interface refuses
+  // it (the group loop moves the channel window and indexes the filter).
+  EXPECT_FALSE(linalg::isaConvolutionOpInterface(op));
+  EXPECT_TRUE(isaConvolution(op));
   // The shuffled grouped convolution without windows has no group loop.
   Value runs = buildShuffledGroupedConv2D(
       builder, builder.getUnknownLoc(), empty({1, 9, 11, 2, 4, 3}),
       empty({3, 3, 4, 2, 3, 5}), empty({1, 7, 9, 4, 5}), {1, 1}, {1, 1});
   EXPECT_EQ(matchGroupedConv2D(opOf(runs))->subgroupLoop, -1);
+  EXPECT_TRUE(isaConvolution(opOf(runs)));
 }
 
 TEST_F(GroupedConvTest, BlockedConvIsMatchedWithItsWindow) {
@@ -145,5 +150,6 @@ TEST_F(GroupedConvTest, OtherOpsAreNotMatched) {
       });
   EXPECT_FALSE(matchBlockedMatmul(add).has_value());
   EXPECT_FALSE(matchGroupedConv2D(add).has_value());
+  EXPECT_FALSE(isaConvolution(add));
 }
 } // namespace
