@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace mlir::strata;
 
@@ -132,7 +134,17 @@ enum : unsigned {
 /// length J and the filter's P and W.
 static int64_t getWindowStep(ShapedType input, ShapedType filter) {
   int64_t subgroups = filter.getDimSize(3), window = filter.getDimSize(5);
+  assert(subgroups > 1 && "a filter of rank 7 splits groups in 2 or more");
   return (input.getDimSize(5) - window) / (subgroups - 1);
+}
+
+ShuffleWindows mlir::strata::getShuffleWindows(int64_t runs, int64_t perGroup) {
+  ShuffleWindows windows;
+  windows.subgroups = runs / std::gcd(runs, perGroup);
+  windows.runLength = perGroup * windows.subgroups / runs;
+  windows.step = perGroup / runs;
+  windows.window = windows.runLength - windows.step * (windows.subgroups - 1);
+  return windows;
 }
 
 /// The maps (input, filter, output) of buildShuffledGroupedConv2D with a

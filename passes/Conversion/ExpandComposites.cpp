@@ -17,8 +17,6 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
 
-#include <numeric>
-
 #define DEBUG_TYPE "strata-expand-composites"
 
 namespace mlir::strata {
@@ -162,8 +160,7 @@ static void expandGroupedConv(RewriterBase &rewriter, GroupedConv2DOp op) {
   // that takes for P > 1 is built from a constant weight only; a weight
   // computed at run time reads the shuffle as the graph wrote it.
   int64_t runs = op.getInputShuffle().value_or(1);
-  int64_t subgroups = runs / std::gcd(runs, perGroupIn);
-  if (subgroups > 1 && failed(weights)) {
+  if (getShuffleWindows(runs, perGroupIn).subgroups > 1 && failed(weights)) {
     int64_t channels = groups * perGroupIn;
     Value split = b.reshape(
         input, {padded[0], padded[1], padded[2], runs, channels / runs});
@@ -173,12 +170,11 @@ static void expandGroupedConv(RewriterBase &rewriter, GroupedConv2DOp op) {
         rewriter, loc, transposedType, split,
         rewriter.getDenseI32ArrayAttr({0, 1, 2, 4, 3}));
     input = b.reshape(shuffled, padded);
-    runs = subgroups = 1;
+    runs = 1;
   }
+  auto [subgroups, runLength, step, window] =
+      getShuffleWindows(runs, perGroupIn);
   int64_t supers = groups / subgroups;
-  int64_t runLength = perGroupIn * subgroups / runs; // J
-  int64_t step = perGroupIn / runs;                  // A
-  int64_t window = runLength - step * (subgroups - 1);
   SmallVector<int64_t> outShape = {type.getDimSize(0), type.getDimSize(1),
                                    type.getDimSize(2), groups, perGroupOut};
   Value filter;

@@ -26,11 +26,10 @@
 #include "passes/Rewrite/Rules.h"
 
 #include "dialects/Strata/IR/StrataOps.h"
+#include "strata/Support/GroupedConv.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
-
-#include <numeric>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -189,9 +188,7 @@ struct FoldShuffleIntoGroupedConv final : OpRewritePattern<GroupedConv2DOp> {
       // Groups of super-groups (GroupedConv.h): each group reduces a
       // window of W channels of each of the S runs, S * W >= Cg, the
       // filter zero where the group reads nothing.
-      int64_t subgroups = runs / std::gcd(runs, perGroup);
-      int64_t runLength = perGroup * subgroups / runs;
-      int64_t window = runLength - perGroup / runs * (subgroups - 1);
+      int64_t window = getShuffleWindows(runs, perGroup).window;
       if (runs * window * kMaxWindowWaste > perGroup * (kMaxWindowWaste + 1))
         return rewriter.notifyMatchFailure(
             conv, "the shuffle's groups do not divide the channels of a "

@@ -53,6 +53,17 @@ struct SplitConv2D {
 /// groups of super-groups `subgroupLoop` too).
 std::optional<SplitConv2D> matchGroupedConv2D(linalg::LinalgOp op);
 
+/// How groups of `perGroup` channels read a channel shuffle of `runs`
+/// groups (buildShuffledGroupedConv2D): `subgroups` (P) groups of a
+/// super-group read `runs` runs of `runLength` (J) channels, group h a
+/// window of `window` (W) channels of each run starting at h * `step` (A).
+/// Without windows (runs dividing perGroup) P = 1 and W = J = perGroup /
+/// runs.
+struct ShuffleWindows {
+  int64_t subgroups, runLength, step, window;
+};
+ShuffleWindows getShuffleWindows(int64_t runs, int64_t perGroup);
+
 /// Whether `op` is a convolution: linalg's convolution interface holds, or
 /// it is a shuffled grouped convolution with groups of super-groups
 /// (buildShuffledGroupedConv2D with a filter of rank 7), which the

@@ -104,6 +104,33 @@ TEST_F(GroupedConvTest, WindowedGroupedConvIsMatchedWithItsSubgroups) {
   EXPECT_TRUE(isaConvolution(opOf(runs)));
 }
 
+TEST(ShuffleWindowsTest, WindowsOfEachRun) {
+  // ShuffleNet's: a shuffle of 4 before groups of 34 channels: pairs of
+  // groups read 4 runs of 17, each group a window of 9, 8 apart.
+  ShuffleWindows shuffleNet = getShuffleWindows(4, 34);
+  EXPECT_EQ(shuffleNet.subgroups, 2);
+  EXPECT_EQ(shuffleNet.runLength, 17);
+  EXPECT_EQ(shuffleNet.step, 8);
+  EXPECT_EQ(shuffleNet.window, 9);
+  // 4 before groups of 6: gcd 2, pairs again, runs of 3, windows of 2.
+  ShuffleWindows six = getShuffleWindows(4, 6);
+  EXPECT_EQ(six.subgroups, 2);
+  EXPECT_EQ(six.runLength, 3);
+  EXPECT_EQ(six.window, 2);
+  // 3 before groups of 4: triples of groups read 3 runs of 4, windows of
+  // 2 one apart.
+  ShuffleWindows triples = getShuffleWindows(3, 4);
+  EXPECT_EQ(triples.subgroups, 3);
+  EXPECT_EQ(triples.runLength, 4);
+  EXPECT_EQ(triples.step, 1);
+  EXPECT_EQ(triples.window, 2);
+  // Runs that divide the group: no windows, each run read whole.
+  ShuffleWindows plain = getShuffleWindows(4, 32);
+  EXPECT_EQ(plain.subgroups, 1);
+  EXPECT_EQ(plain.runLength, 8);
+  EXPECT_EQ(plain.window, 8);
+}
+
 TEST_F(GroupedConvTest, BlockedConvIsMatchedWithItsWindow) {
   // 2 blocks of 64 output channels, 16 input channels, 1x1, stride 1.
   Value conv = buildBlockedConv2D(
