@@ -2,7 +2,11 @@
 
 #include "strata/Planning/Remat.h"
 #include "strata/Planning/Schedule.h"
+
+#include "RematStaged.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cassert>
@@ -887,21 +891,96 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
                             ArrayRef<int> order, ArrayRef<double> cost,
                             int64_t budgetBytes, const LivenessOptions &options,
                             const ExactRematOptions &exact) {
+  if (solver == RematSolver::Greedy)
+    return rematerializeGreedy(graph, order, cost, budgetBytes, options,
+                               exact.greedy);
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+
+  // The freeing cover's bound first (a quarter of the time at most): it
+  // proves what the solvers' relaxations do not, and when the greedy plan
+  // already costs no more, that plan is optimal and no search runs.
+  SolverReport cover;
+  if (exact.costBound) {
+    RematBoundOptions boundOptions;
+    boundOptions.timeLimitSeconds = std::min(10.0, exact.timeLimitSeconds / 4);
+    boundOptions.seed = exact.seed;
+    cover = rematCostLowerBound(graph, order, cost, budgetBytes, options,
+                                boundOptions);
+    if (cover.status == SolverStatus::Infeasible) {
+      RematResult none =
+          detail::unchangedResult(graph, order, cost, budgetBytes, options,
+                                  stringifyRematSolver(solver).str());
+      none.status = RematStatus::Infeasible;
+      none.note = "no plan exists: " + cover.note;
+      none.seconds = elapsed();
+      return none;
+    }
+    if (cover.bound > 0) {
+      RematResult greedy = rematerializeGreedy(graph, order, cost, budgetBytes,
+                                               options, exact.greedy);
+      if (greedy.hasSolution() &&
+          greedy.addedCost <= cover.bound * (1 + kProvenGap)) {
+        greedy.status = RematStatus::Optimal;
+        greedy.objective = greedy.bound = greedy.addedCost;
+        greedy.gap = 0;
+        greedy.solver = (Twine(stringifyRematSolver(solver)) +
+                         ": the greedy plan, proven optimal by the cost bound")
+                            .str();
+        greedy.note = "the greedy plan meets the cost lower bound; no search";
+        greedy.seconds = elapsed();
+        return greedy;
+      }
+    }
+  }
+
+  ExactRematOptions rest = exact;
+  rest.timeLimitSeconds = std::max(0.1, exact.timeLimitSeconds - elapsed());
+  double before = elapsed();
+  RematResult result;
   switch (solver) {
   case RematSolver::CP:
-    return rematerializeCP(graph, order, cost, budgetBytes, options, exact);
-  case RematSolver::MILP:
-    return rematerializeMILP(graph, order, cost, budgetBytes, options, exact);
-  case RematSolver::HiGHS:
-    return rematerializeMILP(graph, order, cost, budgetBytes, options, exact,
-                             MILPSolver::HiGHS);
-  case RematSolver::CPSAT:
-    return rematerializeCPSAT(graph, order, cost, budgetBytes, options, exact);
-  case RematSolver::Greedy:
+    result = rematerializeCP(graph, order, cost, budgetBytes, options, rest);
     break;
+  case RematSolver::MILP:
+    result = rematerializeMILP(graph, order, cost, budgetBytes, options, rest);
+    break;
+  case RematSolver::HiGHS:
+    result = rematerializeMILP(graph, order, cost, budgetBytes, options, rest,
+                               MILPSolver::HiGHS);
+    break;
+  case RematSolver::CPSAT:
+    result = rematerializeCPSAT(graph, order, cost, budgetBytes, options, rest);
+    break;
+  case RematSolver::Greedy:
+    llvm_unreachable("handled above");
   }
-  return rematerializeGreedy(graph, order, cost, budgetBytes, options,
-                             exact.greedy);
+  result.seconds += before;
+  // The better of the two bounds; a plan that meets the cover's is optimal.
+  if (cover.bound > result.bound && result.status != RematStatus::Optimal &&
+      result.status != RematStatus::Error) {
+    result.bound = result.hasSolution()
+                       ? std::min(cover.bound, result.objective)
+                       : cover.bound;
+    if (result.hasSolution()) {
+      result.gap = result.objective > 0
+                       ? (result.objective - result.bound) / result.objective
+                       : 0.0;
+      if (result.gap <= kProvenGap) {
+        result.status = RematStatus::Optimal;
+        result.bound = result.objective;
+        result.gap = 0;
+      }
+    }
+    if (!result.note.empty())
+      result.note += "; ";
+    result.note += "bound from the cost bound (freeing cover)";
+  }
+  return result;
 }
 
 int64_t mlir::strata::rematPeakLowerBound(const KernelGraph &graph,

@@ -104,7 +104,11 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
 
     The exact solvers are single-threaded, start from the greedy plan, stop
     after `time-limit` seconds with the best plan found, and report the
-    objective, a bound and the gap as a remark. A budget that cannot be met
+    objective, a bound and the gap as a remark. Before searching they solve
+    the freeing cover (`cost-bound`, on by default): a lower bound on the
+    cost of every plan, from the bytes each step over the budget must free;
+    a greedy plan that meets it is optimal and no search runs, and a
+    stopped search reports the better of the two bounds. A budget that cannot be met
     (or an exact solver that finds no plan in time) is an error stating
     the lowest peak greedy reaches and a lower bound; the IR is then left
     unchanged.
@@ -118,6 +122,9 @@ def StrataRemat : Pass<"strata-remat", "func::FuncOp"> {
     StrataTimeLimitOption<"60.0">,
     Option<"maxRecomputations", "max-recomputations", "int",
            /*default=*/"2", "cp: recomputations allowed per kernel">,
+    Option<"costBound", "cost-bound", "bool", /*default=*/"true",
+           "exact solvers: prove the cost lower bound first (a greedy "
+           "plan that meets it is optimal without a search)">,
     Option<"pilot", "pilot", "int", /*default=*/"3",
            "greedy: choices rolled out to the end at each step (0: none)">,
     StrataSeedOption,

@@ -91,6 +91,7 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
     exact.maxRecomputations = maxRecomputations;
     exact.seed = seed;
     exact.greedy.pilotWidth = pilot;
+    exact.costBound = costBound;
     RematResult r = rematerialize(solver, *graph, order, cost, *budgetBytes,
                                   options, exact);
     if (!r.hasSolution()) {

@@ -5,6 +5,7 @@
 //   strata-plan remat --graph G.json --budget=BYTES|NN%
 //                     [--solver=greedy|cp|milp|highs|cpsat] [--time-limit=S]
 //                     [--max-recomputations=C] [--seed=N] [--pilot=K]
+//                     [--cost-bound=false]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
 //                   [--algorithm=greedy|ilp|dram] [--copies=true|false]
@@ -119,6 +120,11 @@ static cl::opt<RematSolver> solver("solver",
 static cl::opt<int> maxRecomputations("max-recomputations",
                                       cl::desc("remat --solver=cp: per node"),
                                       cl::init(2), cl::cat(planCategory));
+static cl::opt<bool>
+    costBound("cost-bound",
+              cl::desc("remat, exact solvers: prove the cost lower bound "
+                       "first (a greedy plan that meets it needs no search)"),
+              cl::init(true), cl::cat(planCategory));
 static cl::opt<int> pilot("pilot",
                           cl::desc("remat --solver=greedy: choices rolled out "
                                    "to the end at each step (0: none)"),
@@ -256,6 +262,7 @@ static int remat() {
   exact.maxRecomputations = maxRecomputations;
   exact.seed = seed;
   exact.greedy.pilotWidth = pilot;
+  exact.costBound = costBound;
   bool isExact = solver != RematSolver::Greedy;
   StringRef solverName = stringifyRematSolver(solver);
   RematResult r =

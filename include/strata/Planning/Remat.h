@@ -155,6 +155,10 @@ struct ExactRematOptions {
   int64_t maxVariables = 100'000;
   /// Start the search from the greedy plan.
   bool warmStart = true;
+  /// rematerialize(): compute the cost lower bound (rematCostLowerBound)
+  /// first; a greedy plan that meets it is returned as optimal without a
+  /// search, and a stopped search reports the better of the two bounds.
+  bool costBound = true;
   /// solver=greedy: its pilot rollouts.
   GreedyRematOptions greedy;
 };
@@ -180,7 +184,12 @@ RematResult rematerializeMILP(const KernelGraph &graph, ArrayRef<int> order,
                               const ExactRematOptions &exact = {},
                               MILPSolver backend = MILPSolver::CBC);
 
-/// Runs `solver`.
+/// A plan within this relative gap of a proven bound is optimal (the
+/// MILP solvers' tolerance).
+constexpr double kProvenGap = 1e-6;
+
+/// Runs `solver`. Exact solvers run after the cost lower bound (see
+/// ExactRematOptions::costBound), within the same time limit.
 RematResult rematerialize(RematSolver solver, const KernelGraph &graph,
                           ArrayRef<int> order, ArrayRef<double> cost,
                           int64_t budgetBytes,
@@ -196,6 +205,30 @@ RematResult rematerialize(RematSolver solver, const KernelGraph &graph,
 /// values a recomputed segment holds.
 int64_t rematPeakLowerBound(const KernelGraph &graph, ArrayRef<int> order,
                             const LivenessOptions &options = {});
+
+struct RematBoundOptions {
+  /// Wall-clock limit of the cover's MILP; a stopped solve still bounds.
+  double timeLimitSeconds = 10;
+  unsigned seed = 1;
+  MILPSolver backend = MILPSolver::CBC;
+  /// Refuse covers with more nonzeros than this (one per producer and
+  /// step over the budget).
+  int64_t maxNonzeros = 4'000'000;
+};
+
+/// A lower bound on the added cost of any plan that brings `order` within
+/// `budgetBytes` (the freeing cover, RematBound.cpp): every step over the
+/// budget must recompute, after it, producers of enough of the values live
+/// across it; the cheapest set of producers that does so for every step
+/// costs no more than any plan. `bound` holds the bound; status optimal
+/// when the cover was solved exactly, feasible when its solve stopped (the
+/// bound still holds), infeasible when some step cannot get within the
+/// budget however much is recomputed, error (bound 0) when the model is
+/// too large or the solver fails (the note says why).
+SolverReport rematCostLowerBound(const KernelGraph &graph, ArrayRef<int> order,
+                                 ArrayRef<double> cost, int64_t budgetBytes,
+                                 const LivenessOptions &options = {},
+                                 const RematBoundOptions &bound = {});
 
 /// Parses a budget: BYTES, or NN% of `peakBytes` (rounded down).
 std::optional<int64_t> parseRematBudget(StringRef spec, int64_t peakBytes);

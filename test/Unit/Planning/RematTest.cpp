@@ -626,6 +626,157 @@ TEST(RematExact, CPAndMILPAgreeOnRandomGraphs) {
   EXPECT_GE(bothOptimal, 3);
 }
 
+TEST(RematBound, CoversTheStepsOverTheBudget) {
+  // longLivedValue at 250 B: d's step holds a (cost 2) across it, 50 B
+  // over; only recomputing a frees it.
+  Builder b = longLivedValue();
+  SmallVector<double> cost = {2.0, 1.0, 1.0, 1.0, 1.0};
+  SolverReport r = rematCostLowerBound(b.graph, b.programOrder(), cost, 250);
+  EXPECT_EQ(r.status, SolverStatus::Optimal) << r.note;
+  EXPECT_NEAR(r.bound, 2.0, 1e-9);
+  // At or above the peak nothing must be recomputed.
+  r = rematCostLowerBound(b.graph, b.programOrder(), cost, 300);
+  EXPECT_EQ(r.status, SolverStatus::Optimal);
+  EXPECT_EQ(r.bound, 0.0);
+  // Below what z's step needs (a, d and z: 201 B) no plan exists.
+  r = rematCostLowerBound(b.graph, b.programOrder(), cost, 200);
+  EXPECT_EQ(r.status, SolverStatus::Infeasible);
+  EXPECT_NE(r.note.find("no recomputation frees"), std::string::npos) << r.note;
+}
+
+TEST(RematBound, TakesTheCheapestCover) {
+  // q and r (60 B, cost 1 each) and p (100 B, cost 5) are live across
+  // t's step (231 B) and each read by a node of its own afterwards. At
+  // 131 B, t's step must free 100 B: p alone (5) or q and r (2); p's step
+  // (220 B) and u1's (p, q, r, t, u1: 222 B) need q and r either way.
+  Builder b;
+  int q = b.node(60, {});
+  int r = b.node(60, {});
+  int p = b.node(100, {});
+  int s = b.node(10, {});
+  int t = b.node(1, {s});
+  int u1 = b.node(1, {p});
+  int u2 = b.node(1, {q});
+  int u3 = b.node(1, {r});
+  b.output(b.node(1, {u1, u2, u3, t}));
+  SmallVector<double> cost = {1.0, 1.0, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
+  ASSERT_EQ(computeMemoryProfile(b.graph).peakBytes, 231);
+  SolverReport bound =
+      rematCostLowerBound(b.graph, b.programOrder(), cost, 131);
+  EXPECT_EQ(bound.status, SolverStatus::Optimal) << bound.note;
+  EXPECT_NEAR(bound.bound, 2.0, 1e-9);
+  // Recomputing q and r before their readers is a plan: the bound is the
+  // optimum, and the exact solvers prove it.
+  for (RematSolver solver : exactSolvers()) {
+    RematResult plan =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 131, {}, {});
+    EXPECT_EQ(plan.status, RematStatus::Optimal) << plan.note;
+    EXPECT_NEAR(plan.addedCost, 2.0, 1e-9) << plan.solver;
+    expectValidPlan(b, plan, 131);
+  }
+}
+
+/// A random forward DAG and its mirrored backward pass (as the memory
+/// benchmark's training-like graphs), with random sizes and costs.
+Builder randomTrainingGraph(std::mt19937 &rng, int n,
+                            SmallVectorImpl<double> &cost) {
+  Builder b;
+  SmallVector<SmallVector<int>> inputs(n);
+  for (int i = 0; i < n; ++i) {
+    for (int j = std::max(0, i - 3); j < i; ++j)
+      if (rng() % 2)
+        inputs[i].push_back(j);
+    b.node(1 + rng() % 100, inputs[i]);
+  }
+  int grad = n - 1;
+  for (int i = n - 1; i >= 0; --i) {
+    SmallVector<int> reads(inputs[i]);
+    reads.push_back(grad);
+    grad = b.node(1 + rng() % 100, reads);
+  }
+  b.output(grad);
+  cost.resize(b.graph.nodes.size());
+  for (double &c : cost)
+    c = 1 + rng() % 10;
+  return b;
+}
+
+TEST(RematBound, NeverExceedsTheOptimum) {
+  // The bound is below every plan; on these graphs it often meets the
+  // optimum (single recomputations suffice) and is never trivial.
+  int tight = 0, instances = 0;
+  for (unsigned seed = 0; seed < 12; ++seed) {
+    std::mt19937 rng(seed);
+    SmallVector<double> cost;
+    Builder b = randomTrainingGraph(rng, 7, cost);
+    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+    for (int percent : {85, 70}) {
+      int64_t budget = peak * percent / 100;
+      SolverReport bound =
+          rematCostLowerBound(b.graph, b.programOrder(), cost, budget);
+      ExactRematOptions exact;
+      exact.timeLimitSeconds = 30;
+      RematResult milp =
+          rematerializeMILP(b.graph, b.programOrder(), cost, budget, {}, exact);
+      ASSERT_TRUE(milp.status == RematStatus::Optimal ||
+                  milp.status == RematStatus::Infeasible)
+          << seed << " " << percent;
+      if (milp.status == RematStatus::Infeasible)
+        continue;
+      ++instances;
+      ASSERT_EQ(bound.status, SolverStatus::Optimal) << bound.note;
+      EXPECT_GT(bound.bound, 0.0) << seed << " " << percent;
+      EXPECT_LE(bound.bound, milp.objective + 1e-9) << seed << " " << percent;
+      tight += bound.bound >= milp.objective - 1e-9;
+    }
+  }
+  EXPECT_GE(instances, 12);
+  EXPECT_GE(tight, instances / 2);
+}
+
+TEST(RematBound, GreedyPlanMeetingTheBoundIsOptimalWithoutSearch) {
+  Builder b = longLivedValue();
+  SmallVector<double> cost = {2.0, 1.0, 1.0, 1.0, 1.0};
+  for (RematSolver solver : exactSolvers()) {
+    RematResult r =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 250, {}, {});
+    EXPECT_EQ(r.status, RematStatus::Optimal);
+    EXPECT_NE(r.note.find("no search"), std::string::npos) << r.note;
+    EXPECT_DOUBLE_EQ(r.bound, 2.0);
+    // Without the bound the solver searches and proves the same.
+    ExactRematOptions exact;
+    exact.costBound = false;
+    RematResult searched =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 250, {}, exact);
+    EXPECT_EQ(searched.status, RematStatus::Optimal) << searched.note;
+    EXPECT_EQ(searched.note.find("no search"), std::string::npos);
+    EXPECT_DOUBLE_EQ(searched.addedCost, 2.0);
+  }
+}
+
+TEST(RematBound, AStoppedSearchReportsTheBetterBound) {
+  // Whatever a short search proves, the reported bound is at least the
+  // cover's and at most the plan's cost.
+  std::mt19937 rng(7);
+  SmallVector<double> cost;
+  Builder b = randomTrainingGraph(rng, 40, cost);
+  int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+  int64_t budget = peak * 60 / 100;
+  SolverReport cover =
+      rematCostLowerBound(b.graph, b.programOrder(), cost, budget);
+  ASSERT_TRUE(cover.status == SolverStatus::Optimal) << cover.note;
+  ASSERT_GT(cover.bound, 0.0);
+  ExactRematOptions exact;
+  exact.timeLimitSeconds = 1;
+  RematResult r = rematerialize(RematSolver::CP, b.graph, b.programOrder(),
+                                cost, budget, {}, exact);
+  ASSERT_TRUE(r.hasSolution()) << r.note;
+  expectValidPlan(b, r, budget);
+  EXPECT_GE(r.bound, std::min(cover.bound, r.objective) - 1e-9);
+  EXPECT_LE(r.bound, r.objective + 1e-12);
+  EXPECT_GE(r.addedCost, cover.bound - 1e-9);
+}
+
 TEST(RematExact, MILPRefusesModelsAboveItsSizeLimit) {
   Builder b = longLivedValue();
   SmallVector<double> cost(5, 1.0);
