@@ -917,6 +917,7 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
                                   stringifyRematSolver(solver).str());
       none.status = RematStatus::Infeasible;
       none.note = "no plan exists: " + cover.note;
+      none.costBoundSeconds = cover.seconds;
       none.seconds = elapsed();
       return none;
     }
@@ -933,6 +934,8 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
                             .str();
         greedy.note = "the greedy plan meets the cost lower bound; no search";
         greedy.seconds = elapsed();
+        greedy.costBound = cover.bound;
+        greedy.costBoundSeconds = cover.seconds;
         return greedy;
       }
     }
@@ -960,6 +963,8 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
     llvm_unreachable("handled above");
   }
   result.seconds += before;
+  result.costBound = cover.bound;
+  result.costBoundSeconds = cover.seconds;
   // The better of the two bounds; a plan that meets the cover's is optimal.
   if (cover.bound > result.bound && result.status != RematStatus::Optimal &&
       result.status != RematStatus::Error) {

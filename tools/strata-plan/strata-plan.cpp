@@ -302,6 +302,10 @@ static int remat() {
       out["bound"] = r.bound;
       out["gap"] = r.gap;
       out["variables"] = r.variables;
+      if (costBound) {
+        out["cost_bound"] = r.costBound;
+        out["cost_bound_seconds"] = r.costBoundSeconds;
+      }
       out["search_nodes"] = r.nodes;
       if (!r.note.empty())
         out["note"] = r.note;

@@ -46,7 +46,10 @@
 // helper process (strata/Solvers/CPSAT.h), which also proves bounds. All
 // are single-threaded,
 // time-boxed, start from the greedy plan and report objective, bound and
-// gap.
+// gap. rematerialize() first solves the freeing cover
+// (rematCostLowerBound), a lower bound on every plan's added cost: a greedy
+// plan that meets it is optimal without a search, and a stopped search
+// reports the better of the two bounds.
 //
 // Plain C++ over the kernel graph, testable without IR.
 //
@@ -99,6 +102,10 @@ struct RematResult : SolverReport {
   /// A lower bound on the peak any recomputation plan reaches.
   int64_t lowerBound = 0;
   double addedCost = 0;
+  /// Exact solvers run by rematerialize(): the cost lower bound
+  /// (rematCostLowerBound) and the seconds it took; 0 when not computed.
+  double costBound = 0;
+  double costBoundSeconds = 0;
   /// Exact solvers: the model's size.
   int64_t variables = 0;
   int64_t constraints = 0;
