@@ -909,6 +909,7 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
     RematBoundOptions boundOptions;
     boundOptions.timeLimitSeconds = std::min(10.0, exact.timeLimitSeconds / 4);
     boundOptions.seed = exact.seed;
+    boundOptions.chainDepth = exact.costBoundDepth;
     cover = rematCostLowerBound(graph, order, cost, budgetBytes, options,
                                 boundOptions);
     if (cover.status == SolverStatus::Infeasible) {

@@ -44,11 +44,16 @@ StagedProblem mlir::strata::detail::buildStagedProblem(
     for (int dep : p.deps[pos])
       p.users[dep].push_back(pos);
   }
+  // A node read only by the next one is live across no step of its own,
+  // so recomputing it pays only where that reader is recomputed too (a
+  // chain back to values held): it is a candidate iff some reader is.
+  // Readers come later, so one backward pass decides.
   p.canRecompute.assign(p.n, false);
-  for (int pos = 0; pos < p.n; ++pos)
-    p.canRecompute[pos] = p.mem[pos] > 0 && !p.isOutput[pos] &&
-                          !p.users[pos].empty() &&
-                          p.users[pos].back() > pos + 1;
+  for (int pos = p.n - 1; pos >= 0; --pos)
+    p.canRecompute[pos] =
+        p.mem[pos] > 0 && !p.isOutput[pos] && !p.users[pos].empty() &&
+        (p.users[pos].back() > pos + 1 ||
+         llvm::any_of(p.users[pos], [&](int u) { return p.canRecompute[u]; }));
   for (const KGValue &v : graph.values)
     if (v.producer < 0 &&
         ((v.kind == ValueKind::Argument && options.countArguments) ||

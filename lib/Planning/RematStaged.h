@@ -41,7 +41,8 @@ struct StagedProblem {
   /// Per position: one of its outputs is a function result.
   SmallVector<bool> isOutput;
   /// Per position: worth recomputing: counted bytes, not a result, and
-  /// read after the next position (else keeping it costs the same).
+  /// read after the next position, or by a position that is worth
+  /// recomputing (a chain's input).
   SmallVector<bool> canRecompute;
   /// Counted arguments and constants, taken as live throughout.
   int64_t baseBytes = 0;

@@ -125,6 +125,11 @@ static cl::opt<bool>
               cl::desc("remat, exact solvers: prove the cost lower bound "
                        "first (a greedy plan that meets it needs no search)"),
               cl::init(true), cl::cat(planCategory));
+static cl::opt<int> costBoundDepth(
+    "cost-bound-depth",
+    cl::desc("remat, exact solvers: producers followed back from a "
+             "recomputation in the cost bound (0: the plain cover)"),
+    cl::init(8), cl::cat(planCategory));
 static cl::opt<int> pilot("pilot",
                           cl::desc("remat --solver=greedy: choices rolled out "
                                    "to the end at each step (0: none)"),
@@ -263,6 +268,7 @@ static int remat() {
   exact.seed = seed;
   exact.greedy.pilotWidth = pilot;
   exact.costBound = costBound;
+  exact.costBoundDepth = costBoundDepth;
   bool isExact = solver != RematSolver::Greedy;
   StringRef solverName = stringifyRematSolver(solver);
   RematResult r =

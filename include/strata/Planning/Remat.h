@@ -166,6 +166,8 @@ struct ExactRematOptions {
   /// first; a greedy plan that meets it is returned as optimal without a
   /// search, and a stopped search reports the better of the two bounds.
   bool costBound = true;
+  /// The cost bound's chain depth (RematBoundOptions::chainDepth).
+  int costBoundDepth = 8;
   /// solver=greedy: its pilot rollouts.
   GreedyRematOptions greedy;
 };
@@ -218,8 +220,11 @@ struct RematBoundOptions {
   double timeLimitSeconds = 10;
   unsigned seed = 1;
   MILPSolver backend = MILPSolver::CBC;
-  /// Refuse covers with more nonzeros than this (one per producer and
-  /// step over the budget).
+  /// How many producers deep a recomputation's inputs are followed: a
+  /// recomputed producer's input that died before the step must be held
+  /// across it or recomputed too (0: the plain cover).
+  int chainDepth = 0;
+  /// Refuse covers with more nonzeros than this.
   int64_t maxNonzeros = 4'000'000;
 };
 
