@@ -30,6 +30,8 @@ ROWS = [("training-50x2", [90, 80, 70, 50], False),
         ("training-200x2", [80], False),
         ("layered1-100", [90, 80], False),
         ("layered1-250", [90], False),
+        ("rl-100", [90, 80], False),
+        ("rl-250", [90, 80], False),
         ("training-500x2", [80], True)]
 
 
@@ -38,6 +40,8 @@ def make_graph(name):
     if kind == "training":
         n = int(size.split("x")[0])
         return memory.training_like(n, n)
+    if kind == "rl":
+        return memory.random_layered(int(size), int(size))
     n = int(size)
     return memory.layered_one_output(n, n)
 
@@ -102,7 +106,10 @@ def main():
     w(f"({cpu}; 2 cores, every solver single-threaded). Program order; graphs")
     w("are the memory benchmark's seeded generators (`training-nx2`: n forward")
     w("nodes and their mirrored backward pass; `layered1-n`: a layered DAG with")
-    w("one result). Budgets are shares of the program-order peak; *added* is")
+    w("one result, each node reading 1-3 of the 10 before it; `rl-n`: random")
+    w("layered DAGs like Moccasin's, layers about sqrt(n)/2 wide with arcs")
+    w("between consecutive layers and skip arcs). Budgets are shares of the")
+    w("program-order peak; *added* is")
     w("the recomputed nodes' cost (random durations), *bound* the solver's")
     w("proven lower bound on it (cp proves one only when its search completes,")
     w("else 0). The exact solvers start from the greedy plan.")

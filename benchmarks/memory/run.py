@@ -71,6 +71,42 @@ def layered_one_output(n, seed, width=10):
     return g
 
 
+def random_layered(n, seed, edge_density=0.2, skip_density=0.14):
+    """Random layered DAGs in the spirit of Moccasin's evaluation (its
+    n100-n1000 graphs: a source, layers of random width, arcs between
+    consecutive layers with density 0.2, skip arcs from 14% of the nodes to
+    a later layer, one sink). Layers are about sqrt(n)/2 nodes wide on
+    average; every node reads at least one node of the layer before and is
+    read by one of the layer after; the source costs nothing to recompute.
+    Node order is layer by layer."""
+    rng = random.Random(seed)
+    avg = max(2, round(0.5 * math.sqrt(n)))
+    layers, next_id = [[0]], 1
+    while next_id < n - 1:
+        w = min(rng.randint(1, 2 * avg - 1), n - 1 - next_id)
+        layers.append(list(range(next_id, next_id + w)))
+        next_id += w
+    layers.append([n - 1])
+    nodes = [{"id": i, "out_cost": 1024 * rng.randint(1, 100),
+              "duration": rng.random()} for i in range(n)]
+    nodes[0]["duration"] = 0.0
+    arcs = set()
+    for below, above in zip(layers, layers[1:]):
+        for j in above:
+            reads = [i for i in below if rng.random() < edge_density]
+            arcs.update((i, j) for i in reads or [rng.choice(below)])
+        for i in below:
+            if not any((i, j) in arcs for j in above):
+                arcs.add((i, rng.choice(above)))
+    for k, layer in enumerate(layers[1:-3], start=1):
+        for i in layer:
+            if rng.random() < skip_density:
+                target = layers[rng.randint(k + 2, len(layers) - 2)]
+                arcs.add((i, rng.choice(target)))
+    return {"directed": True, "multigraph": False, "graph": {}, "nodes": nodes,
+            "links": [{"source": s, "target": t} for s, t in sorted(arcs)]}
+
+
 def training_like(n_forward, seed, width=4):
     """Forward DAG, then backward nodes in reverse order: backward node i
     reads the inputs of forward node i and the gradient of its successor."""
