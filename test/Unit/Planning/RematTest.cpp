@@ -701,6 +701,18 @@ TEST(RematBound, ChainsCountTheInputsARecomputationNeeds) {
   bound = rematCostLowerBound(b.graph, b.programOrder(), cost, 250, {}, chains);
   EXPECT_EQ(bound.status, SolverStatus::Optimal) << bound.note;
   EXPECT_NEAR(bound.bound, 4.0, 1e-9);
+  // Too large with chains: the plain cover, and a note; too large even
+  // without: an error, no bound.
+  chains.maxNonzeros = 2;
+  bound = rematCostLowerBound(b.graph, b.programOrder(), cost, 250, {}, chains);
+  EXPECT_EQ(bound.status, SolverStatus::Optimal) << bound.note;
+  EXPECT_NEAR(bound.bound, 1.0, 1e-9);
+  EXPECT_NE(bound.note.find("without chains"), std::string::npos);
+  chains.maxNonzeros = 1;
+  bound = rematCostLowerBound(b.graph, b.programOrder(), cost, 250, {}, chains);
+  EXPECT_EQ(bound.status, SolverStatus::Error);
+  EXPECT_EQ(bound.bound, 0.0);
+  EXPECT_NE(bound.note.find("too large"), std::string::npos) << bound.note;
   // The exact solvers find that plan on their own: a, read only by the
   // next node, is still a candidate because its reader is.
   ExactRematOptions exact;
