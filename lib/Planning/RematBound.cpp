@@ -101,17 +101,16 @@ mlir::strata::rematCostLowerBound(const KernelGraph &graph, ArrayRef<int> order,
     const KGNode &node = graph.nodes[order[step]];
     int64_t excess = liveBytes - budgetBytes;
     SmallVector<std::pair<int, int64_t>> freed; // producer, bytes
+    llvm::DenseMap<int, int> freedIndex;        // producer -> freed index
     int64_t freeable = 0;
     for (int id : live) {
       if (intervals[id].first == step || llvm::is_contained(node.inputs, id))
         continue;
       int producer = graph.values[id].producer;
-      auto *it =
-          llvm::find_if(freed, [&](auto &f) { return f.first == producer; });
-      if (it == freed.end())
-        freed.push_back({producer, graph.values[id].bytes});
-      else
-        it->second += graph.values[id].bytes;
+      auto [it, inserted] = freedIndex.try_emplace(producer, freed.size());
+      if (inserted)
+        freed.push_back({producer, 0});
+      freed[it->second].second += graph.values[id].bytes;
       freeable += graph.values[id].bytes;
     }
     if (freeable < excess) {

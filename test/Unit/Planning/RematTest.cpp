@@ -438,6 +438,33 @@ SmallVector<RematSolver> exactSolvers() {
   return solvers;
 }
 
+/// A random forward DAG (node i reads each of the `window` before it with
+/// probability 1/2) and its mirrored backward pass (the backward node of i
+/// reads i's inputs and the previous gradient), as the memory benchmark's
+/// training-like graphs, with random sizes and costs.
+Builder randomTrainingGraph(std::mt19937 &rng, int n,
+                            SmallVectorImpl<double> &cost, int window) {
+  Builder b;
+  SmallVector<SmallVector<int>> inputs(n);
+  for (int i = 0; i < n; ++i) {
+    for (int j = std::max(0, i - window); j < i; ++j)
+      if (rng() % 2)
+        inputs[i].push_back(j);
+    b.node(1 + rng() % 100, inputs[i]);
+  }
+  int grad = n - 1;
+  for (int i = n - 1; i >= 0; --i) {
+    SmallVector<int> reads(inputs[i]);
+    reads.push_back(grad);
+    grad = b.node(1 + rng() % 100, reads);
+  }
+  b.output(grad);
+  cost.resize(b.graph.nodes.size());
+  for (double &c : cost)
+    c = 1 + rng() % 10;
+  return b;
+}
+
 TEST(Remat, PilotNeverCostsMoreThanThePath) {
   // Random forward DAGs with a mirrored backward pass: at every budget the
   // pilot's plan is valid, within the budget wherever the plain path's is,
@@ -446,26 +473,8 @@ TEST(Remat, PilotNeverCostsMoreThanThePath) {
   int cheaper = 0, reached = 0;
   for (unsigned seed = 0; seed < 40; ++seed) {
     std::mt19937 rng(seed);
-    Builder b;
-    int n = 12;
-    SmallVector<SmallVector<int>> inputs(n);
-    for (int i = 0; i < n; ++i) {
-      for (int j = std::max(0, i - 4); j < i; ++j)
-        if (rng() % 2)
-          inputs[i].push_back(j);
-      b.node(1 + rng() % 100, inputs[i]);
-    }
-    // Backward node of i reads i's inputs and the previous gradient.
-    int grad = n - 1;
-    for (int i = n - 1; i >= 0; --i) {
-      SmallVector<int> reads(inputs[i]);
-      reads.push_back(grad);
-      grad = b.node(1 + rng() % 100, reads);
-    }
-    b.output(grad);
-    SmallVector<double> cost(b.graph.nodes.size());
-    for (double &c : cost)
-      c = 1 + rng() % 10;
+    SmallVector<double> cost;
+    Builder b = randomTrainingGraph(rng, 12, cost, /*window=*/4);
     int64_t peak = computeMemoryProfile(b.graph).peakBytes;
     for (int percent : {90, 80, 70, 60, 50}) {
       int64_t budget = peak * percent / 100;
@@ -727,31 +736,6 @@ TEST(RematBound, ChainsCountTheInputsARecomputationNeeds) {
   (void)q;
 }
 
-/// A random forward DAG and its mirrored backward pass (as the memory
-/// benchmark's training-like graphs), with random sizes and costs.
-Builder randomTrainingGraph(std::mt19937 &rng, int n,
-                            SmallVectorImpl<double> &cost) {
-  Builder b;
-  SmallVector<SmallVector<int>> inputs(n);
-  for (int i = 0; i < n; ++i) {
-    for (int j = std::max(0, i - 3); j < i; ++j)
-      if (rng() % 2)
-        inputs[i].push_back(j);
-    b.node(1 + rng() % 100, inputs[i]);
-  }
-  int grad = n - 1;
-  for (int i = n - 1; i >= 0; --i) {
-    SmallVector<int> reads(inputs[i]);
-    reads.push_back(grad);
-    grad = b.node(1 + rng() % 100, reads);
-  }
-  b.output(grad);
-  cost.resize(b.graph.nodes.size());
-  for (double &c : cost)
-    c = 1 + rng() % 10;
-  return b;
-}
-
 TEST(RematBound, NeverExceedsTheOptimum) {
   // The bound is below every plan; on these graphs it often meets the
   // optimum (single recomputations suffice) and is never trivial.
@@ -759,7 +743,7 @@ TEST(RematBound, NeverExceedsTheOptimum) {
   for (unsigned seed = 0; seed < 12; ++seed) {
     std::mt19937 rng(seed);
     SmallVector<double> cost;
-    Builder b = randomTrainingGraph(rng, 7, cost);
+    Builder b = randomTrainingGraph(rng, 7, cost, /*window=*/3);
     int64_t peak = computeMemoryProfile(b.graph).peakBytes;
     for (int percent : {85, 70}) {
       int64_t budget = peak * percent / 100;
@@ -812,7 +796,7 @@ TEST(RematBound, AStoppedSearchReportsTheBetterBound) {
   // cover's and at most the plan's cost.
   std::mt19937 rng(7);
   SmallVector<double> cost;
-  Builder b = randomTrainingGraph(rng, 40, cost);
+  Builder b = randomTrainingGraph(rng, 40, cost, /*window=*/3);
   int64_t peak = computeMemoryProfile(b.graph).peakBytes;
   int64_t budget = peak * 60 / 100;
   SolverReport cover =
