@@ -239,6 +239,8 @@ static int remat() {
     return fail("remat needs --budget=BYTES or --budget=NN%");
   if (pilot < 0)
     return fail("--pilot must not be negative");
+  if (costBoundDepth < 0)
+    return fail("--cost-bound-depth must not be negative");
   if (timeLimit <= 0 || maxRecomputations < 1)
     return fail("--time-limit must be positive and --max-recomputations at "
                 "least 1");
