@@ -5,6 +5,7 @@
 
 #include "RematStaged.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/raw_ostream.h"
@@ -16,6 +17,7 @@
 #include <climits>
 #include <limits>
 #include <memory>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::strata;
@@ -614,10 +616,13 @@ void cleanupGreedyPlan(RematResult &result, GreedyPlan &plan, size_t originals,
 /// cleanup to the end) and takes the one that ends cheapest, while
 /// `work` lasts; each step of the path costs the graph's size in it. A
 /// rollout (`rollout`) stops when `work` runs out; the pilot then stops
-/// too, and the path goes on alone.
+/// too, and the path goes on alone. Values of the original graph whose
+/// producer is in `banned` are never chosen (restarts, below); they may
+/// still be copied inside another value's chain.
 void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
                    size_t cap, int pilot, int64_t &work, bool rollout,
-                   size_t originals, const LivenessOptions &options) {
+                   size_t originals, const LivenessOptions &options,
+                   const llvm::SmallDenseSet<int, 8> &banned) {
   for (size_t iteration = 0;
        plan.getPeak().bytes > budgetBytes && iteration < cap; ++iteration) {
     work -= result.graph.nodes.size() + result.graph.values.size();
@@ -643,7 +648,8 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
     for (int value : plan.getLiveValues(step)) {
       const KGValue &v = result.graph.values[value];
       if (v.isOutput || v.producer < 0 || v.kind != ValueKind::Activation ||
-          v.producer == peakNode || llvm::is_contained(v.users, peakNode))
+          v.producer == peakNode || llvm::is_contained(v.users, peakNode) ||
+          ((size_t)v.producer < originals && banned.contains(v.producer)))
         continue;
       // A chain costs at least its last copy, the producer.
       candidates.push_back(
@@ -714,7 +720,7 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
           trial.addedCost += trial.cost[record.copy];
         }
         runGreedyPath(trial, trialPlan, budgetBytes, cap - iteration, 0, work,
-                      /*rollout=*/true, originals, options);
+                      /*rollout=*/true, originals, options, banned);
         if (work <= 0) {
           // Out of work mid-rollout: no comparison; the path's own choice.
           best = std::get<1>(choices.front());
@@ -844,27 +850,23 @@ void cleanupGreedyPlan(RematResult &result, GreedyPlan &plan, size_t originals,
 
 } // namespace
 
-RematResult
-mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
-                                  ArrayRef<double> cost, int64_t budgetBytes,
-                                  const LivenessOptions &options,
-                                  const GreedyRematOptions &greedy) {
-  auto start = std::chrono::steady_clock::now();
+namespace {
+
+/// One greedy plan (path, rollouts, cleanup) with `banned` producers never
+/// chosen; the rollouts take at most `work`, which is charged what they
+/// and the path use.
+RematResult greedyOnce(const KernelGraph &graph, ArrayRef<int> order,
+                       ArrayRef<double> cost, int64_t budgetBytes,
+                       const LivenessOptions &options, int pilotWidth,
+                       int64_t &work,
+                       const llvm::SmallDenseSet<int, 8> &banned) {
   RematResult result;
   result.graph = graph;
   result.order.assign(order.begin(), order.end());
   result.cost.assign(cost.begin(), cost.end());
   result.budgetBytes = budgetBytes;
-  result.lowerBound = rematPeakLowerBound(graph, order, options);
-  if (order.empty()) {
-    result.status =
-        budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
-    return result;
-  }
-
   GreedyPlan plan(result.graph, result.order, result.cost, options);
   result.initialPeakBytes = plan.getPeak().bytes;
-
   // Without rollouts the search follows one path that does not depend on
   // the budget: each step attacks the current peak and makes the profile
   // strictly better (lower peak, or as high but at fewer steps); the budget
@@ -873,17 +875,92 @@ mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
   // their cost at the budget, which trades that property for cheaper
   // plans. The cap guards against pathological graphs.
   size_t originals = graph.nodes.size();
-  int64_t work = greedy.pilotWork;
   runGreedyPath(result, plan, budgetBytes, 4 * graph.nodes.size() + 16,
-                greedy.pilotWidth, work, /*rollout=*/false, originals, options);
+                pilotWidth, work, /*rollout=*/false, originals, options,
+                banned);
   cleanupGreedyPlan(result, plan, originals, budgetBytes, options);
   result.peakBytes = plan.getPeak().bytes;
   result.status = result.peakBytes <= budgetBytes ? RematStatus::Feasible
                                                   : RematStatus::Infeasible;
-  result.seconds =
+  return result;
+}
+
+} // namespace
+
+RematResult
+mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
+                                  ArrayRef<double> cost, int64_t budgetBytes,
+                                  const LivenessOptions &options,
+                                  const GreedyRematOptions &greedy) {
+  auto start = std::chrono::steady_clock::now();
+  if (order.empty()) {
+    RematResult result;
+    result.graph = graph;
+    result.cost.assign(cost.begin(), cost.end());
+    result.budgetBytes = budgetBytes;
+    result.status =
+        budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
+    return result;
+  }
+  int64_t work = greedy.pilotWork;
+  RematResult best = greedyOnce(graph, order, cost, budgetBytes, options,
+                                greedy.pilotWidth, work, {});
+
+  // Restarts (ruin and recreate): a greedy choice made early can commit the
+  // plan to recomputations that a different first choice avoids. Ban one
+  // producer the best plan recomputes (the most expensive first) and plan
+  // again on the plain path; a cheaper plan within the budget becomes the
+  // best, keeps its bans, and the round starts over from its
+  // recomputations. Stops when a round finds nothing cheaper, or the
+  // restarts' work (path steps times graph size, at least 16 per restart)
+  // runs out.
+  int64_t restartWork = greedy.restartWork;
+  llvm::SmallDenseSet<int, 8> bestBans;
+  std::set<SmallVector<int>> tried;
+  while (best.hasSolution() && restartWork > 0) {
+    SmallVector<int> producers;
+    for (const Recomputation &record : best.recomputations)
+      if ((size_t)record.original < graph.nodes.size() &&
+          !bestBans.contains(record.original))
+        producers.push_back(record.original);
+    llvm::sort(producers, [&](int a, int b) {
+      return cost[a] != cost[b] ? cost[a] > cost[b] : a < b;
+    });
+    producers.erase(std::unique(producers.begin(), producers.end()),
+                    producers.end());
+    bool improved = false;
+    for (int producer : producers) {
+      llvm::SmallDenseSet<int, 8> bans = bestBans;
+      bans.insert(producer);
+      SmallVector<int> key(bans.begin(), bans.end());
+      llvm::sort(key);
+      if (!tried.insert(key).second)
+        continue;
+      // The plain path: rollouts would spend the work on few restarts.
+      int64_t before = restartWork;
+      RematResult trial = greedyOnce(graph, order, cost, budgetBytes, options,
+                                     /*pilotWidth=*/0, restartWork, bans);
+      restartWork = std::min(
+          restartWork,
+          before - int64_t(graph.nodes.size() + graph.values.size()) * 16);
+      if (trial.hasSolution() &&
+          trial.addedCost < best.addedCost * (1 - 1e-9)) {
+        best = std::move(trial);
+        bestBans = std::move(bans);
+        improved = true;
+        break;
+      }
+      if (restartWork <= 0)
+        break;
+    }
+    if (!improved)
+      break;
+  }
+  best.lowerBound = rematPeakLowerBound(graph, order, options);
+  best.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  return result;
+  return best;
 }
 
 RematResult
@@ -905,6 +982,7 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
   // proves what the solvers' relaxations do not, and when the greedy plan
   // already costs no more, that plan is optimal and no search runs.
   SolverReport cover;
+  std::optional<RematResult> greedy;
   if (exact.costBound) {
     RematBoundOptions boundOptions;
     boundOptions.timeLimitSeconds = std::min(10.0, exact.timeLimitSeconds / 4);
@@ -923,26 +1001,29 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
       return none;
     }
     if (cover.bound > 0) {
-      RematResult greedy = rematerializeGreedy(graph, order, cost, budgetBytes,
-                                               options, exact.greedy);
-      if (greedy.hasSolution() &&
-          greedy.addedCost <= cover.bound * (1 + kProvenGap)) {
-        greedy.status = RematStatus::Optimal;
-        greedy.objective = greedy.bound = greedy.addedCost;
-        greedy.gap = 0;
-        greedy.solver = (Twine(stringifyRematSolver(solver)) +
-                         ": the greedy plan, proven optimal by the cost bound")
-                            .str();
-        greedy.note = "the greedy plan meets the cost lower bound; no search";
-        greedy.seconds = elapsed();
-        greedy.costBound = cover.bound;
-        greedy.costBoundSeconds = cover.seconds;
-        return greedy;
+      // The solvers' warm start plans with the default greedy options.
+      greedy = rematerializeGreedy(graph, order, cost, budgetBytes, options);
+      if (greedy->hasSolution() &&
+          greedy->addedCost <= cover.bound * (1 + kProvenGap)) {
+        RematResult &plan = *greedy;
+        plan.status = RematStatus::Optimal;
+        plan.objective = plan.bound = plan.addedCost;
+        plan.gap = 0;
+        plan.solver = (Twine(stringifyRematSolver(solver)) +
+                       ": the greedy plan, proven optimal by the cost bound")
+                          .str();
+        plan.note = "the greedy plan meets the cost lower bound; no search";
+        plan.seconds = elapsed();
+        plan.costBound = cover.bound;
+        plan.costBoundSeconds = cover.seconds;
+        return plan;
       }
     }
   }
 
   ExactRematOptions rest = exact;
+  if (greedy && !rest.warmStartPlan)
+    rest.warmStartPlan = &*greedy;
   rest.timeLimitSeconds = std::max(0.1, exact.timeLimitSeconds - elapsed());
   double before = elapsed();
   RematResult result;

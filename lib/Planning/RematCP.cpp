@@ -260,9 +260,10 @@ static RematResult solve(const KernelGraph &graph, ArrayRef<int> order,
       hintStage[o] = later[later.size() - copies + k - 1];
     }
   }
-  if (auto stages = exact.warmStart ? greedyStages(p, graph, order, cost,
-                                                   budgetBytes, options)
-                                    : std::nullopt) {
+  if (auto stages = exact.warmStart
+                        ? greedyStages(p, graph, order, cost, budgetBytes,
+                                       options, exact.warmStartPlan)
+                        : std::nullopt) {
     std::fill(hintActive.begin(), hintActive.end(), 0);
     SmallVector<int> used(n, 0);
     for (int t = 0; t < n; ++t)

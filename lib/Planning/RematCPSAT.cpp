@@ -65,9 +65,10 @@ RematResult mlir::strata::rematerializeCPSAT(const KernelGraph &graph,
                              {"time_limit", limit},
                              {"seed", (int64_t)exact.seed},
                              {"workers", 1}};
-  if (auto stages = exact.warmStart ? greedyStages(p, graph, order, cost,
-                                                   budgetBytes, options)
-                                    : std::nullopt) {
+  if (auto stages = exact.warmStart
+                        ? greedyStages(p, graph, order, cost, budgetBytes,
+                                       options, exact.warmStartPlan)
+                        : std::nullopt) {
     SmallVector<llvm::json::Array> perNode(n);
     for (int t = 0; t < n; ++t)
       for (int q : (*stages)[t])

@@ -185,9 +185,10 @@ RematResult mlir::strata::rematerializeMILP(
 
   // The warm start: the greedy plan's R and S (S: a value is kept from
   // the stage after its latest computation through each stage reading it).
-  if (auto stages = exact.warmStart ? greedyStages(p, graph, order, cost,
-                                                   budgetBytes, options)
-                                    : std::nullopt) {
+  if (auto stages = exact.warmStart
+                        ? greedyStages(p, graph, order, cost, budgetBytes,
+                                       options, exact.warmStartPlan)
+                        : std::nullopt) {
     std::vector<std::vector<char>> computed(n, std::vector<char>(n, 0));
     for (int t = 0; t < n; ++t) {
       computed[t][t] = 1;

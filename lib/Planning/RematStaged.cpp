@@ -218,10 +218,11 @@ RematResult mlir::strata::detail::finishPlan(
 
 std::optional<SmallVector<SmallVector<int>>> mlir::strata::detail::greedyStages(
     const StagedProblem &problem, const KernelGraph &graph, ArrayRef<int> order,
-    ArrayRef<double> cost, int64_t budgetBytes,
-    const LivenessOptions &options) {
+    ArrayRef<double> cost, int64_t budgetBytes, const LivenessOptions &options,
+    const RematResult *plan) {
   RematResult result =
-      rematerializeGreedy(graph, order, cost, budgetBytes, options);
+      plan ? *plan
+           : rematerializeGreedy(graph, order, cost, budgetBytes, options);
   if (result.status != RematStatus::Feasible)
     return std::nullopt;
   int n = problem.n;

@@ -131,7 +131,7 @@ IntegerStagedProblem scaleStagedProblem(const StagedProblem &problem,
 std::optional<SmallVector<SmallVector<int>>>
 greedyStages(const StagedProblem &problem, const KernelGraph &graph,
              ArrayRef<int> order, ArrayRef<double> cost, int64_t budgetBytes,
-             const LivenessOptions &options);
+             const LivenessOptions &options, const RematResult *plan = nullptr);
 
 } // namespace mlir::strata::detail
 

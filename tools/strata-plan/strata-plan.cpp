@@ -5,6 +5,7 @@
 //   strata-plan remat --graph G.json --budget=BYTES|NN%
 //                     [--solver=greedy|cp|milp|highs|cpsat] [--time-limit=S]
 //                     [--max-recomputations=C] [--seed=N] [--pilot=K]
+//                     [--restarts=false]
 //                     [--cost-bound=false]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
@@ -134,6 +135,11 @@ static cl::opt<int> pilot("pilot",
                           cl::desc("remat --solver=greedy: choices rolled out "
                                    "to the end at each step (0: none)"),
                           cl::init(3), cl::cat(planCategory));
+static cl::opt<bool>
+    restarts("restarts",
+             cl::desc("remat --solver=greedy: plan again with a recomputed "
+                      "producer banned while that finds cheaper plans"),
+             cl::init(true), cl::cat(planCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
                               cl::init(1), cl::cat(planCategory));
 static cl::opt<ReportFormat> format("format", cl::desc("Output"),
@@ -269,6 +275,8 @@ static int remat() {
   exact.maxRecomputations = maxRecomputations;
   exact.seed = seed;
   exact.greedy.pilotWidth = pilot;
+  if (!restarts)
+    exact.greedy.restartWork = 0;
   exact.costBound = costBound;
   exact.costBoundDepth = costBoundDepth;
   bool isExact = solver != RematSolver::Greedy;

@@ -29,7 +29,11 @@
 // the plain path's, and a rollout can meet a budget the path misses. The
 // rollouts take a bounded amount of work (counted, not timed), then the
 // plain path goes on. With rollouts the steps depend on the budget, so the
-// monotone-peak property holds for the plain path (pilotWidth 0) only. A
+// monotone-peak property holds for the plain path (pilotWidth 0) only.
+// Restarts (GreedyRematOptions::restartWork): once within the budget, ban
+// one producer the plan recomputes, plan again on the plain path, and keep
+// a cheaper plan with its bans, round after round, within a counted work
+// allowance. A
 // candidate's new peak is computed from the live ranges and a range-max tree
 // over the live bytes in O(k log n) (k = the producer's inputs) and candidates
 // are tried by an upper bound on their score, so an iteration costs O(n + V) to
@@ -141,6 +145,11 @@ struct GreedyRematOptions {
   /// over the path steps they run; then the plain path goes on. A count,
   /// not a clock, so plans do not depend on the machine.
   int64_t pilotWork = 20'000'000;
+  /// Restarts: after the first plan, ban one producer it recomputes and
+  /// plan again (the plain path), keeping a cheaper plan and its bans,
+  /// until a round finds nothing cheaper or this much work (counted like
+  /// `pilotWork`) is spent (0: no restarts).
+  int64_t restartWork = 20'000'000;
 };
 
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the
@@ -162,6 +171,9 @@ struct ExactRematOptions {
   int64_t maxVariables = 100'000;
   /// Start the search from the greedy plan.
   bool warmStart = true;
+  /// The greedy plan of this problem when the caller has it (not owned):
+  /// the warm start then reuses it instead of planning again.
+  const RematResult *warmStartPlan = nullptr;
   /// rematerialize(): compute the cost lower bound (rematCostLowerBound)
   /// first; a greedy plan that meets it is returned as optimal without a
   /// search, and a stopped search reports the better of the two bounds.
