@@ -185,10 +185,11 @@ RematResult mlir::strata::rematerializeMILP(
 
   // The warm start: the greedy plan's R and S (S: a value is kept from
   // the stage after its latest computation through each stage reading it).
-  if (auto stages = exact.warmStart
-                        ? greedyStages(p, graph, order, cost, budgetBytes,
-                                       options, exact.warmStartPlan)
-                        : std::nullopt) {
+  std::optional<SmallVector<SmallVector<int>>> stages =
+      exact.warmStart ? greedyStages(p, graph, order, cost, budgetBytes,
+                                     options, exact.warmStartPlan)
+                      : std::nullopt;
+  if (stages) {
     std::vector<std::vector<char>> computed(n, std::vector<char>(n, 0));
     for (int t = 0; t < n; ++t) {
       computed[t][t] = 1;
@@ -225,13 +226,28 @@ RematResult mlir::strata::rematerializeMILP(
 
   if (report.status == SolverStatus::Error)
     return frame.finishEarly(RematStatus::Error, report.note);
+  if (report.status == SolverStatus::Timeout && stages) {
+    // Stopped without a plan of its own (CBC: before its root LP): the
+    // warm start stands, with whatever bound the solver proved.
+    int copies = 0;
+    for (const SmallVector<int> &stage : *stages)
+      copies += stage.size();
+    RematResult result = finishPlan(
+        none, *stages, /*proven=*/false,
+        std::max(0.0, (report.bound - epsilon * copies) * scale), options);
+    result.note = report.note.empty() ? "the greedy plan (the warm start)"
+                                      : report.note + "; the greedy plan";
+    result.seconds = frame.elapsed();
+    return result;
+  }
   if (!report.hasSolution())
-    return frame.finishEarly(report.status == SolverStatus::Infeasible
-                                 ? RematStatus::Infeasible
-                                 : RematStatus::Timeout,
-                             report.status == SolverStatus::Infeasible
-                                 ? "no plan exists in the staged model"
-                                 : "no plan found within the time limit");
+    return frame.finishEarly(
+        report.status == SolverStatus::Infeasible ? RematStatus::Infeasible
+                                                  : RematStatus::Timeout,
+        report.status == SolverStatus::Infeasible
+            ? "no plan exists in the staged model"
+        : report.note.empty() ? "no plan found within the time limit"
+                              : report.note);
   SmallVector<SmallVector<int>> recompute(n);
   for (int t = 0; t < n; ++t)
     for (auto [i, col] : R[t])

@@ -5,12 +5,15 @@
 #include "SolversImpl.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <coin/Cbc_C_Interface.h>
+#include <coin/Clp_C_Interface.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <mutex>
 
 using namespace mlir;
@@ -71,6 +74,10 @@ void detail::finishReport(SolverReport &report) {
 
 namespace {
 
+std::string formatSeconds(double seconds) {
+  return llvm::formatv("{0:f1} s", seconds).str();
+}
+
 /// CBC's solve (through the C interface, CbcMain) keeps state in globals:
 /// two solves at once corrupt each other.
 std::mutex &getCbcMutex() {
@@ -92,6 +99,58 @@ MILPResult solveWithCBC(const MILPModel &m, const MILPOptions &options) {
   }
 
   std::lock_guard<std::mutex> lock(getCbcMutex());
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  double limit = std::max(0.1, options.timeLimitSeconds);
+
+  // CBC solves the root LP relaxation without looking at its time limit
+  // (coin-or/Cbc#514, #231): on a large model it runs minutes past it. So
+  // the relaxation is solved first with Clp, which stops at a limit. CBC
+  // then solves it again, so CBC runs only when the relaxation took at
+  // most half the limit; else the relaxation's value is the bound and no
+  // plan comes back (the caller keeps its own).
+  double lpBound = -std::numeric_limits<double>::infinity();
+  if (m.numIntegers() > 0) {
+    Clp_Simplex *lp = Clp_newModel();
+    Clp_setLogLevel(lp, 0);
+    Clp_loadProblem(lp, m.numColumns(), m.numRows(), cbcStart.data(),
+                    index.data(), value.data(), m.lower.data(), m.upper.data(),
+                    m.objective.data(), rowLower.data(), rowUpper.data());
+    Clp_setMaximumSeconds(lp, limit);
+    Clp_initialSolve(lp);
+    int status = Clp_status(lp);
+    double lpSeconds = elapsed();
+    if (status == 0)
+      lpBound = Clp_objectiveValue(lp);
+    Clp_deleteModel(lp);
+    if (status == 1) {
+      // The relaxation is infeasible, so is the model.
+      result.report.status = SolverStatus::Infeasible;
+      result.report.seconds = elapsed();
+      return result;
+    }
+    if (status != 0 || 2 * lpSeconds > limit) {
+      SolverReport &report = result.report;
+      report.status = SolverStatus::Timeout;
+      report.note =
+          status == 0
+              ? "the LP relaxation took " + formatSeconds(lpSeconds) +
+                    " of the " + formatSeconds(limit) +
+                    " limit; CBC, which solves it again without a limit, "
+                    "did not run (bound from the relaxation)"
+              : "the LP relaxation did not finish within the " +
+                    formatSeconds(limit) + " limit";
+      detail::finishReport(report);
+      if (status == 0)
+        report.bound = lpBound;
+      report.seconds = elapsed();
+      return result;
+    }
+  }
+
   Cbc_Model *model = Cbc_newModel();
   Cbc_loadProblem(model, m.numColumns(), m.numRows(), cbcStart.data(),
                   index.data(), value.data(), m.lower.data(), m.upper.data(),
@@ -105,7 +164,7 @@ MILPResult solveWithCBC(const MILPModel &m, const MILPOptions &options) {
   const std::string seedText = std::to_string(options.seed);
   Cbc_setParameter(model, "randomCbcSeed", seedText.c_str());
   Cbc_setParameter(model, "randomSeed", seedText.c_str());
-  Cbc_setMaximumSeconds(model, std::max(0.1, options.timeLimitSeconds));
+  Cbc_setMaximumSeconds(model, std::max(0.1, limit - elapsed()));
   Cbc_setAllowableFractionGap(model, options.relativeGap);
   // CBC 2.10's preprocessing (CglPreProcess) can crash in postProcess when
   // the time limit interrupts it (seen on a 100-node remat model at 1 s);
@@ -140,9 +199,9 @@ MILPResult solveWithCBC(const MILPModel &m, const MILPOptions &options) {
   }
   Cbc_deleteModel(model);
   detail::finishReport(report);
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  if (report.status == SolverStatus::Timeout && std::isfinite(lpBound))
+    report.bound = lpBound;
+  report.seconds = elapsed();
   return result;
 }
 

@@ -52,7 +52,8 @@ struct SolverReport {
   /// The best solution's objective (without a solution: 0).
   double objective = 0;
   /// A proven lower bound on the objective (minimization); the objective
-  /// when optimal.
+  /// when optimal. A timeout without a solution may still prove one (CBC:
+  /// the LP relaxation's value); else 0.
   double bound = 0;
   /// (objective - bound) / |objective|, 0 when optimal or the objective
   /// is 0.
@@ -122,7 +123,11 @@ struct MILPResult {
 };
 
 /// Solves `model` with `solver`. Never throws; a solver that cannot run
-/// gives SolverStatus::Error with the reason in the note.
+/// gives SolverStatus::Error with the reason in the note. CBC keeps to the
+/// time limit: its root LP ignores the limit, so the LP relaxation is
+/// solved first with Clp (which stops at the limit) and CBC runs only when
+/// that took at most half of it; else a timeout with the relaxation's
+/// bound.
 MILPResult solveMILP(MILPSolver solver, const MILPModel &model,
                      const MILPOptions &options);
 

@@ -577,6 +577,31 @@ TEST(RematExact, BeatGreedyWhereItIsSuboptimal) {
   }
 }
 
+TEST(RematExact, MILPKeepsToItsTimeLimit) {
+  // CBC solves its root LP relaxation without looking at the time limit;
+  // Checkmate's relaxation on 100 training-like nodes (about 20,000
+  // columns) takes seconds. Solved first with Clp, which stops at the
+  // limit, the relaxation does not finish in 0.3 s: CBC does not run and
+  // the warm start (the greedy plan) comes back, feasible and unproven.
+  std::mt19937 rng(7);
+  SmallVector<double> cost;
+  Builder b = randomTrainingGraph(rng, 50, cost, /*window=*/4);
+  int64_t budget = computeMemoryProfile(b.graph).peakBytes / 2;
+  RematResult greedy =
+      rematerializeGreedy(b.graph, b.programOrder(), cost, budget);
+  ASSERT_EQ(greedy.status, RematStatus::Feasible);
+  ExactRematOptions exact;
+  exact.timeLimitSeconds = 0.3;
+  RematResult r =
+      rematerializeMILP(b.graph, b.programOrder(), cost, budget, {}, exact);
+  EXPECT_EQ(r.status, RematStatus::Feasible) << r.note;
+  EXPECT_NE(r.note.find("the LP relaxation"), std::string::npos) << r.note;
+  EXPECT_NE(r.note.find("the greedy plan"), std::string::npos) << r.note;
+  EXPECT_NEAR(r.addedCost, greedy.addedCost, 1e-9);
+  EXPECT_LT(r.bound, r.addedCost);
+  expectValidPlan(b, r, budget);
+}
+
 TEST(RematExact, ProveInfeasibility) {
   Builder b = longLivedValue();
   SmallVector<double> cost(5, 1.0);

@@ -63,6 +63,20 @@ TEST(MILP, EveryBackendProvesInfeasibility) {
   }
 }
 
+TEST(MILP, EveryBackendProvesIntegerInfeasibility) {
+  // 2x + 2y = 1: the relaxation is feasible (x = 0.5), no integer point is.
+  for (MILPSolver solver : availableSolvers()) {
+    MILPModel m;
+    int x = m.column(0, 3, 1, true);
+    int y = m.column(0, 3, 1, true);
+    m.row({{x, 2}, {y, 2}}, 1, 1);
+    MILPResult r = solveMILP(solver, m, {});
+    EXPECT_EQ(r.report.status, SolverStatus::Infeasible)
+        << stringifyMILPSolver(solver).str() << ": " << r.report.note;
+    EXPECT_TRUE(r.solution.empty());
+  }
+}
+
 TEST(MILP, AStartIsAccepted) {
   // A start (the optimum here) does not change the answer.
   for (MILPSolver solver : availableSolvers()) {
