@@ -985,7 +985,11 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
   std::optional<RematResult> greedy;
   if (exact.costBound) {
     RematBoundOptions boundOptions;
-    boundOptions.timeLimitSeconds = std::min(10.0, exact.timeLimitSeconds / 4);
+    // cpsat's limit is in CP-SAT's deterministic units, not seconds; its
+    // wall time is capped at 4x the limit + 10 s, which stands in here.
+    double wall = solver == RematSolver::CPSAT ? 4 * exact.timeLimitSeconds + 10
+                                               : exact.timeLimitSeconds;
+    boundOptions.timeLimitSeconds = std::min(10.0, wall / 4);
     boundOptions.seed = exact.seed;
     boundOptions.chainDepth = exact.costBoundDepth;
     cover = rematCostLowerBound(graph, order, cost, budgetBytes, options,
@@ -1024,7 +1028,10 @@ mlir::strata::rematerialize(RematSolver solver, const KernelGraph &graph,
   ExactRematOptions rest = exact;
   if (greedy && !rest.warmStartPlan)
     rest.warmStartPlan = &*greedy;
-  rest.timeLimitSeconds = std::max(0.1, exact.timeLimitSeconds - elapsed());
+  // cpsat's deterministic units are not seconds: the cover's time comes on
+  // top of them.
+  if (solver != RematSolver::CPSAT)
+    rest.timeLimitSeconds = std::max(0.1, exact.timeLimitSeconds - elapsed());
   double before = elapsed();
   RematResult result;
   switch (solver) {
