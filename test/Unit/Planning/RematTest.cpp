@@ -466,36 +466,47 @@ Builder randomTrainingGraph(std::mt19937 &rng, int n,
   return b;
 }
 
+/// Calls `check` on 40 random training-like graphs of 12 forward nodes
+/// at budgets of 90% down to 50% of their peak.
+void sweepTrainingGraphs(
+    llvm::function_ref<void(const Builder &, ArrayRef<double>, int64_t budget,
+                            const std::string &where)>
+        check) {
+  for (unsigned seed = 0; seed < 40; ++seed) {
+    std::mt19937 rng(seed);
+    SmallVector<double> cost;
+    Builder b = randomTrainingGraph(rng, 12, cost, /*window=*/4);
+    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
+    for (int percent : {90, 80, 70, 60, 50})
+      check(b, cost, peak * percent / 100,
+            "seed " + std::to_string(seed) + " at " + std::to_string(percent) +
+                "%");
+  }
+}
+
 TEST(Remat, PilotNeverCostsMoreThanThePath) {
   // Random forward DAGs with a mirrored backward pass: at every budget the
   // pilot's plan is valid, within the budget wherever the plain path's is,
   // and never costlier (the path's own choice is always rolled out first);
   // on some graphs it is cheaper, on some it meets budgets the path misses.
   int cheaper = 0, reached = 0;
-  for (unsigned seed = 0; seed < 40; ++seed) {
-    std::mt19937 rng(seed);
-    SmallVector<double> cost;
-    Builder b = randomTrainingGraph(rng, 12, cost, /*window=*/4);
-    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
-    for (int percent : {90, 80, 70, 60, 50}) {
-      int64_t budget = peak * percent / 100;
-      RematResult path = rematerializeGreedy(b.graph, b.programOrder(), cost,
-                                             budget, {}, plainPath());
-      RematResult pilot =
-          rematerializeGreedy(b.graph, b.programOrder(), cost, budget);
-      if (pilot.status == RematStatus::Feasible)
-        expectValidPlan(b, pilot, budget);
-      if (path.status != RematStatus::Feasible) {
-        // Where the path gets stuck, a rollout may still get through.
-        reached += pilot.status == RematStatus::Feasible;
-        continue;
-      }
-      ASSERT_EQ(pilot.status, RematStatus::Feasible) << seed << " " << percent;
-      EXPECT_LE(pilot.addedCost, path.addedCost + 1e-9)
-          << seed << " " << percent;
-      cheaper += pilot.addedCost < path.addedCost - 1e-9;
+  sweepTrainingGraphs([&](const Builder &b, ArrayRef<double> cost,
+                          int64_t budget, const std::string &where) {
+    RematResult path = rematerializeGreedy(b.graph, b.programOrder(), cost,
+                                           budget, {}, plainPath());
+    RematResult pilot =
+        rematerializeGreedy(b.graph, b.programOrder(), cost, budget);
+    if (pilot.status == RematStatus::Feasible)
+      expectValidPlan(b, pilot, budget);
+    if (path.status != RematStatus::Feasible) {
+      // Where the path gets stuck, a rollout may still get through.
+      reached += pilot.status == RematStatus::Feasible;
+      return;
     }
-  }
+    ASSERT_EQ(pilot.status, RematStatus::Feasible) << where;
+    EXPECT_LE(pilot.addedCost, path.addedCost + 1e-9) << where;
+    cheaper += pilot.addedCost < path.addedCost - 1e-9;
+  });
   EXPECT_GT(cheaper, 0);
   EXPECT_GT(reached, 0);
 }
@@ -505,28 +516,21 @@ TEST(Remat, RestartsNeverCostMore) {
   // cheaper plan): never costlier than the first plan, always valid, and
   // cheaper on some random training-like graphs.
   int cheaper = 0;
-  for (unsigned seed = 0; seed < 40; ++seed) {
-    std::mt19937 rng(seed);
-    SmallVector<double> cost;
-    Builder b = randomTrainingGraph(rng, 12, cost, /*window=*/4);
-    int64_t peak = computeMemoryProfile(b.graph).peakBytes;
-    for (int percent : {90, 80, 70, 60, 50}) {
-      int64_t budget = peak * percent / 100;
-      GreedyRematOptions once;
-      once.restartWork = 0;
-      RematResult first = rematerializeGreedy(b.graph, b.programOrder(), cost,
-                                              budget, {}, once);
-      RematResult restarted =
-          rematerializeGreedy(b.graph, b.programOrder(), cost, budget);
-      ASSERT_EQ(restarted.status, first.status) << seed << " " << percent;
-      if (!first.hasSolution())
-        continue;
-      expectValidPlan(b, restarted, budget);
-      EXPECT_LE(restarted.addedCost, first.addedCost + 1e-9)
-          << seed << " " << percent;
-      cheaper += restarted.addedCost < first.addedCost - 1e-9;
-    }
-  }
+  sweepTrainingGraphs([&](const Builder &b, ArrayRef<double> cost,
+                          int64_t budget, const std::string &where) {
+    GreedyRematOptions once;
+    once.restartWork = 0;
+    RematResult first =
+        rematerializeGreedy(b.graph, b.programOrder(), cost, budget, {}, once);
+    RematResult restarted =
+        rematerializeGreedy(b.graph, b.programOrder(), cost, budget);
+    ASSERT_EQ(restarted.status, first.status) << where;
+    if (!first.hasSolution())
+      return;
+    expectValidPlan(b, restarted, budget);
+    EXPECT_LE(restarted.addedCost, first.addedCost + 1e-9) << where;
+    cheaper += restarted.addedCost < first.addedCost - 1e-9;
+  });
   EXPECT_GT(cheaper, 0);
 }
 
