@@ -71,6 +71,8 @@ def main():
     ap.add_argument("--cpsat-big-time-limit", type=float, default=60)
     ap.add_argument("--solvers", default="",
                     help="comma-separated subset of cp,milp,highs,cpsat (default: all available)")
+    ap.add_argument("--only", default="",
+                    help="comma-separated rows to run, as GRAPH:PERCENT (e.g. rl-250:80; default: all)")
     args = ap.parse_args()
     solvers = available(args.strata_plan)
     if args.solvers:
@@ -79,7 +81,12 @@ def main():
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        only = {tuple(r.split(":")) for r in args.only.split(",") if r}
         for name, percents, big in ROWS:
+            percents = [p for p in percents
+                        if not only or (name, str(p)) in only]
+            if not percents:
+                continue
             path = os.path.join(tmp, name + ".json")
             with open(path, "w") as f:
                 json.dump(make_graph(name), f)

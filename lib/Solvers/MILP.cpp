@@ -113,7 +113,7 @@ MILPResult solveWithCBC(const MILPModel &m, const MILPOptions &options) {
   // most half the limit; else the relaxation's value is the bound and no
   // plan comes back (the caller keeps its own).
   double lpBound = -std::numeric_limits<double>::infinity();
-  if (m.numIntegers() > 0) {
+  if (options.guardRootLP && m.numIntegers() > 0) {
     Clp_Simplex *lp = Clp_newModel();
     Clp_setLogLevel(lp, 0);
     Clp_loadProblem(lp, m.numColumns(), m.numRows(), cbcStart.data(),

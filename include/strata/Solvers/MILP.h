@@ -114,6 +114,11 @@ struct MILPOptions {
   /// A start: values for some columns (the solver completes the rest, or
   /// ignores a start it cannot complete).
   std::vector<std::pair<int, double>> start;
+  /// CBC: solve the LP relaxation with Clp first and skip CBC when it
+  /// takes more than half the limit (see solveMILP). Off for models whose
+  /// relaxation is known to be quick next to the limit, where the second
+  /// LP solve would only eat into the search.
+  bool guardRootLP = true;
 };
 
 struct MILPResult {
