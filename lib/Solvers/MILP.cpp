@@ -132,7 +132,9 @@ MILPResult solveWithCBC(const MILPModel &m, const MILPOptions &options) {
       result.report.seconds = elapsed();
       return result;
     }
-    if (status != 0 || 2 * lpSeconds > limit) {
+    // 3: stopped at the limit. Unbounded (2) or failed (4) relaxations are
+    // left to CBC, which reports them in its own terms.
+    if (status == 3 || (status == 0 && 2 * lpSeconds > limit)) {
       SolverReport &report = result.report;
       report.status = SolverStatus::Timeout;
       report.note =
