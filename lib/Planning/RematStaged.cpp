@@ -220,9 +220,11 @@ std::optional<SmallVector<SmallVector<int>>> mlir::strata::detail::greedyStages(
     const StagedProblem &problem, const KernelGraph &graph, ArrayRef<int> order,
     ArrayRef<double> cost, int64_t budgetBytes, const LivenessOptions &options,
     const RematResult *plan) {
-  RematResult result =
-      plan ? *plan
-           : rematerializeGreedy(graph, order, cost, budgetBytes, options);
+  std::optional<RematResult> own;
+  if (!plan)
+    plan = &own.emplace(
+        rematerializeGreedy(graph, order, cost, budgetBytes, options));
+  const RematResult &result = *plan;
   if (result.status != RematStatus::Feasible)
     return std::nullopt;
   int n = problem.n;
