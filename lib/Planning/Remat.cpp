@@ -89,7 +89,7 @@ SmallVector<Recomputation> addCopies(KernelGraph &graph,
 }
 
 /// Where a recomputation of `value` after step `step` of an order acts:
-/// the users it serves and the nodes it copies.
+/// the users it serves, the nodes it copies and where the copies run.
 struct CopyPlan {
   /// The users of `value` after `step` and the step of the first of them
   /// (where the copies go); the step of its last earlier use (or of its
@@ -99,6 +99,9 @@ struct CopyPlan {
   int lastEarly = 0;
   /// The nodes copied, ascending by step, ending with `value`'s producer.
   SmallVector<int> nodes;
+  /// The position in the order the copies are inserted at: right before
+  /// the first late user, or (early) right after `step`.
+  int at = 0;
 };
 
 /// Plans a recomputation of `value` for its users after `step`, or
@@ -109,10 +112,14 @@ struct CopyPlan {
 /// not a result), recursively: the copies recompute a chain back to values
 /// that are live anyway. Gives up (nullopt) beyond `maxNodes` copies.
 /// `first`/`last` are the live ranges of the order (-1 when not counted).
+/// The copies run right before the first late user, or with `early` right
+/// after `step`: the value's copy then lives as long as the value did, but
+/// inputs that `step` reads are still live and need not be held (or
+/// recomputed) until the late user.
 std::optional<CopyPlan> planCopies(const KernelGraph &graph,
                                    ArrayRef<int> stepOf, ArrayRef<int> first,
                                    ArrayRef<int> last, int value, int step,
-                                   bool chain, size_t maxNodes) {
+                                   bool chain, bool early, size_t maxNodes) {
   const KGValue &v = graph.values[value];
   if (v.producer < 0)
     return std::nullopt;
@@ -147,11 +154,12 @@ std::optional<CopyPlan> planCopies(const KernelGraph &graph,
     }
     llvm::sort(plan.nodes, [&](int a, int b) { return stepOf[a] < stepOf[b]; });
   }
+  plan.at = early ? step + 1 : plan.firstLate;
   return plan;
 }
 
-/// Adds the copies `plan` names to the graph and runs them in a row right
-/// before the first late user.
+/// Adds the copies `plan` names to the graph and runs them in a row at
+/// `plan.at`.
 SmallVector<Recomputation> applyCopyPlan(KernelGraph &graph,
                                          SmallVectorImpl<int> &order,
                                          SmallVectorImpl<double> &cost,
@@ -161,7 +169,7 @@ SmallVector<Recomputation> applyCopyPlan(KernelGraph &graph,
   SmallVector<int> copies;
   for (const Recomputation &record : records)
     copies.push_back(record.copy);
-  order.insert(order.begin() + plan.firstLate, copies.begin(), copies.end());
+  order.insert(order.begin() + plan.at, copies.begin(), copies.end());
   return records;
 }
 
@@ -170,7 +178,7 @@ SmallVector<Recomputation> applyCopyPlan(KernelGraph &graph,
 SmallVector<Recomputation> mlir::strata::applyRecomputation(
     KernelGraph &graph, SmallVectorImpl<int> &order,
     SmallVectorImpl<double> &cost, int value, int step, bool chain,
-    const LivenessOptions &options) {
+    const LivenessOptions &options, bool early) {
   SmallVector<int> stepOf(graph.nodes.size(), -1);
   for (auto [s, node] : llvm::enumerate(order))
     stepOf[node] = s;
@@ -179,8 +187,8 @@ SmallVector<Recomputation> mlir::strata::applyRecomputation(
     first.push_back(f);
     last.push_back(l);
   }
-  std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
-                                            step, chain, kMaxChainCopies);
+  std::optional<CopyPlan> plan = planCopies(
+      graph, stepOf, first, last, value, step, chain, early, kMaxChainCopies);
   if (!plan)
     return {};
   return applyCopyPlan(graph, order, cost, value, *plan);
@@ -301,22 +309,25 @@ public:
     return values;
   }
 
-  /// What applyRecomputation(value, step, chain) would make of the
+  /// What recomputing `value` after `step` (planCopies) would make of the
   /// profile, where `step` does not use `value`: the new peak with its
   /// count, and the cost of the copies. Nullopt when no user of `value`
-  /// runs after `step`, the chain is too long, or (with `chain`) it would
-  /// copy the producer alone, as the plain recomputation does.
+  /// runs after `step`, the chain is too long, (with `chain`) it would
+  /// copy the producer alone, as the plain recomputation does, or (with
+  /// `early`) the copies would run where they run anyway.
   struct Evaluation {
     PeakCount peak;
     double cost = 0;
   };
 
-  std::optional<Evaluation> evaluate(int value, int step, bool chain) const {
-    std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
-                                              step, chain, kMaxChainCopies);
-    if (!plan || (chain && plan->nodes.size() == 1))
+  std::optional<Evaluation> evaluate(int value, int step, bool chain,
+                                     bool early) const {
+    std::optional<CopyPlan> plan = planCopies(
+        graph, stepOf, first, last, value, step, chain, early, kMaxChainCopies);
+    if (!plan || (chain && plan->nodes.size() == 1) ||
+        (early && plan->at == plan->firstLate))
       return std::nullopt;
-    int f = plan->firstLate;
+    int f = plan->at;
     int k = plan->nodes.size();
     Evaluation result;
     // Per copied output: the index of the last copy reading it (-1: none);
@@ -335,17 +346,18 @@ public:
         copied[output] = -1;
     }
     // Before the copies, `value` dies after its last early use and the
-    // extended inputs stay live up to the copies; from firstLate on nothing
-    // changes (the last copy's output replaces `value`).
+    // extended inputs stay live up to the copies; from the copies on
+    // nothing changes (the last copy's output replaces `value`, which was
+    // live there).
     SmallVector<RangeAdd, 8> adds = {
         {plan->lastEarly + 1, f - 1, -graph.values[value].bytes}};
     for (auto [input, j] : extended)
       adds.push_back({last[input] + 1, f - 1, graph.values[input].bytes});
     result.peak = getPeakWith(adds);
-    // The copies' steps hold what crosses from firstLate - 1 to firstLate
-    // (less `value`), the extended inputs up to their last reader, and each
-    // copy's outputs from its step to their last reader (`value`'s copy,
-    // the last, to the end of the chain).
+    // The copies' steps hold what crosses from f - 1 to f (less `value`), the
+    // extended inputs up to their last reader, and each copy's outputs from its
+    // step to their last reader (`value`'s copy, the last, to the end of the
+    // chain).
     SmallVector<int64_t, 16> delta(k + 1, 0);
     auto addLive = [&](int from, int to, int64_t bytes) {
       delta[from] += bytes;
@@ -367,11 +379,12 @@ public:
     return result;
   }
 
-  /// applyRecomputation(value, step, chain) on the plan, with the liveness
-  /// recounted.
-  SmallVector<Recomputation> apply(int value, int step, bool chain) {
-    std::optional<CopyPlan> plan = planCopies(graph, stepOf, first, last, value,
-                                              step, chain, kMaxChainCopies);
+  /// The recomputation evaluate() judges, applied to the plan, with the
+  /// liveness recounted.
+  SmallVector<Recomputation> apply(int value, int step, bool chain,
+                                   bool early) {
+    std::optional<CopyPlan> plan = planCopies(
+        graph, stepOf, first, last, value, step, chain, early, kMaxChainCopies);
     assert(plan && "applying a recomputation that has no late user");
     SmallVector<Recomputation> records =
         applyCopyPlan(graph, order, cost, value, *plan);
@@ -618,10 +631,11 @@ void cleanupGreedyPlan(RematResult &result, GreedyPlan &plan, size_t originals,
 /// rollout (`rollout`) stops when `work` runs out; the pilot then stops
 /// too, and the path goes on alone. Values of the original graph whose
 /// producer is in `banned` are never chosen (restarts, below); they may
-/// still be copied inside another value's chain.
+/// still be copied inside another value's chain. With `early`, copies may
+/// also run right after the peak instead of right before their first user.
 void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
                    size_t cap, int pilot, int64_t &work, bool rollout,
-                   size_t originals, const LivenessOptions &options,
+                   bool early, size_t originals, const LivenessOptions &options,
                    const llvm::SmallDenseSet<int, 8> &banned) {
   for (size_t iteration = 0;
        plan.getPeak().bytes > budgetBytes && iteration < cap; ++iteration) {
@@ -658,10 +672,10 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
     std::make_heap(candidates.begin(), candidates.end());
     double bestScore = 0;
     int best = -1;
-    bool bestChain = false;
+    bool bestChain = false, bestEarly = false;
     PeakCount bestAfter;
     // With a pilot: every improving choice, for the rollouts.
-    SmallVector<std::tuple<double, int, bool>> choices;
+    SmallVector<std::tuple<double, int, bool, bool>> choices;
     while (!candidates.empty()) {
       std::pop_heap(candidates.begin(), candidates.end());
       auto [bound, value] = candidates.pop_back_val();
@@ -670,11 +684,15 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
                           bound < std::get<0>(choices[pilot - 1]))))
         break;
       // The value alone (its inputs kept live until the copy), then as a
-      // chain (the inputs that die before the peak recomputed too); a tie
-      // keeps the plain recomputation.
-      for (bool chain : {false, true}) {
+      // chain (the inputs that die before the peak recomputed too); each
+      // right before its first late user, then right after the peak (where
+      // the peak's own operands are still live). A tie keeps the first.
+      for (int choice = 0; choice < 4; ++choice) {
+        bool chain = choice >= 2, atPeak = choice % 2;
+        if (atPeak && !early)
+          continue;
         std::optional<GreedyPlan::Evaluation> after =
-            plan.evaluate(value, step, chain);
+            plan.evaluate(value, step, chain, atPeak);
         if (!after)
           continue;
         // Peak bytes saved dominate; fewer steps at the peak break ties.
@@ -684,7 +702,7 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
           continue;
         double score = scoreOf(saved, fewer, after->cost);
         if (pilot > 0) {
-          choices.push_back({score, value, chain});
+          choices.push_back({score, value, chain, atPeak});
           std::stable_sort(
               choices.begin(), choices.end(),
               [](auto &x, auto &y) { return std::get<0>(x) > std::get<0>(y); });
@@ -694,6 +712,7 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
           bestScore = score;
           best = value;
           bestChain = chain;
+          bestEarly = atPeak;
           bestAfter = after->peak;
         }
       }
@@ -705,26 +724,27 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
     // goes first and keeps ties, so the plan never ends costlier than the
     // path alone would.
     if (pilot > 0 && choices.size() > 1) {
-      auto own =
-          llvm::find(choices, std::make_tuple(bestScore, best, bestChain));
+      auto own = llvm::find(
+          choices, std::make_tuple(bestScore, best, bestChain, bestEarly));
       assert(own != choices.end() && "the path's choice is among the choices");
       std::rotate(choices.begin(), own, own + 1);
       double cheapest = std::numeric_limits<double>::infinity();
       for (size_t c = 0; c < choices.size() && c < (size_t)pilot; ++c) {
-        auto [score, value, chain] = choices[c];
+        auto [score, value, chain, atPeak] = choices[c];
         RematResult trial = result;
         GreedyPlan trialPlan(trial.graph, trial.order, trial.cost, options);
         for (const Recomputation &record :
-             trialPlan.apply(value, step, chain)) {
+             trialPlan.apply(value, step, chain, atPeak)) {
           trial.recomputations.push_back(record);
           trial.addedCost += trial.cost[record.copy];
         }
         runGreedyPath(trial, trialPlan, budgetBytes, cap - iteration, 0, work,
-                      /*rollout=*/true, originals, options, banned);
+                      /*rollout=*/true, early, originals, options, banned);
         if (work <= 0) {
           // Out of work mid-rollout: no comparison; the path's own choice.
           best = std::get<1>(choices.front());
           bestChain = std::get<2>(choices.front());
+          bestEarly = std::get<3>(choices.front());
           pilot = 0;
           break;
         }
@@ -736,10 +756,12 @@ void runGreedyPath(RematResult &result, GreedyPlan &plan, int64_t budgetBytes,
           cheapest = ending;
           best = value;
           bestChain = chain;
+          bestEarly = atPeak;
         }
       }
     }
-    for (const Recomputation &record : plan.apply(best, step, bestChain)) {
+    for (const Recomputation &record :
+         plan.apply(best, step, bestChain, bestEarly)) {
       result.recomputations.push_back(record);
       result.addedCost += result.cost[record.copy];
     }
@@ -854,11 +876,11 @@ namespace {
 
 /// One greedy plan (path, rollouts, cleanup) with `banned` producers never
 /// chosen; the rollouts take at most `work`, which is charged what they
-/// and the path use.
+/// and the path use. `early`: copies may run right after the peak.
 RematResult greedyOnce(const KernelGraph &graph, ArrayRef<int> order,
                        ArrayRef<double> cost, int64_t budgetBytes,
                        const LivenessOptions &options, int pilotWidth,
-                       int64_t &work,
+                       int64_t &work, bool early,
                        const llvm::SmallDenseSet<int, 8> &banned) {
   RematResult result;
   result.graph = graph;
@@ -876,7 +898,7 @@ RematResult greedyOnce(const KernelGraph &graph, ArrayRef<int> order,
   // plans. The cap guards against pathological graphs.
   size_t originals = graph.nodes.size();
   runGreedyPath(result, plan, budgetBytes, 4 * graph.nodes.size() + 16,
-                pilotWidth, work, /*rollout=*/false, originals, options,
+                pilotWidth, work, /*rollout=*/false, early, originals, options,
                 banned);
   cleanupGreedyPlan(result, plan, originals, budgetBytes, options);
   result.peakBytes = plan.getPeak().bytes;
@@ -902,59 +924,80 @@ mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
         budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
     return result;
   }
-  int64_t work = greedy.pilotWork;
-  RematResult best = greedyOnce(graph, order, cost, budgetBytes, options,
-                                greedy.pilotWidth, work, {});
-
-  // Restarts (ruin and recreate): a greedy choice made early can commit the
-  // plan to recomputations that a different first choice avoids. Ban one
-  // producer the best plan recomputes (the most expensive first) and plan
-  // again on the plain path; a cheaper plan within the budget becomes the
-  // best, keeps its bans, and the round starts over from its
-  // recomputations. Stops when a round finds nothing cheaper, or the
-  // restarts' work (path steps times graph size, at least 16 per restart)
-  // runs out.
-  int64_t restartWork = greedy.restartWork;
-  llvm::SmallDenseSet<int, 8> bestBans;
-  std::set<SmallVector<int>> tried;
-  while (best.hasSolution() && restartWork > 0) {
-    SmallVector<int> producers;
-    for (const Recomputation &record : best.recomputations)
-      if ((size_t)record.original < graph.nodes.size() &&
-          !bestBans.contains(record.original))
-        producers.push_back(record.original);
-    llvm::sort(producers, [&](int a, int b) {
-      return cost[a] != cost[b] ? cost[a] > cost[b] : a < b;
-    });
-    producers.erase(std::unique(producers.begin(), producers.end()),
-                    producers.end());
-    bool improved = false;
-    for (int producer : producers) {
-      llvm::SmallDenseSet<int, 8> bans = bestBans;
-      bans.insert(producer);
-      SmallVector<int> key(bans.begin(), bans.end());
-      llvm::sort(key);
-      if (!tried.insert(key).second)
-        continue;
-      // The plain path: rollouts would spend the work on few restarts.
-      int64_t before = restartWork;
-      RematResult trial = greedyOnce(graph, order, cost, budgetBytes, options,
-                                     /*pilotWidth=*/0, restartWork, bans);
-      restartWork = std::min(
-          restartWork,
-          before - int64_t(graph.nodes.size() + graph.values.size()) * 16);
-      if (trial.hasSolution() &&
-          trial.addedCost < best.addedCost * (1 - 1e-9)) {
-        best = std::move(trial);
-        bestBans = std::move(bans);
-        improved = true;
-        break;
+  // One plan and its restarts, with copies before their first late user
+  // only, or (`early`) also right after the peak.
+  auto plan = [&](bool early) {
+    int64_t work = greedy.pilotWork;
+    RematResult best = greedyOnce(graph, order, cost, budgetBytes, options,
+                                  greedy.pilotWidth, work, early, {});
+    // Restarts (ruin and recreate): a greedy choice made early can commit the
+    // plan to recomputations that a different first choice avoids. Ban one
+    // producer the best plan recomputes (the most expensive first) and plan
+    // again on the plain path; a cheaper plan within the budget becomes the
+    // best, keeps its bans, and the round starts over from its
+    // recomputations. Stops when a round finds nothing cheaper, or the
+    // restarts' work (path steps times graph size, at least 16 per restart)
+    // runs out.
+    int64_t restartWork = greedy.restartWork;
+    llvm::SmallDenseSet<int, 8> bestBans;
+    std::set<SmallVector<int>> tried;
+    while (best.hasSolution() && restartWork > 0) {
+      SmallVector<int> producers;
+      for (const Recomputation &record : best.recomputations)
+        if ((size_t)record.original < graph.nodes.size() &&
+            !bestBans.contains(record.original))
+          producers.push_back(record.original);
+      llvm::sort(producers, [&](int a, int b) {
+        return cost[a] != cost[b] ? cost[a] > cost[b] : a < b;
+      });
+      producers.erase(std::unique(producers.begin(), producers.end()),
+                      producers.end());
+      bool improved = false;
+      for (int producer : producers) {
+        llvm::SmallDenseSet<int, 8> bans = bestBans;
+        bans.insert(producer);
+        SmallVector<int> key(bans.begin(), bans.end());
+        llvm::sort(key);
+        if (!tried.insert(key).second)
+          continue;
+        // The plain path: rollouts would spend the work on few restarts.
+        int64_t before = restartWork;
+        RematResult trial =
+            greedyOnce(graph, order, cost, budgetBytes, options,
+                       /*pilotWidth=*/0, restartWork, early, bans);
+        restartWork = std::min(
+            restartWork,
+            before - int64_t(graph.nodes.size() + graph.values.size()) * 16);
+        if (trial.hasSolution() &&
+            trial.addedCost < best.addedCost * (1 - 1e-9)) {
+          best = std::move(trial);
+          bestBans = std::move(bans);
+          improved = true;
+          break;
+        }
+        if (restartWork <= 0)
+          break;
       }
-      if (restartWork <= 0)
+      if (!improved)
         break;
     }
-    if (!improved)
-      break;
+    return best;
+  };
+  RematResult best = plan(/*early=*/false);
+  // The second path: copies may also run right after the peak, where the
+  // peak's operands are still live. On graphs whose values die soon after
+  // their producers (each recomputation needing a long chain before its
+  // late user) only that lowers the peak; elsewhere the wider choice can
+  // lead the greedy astray, so the better plan of the two is kept (within
+  // the budget and cheaper, else a lower peak; ties keep the first).
+  if (greedy.earlyCopies) {
+    RematResult other = plan(/*early=*/true);
+    bool better = other.hasSolution()
+                      ? !best.hasSolution() ||
+                            other.addedCost < best.addedCost * (1 - 1e-9)
+                      : !best.hasSolution() && other.peakBytes < best.peakBytes;
+    if (better)
+      best = std::move(other);
   }
   best.lowerBound = rematPeakLowerBound(graph, order, options);
   best.seconds =

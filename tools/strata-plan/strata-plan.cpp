@@ -5,7 +5,7 @@
 //   strata-plan remat --graph G.json --budget=BYTES|NN%
 //                     [--solver=greedy|cp|milp|highs|cpsat] [--time-limit=S]
 //                     [--max-recomputations=C] [--seed=N] [--pilot=K]
-//                     [--restarts=false]
+//                     [--restarts=false] [--early-copies=false]
 //                     [--cost-bound=false]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
@@ -140,6 +140,11 @@ static cl::opt<bool>
              cl::desc("remat --solver=greedy: plan again with a recomputed "
                       "producer banned while that finds cheaper plans"),
              cl::init(true), cl::cat(planCategory));
+static cl::opt<bool> earlyCopies(
+    "early-copies",
+    cl::desc("remat --solver=greedy: also plan with copies right after the "
+             "peak (where its operands are live) and keep the better plan"),
+    cl::init(true), cl::cat(planCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
                               cl::init(1), cl::cat(planCategory));
 static cl::opt<ReportFormat> format("format", cl::desc("Output"),
@@ -277,6 +282,7 @@ static int remat() {
   exact.greedy.pilotWidth = pilot;
   if (!restarts)
     exact.greedy.restartWork = 0;
+  exact.greedy.earlyCopies = earlyCopies;
   exact.costBound = costBound;
   exact.costBoundDepth = costBoundDepth;
   bool isExact = solver != RematSolver::Greedy;

@@ -128,13 +128,16 @@ constexpr size_t kMaxChainCopies = 256;
 /// `step` are recomputed too where they can be (counted activations that
 /// are not results), recursively, so the copies form a chain back to
 /// values live anyway; copies read earlier copies, and at most
-/// kMaxChainCopies nodes are copied. Returns one record per copy (the
-/// value's own last), or nothing (and changes nothing) when no user of
-/// `value` runs after `step` or the chain is too long.
+/// kMaxChainCopies nodes are copied. With `early`, the copies run right
+/// after `step` instead (the copy then lives as long as the value did,
+/// but the inputs `step` reads are still live there). Returns one record
+/// per copy (the value's own last), or nothing (and changes nothing) when
+/// no user of `value` runs after `step` or the chain is too long.
 SmallVector<Recomputation>
 applyRecomputation(KernelGraph &graph, SmallVectorImpl<int> &order,
                    SmallVectorImpl<double> &cost, int value, int step,
-                   bool chain = false, const LivenessOptions &options = {});
+                   bool chain = false, const LivenessOptions &options = {},
+                   bool early = false);
 
 struct GreedyRematOptions {
   /// Pilot rollouts: at each step of the path, the best `pilotWidth`
@@ -150,6 +153,9 @@ struct GreedyRematOptions {
   /// until a round finds nothing cheaper or this much work (counted like
   /// `pilotWork`) is spent (0: no restarts).
   int64_t restartWork = 20'000'000;
+  /// Also plan on a second path whose copies may run right after the peak
+  /// (applyRecomputation's `early`), and keep the better plan.
+  bool earlyCopies = true;
 };
 
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the

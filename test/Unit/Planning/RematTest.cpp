@@ -112,11 +112,13 @@ TEST(Remat, TighterBudgetsNeverGiveHigherPeaks) {
 
 /// The greedy search as specified, by brute force: every candidate is
 /// applied to a copy of the graph and the profile recounted. The library
-/// computes the same choices incrementally.
+/// computes the same choices incrementally. With `early`, copies may also
+/// run right after the peak. `peak`: the final plan's peak.
 SmallVector<Recomputation> referenceGreedy(KernelGraph graph,
                                            SmallVector<int> order,
                                            SmallVector<double> cost,
-                                           const LivenessOptions &options) {
+                                           const LivenessOptions &options,
+                                           bool early, int64_t &peak) {
   SmallVector<Recomputation> plan;
   auto badness = [](const MemoryProfile &p) {
     return std::make_pair(p.peakBytes, llvm::count(p.liveBytes, p.peakBytes));
@@ -128,21 +130,30 @@ SmallVector<Recomputation> referenceGreedy(KernelGraph graph,
     int peakNode = order[profile.peakStep];
     double bestScore = 0;
     int best = -1;
-    bool bestChain = false;
+    bool bestChain = false, bestEarly = false;
     for (int value : profile.liveAtPeak) {
       const KGValue &v = graph.values[value];
       if (v.isOutput || v.producer < 0 || v.kind != ValueKind::Activation ||
           v.producer == peakNode || llvm::is_contained(v.users, peakNode))
         continue;
-      // The value alone, then as a chain; ties keep the lowest value and
-      // the plain recomputation.
-      for (bool chain : {false, true}) {
+      // The value alone, then as a chain, each before its first late user,
+      // then right after the peak; ties keep the lowest value and the first
+      // of the four.
+      for (int choice = 0; choice < 4; ++choice) {
+        bool chain = choice >= 2, atPeak = choice % 2;
+        if (atPeak && !early)
+          continue;
         KernelGraph g = graph;
         SmallVector<int> o = order;
         SmallVector<double> c = cost;
         SmallVector<Recomputation> applied = applyRecomputation(
-            g, o, c, value, profile.peakStep, chain, options);
+            g, o, c, value, profile.peakStep, chain, options, atPeak);
         if (applied.empty() || (chain && applied.size() == 1))
+          continue;
+        // Early copies that run where the late ones do are the same choice:
+        // the value's first late user runs right after the peak.
+        if (atPeak && llvm::is_contained(graph.values[value].users,
+                                         order[profile.peakStep + 1]))
           continue;
         auto [newPeak, newCount] = badness(computeMemoryProfile(g, o, options));
         double gain =
@@ -158,14 +169,16 @@ SmallVector<Recomputation> referenceGreedy(KernelGraph graph,
           bestScore = score;
           best = value;
           bestChain = chain;
+          bestEarly = atPeak;
         }
       }
     }
     if (best < 0)
       break;
     plan.append(applyRecomputation(graph, order, cost, best, profile.peakStep,
-                                   bestChain, options));
+                                   bestChain, options, bestEarly));
   }
+  peak = computeMemoryProfile(graph, order, options).peakBytes;
   return plan;
 }
 
@@ -201,7 +214,7 @@ KernelGraph randomMultiOutputGraph(std::mt19937 &rng, int n) {
 }
 
 TEST(Remat, IncrementalGreedyMakesTheBruteForceChoices) {
-  int recomputed = 0, chained = 0;
+  int recomputed = 0, chained = 0, tookEarlyPath = 0;
   for (unsigned seed = 0; seed < 40; ++seed) {
     std::mt19937 rng(seed);
     KernelGraph g = randomMultiOutputGraph(rng, 20 + seed % 4 * 10);
@@ -212,25 +225,40 @@ TEST(Remat, IncrementalGreedyMakesTheBruteForceChoices) {
       c = 1 + rng() % 10;
     LivenessOptions options;
     options.countArguments = seed % 2;
-    // Budget 0: the search runs until no recomputation helps.
-    RematResult r = rematerializeGreedy(g, order, cost, 0, options);
-    SmallVector<Recomputation> expected =
-        referenceGreedy(g, order, cost, options);
-    ASSERT_EQ(r.recomputations.size(), expected.size()) << "seed " << seed;
-    for (auto [got, want] : llvm::zip(r.recomputations, expected)) {
-      EXPECT_EQ(got.value, want.value) << "seed " << seed;
-      EXPECT_EQ(got.copy, want.copy) << "seed " << seed;
+    // Budget 0: the search runs until no recomputation helps. Without
+    // early copies, one path; with them, the lower peak of two paths (the
+    // first on a tie).
+    int64_t latePeak = 0, earlyPeak = 0;
+    SmallVector<Recomputation> late =
+        referenceGreedy(g, order, cost, options, /*early=*/false, latePeak);
+    SmallVector<Recomputation> early =
+        referenceGreedy(g, order, cost, options, /*early=*/true, earlyPeak);
+    for (bool earlyCopies : {false, true}) {
+      GreedyRematOptions greedy;
+      greedy.earlyCopies = earlyCopies;
+      RematResult r = rematerializeGreedy(g, order, cost, 0, options, greedy);
+      bool tookEarly = earlyCopies && earlyPeak < latePeak;
+      const SmallVector<Recomputation> &expected = tookEarly ? early : late;
+      ASSERT_EQ(r.recomputations.size(), expected.size()) << "seed " << seed;
+      for (auto [got, want] : llvm::zip(r.recomputations, expected)) {
+        EXPECT_EQ(got.value, want.value) << "seed " << seed;
+        EXPECT_EQ(got.copy, want.copy) << "seed " << seed;
+      }
+      EXPECT_EQ(r.peakBytes, tookEarly ? earlyPeak : latePeak);
+      EXPECT_EQ(computeMemoryProfile(r.graph, r.order, options).peakBytes,
+                r.peakBytes);
+      tookEarlyPath += tookEarly;
+      for (const Recomputation &rec : r.recomputations)
+        for (int input : r.graph.nodes[rec.copy].inputs)
+          chained += r.graph.values[input].producer >= (int)g.nodes.size();
     }
-    EXPECT_EQ(computeMemoryProfile(r.graph, r.order, options).peakBytes,
-              r.peakBytes);
-    recomputed += expected.size();
-    for (const Recomputation &rec : r.recomputations)
-      for (int input : r.graph.nodes[rec.copy].inputs)
-        chained += r.graph.values[input].producer >= (int)g.nodes.size();
+    recomputed += late.size() + early.size();
   }
-  // The graphs exercise the search, not just its first step, and chains.
-  EXPECT_GT(recomputed, 80);
-  EXPECT_GT(chained, 100);
+  // The graphs exercise the search, not just its first step, chains, and
+  // both paths.
+  EXPECT_GT(recomputed, 160);
+  EXPECT_GT(chained, 200);
+  EXPECT_GT(tookEarlyPath, 0);
 }
 
 /// Three sources live across a 200 B peak and read again at the end.
