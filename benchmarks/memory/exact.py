@@ -28,7 +28,7 @@ ROOT = memory.ROOT
 ROWS = [("training-50x2", [90, 80, 70, 50], False),
         ("training-100x2", [80, 50], False),
         ("training-200x2", [80], False),
-        ("layered1-100", [90, 80], False),
+        ("layered1-100", [95, 90, 80], False),
         ("layered1-250", [90], False),
         ("rl-100", [90, 80], False),
         ("rl-250", [90, 80], False),

@@ -6,6 +6,7 @@
 //                     [--solver=greedy|cp|milp|highs|cpsat] [--time-limit=S]
 //                     [--max-recomputations=C] [--seed=N] [--pilot=K]
 //                     [--restarts=false] [--early-copies=false]
+//                     [--plain-path-too=false]
 //                     [--cost-bound=false]
 //                     [--format=text|json]
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
@@ -145,6 +146,11 @@ static cl::opt<bool> earlyCopies(
     cl::desc("remat --solver=greedy: also plan with copies right after the "
              "peak (where its operands are live) and keep the better plan"),
     cl::init(true), cl::cat(planCategory));
+static cl::opt<bool> plainPathToo(
+    "plain-path-too",
+    cl::desc("remat --solver=greedy with --pilot > 0: also plan without "
+             "rollouts and keep the better plan"),
+    cl::init(true), cl::cat(planCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("remat: exact solvers' seed"),
                               cl::init(1), cl::cat(planCategory));
 static cl::opt<ReportFormat> format("format", cl::desc("Output"),
@@ -283,6 +289,7 @@ static int remat() {
   if (!restarts)
     exact.greedy.restartWork = 0;
   exact.greedy.earlyCopies = earlyCopies;
+  exact.greedy.plainPathToo = plainPathToo;
   exact.costBound = costBound;
   exact.costBoundDepth = costBoundDepth;
   bool isExact = solver != RematSolver::Greedy;

@@ -29,11 +29,15 @@
 // the plain path's, and a rollout can meet a budget the path misses. The
 // rollouts take a bounded amount of work (counted, not timed), then the
 // plain path goes on. With rollouts the steps depend on the budget, so the
-// monotone-peak property holds for the plain path (pilotWidth 0) only.
+// monotone-peak property holds for one plain path (pilotWidth 0, no early
+// copies) only.
 // Restarts (GreedyRematOptions::restartWork): once within the budget, ban
 // one producer the plan recomputes, plan again on the plain path, and keep
 // a cheaper plan with its bans, round after round, within a counted work
-// allowance. A
+// allowance. A copy runs right before its first late reader, or (early
+// copies) right after the peak, where the peak's operands are still live.
+// Greedy plans on a portfolio of up to four such paths (rollouts or not,
+// early copies or not), each with its restarts, and keeps the best plan. A
 // candidate's new peak is computed from the live ranges and a range-max tree
 // over the live bytes in O(k log n) (k = the producer's inputs) and candidates
 // are tried by an upper bound on their score, so an iteration costs O(n + V) to
@@ -153,9 +157,12 @@ struct GreedyRematOptions {
   /// until a round finds nothing cheaper or this much work (counted like
   /// `pilotWork`) is spent (0: no restarts).
   int64_t restartWork = 20'000'000;
-  /// Also plan on a second path whose copies may run right after the peak
-  /// (applyRecomputation's `early`), and keep the better plan.
+  /// Also plan on paths whose copies may run right after the peak
+  /// (applyRecomputation's `early`), and keep the best plan.
   bool earlyCopies = true;
+  /// With rollouts (pilotWidth > 0), also plan on the plain path, and keep
+  /// the best plan.
+  bool plainPathToo = true;
 };
 
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the

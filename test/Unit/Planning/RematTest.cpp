@@ -73,6 +73,7 @@ GreedyRematOptions plainPath() {
   GreedyRematOptions options;
   options.pilotWidth = 0;
   options.restartWork = 0;
+  options.earlyCopies = false;
   return options;
 }
 
@@ -558,6 +559,38 @@ TEST(Remat, RestartsNeverCostMore) {
     expectValidPlan(b, restarted, budget);
     EXPECT_LE(restarted.addedCost, first.addedCost + 1e-9) << where;
     cheaper += restarted.addedCost < first.addedCost - 1e-9;
+  });
+  EXPECT_GT(cheaper, 0);
+}
+
+TEST(Remat, PortfolioKeepsTheBestPath) {
+  // Greedy plans on several paths (rollouts or not, early copies or not)
+  // and keeps the best: never costlier than any subset of the paths,
+  // within the budget whenever one of them is, always valid, and cheaper
+  // than the single path with rollouts on some random training-like
+  // graphs.
+  int cheaper = 0;
+  sweepTrainingGraphs([&](const Builder &b, ArrayRef<double> cost,
+                          int64_t budget, const std::string &where) {
+    RematResult all =
+        rematerializeGreedy(b.graph, b.programOrder(), cost, budget);
+    for (int subset = 0; subset < 3; ++subset) {
+      GreedyRematOptions some;
+      some.earlyCopies = subset == 1;
+      some.plainPathToo = subset == 2;
+      RematResult part = rematerializeGreedy(b.graph, b.programOrder(), cost,
+                                             budget, {}, some);
+      if (!part.hasSolution()) {
+        EXPECT_LE(all.peakBytes, part.peakBytes) << where;
+        continue;
+      }
+      ASSERT_TRUE(all.hasSolution()) << where;
+      EXPECT_LE(all.addedCost, part.addedCost + 1e-9) << where;
+      if (subset == 0)
+        cheaper += all.addedCost < part.addedCost - 1e-9;
+    }
+    if (all.hasSolution())
+      expectValidPlan(b, all, budget);
   });
   EXPECT_GT(cheaper, 0);
 }
