@@ -163,6 +163,11 @@ struct GreedyRematOptions {
   /// With rollouts (pilotWidth > 0), also plan on the plain path, and keep
   /// the best plan.
   bool plainPathToo = true;
+  /// The other paths run only where the first path's recomputations times
+  /// the graph's size (nodes + values) are at most this (a count, like the
+  /// allowances above): on the largest graphs one more path costs more
+  /// than all the rollouts and restarts.
+  int64_t portfolioWork = 20'000'000;
 };
 
 /// Greedy rematerialization of `graph` run in `order`. `cost[i]` is the

@@ -591,6 +591,18 @@ TEST(Remat, PortfolioKeepsTheBestPath) {
     }
     if (all.hasSolution())
       expectValidPlan(b, all, budget);
+    // Without a portfolio allowance only the first path runs.
+    GreedyRematOptions firstOnly, gated;
+    firstOnly.earlyCopies = firstOnly.plainPathToo = false;
+    gated.portfolioWork = 0;
+    RematResult one = rematerializeGreedy(b.graph, b.programOrder(), cost,
+                                          budget, {}, firstOnly);
+    RematResult none =
+        rematerializeGreedy(b.graph, b.programOrder(), cost, budget, {}, gated);
+    if (one.recomputations.empty())
+      return;
+    EXPECT_EQ(none.addedCost, one.addedCost) << where;
+    EXPECT_EQ(none.peakBytes, one.peakBytes) << where;
   });
   EXPECT_GT(cheaper, 0);
 }
