@@ -1010,8 +1010,8 @@ mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
   RematResult best = plan(paths[0].first, paths[0].second, /*share=*/1);
   // Each path's own steps are not bounded by the allowances: on the
   // largest graphs (10,000 training nodes at 20%: about 3000 steps over
-  // 30,000 nodes and values) four paths took 196 s against 16 s for one.
-  // The other paths run only where the first one's steps (its
+  // 30,000 nodes and values) four paths took 196 s against 55 s for the first
+  // alone. The other paths run only where the first one's steps (its
   // recomputations times the graph's size, a count) fit the portfolio's
   // allowance.
   int64_t firstSteps = int64_t(best.recomputations.size()) *
