@@ -907,6 +907,71 @@ RematResult greedyOnce(const KernelGraph &graph, ArrayRef<int> order,
   return result;
 }
 
+/// One greedy plan and its restarts: copies before their first late user
+/// only, or (`early`) also right after the peak; `pilotWidth` rollouts;
+/// `share`: the plan gets 1/share of the rollout and restart allowances.
+RematResult greedyWithRestarts(const KernelGraph &graph, ArrayRef<int> order,
+                               ArrayRef<double> cost, int64_t budgetBytes,
+                               const LivenessOptions &options,
+                               const GreedyRematOptions &greedy, bool early,
+                               int pilotWidth, int64_t share) {
+  int64_t work = greedy.pilotWork / share;
+  RematResult best = greedyOnce(graph, order, cost, budgetBytes, options,
+                                pilotWidth, work, early, {});
+  // Restarts (ruin and recreate): a greedy choice made early can commit the
+  // plan to recomputations that a different first choice avoids. Ban one
+  // producer the best plan recomputes (the most expensive first) and plan
+  // again on the plain path; a cheaper plan within the budget becomes the
+  // best, keeps its bans, and the round starts over from its
+  // recomputations. Stops when a round finds nothing cheaper, or the
+  // restarts' work (path steps times graph size, at least 16 per restart)
+  // runs out.
+  int64_t restartWork = greedy.restartWork / share;
+  llvm::SmallDenseSet<int, 8> bestBans;
+  std::set<SmallVector<int>> tried;
+  while (best.hasSolution() && restartWork > 0) {
+    SmallVector<int> producers;
+    for (const Recomputation &record : best.recomputations)
+      if ((size_t)record.original < graph.nodes.size() &&
+          !bestBans.contains(record.original))
+        producers.push_back(record.original);
+    llvm::sort(producers, [&](int a, int b) {
+      return cost[a] != cost[b] ? cost[a] > cost[b] : a < b;
+    });
+    producers.erase(std::unique(producers.begin(), producers.end()),
+                    producers.end());
+    bool improved = false;
+    for (int producer : producers) {
+      llvm::SmallDenseSet<int, 8> bans = bestBans;
+      bans.insert(producer);
+      SmallVector<int> key(bans.begin(), bans.end());
+      llvm::sort(key);
+      if (!tried.insert(key).second)
+        continue;
+      // The plain path: rollouts would spend the work on few restarts.
+      int64_t before = restartWork;
+      RematResult trial =
+          greedyOnce(graph, order, cost, budgetBytes, options,
+                     /*pilotWidth=*/0, restartWork, early, bans);
+      restartWork = std::min(
+          restartWork,
+          before - int64_t(graph.nodes.size() + graph.values.size()) * 16);
+      if (trial.hasSolution() &&
+          trial.addedCost < best.addedCost * (1 - 1e-9)) {
+        best = std::move(trial);
+        bestBans = std::move(bans);
+        improved = true;
+        break;
+      }
+      if (restartWork <= 0)
+        break;
+    }
+    if (!improved)
+      break;
+  }
+  return best;
+}
+
 } // namespace
 
 RematResult
@@ -924,65 +989,6 @@ mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
         budgetBytes >= 0 ? RematStatus::Feasible : RematStatus::Infeasible;
     return result;
   }
-  // One plan and its restarts, with copies before their first late user
-  // only, or (`early`) also right after the peak; `pilotWidth` rollouts.
-  auto plan = [&](bool early, int pilotWidth, int64_t share) {
-    int64_t work = greedy.pilotWork / share;
-    RematResult best = greedyOnce(graph, order, cost, budgetBytes, options,
-                                  pilotWidth, work, early, {});
-    // Restarts (ruin and recreate): a greedy choice made early can commit the
-    // plan to recomputations that a different first choice avoids. Ban one
-    // producer the best plan recomputes (the most expensive first) and plan
-    // again on the plain path; a cheaper plan within the budget becomes the
-    // best, keeps its bans, and the round starts over from its
-    // recomputations. Stops when a round finds nothing cheaper, or the
-    // restarts' work (path steps times graph size, at least 16 per restart)
-    // runs out.
-    int64_t restartWork = greedy.restartWork / share;
-    llvm::SmallDenseSet<int, 8> bestBans;
-    std::set<SmallVector<int>> tried;
-    while (best.hasSolution() && restartWork > 0) {
-      SmallVector<int> producers;
-      for (const Recomputation &record : best.recomputations)
-        if ((size_t)record.original < graph.nodes.size() &&
-            !bestBans.contains(record.original))
-          producers.push_back(record.original);
-      llvm::sort(producers, [&](int a, int b) {
-        return cost[a] != cost[b] ? cost[a] > cost[b] : a < b;
-      });
-      producers.erase(std::unique(producers.begin(), producers.end()),
-                      producers.end());
-      bool improved = false;
-      for (int producer : producers) {
-        llvm::SmallDenseSet<int, 8> bans = bestBans;
-        bans.insert(producer);
-        SmallVector<int> key(bans.begin(), bans.end());
-        llvm::sort(key);
-        if (!tried.insert(key).second)
-          continue;
-        // The plain path: rollouts would spend the work on few restarts.
-        int64_t before = restartWork;
-        RematResult trial =
-            greedyOnce(graph, order, cost, budgetBytes, options,
-                       /*pilotWidth=*/0, restartWork, early, bans);
-        restartWork = std::min(
-            restartWork,
-            before - int64_t(graph.nodes.size() + graph.values.size()) * 16);
-        if (trial.hasSolution() &&
-            trial.addedCost < best.addedCost * (1 - 1e-9)) {
-          best = std::move(trial);
-          bestBans = std::move(bans);
-          improved = true;
-          break;
-        }
-        if (restartWork <= 0)
-          break;
-      }
-      if (!improved)
-        break;
-    }
-    return best;
-  };
   // A portfolio of paths, each with its restarts: with and without
   // rollouts, with and without early copies (copies right after the peak,
   // where the peak's operands are still live: on graphs whose values die
@@ -1007,7 +1013,9 @@ mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
   // copies) gets the whole allowances, so the portfolio never ends costlier
   // than it; the others get half each (with a quarter, 1000 nodes at 80%
   // ended at 9.24 instead of 9.12).
-  RematResult best = plan(paths[0].first, paths[0].second, /*share=*/1);
+  RematResult best =
+      greedyWithRestarts(graph, order, cost, budgetBytes, options, greedy,
+                         paths[0].first, paths[0].second, /*share=*/1);
   // Each path's own steps are not bounded by the allowances: on the
   // largest graphs (10,000 training nodes at 20%: about 3000 steps over
   // 30,000 nodes and values) four paths took 196 s against 55 s for the first
@@ -1019,7 +1027,9 @@ mlir::strata::rematerializeGreedy(const KernelGraph &graph, ArrayRef<int> order,
   if (firstSteps > greedy.portfolioWork)
     paths.resize(1);
   for (auto [early, pilotWidth] : ArrayRef(paths).drop_front()) {
-    RematResult other = plan(early, pilotWidth, /*share=*/2);
+    RematResult other =
+        greedyWithRestarts(graph, order, cost, budgetBytes, options, greedy,
+                           early, pilotWidth, /*share=*/2);
     bool better = other.hasSolution()
                       ? !best.hasSolution() ||
                             other.addedCost < best.addedCost * (1 - 1e-9)
