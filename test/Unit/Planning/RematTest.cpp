@@ -877,6 +877,38 @@ TEST(RematBound, ChainsCountTheInputsARecomputationNeeds) {
   (void)q;
 }
 
+TEST(RematBound, CountsOneRecomputationPerGapBetweenUses) {
+  // a (100 B, cost 2) is read by u1 in the middle and u2 at the end; the
+  // steps of p and q, before u1, and of r and s, after it, are over a
+  // 250 B budget unless a is not held there. A copy made after q serves
+  // u1, and u1's reading of a lies between the two stretches, so a is
+  // recomputed twice (4), which the per-gap cover proves; a cover that
+  // charges each producer once says 2.
+  Builder b;
+  int a = b.node(100, {});
+  int p = b.node(200, {});
+  int q = b.node(1, {p});
+  int u1 = b.node(1, {a});
+  int r = b.node(200, {});
+  int s = b.node(1, {r});
+  int u2 = b.node(1, {a});
+  b.output(b.node(1, {q, u1, s, u2}));
+  SmallVector<double> cost = {2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
+  ASSERT_EQ(computeMemoryProfile(b.graph).peakBytes, 303);
+  SolverReport bound =
+      rematCostLowerBound(b.graph, b.programOrder(), cost, 250);
+  EXPECT_EQ(bound.status, SolverStatus::Optimal) << bound.note;
+  EXPECT_NEAR(bound.bound, 4.0, 1e-9);
+  // The exact solvers find that plan and, with the bound, stop at once.
+  for (RematSolver solver : exactSolvers()) {
+    RematResult plan =
+        rematerialize(solver, b.graph, b.programOrder(), cost, 250, {}, {});
+    EXPECT_EQ(plan.status, RematStatus::Optimal) << plan.note;
+    EXPECT_NEAR(plan.addedCost, 4.0, 1e-9) << plan.solver;
+    expectValidPlan(b, plan, 250);
+  }
+}
+
 TEST(RematBound, NeverExceedsTheOptimum) {
   // The bound is below every plan; on these graphs it often meets the
   // optimum (single recomputations suffice) and is never trivial.
