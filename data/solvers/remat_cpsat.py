@@ -138,6 +138,9 @@ def solve(problem):
     # earlier node still read at or after p is live unless it is
     # recomputed later, so where those bytes exceed the capacity, enough of
     # the recomputable ones must have a recomputation (copy 1 is active).
+    # p's own inputs are live when it runs whatever the plan (counting them
+    # as freeable left CP-SAT's bound on training 200 nodes at 50% at 9.83
+    # instead of 10.24).
     last_use = [-1] * n
     for p in range(n):
         for q in deps[p]:
@@ -148,7 +151,8 @@ def solve(problem):
         for q in range(p):
             if live_to_end[q]:
                 fixed += mem[q]
-            elif last_use[q] == p or (last_use[q] > p and num[q] == 1):
+            elif last_use[q] == p or (last_use[q] > p and
+                                      (num[q] == 1 or q in deps[p])):
                 fixed += mem[q]
             elif last_use[q] > p:
                 cover.append(q)
