@@ -881,12 +881,14 @@ void cleanupGreedyPlan(RematResult &result, GreedyPlan &plan, size_t originals,
       int into = bestInto < 0 ? undoneRecord.original : bestInto;
       auto moved = recordsOf.find(undoneRecord.copy);
       if (moved != recordsOf.end()) {
+        // Taken out before recordsOf[into], which may grow the map.
+        SmallVector<int, 2> movedRecords = std::move(moved->second);
+        recordsOf.erase(moved);
         SmallVector<int, 2> &target = recordsOf[into];
         SmallVector<int, 2> merged;
-        std::merge(target.begin(), target.end(), moved->second.begin(),
-                   moved->second.end(), std::back_inserter(merged));
+        std::merge(target.begin(), target.end(), movedRecords.begin(),
+                   movedRecords.end(), std::back_inserter(merged));
         target = std::move(merged);
-        recordsOf.erase(undoneRecord.copy);
       }
       assert(plan.getPeak().bytes == bestPeak &&
              "the evaluation predicts the undone profile");
