@@ -22,9 +22,8 @@
 // for two steps with a use of the value between them are two different
 // copies. The cover therefore has one column per producer and gap between
 // consecutive uses (program order) rather than one per producer: 4 instead
-// of 2 for a value freed on both sides of a middle reader (RematTest), and
-// on the benchmark graphs rl-250 at 80% 7.66 -> 8.48, training 200 nodes
-// at 50% 10.24 -> 10.39, layered1-100 at 80% 11.0 -> 14.3. A chain's copy
+// of 2 for a value freed on both sides of a middle reader (RematTest;
+// figures on the benchmark graphs in docs/memory.md). A chain's copy
 // of a value that died before t (below) runs after the value's last use:
 // the last gap. Producers with several outputs keep one column.
 //
@@ -97,13 +96,9 @@ mlir::strata::rematCostLowerBound(const KernelGraph &graph, ArrayRef<int> order,
     if (isFreeable(id))
       producedAt[intervals[id].first].push_back(id);
 
-  // Where a recomputation can run. A producer whose value is not held
-  // across step t is recomputed after t and before the value's next use,
-  // so two steps with a use between them need two recomputations: the
-  // cover counts one per gap between consecutive uses (program order) in
-  // which the producer is recomputed. A chain's copy of a value that died
-  // before t runs after its last use: the last gap. Producers with several
-  // outputs keep one column (their outputs' uses interleave).
+  // The gap of a producer's value that `step` lies in: how many of its
+  // uses come before the step (see "Gaps" above); 0 for producers with
+  // several outputs, whose outputs' uses interleave.
   SmallVector<int> stepOf(graph.nodes.size(), -1);
   for (auto [s, node] : llvm::enumerate(order))
     stepOf[node] = s;
