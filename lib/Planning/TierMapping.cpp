@@ -62,6 +62,11 @@ public:
     };
     byPriority(activations);
     byPriority(inputs);
+    for (int id : options.pinned) {
+      [[maybe_unused]] bool placed = tryRun(plans[id], 0, 0, Goal::Traffic);
+      assert(placed && "a pinned value fits the fast tier");
+      llvm::erase(activations, id);
+    }
     // First the runs that save off-chip traffic, then (with copies)
     // prefetches of single reads still served by the backing tier, where
     // the transfer hides behind compute: same traffic, less time.

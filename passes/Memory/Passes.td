@@ -221,6 +221,45 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
   ];
 }
 
+def StrataTileReport : Pass<"strata-tile-report", "ModuleOp"> {
+  let summary = "Plan tier mapping at stripe granularity (cascades) and "
+                "report what it moves";
+  let description = [{
+    The tile-level counterpart of `strata-map-memory algorithm=greedy`, as
+    a report: for every function, in its current kernel order, finds which
+    rows of its operands each kernel reads per output row (a convolution's
+    window over the NHWC height, elementwise ops and transposes row for
+    row; `strata/Analysis/StripeAccess.h`), grows *cascades* of consecutive
+    kernels that run stripe by stripe while their rolling stripe buffers fit
+    the fast tier, and maps the values that cross cascade boundaries with
+    the tensor-level greedy mapper, each cascade's buffers reserved while it
+    runs. Values made and read inside a cascade never exist whole and never
+    leave the chip. It prints, per function, the simulated traffic and time
+    of that plan (the keys of `strata-simulate`'s JSON plus `cascades`,
+    `cascaded_kernels`, `on_chip_values` and `max_buffer_bytes`), or a
+    remark with the same figures. The IR is not changed: the plan is not yet
+    written into the IR or lowered.
+
+    ```mlir
+    // remark: strata-tile-report 'main' on npu-sram: 3 cascades over 41 of
+    //   66 kernels, 35 values only on chip (largest buffers 1011712 B);
+    //   off-chip 602112 B non-compulsory, 6.31 ms simulated
+    ```
+  }];
+  let options = [
+    StrataTargetOption,
+    StrataCostModelOption,
+    StrataReportFormatOption,
+    Option<"stripeRows", "stripe-rows", "int64_t", /*default=*/"1",
+           "Rows of a cascade's last kernel computed per stripe">,
+    Option<"bufferFraction", "buffer-fraction", "double", /*default=*/"1.0",
+           "Share of the fast tier a cascade's stripe buffers may take">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every offset (a power of two)">
+  ];
+  let dependentDialects = ["::mlir::strata::StrataDialect"];
+}
+
 def StrataVerifyMemoryPlan : Pass<"strata-verify-memory-plan",
                                   "func::FuncOp"> {
   let summary = "Check a function's memory-tier plan";

@@ -98,6 +98,10 @@ struct TierMappingOptions {
   bool copies = true;
   /// Offsets are multiples of this (a power of two).
   int64_t alignment = 64;
+  /// Activations placed in the fast tier before all others, each for its
+  /// defining kernel only (a cascade's stripe buffers, TileMapping.h); each
+  /// must fit the fast tier on its own.
+  SmallVector<int> pinned;
 };
 
 /// Mapping statistics for reports.

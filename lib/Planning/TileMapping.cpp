@@ -1,0 +1,333 @@
+//===- TileMapping.cpp - Cascades and the tile-level greedy mapper --------===//
+//
+// Runs a candidate cascade row by row to size its stripe buffers, grows
+// cascades along the kernel order, and maps the graph in which each
+// cascade is one kernel; see TileMapping.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "strata/Planning/TileMapping.h"
+
+#include "llvm/Support/Debug.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
+
+#define DEBUG_TYPE "strata-tile-mapping"
+
+using namespace mlir;
+using namespace mlir::strata;
+
+StripeInfo StripeInfo::getWhole(const KernelGraph &graph) {
+  StripeInfo info;
+  info.rows.assign(graph.values.size(), 1);
+  info.dim.assign(graph.values.size(), -1);
+  for (const KGNode &node : graph.nodes)
+    info.access.emplace_back(node.inputs.size(), RowAccess::getWhole());
+  return info;
+}
+
+namespace {
+
+constexpr int64_t kDone = std::numeric_limits<int64_t>::max();
+
+/// One candidate cascade, run row by row.
+class CascadeRun {
+public:
+  CascadeRun(const KernelGraph &graph, const StripeInfo &info,
+             ArrayRef<int> order, int first, int last)
+      : graph(graph), info(info), order(order), first(first), last(last) {}
+
+  /// Runs the cascade; fails when a kernel inside reads a value made inside
+  /// as a whole, or a kernel's outputs differ in rows.
+  bool run(int64_t stripeRows) {
+    int numNodes = graph.nodes.size(), numValues = graph.values.size();
+    inside.assign(numNodes, false);
+    for (int s = first; s <= last; ++s)
+      inside[order[s]] = true;
+    nodeRows.assign(numNodes, 1);
+    produced.assign(numNodes, 0);
+    streamedTop.assign(numValues, 0);
+    maxHeld.assign(numValues, 0);
+    for (int s = first; s <= last; ++s) {
+      int node = order[s];
+      const KGNode &n = graph.nodes[node];
+      if (!n.outputs.empty())
+        nodeRows[node] = info.rows[n.outputs.front()];
+      for (int out : n.outputs)
+        if (info.rows[out] != nodeRows[node])
+          return fail(node, "outputs differ in rows");
+      for (auto [i, v] : llvm::enumerate(n.inputs))
+        if (madeInside(v) && info.access[node][i].whole && info.rows[v] > 1)
+          return fail(node, "reads a value made inside as a whole");
+    }
+
+    // The kernels whose results leave the cascade (or are never read) pull
+    // the others, at one pace: each reaches its last row at the last tick.
+    SmallVector<int> sinks;
+    int64_t ticks = 1;
+    for (int s = first; s <= last; ++s) {
+      int node = order[s];
+      const KGNode &n = graph.nodes[node];
+      bool sink = n.outputs.empty() || llvm::any_of(n.outputs, [&](int v) {
+                    return leaves(v) || graph.values[v].users.empty();
+                  });
+      if (sink) {
+        sinks.push_back(node);
+        ticks = std::max(ticks, nodeRows[node]);
+      }
+    }
+    int64_t step = std::max<int64_t>(1, stripeRows);
+    for (int64_t t = step; t < ticks + step; t += step)
+      for (int node : sinks) {
+        int64_t want = (std::min(t, ticks) * nodeRows[node] + ticks - 1) /
+                       ticks;
+        produce(node, want);
+      }
+    for (int s = first; s <= last; ++s)
+      produce(order[s], nodeRows[order[s]]);
+    return true;
+  }
+
+  /// The cascade's buffers, given the values' sizes and the alignment.
+  Cascade getCascade(int64_t alignment) const {
+    Cascade c;
+    c.first = first;
+    c.last = last;
+    for (int v = 0, e = graph.values.size(); v < e; ++v) {
+      const KGValue &value = graph.values[v];
+      bool readInside = llvm::any_of(value.users, [&](int u) {
+        return inside[u];
+      });
+      int64_t rows = 0;
+      if (madeInside(v)) {
+        if (!leaves(v)) {
+          c.internal.push_back(v);
+          rows = maxHeld[v];
+        } else {
+          // Written out row by row: one row written while one drains.
+          rows = maxHeld[v] + 2;
+        }
+      } else if (readInside) {
+        // Streamed in: the window the readers span, plus the rows of the
+        // next step arriving while it is used.
+        int64_t ahead = 1;
+        for (auto [i, u] : llvm::enumerate(value.users))
+          if (inside[u])
+            ahead = std::max(ahead, getAccess(u, v).stride);
+        rows = maxHeld[v] + ahead;
+      }
+      rows = std::min(rows, info.rows[v]);
+      if (rows <= 0)
+        continue;
+      c.bufferRows.push_back({v, rows});
+      c.bufferBytes += llvm::alignTo(rows * info.getRowBytes(graph, v),
+                                     (uint64_t)alignment);
+    }
+    return c;
+  }
+
+  StringRef getFailure() const { return failure; }
+
+private:
+  bool madeInside(int v) const {
+    int p = graph.values[v].producer;
+    return p >= 0 && inside[p];
+  }
+  /// Read after the cascade, or returned.
+  bool leaves(int v) const {
+    const KGValue &value = graph.values[v];
+    return value.isOutput ||
+           llvm::any_of(value.users, [&](int u) { return !inside[u]; });
+  }
+  const RowAccess &getAccess(int node, int v) const {
+    const KGNode &n = graph.nodes[node];
+    int i = llvm::find(n.inputs, v) - n.inputs.begin();
+    return info.access[node][i];
+  }
+  int64_t clampRow(int v, int64_t r) const {
+    return std::clamp<int64_t>(r, 0, info.rows[v] - 1);
+  }
+  /// The lowest row of `v` that `node` still reads (kDone when it has
+  /// finished).
+  int64_t lowestRead(int node, int v, const RowAccess &a) const {
+    if (produced[node] >= nodeRows[node])
+      return kDone;
+    if (a.whole)
+      return 0;
+    return clampRow(v, a.stride * produced[node] + a.lo);
+  }
+  /// Rows of `v` present and still to be read inside the cascade.
+  int64_t held(int v) const {
+    int64_t top = madeInside(v) ? produced[graph.values[v].producer]
+                                : streamedTop[v];
+    int64_t low = kDone;
+    for (int u : graph.values[v].users)
+      if (inside[u])
+        low = std::min(low, lowestRead(u, v, getAccess(u, v)));
+    return low == kDone ? 0 : std::max<int64_t>(0, top - low);
+  }
+  /// Computes rows of `node` until `rows` exist.
+  void produce(int node, int64_t rows) {
+    const KGNode &n = graph.nodes[node];
+    rows = std::min(rows, nodeRows[node]);
+    while (produced[node] < rows) {
+      int64_t r = produced[node];
+      for (auto [i, v] : llvm::enumerate(n.inputs)) {
+        const RowAccess &a = info.access[node][i];
+        int64_t top = a.whole ? info.rows[v] : clampRow(v, a.stride * r + a.hi) + 1;
+        if (madeInside(v))
+          produce(graph.values[v].producer, top);
+        else
+          streamedTop[v] = std::max(streamedTop[v], top);
+      }
+      for (int v : n.inputs)
+        maxHeld[v] = std::max(maxHeld[v], held(v));
+      ++produced[node];
+      for (int v : n.outputs)
+        maxHeld[v] = std::max(maxHeld[v], held(v));
+    }
+  }
+  bool fail(int node, StringRef why) {
+    (void)node;
+    failure = why;
+    return false;
+  }
+
+  const KernelGraph &graph;
+  const StripeInfo &info;
+  ArrayRef<int> order;
+  int first, last;
+  SmallVector<bool> inside;
+  /// Per node: output rows, rows computed so far.
+  SmallVector<int64_t> nodeRows, produced;
+  /// Per value from outside: rows streamed in so far. Per value: the most
+  /// rows held at once.
+  SmallVector<int64_t> streamedTop, maxHeld;
+  StringRef failure;
+};
+
+} // namespace
+
+std::optional<Cascade>
+mlir::strata::evaluateCascade(const KernelGraph &graph, const StripeInfo &info,
+                              ArrayRef<int> order, int first, int last,
+                              const TileMappingOptions &options) {
+  CascadeRun run(graph, info, order, first, last);
+  if (!run.run(options.stripeRows)) {
+    LLVM_DEBUG(llvm::dbgs() << "cascade [" << first << ", " << last
+                            << "] refused: " << run.getFailure() << "\n");
+    return std::nullopt;
+  }
+  return run.getCascade(options.tensor.alignment);
+}
+
+TilePlan mlir::strata::mapTilesGreedy(const KernelGraph &graph,
+                                      const StripeInfo &info,
+                                      ArrayRef<int> order,
+                                      ArrayRef<double> computeSeconds,
+                                      ArrayRef<MappingTier> tiers,
+                                      const TileMappingOptions &options) {
+  TilePlan plan;
+  int numSteps = order.size();
+  plan.cascadeOf.assign(graph.nodes.size(), -1);
+  if (tiers.size() > 1) {
+    int64_t budget = (int64_t)(options.bufferFraction * tiers.front().capacity);
+    // Grow each cascade along the order while its buffers fit; a kernel
+    // that cannot join starts the next one.
+    for (int s = 0; s < numSteps;) {
+      std::optional<Cascade> best;
+      for (int e = s + 1; e < numSteps; ++e) {
+        std::optional<Cascade> c =
+            evaluateCascade(graph, info, order, s, e, options);
+        if (!c || c->bufferBytes > budget)
+          break;
+        best = std::move(c);
+      }
+      if (!best || best->internal.empty()) {
+        ++s;
+        continue;
+      }
+      LLVM_DEBUG(llvm::dbgs()
+                 << "cascade " << plan.cascades.size() << ": steps ["
+                 << best->first << ", " << best->last << "], "
+                 << best->internal.size() << " values on chip only, buffers "
+                 << best->bufferBytes << " B\n");
+      s = best->last + 1;
+      for (int t = best->first; t <= best->last; ++t)
+        plan.cascadeOf[order[t]] = plan.cascades.size();
+      plan.cascades.push_back(std::move(*best));
+    }
+  }
+
+  // The reduced graph: a cascade's internal values vanish, it reads what
+  // comes from outside and writes what leaves plus its buffer.
+  SmallVector<bool> internal(graph.values.size(), false);
+  for (const Cascade &c : plan.cascades)
+    for (int v : c.internal)
+      internal[v] = true;
+  SmallVector<int> reducedId(graph.values.size(), -1);
+  for (auto [v, value] : llvm::enumerate(graph.values)) {
+    if (internal[v])
+      continue;
+    reducedId[v] = plan.reduced.values.size();
+    KGValue copy = value;
+    copy.users.clear();
+    copy.producer = -1;
+    plan.reduced.values.push_back(copy);
+    plan.valueOf.push_back(v);
+  }
+  SmallVector<double> compute;
+  TileMappingOptions opts = options;
+  for (int s = 0; s < numSteps; ++s) {
+    int node = order[s];
+    int c = plan.cascadeOf[node];
+    if (c >= 0 && plan.cascades[c].first != s)
+      continue;
+    int id = plan.reduced.nodes.size();
+    plan.reduced.nodes.emplace_back();
+    plan.nodesOf.emplace_back();
+    compute.push_back(0);
+    int from = s, to = c >= 0 ? plan.cascades[c].last : s;
+    KGNode &reduced = plan.reduced.nodes.back();
+    for (int t = from; t <= to; ++t) {
+      int member = order[t];
+      plan.nodesOf.back().push_back(member);
+      compute.back() += computeSeconds[member];
+      for (int v : graph.nodes[member].inputs) {
+        int r = reducedId[v];
+        if (r < 0 || llvm::is_contained(reduced.inputs, r))
+          continue;
+        int p = graph.values[v].producer;
+        if (p >= 0 && c >= 0 && plan.cascadeOf[p] == c)
+          continue;
+        reduced.inputs.push_back(r);
+      }
+      for (int v : graph.nodes[member].outputs)
+        if (reducedId[v] >= 0) {
+          reduced.outputs.push_back(reducedId[v]);
+          plan.reduced.values[reducedId[v]].producer = id;
+        }
+    }
+    if (c >= 0) {
+      Cascade &cascade = plan.cascades[c];
+      cascade.node = id;
+      KGValue buffer;
+      buffer.bytes = cascade.bufferBytes;
+      buffer.producer = id;
+      int b = plan.reduced.values.size();
+      plan.reduced.values.push_back(buffer);
+      plan.valueOf.push_back(-1);
+      reduced.outputs.push_back(b);
+      opts.tensor.pinned.push_back(b);
+    }
+    for (int r : reduced.inputs)
+      plan.reduced.values[r].users.push_back(id);
+  }
+  plan.order.resize(plan.reduced.nodes.size());
+  for (auto [i, o] : llvm::enumerate(plan.order))
+    o = i;
+  plan.program = mapTiersGreedy(plan.reduced, plan.order, compute, tiers,
+                                opts.tensor);
+  return plan;
+}

@@ -1,0 +1,166 @@
+//===- TileMappingTest.cpp - Cascades and the tile-level mapper -----------===//
+
+#include "GraphBuilder.h"
+
+#include "strata/Planning/TileMapping.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir;
+using namespace mlir::strata;
+using mlir::strata::test::GraphBuilder;
+
+namespace {
+
+SmallVector<MappingTier> twoTiers(int64_t sram) {
+  return {{"sram", uint64_t(sram), 1e12, 0.0},
+          {"dram", uint64_t(1) << 30, 1e9, 0.0}};
+}
+
+/// Every value split into `rows` rows; every access row for row.
+StripeInfo rowByRow(const KernelGraph &graph, int64_t rows) {
+  StripeInfo info = StripeInfo::getWhole(graph);
+  for (int64_t &r : info.rows)
+    r = rows;
+  for (auto &perNode : info.access)
+    for (RowAccess &a : perNode)
+      a = RowAccess{};
+  return info;
+}
+
+TileMappingOptions unaligned() {
+  TileMappingOptions options;
+  options.tensor.alignment = 1;
+  return options;
+}
+
+int64_t rowsOf(const Cascade &c, int value) {
+  for (auto [v, rows] : c.bufferRows)
+    if (v == value)
+      return rows;
+  return 0;
+}
+
+TEST(Cascade, AWindowHoldsItsRowsAndAResultTwo) {
+  // v0 -> 3-row window (padding 1) -> v1 -> row for row -> v2 (result),
+  // ten rows of 100 B each.
+  GraphBuilder b;
+  int n0 = b.node(1000, {});
+  int n1 = b.node(1000, {n0});
+  int n2 = b.node(1000, {n1});
+  b.output(n2);
+  StripeInfo info = rowByRow(b.graph, 10);
+  info.access[n1][0] = RowAccess{1, -1, 1};
+  std::optional<Cascade> c = evaluateCascade(b.graph, info, b.programOrder(),
+                                             0, 2, unaligned());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(rowsOf(*c, 0), 3);
+  EXPECT_EQ(rowsOf(*c, 1), 1);
+  // The result leaves: one row written while the previous one drains.
+  EXPECT_EQ(rowsOf(*c, 2), 2);
+  EXPECT_EQ(c->bufferBytes, 600);
+  EXPECT_EQ(c->internal, (SmallVector<int>{0, 1}));
+}
+
+TEST(Cascade, AStrideTwoWindowReadsTwoRowsPerOutputRow) {
+  GraphBuilder b;
+  int n0 = b.node(800, {});
+  int n1 = b.node(400, {n0});
+  b.output(n1);
+  StripeInfo info = rowByRow(b.graph, 8);
+  info.rows[1] = 4;
+  info.access[n1][0] = RowAccess{2, 0, 1};
+  std::optional<Cascade> c = evaluateCascade(b.graph, info, b.programOrder(),
+                                             0, 1, unaligned());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(rowsOf(*c, 0), 2);
+}
+
+TEST(Cascade, RefusesAWholeReadOfAValueMadeInside) {
+  GraphBuilder b;
+  int n0 = b.node(1000, {});
+  int n1 = b.node(1000, {n0});
+  b.output(n1);
+  StripeInfo info = rowByRow(b.graph, 10);
+  info.access[n1][0] = RowAccess::getWhole();
+  EXPECT_FALSE(evaluateCascade(b.graph, info, b.programOrder(), 0, 1,
+                               unaligned()));
+  // Read from outside, a whole value is fine: it is streamed in whole.
+  EXPECT_TRUE(evaluateCascade(b.graph, info, b.programOrder(), 1, 1,
+                              unaligned()));
+}
+
+TEST(TileMapping, ACascadeKeepsValuesLargerThanTheScratchpadOffChip) {
+  // Four 10 KB values, an 8 KB scratchpad: whole tensors go to DRAM, rows
+  // of them fit.
+  GraphBuilder b;
+  int n0 = b.node(10000, {});
+  int n1 = b.node(10000, {n0});
+  int n2 = b.node(10000, {n1});
+  int n3 = b.node(10000, {n2});
+  b.output(n3);
+  SmallVector<double> compute(4, 1e-6);
+  TierMappingOptions tensorOptions;
+  tensorOptions.alignment = 1;
+  SimulationResult whole = simulateMappedProgram(mapTiersGreedy(
+      b.graph, b.programOrder(), compute, twoTiers(8000), tensorOptions));
+  EXPECT_EQ(whole.nonCompulsoryBytes, 60000);
+
+  StripeInfo info = rowByRow(b.graph, 10);
+  TilePlan plan = mapTilesGreedy(b.graph, info, b.programOrder(), compute,
+                                 twoTiers(8000), unaligned());
+  ASSERT_EQ(plan.cascades.size(), 1u);
+  EXPECT_EQ(plan.cascades[0].first, 0);
+  EXPECT_EQ(plan.cascades[0].last, 3);
+  EXPECT_EQ(plan.reduced.nodes.size(), 1u);
+  EXPECT_EQ(plan.nodesOf[0], (SmallVector<int>{0, 1, 2, 3}));
+  EXPECT_TRUE(verifyMappedProgram(plan.program).empty());
+  SimulationResult tiled = simulateMappedProgram(plan.program);
+  EXPECT_EQ(tiled.nonCompulsoryBytes, 0);
+  EXPECT_EQ(tiled.compulsoryBytes, 10000);
+  // The stripe buffers sit in the fast tier while the cascade runs.
+  EXPECT_EQ(plan.program.arenaBytes.front(), plan.cascades[0].bufferBytes);
+}
+
+TEST(TileMapping, BuffersThatDoNotFitSplitTheCascade) {
+  // Rows of 1000 B: one cascade of all four needs 1+1+1+2 rows = 5000 B.
+  GraphBuilder b;
+  int n0 = b.node(10000, {});
+  int n1 = b.node(10000, {n0});
+  int n2 = b.node(10000, {n1});
+  int n3 = b.node(10000, {n2});
+  b.output(n3);
+  SmallVector<double> compute(4, 1e-6);
+  StripeInfo info = rowByRow(b.graph, 10);
+  TilePlan fits = mapTilesGreedy(b.graph, info, b.programOrder(), compute,
+                                 twoTiers(5000), unaligned());
+  EXPECT_EQ(fits.cascades.size(), 1u);
+  TilePlan split = mapTilesGreedy(b.graph, info, b.programOrder(), compute,
+                                  twoTiers(4999), unaligned());
+  ASSERT_EQ(split.cascades.size(), 1u);
+  EXPECT_EQ(split.cascades[0].last, 2);
+  EXPECT_TRUE(verifyMappedProgram(split.program).empty());
+  // v2 leaves the cascade whole: written to DRAM and read back.
+  EXPECT_EQ(simulateMappedProgram(split.program).nonCompulsoryBytes, 20000);
+}
+
+TEST(TileMapping, WithoutRowsItIsTheTensorLevelPlan) {
+  GraphBuilder b;
+  int n0 = b.node(300, {});
+  int n1 = b.node(300, {n0});
+  int n2 = b.node(300, {n0, n1});
+  b.output(n2);
+  SmallVector<double> compute(3, 1e-6);
+  TierMappingOptions tensorOptions;
+  SimulationResult whole = simulateMappedProgram(mapTiersGreedy(
+      b.graph, b.programOrder(), compute, twoTiers(700), tensorOptions));
+  TilePlan plan =
+      mapTilesGreedy(b.graph, StripeInfo::getWhole(b.graph), b.programOrder(),
+                     compute, twoTiers(700), TileMappingOptions());
+  EXPECT_TRUE(plan.cascades.empty());
+  SimulationResult tiled = simulateMappedProgram(plan.program);
+  EXPECT_EQ(tiled.nonCompulsoryBytes, whole.nonCompulsoryBytes);
+  EXPECT_EQ(tiled.offchipBytes, whole.offchipBytes);
+}
+
+} // namespace
