@@ -10,6 +10,7 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Matchers.h"
@@ -18,6 +19,9 @@
 #include "llvm/Support/Debug.h"
 
 #include <deque>
+#include <functional>
+#include <map>
+#include <tuple>
 
 #define DEBUG_TYPE "strata-tile-mapping"
 
@@ -27,16 +31,21 @@ using namespace mlir::strata;
 namespace {
 
 /// Which rows of a value are read, along which of its dimensions, per row of
-/// the traced result. `spatial`: the trace crossed the height of a
+/// the traced result. A row is `granule` consecutive indices of the
+/// dimension (more than one where a reshape merged the dimension with the
+/// ones inside it). `spatial`: the trace crossed the height of a
 /// convolution or pooling window.
 struct Need {
   int dim = -1;
+  int64_t granule = 1;
   RowAccess access = RowAccess::getWhole();
   bool spatial = false;
 
-  static Need along(int dim, RowAccess access, bool spatial) {
+  static Need along(int dim, RowAccess access, bool spatial,
+                    int64_t granule = 1) {
     Need n;
     n.dim = dim;
+    n.granule = granule;
     n.access = access;
     n.spatial = spatial;
     return n;
@@ -54,7 +63,7 @@ void merge(NeedMap &needs, Value v, const Need &need) {
     return;
   Need &old = it->second;
   if (old.isWhole() || need.isWhole() || old.dim != need.dim ||
-      old.access.stride != need.access.stride) {
+      old.granule != need.granule || old.access.stride != need.access.stride) {
     old = Need();
     return;
   }
@@ -89,9 +98,122 @@ void window(Value input, int d, const Need &need, ArrayRef<int64_t> stride,
             NeedMap &needs) {
   int64_t s = stride[d - 1], before = pad[2 * (d - 1)];
   merge(needs, input,
-        Need::along(d, compose(need.access, s, -before,
-                               -before + (kernel - 1) * dilation),
-                    need.spatial || d == 1));
+        Need::along(
+            d,
+            compose(need.access, s, -before, -before + (kernel - 1) * dilation),
+            need.spatial || d == 1));
+}
+
+/// `expr` as coefficients of the loop dimensions plus a constant (the last
+/// entry); none when it is not linear.
+std::optional<SmallVector<int64_t>> getLinear(AffineExpr expr,
+                                              unsigned numDims) {
+  SmallVector<int64_t> coeffs(numDims + 1, 0);
+  std::function<bool(AffineExpr, int64_t)> add = [&](AffineExpr e,
+                                                     int64_t scale) {
+    if (auto d = dyn_cast<AffineDimExpr>(e)) {
+      coeffs[d.getPosition()] += scale;
+      return true;
+    }
+    if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+      coeffs[numDims] += scale * c.getValue();
+      return true;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+    if (!bin)
+      return false;
+    if (e.getKind() == AffineExprKind::Add)
+      return add(bin.getLHS(), scale) && add(bin.getRHS(), scale);
+    if (e.getKind() != AffineExprKind::Mul)
+      return false;
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+      return add(bin.getLHS(), scale * c.getValue());
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+      return add(bin.getRHS(), scale * c.getValue());
+    return false;
+  };
+  if (!add(expr, 1))
+    return std::nullopt;
+  return coeffs;
+}
+
+/// A structured op: output dimension d is loop p; an operand whose map has
+/// exactly one result involving p, linear in the loops, reads along that
+/// result rows [c*r + min, c*r + max] over the other loops' ranges.
+void propagateStructured(linalg::LinalgOp op, OpResult result, const Need &need,
+                         NeedMap &needs) {
+  OpOperand *init = op.getDpsInitOperand(result.getResultNumber());
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  if (!outMap.isProjectedPermutation() ||
+      !isa<AffineDimExpr>(outMap.getResult(need.dim)))
+    return allWhole(op, needs);
+  unsigned p = outMap.getDimPosition(need.dim);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  unsigned numDims = outMap.getNumDims();
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<RankedTensorType>(operand.get().getType()))
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    std::optional<Need> found;
+    bool usable = true;
+    for (auto [j, expr] : llvm::enumerate(map.getResults())) {
+      if (!expr.isFunctionOfDim(p))
+        continue;
+      std::optional<SmallVector<int64_t>> linear = getLinear(expr, numDims);
+      if (found || !linear || (*linear)[p] <= 0) {
+        usable = false;
+        break;
+      }
+      int64_t lo = (*linear)[numDims], hi = lo;
+      for (unsigned k = 0; k < numDims; ++k) {
+        if (k == p || (*linear)[k] == 0)
+          continue;
+        if (ShapedType::isDynamic(ranges[k])) {
+          usable = false;
+          break;
+        }
+        int64_t span = (*linear)[k] * (ranges[k] - 1);
+        lo += std::min<int64_t>(0, span);
+        hi += std::max<int64_t>(0, span);
+      }
+      // A window (other loops in the index) marks a spatial dimension.
+      found = Need::along(j, compose(need.access, (*linear)[p], lo, hi),
+                          need.spatial || lo != hi);
+    }
+    merge(needs, operand.get(), usable && found ? *found : Need());
+  }
+}
+
+/// The need on a reshape's input for `need` of its output. Rows survive a
+/// reshape that keeps the dimension and the product of the ones before it;
+/// and where the dimension is the outermost one (all before it are 1) a
+/// row is a run of consecutive elements, which survives any reshape whose
+/// input has an outermost dimension that such runs tile.
+std::optional<Need> throughReshape(ArrayRef<int64_t> in, ArrayRef<int64_t> out,
+                                   const Need &need) {
+  int d = need.dim;
+  auto product = [](ArrayRef<int64_t> dims) {
+    int64_t p = 1;
+    for (int64_t x : dims)
+      p *= x;
+    return p;
+  };
+  int64_t before = product(out.take_front(d));
+  for (int i = 0, e = in.size(); i < e; ++i)
+    if (product(in.take_front(i)) == before && in[i] == out[d])
+      return Need::along(i, need.access, need.spatial, need.granule);
+  if (before != 1)
+    return std::nullopt;
+  int64_t run = need.granule * product(out.drop_front(d + 1));
+  for (int i = 0, e = in.size(); i < e; ++i) {
+    if (in[i] == 1)
+      continue;
+    int64_t inner = product(in.drop_front(i + 1));
+    if (run % inner != 0 || in[i] % (run / inner) != 0)
+      return std::nullopt;
+    return Need::along(i, need.access, need.spatial, run / inner);
+  }
+  return std::nullopt;
 }
 
 /// The operands' needs for `need` of `result`.
@@ -101,8 +223,15 @@ void propagate(OpResult result, const Need &need, NeedMap &needs) {
     return allWhole(op, needs);
   int d = need.dim;
   auto same = [&](Value operand) {
-    merge(needs, operand, Need::along(d, need.access, need.spatial));
+    merge(needs, operand,
+          Need::along(d, need.access, need.spatial, need.granule));
   };
+  // Windows, slices and pads count in indices: rows of one index only.
+  if (need.granule != 1 &&
+      isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MaxPool2dOp,
+          tosa::AvgPool2dOp, tosa::SliceOp, tosa::PadOp, GroupedConv2DOp,
+          linalg::LinalgOp>(op))
+    return allWhole(op, needs);
   auto elementwise = [&]() {
     for (Value operand : op->getOperands()) {
       auto type = dyn_cast<RankedTensorType>(operand.getType());
@@ -112,7 +241,8 @@ void propagate(OpResult result, const Need &need, NeedMap &needs) {
       if (type.getDimSize(d) == dimSize(result, d))
         same(operand);
       else
-        merge(needs, operand, Need::along(d, RowAccess{0, 0, 0}, need.spatial));
+        merge(needs, operand,
+              Need::along(d, RowAccess{0, 0, 0}, need.spatial, need.granule));
     }
   };
   auto convolution = [&](Value input, Value weight, ArrayRef<int64_t> stride,
@@ -167,11 +297,22 @@ void propagate(OpResult result, const Need &need, NeedMap &needs) {
       .Case([&](tosa::AvgPool2dOp p) {
         pool(p.getInput(), p.getKernel(), p.getStride(), p.getPad());
       })
+      .Case([&](GroupedConv2DOp conv) {
+        convolution(conv.getInput(), conv.getWeight(), conv.getStride(),
+                    conv.getPad(), conv.getDilation(), false);
+      })
+      .Case([&](LRNOp lrn) { alongAxis(lrn.getAxis()); })
+      .Case([&](linalg::LinalgOp structured) {
+        propagateStructured(structured, result, need, needs);
+      })
       .Case([&](tosa::TransposeOp t) {
         merge(needs, t.getInput1(),
-              Need::along(t.getPerms()[d], need.access, need.spatial));
+              Need::along(t.getPerms()[d], need.access, need.spatial,
+                          need.granule));
       })
       .Case([&](tosa::ConcatOp c) { alongAxis(c.getAxis()); })
+      // Broadcasting like the elementwise ops, but with a shift operand.
+      .Case([&](tosa::MulOp) { elementwise(); })
       .Case<tosa::ReduceAllOp, tosa::ReduceAnyOp, tosa::ReduceMaxOp,
             tosa::ReduceMinOp, tosa::ReduceProductOp, tosa::ReduceSumOp,
             tosa::ArgMaxOp>([&](Operation *r) {
@@ -187,35 +328,18 @@ void propagate(OpResult result, const Need &need, NeedMap &needs) {
       })
       .Case([&](tosa::PadOp p) {
         SmallVector<int64_t> padding;
-        if (!tosa::getConstShapeValues(p.getPadding().getDefiningOp(),
-                                       padding))
+        if (!tosa::getConstShapeValues(p.getPadding().getDefiningOp(), padding))
           return allWhole(op, needs);
         merge(needs, p.getInput1(),
-              Need::along(d,
-                          compose(need.access, 1, -padding[2 * d],
-                                  -padding[2 * d]),
-                          need.spatial));
+              Need::along(
+                  d, compose(need.access, 1, -padding[2 * d], -padding[2 * d]),
+                  need.spatial));
       })
       .Case([&](tosa::ReshapeOp r) {
-        // Rows survive a reshape that keeps the dimension and the product of
-        // the ones before it.
-        ArrayRef<int64_t> in =
-            cast<RankedTensorType>(r.getInput1().getType()).getShape();
-        ArrayRef<int64_t> out =
-            cast<RankedTensorType>(r.getType()).getShape();
-        int64_t before = 1;
-        for (int i = 0; i < d; ++i)
-          before *= out[i];
-        int64_t prefix = 1;
-        for (int i = 0, e = in.size(); i < e; ++i) {
-          if (prefix == before && in[i] == out[d]) {
-            merge(needs, r.getInput1(),
-                  Need::along(i, need.access, need.spatial));
-            return;
-          }
-          prefix *= in[i];
-        }
-        allWhole(op, needs);
+        std::optional<Need> in = throughReshape(
+            cast<RankedTensorType>(r.getInput1().getType()).getShape(),
+            cast<RankedTensorType>(r.getType()).getShape(), need);
+        merge(needs, r.getInput1(), in ? *in : Need());
       })
       .Case([&](tosa::MatMulOp m) {
         // [N, H, C] x [N, C, W]: rows of H read rows of A and all of B.
@@ -235,6 +359,7 @@ void propagate(OpResult result, const Need &need, NeedMap &needs) {
       .Default([&](Operation *other) {
         if (other->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
             other->hasTrait<OpTrait::SameOperandsAndResultShape>() ||
+            other->hasTrait<OpTrait::ResultsBroadcastableShape>() ||
             other->hasTrait<OpTrait::Elementwise>())
           elementwise();
         else
@@ -242,10 +367,12 @@ void propagate(OpResult result, const Need &need, NeedMap &needs) {
       });
 }
 
-/// Per operand of `kernel`: what `dim` of its result `index` reads.
-SmallVector<Need> traceKernel(Operation *kernel, unsigned index, int dim) {
+/// Per operand of `kernel`: what rows of `granule` indices along `dim` of
+/// its result `index` read.
+SmallVector<Need> traceKernel(Operation *kernel, unsigned index, int dim,
+                              int64_t granule) {
   NeedMap needs;
-  Need start = Need::along(dim, RowAccess{}, false);
+  Need start = Need::along(dim, RowAccess{}, false, granule);
   SmallVector<Need> out(kernel->getNumOperands());
   if (auto group = dyn_cast<GroupOp>(kernel)) {
     Block &body = group.getBody().front();
@@ -276,88 +403,113 @@ StripeInfo mlir::strata::computeStripeInfo(const IRKernelGraph &ir) {
   for (auto [id, v] : llvm::enumerate(ir.values))
     idOf[v] = id;
 
-  // Per node, per dim of its first result: the need per graph input (a
-  // value read through a view that changes its type is read whole).
-  SmallVector<SmallVector<SmallVector<Need>>> traces(numNodes);
-  for (int n = 0; n < numNodes; ++n) {
-    Operation *op = ir.ops[n];
+  // Per node, dim and granule of its first result: the need per graph
+  // input, through the views (reshapes outside kernels) between them.
+  std::map<std::tuple<int, int, int64_t>, SmallVector<Need>> traces;
+  auto getRank = [&](int n) -> int64_t {
     const KGNode &node = graph.nodes[n];
     if (node.outputs.empty())
-      continue;
+      return 0;
     auto type =
         dyn_cast<RankedTensorType>(ir.values[node.outputs.front()].getType());
-    if (!type)
-      continue;
-    unsigned index = cast<OpResult>(ir.values[node.outputs.front()])
-                         .getResultNumber();
-    for (int d = 0, e = type.getRank(); d < e; ++d) {
-      SmallVector<Need> perOperand = traceKernel(op, index, d);
-      NeedMap perInput;
-      for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
-        Value source = operand;
-        while (source.getDefiningOp() &&
-               isKernelGraphView(source.getDefiningOp()) &&
-               !idOf.count(source))
-          source = source.getDefiningOp()->getOperand(0);
-        auto it = idOf.find(source);
-        if (it == idOf.end())
-          continue;
-        Need need = source.getType() == operand.getType() ? perOperand[i]
-                                                          : Need();
-        merge(perInput, ir.values[it->second], need);
+    return type ? type.getRank() : 0;
+  };
+  auto traceOf = [&](int n, int d, int64_t granule) -> ArrayRef<Need> {
+    auto key = std::make_tuple(n, d, granule);
+    if (auto it = traces.find(key); it != traces.end())
+      return it->second;
+    Operation *op = ir.ops[n];
+    const KGNode &node = graph.nodes[n];
+    unsigned index =
+        cast<OpResult>(ir.values[node.outputs.front()]).getResultNumber();
+    SmallVector<Need> perOperand = traceKernel(op, index, d, granule);
+    NeedMap perInput;
+    for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
+      Value source = operand;
+      Need need = perOperand[i];
+      while (source.getDefiningOp() &&
+             isKernelGraphView(source.getDefiningOp()) && !idOf.count(source)) {
+        NeedMap through;
+        propagate(cast<OpResult>(source), need, through);
+        source = source.getDefiningOp()->getOperand(0);
+        auto it = through.find(source);
+        need = it == through.end() ? Need() : it->second;
       }
-      SmallVector<Need> row;
-      for (int input : node.inputs) {
-        auto it = perInput.find(ir.values[input]);
-        row.push_back(it == perInput.end() ? Need() : it->second);
-      }
-      traces[n].push_back(std::move(row));
+      auto it = idOf.find(source);
+      if (it == idOf.end())
+        continue;
+      merge(perInput, ir.values[it->second], need);
     }
-  }
+    SmallVector<Need> row;
+    for (int input : node.inputs) {
+      auto it = perInput.find(ir.values[input]);
+      row.push_back(it == perInput.end() ? Need() : it->second);
+    }
+    return traces[key] = std::move(row);
+  };
 
   // Dimensions: the height of every window's output first, then spread to
-  // producers and users through the traces, in value order.
+  // producers and users through the traces, in value order. A user's
+  // output keeps the rows of its input (granule: its extent over them).
   SmallVector<int> &dim = info.dim;
+  SmallVector<int64_t> granule(graph.values.size(), 1);
   std::deque<int> queue;
-  auto assign = [&](int v, int d) {
+  auto assign = [&](int v, int d, int64_t g) {
     if (dim[v] >= 0 || d < 0)
       return;
     dim[v] = d;
+    granule[v] = g;
     queue.push_back(v);
   };
   for (int n = 0; n < numNodes; ++n)
-    for (auto [d, row] : llvm::enumerate(traces[n]))
-      if (llvm::any_of(row, [](const Need &x) { return x.spatial; })) {
-        assign(graph.nodes[n].outputs.front(), d);
+    for (int d = 0, e = getRank(n); d < e; ++d)
+      if (dimSize(ir.values[graph.nodes[n].outputs.front()], d) > 1 &&
+          llvm::any_of(traceOf(n, d, 1),
+                       [](const Need &x) { return x.spatial; })) {
+        assign(graph.nodes[n].outputs.front(), d, 1);
         break;
       }
+  auto rowsOf = [&](int v) {
+    return dimSize(ir.values[v], dim[v]) / granule[v];
+  };
   while (!queue.empty()) {
     int v = queue.front();
     queue.pop_front();
     const KGValue &value = graph.values[v];
     if (int p = value.producer; p >= 0 && graph.nodes[p].outputs.front() == v)
       for (auto [i, input] : llvm::enumerate(graph.nodes[p].inputs)) {
-        const Need &need = traces[p][dim[v]][i];
+        const Need &need = traceOf(p, dim[v], granule[v])[i];
         if (!need.isWhole() && need.access.stride > 0)
-          assign(input, need.dim);
+          assign(input, need.dim, need.granule);
       }
     for (int u : value.users) {
-      if (traces[u].empty())
-        continue;
-      int i = llvm::find(graph.nodes[u].inputs, v) - graph.nodes[u].inputs.begin();
-      for (auto [d, row] : llvm::enumerate(traces[u]))
-        if (!row[i].isWhole() && row[i].access.stride > 0 &&
-            row[i].dim == dim[v]) {
-          assign(graph.nodes[u].outputs.front(), d);
+      int i =
+          llvm::find(graph.nodes[u].inputs, v) - graph.nodes[u].inputs.begin();
+      int out =
+          graph.nodes[u].outputs.empty() ? -1 : graph.nodes[u].outputs.front();
+      for (int d = 0, e = getRank(u); d < e; ++d) {
+        int64_t extent = dimSize(ir.values[out], d);
+        SmallVector<int64_t> candidates = {1};
+        if (extent % rowsOf(v) == 0 && extent / rowsOf(v) != 1)
+          candidates.push_back(extent / rowsOf(v));
+        auto fits = [&](int64_t g) {
+          const Need &need = traceOf(u, d, g)[i];
+          return !need.isWhole() && need.access.stride > 0 &&
+                 need.dim == dim[v] && need.granule == granule[v];
+        };
+        auto it = llvm::find_if(candidates, fits);
+        if (it != candidates.end()) {
+          assign(out, d, *it);
           break;
         }
+      }
     }
   }
 
   for (auto [v, value] : llvm::enumerate(graph.values)) {
     if (dim[v] < 0)
       continue;
-    info.rows[v] = dimSize(ir.values[v], dim[v]);
+    info.rows[v] = rowsOf(v);
     if (info.rows[v] <= 1) {
       info.rows[v] = 1;
       dim[v] = -1;
@@ -367,13 +519,21 @@ StripeInfo mlir::strata::computeStripeInfo(const IRKernelGraph &ir) {
     const KGNode &node = graph.nodes[n];
     if (node.outputs.empty() || dim[node.outputs.front()] < 0)
       continue;
-    const SmallVector<Need> &row = traces[n][dim[node.outputs.front()]];
+    int out = node.outputs.front();
+    ArrayRef<Need> row = traceOf(n, dim[out], granule[out]);
     for (auto [i, input] : llvm::enumerate(node.inputs)) {
       const Need &need = row[i];
-      if (need.isWhole() || (info.rows[input] > 1 && need.dim != dim[input]))
+      if (need.isWhole() ||
+          (info.rows[input] > 1 &&
+           (need.dim != dim[input] || need.granule != granule[input])))
         continue;
       info.access[n][i] = need.access;
     }
   }
+  LLVM_DEBUG({
+    int split = llvm::count_if(info.rows, [](int64_t r) { return r > 1; });
+    llvm::dbgs() << "stripes: " << split << " of " << graph.values.size()
+                 << " values split into rows\n";
+  });
   return info;
 }

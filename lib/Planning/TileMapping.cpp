@@ -80,8 +80,8 @@ public:
     int64_t step = std::max<int64_t>(1, stripeRows);
     for (int64_t t = step; t < ticks + step; t += step)
       for (int node : sinks) {
-        int64_t want = (std::min(t, ticks) * nodeRows[node] + ticks - 1) /
-                       ticks;
+        int64_t want =
+            (std::min(t, ticks) * nodeRows[node] + ticks - 1) / ticks;
         produce(node, want);
       }
     for (int s = first; s <= last; ++s)
@@ -96,9 +96,8 @@ public:
     c.last = last;
     for (int v = 0, e = graph.values.size(); v < e; ++v) {
       const KGValue &value = graph.values[v];
-      bool readInside = llvm::any_of(value.users, [&](int u) {
-        return inside[u];
-      });
+      bool readInside =
+          llvm::any_of(value.users, [&](int u) { return inside[u]; });
       int64_t rows = 0;
       if (madeInside(v)) {
         if (!leaves(v)) {
@@ -121,8 +120,8 @@ public:
       if (rows <= 0)
         continue;
       c.bufferRows.push_back({v, rows});
-      c.bufferBytes += llvm::alignTo(rows * info.getRowBytes(graph, v),
-                                     (uint64_t)alignment);
+      c.bufferBytes +=
+          llvm::alignTo(rows * info.getRowBytes(graph, v), (uint64_t)alignment);
     }
     return c;
   }
@@ -159,8 +158,8 @@ private:
   }
   /// Rows of `v` present and still to be read inside the cascade.
   int64_t held(int v) const {
-    int64_t top = madeInside(v) ? produced[graph.values[v].producer]
-                                : streamedTop[v];
+    int64_t top =
+        madeInside(v) ? produced[graph.values[v].producer] : streamedTop[v];
     int64_t low = kDone;
     for (int u : graph.values[v].users)
       if (inside[u])
@@ -175,7 +174,8 @@ private:
       int64_t r = produced[node];
       for (auto [i, v] : llvm::enumerate(n.inputs)) {
         const RowAccess &a = info.access[node][i];
-        int64_t top = a.whole ? info.rows[v] : clampRow(v, a.stride * r + a.hi) + 1;
+        int64_t top =
+            a.whole ? info.rows[v] : clampRow(v, a.stride * r + a.hi) + 1;
         if (madeInside(v))
           produce(graph.values[v].producer, top);
         else
@@ -189,7 +189,7 @@ private:
     }
   }
   bool fail(int node, StringRef why) {
-    (void)node;
+    LLVM_DEBUG(llvm::dbgs() << "node " << node << ": " << why << "\n");
     failure = why;
     return false;
   }
@@ -240,8 +240,12 @@ TilePlan mlir::strata::mapTilesGreedy(const KernelGraph &graph,
       for (int e = s + 1; e < numSteps; ++e) {
         std::optional<Cascade> c =
             evaluateCascade(graph, info, order, s, e, options);
-        if (!c || c->bufferBytes > budget)
+        if (!c || c->bufferBytes > budget) {
+          LLVM_DEBUG(if (c) llvm::dbgs()
+                     << "cascade from step " << s << " stops before step " << e
+                     << ": buffers " << c->bufferBytes << " B\n");
           break;
+        }
         best = std::move(c);
       }
       if (!best || best->internal.empty()) {
@@ -327,7 +331,7 @@ TilePlan mlir::strata::mapTilesGreedy(const KernelGraph &graph,
   plan.order.resize(plan.reduced.nodes.size());
   for (auto [i, o] : llvm::enumerate(plan.order))
     o = i;
-  plan.program = mapTiersGreedy(plan.reduced, plan.order, compute, tiers,
-                                opts.tensor);
+  plan.program =
+      mapTiersGreedy(plan.reduced, plan.order, compute, tiers, opts.tensor);
   return plan;
 }

@@ -84,8 +84,8 @@ struct StrataTileReportPass final
       options.stripeRows = stripeRows;
       options.bufferFraction = bufferFraction;
       StripeInfo info = computeStripeInfo(*ir);
-      TilePlan plan = mapTilesGreedy(ir->graph, info, order, compute,
-                                     desc->tiers, options);
+      TilePlan plan =
+          mapTilesGreedy(ir->graph, info, order, compute, desc->tiers, options);
       SmallVector<PlanViolation> violations = verifyMappedProgram(plan.program);
       if (!violations.empty()) {
         func.emitError() << "strata-tile-report: internal error, the plan "
@@ -114,26 +114,24 @@ struct StrataTileReportPass final
           "strata-tile-report '{0}' on {1}: {2} cascades over {3} of {4} "
           "kernels, {5} values only on chip (largest buffers {6} B); "
           "off-chip {7} B non-compulsory, {8:f3} us simulated",
-          func.getSymName(), desc.name, plan.cascades.size(), cascaded,
-          kernels, onChip, maxBuffer, sim.nonCompulsoryBytes,
-          sim.totalSeconds * 1e6);
+          func.getSymName(), desc.name, plan.cascades.size(), cascaded, kernels,
+          onChip, maxBuffer, sim.nonCompulsoryBytes, sim.totalSeconds * 1e6);
       return;
     }
-    llvm::json::Object object{
-        {"function", func.getSymName()},
-        {"target", desc.name},
-        {"total_seconds", sim.totalSeconds},
-        {"kernel_seconds", sim.kernelSeconds},
-        {"stall_seconds", sim.stallSeconds},
-        {"offchip_bytes", sim.offchipBytes},
-        {"compulsory_bytes", sim.compulsoryBytes},
-        {"non_compulsory_bytes", sim.nonCompulsoryBytes},
-        {"copy_bytes", sim.copyBytes},
-        {"num_kernels", kernels},
-        {"cascades", (int64_t)plan.cascades.size()},
-        {"cascaded_kernels", cascaded},
-        {"on_chip_values", onChip},
-        {"max_buffer_bytes", maxBuffer}};
+    llvm::json::Object object{{"function", func.getSymName()},
+                              {"target", desc.name},
+                              {"total_seconds", sim.totalSeconds},
+                              {"kernel_seconds", sim.kernelSeconds},
+                              {"stall_seconds", sim.stallSeconds},
+                              {"offchip_bytes", sim.offchipBytes},
+                              {"compulsory_bytes", sim.compulsoryBytes},
+                              {"non_compulsory_bytes", sim.nonCompulsoryBytes},
+                              {"copy_bytes", sim.copyBytes},
+                              {"num_kernels", kernels},
+                              {"cascades", (int64_t)plan.cascades.size()},
+                              {"cascaded_kernels", cascaded},
+                              {"on_chip_values", onChip},
+                              {"max_buffer_bytes", maxBuffer}};
     llvm::outs() << llvm::json::Value(std::move(object)) << "\n";
   }
 };

@@ -51,8 +51,8 @@ TEST(Cascade, AWindowHoldsItsRowsAndAResultTwo) {
   b.output(n2);
   StripeInfo info = rowByRow(b.graph, 10);
   info.access[n1][0] = RowAccess{1, -1, 1};
-  std::optional<Cascade> c = evaluateCascade(b.graph, info, b.programOrder(),
-                                             0, 2, unaligned());
+  std::optional<Cascade> c =
+      evaluateCascade(b.graph, info, b.programOrder(), 0, 2, unaligned());
   ASSERT_TRUE(c);
   EXPECT_EQ(rowsOf(*c, 0), 3);
   EXPECT_EQ(rowsOf(*c, 1), 1);
@@ -70,8 +70,8 @@ TEST(Cascade, AStrideTwoWindowReadsTwoRowsPerOutputRow) {
   StripeInfo info = rowByRow(b.graph, 8);
   info.rows[1] = 4;
   info.access[n1][0] = RowAccess{2, 0, 1};
-  std::optional<Cascade> c = evaluateCascade(b.graph, info, b.programOrder(),
-                                             0, 1, unaligned());
+  std::optional<Cascade> c =
+      evaluateCascade(b.graph, info, b.programOrder(), 0, 1, unaligned());
   ASSERT_TRUE(c);
   EXPECT_EQ(rowsOf(*c, 0), 2);
 }
@@ -83,11 +83,11 @@ TEST(Cascade, RefusesAWholeReadOfAValueMadeInside) {
   b.output(n1);
   StripeInfo info = rowByRow(b.graph, 10);
   info.access[n1][0] = RowAccess::getWhole();
-  EXPECT_FALSE(evaluateCascade(b.graph, info, b.programOrder(), 0, 1,
-                               unaligned()));
+  EXPECT_FALSE(
+      evaluateCascade(b.graph, info, b.programOrder(), 0, 1, unaligned()));
   // Read from outside, a whole value is fine: it is streamed in whole.
-  EXPECT_TRUE(evaluateCascade(b.graph, info, b.programOrder(), 1, 1,
-                              unaligned()));
+  EXPECT_TRUE(
+      evaluateCascade(b.graph, info, b.programOrder(), 1, 1, unaligned()));
 }
 
 TEST(TileMapping, ACascadeKeepsValuesLargerThanTheScratchpadOffChip) {
