@@ -222,47 +222,58 @@ mlir::strata::evaluateCascade(const KernelGraph &graph, const StripeInfo &info,
   return run.getCascade(options.tensor.alignment);
 }
 
-TilePlan mlir::strata::mapTilesGreedy(const KernelGraph &graph,
-                                      const StripeInfo &info,
-                                      ArrayRef<int> order,
-                                      ArrayRef<double> computeSeconds,
-                                      ArrayRef<MappingTier> tiers,
-                                      const TileMappingOptions &options) {
+namespace {
+
+/// Cascades grown along the order while their buffers fit; a kernel that
+/// cannot join starts the next one.
+SmallVector<Cascade> growCascades(const KernelGraph &graph,
+                                  const StripeInfo &info, ArrayRef<int> order,
+                                  ArrayRef<MappingTier> tiers,
+                                  const TileMappingOptions &options) {
+  SmallVector<Cascade> cascades;
+  int numSteps = order.size();
+  int64_t budget = (int64_t)(options.bufferFraction * tiers.front().capacity);
+  for (int s = 0; s < numSteps;) {
+    std::optional<Cascade> best;
+    for (int e = s + 1; e < numSteps; ++e) {
+      std::optional<Cascade> c =
+          evaluateCascade(graph, info, order, s, e, options);
+      if (!c || c->bufferBytes > budget) {
+        LLVM_DEBUG(if (c) llvm::dbgs()
+                   << "cascade from step " << s << " stops before step " << e
+                   << ": buffers " << c->bufferBytes << " B\n");
+        break;
+      }
+      best = std::move(c);
+    }
+    if (!best || best->internal.empty()) {
+      ++s;
+      continue;
+    }
+    LLVM_DEBUG(llvm::dbgs()
+               << "cascade " << cascades.size() << ": steps [" << best->first
+               << ", " << best->last << "], " << best->internal.size()
+               << " values on chip only, buffers " << best->bufferBytes
+               << " B\n");
+    s = best->last + 1;
+    cascades.push_back(std::move(*best));
+  }
+  return cascades;
+}
+
+/// The reduced graph of `cascades` and its tensor-level plan.
+TilePlan buildTilePlan(const KernelGraph &graph, ArrayRef<int> order,
+                       ArrayRef<double> computeSeconds,
+                       ArrayRef<MappingTier> tiers,
+                       const TileMappingOptions &options,
+                       SmallVector<Cascade> cascades) {
   TilePlan plan;
   int numSteps = order.size();
+  plan.cascades = std::move(cascades);
   plan.cascadeOf.assign(graph.nodes.size(), -1);
-  if (tiers.size() > 1) {
-    int64_t budget = (int64_t)(options.bufferFraction * tiers.front().capacity);
-    // Grow each cascade along the order while its buffers fit; a kernel
-    // that cannot join starts the next one.
-    for (int s = 0; s < numSteps;) {
-      std::optional<Cascade> best;
-      for (int e = s + 1; e < numSteps; ++e) {
-        std::optional<Cascade> c =
-            evaluateCascade(graph, info, order, s, e, options);
-        if (!c || c->bufferBytes > budget) {
-          LLVM_DEBUG(if (c) llvm::dbgs()
-                     << "cascade from step " << s << " stops before step " << e
-                     << ": buffers " << c->bufferBytes << " B\n");
-          break;
-        }
-        best = std::move(c);
-      }
-      if (!best || best->internal.empty()) {
-        ++s;
-        continue;
-      }
-      LLVM_DEBUG(llvm::dbgs()
-                 << "cascade " << plan.cascades.size() << ": steps ["
-                 << best->first << ", " << best->last << "], "
-                 << best->internal.size() << " values on chip only, buffers "
-                 << best->bufferBytes << " B\n");
-      s = best->last + 1;
-      for (int t = best->first; t <= best->last; ++t)
-        plan.cascadeOf[order[t]] = plan.cascades.size();
-      plan.cascades.push_back(std::move(*best));
-    }
-  }
+  for (auto [c, cascade] : llvm::enumerate(plan.cascades))
+    for (int t = cascade.first; t <= cascade.last; ++t)
+      plan.cascadeOf[order[t]] = c;
 
   // The reduced graph: a cascade's internal values vanish, it reads what
   // comes from outside and writes what leaves plus its buffer.
@@ -333,5 +344,36 @@ TilePlan mlir::strata::mapTilesGreedy(const KernelGraph &graph,
     o = i;
   plan.program =
       mapTiersGreedy(plan.reduced, plan.order, compute, tiers, opts.tensor);
+  return plan;
+}
+
+} // namespace
+
+TilePlan mlir::strata::mapTilesGreedy(const KernelGraph &graph,
+                                      const StripeInfo &info,
+                                      ArrayRef<int> order,
+                                      ArrayRef<double> computeSeconds,
+                                      ArrayRef<MappingTier> tiers,
+                                      const TileMappingOptions &options) {
+  if (tiers.size() < 2)
+    return buildTilePlan(graph, order, computeSeconds, tiers, options, {});
+  TilePlan plan =
+      buildTilePlan(graph, order, computeSeconds, tiers, options,
+                    growCascades(graph, info, order, tiers, options));
+  if (plan.cascades.empty())
+    return plan;
+  // Cascades take scratchpad space from the values crossing them: keep
+  // whole tensors where that moves fewer bytes (then takes less time).
+  TilePlan whole =
+      buildTilePlan(graph, order, computeSeconds, tiers, options, {});
+  SimulationResult tiled = simulateMappedProgram(plan.program);
+  SimulationResult plain = simulateMappedProgram(whole.program);
+  if (std::make_pair(plain.nonCompulsoryBytes, plain.totalSeconds) <
+      std::make_pair(tiled.nonCompulsoryBytes, tiled.totalSeconds)) {
+    LLVM_DEBUG(llvm::dbgs() << "cascades move " << tiled.nonCompulsoryBytes
+                            << " B, whole tensors " << plain.nonCompulsoryBytes
+                            << " B: no cascades\n");
+    return whole;
+  }
   return plan;
 }

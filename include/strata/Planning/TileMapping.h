@@ -125,7 +125,9 @@ struct TilePlan {
 /// The tile-level greedy mapper for a fixed `order`: cascades are grown
 /// along the order while their stripe buffers fit (in the spirit of Vela's
 /// cascade builder), then the reduced graph is mapped by mapTiersGreedy with
-/// each cascade's buffer placed first.
+/// each cascade's buffer placed first. Where that plan moves more off-chip
+/// bytes (or as many, more slowly) than mapTiersGreedy on whole tensors,
+/// the plan without cascades is returned: cascades never cost traffic.
 TilePlan mapTilesGreedy(const KernelGraph &graph, const StripeInfo &info,
                         ArrayRef<int> order, ArrayRef<double> computeSeconds,
                         ArrayRef<MappingTier> tiers,
