@@ -353,3 +353,14 @@ void mlir::strata::appendSimulationTrace(const MappedProgram &program,
         {"args", llvm::json::Object{{"bytes_written", bytes}}}});
   }
 }
+
+llvm::json::Object
+mlir::strata::getSimulationJSON(const SimulationResult &sim) {
+  return llvm::json::Object{{"total_seconds", sim.totalSeconds},
+                            {"kernel_seconds", sim.kernelSeconds},
+                            {"stall_seconds", sim.stallSeconds},
+                            {"offchip_bytes", sim.offchipBytes},
+                            {"compulsory_bytes", sim.compulsoryBytes},
+                            {"non_compulsory_bytes", sim.nonCompulsoryBytes},
+                            {"copy_bytes", sim.copyBytes}};
+}

@@ -128,21 +128,14 @@ struct StrataSimulatePass final
     llvm::json::Object arenas;
     for (auto [i, tier] : llvm::enumerate(program.tiers))
       arenas[tier.name] = program.arenaBytes[i];
-    llvm::json::Object object{
-        {"function", func.getSymName()},
-        {"target", desc.name},
-        {"planned", mapped.planned},
-        {"total_seconds", sim.totalSeconds},
-        {"kernel_seconds", sim.kernelSeconds},
-        {"stall_seconds", sim.stallSeconds},
-        {"offchip_bytes", sim.offchipBytes},
-        {"compulsory_bytes", sim.compulsoryBytes},
-        {"non_compulsory_bytes", sim.nonCompulsoryBytes},
-        {"unavoidable_bytes", getUnavoidableTraffic(program)},
-        {"copy_bytes", sim.copyBytes},
-        {"num_kernels", program.numKernels},
-        {"num_copies", countCopies(program)},
-        {"arena_bytes", std::move(arenas)}};
+    llvm::json::Object object = getSimulationJSON(sim);
+    object["function"] = func.getSymName();
+    object["target"] = desc.name;
+    object["planned"] = mapped.planned;
+    object["unavoidable_bytes"] = getUnavoidableTraffic(program);
+    object["num_kernels"] = program.numKernels;
+    object["num_copies"] = countCopies(program);
+    object["arena_bytes"] = std::move(arenas);
     llvm::outs() << llvm::json::Value(std::move(object)) << "\n";
   }
 };

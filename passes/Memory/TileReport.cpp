@@ -118,20 +118,14 @@ struct StrataTileReportPass final
           onChip, maxBuffer, sim.nonCompulsoryBytes, sim.totalSeconds * 1e6);
       return;
     }
-    llvm::json::Object object{{"function", func.getSymName()},
-                              {"target", desc.name},
-                              {"total_seconds", sim.totalSeconds},
-                              {"kernel_seconds", sim.kernelSeconds},
-                              {"stall_seconds", sim.stallSeconds},
-                              {"offchip_bytes", sim.offchipBytes},
-                              {"compulsory_bytes", sim.compulsoryBytes},
-                              {"non_compulsory_bytes", sim.nonCompulsoryBytes},
-                              {"copy_bytes", sim.copyBytes},
-                              {"num_kernels", kernels},
-                              {"cascades", (int64_t)plan.cascades.size()},
-                              {"cascaded_kernels", cascaded},
-                              {"on_chip_values", onChip},
-                              {"max_buffer_bytes", maxBuffer}};
+    llvm::json::Object object = getSimulationJSON(sim);
+    object["function"] = func.getSymName();
+    object["target"] = desc.name;
+    object["num_kernels"] = kernels;
+    object["cascades"] = (int64_t)plan.cascades.size();
+    object["cascaded_kernels"] = cascaded;
+    object["on_chip_values"] = onChip;
+    object["max_buffer_bytes"] = maxBuffer;
     llvm::outs() << llvm::json::Value(std::move(object)) << "\n";
   }
 };

@@ -233,6 +233,11 @@ struct SimulationResult {
 
 SimulationResult simulateMappedProgram(const MappedProgram &program);
 
+/// The simulation's figures under the keys every report prints
+/// (`total_seconds`, `kernel_seconds`, `stall_seconds`, `offchip_bytes`,
+/// `compulsory_bytes`, `non_compulsory_bytes`, `copy_bytes`).
+llvm::json::Object getSimulationJSON(const SimulationResult &sim);
+
 /// Non-compulsory traffic that no mapping of `program`'s kernels avoids
 /// without splitting tensors: a kernel result larger than the fastest tier
 /// is written to the backing tier (unless it is a function result, whose
