@@ -40,7 +40,8 @@ public:
 
   /// Runs the cascade; fails when a kernel inside reads a value made inside
   /// as a whole, or a kernel's outputs differ in rows.
-  bool run(int64_t stripeRows) {
+  bool run(int64_t rowsPerStripe) {
+    stripeRows = std::max<int64_t>(1, rowsPerStripe);
     int numNodes = graph.nodes.size(), numValues = graph.values.size();
     inside.assign(numNodes, false);
     for (int s = first; s <= last; ++s)
@@ -77,8 +78,7 @@ public:
         ticks = std::max(ticks, nodeRows[node]);
       }
     }
-    int64_t step = std::max<int64_t>(1, stripeRows);
-    for (int64_t t = step; t < ticks + step; t += step)
+    for (int64_t t = stripeRows; t < ticks + stripeRows; t += stripeRows)
       for (int node : sinks) {
         int64_t want =
             (std::min(t, ticks) * nodeRows[node] + ticks - 1) / ticks;
@@ -104,16 +104,16 @@ public:
           c.internal.push_back(v);
           rows = maxHeld[v];
         } else {
-          // Written out row by row: one row written while one drains.
-          rows = maxHeld[v] + 2;
+          // Written out block by block: one written while one drains.
+          rows = maxHeld[v] + 2 * stripeRows;
         }
       } else if (readInside) {
-        // Streamed in: the window the readers span, plus the rows of the
-        // next step arriving while it is used.
+        // Streamed in: the window the readers span, plus the rows of their
+        // next block arriving while it is used.
         int64_t ahead = 1;
-        for (auto [i, u] : llvm::enumerate(value.users))
+        for (int u : value.users)
           if (inside[u])
-            ahead = std::max(ahead, getAccess(u, v).stride);
+            ahead = std::max(ahead, getAccess(u, v).stride * stripeRows);
         rows = maxHeld[v] + ahead;
       }
       rows = std::min(rows, info.rows[v]);
@@ -166,16 +166,18 @@ private:
         low = std::min(low, lowestRead(u, v, getAccess(u, v)));
     return low == kDone ? 0 : std::max<int64_t>(0, top - low);
   }
-  /// Computes rows of `node` until `rows` exist.
+  /// Computes rows of `node` until `rows` exist, in blocks of the stripe
+  /// rows, each once the rows of its operands it reads exist (pulling them
+  /// from their producers the same way).
   void produce(int node, int64_t rows) {
     const KGNode &n = graph.nodes[node];
     rows = std::min(rows, nodeRows[node]);
     while (produced[node] < rows) {
-      int64_t r = produced[node];
+      int64_t end = std::min(produced[node] + stripeRows, nodeRows[node]);
       for (auto [i, v] : llvm::enumerate(n.inputs)) {
         const RowAccess &a = info.access[node][i];
-        int64_t top =
-            a.whole ? info.rows[v] : clampRow(v, a.stride * r + a.hi) + 1;
+        int64_t top = a.whole ? info.rows[v]
+                              : clampRow(v, a.stride * (end - 1) + a.hi) + 1;
         if (madeInside(v))
           produce(graph.values[v].producer, top);
         else
@@ -183,7 +185,7 @@ private:
       }
       for (int v : n.inputs)
         maxHeld[v] = std::max(maxHeld[v], held(v));
-      ++produced[node];
+      produced[node] = end;
       for (int v : n.outputs)
         maxHeld[v] = std::max(maxHeld[v], held(v));
     }
@@ -201,6 +203,8 @@ private:
   SmallVector<bool> inside;
   /// Per node: output rows, rows computed so far.
   SmallVector<int64_t> nodeRows, produced;
+  /// Rows every kernel computes at once.
+  int64_t stripeRows = 1;
   /// Per value from outside: rows streamed in so far. Per value: the most
   /// rows held at once.
   SmallVector<int64_t> streamedTop, maxHeld;

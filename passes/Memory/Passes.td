@@ -251,7 +251,7 @@ def StrataTileReport : Pass<"strata-tile-report", "ModuleOp"> {
     StrataCostModelOption,
     StrataReportFormatOption,
     Option<"stripeRows", "stripe-rows", "int64_t", /*default=*/"1",
-           "Rows of a cascade's last kernel computed per stripe">,
+           "Rows every kernel of a cascade computes at once (its stripe)">,
     Option<"bufferFraction", "buffer-fraction", "double", /*default=*/"1.0",
            "Share of the fast tier a cascade's stripe buffers may take">,
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",

@@ -69,7 +69,7 @@ struct StripeInfo {
 /// What the tile-level mapper is asked to do.
 struct TileMappingOptions {
   TierMappingOptions tensor;
-  /// Rows of the cascade's last kernel produced per stripe.
+  /// Rows every kernel of a cascade computes at once (its stripe).
   int64_t stripeRows = 1;
   /// Fraction of the fast tier a cascade's stripe buffers may take; the
   /// rest is left to the values crossing cascade boundaries.
@@ -92,13 +92,15 @@ struct Cascade {
 
 /// Whether kernels [first, last] of `order` can run as one cascade and what
 /// buffers it needs: every value made inside and read inside is read by
-/// rows; buffer sizes come from running the cascade row by row (each kernel
-/// computing a row once the rows it reads exist, pulled by the last kernels'
-/// stripes), holding each value's rows from the lowest one a consumer will
-/// still read to the newest produced; an input from outside holds the rows
-/// its readers' windows span plus one stride ahead (double buffering), an
-/// output leaving the cascade two rows (the one written and the one
-/// draining).
+/// rows; buffer sizes come from running the cascade stripe by stripe (the
+/// kernels whose results leave pull the others: a kernel computes its next
+/// stripe of `stripeRows` rows once the rows it reads exist, pulling them
+/// from their producers the same way, as a producer computed at its
+/// consumer's rows with a sliding window would), holding each value's rows
+/// from the lowest one a consumer will still read to the newest produced;
+/// an input from outside holds the rows its readers' windows span plus one
+/// stripe of strides ahead (double buffering), an output leaving the
+/// cascade two stripes (the one written and the one draining).
 std::optional<Cascade> evaluateCascade(const KernelGraph &graph,
                                        const StripeInfo &info,
                                        ArrayRef<int> order, int first, int last,

@@ -216,3 +216,50 @@ TEST(TileMapping, NeverMovesMoreThanWholeTensors) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Cascade, LargerStripesHoldMoreRows) {
+  // Row for row: one row of the middle value at a time; stripes of four
+  // rows of the last kernel hold four, and the result drains in two
+  // blocks of four.
+  GraphBuilder b;
+  int n0 = b.node(1600, {});
+  int n1 = b.node(1600, {n0});
+  int n2 = b.node(1600, {n1});
+  b.output(n2);
+  StripeInfo info = rowByRow(b.graph, 16);
+  TileMappingOptions options = unaligned();
+  std::optional<Cascade> one =
+      evaluateCascade(b.graph, info, b.programOrder(), 0, 2, options);
+  options.stripeRows = 4;
+  std::optional<Cascade> four =
+      evaluateCascade(b.graph, info, b.programOrder(), 0, 2, options);
+  ASSERT_TRUE(one && four);
+  EXPECT_EQ(rowsOf(*one, 1), 1);
+  EXPECT_EQ(rowsOf(*four, 1), 4);
+  EXPECT_EQ(rowsOf(*one, 2), 2);
+  EXPECT_EQ(rowsOf(*four, 2), 8);
+}
+
+TEST(TileMapping, BufferFractionLimitsCascades) {
+  // The same chain as above: 1+1+1+2 rows of 1000 B fit 5000 B; with 80%
+  // of it the cascade stops a kernel earlier (1+1+2 rows).
+  GraphBuilder b;
+  int n0 = b.node(10000, {});
+  int n1 = b.node(10000, {n0});
+  int n2 = b.node(10000, {n1});
+  int n3 = b.node(10000, {n2});
+  b.output(n3);
+  SmallVector<double> compute(4, 1e-6);
+  StripeInfo info = rowByRow(b.graph, 10);
+  TileMappingOptions options = unaligned();
+  options.bufferFraction = 0.8;
+  TilePlan plan = mapTilesGreedy(b.graph, info, b.programOrder(), compute,
+                                 twoTiers(5000), options);
+  ASSERT_EQ(plan.cascades.size(), 1u);
+  EXPECT_EQ(plan.cascades[0].bufferBytes, 4000);
+  EXPECT_EQ(plan.cascades[0].last, 2);
+}
+
+} // namespace
