@@ -265,6 +265,81 @@ SmallVector<Cascade> growCascades(const KernelGraph &graph,
   return cascades;
 }
 
+/// Cascades that cut the order where the fewest bytes cross: the longest
+/// cascade that fits from each step, then the split of the order into such
+/// runs that minimizes the bytes live across its cuts (dynamic
+/// programming), so that cuts fall between blocks rather than where the
+/// buffers happen to run out.
+SmallVector<Cascade> cutCascades(const KernelGraph &graph,
+                                 const StripeInfo &info, ArrayRef<int> order,
+                                 ArrayRef<MappingTier> tiers,
+                                 const TileMappingOptions &options) {
+  int numSteps = order.size();
+  int64_t budget = (int64_t)(options.bufferFraction * tiers.front().capacity);
+  auto fits = [&](int first, int last) -> std::optional<Cascade> {
+    std::optional<Cascade> c =
+        evaluateCascade(graph, info, order, first, last, options);
+    if (!c || c->bufferBytes > budget)
+      return std::nullopt;
+    return c;
+  };
+  // The longest run from each step: where the one from the step before
+  // ended, if that still fits, then as far as it fits.
+  SmallVector<int> maxEnd(numSteps);
+  for (int s = 0, e = 0; s < numSteps; ++s) {
+    if (e <= s || !fits(s, e))
+      e = s;
+    while (e + 1 < numSteps && fits(s, e + 1))
+      ++e;
+    maxEnd[s] = e;
+  }
+  // Bytes live across the cut before each step.
+  SmallVector<int> stepOf(graph.nodes.size(), -1);
+  for (auto [s, node] : llvm::enumerate(order))
+    stepOf[node] = s;
+  SmallVector<int64_t> crossing(numSteps + 1, 0);
+  for (const KGValue &v : graph.values) {
+    if (v.producer < 0)
+      continue;
+    int from = stepOf[v.producer], to = v.isOutput ? numSteps - 1 : from;
+    for (int u : v.users)
+      to = std::max(to, stepOf[u]);
+    if (to > from) {
+      crossing[from + 1] += v.bytes;
+      crossing[to + 1] -= v.bytes;
+    }
+  }
+  for (int t = 1; t <= numSteps; ++t)
+    crossing[t] += crossing[t - 1];
+  // cost[t]: the least crossing bytes of a split of steps [0, t).
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  SmallVector<int64_t> cost(numSteps + 1, kNone);
+  SmallVector<int> from(numSteps + 1, -1);
+  cost[0] = 0;
+  for (int s = 0; s < numSteps; ++s) {
+    if (cost[s] == kNone)
+      continue;
+    int64_t here = cost[s] + (s > 0 ? crossing[s] : 0);
+    for (int e = s; e <= maxEnd[s]; ++e)
+      if (here < cost[e + 1]) {
+        cost[e + 1] = here;
+        from[e + 1] = s;
+      }
+  }
+  SmallVector<std::pair<int, int>> runs;
+  for (int t = numSteps; t > 0; t = from[t])
+    runs.push_back({from[t], t - 1});
+  SmallVector<Cascade> cascades;
+  for (auto [first, last] : llvm::reverse(runs)) {
+    if (first == last)
+      continue;
+    std::optional<Cascade> c = fits(first, last);
+    if (c && !c->internal.empty())
+      cascades.push_back(std::move(*c));
+  }
+  return cascades;
+}
+
 /// The reduced graph of `cascades` and its tensor-level plan.
 TilePlan buildTilePlan(const KernelGraph &graph, ArrayRef<int> order,
                        ArrayRef<double> computeSeconds,
@@ -361,23 +436,28 @@ TilePlan mlir::strata::mapTilesGreedy(const KernelGraph &graph,
                                       const TileMappingOptions &options) {
   if (tiers.size() < 2)
     return buildTilePlan(graph, order, computeSeconds, tiers, options, {});
-  TilePlan plan =
-      buildTilePlan(graph, order, computeSeconds, tiers, options,
-                    growCascades(graph, info, order, tiers, options));
-  if (plan.cascades.empty())
-    return plan;
-  // Cascades take scratchpad space from the values crossing them: keep
-  // whole tensors where that moves fewer bytes (then takes less time).
-  TilePlan whole =
+  // Two ways to cut the order into cascades, and whole tensors: keep the
+  // plan that moves the fewest off-chip bytes (then the fastest). Cascades
+  // take scratchpad space from the values crossing them, so whole tensors
+  // can win.
+  TilePlan best =
       buildTilePlan(graph, order, computeSeconds, tiers, options, {});
-  SimulationResult tiled = simulateMappedProgram(plan.program);
-  SimulationResult plain = simulateMappedProgram(whole.program);
-  if (std::make_pair(plain.nonCompulsoryBytes, plain.totalSeconds) <
-      std::make_pair(tiled.nonCompulsoryBytes, tiled.totalSeconds)) {
-    LLVM_DEBUG(llvm::dbgs() << "cascades move " << tiled.nonCompulsoryBytes
-                            << " B, whole tensors " << plain.nonCompulsoryBytes
-                            << " B: no cascades\n");
-    return whole;
+  SimulationResult bestSim = simulateMappedProgram(best.program);
+  for (SmallVector<Cascade> cascades :
+       {growCascades(graph, info, order, tiers, options),
+        cutCascades(graph, info, order, tiers, options)}) {
+    if (cascades.empty())
+      continue;
+    TilePlan plan = buildTilePlan(graph, order, computeSeconds, tiers, options,
+                                  std::move(cascades));
+    SimulationResult sim = simulateMappedProgram(plan.program);
+    LLVM_DEBUG(llvm::dbgs() << plan.cascades.size() << " cascades move "
+                            << sim.nonCompulsoryBytes << " B\n");
+    if (std::make_pair(sim.nonCompulsoryBytes, sim.totalSeconds) <
+        std::make_pair(bestSim.nonCompulsoryBytes, bestSim.totalSeconds)) {
+      best = std::move(plan);
+      bestSim = sim;
+    }
   }
-  return plan;
+  return best;
 }
