@@ -403,25 +403,22 @@ StripeInfo mlir::strata::computeStripeInfo(const IRKernelGraph &ir) {
   for (auto [id, v] : llvm::enumerate(ir.values))
     idOf[v] = id;
 
-  // Per node, dim and granule of its first result: the need per graph
-  // input, through the views (reshapes outside kernels) between them.
+  // Per kernel result (a graph value), dim and granule: the need per input
+  // of its kernel, through the views (reshapes outside kernels) between
+  // them.
   std::map<std::tuple<int, int, int64_t>, SmallVector<Need>> traces;
-  auto getRank = [&](int n) -> int64_t {
-    const KGNode &node = graph.nodes[n];
-    if (node.outputs.empty())
-      return 0;
-    auto type =
-        dyn_cast<RankedTensorType>(ir.values[node.outputs.front()].getType());
+  auto getRank = [&](int v) -> int64_t {
+    auto type = dyn_cast<RankedTensorType>(ir.values[v].getType());
     return type ? type.getRank() : 0;
   };
-  auto traceOf = [&](int n, int d, int64_t granule) -> ArrayRef<Need> {
-    auto key = std::make_tuple(n, d, granule);
+  auto traceOf = [&](int v, int d, int64_t granule) -> ArrayRef<Need> {
+    auto key = std::make_tuple(v, d, granule);
     if (auto it = traces.find(key); it != traces.end())
       return it->second;
+    int n = graph.values[v].producer;
     Operation *op = ir.ops[n];
     const KGNode &node = graph.nodes[n];
-    unsigned index =
-        cast<OpResult>(ir.values[node.outputs.front()]).getResultNumber();
+    unsigned index = cast<OpResult>(ir.values[v]).getResultNumber();
     SmallVector<Need> perOperand = traceKernel(op, index, d, granule);
     NeedMap perInput;
     for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
@@ -462,13 +459,14 @@ StripeInfo mlir::strata::computeStripeInfo(const IRKernelGraph &ir) {
     queue.push_back(v);
   };
   for (int n = 0; n < numNodes; ++n)
-    for (int d = 0, e = getRank(n); d < e; ++d)
-      if (dimSize(ir.values[graph.nodes[n].outputs.front()], d) > 1 &&
-          llvm::any_of(traceOf(n, d, 1),
-                       [](const Need &x) { return x.spatial; })) {
-        assign(graph.nodes[n].outputs.front(), d, 1);
-        break;
-      }
+    for (int out : graph.nodes[n].outputs)
+      for (int d = 0, e = getRank(out); d < e; ++d)
+        if (dimSize(ir.values[out], d) > 1 &&
+            llvm::any_of(traceOf(out, d, 1),
+                         [](const Need &x) { return x.spatial; })) {
+          assign(out, d, 1);
+          break;
+        }
   auto rowsOf = [&](int v) {
     return dimSize(ir.values[v], dim[v]) / granule[v];
   };
@@ -476,33 +474,30 @@ StripeInfo mlir::strata::computeStripeInfo(const IRKernelGraph &ir) {
     int v = queue.front();
     queue.pop_front();
     const KGValue &value = graph.values[v];
-    if (int p = value.producer; p >= 0 && graph.nodes[p].outputs.front() == v)
+    if (int p = value.producer; p >= 0)
       for (auto [i, input] : llvm::enumerate(graph.nodes[p].inputs)) {
-        const Need &need = traceOf(p, dim[v], granule[v])[i];
+        const Need &need = traceOf(v, dim[v], granule[v])[i];
         if (!need.isWhole() && need.access.stride > 0)
           assign(input, need.dim, need.granule);
       }
     for (int u : value.users) {
       int i =
           llvm::find(graph.nodes[u].inputs, v) - graph.nodes[u].inputs.begin();
-      int out =
-          graph.nodes[u].outputs.empty() ? -1 : graph.nodes[u].outputs.front();
-      for (int d = 0, e = getRank(u); d < e; ++d) {
-        int64_t extent = dimSize(ir.values[out], d);
-        SmallVector<int64_t> candidates = {1};
-        if (extent % rowsOf(v) == 0 && extent / rowsOf(v) != 1)
-          candidates.push_back(extent / rowsOf(v));
-        auto fits = [&](int64_t g) {
-          const Need &need = traceOf(u, d, g)[i];
-          return !need.isWhole() && need.access.stride > 0 &&
-                 need.dim == dim[v] && need.granule == granule[v];
-        };
-        auto it = llvm::find_if(candidates, fits);
-        if (it != candidates.end()) {
-          assign(out, d, *it);
-          break;
+      for (int out : graph.nodes[u].outputs)
+        for (int d = 0, e = getRank(out); d < e && dim[out] < 0; ++d) {
+          int64_t extent = dimSize(ir.values[out], d);
+          SmallVector<int64_t> candidates = {1};
+          if (extent % rowsOf(v) == 0 && extent / rowsOf(v) != 1)
+            candidates.push_back(extent / rowsOf(v));
+          auto fits = [&](int64_t g) {
+            const Need &need = traceOf(out, d, g)[i];
+            return !need.isWhole() && need.access.stride > 0 &&
+                   need.dim == dim[v] && need.granule == granule[v];
+          };
+          auto it = llvm::find_if(candidates, fits);
+          if (it != candidates.end())
+            assign(out, d, *it);
         }
-      }
     }
   }
 
@@ -515,14 +510,21 @@ StripeInfo mlir::strata::computeStripeInfo(const IRKernelGraph &ir) {
       dim[v] = -1;
     }
   }
+  // A kernel's access: what all its results read (a result not split
+  // makes every input whole).
   for (int n = 0; n < numNodes; ++n) {
     const KGNode &node = graph.nodes[n];
-    if (node.outputs.empty() || dim[node.outputs.front()] < 0)
+    if (node.outputs.empty() ||
+        llvm::any_of(node.outputs, [&](int out) { return dim[out] < 0; }))
       continue;
-    int out = node.outputs.front();
-    ArrayRef<Need> row = traceOf(n, dim[out], granule[out]);
     for (auto [i, input] : llvm::enumerate(node.inputs)) {
-      const Need &need = row[i];
+      NeedMap merged;
+      for (int out : node.outputs)
+        merge(merged, ir.values[input],
+              traceOf(out, dim[out], granule[out])[i]);
+      if (merged.empty())
+        continue;
+      const Need &need = merged.front().second;
       if (need.isWhole() ||
           (info.rows[input] > 1 &&
            (need.dim != dim[input] || need.granule != granule[input])))

@@ -1,8 +1,9 @@
 //===- TileMapping.cpp - Cascades and the tile-level greedy mapper --------===//
 //
-// Runs a candidate cascade row by row to size its stripe buffers, grows
-// cascades along the kernel order, and maps the graph in which each
-// cascade is one kernel; see TileMapping.h.
+// Runs a candidate cascade stripe by stripe to size its buffers, cuts the
+// kernel order into cascades (growing them, or where the fewest bytes
+// cross), and maps the graph in which each cascade is one kernel; see
+// TileMapping.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,7 +32,7 @@ namespace {
 
 constexpr int64_t kDone = std::numeric_limits<int64_t>::max();
 
-/// One candidate cascade, run row by row.
+/// One candidate cascade, run stripe by stripe.
 class CascadeRun {
 public:
   CascadeRun(const KernelGraph &graph, const StripeInfo &info,
