@@ -47,40 +47,36 @@ VARIANTS = [("a", "algorithm=dram", "everything in DRAM"),
             ("e", "tile", "tile-level greedy")]
 
 
-def tile_model(args, mlir, size):
-    target = f"npu-sram:sram={size}"
-    out = subprocess.run([os.path.join(args.build, "bin", "strata-opt"), mlir, "-p",
-                          f"builtin.module(strata-tile-report{{target={target} format=json}})",
-                          "-o", "/dev/null", "-mlir-timing", "-mlir-timing-display=list",
-                          "-mlir-disable-threading"],
-                         capture_output=True, text=True, check=True)
-    row = json.loads(out.stdout.strip().splitlines()[-1])
-    m = re.search(r"([0-9.]+) \(\s*[0-9.]+%\)\s+StrataTileReport", out.stderr)
-    row["solve_seconds"] = float(m.group(1)) if m else float("nan")
-    return row
-
-
-def map_model(args, mlir, size, options):
-    if options == "tile":
-        return tile_model(args, mlir, size)
-    target = f"npu-sram:sram={size}"
-    if "ilp" in options:
-        options += f" time-limit={args.ilp_time_limit}"
-    pipeline = (f"builtin.module(func.func(strata-map-memory{{target={target} {options}}}),"
-                f"strata-simulate{{target={target} format=json}})")
+def run_pipeline(args, mlir, pipeline, timed_pass):
+    """Runs strata-opt; returns the report's last JSON line with the time
+    `timed_pass` took (solve_seconds) and strata-opt's stderr."""
     out = subprocess.run([os.path.join(args.build, "bin", "strata-opt"), mlir, "-p", pipeline,
                           "-o", "/dev/null", "-mlir-timing", "-mlir-timing-display=list",
                           "-mlir-disable-threading"],
                          capture_output=True, text=True, check=True)
     row = json.loads(out.stdout.strip().splitlines()[-1])
-    m = re.search(r"([0-9.]+) \(\s*[0-9.]+%\)\s+StrataMapMemory", out.stderr)
+    m = re.search(r"([0-9.]+) \(\s*[0-9.]+%\)\s+" + timed_pass, out.stderr)
     row["solve_seconds"] = float(m.group(1)) if m else float("nan")
+    return row, out.stderr
+
+
+def map_model(args, mlir, size, options):
+    target = f"npu-sram:sram={size}"
+    if options == "tile":
+        return run_pipeline(
+            args, mlir, f"builtin.module(strata-tile-report{{target={target} format=json}})",
+            "StrataTileReport")[0]
+    if "ilp" in options:
+        options += f" time-limit={args.ilp_time_limit}"
+    pipeline = (f"builtin.module(func.func(strata-map-memory{{target={target} {options}}}),"
+                f"strata-simulate{{target={target} format=json}})")
+    row, stderr = run_pipeline(args, mlir, pipeline, "StrataMapMemory")
     m = re.search(r"\(ilp, cbc\): (optimal|feasible), non-compulsory [0-9]+ B, "
-                  r"bound (-?[0-9]+) B", out.stderr)
+                  r"bound (-?[0-9]+) B", stderr)
     if m:
         row["status"], row["bound"] = m.group(1), int(m.group(2))
     elif "ilp" in options:
-        m = re.search(r"kept the greedy plan: ([^\n]*)", out.stderr)
+        m = re.search(r"kept the greedy plan: ([^\n]*)", stderr)
         row["status"], row["note"] = "greedy", m.group(1) if m else ""
     return row
 

@@ -4,6 +4,7 @@
 #define STRATA_TEST_UNIT_ANALYSIS_GRAPHBUILDER_H
 
 #include "strata/Planning/KernelGraph.h"
+#include "strata/Target/MemoryTier.h"
 
 #include <initializer_list>
 #include <numeric>
@@ -38,12 +39,30 @@ struct GraphBuilder {
     graph.values[graph.nodes[node].outputs.front()].isOutput = true;
   }
 
+  /// A chain of `n` nodes, each reading the one before, with `bytes` each;
+  /// the last one's output is a result.
+  static GraphBuilder chain(int n, int64_t bytes) {
+    GraphBuilder b;
+    b.node(bytes, {});
+    for (int i = 1; i < n; ++i)
+      b.node(bytes, {i - 1});
+    b.output(n - 1);
+    return b;
+  }
+
   SmallVector<int> programOrder() const {
     SmallVector<int> order(graph.nodes.size());
     std::iota(order.begin(), order.end(), 0);
     return order;
   }
 };
+
+/// A scratchpad of `sram` bytes (1 TB/s) in front of a 1 GiB DRAM
+/// (1 GB/s), both without latency.
+inline SmallVector<MemoryTier> twoTiers(int64_t sram) {
+  return {{"sram", uint64_t(sram), 1e12, 0.0},
+          {"dram", uint64_t(1) << 30, 1e9, 0.0}};
+}
 
 } // namespace mlir::strata::test
 

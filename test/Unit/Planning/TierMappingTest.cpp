@@ -11,13 +11,9 @@
 using namespace mlir;
 using namespace mlir::strata;
 using mlir::strata::test::GraphBuilder;
+using mlir::strata::test::twoTiers;
 
 namespace {
-
-SmallVector<MappingTier> twoTiers(int64_t sram) {
-  return {{"sram", uint64_t(sram), 1e12, 0.0},
-          {"dram", uint64_t(1) << 30, 1e9, 0.0}};
-}
 
 std::string describe(ArrayRef<PlanViolation> violations) {
   std::string text;

@@ -11,13 +11,9 @@
 using namespace mlir;
 using namespace mlir::strata;
 using mlir::strata::test::GraphBuilder;
+using mlir::strata::test::twoTiers;
 
 namespace {
-
-SmallVector<MappingTier> twoTiers(int64_t sram) {
-  return {{"sram", uint64_t(sram), 1e12, 0.0},
-          {"dram", uint64_t(1) << 30, 1e9, 0.0}};
-}
 
 /// Every value split into `rows` rows; every access row for row.
 StripeInfo rowByRow(const KernelGraph &graph, int64_t rows) {
@@ -95,12 +91,7 @@ TEST(Cascade, RefusesAWholeReadOfAValueMadeInside) {
 TEST(TileMapping, ACascadeKeepsValuesLargerThanTheScratchpadOffChip) {
   // Four 10 KB values, an 8 KB scratchpad: whole tensors go to DRAM, rows
   // of them fit.
-  GraphBuilder b;
-  int n0 = b.node(10000, {});
-  int n1 = b.node(10000, {n0});
-  int n2 = b.node(10000, {n1});
-  int n3 = b.node(10000, {n2});
-  b.output(n3);
+  GraphBuilder b = GraphBuilder::chain(4, 10000);
   SmallVector<double> compute(4, 1e-6);
   TierMappingOptions tensorOptions;
   tensorOptions.alignment = 1;
@@ -126,12 +117,7 @@ TEST(TileMapping, ACascadeKeepsValuesLargerThanTheScratchpadOffChip) {
 
 TEST(TileMapping, BuffersThatDoNotFitSplitTheCascade) {
   // Rows of 1000 B: one cascade of all four needs 1+1+1+2 rows = 5000 B.
-  GraphBuilder b;
-  int n0 = b.node(10000, {});
-  int n1 = b.node(10000, {n0});
-  int n2 = b.node(10000, {n1});
-  int n3 = b.node(10000, {n2});
-  b.output(n3);
+  GraphBuilder b = GraphBuilder::chain(4, 10000);
   SmallVector<double> compute(4, 1e-6);
   StripeInfo info = rowByRow(b.graph, 10);
   TilePlan fits = mapTilesGreedy(b.graph, info, b.programOrder(), compute,
@@ -245,12 +231,7 @@ TEST(Cascade, LargerStripesHoldMoreRows) {
 TEST(TileMapping, BufferFractionLimitsCascades) {
   // The same chain as above: 1+1+1+2 rows of 1000 B fit 5000 B; with 80%
   // of it the cascade stops a kernel earlier (1+1+2 rows).
-  GraphBuilder b;
-  int n0 = b.node(10000, {});
-  int n1 = b.node(10000, {n0});
-  int n2 = b.node(10000, {n1});
-  int n3 = b.node(10000, {n2});
-  b.output(n3);
+  GraphBuilder b = GraphBuilder::chain(4, 10000);
   SmallVector<double> compute(4, 1e-6);
   StripeInfo info = rowByRow(b.graph, 10);
   TileMappingOptions options = unaligned();
