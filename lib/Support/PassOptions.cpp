@@ -68,6 +68,18 @@ llvm::StringRef mlir::strata::stringifyTierAlgorithm(TierAlgorithm value) {
   llvm_unreachable("unknown TierAlgorithm");
 }
 
+llvm::StringRef mlir::strata::stringifyTierPlanner(TierPlanner value) {
+  switch (value) {
+  case TierPlanner::Program:
+    return "program";
+  case TierPlanner::Sequential:
+    return "sequential";
+  case TierPlanner::Joint:
+    return "joint";
+  }
+  llvm_unreachable("unknown TierPlanner");
+}
+
 std::optional<ScheduleAlgorithm>
 mlir::strata::parseScheduleAlgorithm(llvm::StringRef name) {
   for (ScheduleAlgorithm value :
@@ -83,6 +95,15 @@ mlir::strata::parseTierAlgorithm(llvm::StringRef name) {
   for (TierAlgorithm value :
        {TierAlgorithm::Greedy, TierAlgorithm::ILP, TierAlgorithm::DRAM})
     if (stringifyTierAlgorithm(value) == name)
+      return value;
+  return std::nullopt;
+}
+
+std::optional<TierPlanner>
+mlir::strata::parseTierPlanner(llvm::StringRef name) {
+  for (TierPlanner value :
+       {TierPlanner::Program, TierPlanner::Sequential, TierPlanner::Joint})
+    if (stringifyTierPlanner(value) == name)
       return value;
   return std::nullopt;
 }

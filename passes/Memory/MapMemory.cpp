@@ -7,11 +7,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Memory/Passes.h"
+#include "passes/Memory/Reorder.h"
 
 #include "dialects/Strata/IR/StrataDialect.h"
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Analysis/MappedIR.h"
 #include "strata/CostModel/CostModel.h"
+#include "strata/Planning/JointPlanning.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -42,7 +44,99 @@ struct StrataMapMemoryPass final
       return emitError(UnknownLoc::get(context))
              << "strata-map-memory: alignment must be a power of two, got "
              << alignment.getValue();
+    if (planner != TierPlanner::Program && algorithm == TierAlgorithm::DRAM)
+      return emitError(UnknownLoc::get(context))
+             << "strata-map-memory: planner="
+             << stringifyTierPlanner(planner)
+             << " needs algorithm=greedy or algorithm=ilp";
+    if (planner != TierPlanner::Program && !copies)
+      return emitError(UnknownLoc::get(context))
+             << "strata-map-memory: planner="
+             << stringifyTierPlanner(planner)
+             << " plans with copies; drop copies=false";
+    if (jointRecomputations < 0)
+      return emitError(UnknownLoc::get(context))
+             << "strata-map-memory: joint-recomputations must be at least 0";
     return success();
+  }
+
+  /// Plans the order (and recomputation) with the tiers, applies them to
+  /// the function and returns the plan's program over the rewritten
+  /// function's kernel graph, which `ir` becomes.
+  FailureOr<MappedProgram> planJointly(func::FuncOp func, IRKernelGraph &ir,
+                                       ArrayRef<double> compute,
+                                       ArrayRef<MappingTier> tiers) {
+    JointOptions options;
+    options.mapping.copies = copies;
+    options.mapping.alignment = alignment;
+    options.timeLimitSeconds = timeLimit;
+    options.seed = seed;
+    options.maxRecomputations = jointRecomputations;
+    options.solver =
+        isHighsAvailable() ? MILPSolver::HiGHS : MILPSolver::CBC;
+    bool exact = algorithm == TierAlgorithm::ILP;
+    JointPlan plan =
+        planner == TierPlanner::Sequential
+            ? planSequential(ir.graph, compute, tiers, options, exact)
+        : exact ? planJointExact(ir.graph, compute, tiers, options)
+                : planJointHeuristic(ir.graph, compute, tiers, options);
+    Block &block = func.getBody().front();
+    SmallVector<Operation *> nodeOps = applyRecomputedOrder(
+        block, ir, plan.graph, plan.order, plan.recomputations);
+    numJointRecomputed += plan.recomputations.size();
+    // The plan's nodes and values in the rewritten function's graph.
+    FailureOr<IRKernelGraph> now = buildKernelGraph(block);
+    if (failed(now))
+      return failure();
+    DenseMap<Operation *, int> nodeOf;
+    for (auto [i, op] : llvm::enumerate(now->ops))
+      nodeOf[op] = i;
+    DenseMap<Value, int> valueOf;
+    for (auto [i, v] : llvm::enumerate(now->values))
+      valueOf[v] = i;
+    auto irValue = [&](int id) -> Value {
+      const KGValue &v = plan.graph.values[id];
+      if (v.producer < 0)
+        return ir.values[id];
+      const KGNode &producer = plan.graph.nodes[v.producer];
+      unsigned index =
+          llvm::find(producer.outputs, id) - producer.outputs.begin();
+      return nodeOps[v.producer]->getResult(index);
+    };
+    MappedProgram program = std::move(plan.program);
+    for (MappedOp &op : program.ops)
+      if (op.kind == MappedOpKind::Kernel) {
+        auto it = nodeOf.find(nodeOps[op.node]);
+        if (it == nodeOf.end())
+          return func.emitError() << "strata-map-memory: internal error, a "
+                                     "planned kernel is not in the function";
+        op.node = it->second;
+      }
+    for (MappedTensor &t : program.tensors) {
+      auto it = valueOf.find(irValue(t.value));
+      if (it == valueOf.end())
+        return func.emitError() << "strata-map-memory: internal error, a "
+                                   "planned value is not in the function";
+      t.value = it->second;
+    }
+    InFlightDiagnostic diag = func.emitRemark();
+    diag << "strata-map-memory '" << func.getSymName() << "' ("
+         << plan.method << "): " << plan.order.size() << " kernel runs, "
+         << plan.recomputations.size() << " recomputations, non-compulsory "
+         << plan.nonCompulsoryBytes << " B + "
+         << llvm::formatv("{0:F3}", plan.recomputeSeconds * 1e6)
+         << " us recomputed, cost " << llvm::formatv("{0:F0}", plan.cost)
+         << " B";
+    if (plan.variables > 0)
+      diag << "; " << stringifySolverStatus(plan.status) << ", bound "
+           << llvm::formatv("{0:F0}", plan.bound) << " B, gap "
+           << llvm::formatv("{0:F1}", 100 * plan.gap) << "%, "
+           << plan.variables << " variables, " << plan.constraints
+           << " constraints";
+    if (!plan.note.empty())
+      diag << " (" << plan.note << ")";
+    ir = std::move(*now);
+    return program;
   }
 
   void runOnOperation() override {
@@ -69,14 +163,25 @@ struct StrataMapMemoryPass final
                         << "' has a single memory tier; nothing to map";
       return;
     }
-    FailureOr<IRKernelGraph> ir = buildKernelGraph(func.getBody().front());
+    FailureOr<IRKernelGraph> ir =
+        planner == TierPlanner::Program
+            ? buildKernelGraph(func.getBody().front())
+            : buildMovableKernelGraph(func, "strata-map-memory");
     if (failed(ir))
       return signalPassFailure();
-    const KernelGraph *graph = &ir->graph;
     SmallVector<double> compute = getComputeSeconds(ir->ops, **model);
+    ArrayRef<MappingTier> tiers = desc->tiers;
+    std::optional<MappedProgram> planned;
+    if (planner != TierPlanner::Program) {
+      FailureOr<MappedProgram> p = planJointly(func, *ir, compute, tiers);
+      if (failed(p))
+        return signalPassFailure();
+      planned = std::move(*p);
+      compute = getComputeSeconds(ir->ops, **model);
+    }
+    const KernelGraph *graph = &ir->graph;
     SmallVector<int> order(graph->nodes.size());
     std::iota(order.begin(), order.end(), 0);
-    ArrayRef<MappingTier> tiers = desc->tiers;
 
     TierMappingOptions options;
     options.copies = copies;
@@ -84,7 +189,9 @@ struct StrataMapMemoryPass final
     MappedProgram base =
         mapTiersToBacking(*graph, order, compute, tiers, alignment);
     MappedProgram program;
-    if (algorithm == TierAlgorithm::DRAM) {
+    if (planned) {
+      program = std::move(*planned);
+    } else if (algorithm == TierAlgorithm::DRAM) {
       program = base;
     } else if (algorithm == TierAlgorithm::Greedy) {
       program = mapTiersGreedy(*graph, order, compute, tiers, options);
@@ -138,7 +245,11 @@ struct StrataMapMemoryPass final
     numInBacking += inBacking;
     func.emitRemark() << "strata-map-memory '" << name << "' ("
                       << stringifyTierAlgorithm(algorithm)
-                      << (copies ? "" : ", no copies") << ", " << desc->name
+                      << (copies ? "" : ", no copies")
+                      << (planner == TierPlanner::Program
+                              ? ""
+                              : ", " + stringifyTierPlanner(planner).str())
+                      << ", " << desc->name
                       << "): " << fast.name << " arena "
                       << program.arenaBytes.front() << " B of " << fast.capacity
                       << " B, " << slow.name << " arena "

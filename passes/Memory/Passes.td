@@ -186,6 +186,27 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
       with a remark saying why.
     - `dram`: everything in the backing tier (the baseline).
 
+    `planner=` says what else is planned with the tiers
+    (`strata/Planning/JointPlanning.h`):
+
+    - `program` (default): the kernels stay in the function's order.
+    - `sequential`: the pipeline's order first (the min-peak order of
+      `strata-schedule`, exact with `algorithm=ilp`), then the mapping.
+    - `joint`: kernel order, recomputation and tiers together, for the
+      non-compulsory off-chip bytes plus the recomputed kernels' compute
+      seconds priced at the backing tier's bandwidth. `algorithm=greedy`
+      is a local search (an off-chip reader pulled up to the previous
+      access, a producer pushed down to its reader, a value recomputed
+      right before the readers that would fetch it; each move priced by
+      mapping and simulating); `algorithm=ilp` solves a time-indexed MILP
+      over slots (which kernel runs, where each value is; up to
+      `joint-recomputations` extra kernel runs) on HiGHS (CBC where HiGHS
+      is not installed), started from the local search's plan, within
+      `time-limit`, and reports its bound and gap. The kernels are
+      reordered, recomputed kernels cloned (`strata.recompute_of`), and
+      the plan written as above. Functions whose ops have side effects
+      are refused.
+
     A value larger than the fast tier is placed in the backing tier with a
     remark; a target with one tier gets no plan (remark). The plan is
     checked by the same verifier as `strata-verify-memory-plan` before it
@@ -210,11 +231,20 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
            "Allow prefetch and evict copies between tiers">,
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
            "Byte alignment of every offset (a power of two)">,
+    Option<"planner", "planner", "::mlir::strata::TierPlanner",
+           "::mlir::strata::TierPlanner::Program",
+           "What else to plan with the tiers",
+           [{::llvm::cl::values(STRATA_TIER_PLANNER_VALUES)}]>,
+    Option<"jointRecomputations", "joint-recomputations", "int",
+           /*default=*/"4",
+           "planner=joint algorithm=ilp: extra kernel runs the model allows">,
     StrataCostModelOption
   ];
   let dependentDialects = ["::mlir::strata::StrataDialect"];
   let statistics = [
     Statistic<"numPrefetches", "prefetches", "strata.prefetch ops inserted">,
+    Statistic<"numJointRecomputed", "joint-recomputations",
+              "Kernels cloned by planner=joint">,
     Statistic<"numEvictions", "evictions", "strata.evict ops inserted">,
     Statistic<"numInBacking", "values-in-backing",
               "Kernel results that never enter the fast tier">

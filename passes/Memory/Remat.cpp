@@ -103,55 +103,8 @@ struct StrataRematPass final : strata::impl::StrataRematBase<StrataRematPass> {
       return signalPassFailure();
     }
 
-    // Clone the recomputed kernels; the late users read the clones.
-    SmallVector<Operation *> nodeOps(ir->ops);
-    nodeOps.resize(r.graph.nodes.size(), nullptr);
-    SmallVector<int> originalOf(r.graph.nodes.size(), -1);
-    for (const Recomputation &rec : r.recomputations)
-      originalOf[rec.copy] = rec.original;
-    // The IR value of a kernel-graph value: result #k of its producer's op.
-    auto irValue = [&](int id) -> Value {
-      const KGValue &v = r.graph.values[id];
-      const KGNode &producer = r.graph.nodes[v.producer];
-      unsigned index =
-          llvm::find(producer.outputs, id) - producer.outputs.begin();
-      return nodeOps[v.producer]->getResult(index);
-    };
-    // The IR value the original kernels read for a graph value: a copy's
-    // output stands for the same output of the node it copies.
-    auto originalValue = [&](int id) -> Value {
-      while (id >= (int)ir->values.size()) {
-        int copy = r.graph.values[id].producer;
-        const KGNode &node = r.graph.nodes[copy];
-        unsigned index = llvm::find(node.outputs, id) - node.outputs.begin();
-        id = r.graph.nodes[originalOf[copy]].outputs[index];
-      }
-      return ir->values[id];
-    };
-    MLIRContext *ctx = &getContext();
-    for (const Recomputation &rec : r.recomputations) {
-      Operation *original = nodeOps[rec.original];
-      OpBuilder builder(original);
-      Operation *clone = builder.clone(*original);
-      clone->setAttr(StrataDialect::getRecomputeOfAttrName(),
-                     StringAttr::get(ctx, getKernelName(original)));
-      nodeOps[rec.copy] = clone;
-      ++numRecomputed;
-    }
-    // Rewire: every user reads the value its kernel-graph inputs name.
-    for (auto [id, node] : llvm::enumerate(r.graph.nodes)) {
-      (void)id;
-      for (int input : node.inputs) {
-        const KGValue &v = r.graph.values[input];
-        if (v.producer < 0)
-          continue;
-        Value now = irValue(input);
-        Value old = originalValue(input);
-        if (now != old)
-          nodeOps[id]->replaceUsesOfWith(old, now);
-      }
-    }
-    reorderBlock(block, nodeOps, r.order);
+    applyRecomputedOrder(block, *ir, r.graph, r.order, r.recomputations);
+    numRecomputed += r.recomputations.size();
     InFlightDiagnostic remark = func.emitRemark();
     remark << "strata-remat '" << func.getSymName() << "' (" << r.solver
            << "): peak " << r.initialPeakBytes << " B -> " << r.peakBytes

@@ -8,6 +8,7 @@
 #define STRATA_PASSES_MEMORY_REORDER_H
 
 #include "strata/Analysis/BuildKernelGraph.h"
+#include "strata/Planning/Remat.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -25,6 +26,16 @@ FailureOr<IRKernelGraph> buildMovableKernelGraph(func::FuncOp func,
 /// kept, so the result is deterministic.
 void reorderBlock(Block &block, ArrayRef<Operation *> nodeOps,
                   ArrayRef<int> order);
+
+/// Applies a plan with recomputations (Remat.h's form: `graph` is
+/// `ir.graph` plus one node per copy) to `block`: clones each recomputed
+/// kernel (marked `strata.recompute_of`), makes every kernel read the
+/// values its node's inputs name, and puts the kernels in `order`.
+/// Returns the op of every node of `graph`.
+SmallVector<Operation *>
+applyRecomputedOrder(Block &block, const IRKernelGraph &ir,
+                     const KernelGraph &graph, ArrayRef<int> order,
+                     ArrayRef<Recomputation> recomputations);
 
 } // namespace mlir::strata
 

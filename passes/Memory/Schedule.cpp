@@ -39,6 +39,59 @@ mlir::strata::buildMovableKernelGraph(func::FuncOp func, StringRef passName) {
   return buildKernelGraph(block);
 }
 
+SmallVector<Operation *> mlir::strata::applyRecomputedOrder(
+    Block &block, const IRKernelGraph &ir, const KernelGraph &graph,
+    ArrayRef<int> order, ArrayRef<Recomputation> recomputations) {
+  SmallVector<Operation *> nodeOps(ir.ops);
+  nodeOps.resize(graph.nodes.size(), nullptr);
+  SmallVector<int> originalOf(graph.nodes.size(), -1);
+  for (const Recomputation &rec : recomputations)
+    originalOf[rec.copy] = rec.original;
+  // The IR value of a kernel-graph value: result #k of its producer's op.
+  auto irValue = [&](int id) -> Value {
+    const KGValue &v = graph.values[id];
+    const KGNode &producer = graph.nodes[v.producer];
+    unsigned index = llvm::find(producer.outputs, id) - producer.outputs.begin();
+    return nodeOps[v.producer]->getResult(index);
+  };
+  // The IR value the original kernels read for a graph value: a copy's
+  // output stands for the same output of the node it copies.
+  auto originalValue = [&](int id) -> Value {
+    while (id >= (int)ir.values.size()) {
+      int copy = graph.values[id].producer;
+      const KGNode &node = graph.nodes[copy];
+      unsigned index = llvm::find(node.outputs, id) - node.outputs.begin();
+      id = graph.nodes[originalOf[copy]].outputs[index];
+    }
+    return ir.values[id];
+  };
+  // Clone the recomputed kernels, right before the kernels they copy (the
+  // reorder below moves them).
+  for (const Recomputation &rec : recomputations) {
+    Operation *original = nodeOps[rec.original];
+    OpBuilder builder(original);
+    Operation *clone = builder.clone(*original);
+    clone->setAttr(StrataDialect::getRecomputeOfAttrName(),
+                   StringAttr::get(block.getParentOp()->getContext(),
+                                   getKernelName(original)));
+    nodeOps[rec.copy] = clone;
+  }
+  // Rewire: every kernel reads the value its kernel-graph inputs name.
+  for (auto [id, node] : llvm::enumerate(graph.nodes)) {
+    for (int input : node.inputs) {
+      const KGValue &v = graph.values[input];
+      if (v.producer < 0)
+        continue;
+      Value now = irValue(input);
+      Value old = originalValue(input);
+      if (now != old)
+        nodeOps[id]->replaceUsesOfWith(old, now);
+    }
+  }
+  reorderBlock(block, nodeOps, order);
+  return nodeOps;
+}
+
 void mlir::strata::reorderBlock(Block &block, ArrayRef<Operation *> nodeOps,
                                 ArrayRef<int> order) {
   Operation *terminator = block.getTerminator();

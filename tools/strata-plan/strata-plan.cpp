@@ -12,6 +12,8 @@
 //   strata-plan map --graph G.json [--target=npu-sram:sram=1MiB]
 //                   [--algorithm=greedy|ilp|dram] [--copies=true|false]
 //                   [--alignment=64] [--format=text|json]
+//                   [--planner=program|sequential|joint]
+//                   [--max-recomputations=C] [--milp=highs|cbc]
 //   strata-plan arena --graph G.json [--alignment=64] [--format=text|json]
 //   strata-plan export MODEL.mlir|MODEL.onnx [--function=NAME] [-o G.json]
 //   strata-plan solvers
@@ -37,6 +39,7 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Analysis/BuildKernelGraph.h"
+#include "strata/Planning/JointPlanning.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
@@ -122,6 +125,11 @@ static cl::opt<RematSolver> solver("solver",
 static cl::opt<int> maxRecomputations("max-recomputations",
                                       cl::desc("remat --solver=cp: per node"),
                                       cl::init(2), cl::cat(planCategory));
+static cl::opt<int> jointRecomputations(
+    "joint-recomputations",
+    cl::desc("map --planner=joint --algorithm=ilp: extra kernel runs the "
+             "exact model allows"),
+    cl::init(4), cl::cat(planCategory));
 static cl::opt<bool>
     costBound("cost-bound",
               cl::desc("remat, exact solvers: prove the cost lower bound "
@@ -169,6 +177,16 @@ static cl::opt<bool> copies("copies",
 static cl::opt<int64_t>
     alignment("alignment", cl::desc("map, arena: offset alignment in bytes"),
               cl::init(64), cl::cat(planCategory));
+static cl::opt<std::string> planner(
+    "planner",
+    cl::desc("map: program (map the program order), sequential (min-peak "
+             "order, then map) or joint (order, recomputation and tiers "
+             "together); --algorithm=greedy|ilp picks heuristic or exact"),
+    cl::init("program"), cl::cat(planCategory));
+static cl::opt<std::string>
+    milpSolver("milp", cl::desc("map --planner=joint --algorithm=ilp: highs "
+                                "(if installed, else cbc) or cbc"),
+               cl::init("highs"), cl::cat(planCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "strata-plan") << message << "\n";
@@ -378,6 +396,19 @@ static int mapTiers() {
     return fail("--time-limit must be positive");
   if (alignment < 1 || !llvm::isPowerOf2_64(alignment))
     return fail("--alignment must be a power of two");
+  std::optional<TierPlanner> tierPlanner = parseTierPlanner(planner);
+  if (!tierPlanner)
+    return fail("unknown --planner '" + planner +
+                "'; expected program, sequential or joint");
+  if (planner != "program" && *tierAlgorithm == TierAlgorithm::DRAM)
+    return fail("--planner=" + planner + " needs --algorithm=greedy or ilp");
+  if (planner != "program" && !copies)
+    return fail("--planner=" + planner + " plans with copies; drop "
+                "--copies=false");
+  if (milpSolver != "highs" && milpSolver != "cbc")
+    return fail("unknown --milp '" + milpSolver + "'; expected highs or cbc");
+  if (jointRecomputations < 0)
+    return fail("--joint-recomputations must be at least 0");
   DialectRegistry registry;
   registerAllDialectsForStrata(registry);
   MLIRContext context(registry);
@@ -409,7 +440,24 @@ static int mapTiers() {
   auto start = std::chrono::steady_clock::now();
   MappedProgram program;
   std::optional<TierILPResult> exact;
-  if (*tierAlgorithm == TierAlgorithm::DRAM) {
+  std::optional<JointPlan> joint;
+  if (planner != "program") {
+    JointOptions jo;
+    jo.mapping = options;
+    jo.timeLimitSeconds = timeLimit;
+    jo.seed = seed;
+    jo.maxRecomputations = jointRecomputations;
+    jo.solver = milpSolver == "highs" && isHighsAvailable() ? MILPSolver::HiGHS
+                                                            : MILPSolver::CBC;
+    bool ilp = *tierAlgorithm == TierAlgorithm::ILP;
+    if (*tierPlanner == TierPlanner::Sequential)
+      joint = planSequential(graph, durations, tiers, jo, ilp);
+    else if (ilp)
+      joint = planJointExact(graph, durations, tiers, jo);
+    else
+      joint = planJointHeuristic(graph, durations, tiers, jo);
+    program = joint->program;
+  } else if (*tierAlgorithm == TierAlgorithm::DRAM) {
     program = mapTiersToBacking(graph, order, durations, tiers, alignment);
   } else if (*tierAlgorithm == TierAlgorithm::Greedy) {
     program = mapTiersGreedy(graph, order, durations, tiers, options);
@@ -453,6 +501,10 @@ static int mapTiers() {
         {"total_seconds", sim.totalSeconds},
         {"stall_seconds", sim.stallSeconds},
         {"solve_seconds", seconds}};
+    if (joint) {
+      out["planner"] = planner.getValue();
+      out["joint"] = getJointPlanJSON(*joint);
+    }
     if (exact) {
       out["status"] = describeTierILPOutcome(*exact);
       out["objective"] = exact->objective;
@@ -479,6 +531,21 @@ static int mapTiers() {
                << getUnavoidableTraffic(program) << " B unavoidable)\n"
                << "simulated time: "
                << llvm::format("%.3f", sim.totalSeconds * 1e6) << " us\n";
+  if (joint) {
+    llvm::outs() << "planner:        " << joint->method << ", "
+                 << joint->order.size() << " kernel runs, "
+                 << joint->recomputations.size() << " recomputations ("
+                 << llvm::format("%.3f", joint->recomputeSeconds * 1e6)
+                 << " us), cost " << llvm::format("%.0f", joint->cost)
+                 << " B";
+    if (joint->variables > 0)
+      llvm::outs() << ", " << stringifySolverStatus(joint->status)
+                   << ", bound " << llvm::format("%.0f", joint->bound)
+                   << " B, gap " << llvm::format("%.1f", 100 * joint->gap)
+                   << "%";
+    llvm::outs() << (joint->note.empty() ? "" : " (" + joint->note + ")")
+                 << "\n";
+  }
   if (exact)
     llvm::outs() << "ilp:            " << describeTierILPOutcome(*exact)
                  << ", objective " << llvm::format("%.0f", exact->objective)

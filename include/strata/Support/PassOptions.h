@@ -33,6 +33,11 @@ enum class RematSolver { Greedy, CP, MILP, HiGHS, CPSAT };
 /// How tensors are mapped to memory tiers.
 enum class TierAlgorithm { Greedy, ILP, DRAM };
 
+/// What strata-map-memory plans besides the tiers: nothing (the program
+/// order as it is), the min-peak order first (sequential), or the order,
+/// recomputation and tiers together (joint; JointPlanning.h).
+enum class TierPlanner { Program, Sequential, Joint };
+
 /// The values of each choice as `llvm::cl::values` arguments: one list for
 /// the passes' options (passes/PassOptions.td) and strata-plan's flags.
 #define STRATA_REPORT_FORMAT_VALUES                                            \
@@ -70,17 +75,27 @@ enum class TierAlgorithm { Greedy, ILP, DRAM };
       clEnumValN(::mlir::strata::TierAlgorithm::DRAM, "dram",                  \
                  "everything in the backing tier")
 
+#define STRATA_TIER_PLANNER_VALUES                                             \
+  clEnumValN(::mlir::strata::TierPlanner::Program, "program",                  \
+             "map the program order"),                                         \
+      clEnumValN(::mlir::strata::TierPlanner::Sequential, "sequential",        \
+                 "min-peak order, then map"),                                  \
+      clEnumValN(::mlir::strata::TierPlanner::Joint, "joint",                  \
+                 "order, recomputation and tiers together")
+
 /// The option value that names each choice ("greedy", "peak-memory", ...).
 llvm::StringRef stringifyReportFormat(ReportFormat value);
 llvm::StringRef stringifyScheduleAlgorithm(ScheduleAlgorithm value);
 llvm::StringRef stringifyScheduleObjective(ScheduleObjective value);
 llvm::StringRef stringifyRematSolver(RematSolver value);
 llvm::StringRef stringifyTierAlgorithm(TierAlgorithm value);
+llvm::StringRef stringifyTierPlanner(TierPlanner value);
 
 /// The choice an option value names; none for another string (strata-plan's
 /// --algorithm, whose choices depend on its command).
 std::optional<ScheduleAlgorithm> parseScheduleAlgorithm(llvm::StringRef name);
 std::optional<TierAlgorithm> parseTierAlgorithm(llvm::StringRef name);
+std::optional<TierPlanner> parseTierPlanner(llvm::StringRef name);
 
 } // namespace mlir::strata
 

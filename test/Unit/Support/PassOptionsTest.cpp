@@ -18,6 +18,10 @@ TEST(PassOptions, NamesRoundTrip) {
   for (TierAlgorithm value :
        {TierAlgorithm::Greedy, TierAlgorithm::ILP, TierAlgorithm::DRAM})
     EXPECT_EQ(parseTierAlgorithm(stringifyTierAlgorithm(value)), value);
+  for (TierPlanner value :
+       {TierPlanner::Program, TierPlanner::Sequential, TierPlanner::Joint})
+    EXPECT_EQ(parseTierPlanner(stringifyTierPlanner(value)), value);
+  EXPECT_FALSE(parseTierPlanner("greedy"));
   EXPECT_FALSE(parseScheduleAlgorithm("ilp"));
   EXPECT_FALSE(parseTierAlgorithm("exact"));
 }
@@ -54,6 +58,8 @@ TEST(PassOptions, ParserNamesMatchTheStringifiedNames) {
   expectParserNames<TierAlgorithm>(
       llvm::cl::values(STRATA_TIER_ALGORITHM_VALUES), stringifyTierAlgorithm,
       3);
+  expectParserNames<TierPlanner>(llvm::cl::values(STRATA_TIER_PLANNER_VALUES),
+                                 stringifyTierPlanner, 3);
 }
 
 } // namespace
