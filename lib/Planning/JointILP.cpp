@@ -1,4 +1,5 @@
-//===- JointILP.cpp - The exact joint order/recompute/tier model -----------===//
+//===- JointILP.cpp - The exact joint order/recompute/tier model
+//-----------===//
 //
 // A time-indexed MILP over execution slots (JointPlanning.h). Slot s runs at
 // most one kernel; "resident" variables say where each value is while the
@@ -67,8 +68,8 @@ public:
     std::optional<SmallVector<int>> topo = topologicalOrder(graph);
     if (!topo)
       return false;
-    SmallVector<llvm::BitVector> anc(n, llvm::BitVector(n)),
-        desc(n, llvm::BitVector(n));
+    anc.assign(n, llvm::BitVector(n));
+    desc.assign(n, llvm::BitVector(n));
     for (int v : *topo)
       for (int in : graph.nodes[v].inputs)
         if (int p = graph.values[in].producer; p >= 0) {
@@ -93,6 +94,69 @@ public:
           hi[v] = std::max(hi[v], hi[user] - 1);
     }
     return true;
+  }
+
+  /// A lower bound on the cost of every plan with at most slots - n extra
+  /// runs, from memory-time. A value larger than the fast tier is written
+  /// and read off chip by every run of its producer and readers. A value that
+  /// never leaves the fast tier holds its aligned bytes there in every slot
+  /// from its producer's run to its last reader's, at least 2 + (kernels that
+  /// must run in between) slots; all values together hold at most capacity *
+  /// slots. A value that leaves costs at least min(2 bytes, the producer's
+  /// recomputation; 1 byte for a result, whose write is compulsory). The
+  /// fractional knapsack over those gives the bound, minimized over the number
+  /// of extra runs k (k more slots, each costing at least the cheapest kernel's
+  /// recomputation).
+  double getMemoryTimeBound() const {
+    int n = graph.nodes.size();
+    double rate = getRecomputeRate(tiers, options);
+    int64_t capacity = tiers.front().capacity;
+    struct Item {
+      double need, cost;
+    };
+    SmallVector<Item> items;
+    double forced = 0;
+    for (const KGValue &v : graph.values) {
+      if (v.producer < 0 || v.users.empty())
+        continue;
+      int64_t aligned = llvm::alignTo(v.bytes, options.mapping.alignment);
+      if (aligned > capacity) {
+        // Never on chip, however often it is computed: every write and
+        // every reader's read go off chip.
+        forced += double(v.bytes) * (v.users.size() + (v.isOutput ? 0 : 1));
+        continue;
+      }
+      double cost = v.isOutput ? v.bytes : 2.0 * v.bytes;
+      cost = std::min(cost, rate * compute[v.producer]);
+      int between = 0;
+      for (int user : v.users) {
+        llvm::BitVector both = desc[v.producer];
+        both &= anc[user];
+        between = std::max<int>(between, both.count());
+      }
+      items.push_back({double(aligned) * (2 + between), cost});
+    }
+    // Cheapest cost per memory-time first.
+    llvm::sort(items, [](const Item &a, const Item &b) {
+      return a.cost * b.need > b.cost * a.need;
+    });
+    SmallVector<double> computeSorted(compute.begin(), compute.end());
+    llvm::sort(computeSorted);
+    double best = 1e300;
+    double rerun = 0;
+    for (int k = 0; k <= slots - n; ++k) {
+      if (k > 0)
+        rerun += rate * computeSorted[std::min<int>(k - 1, n - 1)];
+      double room = double(capacity) * (n + k);
+      double paid = forced + rerun;
+      for (const Item &item : items) {
+        double take = std::min(1.0, std::max(0.0, room / item.need));
+        room -= take * item.need;
+        paid += (1 - take) * item.cost;
+      }
+      best = std::min(best, paid);
+    }
+    return best;
   }
 
   int getX(int v, int s) const {
@@ -156,15 +220,23 @@ public:
       bool fits = aligned <= capacity;
       for (int s = c.first; s <= c.last; ++s) {
         c.F.push_back(fits ? m.column(0, 1, 0, true) : -1);
-        c.P.push_back(fits && (!act || s > c.first)
-                          ? m.column(0, 1, bytes, true)
-                          : -1);
+        c.P.push_back(
+            fits && (!act || s > c.first) ? m.column(0, 1, bytes, true) : -1);
         c.E.push_back(act ? m.column(0, 1, bytes, true) : -1);
         c.D.push_back(act ? m.column(0, 1, 0, false) : -1);
         c.Y.push_back(v.users.empty() ? -1 : m.column(0, 1, bytes, true));
       }
       if (act && v.isOutput)
         m.lower[c.D.back()] = 1;
+      // A value that never fits is read off chip by every reader (each
+      // runs in a slot of its own): a cut the relaxation misses when it
+      // runs two readers half in the same slot.
+      if (!fits && !v.users.empty()) {
+        std::vector<std::pair<int, double>> reads;
+        for (int y : c.Y)
+          reads.push_back({y, 1});
+        m.row(reads, double(v.users.size()), 1e30);
+      }
       for (int s = c.first; s <= c.last; ++s) {
         int f = c.at(c.F, s), p = c.at(c.P, s), e = c.at(c.E, s),
             d = c.at(c.D, s), y = c.at(c.Y, s);
@@ -323,6 +395,7 @@ public:
   const JointOptions &options;
   int slots;
   SmallVector<int> lo, hi;
+  SmallVector<llvm::BitVector> anc, desc;
   SmallVector<SmallVector<int>> X;
   std::vector<ValueColumns> columns;
   MILPModel m;
@@ -417,21 +490,32 @@ JointPlan mlir::strata::planJointExact(const KernelGraph &graph,
   JointPlan best = planJointHeuristic(graph, computeSeconds, tiers, options);
   auto finish = [&](JointPlan plan) {
     plan.method = "joint (" + solverName + ")";
+    plan.exact = true;
     plan.seconds = elapsed();
     return plan;
   };
-  if (tiers.size() < 2 || graph.nodes.empty()) {
+  // Nothing to gain below zero cost (every term is non-negative).
+  if (tiers.size() < 2 || graph.nodes.empty() || best.cost <= 0) {
     best.status = SolverStatus::Optimal;
     best.bound = best.cost;
     return finish(std::move(best));
   }
   int n = graph.nodes.size();
-  int extra = std::max<int>(options.maxRecomputations,
-                            best.graph.nodes.size() - n);
+  int extra =
+      std::max<int>(options.maxRecomputations, best.graph.nodes.size() - n);
   JointModel model(graph, computeSeconds, tiers, options, n + extra);
   if (!model.computeWindows()) {
     best.status = SolverStatus::Error;
     best.note = "the graph has a cycle";
+    return finish(std::move(best));
+  }
+  // A start that meets the memory-time bound needs no search.
+  double memoryTime = model.getMemoryTimeBound();
+  if (best.cost <= memoryTime + 0.5) {
+    best.status = SolverStatus::Optimal;
+    best.bound = best.cost;
+    best.gap = 0;
+    best.note = "the start meets the memory-time bound";
     return finish(std::move(best));
   }
   model.build();
@@ -452,26 +536,6 @@ JointPlan mlir::strata::planJointExact(const KernelGraph &graph,
   milp.seed = options.seed;
   milp.relativeGap = 1e-4;
   model.getStart(best, milp.start);
-  if (getenv("STRATA_JOINT_DEBUG")) {
-    std::vector<double> x(model.m.numColumns(), -1);
-    for (auto [c, v] : milp.start) x[c] = v;
-    int missing = 0;
-    for (double v : x) missing += v < 0;
-    double obj = model.constant;
-    for (size_t c = 0; c < x.size(); ++c) obj += model.m.objective[c] * std::max(0.0, x[c]);
-    llvm::errs() << "start: missing " << missing << " objective " << obj << " cost " << best.cost << "\n";
-    for (size_t c = 0; c < x.size(); ++c) if (x[c] >= 0 && (x[c] < model.m.lower[c] || x[c] > model.m.upper[c])) llvm::errs() << "bound violated col " << c << "\n";
-    int bad = 0;
-    for (auto [r, row] : llvm::enumerate(model.m.rows)) {
-      double sum = 0;
-      for (auto [c, a] : row.terms) sum += a * std::max(0.0, x[c]);
-      if ((sum < row.lower - 1e-6 || sum > row.upper + 1e-6) && bad++ < 10) {
-        llvm::errs() << "row " << r << " sum " << sum << " [" << row.lower << "," << row.upper << "]:";
-        for (auto [c, a] : row.terms) llvm::errs() << " " << a << "*c" << c << "=" << x[c];
-        llvm::errs() << "\n";
-      }
-    }
-  }
   MILPResult solved = solveMILP(options.solver, model.m, milp);
   const SolverReport &report = solved.report;
   best.nodes = report.nodes;
@@ -480,10 +544,13 @@ JointPlan mlir::strata::planJointExact(const KernelGraph &graph,
     best.note = solverName + ": " + report.note;
     return finish(std::move(best));
   }
-  double bound = report.bound + model.constant;
+  // The solver's bound, or the memory-time bound where that is higher
+  // (time-indexed relaxations spread kernels fractionally over their
+  // windows and often prove little).
+  double bound = std::max(report.bound + model.constant, memoryTime);
   if (report.hasSolution()) {
-    JointPlan runs = buildRunPlan(graph, computeSeconds,
-                                  model.getRuns(solved.solution));
+    JointPlan runs =
+        buildRunPlan(graph, computeSeconds, model.getRuns(solved.solution));
     TierILPOptions ilp;
     ilp.timeLimitSeconds = std::max(1.0, options.timeLimitSeconds - elapsed());
     ilp.seed = options.seed;
@@ -504,9 +571,11 @@ JointPlan mlir::strata::planJointExact(const KernelGraph &graph,
   best.status = best.gap <= milp.relativeGap ? SolverStatus::Optimal
                                              : SolverStatus::Feasible;
   best.objective = best.cost;
-  best.note = llvm::formatv("{0}: {1}, model objective {2:F0}",
+  best.note = llvm::formatv("{0}: {1}, model objective {2:F0}, solver bound "
+                            "{3:F0}, memory-time bound {4:F0}",
                             solverName, stringifySolverStatus(report.status),
-                            report.objective + model.constant)
+                            report.objective + model.constant,
+                            report.bound + model.constant, memoryTime)
                   .str();
   return finish(std::move(best));
 }

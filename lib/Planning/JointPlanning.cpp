@@ -32,11 +32,12 @@ void mlir::strata::priceJointPlan(JointPlan &plan, ArrayRef<MappingTier> tiers,
   plan.objective = plan.cost;
 }
 
-JointPlan mlir::strata::mapJointPlanGreedy(
-    KernelGraph graph, SmallVector<int> order,
-    SmallVector<double> computeSeconds,
-    SmallVector<Recomputation> recomputations, ArrayRef<MappingTier> tiers,
-    const JointOptions &options) {
+JointPlan
+mlir::strata::mapJointPlanGreedy(KernelGraph graph, SmallVector<int> order,
+                                 SmallVector<double> computeSeconds,
+                                 SmallVector<Recomputation> recomputations,
+                                 ArrayRef<MappingTier> tiers,
+                                 const JointOptions &options) {
   JointPlan plan;
   plan.graph = std::move(graph);
   plan.order = std::move(order);
@@ -58,12 +59,12 @@ JointPlan mlir::strata::planSequential(const KernelGraph &graph,
   SmallVector<double> compute(computeSeconds);
   if (!exact) {
     ScheduleResult order = scheduleGreedy(graph);
-    JointPlan plan = mapJointPlanGreedy(graph, order.order, compute, {},
-                                        tiers, options);
+    JointPlan plan =
+        mapJointPlanGreedy(graph, order.order, compute, {}, tiers, options);
     plan.method = "sequential (greedy)";
-    plan.seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+    plan.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     return plan;
   }
   ExactScheduleOptions limits;
@@ -72,8 +73,8 @@ JointPlan mlir::strata::planSequential(const KernelGraph &graph,
   TierILPOptions ilp;
   ilp.timeLimitSeconds = options.timeLimitSeconds / 2;
   ilp.seed = options.seed;
-  TierILPResult mapped = mapTiersILP(graph, order.order, compute, tiers,
-                                     options.mapping, ilp);
+  TierILPResult mapped =
+      mapTiersILP(graph, order.order, compute, tiers, options.mapping, ilp);
   JointPlan plan;
   plan.graph = graph;
   plan.order = order.order;
@@ -298,8 +299,8 @@ JointPlan mlir::strata::planJointHeuristic(const KernelGraph &graph,
       values.resize(options.valuesPerRound);
     bool improved = false;
     for (int value : values) {
-      JointPlan next = search.improveValue(plan, value, traffic[value],
-                                           exhausted);
+      JointPlan next =
+          search.improveValue(plan, value, traffic[value], exhausted);
       if (next.cost < plan.cost) {
         plan = std::move(next);
         ++moves;
@@ -332,9 +333,11 @@ llvm::json::Object mlir::strata::getJointPlanJSON(const JointPlan &plan) {
   o["kernels"] = (int64_t)plan.order.size();
   o["solve_seconds"] = plan.seconds;
   o["status"] = stringifySolverStatus(plan.status);
-  if (plan.variables > 0) {
+  if (plan.exact && plan.status != SolverStatus::Error) {
     o["bound"] = plan.bound;
     o["gap"] = plan.gap;
+  }
+  if (plan.variables > 0) {
     o["variables"] = plan.variables;
     o["constraints"] = plan.constraints;
   }

@@ -46,13 +46,11 @@ struct StrataMapMemoryPass final
              << alignment.getValue();
     if (planner != TierPlanner::Program && algorithm == TierAlgorithm::DRAM)
       return emitError(UnknownLoc::get(context))
-             << "strata-map-memory: planner="
-             << stringifyTierPlanner(planner)
+             << "strata-map-memory: planner=" << stringifyTierPlanner(planner)
              << " needs algorithm=greedy or algorithm=ilp";
     if (planner != TierPlanner::Program && !copies)
       return emitError(UnknownLoc::get(context))
-             << "strata-map-memory: planner="
-             << stringifyTierPlanner(planner)
+             << "strata-map-memory: planner=" << stringifyTierPlanner(planner)
              << " plans with copies; drop copies=false";
     if (jointRecomputations < 0)
       return emitError(UnknownLoc::get(context))
@@ -72,8 +70,7 @@ struct StrataMapMemoryPass final
     options.timeLimitSeconds = timeLimit;
     options.seed = seed;
     options.maxRecomputations = jointRecomputations;
-    options.solver =
-        isHighsAvailable() ? MILPSolver::HiGHS : MILPSolver::CBC;
+    options.solver = isHighsAvailable() ? MILPSolver::HiGHS : MILPSolver::CBC;
     bool exact = algorithm == TierAlgorithm::ILP;
     JointPlan plan =
         planner == TierPlanner::Sequential
@@ -120,18 +117,19 @@ struct StrataMapMemoryPass final
       t.value = it->second;
     }
     InFlightDiagnostic diag = func.emitRemark();
-    diag << "strata-map-memory '" << func.getSymName() << "' ("
-         << plan.method << "): " << plan.order.size() << " kernel runs, "
+    diag << "strata-map-memory '" << func.getSymName() << "' (" << plan.method
+         << "): " << plan.order.size() << " kernel runs, "
          << plan.recomputations.size() << " recomputations, non-compulsory "
          << plan.nonCompulsoryBytes << " B + "
          << llvm::formatv("{0:F3}", plan.recomputeSeconds * 1e6)
          << " us recomputed, cost " << llvm::formatv("{0:F0}", plan.cost)
          << " B";
-    if (plan.variables > 0)
+    if (plan.exact && plan.status != SolverStatus::Error)
       diag << "; " << stringifySolverStatus(plan.status) << ", bound "
            << llvm::formatv("{0:F0}", plan.bound) << " B, gap "
-           << llvm::formatv("{0:F1}", 100 * plan.gap) << "%, "
-           << plan.variables << " variables, " << plan.constraints
+           << llvm::formatv("{0:F1}", 100 * plan.gap) << "%";
+    if (plan.variables > 0)
+      diag << ", " << plan.variables << " variables, " << plan.constraints
            << " constraints";
     if (!plan.note.empty())
       diag << " (" << plan.note << ")";
@@ -249,8 +247,7 @@ struct StrataMapMemoryPass final
                       << (planner == TierPlanner::Program
                               ? ""
                               : ", " + stringifyTierPlanner(planner).str())
-                      << ", " << desc->name
-                      << "): " << fast.name << " arena "
+                      << ", " << desc->name << "): " << fast.name << " arena "
                       << program.arenaBytes.front() << " B of " << fast.capacity
                       << " B, " << slow.name << " arena "
                       << program.arenaBytes.back() << " B; " << prefetches

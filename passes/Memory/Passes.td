@@ -200,9 +200,13 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
       right before the readers that would fetch it; each move priced by
       mapping and simulating); `algorithm=ilp` solves a time-indexed MILP
       over slots (which kernel runs, where each value is; up to
-      `joint-recomputations` extra kernel runs) on HiGHS (CBC where HiGHS
-      is not installed), started from the local search's plan, within
-      `time-limit`, and reports its bound and gap. The kernels are
+      `joint-recomputations` extra kernel runs, default 0: each one widens
+      every kernel's window and weakens the relaxation) on HiGHS (CBC where
+      HiGHS is not installed), started from the local search's plan, within
+      `time-limit`, and reports its bound (the solver's, or a memory-time
+      bound where higher) and gap; the solution's order is mapped again
+      with the exact tier mapper and the cheaper of that and the start is
+      kept. The kernels are
       reordered, recomputed kernels cloned (`strata.recompute_of`), and
       the plan written as above. Functions whose ops have side effects
       are refused.
@@ -236,7 +240,7 @@ def StrataMapMemory : Pass<"strata-map-memory", "func::FuncOp"> {
            "What else to plan with the tiers",
            [{::llvm::cl::values(STRATA_TIER_PLANNER_VALUES)}]>,
     Option<"jointRecomputations", "joint-recomputations", "int",
-           /*default=*/"4",
+           /*default=*/"0",
            "planner=joint algorithm=ilp: extra kernel runs the model allows">,
     StrataCostModelOption
   ];

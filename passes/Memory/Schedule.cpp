@@ -51,7 +51,8 @@ SmallVector<Operation *> mlir::strata::applyRecomputedOrder(
   auto irValue = [&](int id) -> Value {
     const KGValue &v = graph.values[id];
     const KGNode &producer = graph.nodes[v.producer];
-    unsigned index = llvm::find(producer.outputs, id) - producer.outputs.begin();
+    unsigned index =
+        llvm::find(producer.outputs, id) - producer.outputs.begin();
     return nodeOps[v.producer]->getResult(index);
   };
   // The IR value the original kernels read for a graph value: a copy's

@@ -39,12 +39,12 @@
 
 #include "dialects/Strata/IR/StrataOps.h"
 #include "strata/Analysis/BuildKernelGraph.h"
-#include "strata/Planning/JointPlanning.h"
 #include "strata/CostModel/CostModel.h"
 #include "strata/Import/OnnxImporter.h"
 #include "strata/InitAll.h"
 #include "strata/Pipelines/Pipelines.h"
 #include "strata/Planning/GraphIO.h"
+#include "strata/Planning/JointPlanning.h"
 #include "strata/Planning/Offsets.h"
 #include "strata/Planning/Remat.h"
 #include "strata/Planning/Schedule.h"
@@ -129,7 +129,7 @@ static cl::opt<int> jointRecomputations(
     "joint-recomputations",
     cl::desc("map --planner=joint --algorithm=ilp: extra kernel runs the "
              "exact model allows"),
-    cl::init(4), cl::cat(planCategory));
+    cl::init(0), cl::cat(planCategory));
 static cl::opt<bool>
     costBound("cost-bound",
               cl::desc("remat, exact solvers: prove the cost lower bound "
@@ -184,8 +184,9 @@ static cl::opt<std::string> planner(
              "together); --algorithm=greedy|ilp picks heuristic or exact"),
     cl::init("program"), cl::cat(planCategory));
 static cl::opt<std::string>
-    milpSolver("milp", cl::desc("map --planner=joint --algorithm=ilp: highs "
-                                "(if installed, else cbc) or cbc"),
+    milpSolver("milp",
+               cl::desc("map --planner=joint --algorithm=ilp: highs "
+                        "(if installed, else cbc) or cbc"),
                cl::init("highs"), cl::cat(planCategory));
 
 static int fail(const llvm::Twine &message) {
@@ -403,7 +404,8 @@ static int mapTiers() {
   if (planner != "program" && *tierAlgorithm == TierAlgorithm::DRAM)
     return fail("--planner=" + planner + " needs --algorithm=greedy or ilp");
   if (planner != "program" && !copies)
-    return fail("--planner=" + planner + " plans with copies; drop "
+    return fail("--planner=" + planner +
+                " plans with copies; drop "
                 "--copies=false");
   if (milpSolver != "highs" && milpSolver != "cbc")
     return fail("unknown --milp '" + milpSolver + "'; expected highs or cbc");
@@ -536,13 +538,11 @@ static int mapTiers() {
                  << joint->order.size() << " kernel runs, "
                  << joint->recomputations.size() << " recomputations ("
                  << llvm::format("%.3f", joint->recomputeSeconds * 1e6)
-                 << " us), cost " << llvm::format("%.0f", joint->cost)
-                 << " B";
-    if (joint->variables > 0)
-      llvm::outs() << ", " << stringifySolverStatus(joint->status)
-                   << ", bound " << llvm::format("%.0f", joint->bound)
-                   << " B, gap " << llvm::format("%.1f", 100 * joint->gap)
-                   << "%";
+                 << " us), cost " << llvm::format("%.0f", joint->cost) << " B";
+    if (joint->exact && joint->status != SolverStatus::Error)
+      llvm::outs() << ", " << stringifySolverStatus(joint->status) << ", bound "
+                   << llvm::format("%.0f", joint->bound) << " B, gap "
+                   << llvm::format("%.1f", 100 * joint->gap) << "%";
     llvm::outs() << (joint->note.empty() ? "" : " (" + joint->note + ")")
                  << "\n";
   }

@@ -168,9 +168,8 @@ TEST(JointPlanning, ExactMatchesEnumeratedOrders) {
       ilp.timeLimitSeconds = 10;
       TierILPResult r =
           mapTiersILP(b.graph, o, compute, tiers, options.mapping, ilp);
-      best = std::min<double>(best,
-                              simulateMappedProgram(r.program)
-                                  .nonCompulsoryBytes);
+      best = std::min<double>(
+          best, simulateMappedProgram(r.program).nonCompulsoryBytes);
     });
     JointPlan exact = planJointExact(b.graph, compute, tiers, options);
     JointPlan heuristic = planJointHeuristic(b.graph, compute, tiers, options);
