@@ -9,6 +9,15 @@
 // TARGET: error: {{.*}}nope
 // RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram cost-model=oracle}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=MODEL
 // MODEL: error: {{.*}}oracle
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram planner=joint algorithm=dram}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLANDRAM
+// PLANDRAM: error: strata-map-memory: planner=joint needs algorithm=greedy or algorithm=ilp
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram planner=sequential copies=false}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLANCOPY
+// PLANCOPY: error: strata-map-memory: planner=sequential plans with copies; drop copies=false
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram planner=joint joint-recomputations=-1}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLANRUNS
+// PLANRUNS: error: strata-map-memory: joint-recomputations must be at least 0
+// RUN: not strata-opt %s -p 'builtin.module(func.func(strata-map-memory{target=npu-sram planner=best}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLANNAME
+// PLANNAME: for the --planner option: Cannot find option named 'best'!
+// RUN: not strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-map-memory{target=npu-sram planner=joint}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=JOINT
 // Mapping an already mapped function is an error; errors in bodies are
 // located.
 // RUN: not strata-opt %s --split-input-file -p 'builtin.module(func.func(strata-map-memory{target=npu-sram}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SPLIT
@@ -25,4 +34,13 @@ func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
   // SPLIT: error: kernel graph needs static shapes, but value has type 'tensor<?xf32>'
   %0 = tosa.exp %a : (tensor<?xf32>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
+}
+
+// -----
+
+// planner=sequential|joint move and clone kernels.
+func.func @effects(%a: tensor<4xf32>, %m: memref<4xf32>) -> tensor<4xf32> {
+  // JOINT: error: strata-map-memory: cannot move or clone kernels of a function with side effects
+  bufferization.materialize_in_destination %a in writable %m : (tensor<4xf32>, memref<4xf32>) -> ()
+  return %a : tensor<4xf32>
 }
