@@ -9,6 +9,12 @@ front of DRAM, maps each graph with
   (d) the exact tensor-level mapper (algorithm=ilp, CBC)
   (e) tile-level greedy: cascades of kernels run stripe by stripe, values
       inside a cascade only as rolling row buffers (strata-tile-report)
+and, planning the kernel order (and recomputation) with the tiers
+(strata-map-memory planner=, JointPlanning.h):
+  (s) sequential: min-peak order, then greedy tiers
+  (S) sequential exact: exact min-peak order, then the exact tier mapper
+  (h) joint heuristic: local search over order, recomputation and tiers
+  (x) joint exact: time-indexed MILP (HiGHS, else CBC), from (h)
 and simulates the result (strata-simulate): non-compulsory off-chip bytes
 (spills, reloads, repeated reads), the part of them no mapping avoids
 without splitting tensors (results larger than the scratchpad), simulated
@@ -40,6 +46,14 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks", "memory"))
 from run import layered, LIGHT  # noqa: E402  (seeded DAG generator)
 
 SIZES = [("256KiB", 256 << 10), ("1MiB", 1 << 20), ("4MiB", 4 << 20)]
+JOINT = [("s", "planner=sequential", "sequential"),
+         ("S", "planner=sequential algorithm=ilp", "sequential exact"),
+         ("h", "planner=joint", "joint heuristic"),
+         ("x", "planner=joint algorithm=ilp", "joint exact")]
+JOINT_REMARK = re.compile(
+    r"strata-map-memory '[^']*' \(((?:sequential|joint) \([^)]*\))\): (\d+) kernel runs, "
+    r"(\d+) recomputations, non-compulsory (\d+) B \+ [0-9.]+ us recomputed, "
+    r"cost ([0-9]+) B(?:; (\w+), bound (-?[0-9]+) B, gap [0-9.]+%)?")
 VARIANTS = [("a", "algorithm=dram", "everything in DRAM"),
             ("b", "copies=false", "greedy, no copies"),
             ("c", "", "greedy"),
@@ -66,11 +80,22 @@ def map_model(args, mlir, size, options):
         return run_pipeline(
             args, mlir, f"builtin.module(strata-tile-report{{target={target} format=json}})",
             "StrataTileReport")[0]
-    if "ilp" in options:
+    if "planner" in options and "ilp" in options:
+        options += f" time-limit={args.joint_time_limit}"
+    elif "ilp" in options:
         options += f" time-limit={args.ilp_time_limit}"
     pipeline = (f"builtin.module(func.func(strata-map-memory{{target={target} {options}}}),"
                 f"strata-simulate{{target={target} format=json}})")
     row, stderr = run_pipeline(args, mlir, pipeline, "StrataMapMemory")
+    if "planner" in options:
+        m = JOINT_REMARK.search(stderr)
+        row["method"], row["runs"], row["recomputations"] = m.group(1), int(m.group(2)), int(m.group(3))
+        row["cost"] = int(m.group(5))
+        if m.group(6):
+            row["status"], row["bound"] = m.group(6), int(m.group(7))
+        elif "algorithm=ilp" in options and "joint" in options:
+            row["status"] = "too large"
+        return row
     m = re.search(r"\(ilp, cbc\): (optimal|feasible), non-compulsory [0-9]+ B, "
                   r"bound (-?[0-9]+) B", stderr)
     if m:
@@ -90,10 +115,23 @@ def map_graph(args, path, size, options):
         cmd.append("--algorithm=dram")
     if "copies=false" in options:
         cmd.append("--copies=false")
-    if "ilp" in options:
+    if "planner" in options:
+        cmd.append("--planner=" + options.split("planner=")[1].split()[0])
+        if "ilp" in options:
+            cmd += ["--algorithm=ilp", f"--time-limit={args.joint_time_limit}"]
+    elif "ilp" in options:
         cmd += ["--algorithm=ilp", f"--time-limit={args.ilp_time_limit}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+    row = json.loads(out.stdout)
+    if "planner" in options:
+        j = row["joint"]
+        row.update(method=j["method"], runs=j["kernels"], recomputations=j["recomputations"],
+                   cost=round(j["cost"]))
+        if "bound" in j:
+            row["status"], row["bound"] = j["status"], round(j["bound"])
+        elif "algorithm=ilp" in options and "joint" in options:
+            row["status"] = "too large"
+    return row
 
 
 def mib(b):
@@ -110,6 +148,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--markdown", default=os.path.join(ROOT, "docs/benchmarks/tiers.md"))
     ap.add_argument("--ilp-time-limit", type=float, default=30)
+    ap.add_argument("--joint-time-limit", type=float, default=60)
     args = ap.parse_args()
     models_dir = next((d for d in [os.path.join(ROOT, "..", "shared", "models", "onnx-light"),
                                    "/work/shared/models/onnx-light"] if os.path.isdir(d)), None)
@@ -142,13 +181,18 @@ def main():
             graphs.append((f"layered-{n}", "graph", path))
         for name, kind, path in graphs:
             for label, size in SIZES:
-                for key, options, _ in VARIANTS:
+                for key, options, _ in VARIANTS + JOINT:
                     r = (map_model(args, path, size, options) if kind == "model"
                          else map_graph(args, path, size, options))
                     if r is None:
                         continue
                     r.update(graph=name, size=label, variant=key)
                     rows.append(r)
+                    if key in "sShx":
+                        print(f"{name} {label} ({key}): cost {r['cost']} B, "
+                              f"{r['recomputations']} recomputations, {r.get('status', '')} "
+                              f"bound {r.get('bound', '')}, {r['solve_seconds']:.2f} s", flush=True)
+                        continue
                     if key == "e":
                         print(f"{name} {label} (e): non-compulsory {r['non_compulsory_bytes']} B, "
                               f"{r['cascades']} cascades over {r['cascaded_kernels']} of "
@@ -237,6 +281,52 @@ def main():
               f"{c['solve_seconds']:.4f} | {d['solve_seconds']:.2f} | {es} |")
         w("")
 
+    w("## Joint planning: order, recomputation and tiers together")
+    w("")
+    w("Cost = non-compulsory off-chip bytes plus recomputed kernels' seconds "
+      "at DRAM's 25 GB/s (what strata-map-memory planner= minimizes; without "
+      "recomputation it is the non-compulsory bytes). (s) sequential: "
+      "`strata-schedule`'s min-peak order, then greedy tiers; (S) "
+      "sequential exact: the exact min-peak order (dynamic programming) "
+      "then the exact tier mapper, within "
+      f"{args.joint_time_limit:g} s together; (h) joint heuristic: local search "
+      "(reader pulled up, producer pushed down, value recomputed before its "
+      "off-chip readers; each candidate mapped greedily and simulated); (x) "
+      "joint exact: the time-indexed MILP over slots (HiGHS, one thread, "
+      f"{args.joint_time_limit:g} s, started from (h); no extra kernel runs, "
+      "the pass's default), its solution's order mapped again by the exact "
+      "tier mapper. *Bound*: the MILP's proven lower bound (or the "
+      "memory-time bound where higher) over every order and tier plan; "
+      "*gap* = (x - bound) / x. *Too large*: over 100,000 binaries, (h) "
+      "kept. (c) is the program order with greedy tiers, as above.")
+    w("")
+    for label, _ in SIZES:
+        w(f"### Scratchpad {label}")
+        w("")
+        w("| graph | kernels | cost MiB (c) | (s) | (S) | (h) | (x) | bound | gap | status (x) | "
+          "recomputed (h) | (x) | (h) vs (x) | (h) vs (s) | time ms (s) | (h) | (x) | "
+          "plan s (S) | (h) | (x) |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+          "---:|---:|---:|")
+        for g in names:
+            c, s_, S, h, x = (get(g, label, v) for v in "csShx")
+            bound = x.get("bound")
+            gap = (f"{100.0 * (x['cost'] - bound) / x['cost']:.1f}%" if bound is not None and x["cost"] > 0
+                   else ("0.0%" if bound is not None else "—"))
+            hx = (f"+{100.0 * (h['cost'] - x['cost']) / x['cost']:.1f}%" if x["cost"] > 0 else
+                  ("=" if h["cost"] == 0 else "n/a"))
+            hs = (f"{100.0 * (h['cost'] - s_['cost']) / s_['cost']:+.1f}%" if s_["cost"] > 0 else
+                  ("=" if h["cost"] == 0 else "n/a"))
+            kernels = c.get("num_kernels", c.get("num_nodes", "?"))
+            w(f"| {g} | {kernels} | {mib(c['non_compulsory_bytes'])} | {mib(s_['cost'])} | "
+              f"{mib(S['cost'])} | {mib(h['cost'])} | {mib(x['cost'])} | "
+              f"{mib(bound) if bound is not None else '—'} | {gap} | {x.get('status', '?')} | "
+              f"{h['recomputations']} | {x['recomputations']} | {hx} | {hs} | "
+              f"{s_['total_seconds'] * 1e3:.3f} | {h['total_seconds'] * 1e3:.3f} | "
+              f"{x['total_seconds'] * 1e3:.3f} | {S['solve_seconds']:.2f} | "
+              f"{h['solve_seconds']:.2f} | {x['solve_seconds']:.2f} |")
+        w("")
+
     if plain:
         w("## The models one kernel per op, 1 MiB")
         w("")
@@ -308,6 +398,36 @@ def main():
       (", ".join(f"{g} at {l} (greedy {mib(get(g, l, 'c')['non_compulsory_bytes'])} MiB, "
                  f"optimum {mib(get(g, l, 'd')['non_compulsory_bytes'])} MiB)"
                  for g, l in proven if (g, l) not in within) or "none") + ".")
+    small = [(g, l) for g in names for l, _ in SIZES
+             if (get(g, l, "c").get("num_kernels") or get(g, l, "c").get("num_nodes") or 0) <= 100]
+    def gap_of(g, l):
+        x = get(g, l, "x")
+        if x.get("bound") is None:
+            return None
+        return (x["cost"] - x["bound"]) / x["cost"] if x["cost"] > 0 else 0.0
+    tight = [(g, l) for g, l in small if gap_of(g, l) is not None and gap_of(g, l) <= 0.02]
+    w(f"- Joint exact (x) within 2% of its proven bound in {args.joint_time_limit:g} s on "
+      f"graphs of up to 100 kernels: {len(tight)} of {len(small)} instances "
+      f"({'met' if len(tight) == len(small) else 'MISSED'}); the others: " +
+      (", ".join(f"{g} at {l} ({'gap %.1f%%' % (100 * gap_of(g, l)) if gap_of(g, l) is not None else get(g, l, 'x').get('status')})"
+                 for g, l in small if (g, l) not in tight) or "none") + ".")
+    both = [(g, l) for g in names for l, _ in SIZES if get(g, l, "x").get("bound") is not None]
+    close = [(g, l) for g, l in both
+             if get(g, l, "h")["cost"] <= 1.05 * get(g, l, "x")["cost"] + 1]
+    w(f"- Joint heuristic (h) within 5% of joint exact (x) where (x) ran: {len(close)} of "
+      f"{len(both)} instances ({'met' if len(close) == len(both) else 'MISSED'})" +
+      ("" if len(close) == len(both) else ": outside: " + ", ".join(
+          f"{g} at {l} (+{100.0 * (get(g, l, 'h')['cost'] - get(g, l, 'x')['cost']) / max(get(g, l, 'x')['cost'], 1):.1f}%)"
+          for g, l in both if (g, l) not in close)) + ".")
+    worse_s = [(g, l) for g in names for l, _ in SIZES
+               if get(g, l, "h")["cost"] > get(g, l, "s")["cost"]]
+    worse_S = [(g, l) for g in names for l, _ in SIZES
+               if get(g, l, "h")["cost"] > get(g, l, "S")["cost"]]
+    w(f"- Joint heuristic (h) worse than the sequential pipeline (s) on {len(worse_s)} of "
+      f"{len(names) * len(SIZES)} instances (target: never"
+      f"{', met' if not worse_s else ', MISSED: ' + ', '.join(f'{g} at {l}' for g, l in worse_s)}); "
+      f"worse than sequential exact (S) on {len(worse_S)}"
+      + (": " + ", ".join(f"{g} at {l}" for g, l in worse_S) if worse_S else "") + ".")
     w("")
     w("![non-compulsory traffic at 1 MiB](tiers.png)")
     w("")
