@@ -313,6 +313,24 @@ JointPlan mlir::strata::planJointHeuristic(const KernelGraph &graph,
     if (!improved)
       break;
   }
+  // The greedy tier mapper priced every candidate; the exact one may do
+  // better on the order found, where it proves its plan quickly.
+  if (options.polishBinaries > 0 && tiers.size() > 1 && plan.cost > 0) {
+    TierILPOptions ilp;
+    ilp.timeLimitSeconds = options.polishSeconds;
+    ilp.maxVariables = options.polishBinaries;
+    ilp.seed = options.seed;
+    TierILPResult exact = mapTiersILP(plan.graph, plan.order,
+                                      plan.computeSeconds, tiers,
+                                      options.mapping, ilp);
+    if (!exact.keptGreedy && exact.status == SolverStatus::Optimal) {
+      JointPlan polished = plan;
+      polished.program = std::move(exact.program);
+      priceJointPlan(polished, tiers, options);
+      if (polished.cost < plan.cost)
+        plan = std::move(polished);
+    }
+  }
   plan.method = "joint (heuristic)";
   plan.evaluations = search.evaluations;
   plan.moves = moves;

@@ -23,7 +23,9 @@
 //   otherwise fetch it. Each candidate is mapped with the greedy tier
 //   mapper and simulated; the best improving move of a value is kept.
 //   Counted work, not a clock, bounds it, so the plan does not depend on
-//   the machine. Never worse than its start.
+//   the machine. Never worse than its start. Small final orders are
+//   mapped again by the exact tier mapper (kept where it proves its plan
+//   optimal).
 // - planJointExact: a time-indexed MILP (COSMA-style) over slots, each
 //   running at most one kernel: per kernel and slot "runs here" (a kernel
 //   may run more than once: recomputation, up to maxRecomputations extra
@@ -76,7 +78,14 @@ struct JointOptions {
   /// sizes (nodes + values) summed over the candidates.
   int64_t heuristicWork = 4'000'000;
   /// Heuristic: values tried per round, by non-compulsory traffic.
-  int valuesPerRound = 8;
+  int valuesPerRound = 64;
+  /// Heuristic: the final order is mapped again by the exact tier mapper
+  /// when its model has at most this many binaries, and that plan is kept
+  /// only if CBC proves it optimal within polishSeconds (a proof does not
+  /// depend on the machine's speed, so neither does the plan; a model
+  /// that takes longer keeps the greedy plan). 0: no polish.
+  int64_t polishBinaries = 20000;
+  double polishSeconds = 5;
 };
 
 /// A plan and how it was found. For the exact planner the SolverReport
