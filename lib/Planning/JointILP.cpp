@@ -464,9 +464,7 @@ JointPlan buildRunPlan(const KernelGraph &graph, ArrayRef<double> compute,
     v.users.clear();
   for (auto [id, node] : llvm::enumerate(plan.graph.nodes))
     for (int in : node.inputs)
-      if (plan.graph.values[in].users.empty() ||
-          plan.graph.values[in].users.back() != (int)id)
-        plan.graph.values[in].users.push_back(id);
+      plan.graph.values[in].users.push_back(id);
   for (auto &v : plan.graph.values) {
     llvm::sort(v.users);
     v.users.erase(std::unique(v.users.begin(), v.users.end()), v.users.end());

@@ -320,9 +320,9 @@ JointPlan mlir::strata::planJointHeuristic(const KernelGraph &graph,
     ilp.timeLimitSeconds = options.polishSeconds;
     ilp.maxVariables = options.polishBinaries;
     ilp.seed = options.seed;
-    TierILPResult exact = mapTiersILP(plan.graph, plan.order,
-                                      plan.computeSeconds, tiers,
-                                      options.mapping, ilp);
+    TierILPResult exact =
+        mapTiersILP(plan.graph, plan.order, plan.computeSeconds, tiers,
+                    options.mapping, ilp);
     if (!exact.keptGreedy && exact.status == SolverStatus::Optimal) {
       JointPlan polished = plan;
       polished.program = std::move(exact.program);

@@ -142,11 +142,16 @@ JointPlan planSequential(const KernelGraph &graph,
                          ArrayRef<MappingTier> tiers,
                          const JointOptions &options, bool exact);
 
+/// The local search (see the file comment); never worse than the better
+/// of the program order and planSequential's greedy plan.
 JointPlan planJointHeuristic(const KernelGraph &graph,
                              ArrayRef<double> computeSeconds,
                              ArrayRef<MappingTier> tiers,
                              const JointOptions &options);
 
+/// The time-indexed MILP (see the file comment), started from
+/// planJointHeuristic's plan and never worse than it; `exact` is set and
+/// the report's status, bound and gap are the model's.
 JointPlan planJointExact(const KernelGraph &graph,
                          ArrayRef<double> computeSeconds,
                          ArrayRef<MappingTier> tiers,

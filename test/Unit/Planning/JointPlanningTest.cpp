@@ -109,6 +109,35 @@ TEST(JointPlanning, NoRecomputationWithoutExtraRuns) {
   EXPECT_EQ(plan.status, SolverStatus::Optimal);
 }
 
+TEST(JointPlanning, MemoryTimeBoundProvesUnavoidableTraffic) {
+  // The middle value (4096 B) never fits a 1024 B fast tier: it is written
+  // off chip and read back whatever the plan (8192 B), which the
+  // memory-time bound proves without a solve.
+  GraphBuilder b;
+  int n0 = b.node(64, {});
+  int n1 = b.node(4096, {n0});
+  int n2 = b.node(64, {n1});
+  b.output(n2);
+  SmallVector<double> compute(3, 1e-7);
+  JointPlan plan =
+      planJointExact(b.graph, compute, twoTiers(1024), testOptions());
+  EXPECT_EQ(plan.cost, 8192);
+  EXPECT_EQ(plan.status, SolverStatus::Optimal);
+  EXPECT_EQ(plan.bound, 8192);
+  EXPECT_EQ(plan.variables, 0);
+}
+
+TEST(JointPlanning, HeuristicIsDeterministic) {
+  RecomputeCase c(1e-8);
+  JointPlan a =
+      planJointHeuristic(c.graph, c.compute, twoTiers(1088), testOptions());
+  JointPlan b =
+      planJointHeuristic(c.graph, c.compute, twoTiers(1088), testOptions());
+  EXPECT_EQ(a.order, b.order);
+  EXPECT_EQ(a.cost, b.cost);
+  EXPECT_EQ(a.evaluations, b.evaluations);
+}
+
 /// Every topological order of a small graph.
 void forEachOrder(const KernelGraph &graph, SmallVectorImpl<int> &order,
                   SmallVectorImpl<char> &done,
