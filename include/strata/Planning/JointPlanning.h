@@ -34,12 +34,14 @@
 //   the backing tier"; a kernel runs only where each input is in the fast
 //   tier or read from a backing copy made earlier; the fast tier's bytes
 //   (aligned) within its capacity at every slot. Solved on HiGHS or CBC,
-//   one thread, seeded, time-boxed, started from the heuristic plan; it
-//   reports the solver's bound and gap. The solution's order and
-//   recomputations are then mapped with the exact and the greedy tier
-//   mappers, and the cheapest of those and the heuristic plan is returned,
-//   so the plan is never worse than the heuristic's. The bound holds for
-//   every plan with at most maxRecomputations + the start's extra runs.
+//   one thread, seeded, time-boxed, started from the cheaper of the
+//   heuristic plan and the exact sequential plan (a quarter of the time); it
+//   reports its bound (the solver's, or a memory-time bound where that is
+//   higher) and gap. The solution's order and recomputations are then
+//   mapped with the exact tier mapper, and the cheaper of that and the
+//   start is returned: never worse than the heuristic's plan or the exact
+//   sequential one. The bound holds for every plan with at most
+//   maxRecomputations + the start's extra runs.
 //
 // Plain C++ over the kernel graph, testable without IR.
 //
@@ -149,8 +151,9 @@ JointPlan planJointHeuristic(const KernelGraph &graph,
                              ArrayRef<MappingTier> tiers,
                              const JointOptions &options);
 
-/// The time-indexed MILP (see the file comment), started from
-/// planJointHeuristic's plan and never worse than it; `exact` is set and
+/// The time-indexed MILP (see the file comment), started from the better
+/// of planJointHeuristic's and planSequential's exact plan and never worse
+/// than either; `exact` is set and
 /// the report's status, bound and gap are the model's.
 JointPlan planJointExact(const KernelGraph &graph,
                          ArrayRef<double> computeSeconds,
