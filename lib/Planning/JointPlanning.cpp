@@ -275,15 +275,16 @@ JointPlan mlir::strata::planJointHeuristic(const KernelGraph &graph,
   LocalSearch search(tiers, options);
   SmallVector<double> compute(computeSeconds);
   // Start from the better of the program order and the sequential plan.
-  JointPlan plan = planSequential(graph, computeSeconds, tiers, options,
-                                  /*exact=*/false);
-  std::optional<SmallVector<int>> program = topologicalOrder(graph);
-  if (program) {
-    JointPlan inOrder =
-        mapJointPlanGreedy(graph, *program, compute, {}, tiers, options);
-    if (inOrder.cost < plan.cost)
-      plan = std::move(inOrder);
-  }
+  SmallVector<JointPlan, 3> starts;
+  starts.push_back(planSequential(graph, computeSeconds, tiers, options,
+                                  /*exact=*/false));
+  if (std::optional<SmallVector<int>> program = topologicalOrder(graph))
+    starts.push_back(
+        mapJointPlanGreedy(graph, *program, compute, {}, tiers, options));
+  JointPlan plan = starts.front();
+  for (const JointPlan &start : starts)
+    if (start.cost < plan.cost)
+      plan = start;
   int moves = 0;
   bool exhausted = false;
   while (!exhausted && tiers.size() > 1) {
@@ -314,17 +315,22 @@ JointPlan mlir::strata::planJointHeuristic(const KernelGraph &graph,
       break;
   }
   // The greedy tier mapper priced every candidate; the exact one may do
-  // better on the order found, where it proves its plan quickly.
+  // better on the order found or on the orders the search started from
+  // (the search follows greedy's prices), where it proves its plan
+  // quickly.
   if (options.polishBinaries > 0 && tiers.size() > 1 && plan.cost > 0) {
-    TierILPOptions ilp;
-    ilp.timeLimitSeconds = options.polishSeconds;
-    ilp.maxVariables = options.polishBinaries;
-    ilp.seed = options.seed;
-    TierILPResult exact =
-        mapTiersILP(plan.graph, plan.order, plan.computeSeconds, tiers,
-                    options.mapping, ilp);
-    if (!exact.keptGreedy && exact.status == SolverStatus::Optimal) {
-      JointPlan polished = plan;
+    starts.insert(starts.begin(), plan);
+    for (const JointPlan &candidate : starts) {
+      TierILPOptions ilp;
+      ilp.timeLimitSeconds = options.polishSeconds;
+      ilp.maxVariables = options.polishBinaries;
+      ilp.seed = options.seed;
+      TierILPResult exact =
+          mapTiersILP(candidate.graph, candidate.order,
+                      candidate.computeSeconds, tiers, options.mapping, ilp);
+      if (exact.keptGreedy || exact.status != SolverStatus::Optimal)
+        continue;
+      JointPlan polished = candidate;
       polished.program = std::move(exact.program);
       priceJointPlan(polished, tiers, options);
       if (polished.cost < plan.cost)

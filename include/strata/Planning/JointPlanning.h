@@ -23,9 +23,9 @@
 //   otherwise fetch it. Each candidate is mapped with the greedy tier
 //   mapper and simulated; the best improving move of a value is kept.
 //   Counted work, not a clock, bounds it, so the plan does not depend on
-//   the machine. Never worse than its start. Small final orders are
-//   mapped again by the exact tier mapper (kept where it proves its plan
-//   optimal).
+//   the machine. Never worse than its start. The final order and the
+//   starting ones are mapped again by the exact tier mapper where its
+//   model is small (kept where it proves its plan optimal).
 // - planJointExact: a time-indexed MILP (COSMA-style) over slots, each
 //   running at most one kernel: per kernel and slot "runs here" (a kernel
 //   may run more than once: recomputation, up to maxRecomputations extra
@@ -81,12 +81,13 @@ struct JointOptions {
   int64_t heuristicWork = 4'000'000;
   /// Heuristic: values tried per round, by non-compulsory traffic.
   int valuesPerRound = 64;
-  /// Heuristic: the final order is mapped again by the exact tier mapper
-  /// when its model has at most this many binaries, and that plan is kept
+  /// Heuristic: the final order and the two it started from are mapped
+  /// again by the exact tier mapper when its model has at most this many
+  /// binaries, and such a plan is kept
   /// only if CBC proves it optimal within polishSeconds (a proof does not
   /// depend on the machine's speed, so neither does the plan; a model
   /// that takes longer keeps the greedy plan). 0: no polish.
-  int64_t polishBinaries = 20000;
+  int64_t polishBinaries = 60000;
   double polishSeconds = 5;
 };
 
