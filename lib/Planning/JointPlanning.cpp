@@ -169,8 +169,8 @@ public:
                               options);
   }
 
-  /// The candidates of one value's moves, best first (none improving: the
-  /// plan itself).
+  /// The cheapest of one value's moves that improves on `plan`, or `plan`
+  /// itself; `exhausted` is set once the work allowance runs out.
   JointPlan improveValue(const JointPlan &plan, int value,
                          const ValueTraffic &traffic, bool &exhausted) {
     const KernelGraph &graph = plan.graph;
