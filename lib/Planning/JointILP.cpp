@@ -98,24 +98,24 @@ public:
 
   /// A lower bound on the cost of every plan with at most slots - n extra
   /// runs, from memory-time. A value larger than the fast tier is written
-  /// and read off chip by every run of its producer and readers. A value that
-  /// never leaves the fast tier holds its aligned bytes there in every slot
-  /// from its producer's run to its last reader's, at least 2 + (kernels that
-  /// must run in between) slots; all values together hold at most capacity *
-  /// slots. A value that leaves costs at least min(2 bytes, the producer's
-  /// recomputation; 1 byte for a result, whose write is compulsory). The
-  /// fractional knapsack over those gives the bound, minimized over the number
-  /// of extra runs k (k more slots, each costing at least the cheapest kernel's
-  /// recomputation).
+  /// and read off chip by every run of its producer and readers. Any other
+  /// value is either covered (its producer runs once and it never leaves
+  /// the fast tier: it holds its aligned bytes there in every slot from
+  /// that run to its last reader's, at least 2 + (kernels that must run in
+  /// between) slots) or costs at least two transfers of itself (one for a
+  /// result, whose write is compulsory) or its share of a rerun of its
+  /// producer (the rerun's price over the producer's outputs, so a rerun
+  /// serving several outputs is counted once). All covered values together
+  /// hold at most capacity * slots; the fractional knapsack over those
+  /// gives the bound.
   double getMemoryTimeBound() const {
-    int n = graph.nodes.size();
     double rate = getRecomputeRate(tiers, options);
     int64_t capacity = tiers.front().capacity;
     struct Item {
       double need, cost;
     };
     SmallVector<Item> items;
-    double forced = 0;
+    double paid = 0;
     for (const KGValue &v : graph.values) {
       if (v.producer < 0 || v.users.empty())
         continue;
@@ -123,11 +123,12 @@ public:
       if (aligned > capacity) {
         // Never on chip, however often it is computed: every write and
         // every reader's read go off chip.
-        forced += double(v.bytes) * (v.users.size() + (v.isOutput ? 0 : 1));
+        paid += double(v.bytes) * (v.users.size() + (v.isOutput ? 0 : 1));
         continue;
       }
       double cost = v.isOutput ? v.bytes : 2.0 * v.bytes;
-      cost = std::min(cost, rate * compute[v.producer]);
+      cost = std::min(cost, rate * compute[v.producer] /
+                                graph.nodes[v.producer].outputs.size());
       int between = 0;
       for (int user : v.users) {
         llvm::BitVector both = desc[v.producer];
@@ -140,23 +141,13 @@ public:
     llvm::sort(items, [](const Item &a, const Item &b) {
       return a.cost * b.need > b.cost * a.need;
     });
-    SmallVector<double> computeSorted(compute.begin(), compute.end());
-    llvm::sort(computeSorted);
-    double best = 1e300;
-    double rerun = 0;
-    for (int k = 0; k <= slots - n; ++k) {
-      if (k > 0)
-        rerun += rate * computeSorted[std::min<int>(k - 1, n - 1)];
-      double room = double(capacity) * (n + k);
-      double paid = forced + rerun;
-      for (const Item &item : items) {
-        double take = std::min(1.0, std::max(0.0, room / item.need));
-        room -= take * item.need;
-        paid += (1 - take) * item.cost;
-      }
-      best = std::min(best, paid);
+    double room = double(capacity) * slots;
+    for (const Item &item : items) {
+      double take = std::min(1.0, std::max(0.0, room / item.need));
+      room -= take * item.need;
+      paid += (1 - take) * item.cost;
     }
-    return best;
+    return paid;
   }
 
   int getX(int v, int s) const {
